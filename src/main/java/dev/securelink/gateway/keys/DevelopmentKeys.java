@@ -1,0 +1,99 @@
+package dev.securelink.gateway.keys;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.spec.ECGenParameterSpec;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Supplier;
+
+import org.apache.commons.logging.Log;
+
+import org.springframework.core.env.Environment;
+import org.springframework.util.StringUtils;
+
+/**
+ * Keys for the embedded default: generated on first start and kept in a file beside the embedded database, so
+ * a restart never invalidates links or sessions. Configured keys always win.
+ */
+public final class DevelopmentKeys {
+
+	private static final SecureRandom RANDOM = new SecureRandom();
+
+	private DevelopmentKeys() {
+	}
+
+	/** The {@code securelink.keys.*} properties that the environment lacks, from (or into) {@code file}. */
+	public static Map<String, Object> loadOrCreate(Path file, Environment environment, Log log) {
+		Properties stored = new Properties();
+		try {
+			if (Files.exists(file)) {
+				try (Reader reader = Files.newBufferedReader(file)) {
+					stored.load(reader);
+				}
+			}
+			boolean changed = false;
+			changed |= fill(stored, "securelink.keys.email-pepper", DevelopmentKeys::secret);
+			changed |= fill(stored, "securelink.keys.session", () -> "dev1:" + secret());
+			changed |= fill(stored, "securelink.keys.assertion", DevelopmentKeys::ecPrivateKey);
+			if (changed) {
+				Files.createDirectories(file.getParent());
+				Files.deleteIfExists(file);
+				Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+				try (Writer writer = Files.newBufferedWriter(file)) {
+					stored.store(writer, "Development keys of securelink-gateway; never use them in production");
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not keep development keys in " + file, ex);
+		}
+		Map<String, Object> missing = new LinkedHashMap<>();
+		stored.stringPropertyNames().stream()
+			.filter((name) -> !StringUtils.hasText(environment.getProperty(name)))
+			.filter((name) -> !name.equals("securelink.keys.assertion")
+					|| !StringUtils.hasText(environment.getProperty("securelink.keys.assertion-location")))
+			.forEach((name) -> missing.put(name, stored.getProperty(name)));
+		if (!missing.isEmpty()) {
+			log.warn("Using development keys from " + file + " for " + String.join(", ", missing.keySet())
+					+ "; configure securelink.keys.* in production");
+		}
+		return missing;
+	}
+
+	private static boolean fill(Properties stored, String name, Supplier<String> source) {
+		if (StringUtils.hasText(stored.getProperty(name))) {
+			return false;
+		}
+		stored.setProperty(name, source.get());
+		return true;
+	}
+
+	private static String secret() {
+		byte[] bytes = new byte[32];
+		RANDOM.nextBytes(bytes);
+		return Base64.getEncoder().encodeToString(bytes);
+	}
+
+	private static String ecPrivateKey() {
+		try {
+			KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+			generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+			return Base64.getEncoder().encodeToString(generator.generateKeyPair().getPrivate().getEncoded());
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException("No EC P-256 support in this JVM", ex);
+		}
+	}
+
+}

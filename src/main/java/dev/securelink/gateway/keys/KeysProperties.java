@@ -1,0 +1,16 @@
+package dev.securelink.gateway.keys;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.core.io.Resource;
+
+/**
+ * The gateway's secrets as configured: {@code securelink.keys.*}.
+ *
+ * @param emailPepper base64 of at least 32 bytes, the HMAC key for recipient e-mail addresses
+ * @param session comma-separated {@code kid:base64secret} entries of at least 32 bytes; the first signs
+ * @param assertion PEM (PKCS#8) EC P-256 private key that signs the upstream assertion
+ * @param assertionLocation a file holding that PEM, instead of {@code assertion}
+ */
+@ConfigurationProperties("securelink.keys")
+public record KeysProperties(String emailPepper, String session, String assertion, Resource assertionLocation) {
+}

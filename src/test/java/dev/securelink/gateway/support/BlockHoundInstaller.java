@@ -1,0 +1,20 @@
+package dev.securelink.gateway.support;
+
+import org.junit.platform.launcher.LauncherSession;
+import org.junit.platform.launcher.LauncherSessionListener;
+import reactor.blockhound.BlockHound;
+
+/**
+ * Installs BlockHound once per test JVM, before any test, so that a blocking call on an event-loop thread fails
+ * the request (and the test) that made it. The allow-list is as short as it can be; each entry says why.
+ */
+public class BlockHoundInstaller implements LauncherSessionListener {
+
+	@Override
+	public void launcherSessionOpened(LauncherSession session) {
+		BlockHound.install((builder) -> builder
+			// SecureRandom's reads of /dev/urandom never wait once the kernel's pool is initialised (at boot).
+			.allowBlockingCallsInside("sun.security.provider.NativePRNG$RandomIO", "implNextBytes"));
+	}
+
+}

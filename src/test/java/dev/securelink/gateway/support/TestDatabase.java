@@ -1,0 +1,62 @@
+package dev.securelink.gateway.support;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.postgresql.PostgreSQLContainer;
+
+import dev.securelink.gateway.database.EmbeddedDatabase;
+
+/**
+ * The one place that decides which PostgreSQL the tests use, once per test JVM: {@code TEST_DATABASE_URL}
+ * (a {@code postgresql://host:port/db} address, with {@code TEST_DATABASE_USERNAME} and
+ * {@code TEST_DATABASE_PASSWORD}) when set, else Testcontainers when a Docker engine answers, else the embedded
+ * PostgreSQL. Always a real server, never H2 or mocks.
+ */
+public final class TestDatabase {
+
+	private static Map<String, Object> properties;
+
+	private TestDatabase() {
+	}
+
+	/** The {@code spring.r2dbc.*} properties of the test database, starting it on first use. */
+	public static synchronized Map<String, Object> springProperties() {
+		if (properties == null) {
+			properties = start();
+		}
+		return properties;
+	}
+
+	private static Map<String, Object> start() {
+		String url = System.getenv("TEST_DATABASE_URL");
+		if (url != null && !url.isBlank()) {
+			Map<String, Object> explicit = new LinkedHashMap<>();
+			explicit.put("spring.r2dbc.url", "r2dbc:" + url.replaceFirst("^(jdbc:|r2dbc:)", ""));
+			explicit.put("spring.r2dbc.username", System.getenv().getOrDefault("TEST_DATABASE_USERNAME", "postgres"));
+			explicit.put("spring.r2dbc.password", System.getenv().getOrDefault("TEST_DATABASE_PASSWORD", ""));
+			return explicit;
+		}
+		if (DockerClientFactory.instance().isDockerAvailable()) {
+			PostgreSQLContainer container = new PostgreSQLContainer("postgres:17-alpine");
+			container.start();
+			Map<String, Object> docker = new LinkedHashMap<>();
+			docker.put("spring.r2dbc.url", "r2dbc:postgresql://" + container.getHost() + ":"
+					+ container.getMappedPort(5432) + "/" + container.getDatabaseName());
+			docker.put("spring.r2dbc.username", container.getUsername());
+			docker.put("spring.r2dbc.password", container.getPassword());
+			return docker;
+		}
+		try {
+			Path dir = Files.createTempDirectory("securelink-test-pg");
+			return EmbeddedDatabase.start(dir, true, true).springProperties();
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+	}
+
+}

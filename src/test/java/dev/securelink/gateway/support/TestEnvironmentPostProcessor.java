@@ -1,0 +1,32 @@
+package dev.securelink.gateway.support;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Points every application context that a test starts (including second instances started by hand) at the test
+ * database and the test keys, before the gateway decides on an embedded database of its own. Properties a test
+ * sets itself win.
+ */
+class TestEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
+
+	@Override
+	public int getOrder() {
+		return Ordered.LOWEST_PRECEDENCE - 200;
+	}
+
+	@Override
+	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		Map<String, Object> properties = new LinkedHashMap<>(TestDatabase.springProperties());
+		properties.putAll(TestKeys.springProperties());
+		properties.keySet().removeIf(environment::containsProperty);
+		environment.getPropertySources().addLast(new MapPropertySource("securelinkTest", properties));
+	}
+
+}

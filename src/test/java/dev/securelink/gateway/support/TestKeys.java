@@ -1,0 +1,124 @@
+package dev.securelink.gateway.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+
+/**
+ * Keys for the tests, made once per JVM: the gateway's own secrets, and an RSA key standing in for the invoicing
+ * application's token issuer (its public half is what the gateway trusts).
+ */
+public final class TestKeys {
+
+	public static final String EMAIL_PEPPER = base64("test-pepper-test-pepper-test-pepper!");
+
+	public static final String SESSION = "t1:" + base64("test-session-key-test-session-key-1");
+
+	private static final KeyPair ISSUER = generate("RSA", null);
+
+	private static final KeyPair ASSERTION = generate("EC", new ECGenParameterSpec("secp256r1"));
+
+	private static Path issuerPublicKey;
+
+	private TestKeys() {
+	}
+
+	/** The properties that configure the gateway's keys and its trust in the test issuer. */
+	static synchronized Map<String, Object> springProperties() {
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put("securelink.keys.email-pepper", EMAIL_PEPPER);
+		properties.put("securelink.keys.session", SESSION);
+		properties.put("securelink.keys.assertion", assertionPem());
+		properties.put("spring.security.oauth2.resourceserver.jwt.public-key-location",
+				issuerPublicKey().toUri().toString());
+		return properties;
+	}
+
+	/** The gateway's assertion key, PKCS#8 PEM. */
+	public static String assertionPem() {
+		return pem("PRIVATE KEY", ASSERTION.getPrivate().getEncoded());
+	}
+
+	/** A token for {@code tenant} with the given space-separated scopes, as the invoicing application sends. */
+	public static String token(String tenant, String scopes) {
+		JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject("invoicing-app")
+			.issueTime(new Date())
+			.expirationTime(Date.from(Instant.now().plusSeconds(600)))
+			.jwtID(UUID.randomUUID().toString())
+			.claim("scope", scopes);
+		if (tenant != null) {
+			claims.claim("tenant", tenant);
+		}
+		return sign(claims.build());
+	}
+
+	public static String sign(JWTClaimsSet claims) {
+		try {
+			SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims);
+			jwt.sign(new RSASSASigner((RSAPrivateKey) ISSUER.getPrivate()));
+			return jwt.serialize();
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static Path issuerPublicKey() {
+		if (issuerPublicKey == null) {
+			try {
+				issuerPublicKey = Files.createTempFile("test-issuer", ".pub");
+				Files.writeString(issuerPublicKey, pem("PUBLIC KEY", ISSUER.getPublic().getEncoded()));
+				issuerPublicKey.toFile().deleteOnExit();
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+		return issuerPublicKey;
+	}
+
+	private static String pem(String type, byte[] der) {
+		return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder().encodeToString(der) + "\n-----END " + type
+				+ "-----\n";
+	}
+
+	private static String base64(String text) {
+		return Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+	}
+
+	private static KeyPair generate(String algorithm, ECGenParameterSpec spec) {
+		try {
+			KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
+			if (spec != null) {
+				generator.initialize(spec);
+			}
+			else {
+				generator.initialize(2048);
+			}
+			return generator.generateKeyPair();
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
