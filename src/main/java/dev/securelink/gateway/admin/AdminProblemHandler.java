@@ -1,0 +1,113 @@
+package dev.securelink.gateway.admin;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.bind.support.WebExchangeBindException;
+import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
+
+/**
+ * The one error handler of the admin API: every error is an RFC 9457 problem detail; input errors name the
+ * field in {@code errors[].field}. Messages never echo the rejected value, which may be an address.
+ */
+@RestControllerAdvice
+class AdminProblemHandler extends ResponseEntityExceptionHandler {
+
+	private static final Log logger = LogFactory.getLog(AdminProblemHandler.class);
+
+	static final String MAX_BODY = "64 KB";
+
+	@ExceptionHandler(BadInputException.class)
+	Mono<ResponseEntity<Object>> badInput(BadInputException ex, ServerWebExchange exchange) {
+		return invalid(List.of(new FieldProblem(ex.field(), ex.getMessage())), ex, exchange);
+	}
+
+	@ExceptionHandler(DataBufferLimitException.class)
+	Mono<ResponseEntity<Object>> tooLarge(DataBufferLimitException ex, ServerWebExchange exchange) {
+		return payloadTooLarge(ex, exchange);
+	}
+
+	@ExceptionHandler(Exception.class)
+	Mono<ResponseEntity<Object>> unexpected(Exception ex, ServerWebExchange exchange) {
+		logger.error("Admin request failed: " + exchange.getRequest().getMethod() + " "
+				+ exchange.getRequest().getPath(), ex);
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+				"The request could not be completed.");
+		return handleExceptionInternal(ex, problem, null, HttpStatus.INTERNAL_SERVER_ERROR, exchange);
+	}
+
+	@Override
+	protected Mono<ResponseEntity<Object>> handleWebExchangeBindException(WebExchangeBindException ex,
+			HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
+		List<FieldProblem> problems = ex.getFieldErrors().stream()
+			.map((error) -> new FieldProblem(error.getField(), error.getDefaultMessage()))
+			.toList();
+		return invalid(problems, ex, exchange);
+	}
+
+	@Override
+	protected Mono<ResponseEntity<Object>> handleServerWebInputException(ServerWebInputException ex,
+			HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
+		if (causedBy(ex, DataBufferLimitException.class) != null) {
+			return payloadTooLarge(ex, exchange);
+		}
+		JacksonException json = causedBy(ex, JacksonException.class);
+		if (json != null && !json.getPath().isEmpty()) {
+			String field = json.getPath().stream()
+				.map((ref) -> (ref.getPropertyName() != null) ? "." + ref.getPropertyName() : "[" + ref.getIndex() + "]")
+				.collect(Collectors.joining())
+				.substring(1);
+			return invalid(List.of(new FieldProblem(field, "has an invalid value")), ex, exchange);
+		}
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+				(json != null) ? "The body is not valid JSON." : "The request is malformed.");
+		return handleExceptionInternal(ex, problem, null, HttpStatus.BAD_REQUEST, exchange);
+	}
+
+	private Mono<ResponseEntity<Object>> invalid(List<FieldProblem> problems, Exception ex,
+			ServerWebExchange exchange) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, problems.stream()
+			.map((p) -> p.field() + " " + p.message())
+			.collect(Collectors.joining("; ")));
+		problem.setTitle("Invalid request");
+		problem.setProperty("errors", problems.stream()
+			.map((p) -> Map.of("field", p.field(), "message", p.message()))
+			.toList());
+		return handleExceptionInternal(ex, problem, null, HttpStatus.BAD_REQUEST, exchange);
+	}
+
+	private Mono<ResponseEntity<Object>> payloadTooLarge(Exception ex, ServerWebExchange exchange) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE,
+				"The body is larger than " + MAX_BODY + ".");
+		return handleExceptionInternal(ex, problem, null, HttpStatus.CONTENT_TOO_LARGE, exchange);
+	}
+
+	private static <T extends Throwable> T causedBy(Throwable ex, Class<T> type) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (type.isInstance(cause)) {
+				return type.cast(cause);
+			}
+		}
+		return null;
+	}
+
+	private record FieldProblem(String field, String message) {
+	}
+
+}

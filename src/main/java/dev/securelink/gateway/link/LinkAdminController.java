@@ -1,0 +1,68 @@
+package dev.securelink.gateway.link;
+
+import java.net.URI;
+
+import jakarta.validation.Valid;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.securelink.gateway.admin.TenantIds;
+import dev.securelink.gateway.link.LinkRequests.CreateLink;
+import dev.securelink.gateway.link.LinkRequests.LinkPage;
+import dev.securelink.gateway.link.LinkRequests.LinkView;
+
+/** {@code /admin/v1/tenants/{tenantId}/links}: create, read, list and revoke links. */
+@RestController
+@RequestMapping("/admin/v1/tenants/{tenantId}/links")
+class LinkAdminController {
+
+	private final LinkService links;
+
+	LinkAdminController(LinkService links) {
+		this.links = links;
+	}
+
+	/** 201 with the link's only showing of its code, inside {@code url}. */
+	@PostMapping
+	Mono<ResponseEntity<LinkView>> create(@PathVariable String tenantId, @Valid @RequestBody CreateLink request,
+			@AuthenticationPrincipal Jwt caller) {
+		return Mono.fromCallable(() -> TenantIds.requireValid(tenantId))
+			.flatMap((tenant) -> this.links.create(tenant, request, caller.getSubject()))
+			.map((link) -> ResponseEntity
+				.created(URI.create("/admin/v1/tenants/" + tenantId + "/links/" + link.id()))
+				.body(link));
+	}
+
+	@GetMapping("/{linkId}")
+	Mono<LinkView> get(@PathVariable String tenantId, @PathVariable String linkId) {
+		return Mono.fromCallable(() -> TenantIds.requireValid(tenantId))
+			.flatMap((tenant) -> this.links.find(tenant, linkId));
+	}
+
+	@GetMapping
+	Mono<LinkPage> list(@PathVariable String tenantId, @RequestParam(required = false) String cursor,
+			@RequestParam(required = false) Integer limit) {
+		return Mono.fromCallable(() -> TenantIds.requireValid(tenantId))
+			.flatMap((tenant) -> this.links.page(tenant, cursor, limit));
+	}
+
+	@DeleteMapping("/{linkId}")
+	Mono<ResponseEntity<Void>> revoke(@PathVariable String tenantId, @PathVariable String linkId,
+			@AuthenticationPrincipal Jwt caller) {
+		return Mono.fromCallable(() -> TenantIds.requireValid(tenantId))
+			.flatMap((tenant) -> this.links.revoke(tenant, linkId, caller.getSubject()))
+			.thenReturn(ResponseEntity.noContent().build());
+	}
+
+}

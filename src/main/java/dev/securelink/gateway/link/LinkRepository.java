@@ -1,0 +1,120 @@
+package dev.securelink.gateway.link;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import io.r2dbc.spi.Readable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
+import org.springframework.stereotype.Repository;
+
+/** Links in PostgreSQL; every query of the admin side is scoped by tenant. */
+@Repository
+public class LinkRepository {
+
+	private static final String COLUMNS = "id, tenant_id, document, rights, recipient_macs, locale, created_at, "
+			+ "expires_at, revoked_at, session_epoch";
+
+	private final DatabaseClient db;
+
+	LinkRepository(DatabaseClient db) {
+		this.db = db;
+	}
+
+	Mono<Void> insert(Link link, byte[] codeHash) {
+		return this.db.sql("""
+				insert into link (id, tenant_id, document, rights, code_hash, recipient_macs, locale, created_at,
+				                  expires_at, session_epoch)
+				values (:id, :tenant, :document, :rights, :codeHash, :macs, :locale, :createdAt, :expiresAt, 0)
+				""")
+			.bind("id", link.id())
+			.bind("tenant", link.tenantId())
+			.bind("document", link.document())
+			.bind("rights", link.rights().stream().map(Right::id).toArray(String[]::new))
+			.bind("codeHash", codeHash)
+			.bind("macs", link.recipientMacs())
+			.bind("createdAt", link.createdAt())
+			.bind("expiresAt", link.expiresAt())
+			.bind("locale", Parameter.fromOrEmpty(link.locale(), String.class))
+			.then();
+	}
+
+	Mono<Link> find(String tenantId, String id) {
+		return this.db.sql("select " + COLUMNS + " from link where tenant_id = :tenant and id = :id")
+			.bind("tenant", tenantId)
+			.bind("id", id)
+			.map(LinkRepository::link)
+			.one();
+	}
+
+	/** The lookup of the public flow: by the code's hash, whatever the tenant. */
+	public Mono<Link> findByCodeHash(byte[] codeHash) {
+		return this.db.sql("select " + COLUMNS + " from link where code_hash = :hash")
+			.bind("hash", codeHash)
+			.map(LinkRepository::link)
+			.one();
+	}
+
+	public Mono<Link> findById(String id) {
+		return this.db.sql("select " + COLUMNS + " from link where id = :id")
+			.bind("id", id)
+			.map(LinkRepository::link)
+			.one();
+	}
+
+	/** A page of a tenant's links, newest first, strictly after the cursor position when one is given. */
+	Flux<Link> page(String tenantId, LinkCursor after, int limit) {
+		String where = (after != null) ? " and (created_at, id) < (:createdAt, :id)" : "";
+		DatabaseClient.GenericExecuteSpec spec = this.db
+			.sql("select " + COLUMNS + " from link where tenant_id = :tenant" + where
+					+ " order by created_at desc, id desc limit :limit")
+			.bind("tenant", tenantId)
+			.bind("limit", limit);
+		if (after != null) {
+			spec = spec.bind("createdAt", after.createdAt()).bind("id", after.id());
+		}
+		return spec.map(LinkRepository::link).all();
+	}
+
+	/**
+	 * Revokes a link once: the first call stamps {@code revoked_at} and moves the session epoch, so every session
+	 * of the link ends; later calls change nothing. Empty when the tenant has no such link.
+	 */
+	Mono<Revocation> revoke(String tenantId, String id, Instant now) {
+		return this.db.sql("""
+				update link l set revoked_at = coalesce(l.revoked_at, :now),
+				                  session_epoch = l.session_epoch + (case when l.revoked_at is null then 1 else 0 end)
+				from (select id, revoked_at from link where tenant_id = :tenant and id = :id for update) before
+				where l.id = before.id
+				returning before.revoked_at is null as first
+				""")
+			.bind("now", now)
+			.bind("tenant", tenantId)
+			.bind("id", id)
+			.map((row) -> new Revocation(Boolean.TRUE.equals(row.get("first", Boolean.class))))
+			.one();
+	}
+
+	/** Whether a revocation was the first for its link. */
+	record Revocation(boolean first) {
+	}
+
+	private static Link link(Readable row) {
+		String[] rights = row.get("rights", String[].class);
+		Set<Right> rightSet = Arrays.stream(rights)
+			.map(Right::fromId)
+			.collect(Collectors.toCollection(() -> EnumSet.noneOf(Right.class)));
+		return new Link(row.get("id", String.class), row.get("tenant_id", String.class),
+				row.get("document", String.class), rightSet, row.get("recipient_macs", byte[].class),
+				row.get("locale", String.class), row.get("created_at", Instant.class),
+				row.get("expires_at", Instant.class), row.get("revoked_at", Instant.class),
+				row.get("session_epoch", Integer.class));
+	}
+
+}

@@ -1,0 +1,144 @@
+package dev.securelink.gateway.link;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import org.springframework.web.server.ResponseStatusException;
+
+import dev.securelink.gateway.GatewayProperties;
+import dev.securelink.gateway.admin.BadInputException;
+import dev.securelink.gateway.audit.AccessEvent;
+import dev.securelink.gateway.audit.AuditLog;
+import dev.securelink.gateway.link.LinkRequests.CreateLink;
+import dev.securelink.gateway.link.LinkRequests.LinkPage;
+import dev.securelink.gateway.link.LinkRequests.LinkView;
+import dev.securelink.gateway.tenant.TenantRepository;
+
+/** Creating, reading and revoking a tenant's links, each change audited in the same transaction. */
+@Service
+class LinkService {
+
+	static final int MAX_PAGE = 100;
+
+	private final LinkRepository links;
+
+	private final TenantRepository tenants;
+
+	private final AuditLog audit;
+
+	private final RecipientMacs macs;
+
+	private final GatewayProperties properties;
+
+	private final Clock clock;
+
+	private final TransactionalOperator transaction;
+
+	LinkService(LinkRepository links, TenantRepository tenants, AuditLog audit, RecipientMacs macs,
+			GatewayProperties properties, Clock clock, TransactionalOperator transaction) {
+		this.links = links;
+		this.tenants = tenants;
+		this.audit = audit;
+		this.macs = macs;
+		this.properties = properties;
+		this.clock = clock;
+		this.transaction = transaction;
+	}
+
+	Mono<LinkView> create(String tenantId, CreateLink request, String actor) {
+		return Mono.defer(() -> {
+			Instant now = now();
+			Instant expiresAt = expiresAt(request.expiresAt(), now);
+			Set<Right> rights = EnumSet.of(Right.VIEW);
+			if (request.rights() != null) {
+				rights.addAll(request.rights());
+			}
+			String code = LinkCode.generate();
+			Link link = new Link(LinkCode.newLinkId(), tenantId, request.document(), rights,
+					this.macs.macs(request.recipients()), request.locale(), now, expiresAt, null, 0);
+			return this.tenants.ensure(tenantId, now)
+				.then(this.links.insert(link, LinkCode.hash(code)))
+				.then(this.audit.record(new AccessEvent(tenantId, link.id(), "link.created", "ok", actor, null, now)))
+				.as(this.transaction::transactional)
+				.thenReturn(LinkView.of(link, this.properties.baseUrl() + "/l/" + code, now));
+		});
+	}
+
+	Mono<LinkView> find(String tenantId, String id) {
+		return this.links.find(tenantId, id)
+			.switchIfEmpty(Mono.error(LinkService::notFound))
+			.map((link) -> LinkView.of(link, null, now()));
+	}
+
+	Mono<LinkPage> page(String tenantId, String cursor, Integer limit) {
+		return Mono.defer(() -> {
+			int size = (limit != null) ? limit : 50;
+			if (size < 1 || size > MAX_PAGE) {
+				throw new BadInputException("limit", "must be between 1 and " + MAX_PAGE);
+			}
+			LinkCursor after = (cursor != null) ? cursor(cursor) : null;
+			Instant now = now();
+			return this.links.page(tenantId, after, size + 1).collectList().map((rows) -> {
+				List<Link> items = rows.subList(0, Math.min(size, rows.size()));
+				Link last = items.isEmpty() ? null : items.get(items.size() - 1);
+				String next = (rows.size() > size) ? new LinkCursor(last.createdAt(), last.id()).encode() : null;
+				return new LinkPage(items.stream().map((link) -> LinkView.of(link, null, now)).toList(), next);
+			});
+		});
+	}
+
+	/** Idempotent: revoking a revoked link succeeds and changes nothing; an unknown link is 404. */
+	Mono<Void> revoke(String tenantId, String id, String actor) {
+		return Mono.defer(() -> {
+			Instant now = now();
+			return this.links.revoke(tenantId, id, now)
+				.switchIfEmpty(Mono.error(LinkService::notFound))
+				.filter(LinkRepository.Revocation::first)
+				.flatMap((first) -> this.audit
+					.record(new AccessEvent(tenantId, id, "link.revoked", "ok", actor, null, now)))
+				.as(this.transaction::transactional);
+		});
+	}
+
+	private Instant expiresAt(Instant requested, Instant now) {
+		if (requested == null) {
+			return now.plus(this.properties.linkDefaultLifetime());
+		}
+		if (!requested.isAfter(now)) {
+			throw new BadInputException("expiresAt", "must be in the future");
+		}
+		if (requested.isAfter(now.plus(this.properties.linkMaxLifetime()))) {
+			throw new BadInputException("expiresAt",
+					"must be at most " + this.properties.linkMaxLifetime().toDays() + " days ahead");
+		}
+		return requested.truncatedTo(ChronoUnit.MICROS);
+	}
+
+	private static LinkCursor cursor(String value) {
+		try {
+			return LinkCursor.decode(value);
+		}
+		catch (RuntimeException ex) {
+			throw new BadInputException("cursor", "is not a cursor given by this API");
+		}
+	}
+
+	/** PostgreSQL keeps microseconds; links carry exactly what is stored, so cursors compare equal. */
+	private Instant now() {
+		return this.clock.instant().truncatedTo(ChronoUnit.MICROS);
+	}
+
+	private static ResponseStatusException notFound() {
+		return new ResponseStatusException(HttpStatus.NOT_FOUND, "No such link for this tenant.");
+	}
+
+}

@@ -1,0 +1,70 @@
+package dev.securelink.gateway.link;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Locale;
+
+import javax.crypto.Mac;
+
+import org.springframework.stereotype.Component;
+
+import dev.securelink.gateway.keys.GatewayKeys;
+
+/**
+ * Recipient addresses as HMAC-SHA256(pepper, normalized address): the only form in which they are stored, and
+ * the form in which a typed address is compared, in constant time.
+ */
+@Component
+public class RecipientMacs {
+
+	static final int MAC_BYTES = 32;
+
+	private final GatewayKeys keys;
+
+	RecipientMacs(GatewayKeys keys) {
+		this.keys = keys;
+	}
+
+	/** Trimmed and lower-cased with {@link Locale#ROOT}, so that case and stray spaces never matter. */
+	static String normalize(String address) {
+		return address.trim().toLowerCase(Locale.ROOT);
+	}
+
+	public byte[] mac(String address) {
+		try {
+			Mac mac = Mac.getInstance("HmacSHA256");
+			mac.init(this.keys.emailPepper());
+			return mac.doFinal(normalize(address).getBytes(StandardCharsets.UTF_8));
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException("HmacSHA256 is part of every JVM", ex);
+		}
+	}
+
+	/** All recipients' MACs, concatenated in the stored form. */
+	byte[] macs(List<String> addresses) {
+		byte[] all = new byte[addresses.size() * MAC_BYTES];
+		for (int i = 0; i < addresses.size(); i++) {
+			System.arraycopy(mac(addresses.get(i)), 0, all, i * MAC_BYTES, MAC_BYTES);
+		}
+		return all;
+	}
+
+	/**
+	 * Whether {@code address} is one of the recipients; every stored MAC is compared, so the time taken does not
+	 * tell which one matched or how far a comparison got.
+	 */
+	public boolean matches(byte[] storedMacs, String address) {
+		byte[] candidate = mac(address);
+		boolean found = false;
+		byte[] stored = new byte[MAC_BYTES];
+		for (int offset = 0; offset + MAC_BYTES <= storedMacs.length; offset += MAC_BYTES) {
+			System.arraycopy(storedMacs, offset, stored, 0, MAC_BYTES);
+			found |= MessageDigest.isEqual(stored, candidate);
+		}
+		return found;
+	}
+
+}

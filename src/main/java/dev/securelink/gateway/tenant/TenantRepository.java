@@ -1,0 +1,68 @@
+package dev.securelink.gateway.tenant;
+
+import java.time.Instant;
+
+import io.r2dbc.spi.Readable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+
+/** Tenants' settings in PostgreSQL. */
+@Repository
+public class TenantRepository {
+
+	private final DatabaseClient db;
+
+	TenantRepository(DatabaseClient db) {
+		this.db = db;
+	}
+
+	/** The stored settings, or the defaults for a tenant that has none; reading never creates a row. */
+	public Mono<TenantSettings> find(String tenantId) {
+		return this.db.sql("select * from tenant where id = :id")
+			.bind("id", tenantId)
+			.map(TenantRepository::settings)
+			.one()
+			.defaultIfEmpty(TenantSettings.defaults(tenantId));
+	}
+
+	/** Creates the tenant with default settings unless it exists. */
+	public Mono<Void> ensure(String tenantId, Instant now) {
+		return this.db.sql("""
+				insert into tenant (id, created_at, updated_at) values (:id, :now, :now)
+				on conflict (id) do nothing
+				""")
+			.bind("id", tenantId)
+			.bind("now", now)
+			.then();
+	}
+
+	/** Saves settings; the version moves only when a value really changes. */
+	Mono<TenantSettings> save(String tenantId, boolean emailVerification, boolean supportAccess, Instant now) {
+		return this.db.sql("""
+				insert into tenant (id, email_verification, support_access, created_at, updated_at)
+				values (:id, :verification, :support, :now, :now)
+				on conflict (id) do update
+				set email_verification = excluded.email_verification,
+				    support_access = excluded.support_access,
+				    settings_version = tenant.settings_version + 1,
+				    updated_at = excluded.updated_at
+				where (tenant.email_verification, tenant.support_access)
+				      is distinct from (excluded.email_verification, excluded.support_access)
+				""")
+			.bind("id", tenantId)
+			.bind("verification", emailVerification)
+			.bind("support", supportAccess)
+			.bind("now", now)
+			.then()
+			.then(find(tenantId));
+	}
+
+	private static TenantSettings settings(Readable row) {
+		return new TenantSettings(row.get("id", String.class), row.get("email_verification", Boolean.class),
+				row.get("support_access", Boolean.class), row.get("support_access_until", Instant.class),
+				row.get("settings_version", Long.class), row.get("updated_at", Instant.class));
+	}
+
+}

@@ -1,0 +1,18 @@
+package dev.securelink.gateway.tenant;
+
+import java.time.Instant;
+
+/**
+ * A tenant's privacy settings. A tenant that never saved any has the defaults: e-mail verification on, support
+ * access off.
+ *
+ * @param version moves on every change, so that sessions and caches can tell old settings from new
+ */
+public record TenantSettings(String tenantId, boolean emailVerification, boolean supportAccess,
+		Instant supportAccessUntil, long version, Instant updatedAt) {
+
+	static TenantSettings defaults(String tenantId) {
+		return new TenantSettings(tenantId, true, false, null, 0, null);
+	}
+
+}

@@ -1,0 +1,53 @@
+package dev.securelink.gateway.support;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** Calls the admin API as the invoicing application would, with a token from {@link TestKeys}. */
+public final class Admin {
+
+	public static final String ALL_SCOPES = "links:read links:write settings:write";
+
+	private final WebTestClient client;
+
+	public Admin(WebTestClient client) {
+		this.client = client;
+	}
+
+	/** A tenant id no other test uses, so tests sharing one database never see each other's data. */
+	public static String newTenant() {
+		return "t-" + UUID.randomUUID().toString().substring(0, 12);
+	}
+
+	public static Map<String, Object> linkRequest(String document, String... recipients) {
+		return Map.of("document", document, "recipients", List.of(recipients), "rights", List.of("sign", "pay"));
+	}
+
+	public WebTestClient.RequestBodySpec post(String tenant, String path) {
+		return this.client.post().uri("/admin/v1/tenants/" + tenant + path)
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token(tenant, ALL_SCOPES))
+			.contentType(MediaType.APPLICATION_JSON);
+	}
+
+	public WebTestClient.RequestHeadersSpec<?> get(String tenant, String path) {
+		return this.client.get().uri("/admin/v1/tenants/" + tenant + path)
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token(tenant, ALL_SCOPES));
+	}
+
+	/** Creates a link and answers its creation response. */
+	@SuppressWarnings("unchecked")
+	public Map<String, Object> createLink(String tenant, Map<String, Object> request) {
+		return post(tenant, "/links").bodyValue(request)
+			.exchange()
+			.expectStatus().isCreated()
+			.expectBody(Map.class)
+			.returnResult()
+			.getResponseBody();
+	}
+
+}
