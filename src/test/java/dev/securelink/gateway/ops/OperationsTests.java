@@ -32,7 +32,9 @@ class OperationsTests {
 			.expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("UP");
 		management.get().uri("/actuator/health/readiness").exchange()
 			.expectStatus().isOk()
-			.expectBody().jsonPath("$.status").isEqualTo("UP");
+			.expectBody()
+			.jsonPath("$.status").isEqualTo("UP")
+			.jsonPath("$.components.r2dbc.status").isEqualTo("UP");
 		management.get().uri("/actuator/prometheus").exchange()
 			.expectStatus().isOk()
 			.expectBody(String.class).value((body) -> assertThat(body).contains("jvm_memory_used_bytes"));
