@@ -1,10 +1,17 @@
 package dev.securelink.gateway.audit;
 
+import java.util.HexFormat;
+
+import javax.crypto.spec.SecretKeySpec;
+
 import reactor.core.publisher.Mono;
 
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Component;
+
+import dev.securelink.gateway.keys.GatewayKeys;
+import dev.securelink.gateway.keys.Hmac;
 
 /** Appends to the durable audit trail; the returned Mono completes once the row is written. */
 @Component
@@ -12,8 +19,19 @@ public class AuditLog {
 
 	private final DatabaseClient db;
 
-	AuditLog(DatabaseClient db) {
+	private final SecretKeySpec pepper;
+
+	AuditLog(DatabaseClient db, GatewayKeys keys) {
 		this.db = db;
+		this.pepper = keys.emailPepper();
+	}
+
+	/**
+	 * A client IP as the audit trail keeps it: a keyed hash (HMAC with the pepper, 16 bytes), enough to tell
+	 * repeated attempts from one client apart from many, useless for recovering the address.
+	 */
+	public String clientHash(String ip) {
+		return HexFormat.of().formatHex(Hmac.sha256(this.pepper, "client:" + ip), 0, 16);
 	}
 
 	public Mono<Void> record(AccessEvent event) {

@@ -59,7 +59,7 @@ public final class GatewayKeys {
 		if (!errors.isEmpty()) {
 			throw new IllegalStateException("Invalid gateway keys:\n - " + String.join("\n - ", errors));
 		}
-		return new GatewayKeys(new SecretKeySpec(pepper, "HmacSHA256"), sessionKeys, assertionKey);
+		return new GatewayKeys(Hmac.key(pepper), sessionKeys, assertionKey);
 	}
 
 	private static byte[] secret(String name, String base64, List<String> errors) {

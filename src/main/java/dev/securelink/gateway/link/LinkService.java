@@ -18,6 +18,8 @@ import dev.securelink.gateway.GatewayProperties;
 import dev.securelink.gateway.admin.BadInputException;
 import dev.securelink.gateway.audit.AccessEvent;
 import dev.securelink.gateway.audit.AuditLog;
+import dev.securelink.gateway.change.Change;
+import dev.securelink.gateway.change.ChangeNotifier;
 import dev.securelink.gateway.link.LinkRequests.CreateLink;
 import dev.securelink.gateway.link.LinkRequests.LinkPage;
 import dev.securelink.gateway.link.LinkRequests.LinkView;
@@ -43,8 +45,11 @@ class LinkService {
 
 	private final TransactionalOperator transaction;
 
+	private final ChangeNotifier changes;
+
 	LinkService(LinkRepository links, TenantRepository tenants, AuditLog audit, RecipientMacs macs,
-			GatewayProperties properties, Clock clock, TransactionalOperator transaction) {
+			GatewayProperties properties, Clock clock, TransactionalOperator transaction, ChangeNotifier changes) {
+		this.changes = changes;
 		this.links = links;
 		this.tenants = tenants;
 		this.audit = audit;
@@ -96,7 +101,10 @@ class LinkService {
 		});
 	}
 
-	/** Idempotent: revoking a revoked link succeeds and changes nothing; an unknown link is 404. */
+	/**
+	 * Idempotent: revoking a revoked link succeeds and changes nothing; an unknown link is 404. The first
+	 * revocation ends the link's sessions on every instance as soon as it commits.
+	 */
 	Mono<Void> revoke(String tenantId, String id, String actor) {
 		return Mono.defer(() -> {
 			Instant now = now();
@@ -104,7 +112,8 @@ class LinkService {
 				.switchIfEmpty(Mono.error(LinkService::notFound))
 				.filter(LinkRepository.Revocation::first)
 				.flatMap((first) -> this.audit
-					.record(new AccessEvent(tenantId, id, "link.revoked", "ok", actor, null, now)))
+					.record(new AccessEvent(tenantId, id, "link.revoked", "ok", actor, null, now))
+					.then(this.changes.notify(new Change(Change.Kind.LINK, id))))
 				.as(this.transaction::transactional);
 		});
 	}

@@ -1,16 +1,13 @@
 package dev.securelink.gateway.link;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Locale;
 
-import javax.crypto.Mac;
-
 import org.springframework.stereotype.Component;
 
 import dev.securelink.gateway.keys.GatewayKeys;
+import dev.securelink.gateway.keys.Hmac;
 
 /**
  * Recipient addresses as HMAC-SHA256(pepper, normalized address): the only form in which they are stored, and
@@ -33,14 +30,7 @@ public class RecipientMacs {
 	}
 
 	public byte[] mac(String address) {
-		try {
-			Mac mac = Mac.getInstance("HmacSHA256");
-			mac.init(this.keys.emailPepper());
-			return mac.doFinal(normalize(address).getBytes(StandardCharsets.UTF_8));
-		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("HmacSHA256 is part of every JVM", ex);
-		}
+		return Hmac.sha256(this.keys.emailPepper(), normalize(address));
 	}
 
 	/** All recipients' MACs, concatenated in the stored form. */

@@ -21,6 +21,8 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.securelink.gateway.admin.TenantIds;
 import dev.securelink.gateway.audit.AccessEvent;
 import dev.securelink.gateway.audit.AuditLog;
+import dev.securelink.gateway.change.Change;
+import dev.securelink.gateway.change.ChangeNotifier;
 
 /** {@code /admin/v1/tenants/{tenantId}/settings}: the tenant's privacy settings. */
 @RestController
@@ -35,8 +37,11 @@ class TenantSettingsController {
 
 	private final TransactionalOperator transaction;
 
+	private final ChangeNotifier changes;
+
 	TenantSettingsController(TenantRepository tenants, AuditLog audit, Clock clock,
-			TransactionalOperator transaction) {
+			TransactionalOperator transaction, ChangeNotifier changes) {
+		this.changes = changes;
 		this.tenants = tenants;
 		this.audit = audit;
 		this.clock = clock;
@@ -61,6 +66,7 @@ class TenantSettingsController {
 					.flatMap((after) -> (after.version() == before.version()) ? Mono.just(after)
 							: this.audit.record(new AccessEvent(tenant, null, "settings.changed", "ok",
 									caller.getSubject(), null, now))
+								.then(this.changes.notify(new Change(Change.Kind.TENANT, tenant)))
 								.thenReturn(after)))
 				.as(this.transaction::transactional);
 		});

@@ -42,12 +42,33 @@ public final class Admin {
 	/** Creates a link and answers its creation response. */
 	@SuppressWarnings("unchecked")
 	public Map<String, Object> createLink(String tenant, Map<String, Object> request) {
-		return post(tenant, "/links").bodyValue(request)
+		((List<String>) request.get("recipients")).forEach(Secrets::remember);
+		Map<String, Object> created = post(tenant, "/links").bodyValue(request)
 			.exchange()
 			.expectStatus().isCreated()
 			.expectBody(Map.class)
 			.returnResult()
 			.getResponseBody();
+		String url = (String) created.get("url");
+		Secrets.remember(url.substring(url.lastIndexOf('/') + 1));
+		return created;
+	}
+
+	/** Sets a tenant's settings. */
+	public void settings(String tenant, boolean emailVerification) {
+		this.client.put().uri("/admin/v1/tenants/" + tenant + "/settings")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token(tenant, ALL_SCOPES))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("emailVerification", emailVerification, "supportAccess", false))
+			.exchange()
+			.expectStatus().isOk();
+	}
+
+	public void revoke(String tenant, String linkId) {
+		this.client.delete().uri("/admin/v1/tenants/" + tenant + "/links/" + linkId)
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token(tenant, ALL_SCOPES))
+			.exchange()
+			.expectStatus().isNoContent();
 	}
 
 }

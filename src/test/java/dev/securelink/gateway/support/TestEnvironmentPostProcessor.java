@@ -25,6 +25,8 @@ class TestEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered 
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
 		Map<String, Object> properties = new LinkedHashMap<>(TestDatabase.springProperties());
 		properties.putAll(TestKeys.springProperties());
+		// Tests are "behind a proxy" on loopback, so each can act from its own client IP via X-Forwarded-For.
+		properties.put("securelink.trusted-proxies", "127.0.0.1/32,::1/128");
 		properties.keySet().removeIf(environment::containsProperty);
 		environment.getPropertySources().addLast(new MapPropertySource("securelinkTest", properties));
 	}

@@ -1,0 +1,25 @@
+package dev.securelink.gateway.access;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.server.RequestPredicates;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+/** The public paths of the link flow (design §2); everything else public is static under {@code /_gw/}. */
+@Configuration(proxyBeanMethods = false)
+class AccessRoutes {
+
+	@Bean
+	RouterFunction<ServerResponse> linkRoutes(LinkAccessHandler links, DocumentPlaceholderHandler documents) {
+		return RouterFunctions.route()
+			.GET("/l/{code}", links::open)
+			.GET("/l/{code}/{action}", links::open)
+			.POST("/l/{code}", links::submit)
+			.POST("/l/{code}/{action}", links::submit)
+			.route(RequestPredicates.path("/d/{linkId}/**"), documents::handle)
+			.build();
+	}
+
+}

@@ -1,0 +1,79 @@
+package dev.securelink.gateway.access;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+
+import javax.crypto.spec.SecretKeySpec;
+
+import org.springframework.http.HttpCookie;
+import org.springframework.http.ResponseCookie;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.stereotype.Component;
+
+import dev.securelink.gateway.keys.GatewayKeys;
+import dev.securelink.gateway.keys.Hmac;
+
+/**
+ * CSRF protection of the e-mail form as a signed double submit: a random pre-session nonce in a
+ * {@code __Host-} cookie, and in the form an HMAC of that nonce and the link id. A page on another site can
+ * neither read the cookie nor compute the token. The HMAC keys derive from the session keys, so they rotate
+ * with them.
+ */
+@Component
+class FormTokens {
+
+	static final String COOKIE = "__Host-slc";
+
+	private static final int NONCE_LENGTH = 22;
+
+	private static final SecureRandom RANDOM = new SecureRandom();
+
+	private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+
+	private final List<SecretKeySpec> keys;
+
+	FormTokens(GatewayKeys keys) {
+		this.keys = keys.sessionKeys().stream()
+			.map((key) -> Hmac.key(Hmac.sha256(Hmac.key(key.secret()), "securelink form token")))
+			.toList();
+	}
+
+	/** The nonce the browser holds, or null when it holds none (or junk). */
+	String nonce(ServerHttpRequest request) {
+		HttpCookie cookie = request.getCookies().getFirst(COOKIE);
+		String value = (cookie != null) ? cookie.getValue() : null;
+		return (value != null && value.length() == NONCE_LENGTH && value.matches("[A-Za-z0-9_-]+")) ? value : null;
+	}
+
+	String newNonce() {
+		byte[] bytes = new byte[16];
+		RANDOM.nextBytes(bytes);
+		return BASE64URL.encodeToString(bytes);
+	}
+
+	ResponseCookie cookie(String nonce) {
+		return ResponseCookie.from(COOKIE, nonce).secure(true).httpOnly(true).sameSite("Strict").path("/").build();
+	}
+
+	String token(String nonce, String linkId) {
+		return BASE64URL.encodeToString(Hmac.sha256(this.keys.get(0), nonce + "|" + linkId));
+	}
+
+	boolean valid(String nonce, String linkId, String token) {
+		if (nonce == null || token == null) {
+			return false;
+		}
+		byte[] presented = token.getBytes(StandardCharsets.US_ASCII);
+		boolean valid = false;
+		for (SecretKeySpec key : this.keys) {
+			byte[] expected = BASE64URL.encodeToString(Hmac.sha256(key, nonce + "|" + linkId))
+				.getBytes(StandardCharsets.US_ASCII);
+			valid |= MessageDigest.isEqual(expected, presented);
+		}
+		return valid;
+	}
+
+}

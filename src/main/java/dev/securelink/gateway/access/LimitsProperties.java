@@ -1,0 +1,27 @@
+package dev.securelink.gateway.access;
+
+import java.time.Duration;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Brute-force limits: {@code securelink.limits.*}.
+ *
+ * @param lockThreshold wrong addresses within {@code lockWindow} that lock a link's e-mail check
+ * @param lockDuration the first lock; each new lock of the same link doubles it, up to {@code maxLockDuration}
+ * @param unknownCodes per client IP, unknown or malformed codes allowed per {@code unknownCodesPeriod}
+ * @param wrongAddresses per client IP, wrong addresses allowed per {@code wrongAddressesPeriod}
+ */
+@Validated
+@ConfigurationProperties("securelink.limits")
+public record LimitsProperties(@Min(1) @DefaultValue("5") int lockThreshold,
+		@NotNull @DefaultValue("15m") Duration lockWindow, @NotNull @DefaultValue("15m") Duration lockDuration,
+		@NotNull @DefaultValue("24h") Duration maxLockDuration, @Min(1) @DefaultValue("30") int unknownCodes,
+		@NotNull @DefaultValue("1m") Duration unknownCodesPeriod, @Min(1) @DefaultValue("20") int wrongAddresses,
+		@NotNull @DefaultValue("15m") Duration wrongAddressesPeriod) {
+}

@@ -1,0 +1,324 @@
+package dev.securelink.gateway.access;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseCookie;
+import org.springframework.stereotype.Component;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import dev.securelink.gateway.GatewayProperties;
+import dev.securelink.gateway.audit.AccessEvent;
+import dev.securelink.gateway.audit.AuditLog;
+import dev.securelink.gateway.link.Link;
+import dev.securelink.gateway.link.LinkCache;
+import dev.securelink.gateway.link.LinkCode;
+import dev.securelink.gateway.link.RecipientMacs;
+import dev.securelink.gateway.link.Right;
+import dev.securelink.gateway.session.Sessions;
+import dev.securelink.gateway.tenant.SettingsCache;
+import dev.securelink.gateway.tenant.TenantSettings;
+import dev.securelink.gateway.web.AccessLogFilter;
+import dev.securelink.gateway.web.ClientAddress;
+import dev.securelink.gateway.web.PageLocales;
+import dev.securelink.gateway.web.Pages;
+
+/**
+ * {@code /l/{code}[/sign|/pay]}: the link as mailed. A GET never changes server state (mail scanners prefetch
+ * links): it shows the e-mail prompt, or issues a session straight away when the tenant has verification off. The
+ * POST of the prompt checks the address and, on success, exchanges the code for a session and a 303 to a URL
+ * without the code. Unknown, malformed, expired and revoked codes all get the same 404 page.
+ */
+@Component
+class LinkAccessHandler {
+
+	private static final Log logger = LogFactory.getLog(LinkAccessHandler.class);
+
+	private static final int MAX_ADDRESS_LENGTH = 254;
+
+	private final LinkCache links;
+
+	private final SettingsCache settings;
+
+	private final Sessions sessions;
+
+	private final RecipientMacs macs;
+
+	private final FormTokens forms;
+
+	private final IpLimits limits;
+
+	private final AttemptGuard attempts;
+
+	private final AuditLog audit;
+
+	private final ClientAddress clients;
+
+	private final String publicOrigin;
+
+	private final LimitsProperties limitsProperties;
+
+	private final Clock clock;
+
+	LinkAccessHandler(LinkCache links, SettingsCache settings, Sessions sessions, RecipientMacs macs,
+			FormTokens forms, IpLimits limits, AttemptGuard attempts, AuditLog audit, ClientAddress clients,
+			GatewayProperties properties, LimitsProperties limitsProperties, Clock clock) {
+		this.links = links;
+		this.settings = settings;
+		this.sessions = sessions;
+		this.macs = macs;
+		this.forms = forms;
+		this.limits = limits;
+		this.attempts = attempts;
+		this.audit = audit;
+		this.clients = clients;
+		this.publicOrigin = origin(properties.publicBaseUrl());
+		this.limitsProperties = limitsProperties;
+		this.clock = clock;
+	}
+
+	/** What a request to a link comes to; each answer is made in one place, {@link #respond}. */
+	sealed interface Outcome {
+
+		/** Session issued: 303 to the document space. */
+		record Granted(String target, List<ResponseCookie> cookies) implements Outcome {
+		}
+
+		/** Verification on and no session: show the e-mail prompt, with an error when there is one. */
+		record EmailRequired(Link link, Right action, HttpStatus status, String error) implements Outcome {
+		}
+
+		/** The link's e-mail check is locked, or this client tried too much. */
+		record TooManyAttempts(Duration retryAfter) implements Outcome {
+		}
+
+		/** Cross-site or token-less form post. */
+		record Forbidden() implements Outcome {
+		}
+
+		/** No usable link behind this code: one answer for every reason. */
+		record NotFound() implements Outcome {
+		}
+
+	}
+
+	Mono<ServerResponse> open(ServerRequest request) {
+		String client = this.clients.of(request.exchange());
+		return action(request).flatMap((action) -> activeLink(request, client)
+			.flatMap((link) -> {
+				chooseLanguage(request, request.queryParam("lang").orElse(null), link);
+				return this.settings.get(link.tenantId())
+					.flatMap((tenant) -> this.sessions.check(request.exchange().getRequest(), link.id())
+						.map((check) -> {
+							if (check instanceof Sessions.Valid) {
+								return new Outcome.Granted(target(link, action), List.of());
+							}
+							return tenant.emailVerification()
+									? new Outcome.EmailRequired(link, action, HttpStatus.OK, null)
+									: grant(request, link, tenant, action, false);
+						}));
+			}))
+			.defaultIfEmpty(new Outcome.NotFound())
+			.onErrorResume(TooManyCodes.class, (ex) -> Mono.just(tooManyCodes()))
+			.flatMap((outcome) -> respond(request, outcome))
+			.onErrorResume(this::unavailable);
+	}
+
+	Mono<ServerResponse> submit(ServerRequest request) {
+		if (!sameOrigin(request.headers().asHttpHeaders())) {
+			return respond(request, new Outcome.Forbidden());
+		}
+		String client = this.clients.of(request.exchange());
+		return action(request).flatMap((action) -> request.formData()
+			.flatMap((form) -> activeLink(request, client).flatMap((link) -> {
+				chooseLanguage(request, form.getFirst("lang"), link);
+				return this.settings.get(link.tenantId()).flatMap((tenant) -> verify(request, form, link, tenant,
+						action, client));
+			})))
+			.defaultIfEmpty(new Outcome.NotFound())
+			.onErrorResume(TooManyCodes.class, (ex) -> Mono.just(tooManyCodes()))
+			.flatMap((outcome) -> respond(request, outcome))
+			.onErrorResume(this::unavailable);
+	}
+
+	/** The order matters: the CSRF token first, then the client's budget, then the link's lock, then the address. */
+	private Mono<Outcome> verify(ServerRequest request, MultiValueMap<String, String> form, Link link,
+			TenantSettings tenant, Right action, String client) {
+		if (!this.forms.valid(this.forms.nonce(request.exchange().getRequest()), link.id(), form.getFirst("csrf"))) {
+			return Mono.just(new Outcome.Forbidden());
+		}
+		if (!tenant.emailVerification()) {
+			return Mono.just(grant(request, link, tenant, action, false));
+		}
+		String address = form.getFirst("email");
+		if (address == null || address.isBlank()) {
+			return Mono.just(new Outcome.EmailRequired(link, action, HttpStatus.UNPROCESSABLE_CONTENT, "blank"));
+		}
+		if (!this.limits.mayTryAddresses(client)) {
+			return Mono.just(new Outcome.TooManyAttempts(this.limitsProperties.wrongAddressesPeriod()));
+		}
+		Instant now = this.clock.instant();
+		String clientHash = this.audit.clientHash(client);
+		return this.attempts.lockedUntil(link.id(), now)
+			.map((until) -> (Outcome) new Outcome.TooManyAttempts(retryAfter(until, now)))
+			.switchIfEmpty(Mono.defer(() -> {
+				if (address.length() <= MAX_ADDRESS_LENGTH && this.macs.matches(link.recipientMacs(), address)) {
+					return record(link, "granted", clientHash, now).thenReturn(grant(request, link, tenant, action, true));
+				}
+				this.limits.wrongAddress(client);
+				return this.attempts.recordFailure(link.id(), now).flatMap((failure) -> {
+					if (failure.locked()) {
+						Mono<Void> event = failure.newLock() ? record(link, "locked", clientHash, now) : Mono.empty();
+						return event.thenReturn(new Outcome.TooManyAttempts(retryAfter(failure.lockedUntil(), now)));
+					}
+					return record(link, "failed", clientHash, now).thenReturn(
+							new Outcome.EmailRequired(link, action, HttpStatus.UNPROCESSABLE_CONTENT, "mismatch"));
+				});
+			}));
+	}
+
+	private Mono<ServerResponse> respond(ServerRequest request, Outcome outcome) {
+		// Java 17: the sealed hierarchy is exhaustive by construction; the last branch is NotFound.
+		if (outcome instanceof Outcome.Granted granted) {
+			return ServerResponse.seeOther(URI.create(granted.target()))
+				.cookies((cookies) -> granted.cookies().forEach((cookie) -> cookies.add(cookie.getName(), cookie)))
+				.build();
+		}
+		if (outcome instanceof Outcome.EmailRequired required) {
+			return prompt(request, required);
+		}
+		if (outcome instanceof Outcome.TooManyAttempts tooMany) {
+			return Pages.message(HttpStatus.TOO_MANY_REQUESTS, "locked", (headers) -> headers
+				.set(HttpHeaders.RETRY_AFTER, String.valueOf(tooMany.retryAfter().toSeconds())));
+		}
+		if (outcome instanceof Outcome.Forbidden) {
+			return Pages.message(HttpStatus.FORBIDDEN, "forbidden");
+		}
+		return Pages.message(HttpStatus.NOT_FOUND, "notfound");
+	}
+
+	private Mono<ServerResponse> prompt(ServerRequest request, Outcome.EmailRequired required) {
+		List<ResponseCookie> cookies = new ArrayList<>();
+		String nonce = this.forms.nonce(request.exchange().getRequest());
+		if (nonce == null) {
+			nonce = this.forms.newNonce();
+			cookies.add(this.forms.cookie(nonce));
+		}
+		Map<String, Object> model = new HashMap<>();
+		model.put("formAction", request.path());
+		model.put("csrf", this.forms.token(nonce, required.link().id()));
+		model.put("action", required.action().id());
+		if (required.error() != null) {
+			model.put("error", required.error());
+		}
+		return Pages.render(required.status(), "prompt", model, cookies);
+	}
+
+	private Outcome grant(ServerRequest request, Link link, TenantSettings tenant, Right action,
+			boolean emailVerified) {
+		return new Outcome.Granted(target(link, action),
+				this.sessions.issue(request.exchange().getRequest(), link, tenant, emailVerified));
+	}
+
+	/**
+	 * The active link behind a code. A malformed code is refused before any lookup; whatever has no active link
+	 * spends one of the client's unknown-code tokens, so guessing is slow, and says nothing more than "not found".
+	 */
+	private Mono<Link> activeLink(ServerRequest request, String client) {
+		String code = request.pathVariable("code");
+		if (!this.limits.mayTryCodes(client)) {
+			return Mono.error(new TooManyCodes());
+		}
+		if (!LinkCode.isWellFormed(code)) {
+			this.limits.unknownCode(client);
+			return Mono.empty();
+		}
+		Instant now = this.clock.instant();
+		return this.links.byCode(LinkCode.hash(code))
+			.filter((link) -> link.status(now) == Link.Status.ACTIVE)
+			.doOnNext((link) -> request.exchange().getAttributes().put(AccessLogFilter.LINK_ID, link.id()))
+			.switchIfEmpty(Mono.fromRunnable(() -> this.limits.unknownCode(client)));
+	}
+
+	private Mono<Void> record(Link link, String outcome, String clientHash, Instant now) {
+		return this.audit.record(new AccessEvent(link.tenantId(), link.id(), "verification", outcome, null, clientHash,
+				now));
+	}
+
+	private static Mono<Right> action(ServerRequest request) {
+		String action = request.pathVariables().get("action");
+		if (action == null) {
+			return Mono.just(Right.VIEW);
+		}
+		return switch (action) {
+			case "sign" -> Mono.just(Right.SIGN);
+			case "pay" -> Mono.just(Right.PAY);
+			default -> Mono.empty();
+		};
+	}
+
+	/** The sign and pay buttons land on their page; a link without that right opens the document instead. */
+	private static String target(Link link, Right action) {
+		String base = "/d/" + link.id() + "/";
+		return (action != Right.VIEW && link.rights().contains(action)) ? base + action.id() : base;
+	}
+
+	private static void chooseLanguage(ServerRequest request, String requested, Link link) {
+		Locale chosen = PageLocales.supported(requested);
+		PageLocales.choose(request.exchange(), (chosen != null) ? chosen : PageLocales.supported(link.locale()));
+	}
+
+	/** A form post must come from the gateway's own pages: same Origin, or same-origin fetch metadata. */
+	private boolean sameOrigin(HttpHeaders headers) {
+		String origin = headers.getOrigin();
+		if (origin != null) {
+			return origin.equals(this.publicOrigin);
+		}
+		String site = headers.getFirst("Sec-Fetch-Site");
+		return site == null || site.equals("same-origin");
+	}
+
+	private Outcome tooManyCodes() {
+		return new Outcome.TooManyAttempts(this.limitsProperties.unknownCodesPeriod());
+	}
+
+	/** Fail closed: when the database cannot answer, nothing is granted. */
+	private Mono<ServerResponse> unavailable(Throwable ex) {
+		logger.warn("Link request failed, answered 503: " + ex.getClass().getSimpleName());
+		return Pages.message(HttpStatus.SERVICE_UNAVAILABLE, "unavailable");
+	}
+
+	private static Duration retryAfter(Instant until, Instant now) {
+		return Duration.between(now, until).plusSeconds(1).withNanos(0);
+	}
+
+	private static String origin(URI base) {
+		int port = base.getPort();
+		return base.getScheme() + "://" + base.getHost() + ((port >= 0) ? ":" + port : "");
+	}
+
+	/** This client spent its unknown-code budget. */
+	private static final class TooManyCodes extends RuntimeException {
+
+		TooManyCodes() {
+			super(null, null, false, false);
+		}
+
+	}
+
+}

@@ -1,0 +1,121 @@
+package dev.securelink.gateway.session;
+
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.Date;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+
+import org.springframework.stereotype.Component;
+
+import dev.securelink.gateway.keys.GatewayKeys;
+import dev.securelink.gateway.link.Right;
+
+/**
+ * Sessions as compact JWS (HS256 with a {@code kid}): the first configured key signs, every configured key
+ * verifies, so keys rotate without ending anyone's session. A verified token's claims are kept briefly by
+ * token value, so a busy session pays for parsing and the HMAC once; expiry and link state are still checked
+ * on every request by {@link Sessions}.
+ */
+@Component
+public class SessionCodec {
+
+	private final String signingKid;
+
+	private final MACSigner signer;
+
+	private final Map<String, JWSVerifier> verifiers = new LinkedHashMap<>();
+
+	private final Cache<String, SessionClaims> verified = Caffeine.newBuilder()
+		.maximumSize(100_000)
+		.expireAfterWrite(Duration.ofMinutes(2))
+		.build();
+
+	SessionCodec(GatewayKeys keys) {
+		List<GatewayKeys.SessionKey> sessionKeys = keys.sessionKeys();
+		try {
+			this.signingKid = sessionKeys.get(0).kid();
+			this.signer = new MACSigner(sessionKeys.get(0).secret());
+			for (GatewayKeys.SessionKey key : sessionKeys) {
+				this.verifiers.put(key.kid(), new MACVerifier(key.secret()));
+			}
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException("Session keys must be at least 256 bits", ex);
+		}
+	}
+
+	String encode(SessionClaims claims) {
+		JWTClaimsSet set = new JWTClaimsSet.Builder().jwtID(claims.id())
+			.subject(claims.linkId())
+			.issueTime(Date.from(claims.issuedAt()))
+			.expirationTime(Date.from(claims.expiresAt()))
+			.claim("ten", claims.tenantId())
+			.claim("rgt", claims.rights().stream().map(Right::id).collect(Collectors.joining(" ")))
+			.claim("ep", claims.epoch())
+			.claim("sv", claims.settingsVersion())
+			.claim("ev", claims.emailVerified())
+			.claim("seen", claims.seenAt().getEpochSecond())
+			.build();
+		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(this.signingKid).build(), set);
+		try {
+			jwt.sign(this.signer);
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException("HS256 signing failed", ex);
+		}
+		return jwt.serialize();
+	}
+
+	/** The claims of a token this gateway signed with a key it still holds; empty for anything else. */
+	Optional<SessionClaims> decode(String token) {
+		SessionClaims cached = this.verified.getIfPresent(token);
+		if (cached != null) {
+			return Optional.of(cached);
+		}
+		Optional<SessionClaims> claims = verify(token);
+		claims.ifPresent((value) -> this.verified.put(token, value));
+		return claims;
+	}
+
+	private Optional<SessionClaims> verify(String token) {
+		try {
+			SignedJWT jwt = SignedJWT.parse(token);
+			JWSVerifier verifier = this.verifiers.get(jwt.getHeader().getKeyID());
+			if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || verifier == null
+					|| !jwt.verify(verifier)) {
+				return Optional.empty();
+			}
+			JWTClaimsSet set = jwt.getJWTClaimsSet();
+			Set<Right> rights = EnumSet.noneOf(Right.class);
+			for (String right : set.getStringClaim("rgt").split(" ")) {
+				rights.add(Right.fromId(right));
+			}
+			return Optional.of(new SessionClaims(set.getJWTID(), set.getStringClaim("ten"), set.getSubject(), rights,
+					set.getIntegerClaim("ep"), set.getLongClaim("sv"), set.getBooleanClaim("ev"),
+					set.getIssueTime().toInstant(), set.getExpirationTime().toInstant(),
+					java.time.Instant.ofEpochSecond(set.getLongClaim("seen"))));
+		}
+		catch (ParseException | JOSEException | RuntimeException ex) {
+			// Forged, truncated or foreign: every unusable token is simply no session.
+			return Optional.empty();
+		}
+	}
+
+}

@@ -1,0 +1,187 @@
+package dev.securelink.gateway.session;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpCookie;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseCookie;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.stereotype.Component;
+
+import dev.securelink.gateway.link.Link;
+import dev.securelink.gateway.link.LinkCache;
+import dev.securelink.gateway.tenant.SettingsCache;
+import dev.securelink.gateway.tenant.TenantSettings;
+
+/**
+ * Document sessions: one {@code __Host-} cookie per link, so several documents stay open in one browser. A
+ * session is valid only while its signature, its idle and absolute limits, its link (active, same epoch, same
+ * tenant) and its tenant's settings (verification turned on ends sessions issued without it) all agree; links
+ * and settings come from the caches, so a valid session costs no query.
+ */
+@Component
+public class Sessions {
+
+	static final String COOKIE_PREFIX = "__Host-sls-";
+
+	private static final Pattern LINK_ID = Pattern.compile("[A-Za-z0-9_-]{16}");
+
+	/** Refresh the last-activity stamp at most this often, not on every request. */
+	private static final Duration SEEN_GRANULARITY = Duration.ofMinutes(1);
+
+	private static final SecureRandom RANDOM = new SecureRandom();
+
+	private final SessionCodec codec;
+
+	private final SessionProperties properties;
+
+	private final LinkCache links;
+
+	private final SettingsCache settings;
+
+	private final Clock clock;
+
+	Sessions(SessionCodec codec, SessionProperties properties, LinkCache links, SettingsCache settings, Clock clock) {
+		this.codec = codec;
+		this.properties = properties;
+		this.links = links;
+		this.settings = settings;
+		this.clock = clock;
+	}
+
+	/** Whether {@code value} has the shape of a link id (checked before it names a cookie or a lookup). */
+	public static boolean isLinkId(String value) {
+		return value != null && LINK_ID.matcher(value).matches();
+	}
+
+	/** The outcome of a session check. */
+	public sealed interface Check permits Valid, Invalid {
+
+	}
+
+	/**
+	 * A session that may be used now.
+	 *
+	 * @param refresh a cookie carrying the new last-activity time, or null when the old one is recent enough
+	 */
+	public record Valid(SessionClaims claims, Link link, TenantSettings settings, ResponseCookie refresh)
+			implements Check {
+
+	}
+
+	/** No usable session: missing, forged, expired, idle, or its link or settings moved on. */
+	public record Invalid() implements Check {
+
+	}
+
+	public Mono<Check> check(ServerHttpRequest request, String linkId) {
+		if (!isLinkId(linkId)) {
+			return Mono.just(new Invalid());
+		}
+		HttpCookie cookie = request.getCookies().getFirst(COOKIE_PREFIX + linkId);
+		Optional<SessionClaims> decoded = (cookie != null) ? this.codec.decode(cookie.getValue()) : Optional.empty();
+		Instant now = this.clock.instant();
+		if (decoded.isEmpty() || !usable(decoded.get(), linkId, now)) {
+			return Mono.just(new Invalid());
+		}
+		SessionClaims claims = decoded.get();
+		return this.links.byId(linkId)
+			.filter((link) -> link.status(now) == Link.Status.ACTIVE && link.sessionEpoch() == claims.epoch()
+					&& link.tenantId().equals(claims.tenantId()))
+			.flatMap((link) -> this.settings.get(link.tenantId())
+				.filter((current) -> claims.emailVerified() || !current.emailVerification())
+				.map((current) -> (Check) new Valid(claims, link, current, refresh(claims, now))))
+			.defaultIfEmpty(new Invalid());
+	}
+
+	private boolean usable(SessionClaims claims, String linkId, Instant now) {
+		return claims.linkId().equals(linkId) && now.isBefore(claims.expiresAt())
+				&& now.isBefore(claims.seenAt().plus(this.properties.idleTimeout()));
+	}
+
+	private ResponseCookie refresh(SessionClaims claims, Instant now) {
+		if (now.isBefore(claims.seenAt().plus(SEEN_GRANULARITY))) {
+			return null;
+		}
+		return cookie(claims.linkId(), this.codec.encode(claims.seen(now.truncatedTo(ChronoUnit.SECONDS))),
+				Duration.between(now, claims.expiresAt()));
+	}
+
+	/**
+	 * A brand-new session for {@code link} (never a cookie the browser already had), plus the expiry of the
+	 * browser's oldest document sessions beyond {@code maxPerBrowser}.
+	 */
+	public List<ResponseCookie> issue(ServerHttpRequest request, Link link, TenantSettings tenant,
+			boolean emailVerified) {
+		Instant now = this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
+		Instant expiresAt = now.plus(this.properties.absoluteTimeout());
+		if (link.expiresAt().isBefore(expiresAt)) {
+			expiresAt = link.expiresAt();
+		}
+		SessionClaims claims = new SessionClaims(newId(), link.tenantId(), link.id(), link.rights(),
+				link.sessionEpoch(), tenant.version(), emailVerified, now, expiresAt, now);
+		List<ResponseCookie> cookies = new ArrayList<>();
+		cookies.add(cookie(link.id(), this.codec.encode(claims), Duration.between(now, expiresAt)));
+		cookies.addAll(evictions(request, link.id()));
+		return cookies;
+	}
+
+	/**
+	 * Expires the oldest document sessions beyond the limit. Browsers send cookies oldest first (RFC 6265
+	 * 5.4), so the raw header order breaks ties between sessions issued in the same second.
+	 */
+	private List<ResponseCookie> evictions(ServerHttpRequest request, String keep) {
+		record Held(String name, Instant issuedAt) {
+		}
+		List<Held> held = new ArrayList<>();
+		for (String header : request.getHeaders().getOrEmpty(HttpHeaders.COOKIE)) {
+			for (String pair : header.split(";")) {
+				int equals = pair.indexOf('=');
+				String name = (equals > 0) ? pair.substring(0, equals).trim() : "";
+				if (name.startsWith(COOKIE_PREFIX) && !name.equals(COOKIE_PREFIX + keep)) {
+					Instant issuedAt = this.codec.decode(pair.substring(equals + 1).trim())
+						.map(SessionClaims::issuedAt)
+						.orElse(Instant.EPOCH);
+					held.add(new Held(name, issuedAt));
+				}
+			}
+		}
+		Collections.reverse(held);
+		held.sort(Comparator.comparing(Held::issuedAt).reversed());
+		List<ResponseCookie> expired = new ArrayList<>();
+		for (int i = this.properties.maxPerBrowser() - 1; i < held.size(); i++) {
+			expired.add(cookie(held.get(i).name().substring(COOKIE_PREFIX.length()), "", Duration.ZERO));
+		}
+		return expired;
+	}
+
+	private static ResponseCookie cookie(String linkId, String value, Duration maxAge) {
+		return ResponseCookie.from(COOKIE_PREFIX + linkId, value)
+			.secure(true)
+			.httpOnly(true)
+			.sameSite("Lax")
+			.path("/")
+			.maxAge(maxAge)
+			.build();
+	}
+
+	private static String newId() {
+		byte[] bytes = new byte[16];
+		RANDOM.nextBytes(bytes);
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+	}
+
+}

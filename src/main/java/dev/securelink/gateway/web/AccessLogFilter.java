@@ -1,0 +1,54 @@
+package dev.securelink.gateway.web;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+
+/**
+ * One line per request on the {@code securelink.access} logger. The path of a link is never logged as it came:
+ * {@code /l/{code}} is written as {@code /l/~<linkId>} once the code is resolved (or {@code /l/~unknown}), query
+ * strings are left out, and no header, cookie or body is ever logged.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 1)
+@ConditionalOnProperty(name = "securelink.access-log", havingValue = "true", matchIfMissing = true)
+public class AccessLogFilter implements WebFilter {
+
+	/** Exchange attribute under which the link flow names the link a code resolved to. */
+	public static final String LINK_ID = AccessLogFilter.class.getName() + ".linkId";
+
+	private static final Log logger = LogFactory.getLog("securelink.access");
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+		if (!logger.isInfoEnabled()) {
+			return chain.filter(exchange);
+		}
+		long start = System.nanoTime();
+		return chain.filter(exchange).doFinally((signal) -> {
+			HttpStatusCode status = exchange.getResponse().getStatusCode();
+			logger.info(exchange.getRequest().getMethod() + " " + loggablePath(exchange) + " "
+					+ ((status != null) ? status.value() : 0) + " " + (System.nanoTime() - start) / 1_000_000 + "ms");
+		});
+	}
+
+	static String loggablePath(ServerWebExchange exchange) {
+		String path = exchange.getRequest().getPath().value();
+		if (!path.startsWith("/l/")) {
+			return path;
+		}
+		String linkId = exchange.getAttribute(LINK_ID);
+		int action = path.indexOf('/', 3);
+		return "/l/~" + ((linkId != null) ? linkId : "unknown") + ((action > 0) ? path.substring(action) : "");
+	}
+
+}

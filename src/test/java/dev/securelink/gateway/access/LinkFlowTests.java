@@ -1,0 +1,410 @@
+package dev.securelink.gateway.access;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import dev.securelink.gateway.support.Admin;
+import dev.securelink.gateway.support.Browser;
+import dev.securelink.gateway.support.GatewayTest;
+import dev.securelink.gateway.support.TestClock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@GatewayTest
+class LinkFlowTests {
+
+	static final String ANNA = "anna@example.com";
+
+	@Autowired
+	WebTestClient client;
+
+	@Autowired
+	DatabaseClient db;
+
+	@Autowired
+	TestClock clock;
+
+	@Autowired
+	MeterRegistry meters;
+
+	Admin admin;
+
+	String tenant;
+
+	@BeforeEach
+	void setUp() {
+		this.admin = new Admin(this.client);
+		this.tenant = Admin.newTenant();
+	}
+
+	@AfterEach
+	void resetClock() {
+		this.clock.reset();
+	}
+
+	@Test
+	void openWhenUnknownExpiredRevokedOrMalformedThenOneIdentical404WithoutCookie() {
+		Map<String, Object> revoked = link("/invoices/revoked");
+		this.admin.revoke(this.tenant, (String) revoked.get("id"));
+		Map<String, Object> expiring = this.admin.createLink(this.tenant, Map.of("document", "/invoices/expiring",
+				"recipients", List.of(ANNA), "expiresAt", Instant.now().plusSeconds(60).toString()));
+		this.clock.advance(Duration.ofMinutes(2));
+
+		List<String> paths = List.of(Browser.path((String) revoked.get("url")), Browser.path((String) expiring.get("url")),
+				"/l/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "/l/short", "/l/" + "A".repeat(31) + "!", "/l/" + "A".repeat(31) + "~");
+		List<String> bodies = paths.stream().map((path) -> {
+			EntityExchangeResult<String> result = new Browser(this.client).get(path);
+			assertThat(result.getStatus().value()).as(path).isEqualTo(404);
+			assertThat(result.getResponseHeaders().get(HttpHeaders.SET_COOKIE)).as(path).isNull();
+			return result.getResponseBody();
+		}).toList();
+		assertThat(bodies).allMatch(bodies.get(0)::equals);
+		assertThat(Jsoup.parse(bodies.get(0)).select("h1").text()).isEqualTo("This link does not work");
+	}
+
+	@Test
+	void openWhenCodeMalformedThenNoLookupAtAll() {
+		double before = codeLookups();
+		Browser browser = new Browser(this.client);
+		browser.get("/l/not-a-code");
+		browser.get("/l/" + "A".repeat(33));
+		browser.get("/l/" + "A".repeat(31) + "*");
+		assertThat(codeLookups()).isEqualTo(before);
+		browser.get("/l/" + "B".repeat(32));
+		assertThat(codeLookups()).as("a well-formed code is looked up").isGreaterThan(before);
+	}
+
+	@Test
+	void openWhenVerificationOnThenAccessiblePromptAndNoSession() {
+		Map<String, Object> link = link("/invoices/1");
+		EntityExchangeResult<String> page = new Browser(this.client).get(Browser.path((String) link.get("url")));
+
+		assertThat(page.getStatus().value()).isEqualTo(200);
+		assertThat(page.getResponseHeaders().getFirst(HttpHeaders.CACHE_CONTROL)).isEqualTo("no-store");
+		assertThat(page.getResponseCookies()).containsOnlyKeys(FormTokens.COOKIE);
+		Document html = Jsoup.parse(page.getResponseBody());
+		assertThat(html.select("html").attr("lang")).isEqualTo("en");
+		assertThat(html.select("label[for=email]").text()).isEqualTo("E-mail address");
+		Element input = html.selectFirst("input#email");
+		assertThat(input.attr("type")).isEqualTo("email");
+		assertThat(input.attr("autocomplete")).isEqualTo("email");
+		assertThat(html.select("input[name=csrf]").attr("value")).isNotBlank();
+		assertThat(html.select("link[rel=stylesheet]").attr("href")).isEqualTo("/_gw/gateway.css");
+		assertThat(html.select("script, img[src^=http], link[href^=http]")).isEmpty();
+	}
+
+	@Test
+	void openWhenRepeatedThenNothingChangesOnTheServer() {
+		Map<String, Object> link = link("/invoices/prefetched");
+		Browser scanner = new Browser(this.client);
+		for (int i = 0; i < 3; i++) {
+			scanner.get(Browser.path((String) link.get("url")));
+			scanner.get(Browser.path((String) link.get("url")) + "/pay");
+		}
+		assertThat(count("select count(*) from access_event where link_id = '" + link.get("id")
+				+ "' and type <> 'link.created'")).isZero();
+		assertThat(count("select count(*) from link_attempt where link_id = '" + link.get("id") + "'")).isZero();
+	}
+
+	@Test
+	void submitWhenRightAddressThenNewSessionAnd303ToAUrlWithoutTheCode() {
+		Map<String, Object> link = link("/invoices/2");
+		String id = (String) link.get("id");
+		Browser browser = new Browser(this.client);
+
+		EntityExchangeResult<String> result = browser.verify(Browser.path((String) link.get("url")), "  Anna@EXAMPLE.com ");
+
+		assertThat(result.getStatus().value()).isEqualTo(303);
+		assertThat(result.getResponseHeaders().getLocation()).hasToString("/d/" + id + "/");
+		String setCookie = result.getResponseHeaders().get(HttpHeaders.SET_COOKIE).stream()
+			.filter((header) -> header.startsWith("__Host-sls-" + id + "="))
+			.findFirst()
+			.orElseThrow();
+		assertThat(setCookie).matches("__Host-sls-" + id + "=[A-Za-z0-9_.-]+(; [^;]+)+")
+			.doesNotContainIgnoringCase("Domain=");
+		assertThat(List.of(setCookie.split("; "))).extracting(String::toLowerCase)
+			.contains("path=/", "max-age=43200", "secure", "httponly", "samesite=lax");
+		assertThat(browser.get("/d/" + id + "/").getStatus().value()).isEqualTo(200);
+		assertThat(count("select count(*) from access_event where link_id = '" + id
+				+ "' and type = 'verification' and outcome = 'granted' and client is not null")).isEqualTo(1);
+	}
+
+	@Test
+	void submitWhenFromSignButtonThenLandsOnTheSignPage() {
+		Map<String, Object> link = link("/offers/3");
+		EntityExchangeResult<String> result = new Browser(this.client)
+			.verify(Browser.path((String) link.get("url")) + "/sign", ANNA);
+		assertThat(result.getResponseHeaders().getLocation()).hasToString("/d/" + link.get("id") + "/sign");
+	}
+
+	@Test
+	void submitWhenCookiePlantedThenReplacedByANewSession() {
+		Map<String, Object> link = link("/invoices/fixation");
+		String id = (String) link.get("id");
+		Browser browser = new Browser(this.client).cookie("__Host-sls-" + id, "planted-by-attacker");
+		assertThat(browser.get("/d/" + id + "/").getStatus().value()).isEqualTo(403);
+
+		String path = Browser.path((String) link.get("url"));
+		String token = Browser.csrfToken(browser.get(path));
+		browser.post(path, Map.of("email", ANNA, "csrf", token));
+		String first = browser.cookie("__Host-sls-" + id);
+		assertThat(first).isNotEqualTo("planted-by-attacker");
+
+		browser.post(path, Map.of("email", ANNA, "csrf", token));
+		assertThat(browser.cookie("__Host-sls-" + id)).as("each verification makes a new session").isNotEqualTo(first);
+	}
+
+	@Test
+	void submitWhenWrongAddressThenGenericErrorTiedToTheFieldAndEveryFailureLooksTheSame() {
+		Map<String, Object> link = link("/invoices/4");
+		String path = Browser.path((String) link.get("url"));
+		Browser browser = new Browser(this.client);
+
+		EntityExchangeResult<String> first = browser.verify(path, "mallory@example.com");
+		EntityExchangeResult<String> second = browser.verify(path, "anna@example.org");
+
+		assertThat(first.getStatus().value()).isEqualTo(422);
+		assertThat(first.getResponseHeaders().get(HttpHeaders.SET_COOKIE)).isNull();
+		Document html = Jsoup.parse(first.getResponseBody());
+		assertThat(html.select("input#email").attr("aria-invalid")).isEqualTo("true");
+		assertThat(html.select("input#email").attr("aria-describedby")).isEqualTo("email-error");
+		assertThat(html.select("input#email").hasAttr("autofocus")).isTrue();
+		assertThat(html.select("#email-error").text()).contains("does not give access");
+		assertThat(withoutToken(first.getResponseBody())).isEqualTo(withoutToken(second.getResponseBody()));
+		assertThat(first.getResponseBody()).doesNotContain("mallory");
+	}
+
+	@Test
+	void submitWhenFiveWrongAddressesThenLockedEvenForTheRightOneUntilItExpiresAndSessionsSurvive() {
+		Map<String, Object> link = link("/invoices/locked");
+		String id = (String) link.get("id");
+		String path = Browser.path((String) link.get("url"));
+		Browser anna = new Browser(this.client);
+		anna.verify(path, ANNA);
+		Browser attacker = new Browser(this.client);
+
+		List<Integer> statuses = new java.util.ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			statuses.add(attacker.verify(path, "guess" + i + "@example.com").getStatus().value());
+		}
+		assertThat(statuses).containsExactly(422, 422, 422, 422, 429);
+
+		EntityExchangeResult<String> locked = new Browser(this.client).verify(path, ANNA);
+		assertThat(locked.getStatus().value()).isEqualTo(429);
+		assertThat(Long.parseLong(locked.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER)))
+			.isBetween(14 * 60L, 15 * 60L + 1);
+		assertThat(anna.get("/d/" + id + "/").getStatus().value()).as("existing session survives the lock")
+			.isEqualTo(200);
+
+		this.clock.advance(Duration.ofMinutes(16));
+		assertThat(new Browser(this.client).verify(path, ANNA).getStatus().value()).isEqualTo(303);
+
+		for (int i = 0; i < 5; i++) {
+			attacker.verify(path, "again" + i + "@example.com");
+		}
+		this.clock.advance(Duration.ofMinutes(16));
+		assertThat(new Browser(this.client).verify(path, ANNA).getStatus().value()).as("second lock lasts 30 min")
+			.isEqualTo(429);
+		this.clock.advance(Duration.ofMinutes(15));
+		assertThat(new Browser(this.client).verify(path, ANNA).getStatus().value()).isEqualTo(303);
+		assertThat(count("select count(*) from access_event where link_id = '" + id + "' and outcome = 'locked'"))
+			.isEqualTo(2);
+	}
+
+	@Test
+	void submitWhenCrossSiteOrWithoutTokenThen403AndNoSession() {
+		Map<String, Object> link = link("/invoices/csrf");
+		String path = Browser.path((String) link.get("url"));
+		Browser browser = new Browser(this.client);
+		String token = Browser.csrfToken(browser.get(path));
+
+		assertThat(browser.postFrom("https://evil.example", path, Map.of("email", ANNA, "csrf", token)).getStatus()
+			.value()).isEqualTo(403);
+		assertThat(browser.post(path, Map.of("email", ANNA)).getStatus().value()).isEqualTo(403);
+		assertThat(browser.post(path, Map.of("email", ANNA, "csrf", token + "x")).getStatus().value()).isEqualTo(403);
+		Browser noCookie = new Browser(this.client);
+		assertThat(noCookie.post(path, Map.of("email", ANNA, "csrf", token)).getStatus().value()).isEqualTo(403);
+		assertThat(browser.cookies().keySet()).noneMatch((name) -> name.startsWith("__Host-sls-"));
+		assertThat(browser.post(path, Map.of("email", ANNA, "csrf", token)).getStatus().value()).isEqualTo(303);
+	}
+
+	@Test
+	void submitWhenFetchMetadataSaysCrossSiteThen403() {
+		Map<String, Object> link = link("/invoices/sec-fetch");
+		String path = Browser.path((String) link.get("url"));
+		Browser browser = new Browser(this.client);
+		String token = Browser.csrfToken(browser.get(path));
+		this.client.post().uri(path)
+			.header("Sec-Fetch-Site", "cross-site")
+			.header(HttpHeaders.COOKIE, browser.cookieHeader())
+			.contentType(org.springframework.http.MediaType.APPLICATION_FORM_URLENCODED)
+			.bodyValue("email=anna%40example.com&csrf=" + token)
+			.exchange()
+			.expectStatus().isForbidden();
+	}
+
+	@Test
+	void openWhenVerificationOffThenSessionAtOnceAndTurningItOnEndsThatSession() {
+		this.admin.settings(this.tenant, false);
+		Map<String, Object> link = link("/invoices/open");
+		String id = (String) link.get("id");
+		Browser browser = new Browser(this.client);
+
+		EntityExchangeResult<String> opened = browser.get(Browser.path((String) link.get("url")));
+		assertThat(opened.getStatus().value()).isEqualTo(303);
+		assertThat(opened.getResponseHeaders().getLocation()).hasToString("/d/" + id + "/");
+		assertThat(browser.get("/d/" + id + "/").getStatus().value()).isEqualTo(200);
+
+		this.admin.settings(this.tenant, true);
+		assertThat(browser.get("/d/" + id + "/").getStatus().value()).isEqualTo(403);
+		assertThat(browser.get(Browser.path((String) link.get("url"))).getStatus().value()).as("prompt again")
+			.isEqualTo(200);
+	}
+
+	@Test
+	void sessionWhenRevokedOrIdleOrPastItsLifeThenEnded() {
+		Map<String, Object> link = link("/invoices/ending");
+		String id = (String) link.get("id");
+		Browser browser = new Browser(this.client);
+		browser.verify(Browser.path((String) link.get("url")), ANNA);
+
+		this.clock.advance(Duration.ofMinutes(25));
+		assertThat(browser.get("/d/" + id + "/").getStatus().value()).as("used within 30 min").isEqualTo(200);
+		this.clock.advance(Duration.ofMinutes(25));
+		assertThat(browser.get("/d/" + id + "/").getStatus().value()).as("activity refreshed it").isEqualTo(200);
+		this.clock.advance(Duration.ofMinutes(31));
+		assertThat(browser.get("/d/" + id + "/").getStatus().value()).as("idle 31 min").isEqualTo(403);
+
+		Browser other = new Browser(this.client);
+		other.verify(Browser.path((String) link.get("url")), ANNA);
+		for (int i = 0; i < 25; i++) {
+			this.clock.advance(Duration.ofMinutes(29));
+			other.get("/d/" + id + "/");
+		}
+		assertThat(other.get("/d/" + id + "/").getStatus().value()).as("12 h absolute limit").isEqualTo(403);
+
+		Browser third = new Browser(this.client);
+		third.verify(Browser.path((String) link.get("url")), ANNA);
+		this.admin.revoke(this.tenant, id);
+		assertThat(third.get("/d/" + id + "/").getStatus().value()).isEqualTo(403);
+	}
+
+	@Test
+	void sessionsWhenManyDocumentsOpenedThenEachRecentOneStaysOpenAndCookiesStayUnder4Kb() {
+		String longTenant = "t-" + "x".repeat(48) + Admin.newTenant();
+		this.admin.settings(longTenant, false);
+		Browser browser = new Browser(this.client);
+		List<String> ids = new java.util.ArrayList<>();
+		for (int i = 0; i < 11; i++) {
+			Map<String, Object> link = this.admin.createLink(longTenant,
+					Map.of("document", "/invoices/" + i, "recipients", List.of(ANNA), "rights", List.of("sign", "pay")));
+			ids.add((String) link.get("id"));
+			browser.get(Browser.path((String) link.get("url")));
+		}
+		assertThat(browser.cookieHeader().length()).isLessThan(4096);
+		for (String id : ids.subList(3, 11)) {
+			assertThat(browser.get("/d/" + id + "/").getStatus().value()).as(id).isEqualTo(200);
+		}
+		assertThat(browser.get("/d/" + ids.get(0) + "/").getStatus().value()).as("oldest evicted").isEqualTo(403);
+	}
+
+	@Test
+	void documentWhenNoSessionOrUnknownLinkThenSameOpenFromEmailPage() {
+		Map<String, Object> link = link("/invoices/nosession");
+		EntityExchangeResult<String> known = new Browser(this.client).get("/d/" + link.get("id") + "/");
+		EntityExchangeResult<String> unknown = new Browser(this.client).get("/d/AAAAAAAAAAAAAAAA/");
+		assertThat(known.getStatus().value()).isEqualTo(403);
+		assertThat(known.getResponseBody()).isEqualTo(unknown.getResponseBody());
+		assertThat(Jsoup.parse(known.getResponseBody()).select("h1").text())
+			.isEqualTo("Open the link from your e-mail again");
+	}
+
+	@Test
+	void pageWhenLanguageChosenThenLinkLocaleThenAcceptLanguageThenEnglish() {
+		Map<String, Object> german = this.admin.createLink(this.tenant,
+				Map.of("document", "/a", "recipients", List.of(ANNA), "locale", "de"));
+		Map<String, Object> plain = link("/b");
+		String germanPath = Browser.path((String) german.get("url"));
+		String plainPath = Browser.path((String) plain.get("url"));
+
+		assertThat(title(new Browser(this.client).language("fr-BE,fr;q=0.9").get(germanPath)))
+			.isEqualTo("Ihr Dokument öffnen");
+		assertThat(title(new Browser(this.client).language("de").get(germanPath + "?lang=nl")))
+			.isEqualTo("Open uw document");
+		assertThat(title(new Browser(this.client).language("nl-BE,nl;q=0.9,en;q=0.5").get(plainPath)))
+			.isEqualTo("Open uw document");
+		assertThat(title(new Browser(this.client).language("fr").get(plainPath))).isEqualTo("Ouvrir votre document");
+		assertThat(title(new Browser(this.client).language("de-AT").get(plainPath))).isEqualTo("Ihr Dokument öffnen");
+		assertThat(title(new Browser(this.client).language("ja").get(plainPath))).isEqualTo("Open your document");
+		assertThat(title(new Browser(this.client).language("nl").get("/l/unknown")))
+			.isEqualTo("Deze link werkt niet");
+
+		Document page = Jsoup.parse(new Browser(this.client).language("fr").get(plainPath).getResponseBody());
+		assertThat(page.select("html").attr("lang")).isEqualTo("fr");
+		assertThat(page.select("nav.languages a").eachAttr("hreflang")).containsExactly("en", "fr", "nl", "de");
+		assertThat(page.select("nav.languages a[aria-current=true]").attr("hreflang")).isEqualTo("fr");
+	}
+
+	@Test
+	void submitWhenWrongAddressInDutchThenErrorInDutch() {
+		Map<String, Object> link = this.admin.createLink(this.tenant,
+				Map.of("document", "/a", "recipients", List.of(ANNA), "locale", "nl"));
+		EntityExchangeResult<String> result = new Browser(this.client).verify(Browser.path((String) link.get("url")),
+				"wrong@example.com");
+		assertThat(Jsoup.parse(result.getResponseBody()).select("#email-error").text())
+			.isEqualTo("Dit adres geeft geen toegang tot dit document. Controleer het en probeer opnieuw.");
+	}
+
+	@Test
+	void openWhenOneClientTriesManyUnknownCodesThen429() {
+		Browser guesser = new Browser(this.client);
+		int tooMany = 0;
+		for (int i = 0; i < 35; i++) {
+			if (guesser.get("/l/" + String.format("%032d", i)).getStatus().value() == 429) {
+				tooMany++;
+			}
+		}
+		assertThat(tooMany).isEqualTo(5);
+		assertThat(new Browser(this.client).get("/l/" + "9".repeat(32)).getStatus().value())
+			.as("another client is not affected").isEqualTo(404);
+	}
+
+	private Map<String, Object> link(String document) {
+		return this.admin.createLink(this.tenant, Map.of("document", document, "recipients", List.of(ANNA, "bob@example.com"),
+				"rights", List.of("sign", "pay")));
+	}
+
+	private long count(String sql) {
+		return this.db.sql(sql).map((row) -> ((Number) row.get(0)).longValue()).one().block(Duration.ofSeconds(10));
+	}
+
+	private double codeLookups() {
+		return this.meters.find("cache.gets").tag("cache", "link-codes").functionCounters().stream()
+			.mapToDouble(io.micrometer.core.instrument.FunctionCounter::count).sum();
+	}
+
+	private static String title(EntityExchangeResult<String> page) {
+		return Jsoup.parse(page.getResponseBody()).select("h1").text();
+	}
+
+	private static String withoutToken(String html) {
+		return html.replaceAll("name=\"csrf\" value=\"[^\"]*\"", "");
+	}
+
+}
