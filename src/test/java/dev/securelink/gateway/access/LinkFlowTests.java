@@ -325,6 +325,21 @@ class LinkFlowTests {
 	}
 
 	@Test
+	void documentWhenSessionValidAndLinkCachedThenNoDatabaseLookup() {
+		Map<String, Object> link = link("/invoices/hot");
+		Browser browser = new Browser(this.client);
+		browser.verify(Browser.path((String) link.get("url")), ANNA);
+		browser.get("/d/" + link.get("id") + "/");
+		double misses = cacheMisses("links") + cacheMisses("tenant-settings") + cacheMisses("link-codes");
+		assertThat(misses).as("the first request loaded the link and settings").isPositive();
+		for (int i = 0; i < 5; i++) {
+			assertThat(browser.get("/d/" + link.get("id") + "/x" + i).getStatus().value()).isEqualTo(200);
+		}
+		assertThat(cacheMisses("links") + cacheMisses("tenant-settings") + cacheMisses("link-codes"))
+			.isEqualTo(misses);
+	}
+
+	@Test
 	void documentWhenNoSessionOrUnknownLinkThenSameOpenFromEmailPage() {
 		Map<String, Object> link = link("/invoices/nosession");
 		EntityExchangeResult<String> known = new Browser(this.client).get("/d/" + link.get("id") + "/");
@@ -396,6 +411,11 @@ class LinkFlowTests {
 
 	private double codeLookups() {
 		return this.meters.find("cache.gets").tag("cache", "link-codes").functionCounters().stream()
+			.mapToDouble(io.micrometer.core.instrument.FunctionCounter::count).sum();
+	}
+
+	private double cacheMisses(String cache) {
+		return this.meters.find("cache.gets").tag("cache", cache).tag("result", "miss").functionCounters().stream()
 			.mapToDouble(io.micrometer.core.instrument.FunctionCounter::count).sum();
 	}
 

@@ -73,6 +73,7 @@ public final class Browser {
 	public EntityExchangeResult<String> postFrom(String origin, String path, Map<String, String> form) {
 		MultiValueMap<String, String> body = new LinkedMultiValueMap<>();
 		form.forEach(body::add);
+		Secrets.remember(form.get("email"));
 		WebTestClient.RequestBodySpec spec = this.client.post().uri(path);
 		headers(spec);
 		if (origin != null) {

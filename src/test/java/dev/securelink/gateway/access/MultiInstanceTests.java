@@ -1,0 +1,157 @@
+package dev.securelink.gateway.access;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import dev.securelink.gateway.GatewayApplication;
+import dev.securelink.gateway.support.Admin;
+import dev.securelink.gateway.support.Browser;
+import dev.securelink.gateway.support.GatewayTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Two gateway instances on one database, as behind a load balancer. */
+@GatewayTest
+class MultiInstanceTests {
+
+	static ConfigurableApplicationContext second;
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	WebTestClient client;
+
+	@Autowired
+	DatabaseClient db;
+
+	@BeforeAll
+	static void startSecondInstance() {
+		// Its own event loops: closing it must not dispose the global ones the first instance's driver uses.
+		second = new SpringApplicationBuilder(GatewayApplication.class)
+			.properties("server.port=0", "management.server.port=0")
+			.initializers((context) -> ((GenericApplicationContext) context).registerBean(ReactorResourceFactory.class,
+					() -> {
+						ReactorResourceFactory resources = new ReactorResourceFactory();
+						resources.setUseGlobalResources(false);
+						return resources;
+					}))
+			.run();
+	}
+
+	@AfterAll
+	static void stopSecondInstance() {
+		second.close();
+	}
+
+	WebTestClient secondClient() {
+		return WebTestClient.bindToServer()
+			.baseUrl("http://localhost:" + second.getEnvironment().getProperty("local.server.port"))
+			.responseTimeout(Duration.ofSeconds(30))
+			.build();
+	}
+
+	@Test
+	void submitWhenTwentyConcurrentWrongAddressesOnTwoInstancesThenExactlyFiveCountBeforeTheLock() {
+		Admin admin = new Admin(this.client);
+		String tenant = Admin.newTenant();
+		Map<String, Object> link = admin.createLink(tenant,
+				Map.of("document", "/invoices/race", "recipients", List.of("anna@example.com")));
+		String path = Browser.path((String) link.get("url"));
+		Browser browser = new Browser(this.client);
+		String token = Browser.csrfToken(browser.get(path));
+		String cookie = browser.cookieHeader();
+		List<WebClient> instances = List.of(WebClient.create("http://localhost:" + this.port),
+				WebClient.create("http://localhost:" + second.getEnvironment().getProperty("local.server.port")));
+
+		List<Integer> statuses = Flux.range(0, 20)
+			.flatMap((i) -> instances.get(i % 2).post().uri(path)
+				.header(HttpHeaders.ORIGIN, Browser.ORIGIN)
+				.header(HttpHeaders.COOKIE, cookie)
+				.header("X-Forwarded-For", "10.99." + (i / 2) + ".1")
+				.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.body(BodyInserters.fromFormData("email", "guess" + i + "@example.com").with("csrf", token))
+				.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value())), 20)
+			.collectList()
+			.block(Duration.ofSeconds(60));
+
+		assertThat(statuses).filteredOn((status) -> status == 422).hasSize(4);
+		assertThat(statuses).filteredOn((status) -> status == 429).hasSize(16);
+		assertThat(count("select count(*) from access_event where link_id = '" + link.get("id")
+				+ "' and outcome in ('failed', 'locked')")).isEqualTo(5);
+		assertThat(count("select lock_count from link_attempt where link_id = '" + link.get("id") + "'")).isEqualTo(1);
+	}
+
+	@Test
+	void revokeWhenOnOneInstanceThenTheOtherRefusesTheSessionWithinASecond() throws InterruptedException {
+		Admin admin = new Admin(this.client);
+		String tenant = Admin.newTenant();
+		admin.settings(tenant, false);
+		Map<String, Object> link = admin.createLink(tenant,
+				Map.of("document", "/invoices/revoke", "recipients", List.of("anna@example.com")));
+		String id = (String) link.get("id");
+		Browser onSecond = new Browser(secondClient());
+		onSecond.get(Browser.path((String) link.get("url")));
+		assertThat(onSecond.get("/d/" + id + "/").getStatus().value()).isEqualTo(200);
+
+		admin.revoke(tenant, id);
+
+		assertThat(statusWithin(onSecond, "/d/" + id + "/", 403, Duration.ofSeconds(1))).isEqualTo(403);
+	}
+
+	@Test
+	void verificationWhenTurnedOnThroughOneInstanceThenTheOtherEndsSessionsIssuedWithoutIt()
+			throws InterruptedException {
+		Admin admin = new Admin(this.client);
+		String tenant = Admin.newTenant();
+		admin.settings(tenant, false);
+		Map<String, Object> link = admin.createLink(tenant,
+				Map.of("document", "/invoices/settings", "recipients", List.of("anna@example.com")));
+		Browser onSecond = new Browser(secondClient());
+		onSecond.get(Browser.path((String) link.get("url")));
+		assertThat(onSecond.get("/d/" + link.get("id") + "/").getStatus().value()).isEqualTo(200);
+
+		admin.settings(tenant, true);
+
+		assertThat(statusWithin(onSecond, "/d/" + link.get("id") + "/", 403, Duration.ofSeconds(1))).isEqualTo(403);
+	}
+
+	private static int statusWithin(Browser browser, String path, int expected, Duration limit)
+			throws InterruptedException {
+		long deadline = System.nanoTime() + limit.toNanos();
+		int status;
+		do {
+			status = browser.get(path).getStatus().value();
+			if (status == expected) {
+				return status;
+			}
+			Thread.sleep(25);
+		}
+		while (System.nanoTime() < deadline);
+		return status;
+	}
+
+	private long count(String sql) {
+		return this.db.sql(sql).map((row) -> ((Number) row.get(0)).longValue()).one().block(Duration.ofSeconds(10));
+	}
+
+}

@@ -1,0 +1,91 @@
+package dev.securelink.gateway.web;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import dev.securelink.gateway.GatewayProperties;
+import dev.securelink.gateway.support.Admin;
+import dev.securelink.gateway.support.Browser;
+import dev.securelink.gateway.support.GatewayTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@GatewayTest
+class SecurityHeadersTests {
+
+	@Autowired
+	WebTestClient client;
+
+	@Test
+	void everyStatusWhenAnsweredByTheGatewayThenCarriesTheSecurityHeaders() {
+		Admin admin = new Admin(this.client);
+		String tenant = Admin.newTenant();
+		Map<String, Object> link = admin.createLink(tenant, Map.of("document", "/a", "recipients",
+				List.of("anna@example.com")));
+		String path = Browser.path((String) link.get("url"));
+		Browser browser = new Browser(this.client);
+
+		Map<String, EntityExchangeResult<String>> answers = new LinkedHashMap<>();
+		answers.put("prompt", browser.get(path));
+		answers.put("wrong address", browser.verify(path, "x@example.com"));
+		answers.put("cross-site", browser.postFrom("https://evil.example", path, Map.of("email", "a@b.c")));
+		answers.put("granted", browser.verify(path, "anna@example.com"));
+		answers.put("document", browser.get("/d/" + link.get("id") + "/"));
+		answers.put("no session", new Browser(this.client).get("/d/" + link.get("id") + "/"));
+		answers.put("unknown code", browser.get("/l/" + "C".repeat(32)));
+		answers.put("unknown path", browser.get("/nothing-here"));
+		answers.put("stylesheet", browser.get("/_gw/gateway.css"));
+		answers.put("admin 401", browser.get("/admin/v1/tenants/" + tenant + "/links"));
+		Browser guesser = new Browser(this.client);
+		for (int i = 0; i < 5; i++) {
+			guesser.verify(path, "guess" + i + "@example.com");
+		}
+		answers.put("locked", guesser.verify(path, "anna@example.com"));
+
+		assertThat(answers.values()).extracting((result) -> result.getStatus().value())
+			.containsExactly(200, 422, 403, 303, 200, 403, 404, 404, 200, 401, 429);
+		answers.forEach((name, result) -> {
+			HttpHeaders headers = result.getResponseHeaders();
+			assertThat(headers.getFirst("Referrer-Policy")).as(name).isEqualTo("no-referrer");
+			assertThat(headers.getFirst("X-Content-Type-Options")).as(name).isEqualTo("nosniff");
+			assertThat(headers.getFirst("Content-Security-Policy")).as(name).contains("frame-ancestors 'none'");
+			assertThat(headers.containsHeader("Strict-Transport-Security")).as(name + ": plain http").isFalse();
+		});
+		answers.entrySet().stream()
+			.filter((entry) -> !entry.getKey().equals("stylesheet"))
+			.forEach((entry) -> assertThat(entry.getValue().getResponseHeaders().getCacheControl()).as(entry.getKey())
+				.contains("no-store"));
+		assertThat(answers.get("stylesheet").getResponseHeaders().getContentType().isCompatibleWith(
+				MediaType.valueOf("text/css"))).isTrue();
+	}
+
+	@Test
+	void filterWhenPublicBaseUrlIsHttpsThenHsts() {
+		SecurityHeadersFilter filter = new SecurityHeadersFilter(new GatewayProperties(
+				URI.create("https://docs.example.com"), Duration.ofDays(30), Duration.ofDays(365)));
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/l/x"));
+		filter.filter(exchange, (ex) -> {
+			ex.getResponse().setStatusCode(HttpStatus.NOT_FOUND);
+			return ex.getResponse().setComplete();
+		}).block(Duration.ofSeconds(5));
+		assertThat(exchange.getResponse().getHeaders().getFirst("Strict-Transport-Security"))
+			.isEqualTo("max-age=31536000; includeSubDomains");
+		assertThat(exchange.getResponse().getHeaders().getFirst("Referrer-Policy")).isEqualTo("no-referrer");
+	}
+
+}
