@@ -400,6 +400,23 @@ class LinkFlowTests {
 			.as("another client is not affected").isEqualTo(404);
 	}
 
+	@Test
+	void submitWhenOneClientSpendsItsWrongAddressBudgetAcrossLinksThen429ForThatClientOnly() {
+		Browser guesser = new Browser(this.client);
+		int tooMany = 0;
+		for (int i = 0; i < 6; i++) {
+			String path = Browser.path((String) link("/invoices/budget" + i).get("url"));
+			for (int j = 0; j < 4; j++) {
+				if (guesser.verify(path, "g" + i + j + "@example.com").getStatus().value() == 429) {
+					tooMany++;
+				}
+			}
+		}
+		assertThat(tooMany).as("20 wrong addresses per client, each link below its own lock").isEqualTo(4);
+		String fresh = Browser.path((String) link("/invoices/budget-other").get("url"));
+		assertThat(new Browser(this.client).verify(fresh, ANNA).getStatus().value()).isEqualTo(303);
+	}
+
 	private Map<String, Object> link(String document) {
 		return this.admin.createLink(this.tenant, Map.of("document", document, "recipients", List.of(ANNA, "bob@example.com"),
 				"rights", List.of("sign", "pay")));
