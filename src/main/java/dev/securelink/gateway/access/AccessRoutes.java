@@ -2,23 +2,24 @@ package dev.securelink.gateway.access;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-/** The public paths of the link flow (design §2); everything else public is static under {@code /_gw/}. */
+/**
+ * The public paths of the link flow (design §2). {@code /d/**} never reaches this router: the document proxy
+ * handles it ahead of the dispatcher.
+ */
 @Configuration(proxyBeanMethods = false)
 class AccessRoutes {
 
 	@Bean
-	RouterFunction<ServerResponse> linkRoutes(LinkAccessHandler links, DocumentPlaceholderHandler documents) {
+	RouterFunction<ServerResponse> linkRoutes(LinkAccessHandler links) {
 		return RouterFunctions.route()
 			.GET("/l/{code}", links::open)
 			.GET("/l/{code}/{action}", links::open)
 			.POST("/l/{code}", links::submit)
 			.POST("/l/{code}/{action}", links::submit)
-			.route(RequestPredicates.path("/d/{linkId}/**"), documents::handle)
 			.build();
 	}
 

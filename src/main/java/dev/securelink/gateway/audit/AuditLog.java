@@ -49,4 +49,23 @@ public class AuditLog {
 			.then();
 	}
 
+
+	/**
+	 * Records that a session opened its document, once per session across all instances: a second record of
+	 * the same session is ignored by the database.
+	 */
+	public Mono<Void> recordOpened(AccessEvent event, String sessionId) {
+		return this.db.sql("""
+				insert into access_event (tenant_id, link_id, type, outcome, client, occurred_at, session_id)
+				values (:tenant, :link, 'opened', 'ok', :client, :at, :session)
+				on conflict (link_id, session_id) where type = 'opened' do nothing
+				""")
+			.bind("tenant", event.tenantId())
+			.bind("link", event.linkId())
+			.bind("client", Parameter.fromOrEmpty(event.client(), String.class))
+			.bind("at", event.occurredAt())
+			.bind("session", sessionId)
+			.then();
+	}
+
 }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -28,10 +29,13 @@ public final class GatewayKeys {
 
 	private final ECPrivateKey assertionKey;
 
+	private final ECPublicKey assertionPublicKey;
+
 	private GatewayKeys(SecretKeySpec emailPepper, List<SessionKey> sessionKeys, ECPrivateKey assertionKey) {
 		this.emailPepper = emailPepper;
 		this.sessionKeys = List.copyOf(sessionKeys);
 		this.assertionKey = assertionKey;
+		this.assertionPublicKey = EcPublicKeys.derive(assertionKey);
 	}
 
 	/** One HMAC key for sessions; the first configured one signs, all verify. */
@@ -49,6 +53,11 @@ public final class GatewayKeys {
 
 	public ECPrivateKey assertionKey() {
 		return this.assertionKey;
+	}
+
+	/** Published at {@code /.well-known/jwks.json} for the upstream to verify assertions. */
+	public ECPublicKey assertionPublicKey() {
+		return this.assertionPublicKey;
 	}
 
 	public static GatewayKeys from(KeysProperties properties) {

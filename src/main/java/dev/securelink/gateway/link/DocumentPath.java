@@ -5,8 +5,6 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-import java.util.Locale;
-import java.util.regex.Pattern;
 
 import jakarta.validation.Constraint;
 import jakarta.validation.ConstraintValidator;
@@ -30,37 +28,12 @@ import jakarta.validation.Payload;
 
 	Class<? extends Payload>[] payload() default {};
 
-	/** The checks, also usable outside Bean Validation. */
+	/** Bean Validation's view of {@link SafePaths#isSafe}. */
 	class Validator implements ConstraintValidator<DocumentPath, String> {
-
-		/** RFC 3986 path characters without ';' (parameters) and with '%' only as the start of an escape. */
-		private static final Pattern ALLOWED = Pattern.compile("/(?:[A-Za-z0-9._~!$&'()*+,=:@/-]|%[0-9A-Fa-f]{2})*");
-
-		private static final int MAX_LENGTH = 1024;
 
 		@Override
 		public boolean isValid(String path, ConstraintValidatorContext context) {
-			return path == null || isValidPath(path);
-		}
-
-		static boolean isValidPath(String path) {
-			if (path.length() > MAX_LENGTH || !ALLOWED.matcher(path).matches()) {
-				return false;
-			}
-			String lower = path.toLowerCase(Locale.ROOT);
-			return !lower.contains("..") && !lower.contains("//") && !lower.contains("%2e") && !lower.contains("%2f")
-					&& !lower.contains("%5c") && !lower.contains("%25") && !lower.contains("%3b")
-					&& !containsEncodedControl(lower);
-		}
-
-		private static boolean containsEncodedControl(String lower) {
-			for (int i = lower.indexOf('%'); i >= 0; i = lower.indexOf('%', i + 1)) {
-				int value = Integer.parseInt(lower.substring(i + 1, i + 3), 16);
-				if (value < 0x20 || value == 0x7f) {
-					return true;
-				}
-			}
-			return false;
+			return path == null || SafePaths.isSafe(path);
 		}
 
 	}

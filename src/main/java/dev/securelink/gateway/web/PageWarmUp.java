@@ -18,7 +18,7 @@ import org.springframework.stereotype.Component;
 class PageWarmUp implements SmartInitializingSingleton {
 
 	private static final List<String> MESSAGE_KINDS = List.of("notfound", "session", "locked", "forbidden",
-			"unavailable", "granted");
+			"unavailable", "badpath", "toolarge", "badgateway", "timeout");
 
 	private final ITemplateEngine templates;
 

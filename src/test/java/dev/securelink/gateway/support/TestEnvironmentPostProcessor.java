@@ -27,6 +27,9 @@ class TestEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered 
 		properties.putAll(TestKeys.springProperties());
 		// Tests are "behind a proxy" on loopback, so each can act from its own client IP via X-Forwarded-For.
 		properties.put("securelink.trusted-proxies", "127.0.0.1/32,::1/128");
+		properties.put("securelink.upstream.url", TestUpstream.url());
+		properties.put("securelink.upstream.response-timeout", "3s");
+		properties.put("securelink.upstream.allowed-redirect-hosts", "pay.example.com");
 		properties.keySet().removeIf(environment::containsProperty);
 		environment.getPropertySources().addLast(new MapPropertySource("securelinkTest", properties));
 	}

@@ -1,0 +1,109 @@
+package dev.securelink.gateway.proxy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+
+import org.springframework.stereotype.Component;
+
+import dev.securelink.gateway.GatewayProperties;
+import dev.securelink.gateway.keys.GatewayKeys;
+import dev.securelink.gateway.link.Right;
+import dev.securelink.gateway.session.SessionClaims;
+
+/**
+ * The assertion the upstream receives with every proxied request: an ES256 JWT saying which link, tenant and
+ * rights this session holds, verifiable with {@code /.well-known/jwks.json}. An ES256 signature costs about a
+ * millisecond, so each session's assertion is signed once and reused until shortly before it expires.
+ */
+@Component
+class Assertions {
+
+	static final String AUDIENCE = "securelink-upstream";
+
+	private static final Duration LIFETIME = Duration.ofMinutes(15);
+
+	private static final Duration REUSE = Duration.ofMinutes(10);
+
+	private final ECDSASigner signer;
+
+	private final String keyId;
+
+	private final JWKSet publicKeys;
+
+	private final String issuer;
+
+	private final Clock clock;
+
+	private final Cache<String, String> bySession = Caffeine.newBuilder()
+		.expireAfterWrite(REUSE)
+		.maximumSize(100_000)
+		.build();
+
+	Assertions(GatewayKeys keys, GatewayProperties properties, Clock clock) {
+		try {
+			ECKey publicKey = new ECKey.Builder(Curve.P_256, keys.assertionPublicKey()).keyUse(KeyUse.SIGNATURE)
+				.algorithm(JWSAlgorithm.ES256)
+				.keyIDFromThumbprint()
+				.build();
+			this.keyId = publicKey.getKeyID();
+			this.publicKeys = new JWKSet(publicKey);
+			this.signer = new ECDSASigner(keys.assertionKey());
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException("Invalid assertion key", ex);
+		}
+		this.issuer = properties.baseUrl();
+		this.clock = clock;
+	}
+
+	String forSession(SessionClaims session) {
+		return this.bySession.get(session.id(), (id) -> sign(session));
+	}
+
+	/** The JWKS document: public keys only. */
+	Map<String, Object> jwks() {
+		return this.publicKeys.toJSONObject(true);
+	}
+
+	private String sign(SessionClaims session) {
+		Instant now = this.clock.instant();
+		JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(this.issuer)
+			.audience(AUDIENCE)
+			.subject(session.linkId())
+			.jwtID(session.id())
+			.issueTime(Date.from(now))
+			.notBeforeTime(Date.from(now.minusSeconds(30)))
+			.expirationTime(Date.from(now.plus(LIFETIME)))
+			.claim("tenant", session.tenantId())
+			.claim("rights", List.copyOf(session.rights().stream().map(Right::id).collect(Collectors.toList())))
+			.claim("email_verified", session.emailVerified())
+			.build();
+		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(this.keyId).build(), claims);
+		try {
+			jwt.sign(this.signer);
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException("ES256 signing failed", ex);
+		}
+		return jwt.serialize();
+	}
+
+}

@@ -1,0 +1,229 @@
+package dev.securelink.gateway.proxy;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+
+import dev.securelink.gateway.GatewayProperties;
+import dev.securelink.gateway.audit.AccessEvent;
+import dev.securelink.gateway.audit.AuditLog;
+import dev.securelink.gateway.link.Link;
+import dev.securelink.gateway.link.Right;
+import dev.securelink.gateway.link.SafePaths;
+import dev.securelink.gateway.session.Sessions;
+import dev.securelink.gateway.web.ClientAddress;
+import dev.securelink.gateway.web.PageWriter;
+import dev.securelink.gateway.web.Pages;
+
+/**
+ * {@code /d/{linkId}/**}, the document space, handled ahead of WebFlux's dispatcher (routed by prefix, no
+ * pattern matching). The steps, in this order, each refusing before anything reaches the upstream:
+ * <ol>
+ * <li>confinement: the requested path must be {@link SafePaths#isSafe safe} (400);</li>
+ * <li>session: valid for this link, from the caches, no query (403 page "open the link again");</li>
+ * <li>actions: a method other than GET/HEAD needs the sign or pay right for its path and a same-origin request
+ * (403), and is audited durably before it is forwarded (503 when the audit cannot be written);</li>
+ * <li>body: a declared length over the limit is refused at once (413);</li>
+ * <li>the proxy hop, last: headers filtered, the gateway's identity and assertion added, bodies streamed.</li>
+ * </ol>
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 10)
+class DocumentProxyFilter implements WebFilter {
+
+	private static final Log logger = LogFactory.getLog(DocumentProxyFilter.class);
+
+	private static final String PREFIX = "/d/";
+
+	private final Sessions sessions;
+
+	private final UpstreamClient upstream;
+
+	private final Assertions assertions;
+
+	private final AuditLog audit;
+
+	private final ClientAddress clients;
+
+	private final PageWriter pages;
+
+	private final UpstreamProperties properties;
+
+	private final String publicOrigin;
+
+	private final Clock clock;
+
+	/** Sessions whose "opened" event this instance already wrote (the database dedups across instances). */
+	private final Cache<String, Boolean> opened = Caffeine.newBuilder()
+		.maximumSize(100_000)
+		.expireAfterWrite(Duration.ofHours(13))
+		.build();
+
+	DocumentProxyFilter(Sessions sessions, UpstreamClient upstream, Assertions assertions, AuditLog audit,
+			ClientAddress clients, PageWriter pages, UpstreamProperties properties, GatewayProperties gateway,
+			Clock clock) {
+		this.sessions = sessions;
+		this.upstream = upstream;
+		this.assertions = assertions;
+		this.audit = audit;
+		this.clients = clients;
+		this.pages = pages;
+		this.properties = properties;
+		URI base = gateway.publicBaseUrl();
+		this.publicOrigin = base.getScheme() + "://" + base.getAuthority();
+		this.clock = clock;
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+		String path = exchange.getRequest().getPath().value();
+		if (!path.startsWith(PREFIX)) {
+			return chain.filter(exchange);
+		}
+		int slash = path.indexOf('/', PREFIX.length());
+		String linkId = path.substring(PREFIX.length(), (slash < 0) ? path.length() : slash);
+		String rest = (slash < 0) ? "" : path.substring(slash + 1);
+		if (!SafePaths.isSafe("/" + rest)) {
+			return page(exchange, HttpStatus.BAD_REQUEST, "badpath");
+		}
+		return this.sessions.check(exchange.getRequest(), linkId).flatMap((check) -> {
+			if (!(check instanceof Sessions.Valid session)) {
+				return page(exchange, HttpStatus.FORBIDDEN, "session");
+			}
+			if (session.refresh() != null) {
+				exchange.getResponse().addCookie(session.refresh());
+			}
+			return authorize(exchange, session, "/" + rest);
+		}).onErrorResume((ex) -> !exchange.getResponse().isCommitted(), (ex) -> {
+			logger.warn("Document request failed, answered 503: " + ex.getClass().getSimpleName());
+			return page(exchange, HttpStatus.SERVICE_UNAVAILABLE, "unavailable");
+		});
+	}
+
+	private Mono<Void> authorize(ServerWebExchange exchange, Sessions.Valid session, String rest) {
+		ServerHttpRequest request = exchange.getRequest();
+		boolean read = request.getMethod() == HttpMethod.GET || request.getMethod() == HttpMethod.HEAD;
+		if (request.getHeaders().getContentLength() > this.properties.maxBodySize().toBytes()) {
+			return page(exchange, HttpStatus.CONTENT_TOO_LARGE, "toolarge");
+		}
+		if (read) {
+			return recordOpened(exchange, session).then(forward(exchange, session, rest));
+		}
+		Right needed = actionRight(rest);
+		if (needed == null || !session.claims().rights().contains(needed) || !session.link().rights().contains(needed)
+				|| !sameOrigin(request.getHeaders())) {
+			return page(exchange, HttpStatus.FORBIDDEN, "forbidden");
+		}
+		// Durable before forwarded: a signature or payment the audit trail does not know of never happens.
+		return this.audit.record(event(exchange, session.link(), needed.id(), "requested"))
+			.then(Mono.defer(() -> forward(exchange, session, rest)));
+	}
+
+	private Mono<Void> forward(ServerWebExchange exchange, Sessions.Valid session, String rest) {
+		if (this.properties.url() == null) {
+			return page(exchange, HttpStatus.SERVICE_UNAVAILABLE, "unavailable");
+		}
+		Link link = session.link();
+		String base = this.properties.url().toString().replaceAll("/+$", "");
+		String documentBase = this.properties.url().getRawPath().replaceAll("/+$", "") + link.document();
+		String query = exchange.getRequest().getURI().getRawQuery();
+		URI target = URI.create(base + link.document().replaceAll("/+$", "") + rest
+				+ ((query != null) ? "?" + query : ""));
+		HttpHeaders identity = new HttpHeaders();
+		identity.set("X-Forwarded-For", forwardedFor(exchange));
+		identity.set(ProxyHeaders.LINK, link.id());
+		identity.set(ProxyHeaders.TENANT, link.tenantId());
+		identity.set(ProxyHeaders.RIGHTS, session.claims().rights().stream().map(Right::id)
+			.collect(Collectors.joining(" ")));
+		identity.set(ProxyHeaders.ASSERTION, this.assertions.forSession(session.claims()));
+		return this.upstream
+			.forward(exchange, target, documentBase.replaceAll("/+$", ""), "/d/" + link.id() + "/",
+					this.clients.fromTrustedProxy(exchange), identity)
+			.flatMap((failure) -> {
+				if (failure instanceof UpstreamClient.TimedOut) {
+					return page(exchange, HttpStatus.GATEWAY_TIMEOUT, "timeout");
+				}
+				if (failure instanceof UpstreamClient.BodyTooLarge) {
+					return page(exchange, HttpStatus.CONTENT_TOO_LARGE, "toolarge");
+				}
+				return page(exchange, HttpStatus.BAD_GATEWAY, "badgateway");
+			});
+	}
+
+	private Mono<Void> recordOpened(ServerWebExchange exchange, Sessions.Valid session) {
+		String id = session.claims().id();
+		if (this.opened.getIfPresent(id) != null) {
+			return Mono.empty();
+		}
+		return this.audit.recordOpened(event(exchange, session.link(), "opened", "ok"), id)
+			.doOnSuccess((done) -> this.opened.put(id, Boolean.TRUE))
+			.onErrorResume((ex) -> {
+				// Reading stays available when the audit database hiccups; the next request tries again.
+				logger.warn("Could not audit a document opening: " + ex.getClass().getSimpleName());
+				return Mono.empty();
+			});
+	}
+
+	private AccessEvent event(ServerWebExchange exchange, Link link, String type, String outcome) {
+		return new AccessEvent(link.tenantId(), link.id(), type, outcome, null,
+				this.audit.clientHash(this.clients.of(exchange)), this.clock.instant());
+	}
+
+	/** {@code sign} for the sign paths, {@code pay} for the pay paths, null for any other path. */
+	private Right actionRight(String rest) {
+		if (matches(this.properties.signPaths(), rest)) {
+			return Right.SIGN;
+		}
+		return matches(this.properties.payPaths(), rest) ? Right.PAY : null;
+	}
+
+	private static boolean matches(List<String> patterns, String rest) {
+		for (String pattern : patterns) {
+			String prefix = pattern.endsWith("/**") ? pattern.substring(0, pattern.length() - 3) : pattern;
+			if (rest.equals(prefix) || (pattern.endsWith("/**") && rest.startsWith(prefix + "/"))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private boolean sameOrigin(HttpHeaders headers) {
+		String origin = headers.getOrigin();
+		if (origin != null) {
+			return origin.equals(this.publicOrigin);
+		}
+		return "same-origin".equals(headers.getFirst("Sec-Fetch-Site"));
+	}
+
+	private String forwardedFor(ServerWebExchange exchange) {
+		String peer = exchange.getRequest().getRemoteAddress() != null
+				? exchange.getRequest().getRemoteAddress().getAddress().getHostAddress() : "unknown";
+		String earlier = this.clients.fromTrustedProxy(exchange)
+				? exchange.getRequest().getHeaders().getFirst("X-Forwarded-For") : null;
+		return (earlier != null && !earlier.isBlank()) ? earlier + ", " + peer : peer;
+	}
+
+	private Mono<Void> page(ServerWebExchange exchange, HttpStatus status, String kind) {
+		return this.pages.write(exchange, Pages.message(status, kind));
+	}
+
+}

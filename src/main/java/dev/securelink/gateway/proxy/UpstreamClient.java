@@ -1,0 +1,236 @@
+package dev.securelink.gateway.proxy;
+
+import java.net.URI;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.timeout.ReadTimeoutException;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
+import reactor.netty.resources.ConnectionProvider;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+
+import dev.securelink.gateway.GatewayProperties;
+
+/**
+ * The one proxy hop: a shared, pooled, keep-alive Reactor Netty {@link HttpClient} (no WebClient, no codecs).
+ * Bodies pass through as retained buffers in both directions, never decoded, copied or held whole. Requests
+ * that are not idempotent go through a client that never retries.
+ */
+@Component
+class UpstreamClient implements DisposableBean {
+
+	private final ConnectionProvider connections;
+
+	private final HttpClient idempotent;
+
+	private final HttpClient once;
+
+	private final UpstreamProperties properties;
+
+	private final String publicScheme;
+
+	private final String publicHost;
+
+	UpstreamClient(UpstreamProperties properties, GatewayProperties gateway) {
+		this.properties = properties;
+		this.connections = ConnectionProvider.builder("upstream")
+			.maxConnections(properties.maxConnections())
+			.maxIdleTime(properties.maxIdleTime())
+			.maxLifeTime(properties.maxLifeTime())
+			.evictInBackground(properties.maxIdleTime())
+			.pendingAcquireMaxCount(-1)
+			.build();
+		this.idempotent = HttpClient.create(this.connections)
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis())
+			.responseTimeout(properties.responseTimeout())
+			.followRedirect(false)
+			.compress(false)
+			.keepAlive(true);
+		this.once = this.idempotent.disableRetry(true);
+		this.publicScheme = gateway.publicBaseUrl().getScheme();
+		this.publicHost = gateway.publicBaseUrl().getAuthority();
+	}
+
+	/** What the upstream answered before the gateway started writing it back, or why it did not. */
+	sealed interface Failure {
+
+	}
+
+	/** Refused, reset, or closed before answering: 502. */
+	record Unreachable() implements Failure {
+	}
+
+	/** No connection or no answer in time: 504. */
+	record TimedOut() implements Failure {
+	}
+
+	/** A redirect outside the document or to a host not allowed: 502, nothing of it reaches the client. */
+	record ForbiddenRedirect() implements Failure {
+	}
+
+	/** The request body grew past the limit while streaming: 413. */
+	record BodyTooLarge() implements Failure {
+	}
+
+	/**
+	 * Streams the request to {@code uri} with {@code headers} added after the client's were filtered, and the
+	 * answer back. Completes empty when the answer was written; emits a {@link Failure} when nothing was written
+	 * yet and the gateway should answer with its own page instead.
+	 */
+	Mono<Failure> forward(ServerWebExchange exchange, URI uri, String documentBase, String linkBase,
+			boolean trustedPeer, HttpHeaders gatewayHeaders) {
+		String method = exchange.getRequest().getMethod().name();
+		HttpClient client = (method.equals("GET") || method.equals("HEAD")) ? this.idempotent : this.once;
+		NettyDataBufferFactory buffers = (NettyDataBufferFactory) exchange.getResponse().bufferFactory();
+		Flux<ByteBuf> body = limit(exchange.getRequest().getBody()).map(NettyDataBufferFactory::toByteBuf);
+		HttpHeaders clientHeaders = exchange.getRequest().getHeaders();
+		return client.request(io.netty.handler.codec.http.HttpMethod.valueOf(method))
+			.uri(uri)
+			.send((request, outbound) -> {
+				io.netty.handler.codec.http.HttpHeaders upstream = request.requestHeaders();
+				ProxyHeaders.copyRequest(clientHeaders, upstream, trustedPeer);
+				gatewayHeaders.forEach((name, values) -> upstream.set(name, values));
+				upstream.set("X-Forwarded-Proto", this.publicScheme);
+				upstream.set("X-Forwarded-Host", this.publicHost);
+				boolean hasBody = clientHeaders.getContentLength() > 0 || clientHeaders.containsHeader("Transfer-Encoding");
+				return hasBody ? outbound.send(body) : outbound;
+			})
+			.responseConnection((response, connection) -> {
+				String location = response.responseHeaders().get(HttpHeaders.LOCATION);
+				String rewritten = (location != null) ? rewriteLocation(location, uri, documentBase, linkBase) : null;
+				if (location != null && rewritten == null) {
+					connection.dispose();
+					return Mono.<Failure>just(new ForbiddenRedirect());
+				}
+				copyResponse(response, exchange.getResponse(), rewritten);
+				Flux<DataBuffer> answer = connection.inbound().receive().retain().map(buffers::wrap);
+				return exchange.getResponse().writeWith(answer).then(Mono.<Failure>empty());
+			})
+			.next()
+			.onErrorResume((ex) -> !exchange.getResponse().isCommitted(), (ex) -> Mono.just(failure(ex)));
+	}
+
+	private Flux<DataBuffer> limit(Flux<DataBuffer> body) {
+		long max = this.properties.maxBodySize().toBytes();
+		long[] seen = { 0 };
+		return body.handle((buffer, sink) -> {
+			seen[0] += buffer.readableByteCount();
+			if (seen[0] > max) {
+				org.springframework.core.io.buffer.DataBufferUtils.release(buffer);
+				sink.error(new BodyLimitExceeded());
+			}
+			else {
+				sink.next(buffer);
+			}
+		});
+	}
+
+	private static void copyResponse(HttpClientResponse upstream, ServerHttpResponse response, String location) {
+		response.setStatusCode(HttpStatusCode.valueOf(upstream.status().code()));
+		HttpHeaders headers = response.getHeaders();
+		Set<String> named = ProxyHeaders.connectionNamed(upstream.responseHeaders().getAll("Connection"));
+		for (java.util.Map.Entry<String, String> header : upstream.responseHeaders()) {
+			String name = header.getKey();
+			if (!ProxyHeaders.passesToClient(name, named)) {
+				continue;
+			}
+			if (name.equalsIgnoreCase(HttpHeaders.SET_COOKIE)
+					&& ProxyHeaders.isGatewayCookie(header.getValue().split("=", 2)[0].trim())) {
+				continue;
+			}
+			headers.add(name, header.getValue());
+		}
+		if (location != null) {
+			headers.set(HttpHeaders.LOCATION, location);
+		}
+		// The gateway's protections win over weaker upstream values; the rest of the upstream's CSP stays.
+		headers.set("Referrer-Policy", "no-referrer");
+		headers.set("X-Content-Type-Options", "nosniff");
+		headers.set("X-Frame-Options", "DENY");
+		headers.set("Content-Security-Policy", framedNowhere(headers.getFirst("Content-Security-Policy")));
+	}
+
+	static String framedNowhere(String policy) {
+		if (policy == null || policy.isBlank()) {
+			return "frame-ancestors 'none'";
+		}
+		StringBuilder kept = new StringBuilder();
+		for (String directive : policy.split(";")) {
+			String trimmed = directive.trim();
+			if (!trimmed.isEmpty() && !trimmed.toLowerCase(Locale.ROOT).startsWith("frame-ancestors")) {
+				kept.append(trimmed).append("; ");
+			}
+		}
+		return kept.append("frame-ancestors 'none'").toString();
+	}
+
+	/**
+	 * Where a redirect may send the visitor: inside this document (rewritten to {@code /d/{linkId}/…}), to an
+	 * allowed host (unchanged), or nowhere (null).
+	 */
+	String rewriteLocation(String location, URI request, String documentBase, String linkBase) {
+		URI target;
+		try {
+			target = request.resolve(location.trim());
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
+		boolean sameOrigin = request.getScheme().equalsIgnoreCase(target.getScheme())
+				&& request.getAuthority().equalsIgnoreCase(target.getAuthority());
+		if (sameOrigin) {
+			String path = target.getRawPath();
+			if (path.equals(documentBase) || path.startsWith(documentBase + "/")) {
+				String rest = path.substring(documentBase.length());
+				String query = (target.getRawQuery() != null) ? "?" + target.getRawQuery() : "";
+				return linkBase + (rest.startsWith("/") ? rest.substring(1) : rest) + query;
+			}
+			return null;
+		}
+		String host = target.getHost();
+		boolean allowed = host != null && "https".equalsIgnoreCase(target.getScheme())
+				&& this.properties.allowedRedirectHosts().stream().anyMatch(host::equalsIgnoreCase);
+		return allowed ? location : null;
+	}
+
+	private static Failure failure(Throwable ex) {
+		if (ex instanceof BodyLimitExceeded) {
+			return new BodyTooLarge();
+		}
+		if (ex instanceof ReadTimeoutException || ex instanceof ConnectTimeoutException
+				|| ex instanceof TimeoutException || ex.getCause() instanceof ConnectTimeoutException) {
+			return new TimedOut();
+		}
+		return new Unreachable();
+	}
+
+	@Override
+	public void destroy() {
+		this.connections.dispose();
+	}
+
+	/** The request body passed {@code securelink.upstream.max-body-size}. */
+	private static final class BodyLimitExceeded extends RuntimeException {
+
+		BodyLimitExceeded() {
+			super(null, null, false, false);
+		}
+
+	}
+
+}

@@ -1,0 +1,272 @@
+package dev.securelink.gateway.proxy;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jwt.SignedJWT;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import dev.securelink.gateway.support.Admin;
+import dev.securelink.gateway.support.Browser;
+import dev.securelink.gateway.support.GatewayTest;
+import dev.securelink.gateway.support.TestUpstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@GatewayTest
+class ProxyTests {
+
+	@Autowired
+	WebTestClient client;
+
+	@Autowired
+	DatabaseClient db;
+
+	@LocalServerPort
+	int port;
+
+	Admin admin;
+
+	String tenant;
+
+	String document;
+
+	String linkId;
+
+	Browser browser;
+
+	@BeforeEach
+	void openDocument() {
+		this.admin = new Admin(this.client);
+		this.tenant = Admin.newTenant();
+		this.document = "/docs/" + UUID.randomUUID();
+		open(List.of("sign"));
+	}
+
+	void open(List<String> rights) {
+		Map<String, Object> link = this.admin.createLink(this.tenant,
+				Map.of("document", this.document, "recipients", List.of("anna@example.com"), "rights", rights));
+		this.linkId = (String) link.get("id");
+		this.browser = new Browser(this.client);
+		this.browser.verify(Browser.path((String) link.get("url")), "anna@example.com");
+	}
+
+	@Test
+	void getWhenSessionValidThenTheDocumentPathWithQueryReachesTheUpstreamOnce() {
+		EntityExchangeResult<String> result = this.browser.get("/d/" + this.linkId + "/page/1?lang=nl&x=y+z");
+		assertThat(result.getStatus().value()).isEqualTo(200);
+		assertThat(result.getResponseBody()).isEqualTo("GET " + this.document + "/page/1?lang=nl&x=y+z 0");
+		assertThat(TestUpstream.received(this.document)).hasSize(1);
+		assertThat(result.getResponseHeaders().getFirst("Content-Security-Policy")).isEqualTo("frame-ancestors 'none'");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "/..%2f..%2fetc", "/%2e%2e/x", "/a%2Fb", "/a%5cb", "/a;jsessionid=1", "/a%252e%252e",
+			"/a%00b", "/a%0d%0ab", "/a//b", "/./a", "/a/..", "/a/../../b", "/%2E/x" })
+	void getWhenPathTriesToLeaveTheDocumentThen400AndNoUpstreamCall(String rest) {
+		int status = this.client.get().uri(URI.create("http://localhost:" + this.port + "/d/" + this.linkId + rest))
+			.header(HttpHeaders.COOKIE, this.browser.cookieHeader())
+			.exchange()
+			.returnResult(String.class)
+			.getStatus()
+			.value();
+		assertThat(status).as(rest).isEqualTo(400);
+		assertThat(TestUpstream.received(this.document)).isEmpty();
+	}
+
+	@Test
+	void getWhenSessionIsForAnotherLinkThenNeverItsDocument() {
+		String otherDocument = "/docs/" + UUID.randomUUID();
+		Map<String, Object> other = this.admin.createLink(this.tenant,
+				Map.of("document", otherDocument, "recipients", List.of("bob@example.com")));
+		assertThat(this.browser.get("/d/" + other.get("id") + "/").getStatus().value()).isEqualTo(403);
+		this.client.get().uri("/d/" + this.linkId + "/x?doc=" + otherDocument)
+			.header(HttpHeaders.COOKIE, this.browser.cookieHeader())
+			.header("X-SecureLink-Link", (String) other.get("id"))
+			.exchange()
+			.expectStatus().isOk();
+		assertThat(TestUpstream.received(otherDocument)).isEmpty();
+		assertThat(TestUpstream.received(this.document).get(0).header("X-SecureLink-Link")).isEqualTo(this.linkId);
+	}
+
+	@Test
+	void getWhenClientSendsHopByHopAndSpoofedHeadersThenNoneArriveAndTheGatewaysOwnStay() {
+		this.client.get().uri("/d/" + this.linkId + "/headers")
+			.header(HttpHeaders.COOKIE, this.browser.cookieHeader() + "; theme=dark")
+			.header("Connection", "X-SecureLink-Tenant, X-Private")
+			.header("X-Private", "secret")
+			.header("Keep-Alive", "timeout=99")
+			.header("TE", "trailers")
+			.header("Upgrade", "websocket")
+			.header("Proxy-Authorization", "Basic eA==")
+			.header("Authorization", "Bearer stolen")
+			.header("X-SecureLink-Tenant", "someone-else")
+			.header("X-SecureLink-Rights", "view sign pay")
+			.header("X-Document-Format", "pdf")
+			.header("X-Forwarded-For", "203.0.113.7")
+			.exchange()
+			.expectStatus().isOk();
+		TestUpstream.Received received = TestUpstream.received(this.document).get(0);
+		assertThat(received.headers()).doesNotContainKeys("x-private", "keep-alive", "te", "upgrade",
+				"proxy-authorization", "authorization");
+		assertThat(received.header("X-SecureLink-Tenant")).isEqualTo(this.tenant);
+		assertThat(received.header("X-SecureLink-Rights")).isEqualTo("view sign");
+		assertThat(received.header("Cookie")).isEqualTo("theme=dark");
+		assertThat(received.header("X-Document-Format")).isEqualTo("pdf");
+		assertThat(received.header("Host")).startsWith("127.0.0.1:");
+		assertThat(received.header("X-Forwarded-Proto")).isEqualTo("http");
+		assertThat(received.header("X-Forwarded-Host")).isEqualTo("localhost:8080");
+		assertThat(received.header("X-Forwarded-For")).isEqualTo("203.0.113.7, 127.0.0.1");
+	}
+
+	@Test
+	void assertionWhenVerifiedWithThePublishedJwksThenNamesLinkTenantAndRights() throws Exception {
+		this.browser.get("/d/" + this.linkId + "/one");
+		this.browser.get("/d/" + this.linkId + "/two");
+		List<TestUpstream.Received> received = TestUpstream.received(this.document);
+		String assertion = received.get(0).header("X-SecureLink-Assertion");
+		assertThat(received.get(1).header("X-SecureLink-Assertion")).as("signed once per session").isEqualTo(assertion);
+
+		String jwks = this.client.get().uri("/.well-known/jwks.json").exchange()
+			.expectStatus().isOk()
+			.expectBody(String.class).returnResult().getResponseBody();
+		assertThat(jwks).doesNotContain("\"d\"");
+		SignedJWT jwt = SignedJWT.parse(assertion);
+		ECKey key = (ECKey) JWKSet.parse(jwks).getKeyByKeyId(jwt.getHeader().getKeyID());
+		assertThat(jwt.verify(new ECDSAVerifier(key))).isTrue();
+		assertThat(jwt.getJWTClaimsSet().getSubject()).isEqualTo(this.linkId);
+		assertThat(jwt.getJWTClaimsSet().getStringClaim("tenant")).isEqualTo(this.tenant);
+		assertThat(jwt.getJWTClaimsSet().getStringListClaim("rights")).containsExactly("view", "sign");
+		assertThat(jwt.getJWTClaimsSet().getAudience()).containsExactly("securelink-upstream");
+		assertThat(jwt.getJWTClaimsSet().getExpirationTime()).isAfter(new java.util.Date());
+	}
+
+	@Test
+	void signPostWhenValidThenAuditedAndArrivesExactlyOnce() {
+		EntityExchangeResult<String> result = this.browser.post("/d/" + this.linkId + "/sign/confirm",
+				Map.of("signature", "Anna"));
+		assertThat(result.getStatus().value()).isEqualTo(200);
+		List<TestUpstream.Received> received = TestUpstream.received(this.document);
+		assertThat(received).hasSize(1);
+		assertThat(received.get(0).method()).isEqualTo("POST");
+		assertThat(received.get(0).bodyBytes()).isEqualTo("signature=Anna".length());
+		assertThat(count("select count(*) from access_event where link_id = '" + this.linkId
+				+ "' and type = 'sign' and outcome = 'requested'")).isEqualTo(1);
+	}
+
+	@Test
+	void postWhenRightMissingOrForeignOriginOrPathNotAnActionThen403AndNoUpstreamCall() {
+		assertThat(this.browser.post("/d/" + this.linkId + "/pay/now", Map.of("a", "b")).getStatus().value())
+			.as("no pay right").isEqualTo(403);
+		assertThat(this.browser.postFrom("https://evil.example", "/d/" + this.linkId + "/sign/confirm",
+				Map.of("a", "b")).getStatus().value()).as("foreign origin").isEqualTo(403);
+		assertThat(this.browser.postFrom(null, "/d/" + this.linkId + "/sign/confirm", Map.of("a", "b")).getStatus()
+			.value()).as("no origin, no fetch metadata").isEqualTo(403);
+		assertThat(this.browser.post("/d/" + this.linkId + "/invoice", Map.of("a", "b")).getStatus().value())
+			.as("not a sign or pay path").isEqualTo(403);
+		assertThat(this.client.delete().uri("/d/" + this.linkId + "/sign/x")
+			.header(HttpHeaders.COOKIE, this.browser.cookieHeader())
+			.header("Sec-Fetch-Site", "same-origin")
+			.exchange().returnResult(String.class).getStatus().value()).as("DELETE is an action too").isEqualTo(200);
+		assertThat(TestUpstream.received(this.document)).hasSize(1);
+	}
+
+	@Test
+	void getWhenUpstreamResetsOrIsSlowThenTheGatewaysOwn502Or504() {
+		EntityExchangeResult<String> reset = this.browser.get("/d/" + this.linkId + "/reset");
+		assertThat(reset.getStatus().value()).isEqualTo(502);
+		assertThat(reset.getResponseHeaders().getFirst("X-SecureLink-Page")).isEqualTo("badgateway");
+		assertThat(reset.getResponseBody()).contains("not from the document");
+
+		long start = System.nanoTime();
+		EntityExchangeResult<String> slow = this.browser.get("/d/" + this.linkId + "/slow");
+		Duration took = Duration.ofNanos(System.nanoTime() - start);
+		assertThat(slow.getStatus().value()).isEqualTo(504);
+		assertThat(slow.getResponseHeaders().getFirst("X-SecureLink-Page")).isEqualTo("timeout");
+		assertThat(took).isLessThan(Duration.ofSeconds(4));
+	}
+
+	@Test
+	void postWhenSlowUpstreamThenNeverRetried() {
+		this.browser.post("/d/" + this.linkId + "/sign/slow", Map.of("a", "b"));
+		this.browser.post("/d/" + this.linkId + "/sign/reset", Map.of("a", "b"));
+		assertThat(TestUpstream.received(this.document)).hasSize(2);
+	}
+
+	@Test
+	void redirectWhenInsideTheDocumentThenRewrittenElseOnlyToAllowedHosts() {
+		assertThat(location("/inside")).isEqualTo("/d/" + this.linkId + "/other?x=1");
+		assertThat(location("/sub/relative")).isEqualTo("/d/" + this.linkId + "/sub/next/page");
+		assertThat(location("/payment")).isEqualTo("https://pay.example.com/checkout?id=7");
+		EntityExchangeResult<String> outside = this.browser.get("/d/" + this.linkId + "/outside");
+		assertThat(outside.getStatus().value()).isEqualTo(502);
+		assertThat(outside.getResponseHeaders().getLocation()).isNull();
+		assertThat(this.browser.get("/d/" + this.linkId + "/evil").getStatus().value()).isEqualTo(502);
+	}
+
+	@Test
+	void responseWhenUpstreamHeadersWeakerThenTheGatewaysWinAndItsCookiesAreUntouchable() {
+		EntityExchangeResult<String> result = this.browser.get("/d/" + this.linkId + "/weak");
+		HttpHeaders headers = result.getResponseHeaders();
+		assertThat(headers.getFirst("Referrer-Policy")).isEqualTo("no-referrer");
+		assertThat(headers.getFirst("X-Content-Type-Options")).isEqualTo("nosniff");
+		assertThat(headers.getFirst("Content-Security-Policy")).isEqualTo("default-src 'self'; frame-ancestors 'none'");
+		assertThat(headers.get(HttpHeaders.SET_COOKIE)).containsExactly("upstream=fine; Path=/");
+		assertThat(headers.containsHeader("X-SecureLink-Link")).isFalse();
+		assertThat(headers.containsHeader("Keep-Alive")).isFalse();
+	}
+
+	@Test
+	void openedWhenFirstDocumentGetOfASessionThenAuditedOnce() {
+		this.browser.get("/d/" + this.linkId + "/");
+		this.browser.get("/d/" + this.linkId + "/again");
+		assertThat(count("select count(*) from access_event where link_id = '" + this.linkId
+				+ "' and type = 'opened'")).isEqualTo(1);
+	}
+
+	@Test
+	void requestWhenUrlHeadersOrBodyOversizedThen414And431And413WithoutUpstreamCall() {
+		assertThat(this.browser.get("/d/" + this.linkId + "/" + "a".repeat(9000)).getStatus().value()).isEqualTo(414);
+		int headers = this.client.get().uri("/d/" + this.linkId + "/h")
+			.header(HttpHeaders.COOKIE, this.browser.cookieHeader())
+			.header("X-Big", "b".repeat(17 * 1024))
+			.exchange().returnResult(String.class).getStatus().value();
+		assertThat(headers).isEqualTo(431);
+		int declared = this.client.post().uri("/d/" + this.linkId + "/sign/upload")
+			.header(HttpHeaders.COOKIE, this.browser.cookieHeader())
+			.header(HttpHeaders.ORIGIN, Browser.ORIGIN)
+			.contentType(MediaType.APPLICATION_OCTET_STREAM)
+			.bodyValue(new byte[11 * 1024 * 1024])
+			.exchange().returnResult(String.class).getStatus().value();
+		assertThat(declared).isEqualTo(413);
+		assertThat(TestUpstream.received(this.document)).isEmpty();
+	}
+
+	private String location(String rest) {
+		EntityExchangeResult<String> result = this.browser.get("/d/" + this.linkId + rest);
+		assertThat(result.getStatus().value()).as(rest).isEqualTo(302);
+		return result.getResponseHeaders().getFirst(HttpHeaders.LOCATION);
+	}
+
+	private long count(String sql) {
+		return this.db.sql(sql).map((row) -> ((Number) row.get(0)).longValue()).one().block(Duration.ofSeconds(10));
+	}
+
+}

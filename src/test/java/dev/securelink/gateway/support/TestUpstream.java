@@ -1,0 +1,119 @@
+package dev.securelink.gateway.support;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+/**
+ * The document service in the tests: a real Reactor Netty server on a free port, started once per test JVM, that
+ * records every request it receives. What it answers depends on the last path segment, so each test picks its
+ * behaviour by its link's document path and counts what arrived under it.
+ */
+public final class TestUpstream {
+
+	/** One request as the upstream saw it. */
+	public record Received(String method, String uri, Map<String, String> headers, long bodyBytes) {
+
+		public String header(String name) {
+			return this.headers.get(name.toLowerCase(java.util.Locale.ROOT));
+		}
+
+	}
+
+	private static final ConcurrentLinkedQueue<Received> RECEIVED = new ConcurrentLinkedQueue<>();
+
+	private static DisposableServer server;
+
+	private TestUpstream() {
+	}
+
+	public static synchronized String url() {
+		if (server == null) {
+			server = HttpServer.create().host("127.0.0.1").port(0).handle(TestUpstream::handle).bindNow();
+			Runtime.getRuntime().addShutdownHook(new Thread(server::disposeNow));
+		}
+		return "http://127.0.0.1:" + server.port();
+	}
+
+	/** The requests that reached the upstream under {@code documentPrefix}. */
+	public static List<Received> received(String documentPrefix) {
+		return RECEIVED.stream().filter((received) -> received.uri().startsWith(documentPrefix)).toList();
+	}
+
+	private static org.reactivestreams.Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+		String uri = request.uri();
+		String path = uri.contains("?") ? uri.substring(0, uri.indexOf('?')) : uri;
+		String last = path.substring(path.lastIndexOf('/') + 1);
+		Map<String, String> headers = new java.util.HashMap<>();
+		request.requestHeaders().forEach((header) -> headers.merge(header.getKey().toLowerCase(java.util.Locale.ROOT),
+				header.getValue(), (a, b) -> a + "," + b));
+		AtomicLong bytes = new AtomicLong();
+		Mono<Void> bodyRead = request.receive().doOnNext((buffer) -> bytes.addAndGet(buffer.readableBytes())).then();
+		return bodyRead.then(Mono.defer(() -> {
+			RECEIVED.add(new Received(request.method().name(), uri, headers, bytes.get()));
+			return switch (last) {
+				case "big" -> big(request, response);
+				case "slow" -> Mono.delay(Duration.ofSeconds(6)).then(response.sendString(Mono.just("late")).then());
+				case "reset" -> response.withConnection((connection) -> connection.channel().close()).then();
+				case "inside" -> redirect(response, "http://" + request.requestHeaders().get("Host")
+						+ path.substring(0, path.lastIndexOf('/')) + "/other?x=1");
+				case "relative" -> redirect(response, "next/page");
+				case "outside" -> redirect(response, "/elsewhere/secret");
+				case "payment" -> redirect(response, "https://pay.example.com/checkout?id=7");
+				case "evil" -> redirect(response, "https://evil.example/phish");
+				case "weak" -> response.header("Referrer-Policy", "unsafe-url")
+					.header("X-Content-Type-Options", "none")
+					.header("Content-Security-Policy", "default-src 'self'; frame-ancestors *")
+					.header(HttpHeaderNames.SET_COOKIE, "__Host-sls-AAAAAAAAAAAAAAAA=stolen; Path=/; Secure")
+					.header(HttpHeaderNames.SET_COOKIE, "upstream=fine; Path=/")
+					.header("X-SecureLink-Link", "forged")
+					.header("Keep-Alive", "timeout=5")
+					.sendString(Mono.just("weak"))
+					.then();
+				default -> response.header(HttpHeaderNames.CONTENT_TYPE, "text/plain")
+					.sendString(Mono.just(request.method().name() + " " + uri + " " + bytes.get()))
+					.then();
+			};
+		}));
+	}
+
+	/** {@code ?size=N} bytes, streamed in 64 KB chunks, never held whole. */
+	private static Mono<Void> big(HttpServerRequest request, HttpServerResponse response) {
+		long size = Long.parseLong(request.uri().replaceAll(".*size=(\\d+).*", "$1"));
+		int chunk = 64 * 1024;
+		byte[] block = new byte[chunk];
+		java.util.Arrays.fill(block, (byte) 'x');
+		long chunks = (size + chunk - 1) / chunk;
+		Flux<ByteBuf> body = Flux.generate(() -> 0L, (index, sink) -> {
+			if (index >= chunks) {
+				sink.complete();
+				return index;
+			}
+			int length = (int) Math.min(chunk, size - index * chunk);
+			sink.next(Unpooled.wrappedBuffer(block, 0, length));
+			return index + 1;
+		});
+		return response.header(HttpHeaderNames.CONTENT_LENGTH, String.valueOf(size))
+			.header(HttpHeaderNames.CONTENT_TYPE, "application/pdf")
+			.send(body)
+			.then();
+	}
+
+	private static Mono<Void> redirect(HttpServerResponse response, String location) {
+		return response.status(HttpResponseStatus.FOUND).header(HttpHeaderNames.LOCATION, location).send().then();
+	}
+
+}
