@@ -20,6 +20,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
 	private final EmbeddedPostgres postgres;
 
+	private boolean closed;
+
 	private EmbeddedDatabase(EmbeddedPostgres postgres) {
 		this.postgres = postgres;
 	}
@@ -60,7 +62,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
 	}
 
 	@Override
-	public void close() {
+	public synchronized void close() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
 		try {
 			this.postgres.close();
 		}

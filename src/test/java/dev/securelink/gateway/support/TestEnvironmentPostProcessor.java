@@ -23,6 +23,10 @@ class TestEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered 
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		if (environment.containsProperty("spring.r2dbc.url")) {
+			// A gateway a test started in its own JVM, already told everything.
+			return;
+		}
 		Map<String, Object> properties = new LinkedHashMap<>(TestDatabase.springProperties());
 		properties.putAll(TestKeys.springProperties());
 		// Tests are "behind a proxy" on loopback, so each can act from its own client IP via X-Forwarded-For.
