@@ -1,5 +1,6 @@
 package dev.securelink.gateway.web;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -9,7 +10,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * The public listener: {@code securelink.*}.
  *
  * @param trustedProxies CIDRs of the proxies (ingress, load balancer) whose {@code X-Forwarded-For} is believed
+ * @param headerReadTimeout how long a connection may take to send a complete request head
  */
 @ConfigurationProperties("securelink")
-public record WebProperties(@DefaultValue List<String> trustedProxies) {
+public record WebProperties(@DefaultValue List<String> trustedProxies,
+		@DefaultValue("10s") Duration headerReadTimeout) {
 }

@@ -12,7 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ClientAddressTests {
 
-	ClientAddress clients = new ClientAddress(new WebProperties(List.of("10.0.0.0/8", "2001:db8::/32")));
+	ClientAddress clients = new ClientAddress(new WebProperties(List.of("10.0.0.0/8", "2001:db8::/32"),
+			java.time.Duration.ofSeconds(10)));
 
 	@Test
 	void ofWhenPeerIsNotATrustedProxyThenForwardedForIsIgnored() {

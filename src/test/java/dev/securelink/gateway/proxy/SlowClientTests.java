@@ -1,0 +1,98 @@
+package dev.securelink.gateway.proxy;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import dev.securelink.gateway.support.Admin;
+import dev.securelink.gateway.support.Browser;
+import dev.securelink.gateway.support.GatewayTest;
+import dev.securelink.gateway.support.TestUpstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Clients that send too slowly or too much, against a gateway with a short header deadline. */
+@GatewayTest
+@TestPropertySource(properties = "securelink.header-read-timeout=1s")
+class SlowClientTests {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	WebTestClient client;
+
+	@Test
+	void connectionWhenHeadersDribbleThenClosedAfterTheDeadline() throws Exception {
+		try (Socket socket = new Socket("127.0.0.1", this.port)) {
+			socket.setSoTimeout(5000);
+			OutputStream out = socket.getOutputStream();
+			InputStream in = socket.getInputStream();
+			out.write("GET /d/AAAAAAAAAAAAAAAA/ HTTP/1.1\r\nHost: localhost\r\n".getBytes(StandardCharsets.US_ASCII));
+			long start = System.nanoTime();
+			boolean closed = false;
+			for (int i = 0; i < 20 && !closed; i++) {
+				try {
+					out.write('X');
+					out.flush();
+					Thread.sleep(250);
+					socket.setSoTimeout(1);
+					closed = in.read() == -1;
+				}
+				catch (SocketTimeoutException ex) {
+					// nothing to read yet: still open
+				}
+				catch (java.io.IOException ex) {
+					closed = true;
+				}
+			}
+			assertThat(closed).as("closed while still dribbling").isTrue();
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+		}
+	}
+
+	@Test
+	void postWhenChunkedBodyGrowsPastTheLimitThen413() {
+		String document = "/docs/" + UUID.randomUUID();
+		Map<String, Object> link = new Admin(this.client).createLink(Admin.newTenant(),
+				Map.of("document", document, "recipients", List.of("anna@example.com"), "rights", List.of("sign")));
+		Browser browser = new Browser(this.client);
+		browser.verify(Browser.path((String) link.get("url")), "anna@example.com");
+		byte[] megabyte = new byte[1024 * 1024];
+		Flux<DataBuffer> elevenMegabytes = Flux.range(0, 11)
+			.map((i) -> DefaultDataBufferFactory.sharedInstance.wrap(megabyte));
+
+		int status = WebClient.create("http://127.0.0.1:" + this.port)
+			.post()
+			.uri("/d/" + link.get("id") + "/sign/upload")
+			.header(HttpHeaders.COOKIE, browser.cookieHeader())
+			.header(HttpHeaders.ORIGIN, Browser.ORIGIN)
+			.contentType(MediaType.APPLICATION_OCTET_STREAM)
+			.body(elevenMegabytes, DataBuffer.class)
+			.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value()))
+			.block(Duration.ofSeconds(30));
+
+		assertThat(status).isEqualTo(413);
+		assertThat(TestUpstream.received(document)).isEmpty();
+	}
+
+}
