@@ -22,6 +22,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import dev.securelink.gateway.support.Admin;
 import dev.securelink.gateway.support.Browser;
 import dev.securelink.gateway.support.GatewayTest;
+import dev.securelink.gateway.support.Queries;
 import dev.securelink.gateway.support.TestClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -423,7 +424,7 @@ class LinkFlowTests {
 	}
 
 	private long count(String sql) {
-		return this.db.sql(sql).map((row) -> ((Number) row.get(0)).longValue()).one().block(Duration.ofSeconds(10));
+		return Queries.number(this.db, sql);
 	}
 
 	private double codeLookups() {

@@ -26,6 +26,7 @@ import dev.securelink.gateway.GatewayApplication;
 import dev.securelink.gateway.support.Admin;
 import dev.securelink.gateway.support.Browser;
 import dev.securelink.gateway.support.GatewayTest;
+import dev.securelink.gateway.support.Queries;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -151,7 +152,7 @@ class MultiInstanceTests {
 	}
 
 	private long count(String sql) {
-		return this.db.sql(sql).map((row) -> ((Number) row.get(0)).longValue()).one().block(Duration.ofSeconds(10));
+		return Queries.number(this.db, sql);
 	}
 
 }

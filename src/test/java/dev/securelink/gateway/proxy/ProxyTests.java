@@ -26,6 +26,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import dev.securelink.gateway.support.Admin;
 import dev.securelink.gateway.support.Browser;
 import dev.securelink.gateway.support.GatewayTest;
+import dev.securelink.gateway.support.Queries;
 import dev.securelink.gateway.support.TestUpstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -266,7 +267,7 @@ class ProxyTests {
 	}
 
 	private long count(String sql) {
-		return this.db.sql(sql).map((row) -> ((Number) row.get(0)).longValue()).one().block(Duration.ofSeconds(10));
+		return Queries.number(this.db, sql);
 	}
 
 }
