@@ -37,6 +37,7 @@ import dev.securelink.gateway.web.AccessLogFilter;
 import dev.securelink.gateway.web.ClientAddress;
 import dev.securelink.gateway.web.PageLocales;
 import dev.securelink.gateway.web.Pages;
+import dev.securelink.gateway.web.SameOrigin;
 
 /**
  * {@code /l/{code}[/sign|/pay]}: the link as mailed. A GET never changes server state (mail scanners prefetch
@@ -69,7 +70,7 @@ class LinkAccessHandler {
 
 	private final ClientAddress clients;
 
-	private final String publicOrigin;
+	private final SameOrigin sameOrigin;
 
 	private final LimitsProperties limitsProperties;
 
@@ -87,7 +88,7 @@ class LinkAccessHandler {
 		this.attempts = attempts;
 		this.audit = audit;
 		this.clients = clients;
-		this.publicOrigin = origin(properties.publicBaseUrl());
+		this.sameOrigin = new SameOrigin(properties.publicBaseUrl());
 		this.limitsProperties = limitsProperties;
 		this.clock = clock;
 	}
@@ -140,7 +141,8 @@ class LinkAccessHandler {
 	}
 
 	Mono<ServerResponse> submit(ServerRequest request) {
-		if (!sameOrigin(request.headers().asHttpHeaders())) {
+		// A form post must come from the gateway's own pages; without any origin evidence the form token decides.
+		if (!this.sameOrigin.test(request.headers().asHttpHeaders(), false)) {
 			return respond(request, new Outcome.Forbidden());
 		}
 		String client = this.clients.of(request.exchange());
@@ -283,16 +285,6 @@ class LinkAccessHandler {
 		PageLocales.choose(request.exchange(), (chosen != null) ? chosen : PageLocales.supported(link.locale()));
 	}
 
-	/** A form post must come from the gateway's own pages: same Origin, or same-origin fetch metadata. */
-	private boolean sameOrigin(HttpHeaders headers) {
-		String origin = headers.getOrigin();
-		if (origin != null) {
-			return origin.equals(this.publicOrigin);
-		}
-		String site = headers.getFirst("Sec-Fetch-Site");
-		return site == null || site.equals("same-origin");
-	}
-
 	private Outcome tooManyCodes() {
 		return new Outcome.TooManyAttempts(this.limitsProperties.unknownCodesPeriod());
 	}
@@ -305,11 +297,6 @@ class LinkAccessHandler {
 
 	private static Duration retryAfter(Instant until, Instant now) {
 		return Duration.between(now, until).plusSeconds(1).withNanos(0);
-	}
-
-	private static String origin(URI base) {
-		int port = base.getPort();
-		return base.getScheme() + "://" + base.getHost() + ((port >= 0) ? ":" + port : "");
 	}
 
 	/** This client spent its unknown-code budget. */

@@ -33,6 +33,7 @@ import dev.securelink.gateway.session.Sessions;
 import dev.securelink.gateway.web.ClientAddress;
 import dev.securelink.gateway.web.PageWriter;
 import dev.securelink.gateway.web.Pages;
+import dev.securelink.gateway.web.SameOrigin;
 
 /**
  * {@code /d/{linkId}/**}, the document space, handled ahead of WebFlux's dispatcher (routed by prefix, no
@@ -68,7 +69,7 @@ class DocumentProxyFilter implements WebFilter {
 
 	private final UpstreamProperties properties;
 
-	private final String publicOrigin;
+	private final SameOrigin sameOrigin;
 
 	private final Clock clock;
 
@@ -88,8 +89,7 @@ class DocumentProxyFilter implements WebFilter {
 		this.clients = clients;
 		this.pages = pages;
 		this.properties = properties;
-		URI base = gateway.publicBaseUrl();
-		this.publicOrigin = base.getScheme() + "://" + base.getAuthority();
+		this.sameOrigin = new SameOrigin(gateway.publicBaseUrl());
 		this.clock = clock;
 	}
 
@@ -130,7 +130,7 @@ class DocumentProxyFilter implements WebFilter {
 		}
 		Right needed = actionRight(rest);
 		if (needed == null || !session.claims().rights().contains(needed) || !session.link().rights().contains(needed)
-				|| !sameOrigin(request.getHeaders())) {
+				|| !this.sameOrigin.test(request.getHeaders(), true)) {
 			return page(exchange, HttpStatus.FORBIDDEN, "forbidden");
 		}
 		// Durable before forwarded: a signature or payment the audit trail does not know of never happens.
@@ -204,14 +204,6 @@ class DocumentProxyFilter implements WebFilter {
 			}
 		}
 		return false;
-	}
-
-	private boolean sameOrigin(HttpHeaders headers) {
-		String origin = headers.getOrigin();
-		if (origin != null) {
-			return origin.equals(this.publicOrigin);
-		}
-		return "same-origin".equals(headers.getFirst("Sec-Fetch-Site"));
 	}
 
 	private String forwardedFor(ServerWebExchange exchange) {

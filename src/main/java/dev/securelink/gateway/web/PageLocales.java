@@ -10,7 +10,8 @@ import org.springframework.web.server.i18n.LocaleContextResolver;
 
 /**
  * The language of the gateway's pages: one a handler chose for this exchange (the visitor's switch, then the
- * link's locale), else the best of Accept-Language among fr, nl, de and en, else English.
+ * link's locale), else a {@code ?lang=} switch, else the best of Accept-Language among fr, nl, de and en, else
+ * English.
  */
 public class PageLocales implements LocaleContextResolver {
 
@@ -40,6 +41,10 @@ public class PageLocales implements LocaleContextResolver {
 		Locale chosen = exchange.getAttribute(CHOSEN);
 		if (chosen != null) {
 			return new SimpleLocaleContext(chosen);
+		}
+		Locale switched = supported(exchange.getRequest().getQueryParams().getFirst("lang"));
+		if (switched != null) {
+			return new SimpleLocaleContext(switched);
 		}
 		List<Locale.LanguageRange> ranges;
 		try {

@@ -1,0 +1,67 @@
+package dev.securelink.gateway.demo;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * With the {@code demo} profile only: trusts a development token issuer whose key is generated on first start
+ * under the data directory (so the printed token works across restarts), and points the upstream at the
+ * in-process demo document service. Anything configured explicitly wins.
+ */
+class DemoEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
+
+	static final String ISSUER_KEY = "demo-issuer.pem";
+
+	static final String ISSUER_PUBLIC_KEY = "demo-issuer.pub";
+
+	@Override
+	public int getOrder() {
+		return Ordered.LOWEST_PRECEDENCE - 50;
+	}
+
+	@Override
+	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		if (!Arrays.asList(environment.getActiveProfiles()).contains("demo")) {
+			return;
+		}
+		Map<String, Object> properties = new LinkedHashMap<>();
+		if (environment.getProperty("spring.security.oauth2.resourceserver.jwt.public-key-location") == null
+				&& environment.getProperty("spring.security.oauth2.resourceserver.jwt.issuer-uri") == null
+				&& environment.getProperty("spring.security.oauth2.resourceserver.jwt.jwk-set-uri") == null) {
+			Path dataDir = Path.of(environment.getProperty("securelink.data-dir", "data")).toAbsolutePath();
+			DemoIssuer.loadOrCreate(dataDir.resolve(ISSUER_KEY), dataDir.resolve(ISSUER_PUBLIC_KEY));
+			properties.put("spring.security.oauth2.resourceserver.jwt.public-key-location",
+					dataDir.resolve(ISSUER_PUBLIC_KEY).toUri().toString());
+			properties.put("securelink.demo.issuer-key", dataDir.resolve(ISSUER_KEY).toString());
+		}
+		if (environment.getProperty("securelink.upstream.url") == null) {
+			properties.put("securelink.upstream.url",
+					"http://localhost:" + environment.getProperty("securelink.demo.port", "8081"));
+		}
+		environment.getPropertySources().addLast(new MapPropertySource("securelinkDemo", properties));
+	}
+
+	static void writeIfMissing(Path file, String content) {
+		try {
+			if (!Files.exists(file)) {
+				Files.createDirectories(file.getParent());
+				Files.writeString(file, content);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}

@@ -1,0 +1,135 @@
+package dev.securelink.gateway.demo;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.http.client.HttpClient;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Profile;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+import dev.securelink.gateway.GatewayProperties;
+
+/**
+ * Once the gateway listens, sets up the demo through its own admin API, exactly as the invoicing application
+ * would: a tenant with e-mail verification on and one with it off, an invoice and an offer. Then it prints the
+ * links and a ready curl. The printout goes to standard output on purpose and never to a log: codes and the token
+ * are secrets everywhere but in this development demo.
+ */
+@Component
+@Profile("demo")
+@ConditionalOnProperty(name = "securelink.demo.links", havingValue = "true", matchIfMissing = true)
+class DemoLinks implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(DemoLinks.class);
+
+	static final String RECIPIENT = "anna@example.com";
+
+	private final Environment environment;
+
+	private final GatewayProperties gateway;
+
+	private final JsonMapper json;
+
+	private volatile Disposable setup;
+
+	DemoLinks(Environment environment, GatewayProperties gateway, JsonMapper json) {
+		this.environment = environment;
+		this.gateway = gateway;
+		this.json = json;
+	}
+
+	@Override
+	public void start() {
+		String issuerKey = this.environment.getProperty("securelink.demo.issuer-key");
+		if (issuerKey == null) {
+			logger.warn("Demo links not created: a token issuer is configured, so the demo has no token of its own");
+			return;
+		}
+		String token = DemoIssuer.token(Path.of(issuerKey), "demo");
+		String openToken = DemoIssuer.token(Path.of(issuerKey), "demo-open");
+		HttpClient admin = HttpClient.create()
+			.baseUrl("http://localhost:" + this.environment.getProperty("local.server.port", "8080"))
+			.headers((headers) -> headers.set("Content-Type", "application/json"));
+		this.setup = call(admin, token, "PUT", "/admin/v1/tenants/demo/settings",
+				Map.of("emailVerification", true, "supportAccess", false))
+			.then(call(admin, openToken, "PUT", "/admin/v1/tenants/demo-open/settings",
+					Map.of("emailVerification", false, "supportAccess", false)))
+			.then(Mono.zip(
+					call(admin, token, "POST", "/admin/v1/tenants/demo/links",
+							link("/demo/invoices/2026-0042", "pay", "en")),
+					call(admin, token, "POST", "/admin/v1/tenants/demo/links",
+							link("/demo/offers/2026-007", "sign", "en")),
+					call(admin, openToken, "POST", "/admin/v1/tenants/demo-open/links",
+							link("/demo/invoices/2026-0043", "pay", "en"))))
+			.subscribe((links) -> print((String) links.getT1().get("url"), (String) links.getT2().get("url"),
+					(String) links.getT3().get("url"), token),
+					(error) -> logger.error("Demo setup through the admin API failed", error));
+	}
+
+	private void print(String invoice, String offer, String open, String token) {
+		String base = this.gateway.baseUrl();
+		System.out.println("""
+
+				================ securelink-gateway demo ================
+				Invoice, e-mail check on (type %s):
+				  %s
+				Offer, straight to its Sign button:
+				  %s/sign
+				Invoice of a company with the e-mail check off:
+				  %s
+				Admin API (development token for tenant "demo", accepted only by this demo):
+				  export TOKEN=%s
+				  curl -s -H "Authorization: Bearer $TOKEN" %s/admin/v1/tenants/demo/links
+				Switch the e-mail check off for the demo company:
+				  curl -s -X PUT -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
+				    -d '{"emailVerification": false, "supportAccess": false}' %s/admin/v1/tenants/demo/settings
+				=========================================================
+				""".formatted(RECIPIENT, invoice, offer, open, token, base, base));
+	}
+
+	private static Map<String, Object> link(String document, String right, String locale) {
+		return Map.of("document", document, "recipients", List.of(RECIPIENT), "rights", List.of(right), "locale",
+				locale);
+	}
+
+	@SuppressWarnings("unchecked")
+	private Mono<Map<String, Object>> call(HttpClient admin, String token, String method, String path,
+			Map<String, Object> body) {
+		return admin.headers((headers) -> headers.set("Authorization", "Bearer " + token))
+			.request(io.netty.handler.codec.http.HttpMethod.valueOf(method))
+			.uri(path)
+			.send(ByteBufFlux.fromString(Mono.fromCallable(() -> this.json.writeValueAsString(body))))
+			.responseSingle((response, content) -> content.asString().defaultIfEmpty("{}").map((text) -> {
+				if (response.status().code() >= 300) {
+					throw new IllegalStateException(method + " " + path + " answered " + response.status().code());
+				}
+				return (Map<String, Object>) this.json.readValue(text, Map.class);
+			}));
+	}
+
+	@Override
+	public void stop() {
+		Disposable current = this.setup;
+		if (current != null) {
+			current.dispose();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		Disposable current = this.setup;
+		return current != null && !current.isDisposed();
+	}
+
+}

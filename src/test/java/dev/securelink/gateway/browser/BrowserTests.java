@@ -1,0 +1,211 @@
+package dev.securelink.gateway.browser;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.deque.html.axecore.results.Results;
+import com.deque.html.axecore.results.Rule;
+import com.deque.html.axecore.selenium.AxeBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import dev.securelink.gateway.demo.DemoDocumentService;
+import dev.securelink.gateway.support.Admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The whole flow in Debian's Chromium, as a customer clicking a link in an e-mail meets it, against the gateway
+ * with its demo document service; and axe-core's WCAG 2.2 AA scan of the gateway's pages in all four languages.
+ * Screenshots of every step land in {@code target/browser/}.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
+@ActiveProfiles("demo")
+class BrowserTests {
+
+	static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+	static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+	static final Path SCREENSHOTS = Path.of("target", "browser");
+
+	static final int PORT = freePort();
+
+	static final int DEMO_PORT = freePort();
+
+	static final String BASE = "http://localhost:" + PORT;
+
+	@Autowired
+	DemoDocumentService documents;
+
+	final List<WebDriver> drivers = new ArrayList<>();
+
+	@DynamicPropertySource
+	static void ports(DynamicPropertyRegistry registry) {
+		registry.add("server.port", () -> PORT);
+		registry.add("management.server.port", () -> 0);
+		registry.add("securelink.public-base-url", () -> BASE);
+		registry.add("securelink.demo.port", () -> DEMO_PORT);
+		registry.add("securelink.upstream.url", () -> "http://localhost:" + DEMO_PORT);
+		registry.add("securelink.demo.links", () -> false);
+	}
+
+	@BeforeAll
+	static void requireChromium() {
+		if (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)) {
+			return;
+		}
+		String message = "Browser test skipped: no " + CHROMIUM + " or " + CHROMEDRIVER
+				+ ". Install them with: sudo apt-get install chromium chromium-driver";
+		if ("true".equals(System.getenv("SECURELINK_REQUIRE_BROWSER"))) {
+			fail(message.replace("skipped", "required (SECURELINK_REQUIRE_BROWSER=true)"));
+		}
+		Assumptions.abort(message);
+	}
+
+	@AfterEach
+	void quit() {
+		this.drivers.forEach(WebDriver::quit);
+	}
+
+	@Test
+	void customerOpensTheMailedLinkVerifiesAndPaysWhileACopiedUrlOpensNothing() throws IOException {
+		String url = createLink("/demo/invoices/2026-0042");
+		WebDriver browser = browser("nl-BE,nl");
+
+		browser.get(url);
+		assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Open uw document");
+		assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("nl");
+		screenshot(browser, "01-prompt-nl");
+
+		browser.findElement(By.id("email")).sendKeys("someone@example.com");
+		browser.findElement(By.cssSelector("button[type=submit]")).click();
+		WebElement error = browser.findElement(By.id("email-error"));
+		assertThat(error.getText()).startsWith("Dit adres geeft geen toegang");
+		assertThat(browser.switchTo().activeElement().getAttribute("id")).as("focus on the field").isEqualTo("email");
+		assertThat(browser.findElement(By.id("email")).getAttribute("aria-describedby")).isEqualTo("email-error");
+		screenshot(browser, "02-wrong-address");
+
+		browser.findElement(By.id("email")).clear();
+		browser.findElement(By.id("email")).sendKeys("Anna@Example.com");
+		browser.findElement(By.cssSelector("button[type=submit]")).click();
+		new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.titleContains("Invoice"));
+		String documentUrl = browser.getCurrentUrl();
+		assertThat(documentUrl).matches(BASE + "/d/[A-Za-z0-9_-]{16}/").doesNotContain(url.substring(url.lastIndexOf('/')));
+		assertThat(browser.findElement(By.id("assertion")).getText()).startsWith("Gateway assertion verified");
+		screenshot(browser, "03-invoice");
+
+		int paymentsBefore = this.documents.payments();
+		browser.findElement(By.cssSelector("form[action=pay] button")).click();
+		new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.titleIs("Payment received"));
+		assertThat(this.documents.payments()).isEqualTo(paymentsBefore + 1);
+		screenshot(browser, "04-paid");
+
+		WebDriver elsewhere = browser("en");
+		elsewhere.get(documentUrl);
+		assertThat(elsewhere.findElement(By.tagName("h1")).getText()).isEqualTo("Open the link from your e-mail again");
+		assertThat(elsewhere.getPageSource()).doesNotContain("Invoice 2026-0042");
+		screenshot(elsewhere, "05-copied-url-elsewhere");
+	}
+
+	@Test
+	void pagesWhenScannedByAxeInEveryLanguageThenNoWcag22AaViolation() throws IOException {
+		String url = createLink("/demo/offers/2026-007");
+		WebDriver browser = browser("en");
+		List<String> violations = new ArrayList<>();
+		for (String language : List.of("en", "fr", "nl", "de")) {
+			scan(browser, url + "?lang=" + language, "prompt-" + language, violations);
+			browser.findElement(By.id("email")).sendKeys("wrong@example.com");
+			browser.findElement(By.cssSelector("button[type=submit]")).click();
+			browser.findElement(By.id("email-error"));
+			violations.addAll(axe(browser, "prompt-error-" + language));
+			scan(browser, BASE + "/l/not-a-link?lang=" + language, "notfound-" + language, violations);
+			scan(browser, BASE + "/d/AAAAAAAAAAAAAAAA/?lang=" + language, "session-" + language, violations);
+		}
+		assertThat(violations).isEmpty();
+	}
+
+	private void scan(WebDriver browser, String url, String name, List<String> violations) throws IOException {
+		browser.get(url);
+		violations.addAll(axe(browser, name));
+	}
+
+	private List<String> axe(WebDriver browser, String name) throws IOException {
+		screenshot(browser, "axe-" + name);
+		Results results = new AxeBuilder().withTags(List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"))
+			.analyze(browser);
+		assertThat(results.getPasses()).as("axe ran on " + name).isNotEmpty();
+		List<String> found = new ArrayList<>();
+		for (Rule rule : results.getViolations()) {
+			found.add(name + ": " + rule.getId() + " " + rule.getHelp());
+		}
+		return found;
+	}
+
+	private String createLink(String document) {
+		WebTestClient client = WebTestClient.bindToServer().baseUrl(BASE).responseTimeout(Duration.ofSeconds(30)).build();
+		return (String) new Admin(client).createLink(Admin.newTenant(),
+				Map.of("document", document, "recipients", List.of("anna@example.com"), "rights", List.of("pay", "sign")))
+			.get("url");
+	}
+
+	private WebDriver browser(String acceptLanguage) throws IOException {
+		ChromeOptions options = new ChromeOptions();
+		options.setBinary(CHROMIUM.toFile());
+		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+				"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+				"--disable-quic", "--window-size=1100,900",
+				"--user-data-dir=" + Files.createTempDirectory("securelink-chromium"));
+		options.setExperimentalOption("prefs", Map.of("intl.accept_languages", acceptLanguage));
+		ChromeDriverService service = new ChromeDriverService.Builder()
+			.usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+			.usingAnyFreePort()
+			.build();
+		ChromeDriver driver = new ChromeDriver(service, options);
+		this.drivers.add(driver);
+		return driver;
+	}
+
+	private static void screenshot(WebDriver browser, String name) throws IOException {
+		Files.createDirectories(SCREENSHOTS);
+		File shot = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+		Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
