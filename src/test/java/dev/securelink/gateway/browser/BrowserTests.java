@@ -107,7 +107,7 @@ class BrowserTests {
 
 		browser.findElement(By.id("email")).sendKeys("someone@example.com");
 		browser.findElement(By.cssSelector("button[type=submit]")).click();
-		WebElement error = browser.findElement(By.id("email-error"));
+		WebElement error = await(browser, By.id("email-error"));
 		assertThat(error.getText()).startsWith("Dit adres geeft geen toegang");
 		assertThat(browser.switchTo().activeElement().getAttribute("id")).as("focus on the field").isEqualTo("email");
 		assertThat(browser.findElement(By.id("email")).getAttribute("aria-describedby")).isEqualTo("email-error");
@@ -144,12 +144,18 @@ class BrowserTests {
 			scan(browser, url + "?lang=" + language, "prompt-" + language, violations);
 			browser.findElement(By.id("email")).sendKeys("wrong@example.com");
 			browser.findElement(By.cssSelector("button[type=submit]")).click();
-			browser.findElement(By.id("email-error"));
+			await(browser, By.id("email-error"));
 			violations.addAll(axe(browser, "prompt-error-" + language));
 			scan(browser, BASE + "/l/not-a-link?lang=" + language, "notfound-" + language, violations);
 			scan(browser, BASE + "/d/AAAAAAAAAAAAAAAA/?lang=" + language, "session-" + language, violations);
 		}
 		assertThat(violations).isEmpty();
+	}
+
+	/** Form posts navigate after click() returns: wait for what the next page shows. */
+	private static WebElement await(WebDriver browser, By locator) {
+		return new WebDriverWait(browser, Duration.ofSeconds(10))
+			.until(ExpectedConditions.presenceOfElementLocated(locator));
 	}
 
 	private void scan(WebDriver browser, String url, String name, List<String> violations) throws IOException {
