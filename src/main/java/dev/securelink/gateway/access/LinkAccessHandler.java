@@ -180,7 +180,7 @@ class LinkAccessHandler {
 			.map((until) -> (Outcome) new Outcome.TooManyAttempts(retryAfter(until, now)))
 			.switchIfEmpty(Mono.defer(() -> {
 				if (address.length() <= MAX_ADDRESS_LENGTH && this.macs.matches(link.recipientMacs(), address)) {
-					return record(link, "granted", clientHash, now).thenReturn(grant(request, link, tenant, action, true));
+					return record(link, "verified", clientHash, now).thenReturn(grant(request, link, tenant, action, true));
 				}
 				this.limits.wrongAddress(client);
 				return this.attempts.recordFailure(link.id(), now).flatMap((failure) -> {
@@ -257,9 +257,8 @@ class LinkAccessHandler {
 			.switchIfEmpty(Mono.fromRunnable(() -> this.limits.unknownCode(client)));
 	}
 
-	private Mono<Void> record(Link link, String outcome, String clientHash, Instant now) {
-		return this.audit.record(new AccessEvent(link.tenantId(), link.id(), "verification", outcome, null, clientHash,
-				now));
+	private Mono<Void> record(Link link, String type, String clientHash, Instant now) {
+		return this.audit.record(new AccessEvent(link.tenantId(), link.id(), type, "ok", null, clientHash, now));
 	}
 
 	private static Mono<Right> action(ServerRequest request) {

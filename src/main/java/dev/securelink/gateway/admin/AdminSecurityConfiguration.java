@@ -30,19 +30,22 @@ class AdminSecurityConfiguration {
 
 	@Bean
 	SecurityWebFilterChain adminSecurity(ServerHttpSecurity http, ObjectProvider<ReactiveJwtDecoder> decoders,
-			ProblemWriter problems) {
+			ProblemWriter problems, AdminAuthorization authorization) {
 		http.securityMatcher(ServerWebExchangeMatchers.pathMatchers("/admin/**"))
 			.authorizeExchange((exchanges) -> exchanges
 				.pathMatchers(HttpMethod.GET, TENANT + "/settings")
-				.access(TenantScopeAuthorization.anyScope("links:read", "settings:write"))
+				.access(authorization.tenantOrSupport("links:read", "settings:write"))
 				.pathMatchers(HttpMethod.PUT, TENANT + "/settings")
-				.access(TenantScopeAuthorization.anyScope("settings:write"))
-				.pathMatchers(HttpMethod.GET, TENANT + "/links", TENANT + "/links/{linkId}")
-				.access(TenantScopeAuthorization.anyScope("links:read"))
+				.access(authorization.tenant("settings:write"))
+				.pathMatchers(HttpMethod.GET, TENANT + "/access")
+				.access(authorization.tenant("links:read", "settings:write"))
+				.pathMatchers(HttpMethod.GET, TENANT + "/links", TENANT + "/links/{linkId}",
+						TENANT + "/links/{linkId}/evidence", TENANT + "/events", TENANT + "/events/verification")
+				.access(authorization.tenantOrSupport("links:read"))
 				.pathMatchers(HttpMethod.POST, TENANT + "/links")
-				.access(TenantScopeAuthorization.anyScope("links:write"))
+				.access(authorization.tenant("links:write"))
 				.pathMatchers(HttpMethod.DELETE, TENANT + "/links/{linkId}")
-				.access(TenantScopeAuthorization.anyScope("links:write"))
+				.access(authorization.tenant("links:write"))
 				.anyExchange()
 				.authenticated())
 			.oauth2ResourceServer((server) -> server.jwt((jwt) -> jwt.jwtDecoder(decoder(decoders)))

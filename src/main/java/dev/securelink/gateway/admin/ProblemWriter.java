@@ -41,8 +41,9 @@ class ProblemWriter implements ServerAuthenticationEntryPoint, ServerAccessDenie
 
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange, AccessDeniedException denied) {
-		return write(exchange, HttpStatus.FORBIDDEN,
-				"The token does not grant this call: its tenant or its scope does not match.");
+		String reason = exchange.getAttribute(AdminAuthorization.DENIAL);
+		return write(exchange, HttpStatus.FORBIDDEN, (reason != null) ? reason
+				: "The token does not grant this call: its tenant or its scope does not match.");
 	}
 
 	private Mono<Void> write(ServerWebExchange exchange, HttpStatus status, String detail) {

@@ -1,5 +1,8 @@
 package dev.securelink.gateway.audit;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 import javax.crypto.spec.SecretKeySpec;
@@ -9,20 +12,28 @@ import reactor.core.publisher.Mono;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
 
 import dev.securelink.gateway.keys.GatewayKeys;
 import dev.securelink.gateway.keys.Hmac;
 
-/** Appends to the durable audit trail; the returned Mono completes once the row is written. */
+/**
+ * Appends to the durable, hash-chained audit trail; the returned Mono completes once the row is written. Each
+ * tenant's events form one chain, extended under a transaction-scoped advisory lock so that concurrent writers
+ * (on any instance) never fork it.
+ */
 @Component
 public class AuditLog {
 
 	private final DatabaseClient db;
 
+	private final TransactionalOperator transaction;
+
 	private final SecretKeySpec pepper;
 
-	AuditLog(DatabaseClient db, GatewayKeys keys) {
+	AuditLog(DatabaseClient db, TransactionalOperator transaction, GatewayKeys keys) {
 		this.db = db;
+		this.transaction = transaction;
 		this.pepper = keys.emailPepper();
 	}
 
@@ -34,38 +45,53 @@ public class AuditLog {
 		return HexFormat.of().formatHex(Hmac.sha256(this.pepper, "client:" + ip), 0, 16);
 	}
 
+	/** Appends {@code event}; a second {@code opened} of the same session is ignored. */
 	public Mono<Void> record(AccessEvent event) {
-		return this.db.sql("""
-				insert into access_event (tenant_id, link_id, type, outcome, actor, client, occurred_at)
-				values (:tenant, :link, :type, :outcome, :actor, :client, :at)
-				""")
+		return this.db.sql("select pg_advisory_xact_lock(hashtext(:tenant))")
 			.bind("tenant", event.tenantId())
-			.bind("type", event.type())
-			.bind("outcome", event.outcome())
-			.bind("at", event.occurredAt())
-			.bind("link", Parameter.fromOrEmpty(event.linkId(), String.class))
-			.bind("actor", Parameter.fromOrEmpty(event.actor(), String.class))
-			.bind("client", Parameter.fromOrEmpty(event.client(), String.class))
-			.then();
+			.then()
+			.then(this.db.sql("select hash from access_event where tenant_id = :tenant and hash is not null "
+					+ "order by id desc limit 1")
+				.bind("tenant", event.tenantId())
+				.map((row) -> row.get("hash", byte[].class))
+				.one()
+				.defaultIfEmpty(new byte[0]))
+			.flatMap((previous) -> insert(event, previous))
+			.as(this.transaction::transactional);
 	}
 
-
-	/**
-	 * Records that a session opened its document, once per session across all instances: a second record of
-	 * the same session is ignored by the database.
-	 */
-	public Mono<Void> recordOpened(AccessEvent event, String sessionId) {
+	private Mono<Void> insert(AccessEvent event, byte[] previous) {
 		return this.db.sql("""
-				insert into access_event (tenant_id, link_id, type, outcome, client, occurred_at, session_id)
-				values (:tenant, :link, 'opened', 'ok', :client, :at, :session)
+				insert into access_event (tenant_id, link_id, type, outcome, actor, client, occurred_at, session_id,
+				                          detail, prev_hash, hash)
+				values (:tenant, :link, :type, :outcome, :actor, :client, :at, :session, :detail, :prev, :hash)
 				on conflict (link_id, session_id) where type = 'opened' do nothing
 				""")
 			.bind("tenant", event.tenantId())
-			.bind("link", event.linkId())
+			.bind("link", Parameter.fromOrEmpty(event.linkId(), String.class))
+			.bind("type", event.type())
+			.bind("outcome", event.outcome())
+			.bind("actor", Parameter.fromOrEmpty(event.actor(), String.class))
 			.bind("client", Parameter.fromOrEmpty(event.client(), String.class))
 			.bind("at", event.occurredAt())
-			.bind("session", sessionId)
+			.bind("session", Parameter.fromOrEmpty(event.sessionId(), String.class))
+			.bind("detail", Parameter.fromOrEmpty(event.detail(), String.class))
+			.bind("prev", Parameter.fromOrEmpty((previous.length > 0) ? previous : null, byte[].class))
+			.bind("hash", chain(previous, event))
 			.then();
+	}
+
+	/** SHA-256 over the previous event's hash (empty for the first) and the event's canonical form. */
+	public static byte[] chain(byte[] previous, AccessEvent event) {
+		try {
+			MessageDigest digest = MessageDigest.getInstance("SHA-256");
+			digest.update(previous);
+			digest.update(event.canonical().getBytes(StandardCharsets.UTF_8));
+			return digest.digest();
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is part of every JVM", ex);
+		}
 	}
 
 }

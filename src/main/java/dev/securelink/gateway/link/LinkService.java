@@ -72,7 +72,7 @@ class LinkService {
 					this.macs.macs(request.recipients()), request.locale(), now, expiresAt, null, 0);
 			return this.tenants.ensure(tenantId, now)
 				.then(this.links.insert(link, LinkCode.hash(code)))
-				.then(this.audit.record(new AccessEvent(tenantId, link.id(), "link.created", "ok", actor, null, now)))
+				.then(this.audit.record(new AccessEvent(tenantId, link.id(), "created", "ok", actor, null, now)))
 				.as(this.transaction::transactional)
 				.thenReturn(LinkView.of(link, this.properties.baseUrl() + "/l/" + code, now));
 		});
@@ -112,7 +112,7 @@ class LinkService {
 				.switchIfEmpty(Mono.error(LinkService::notFound))
 				.filter(LinkRepository.Revocation::first)
 				.flatMap((first) -> this.audit
-					.record(new AccessEvent(tenantId, id, "link.revoked", "ok", actor, null, now))
+					.record(new AccessEvent(tenantId, id, "revoked", "ok", actor, null, now))
 					.then(this.changes.notify(new Change(Change.Kind.LINK, id))))
 				.as(this.transaction::transactional);
 		});

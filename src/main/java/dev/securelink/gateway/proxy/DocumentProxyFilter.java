@@ -134,7 +134,8 @@ class DocumentProxyFilter implements WebFilter {
 			return page(exchange, HttpStatus.FORBIDDEN, "forbidden");
 		}
 		// Durable before forwarded: a signature or payment the audit trail does not know of never happens.
-		return this.audit.record(event(exchange, session.link(), needed.id(), "requested"))
+		String type = (needed == Right.SIGN) ? "signed" : "paid";
+		return this.audit.record(event(exchange, session, type, "requested"))
 			.then(Mono.defer(() -> forward(exchange, session, rest)));
 	}
 
@@ -174,7 +175,7 @@ class DocumentProxyFilter implements WebFilter {
 		if (this.opened.getIfPresent(id) != null) {
 			return Mono.empty();
 		}
-		return this.audit.recordOpened(event(exchange, session.link(), "opened", "ok"), id)
+		return this.audit.record(event(exchange, session, "opened", "ok"))
 			.doOnSuccess((done) -> this.opened.put(id, Boolean.TRUE))
 			.onErrorResume((ex) -> {
 				// Reading stays available when the audit database hiccups; the next request tries again.
@@ -183,9 +184,10 @@ class DocumentProxyFilter implements WebFilter {
 			});
 	}
 
-	private AccessEvent event(ServerWebExchange exchange, Link link, String type, String outcome) {
+	private AccessEvent event(ServerWebExchange exchange, Sessions.Valid session, String type, String outcome) {
+		Link link = session.link();
 		return new AccessEvent(link.tenantId(), link.id(), type, outcome, null,
-				this.audit.clientHash(this.clients.of(exchange)), this.clock.instant());
+				this.audit.clientHash(this.clients.of(exchange)), this.clock.instant(), session.claims().id(), null);
 	}
 
 	/** {@code sign} for the sign paths, {@code pay} for the pay paths, null for any other path. */

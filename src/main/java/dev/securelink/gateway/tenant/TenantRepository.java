@@ -6,6 +6,7 @@ import io.r2dbc.spi.Readable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
 
 /** Tenants' settings in PostgreSQL. */
@@ -39,21 +40,24 @@ public class TenantRepository {
 	}
 
 	/** Saves settings; the version moves only when a value really changes. */
-	Mono<TenantSettings> save(String tenantId, boolean emailVerification, boolean supportAccess, Instant now) {
+	Mono<TenantSettings> save(String tenantId, boolean emailVerification, boolean supportAccess, Instant supportUntil,
+			Instant now) {
 		return this.db.sql("""
-				insert into tenant (id, email_verification, support_access, created_at, updated_at)
-				values (:id, :verification, :support, :now, :now)
+				insert into tenant (id, email_verification, support_access, support_access_until, created_at, updated_at)
+				values (:id, :verification, :support, :until, :now, :now)
 				on conflict (id) do update
 				set email_verification = excluded.email_verification,
 				    support_access = excluded.support_access,
+				    support_access_until = excluded.support_access_until,
 				    settings_version = tenant.settings_version + 1,
 				    updated_at = excluded.updated_at
-				where (tenant.email_verification, tenant.support_access)
-				      is distinct from (excluded.email_verification, excluded.support_access)
+				where (tenant.email_verification, tenant.support_access, tenant.support_access_until)
+				      is distinct from (excluded.email_verification, excluded.support_access, excluded.support_access_until)
 				""")
 			.bind("id", tenantId)
 			.bind("verification", emailVerification)
 			.bind("support", supportAccess)
+			.bind("until", Parameter.fromOrEmpty(supportUntil, Instant.class))
 			.bind("now", now)
 			.then()
 			.then(find(tenantId));

@@ -15,4 +15,9 @@ public record TenantSettings(String tenantId, boolean emailVerification, boolean
 		return new TenantSettings(tenantId, true, false, null, 0, null);
 	}
 
+	/** Support access as it stands at {@code now}: on, and not past its end when it has one. */
+	public boolean supportAccessActive(Instant now) {
+		return this.supportAccess && (this.supportAccessUntil == null || now.isBefore(this.supportAccessUntil));
+	}
+
 }

@@ -1,12 +1,16 @@
 package dev.securelink.gateway.tenant;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -18,6 +22,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.securelink.gateway.admin.BadInputException;
 import dev.securelink.gateway.admin.TenantIds;
 import dev.securelink.gateway.audit.AccessEvent;
 import dev.securelink.gateway.audit.AuditLog;
@@ -29,6 +34,8 @@ import dev.securelink.gateway.change.ChangeNotifier;
 @RequestMapping("/admin/v1/tenants/{tenantId}/settings")
 class TenantSettingsController {
 
+	static final Duration MAX_SUPPORT_ACCESS = Duration.ofDays(30);
+
 	private final TenantRepository tenants;
 
 	private final AuditLog audit;
@@ -39,41 +46,95 @@ class TenantSettingsController {
 
 	private final ChangeNotifier changes;
 
+	private final JsonMapper json;
+
 	TenantSettingsController(TenantRepository tenants, AuditLog audit, Clock clock,
-			TransactionalOperator transaction, ChangeNotifier changes) {
-		this.changes = changes;
+			TransactionalOperator transaction, ChangeNotifier changes, JsonMapper json) {
 		this.tenants = tenants;
 		this.audit = audit;
 		this.clock = clock;
 		this.transaction = transaction;
+		this.changes = changes;
+		this.json = json;
 	}
 
 	/** A tenant that never saved settings has the defaults: verification on, support access off. */
 	@GetMapping
-	Mono<TenantSettings> get(@PathVariable String tenantId) {
-		return Mono.fromCallable(() -> TenantIds.requireValid(tenantId)).flatMap(this.tenants::find);
+	Mono<SettingsView> get(@PathVariable String tenantId) {
+		return Mono.fromCallable(() -> TenantIds.requireValid(tenantId))
+			.flatMap(this.tenants::find)
+			.map((settings) -> SettingsView.of(settings, this.clock.instant()));
 	}
 
-	/** Replaces the settings; both values are required, so nothing is changed by omission. */
+	/**
+	 * Replaces the settings; both switches are required, so nothing is changed by omission. Support access may
+	 * end by itself at {@code supportAccessUntil}, at most 30 days ahead. A real change is audited with the actor
+	 * and the old and new values, and reaches every instance at once.
+	 */
 	@PutMapping
-	Mono<TenantSettings> put(@PathVariable String tenantId, @Valid @RequestBody SettingsUpdate update,
+	Mono<SettingsView> put(@PathVariable String tenantId, @Valid @RequestBody SettingsUpdate update,
 			@AuthenticationPrincipal Jwt caller) {
 		return Mono.fromCallable(() -> TenantIds.requireValid(tenantId)).flatMap((tenant) -> {
 			Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
+			Instant until = supportUntil(update, now);
 			return this.tenants.find(tenant)
 				.flatMap((before) -> this.tenants
-					.save(tenant, update.emailVerification(), update.supportAccess(), now)
+					.save(tenant, update.emailVerification(), update.supportAccess(), until, now)
 					.flatMap((after) -> (after.version() == before.version()) ? Mono.just(after)
-							: this.audit.record(new AccessEvent(tenant, null, "settings.changed", "ok",
-									caller.getSubject(), null, now))
+							: this.audit.record(new AccessEvent(tenant, null, "settings_changed", "ok",
+									caller.getSubject(), null, now, null, detail(before, after)))
 								.then(this.changes.notify(new Change(Change.Kind.TENANT, tenant)))
 								.thenReturn(after)))
-				.as(this.transaction::transactional);
+				.as(this.transaction::transactional)
+				.map((settings) -> SettingsView.of(settings, now));
 		});
 	}
 
+	private static Instant supportUntil(SettingsUpdate update, Instant now) {
+		Instant until = update.supportAccessUntil();
+		if (until == null) {
+			return null;
+		}
+		if (!update.supportAccess()) {
+			throw new BadInputException("supportAccessUntil", "only goes with supportAccess true");
+		}
+		if (!until.isAfter(now) || until.isAfter(now.plus(MAX_SUPPORT_ACCESS))) {
+			throw new BadInputException("supportAccessUntil", "must be in the future and at most 30 days ahead");
+		}
+		return until.truncatedTo(ChronoUnit.MICROS);
+	}
+
+	private String detail(TenantSettings before, TenantSettings after) {
+		Map<String, Object> detail = new LinkedHashMap<>();
+		detail.put("before", values(before));
+		detail.put("after", values(after));
+		return this.json.writeValueAsString(detail);
+	}
+
+	private static Map<String, Object> values(TenantSettings settings) {
+		Map<String, Object> values = new LinkedHashMap<>();
+		values.put("emailVerification", settings.emailVerification());
+		values.put("supportAccess", settings.supportAccess());
+		values.put("supportAccessUntil", (settings.supportAccessUntil() != null)
+				? settings.supportAccessUntil().toString() : null);
+		return values;
+	}
+
 	/** {@code PUT} body. */
-	record SettingsUpdate(@NotNull Boolean emailVerification, @NotNull Boolean supportAccess) {
+	record SettingsUpdate(@NotNull Boolean emailVerification, @NotNull Boolean supportAccess,
+			Instant supportAccessUntil) {
+	}
+
+	/** The settings as they stand now: {@code supportAccess} is false once its end has passed. */
+	record SettingsView(String tenantId, boolean emailVerification, boolean supportAccess,
+			Instant supportAccessUntil, long version, Instant updatedAt) {
+
+		static SettingsView of(TenantSettings settings, Instant now) {
+			boolean support = settings.supportAccessActive(now);
+			return new SettingsView(settings.tenantId(), settings.emailVerification(), support,
+					support ? settings.supportAccessUntil() : null, settings.version(), settings.updatedAt());
+		}
+
 	}
 
 }

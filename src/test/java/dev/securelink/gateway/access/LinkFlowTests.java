@@ -119,7 +119,7 @@ class LinkFlowTests {
 			scanner.get(Browser.path((String) link.get("url")) + "/pay");
 		}
 		assertThat(count("select count(*) from access_event where link_id = '" + link.get("id")
-				+ "' and type <> 'link.created'")).isZero();
+				+ "' and type <> 'created'")).isZero();
 		assertThat(count("select count(*) from link_attempt where link_id = '" + link.get("id") + "'")).isZero();
 	}
 
@@ -143,7 +143,7 @@ class LinkFlowTests {
 			.contains("path=/", "max-age=43200", "secure", "httponly", "samesite=lax");
 		assertThat(browser.get("/d/" + id + "/").getStatus().value()).isEqualTo(200);
 		assertThat(count("select count(*) from access_event where link_id = '" + id
-				+ "' and type = 'verification' and outcome = 'granted' and client is not null")).isEqualTo(1);
+				+ "' and type = 'verified' and client is not null")).isEqualTo(1);
 	}
 
 	@Test
@@ -224,7 +224,7 @@ class LinkFlowTests {
 			.isEqualTo(429);
 		this.clock.advance(Duration.ofMinutes(15));
 		assertThat(new Browser(this.client).verify(path, ANNA).getStatus().value()).isEqualTo(303);
-		assertThat(count("select count(*) from access_event where link_id = '" + id + "' and outcome = 'locked'"))
+		assertThat(count("select count(*) from access_event where link_id = '" + id + "' and type = 'locked'"))
 			.isEqualTo(2);
 	}
 

@@ -26,6 +26,7 @@ import dev.securelink.gateway.GatewayApplication;
 import dev.securelink.gateway.support.Admin;
 import dev.securelink.gateway.support.Browser;
 import dev.securelink.gateway.support.GatewayTest;
+import dev.securelink.gateway.support.TestKeys;
 import dev.securelink.gateway.support.Queries;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -98,7 +99,7 @@ class MultiInstanceTests {
 		assertThat(statuses).filteredOn((status) -> status == 422).hasSize(4);
 		assertThat(statuses).filteredOn((status) -> status == 429).hasSize(16);
 		assertThat(count("select count(*) from access_event where link_id = '" + link.get("id")
-				+ "' and outcome in ('failed', 'locked')")).isEqualTo(5);
+				+ "' and type in ('failed', 'locked')")).isEqualTo(5);
 		assertThat(count("select lock_count from link_attempt where link_id = '" + link.get("id") + "'")).isEqualTo(1);
 	}
 
@@ -134,6 +135,37 @@ class MultiInstanceTests {
 		admin.settings(tenant, true);
 
 		assertThat(statusWithin(onSecond, "/d/" + link.get("id") + "/", 403, Duration.ofSeconds(1))).isEqualTo(403);
+	}
+
+	@Test
+	void supportAccessWhenSwitchedOffThroughOneInstanceThenTheOtherRefusesSupportAtOnce() {
+		String tenant = Admin.newTenant();
+		setSupport(tenant, true);
+		String support = "Bearer " + TestKeys.supportToken("agent-multi");
+		WebTestClient onSecond = secondClient();
+		assertThat(onSecond.get().uri("/admin/v1/tenants/" + tenant + "/settings").header(HttpHeaders.AUTHORIZATION,
+				support).exchange().returnResult(String.class).getStatus().value()).isEqualTo(200);
+
+		setSupport(tenant, false);
+
+		long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+		int status;
+		do {
+			status = onSecond.get().uri("/admin/v1/tenants/" + tenant + "/settings")
+				.header(HttpHeaders.AUTHORIZATION, support)
+				.exchange().returnResult(String.class).getStatus().value();
+		}
+		while (status != 403 && System.nanoTime() < deadline);
+		assertThat(status).isEqualTo(403);
+	}
+
+	private void setSupport(String tenant, boolean on) {
+		this.client.put().uri("/admin/v1/tenants/" + tenant + "/settings")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token(tenant, Admin.ALL_SCOPES))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("emailVerification", true, "supportAccess", on))
+			.exchange()
+			.expectStatus().isOk();
 	}
 
 	private static int statusWithin(Browser browser, String path, int expected, Duration limit)

@@ -124,7 +124,7 @@ class LinkAdminApiTests {
 		}
 		this.admin.get(this.tenant, "/links/" + id).exchange()
 			.expectBody().jsonPath("$.status").isEqualTo("revoked").jsonPath("$.revokedAt").exists();
-		assertThat(count("select count(*) from access_event where link_id = '" + id + "' and type = 'link.revoked'"))
+		assertThat(count("select count(*) from access_event where link_id = '" + id + "' and type = 'revoked'"))
 			.isEqualTo(1);
 		assertThat(count("select session_epoch from link where id = '" + id + "'")).isEqualTo(1);
 	}

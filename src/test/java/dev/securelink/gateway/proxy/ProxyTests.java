@@ -169,7 +169,7 @@ class ProxyTests {
 		assertThat(received.get(0).method()).isEqualTo("POST");
 		assertThat(received.get(0).bodyBytes()).isEqualTo("signature=Anna".length());
 		assertThat(count("select count(*) from access_event where link_id = '" + this.linkId
-				+ "' and type = 'sign' and outcome = 'requested'")).isEqualTo(1);
+				+ "' and type = 'signed' and outcome = 'requested'")).isEqualTo(1);
 	}
 
 	@Test

@@ -71,6 +71,17 @@ public final class TestKeys {
 		return sign(claims.build());
 	}
 
+	/** A support staff token: {@code roles} holds {@code support}, no tenant, multi-factor per {@code amr}. */
+	public static String supportToken(String subject) {
+		return sign(new JWTClaimsSet.Builder().subject(subject)
+			.issueTime(new Date())
+			.expirationTime(Date.from(Instant.now().plusSeconds(600)))
+			.claim("roles", java.util.List.of("support"))
+			.claim("name", "Sam Support")
+			.claim("amr", java.util.List.of("pwd", "mfa"))
+			.build());
+	}
+
 	public static String sign(JWTClaimsSet claims) {
 		try {
 			SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims);

@@ -1,0 +1,197 @@
+package dev.securelink.gateway.privacy;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+import dev.securelink.gateway.admin.AdminPrincipals;
+import dev.securelink.gateway.admin.BadInputException;
+import dev.securelink.gateway.admin.TenantIds;
+import dev.securelink.gateway.audit.AuditChain;
+import dev.securelink.gateway.tenant.TenantRepository;
+
+/**
+ * What the company's GDPR settings page shows and what it can prove: who has access to its data, its audit
+ * events, the verification of their chain, and one document's evidence.
+ */
+@RestController
+@RequestMapping("/admin/v1/tenants/{tenantId}")
+class PrivacyController {
+
+	static final String ALGORITHM = "hash = SHA-256(prevHash || UTF-8(canonical)); prevHash is empty for a tenant's "
+			+ "first event; canonical = tenantId, linkId, type, outcome, actor, client, occurredAt (microseconds "
+			+ "since the epoch), sessionId, detail, joined by U+001F, absent values empty";
+
+	private final AuditChain chain;
+
+	private final AdminPrincipals principals;
+
+	private final TenantRepository tenants;
+
+	private final DatabaseClient db;
+
+	private final JsonMapper json;
+
+	private final Clock clock;
+
+	PrivacyController(AuditChain chain, AdminPrincipals principals, TenantRepository tenants, DatabaseClient db,
+			JsonMapper json, Clock clock) {
+		this.chain = chain;
+		this.principals = principals;
+		this.tenants = tenants;
+		this.db = db;
+		this.json = json;
+		this.clock = clock;
+	}
+
+	/** The tenant's audit events, oldest first, {@code limit} (≤ 500) after {@code afterId}. */
+	@GetMapping("/events")
+	Mono<List<EventView>> events(@PathVariable String tenantId, @RequestParam(defaultValue = "0") long afterId,
+			@RequestParam(defaultValue = "100") int limit) {
+		return Mono.fromCallable(() -> {
+			if (limit < 1 || limit > 500) {
+				throw new BadInputException("limit", "must be between 1 and 500");
+			}
+			return TenantIds.requireValid(tenantId);
+		}).flatMap((tenant) -> this.chain.ofTenant(tenant, afterId, limit).map(EventView::of).collectList());
+	}
+
+	/** Recomputes the whole chain and names the first event where it does not hold. */
+	@GetMapping("/events/verification")
+	Mono<AuditChain.Verification> verify(@PathVariable String tenantId) {
+		return Mono.fromCallable(() -> TenantIds.requireValid(tenantId)).flatMap(this.chain::verify);
+	}
+
+	/** One document's events with their hashes and how to check them, and the state of the tenant's chain. */
+	@GetMapping("/links/{linkId}/evidence")
+	Mono<Map<String, Object>> evidence(@PathVariable String tenantId, @PathVariable String linkId) {
+		return Mono.fromCallable(() -> TenantIds.requireValid(tenantId))
+			.flatMap((tenant) -> this.db.sql("select id, document, created_at, expires_at, revoked_at from link "
+					+ "where tenant_id = :tenant and id = :id")
+				.bind("tenant", tenant)
+				.bind("id", linkId)
+				.map((row) -> {
+					Map<String, Object> link = new LinkedHashMap<>();
+					link.put("id", row.get("id", String.class));
+					link.put("document", row.get("document", String.class));
+					link.put("createdAt", row.get("created_at", Instant.class));
+					link.put("expiresAt", row.get("expires_at", Instant.class));
+					link.put("revokedAt", row.get("revoked_at", Instant.class));
+					return link;
+				})
+				.one()
+				.switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
+						"No such link for this tenant.")))
+				.flatMap((link) -> Mono.zip(this.chain.ofLink(tenant, linkId).map(EventView::of).collectList(),
+						this.chain.verify(tenant))
+					.map((found) -> {
+						Map<String, Object> evidence = new LinkedHashMap<>();
+						evidence.put("tenantId", tenant);
+						evidence.put("link", link);
+						evidence.put("algorithm", ALGORITHM);
+						evidence.put("events", found.getT1());
+						evidence.put("chain", found.getT2());
+						evidence.put("exportedAt", this.clock.instant());
+						return evidence;
+					})));
+	}
+
+	/**
+	 * Who has access: the principals that used the admin API for this tenant, the support access state with its
+	 * history, and the active links per right.
+	 */
+	@GetMapping("/access")
+	Mono<Map<String, Object>> access(@PathVariable String tenantId) {
+		return Mono.fromCallable(() -> TenantIds.requireValid(tenantId)).flatMap((tenant) -> {
+			Instant now = this.clock.instant();
+			Mono<List<AdminPrincipals.Principal>> principals = this.principals.of(tenant).collectList();
+			Mono<Map<String, Long>> links = this.db.sql("""
+					select r.right_id, count(*) as links
+					from link, unnest(rights) as r(right_id)
+					where tenant_id = :tenant and revoked_at is null and expires_at > :now
+					group by r.right_id
+					""")
+				.bind("tenant", tenant)
+				.bind("now", now)
+				.map((row) -> Map.entry(row.get("right_id", String.class), row.get("links", Long.class)))
+				.all()
+				.collectMap(Map.Entry::getKey, Map.Entry::getValue);
+			Mono<List<Map<String, Object>>> history = this.db.sql("select occurred_at, actor, detail from access_event "
+					+ "where tenant_id = :tenant and type = 'settings_changed' order by id")
+				.bind("tenant", tenant)
+				.map((row) -> supportChange(row.get("occurred_at", Instant.class), row.get("actor", String.class),
+						row.get("detail", String.class)))
+				.all()
+				.filter((change) -> !change.isEmpty())
+				.collectList();
+			return Mono.zip(principals, links, history, this.tenants.find(tenant)).map((all) -> {
+				Map<String, Object> support = new LinkedHashMap<>();
+				support.put("enabled", all.getT4().supportAccessActive(now));
+				support.put("until", all.getT4().supportAccessActive(now) ? all.getT4().supportAccessUntil() : null);
+				support.put("history", all.getT3());
+				Map<String, Long> perRight = new LinkedHashMap<>();
+				for (String right : List.of("view", "sign", "pay")) {
+					perRight.put(right, all.getT2().getOrDefault(right, 0L));
+				}
+				Map<String, Object> overview = new LinkedHashMap<>();
+				overview.put("tenantId", tenant);
+				overview.put("principals", all.getT1());
+				overview.put("supportAccess", support);
+				overview.put("activeLinks", perRight);
+				return overview;
+			});
+		});
+	}
+
+	/** A settings change as support-access history: empty when support access did not change. */
+	@SuppressWarnings("unchecked")
+	private Map<String, Object> supportChange(Instant at, String actor, String detail) {
+		Map<String, Object> parsed = this.json.readValue(detail, Map.class);
+		Map<String, Object> before = (Map<String, Object>) parsed.get("before");
+		Map<String, Object> after = (Map<String, Object>) parsed.get("after");
+		boolean changed = !java.util.Objects.equals(before.get("supportAccess"), after.get("supportAccess"))
+				|| !java.util.Objects.equals(before.get("supportAccessUntil"), after.get("supportAccessUntil"));
+		if (!changed) {
+			return Map.of();
+		}
+		Map<String, Object> change = new LinkedHashMap<>();
+		change.put("at", at);
+		change.put("by", actor);
+		change.put("supportAccess", after.get("supportAccess"));
+		change.put("until", after.get("supportAccessUntil"));
+		return change;
+	}
+
+	/** An event with its place in the chain, hashes in base64. */
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record EventView(long id, String linkId, String type, String outcome, String actor, String client,
+			Instant occurredAt, String sessionId, String detail, String canonical, String prevHash, String hash) {
+
+		static EventView of(AuditChain.StoredEvent stored) {
+			Base64.Encoder base64 = Base64.getEncoder();
+			var event = stored.event();
+			return new EventView(stored.id(), event.linkId(), event.type(), event.outcome(), event.actor(),
+					event.client(), event.occurredAt(), event.sessionId(), event.detail(), event.canonical(),
+					(stored.prevHash() != null) ? base64.encodeToString(stored.prevHash()) : null,
+					base64.encodeToString(stored.hash()));
+		}
+
+	}
+
+}

@@ -1,0 +1,105 @@
+package dev.securelink.gateway.privacy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
+
+/**
+ * Deletes links, their failure counters and their events {@code securelink.retention.days} after the link expired,
+ * in small transactions in the background. Purged events leave a tombstone (id and hashes only) so the tenant's
+ * evidence chain still verifies.
+ */
+@Component
+class RetentionPurge implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(RetentionPurge.class);
+
+	private final DatabaseClient db;
+
+	private final TransactionalOperator transaction;
+
+	private final RetentionProperties properties;
+
+	private final Clock clock;
+
+	private volatile Disposable schedule;
+
+	RetentionPurge(DatabaseClient db, TransactionalOperator transaction, RetentionProperties properties, Clock clock) {
+		this.db = db;
+		this.transaction = transaction;
+		this.properties = properties;
+		this.clock = clock;
+	}
+
+	@Override
+	public void start() {
+		this.schedule = Flux.interval(Duration.ofMinutes(1), this.properties.interval())
+			.concatMap((tick) -> purge().onErrorResume((ex) -> {
+				logger.warn("Retention purge failed, will try again: " + ex.getMessage());
+				return Mono.empty();
+			}))
+			.subscribe((purged) -> {
+				if (purged > 0) {
+					logger.info("Retention purge removed " + purged + " expired links with their events");
+				}
+			});
+	}
+
+	/** Purges every link past retention, batch after batch; answers how many links went. */
+	Mono<Long> purge() {
+		Instant cutoff = this.clock.instant().minus(Duration.ofDays(this.properties.days()));
+		return batch(cutoff).expand((purged) -> (purged == this.properties.batchSize()) ? batch(cutoff) : Mono.empty())
+			.reduce(0L, Long::sum);
+	}
+
+	private Mono<Long> batch(Instant cutoff) {
+		return this.db.sql("select id from link where expires_at < :cutoff order by expires_at limit :batch for update")
+			.bind("cutoff", cutoff)
+			.bind("batch", this.properties.batchSize())
+			.map((row) -> row.get("id", String.class))
+			.all()
+			.collectList()
+			.flatMap((ids) -> {
+				if (ids.isEmpty()) {
+					return Mono.just(0L);
+				}
+				String[] doomed = ids.toArray(String[]::new);
+				return this.db.sql("""
+						insert into access_event_tombstone (id, tenant_id, prev_hash, hash)
+						select id, tenant_id, prev_hash, hash from access_event
+						where link_id = any(:ids) and hash is not null
+						""")
+					.bind("ids", doomed)
+					.then()
+					.then(this.db.sql("delete from access_event where link_id = any(:ids)").bind("ids", doomed).then())
+					.then(this.db.sql("delete from link where id = any(:ids)").bind("ids", doomed).fetch().rowsUpdated());
+			})
+			.as(this.transaction::transactional);
+	}
+
+	@Override
+	public void stop() {
+		Disposable current = this.schedule;
+		if (current != null) {
+			current.dispose();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		Disposable current = this.schedule;
+		return current != null && !current.isDisposed();
+	}
+
+}

@@ -1,0 +1,243 @@
+package dev.securelink.gateway.privacy;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import dev.securelink.gateway.support.Admin;
+import dev.securelink.gateway.support.Browser;
+import dev.securelink.gateway.support.GatewayTest;
+import dev.securelink.gateway.support.Queries;
+import dev.securelink.gateway.support.TestClock;
+import dev.securelink.gateway.support.TestKeys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@GatewayTest
+class PrivacyTests {
+
+	@Autowired
+	WebTestClient client;
+
+	@Autowired
+	DatabaseClient db;
+
+	@Autowired
+	TestClock clock;
+
+	@Autowired
+	RetentionPurge retention;
+
+	Admin admin;
+
+	String tenant;
+
+	@BeforeEach
+	void setUp() {
+		this.admin = new Admin(this.client);
+		this.tenant = Admin.newTenant();
+	}
+
+	@AfterEach
+	void resetClock() {
+		this.clock.reset();
+	}
+
+	@Test
+	void supportWhenAccessOffThen403WhenOnReadOnlyUntilItEndsAndEveryRequestAudited() {
+		this.admin.createLink(this.tenant, Admin.linkRequest("/invoices/support", "anna@example.com"));
+		String support = TestKeys.supportToken("agent-007");
+		support("/links", support).expectStatus().isForbidden()
+			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody().jsonPath("$.detail").value((String detail) -> assertThat(detail).contains("Support access is off"));
+
+		settings(Map.of("emailVerification", true, "supportAccess", true, "supportAccessUntil",
+				Instant.now().plus(Duration.ofHours(1)).toString())).expectStatus().isOk();
+		support("/links", support).expectStatus().isOk().expectBody().jsonPath("$.items.length()").isEqualTo(1);
+		support("/settings", support).expectStatus().isOk().expectBody().jsonPath("$.supportAccess").isEqualTo(true);
+		support("/events", support).expectStatus().isOk();
+		this.client.post().uri("/admin/v1/tenants/" + this.tenant + "/links")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + support)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Admin.linkRequest("/x", "a@example.com"))
+			.exchange()
+			.expectStatus().isForbidden();
+
+		this.clock.advance(Duration.ofHours(2));
+		support("/links", support).expectStatus().isForbidden();
+		this.admin.get(this.tenant, "/settings").exchange().expectBody().jsonPath("$.supportAccess").isEqualTo(false);
+
+		assertThat(Queries.number(this.db, "select count(*) from access_event where tenant_id = '" + this.tenant
+				+ "' and type = 'support_read' and actor = 'agent-007'")).isEqualTo(3);
+	}
+
+	@Test
+	void settingsWhenSupportUntilInvalidThen400AndNothingChanged() {
+		settings(Map.of("emailVerification", true, "supportAccess", true, "supportAccessUntil",
+				Instant.now().plus(Duration.ofDays(31)).toString())).expectStatus().isBadRequest()
+			.expectBody().jsonPath("$.errors[0].field").isEqualTo("supportAccessUntil");
+		settings(Map.of("emailVerification", true, "supportAccess", false, "supportAccessUntil",
+				Instant.now().plus(Duration.ofDays(1)).toString())).expectStatus().isBadRequest();
+		this.admin.get(this.tenant, "/settings").exchange().expectBody().jsonPath("$.supportAccess").isEqualTo(false);
+	}
+
+	@Test
+	void settingsWhenChangedThenAuditedWithActorAndOldAndNewValues() {
+		settings(Map.of("emailVerification", false, "supportAccess", false)).expectStatus().isOk();
+		String detail = this.db.sql("select detail from access_event where tenant_id = :t and type = 'settings_changed' "
+				+ "and actor = 'invoicing-app'")
+			.bind("t", this.tenant)
+			.map((row) -> row.get("detail", String.class))
+			.one()
+			.block(Duration.ofSeconds(10));
+		assertThat(detail).isEqualTo("{\"before\":{\"emailVerification\":true,\"supportAccess\":false,"
+				+ "\"supportAccessUntil\":null},\"after\":{\"emailVerification\":false,\"supportAccess\":false,"
+				+ "\"supportAccessUntil\":null}}");
+	}
+
+	@Test
+	void accessWhenQueriedThenPrincipalsWithMultiFactorSupportHistoryAndActiveLinksPerRight() {
+		this.admin.createLink(this.tenant, Admin.linkRequest("/invoices/a", "anna@example.com"));
+		this.admin.createLink(this.tenant, Map.of("document", "/invoices/b", "recipients", List.of("b@example.com")));
+		settings(Map.of("emailVerification", true, "supportAccess", true)).expectStatus().isOk();
+		support("/links", TestKeys.supportToken("agent-42")).expectStatus().isOk();
+		settings(Map.of("emailVerification", true, "supportAccess", false)).expectStatus().isOk();
+
+		this.admin.get(this.tenant, "/access").exchange()
+			.expectStatus().isOk()
+			.expectBody()
+			.jsonPath("$.principals[?(@.subject == 'agent-42')].mfa").isEqualTo(List.of(true))
+			.jsonPath("$.principals[?(@.subject == 'agent-42')].roles[0]").isEqualTo("support")
+			.jsonPath("$.principals[?(@.subject == 'agent-42')].name").isEqualTo(List.of("Sam Support"))
+			.jsonPath("$.principals[?(@.subject == 'invoicing-app')].mfa").isEqualTo(List.of(false))
+			.jsonPath("$.supportAccess.enabled").isEqualTo(false)
+			.jsonPath("$.supportAccess.history.length()").isEqualTo(2)
+			.jsonPath("$.supportAccess.history[0].supportAccess").isEqualTo(true)
+			.jsonPath("$.supportAccess.history[1].supportAccess").isEqualTo(false)
+			.jsonPath("$.activeLinks.view").isEqualTo(2)
+			.jsonPath("$.activeLinks.sign").isEqualTo(1)
+			.jsonPath("$.activeLinks.pay").isEqualTo(1);
+	}
+
+	@Test
+	void evidenceWhenExportedThenEveryEventRecomputesToItsHashAndTheChainHolds() throws Exception {
+		Map<String, Object> link = this.admin.createLink(this.tenant, Admin.linkRequest("/invoices/evidence",
+				"anna@example.com"));
+		String path = Browser.path((String) link.get("url"));
+		Browser browser = new Browser(this.client);
+		browser.verify(path, "wrong@example.com");
+		browser.verify(path, "anna@example.com");
+		browser.get("/d/" + link.get("id") + "/");
+		browser.post("/d/" + link.get("id") + "/pay/now", Map.of("amount", "1"));
+		this.admin.revoke(this.tenant, (String) link.get("id"));
+
+		Map<?, ?> evidence = this.admin.get(this.tenant, "/links/" + link.get("id") + "/evidence").exchange()
+			.expectStatus().isOk()
+			.expectBody(Map.class).returnResult().getResponseBody();
+		List<?> events = (List<?>) evidence.get("events");
+		assertThat(events.stream().map((event) -> String.valueOf(((Map<?, ?>) event).get("type"))).toList())
+			.containsExactly("created", "failed", "verified", "opened", "paid", "revoked");
+		for (Object item : events) {
+			Map<?, ?> event = (Map<?, ?>) item;
+			MessageDigest digest = MessageDigest.getInstance("SHA-256");
+			if (event.get("prevHash") != null) {
+				digest.update(Base64.getDecoder().decode((String) event.get("prevHash")));
+			}
+			digest.update(((String) event.get("canonical")).getBytes(StandardCharsets.UTF_8));
+			assertThat(Base64.getEncoder().encodeToString(digest.digest())).isEqualTo(event.get("hash"));
+		}
+		assertThat(((Map<?, ?>) evidence.get("chain")).get("valid")).isEqualTo(true);
+		assertThat(evidence.toString()).doesNotContain("anna@example.com").doesNotContain("wrong@example.com");
+	}
+
+	@Test
+	void verificationWhenAnEventIsAlteredOrRemovedThenNamesTheFirstBrokenOne() {
+		String altered = Admin.newTenant();
+		String removed = Admin.newTenant();
+		for (String each : List.of(altered, removed)) {
+			for (int i = 0; i < 3; i++) {
+				this.admin.createLink(each, Admin.linkRequest("/invoices/" + i, "anna@example.com"));
+			}
+			this.admin.get(each, "/events/verification").exchange()
+				.expectBody().jsonPath("$.valid").isEqualTo(true).jsonPath("$.events").isEqualTo(3);
+		}
+		List<Long> alteredIds = ids(altered);
+		this.db.sql("update access_event set outcome = 'forged' where id = " + alteredIds.get(1)).then()
+			.block(Duration.ofSeconds(10));
+		this.admin.get(altered, "/events/verification").exchange()
+			.expectBody()
+			.jsonPath("$.valid").isEqualTo(false)
+			.jsonPath("$.firstBroken").isEqualTo(alteredIds.get(1))
+			.jsonPath("$.reason").isEqualTo("its content was altered");
+
+		List<Long> removedIds = ids(removed);
+		this.db.sql("delete from access_event where id = " + removedIds.get(1)).then().block(Duration.ofSeconds(10));
+		this.admin.get(removed, "/events/verification").exchange()
+			.expectBody()
+			.jsonPath("$.valid").isEqualTo(false)
+			.jsonPath("$.firstBroken").isEqualTo(removedIds.get(2));
+	}
+
+	@Test
+	void purgeWhenLinksArePastRetentionThenTheyAndTheirEventsGoAndNothingElse() {
+		Map<String, Object> old = this.admin.createLink(this.tenant, Admin.linkRequest("/invoices/old", "a@example.com"));
+		Map<String, Object> current = this.admin.createLink(this.tenant,
+				Admin.linkRequest("/invoices/current", "a@example.com"));
+		new Browser(this.client).verify(Browser.path((String) old.get("url")), "wrong@example.com");
+		this.db.sql("update link set expires_at = now() - interval '400 days' where id = :id")
+			.bind("id", old.get("id")).then().block(Duration.ofSeconds(10));
+
+		Long purged = this.retention.purge().block(Duration.ofSeconds(30));
+
+		assertThat(purged).isGreaterThanOrEqualTo(1);
+		assertThat(Queries.number(this.db, "select count(*) from link where id = '" + old.get("id") + "'")).isZero();
+		assertThat(Queries.number(this.db, "select count(*) from link_attempt where link_id = '" + old.get("id") + "'"))
+			.isZero();
+		assertThat(Queries.number(this.db, "select count(*) from access_event where link_id = '" + old.get("id") + "'"))
+			.isZero();
+		assertThat(Queries.number(this.db, "select count(*) from link where id = '" + current.get("id") + "'"))
+			.isEqualTo(1);
+		assertThat(Queries.number(this.db, "select count(*) from access_event where link_id = '" + current.get("id")
+				+ "'")).isEqualTo(1);
+		this.admin.get(this.tenant, "/events/verification").exchange()
+			.expectBody().jsonPath("$.valid").isEqualTo(true);
+	}
+
+	private List<Long> ids(String tenant) {
+		return this.db.sql("select id from access_event where tenant_id = :t order by id")
+			.bind("t", tenant)
+			.map((row) -> row.get("id", Long.class))
+			.all()
+			.collectList()
+			.block(Duration.ofSeconds(10));
+	}
+
+	private WebTestClient.ResponseSpec support(String path, String token) {
+		return this.client.get().uri("/admin/v1/tenants/" + this.tenant + path)
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+			.exchange();
+	}
+
+	private WebTestClient.ResponseSpec settings(Map<String, Object> body) {
+		return this.client.put().uri("/admin/v1/tenants/" + this.tenant + "/settings")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token(this.tenant, Admin.ALL_SCOPES))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(body)
+			.exchange();
+	}
+
+}
