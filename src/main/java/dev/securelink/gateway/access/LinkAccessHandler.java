@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
@@ -76,9 +77,14 @@ class LinkAccessHandler {
 
 	private final Clock clock;
 
+	private final MeterRegistry meters;
+
 	LinkAccessHandler(LinkCache links, SettingsCache settings, Sessions sessions, RecipientMacs macs,
 			FormTokens forms, IpLimits limits, AttemptGuard attempts, AuditLog audit, ClientAddress clients,
-			GatewayProperties properties, LimitsProperties limitsProperties, Clock clock) {
+			GatewayProperties properties, LimitsProperties limitsProperties, Clock clock, MeterRegistry meters) {
+		this.meters = meters;
+		// Registered up front so that dashboards see a zero, not a missing series, before the first lock.
+		meters.counter("securelink.lockouts");
 		this.links = links;
 		this.settings = settings;
 		this.sessions = sessions;
@@ -258,6 +264,10 @@ class LinkAccessHandler {
 	}
 
 	private Mono<Void> record(Link link, String type, String clientHash, Instant now) {
+		this.meters.counter("securelink.verifications", "outcome", type).increment();
+		if (type.equals("locked")) {
+			this.meters.counter("securelink.lockouts").increment();
+		}
 		return this.audit.record(new AccessEvent(link.tenantId(), link.id(), type, "ok", null, clientHash, now));
 	}
 

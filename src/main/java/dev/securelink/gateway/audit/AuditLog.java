@@ -7,6 +7,8 @@ import java.util.HexFormat;
 
 import javax.crypto.spec.SecretKeySpec;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
 
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -31,7 +33,12 @@ public class AuditLog {
 
 	private final SecretKeySpec pepper;
 
-	AuditLog(DatabaseClient db, TransactionalOperator transaction, GatewayKeys keys) {
+	private final Counter failures;
+
+	AuditLog(DatabaseClient db, TransactionalOperator transaction, GatewayKeys keys, MeterRegistry meters) {
+		this.failures = Counter.builder("securelink.audit.failures")
+			.description("Audit events that could not be written")
+			.register(meters);
 		this.db = db;
 		this.transaction = transaction;
 		this.pepper = keys.emailPepper();
@@ -57,7 +64,8 @@ public class AuditLog {
 				.one()
 				.defaultIfEmpty(new byte[0]))
 			.flatMap((previous) -> insert(event, previous))
-			.as(this.transaction::transactional);
+			.as(this.transaction::transactional)
+			.doOnError((ex) -> this.failures.increment());
 	}
 
 	private Mono<Void> insert(AccessEvent event, byte[] previous) {

@@ -5,6 +5,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
@@ -46,7 +48,10 @@ class UpstreamClient implements DisposableBean {
 
 	private final String publicHost;
 
-	UpstreamClient(UpstreamProperties properties, GatewayProperties gateway) {
+	private final MeterRegistry meters;
+
+	UpstreamClient(UpstreamProperties properties, GatewayProperties gateway, MeterRegistry meters) {
+		this.meters = meters;
 		this.properties = properties;
 		this.connections = ConnectionProvider.builder("upstream")
 			.maxConnections(properties.maxConnections())
@@ -99,6 +104,7 @@ class UpstreamClient implements DisposableBean {
 		NettyDataBufferFactory buffers = (NettyDataBufferFactory) exchange.getResponse().bufferFactory();
 		Flux<ByteBuf> body = limit(exchange.getRequest().getBody()).map(NettyDataBufferFactory::toByteBuf);
 		HttpHeaders clientHeaders = exchange.getRequest().getHeaders();
+		long start = System.nanoTime();
 		return client.request(io.netty.handler.codec.http.HttpMethod.valueOf(method))
 			.uri(uri)
 			.send((request, outbound) -> {
@@ -117,12 +123,27 @@ class UpstreamClient implements DisposableBean {
 					connection.dispose();
 					return Mono.<Failure>just(new ForbiddenRedirect());
 				}
+				record(method, String.valueOf(response.status().code() / 100) + "xx", start);
 				copyResponse(response, exchange.getResponse(), rewritten);
 				Flux<DataBuffer> answer = connection.inbound().receive().retain().map(buffers::wrap);
 				return exchange.getResponse().writeWith(answer).then(Mono.<Failure>empty());
 			})
 			.next()
-			.onErrorResume((ex) -> !exchange.getResponse().isCommitted(), (ex) -> Mono.just(failure(ex)));
+			.onErrorResume((ex) -> !exchange.getResponse().isCommitted(), (ex) -> {
+				Failure failure = failure(ex);
+				record(method, failure.getClass().getSimpleName().toLowerCase(Locale.ROOT), start);
+				return Mono.just(failure);
+			});
+	}
+
+	/** Time to the upstream's response head (or failure), by method and status class. */
+	private void record(String method, String status, long start) {
+		Timer.builder("securelink.upstream.requests")
+			.description("Upstream requests until the response head arrived")
+			.tag("method", method)
+			.tag("status", status)
+			.register(this.meters)
+			.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
 	}
 
 	private Flux<DataBuffer> limit(Flux<DataBuffer> body) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpCookie;
@@ -54,7 +55,11 @@ public class Sessions {
 
 	private final Clock clock;
 
-	Sessions(SessionCodec codec, SessionProperties properties, LinkCache links, SettingsCache settings, Clock clock) {
+	private final MeterRegistry meters;
+
+	Sessions(SessionCodec codec, SessionProperties properties, LinkCache links, SettingsCache settings, Clock clock,
+			MeterRegistry meters) {
+		this.meters = meters;
 		this.codec = codec;
 		this.properties = properties;
 		this.links = links;
@@ -135,6 +140,7 @@ public class Sessions {
 				link.sessionEpoch(), tenant.version(), emailVerified, now, expiresAt, now);
 		List<ResponseCookie> cookies = new ArrayList<>();
 		cookies.add(cookie(link.id(), this.codec.encode(claims), Duration.between(now, expiresAt)));
+		this.meters.counter("securelink.sessions.issued", "email_verified", String.valueOf(emailVerified)).increment();
 		cookies.addAll(evictions(request, link.id()));
 		return cookies;
 	}

@@ -1,0 +1,151 @@
+package dev.securelink.gateway.helm;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.yaml.snakeyaml.Yaml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The chart, linted and rendered by a real Helm (from Maven Central, through helm-java), without a cluster. */
+class HelmChartTests {
+
+	static final Path CHART = Path.of("helm", "securelink-gateway");
+
+	@Test
+	void lintWhenStrictThenClean() {
+		LintResult result = new Helm(CHART).lint().strict().call();
+		assertThat(result.isFailed()).as(String.join("\n", result.getMessages())).isFalse();
+	}
+
+	static Stream<Path> ciValues() throws Exception {
+		try (Stream<Path> files = Files.list(CHART.resolve("ci"))) {
+			return files.filter((file) -> file.toString().endsWith("-values.yaml")).sorted().toList().stream();
+		}
+	}
+
+	@ParameterizedTest
+	@MethodSource("ciValues")
+	void templateWhenEveryCiValuesFileThenHardenedPodWithProbesOnTheManagementPort(Path values) {
+		Map<String, Map<String, Object>> objects = render(values);
+		Map<String, Object> deployment = objects.get("Deployment");
+		Map<String, Object> pod = map(deployment, "spec", "template", "spec");
+		assertThat(map(pod, "securityContext")).containsEntry("runAsNonRoot", true)
+			.containsEntry("seccompProfile", Map.of("type", "RuntimeDefault"));
+		Map<String, Object> container = map(pod, "containers", 0);
+		assertThat(map(container, "securityContext")).containsEntry("readOnlyRootFilesystem", true)
+			.containsEntry("allowPrivilegeEscalation", false)
+			.containsEntry("capabilities", Map.of("drop", List.of("ALL")));
+		for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+			assertThat(map(container, probe, "httpGet")).as(probe).containsEntry("port", "management");
+		}
+		assertThat(map(container, "readinessProbe", "httpGet")).containsEntry("path", "/actuator/health/readiness");
+		assertThat(map(container, "lifecycle", "preStop", "sleep")).containsEntry("seconds", 10);
+		assertThat(pod).containsEntry("terminationGracePeriodSeconds", 40);
+		assertThat((List<Map<String, Object>>) pod.get("volumes")).anySatisfy((volume) -> assertThat(volume)
+			.containsEntry("name", "tmp").containsEntry("emptyDir", Map.of()));
+		assertThat(map(deployment, "spec", "template", "metadata", "annotations")).containsKey("checksum/config");
+		assertThat((List<Map<String, Object>>) container.get("env")).anySatisfy((env) -> assertThat(env)
+			.containsEntry("name", "SECURELINK_KEYS_SESSION")
+			.containsEntry("valueFrom", Map.of("secretKeyRef", Map.of("name", "securelink-gateway", "key",
+					"SECURELINK_KEYS_SESSION"))));
+	}
+
+	@Test
+	void templateWhenHighlyAvailableThenIngressRoutesOnlyPublicPathsAndHpaPdbServiceMonitorExist() {
+		Map<String, Map<String, Object>> objects = render(CHART.resolve("ci/ha-values.yaml"));
+		List<Map<String, Object>> paths = path(objects.get("Ingress"), "spec", "rules", 0, "http", "paths");
+		assertThat(paths).extracting((path) -> path.get("path")).containsExactly("/l/", "/d/", "/_gw/", "/.well-known/");
+		assertThat(objects.get("Ingress").toString()).doesNotContain("/admin").doesNotContain("9090");
+		assertThat(objects.get("HorizontalPodAutoscaler")).containsEntry("apiVersion", "autoscaling/v2");
+		assertThat(map(objects.get("HorizontalPodAutoscaler"), "spec")).containsEntry("minReplicas", 3)
+			.containsEntry("maxReplicas", 12);
+		assertThat(map(objects.get("Deployment"), "spec")).doesNotContainKey("replicas");
+		assertThat(map(objects.get("PodDisruptionBudget"), "spec")).containsEntry("maxUnavailable", 1);
+		assertThat(map(objects.get("ServiceMonitor"), "spec", "endpoints", 0)).containsEntry("port", "management")
+			.containsEntry("path", "/actuator/prometheus");
+		String config = path(objects.get("ConfigMap"), "data", "application.yaml");
+		assertThat(config).contains("public-base-url: https://docs.acme.example")
+			.contains("idle-timeout: 20m")
+			.contains("issuer-uri: https://login.acme.example/realms/invoicing");
+		Map<String, Object> policy = map(objects.get("NetworkPolicy"), "spec");
+		assertThat(policy.get("policyTypes")).isEqualTo(List.of("Ingress", "Egress"));
+		assertThat(policy.get("egress").toString()).contains("port=53").contains("port=5432").contains("port=8080");
+		assertThat(objects).containsKey("Service/admin");
+	}
+
+	@Test
+	void templateWhenSingleReplicaThenNoPdbAndWhatWasSwitchedOffIsAbsent() {
+		Map<String, Map<String, Object>> objects = render(CHART.resolve("ci/single-values.yaml"));
+		assertThat(objects).doesNotContainKeys("PodDisruptionBudget", "NetworkPolicy", "Service/admin", "Ingress",
+				"HorizontalPodAutoscaler");
+	}
+
+	@Test
+	void templateWhenConfigChangesThenThePodTemplateChangesSoPodsRoll() {
+		String before = new Helm(CHART).template().withName("gw").withValuesFile(CHART.resolve("ci/default-values.yaml"))
+			.call();
+		String after = new Helm(CHART).template().withName("gw").withValuesFile(CHART.resolve("ci/default-values.yaml"))
+			.set("publicBaseUrl", "https://other.example")
+			.call();
+		assertThat(checksum(before)).isNotEqualTo(checksum(after));
+	}
+
+	@Test
+	void templateWhenValuesBreakTheSchemaThenRefused() {
+		assertThatThrownBy(() -> new Helm(CHART).template().withName("gw").set("replicaCount", "three").call())
+			.hasMessageContaining("replicaCount");
+		assertThatThrownBy(() -> new Helm(CHART).template().withName("gw").set("replicas", 3).call())
+			.hasMessageContaining("replicas");
+		assertThatThrownBy(() -> new Helm(CHART).template().withName("gw").set("upstream.url", "ftp://x").call())
+			.hasMessageContaining("upstream");
+	}
+
+	private static String checksum(String manifests) {
+		int at = manifests.indexOf("checksum/config:");
+		return manifests.substring(at, manifests.indexOf('\n', at));
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Map<String, Object>> render(Path values) {
+		String manifests = new Helm(CHART).template().withName("gw").withValuesFile(values).call();
+		Map<String, Map<String, Object>> byKind = new java.util.LinkedHashMap<>();
+		for (Object document : new Yaml().loadAll(manifests)) {
+			if (document instanceof Map<?, ?> object) {
+				String kind = (String) object.get("kind");
+				Map<String, Object> labels = map(object, "metadata", "labels");
+				String component = (labels != null) ? (String) labels.get("app.kubernetes.io/component") : null;
+				byKind.put((component != null) ? kind + "/" + component : kind, (Map<String, Object>) object);
+			}
+		}
+		return byKind;
+	}
+
+	private static Map<String, Object> map(Object root, Object... steps) {
+		return path(root, steps);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <T> T path(Object root, Object... steps) {
+		Object current = root;
+		for (Object step : steps) {
+			if (current == null) {
+				return null;
+			}
+			current = (step instanceof Integer index) ? ((List<Object>) current).get(index)
+					: ((Map<String, Object>) current).get(step);
+		}
+		return (T) current;
+	}
+
+}
