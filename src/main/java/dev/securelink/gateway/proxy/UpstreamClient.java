@@ -50,6 +50,9 @@ class UpstreamClient implements DisposableBean {
 
 	private final MeterRegistry meters;
 
+	/** One timer per method and status class, looked up without Micrometer's registry on the hot path. */
+	private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+
 	UpstreamClient(UpstreamProperties properties, GatewayProperties gateway, MeterRegistry meters) {
 		this.meters = meters;
 		this.properties = properties;
@@ -138,11 +141,11 @@ class UpstreamClient implements DisposableBean {
 
 	/** Time to the upstream's response head (or failure), by method and status class. */
 	private void record(String method, String status, long start) {
-		Timer.builder("securelink.upstream.requests")
+		this.timers.computeIfAbsent(method + " " + status, (key) -> Timer.builder("securelink.upstream.requests")
 			.description("Upstream requests until the response head arrived")
 			.tag("method", method)
 			.tag("status", status)
-			.register(this.meters)
+			.register(this.meters))
 			.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
 	}
 

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
 
@@ -56,6 +58,11 @@ public class Sessions {
 	private final Clock clock;
 
 	private final MeterRegistry meters;
+
+	private final Cache<String, ResponseCookie> refreshed = Caffeine.newBuilder()
+		.expireAfterWrite(SEEN_GRANULARITY)
+		.maximumSize(100_000)
+		.build();
 
 	Sessions(SessionCodec codec, SessionProperties properties, LinkCache links, SettingsCache settings, Clock clock,
 			MeterRegistry meters) {
@@ -121,8 +128,10 @@ public class Sessions {
 		if (now.isBefore(claims.seenAt().plus(SEEN_GRANULARITY))) {
 			return null;
 		}
-		return cookie(claims.linkId(), this.codec.encode(claims.seen(now.truncatedTo(ChronoUnit.SECONDS))),
-				Duration.between(now, claims.expiresAt()));
+		// A client that ignores Set-Cookie keeps sending the old token: sign its refresh once a minute, not per request.
+		return this.refreshed.get(claims.id() + "@" + claims.seenAt().getEpochSecond(), (key) -> cookie(claims.linkId(),
+				this.codec.encode(claims.seen(now.truncatedTo(ChronoUnit.SECONDS))),
+				Duration.between(now, claims.expiresAt())));
 	}
 
 	/**
