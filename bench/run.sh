@@ -138,8 +138,9 @@ curl "${ADMIN[@]}" -X PUT -d '{"emailVerification": false, "supportAccess": fals
 create_link() {
   curl "${ADMIN[@]}" -X POST -d '{"document": "/bench", "recipients": ["bench@example.com"]}' \
     "$BASE/admin/v1/tenants/demo/links" | sed -E 's/.*"url":"[^"]*\/l\/([A-Za-z0-9_-]+)".*/\1/'
+  echo
 }
-CODE=$(create_link)
+CODE=$(create_link | head -1)
 COOKIE=$(curl -s -o /dev/null -D - "$BASE/l/$CODE" | tr -d '\r' | grep -i '^set-cookie: __Host-sls-' | head -1 \
   | sed -E 's/^[Ss]et-[Cc]ookie: ([^;]*);.*/\1/')
 LINK_ID=$(echo "$COOKIE" | sed -E 's/__Host-sls-([A-Za-z0-9_-]{16})=.*/\1/')

@@ -47,8 +47,12 @@ class LinkService {
 
 	private final ChangeNotifier changes;
 
+	private final LinkCache cache;
+
 	LinkService(LinkRepository links, TenantRepository tenants, AuditLog audit, RecipientMacs macs,
-			GatewayProperties properties, Clock clock, TransactionalOperator transaction, ChangeNotifier changes) {
+			GatewayProperties properties, Clock clock, TransactionalOperator transaction, ChangeNotifier changes,
+			LinkCache cache) {
+		this.cache = cache;
 		this.changes = changes;
 		this.links = links;
 		this.tenants = tenants;
@@ -114,7 +118,9 @@ class LinkService {
 				.flatMap((first) -> this.audit
 					.record(new AccessEvent(tenantId, id, "revoked", "ok", actor, null, now))
 					.then(this.changes.notify(new Change(Change.Kind.LINK, id))))
-				.as(this.transaction::transactional);
+				.as(this.transaction::transactional)
+				// This instance forgets at once; the others when the NOTIFY of the commit reaches them.
+				.doOnSuccess((done) -> this.cache.changed(new Change(Change.Kind.LINK, id)));
 		});
 	}
 

@@ -1,7 +1,6 @@
 package dev.securelink.gateway.link;
 
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * Paths that can only ever mean themselves, for a link's document and for the part of a document URL a visitor
@@ -11,15 +10,13 @@ import java.util.regex.Pattern;
  */
 public final class SafePaths {
 
-	private static final Pattern ALLOWED = Pattern.compile("/(?:[A-Za-z0-9._~!$&'()*+,=:@/-]|%[0-9A-Fa-f]{2})*");
-
 	private static final int MAX_LENGTH = 2048;
 
 	private SafePaths() {
 	}
 
 	public static boolean isSafe(String path) {
-		if (path.length() > MAX_LENGTH || !ALLOWED.matcher(path).matches()) {
+		if (path.isEmpty() || path.length() > MAX_LENGTH || path.charAt(0) != '/' || !allowedCharacters(path)) {
 			return false;
 		}
 		String lower = path.toLowerCase(Locale.ROOT);
@@ -34,6 +31,24 @@ public final class SafePaths {
 			if ((segment.isEmpty() && !trailing) || segment.equals(".") || segment.equals("..")) {
 				return false;
 			}
+		}
+		return true;
+	}
+
+	/** RFC 3986 pchar and '/', without ';', with '%' only before two hex digits (a loop: this runs per request). */
+	private static boolean allowedCharacters(String path) {
+		for (int i = 0; i < path.length(); i++) {
+			char c = path.charAt(i);
+			boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+					|| "._~!$&'()*+,=:@/-".indexOf(c) >= 0;
+			if (plain) {
+				continue;
+			}
+			if (c != '%' || i + 2 >= path.length() || Character.digit(path.charAt(i + 1), 16) < 0
+					|| Character.digit(path.charAt(i + 2), 16) < 0) {
+				return false;
+			}
+			i += 2;
 		}
 		return true;
 	}

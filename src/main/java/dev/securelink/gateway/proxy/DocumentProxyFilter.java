@@ -71,6 +71,11 @@ class DocumentProxyFilter implements WebFilter {
 
 	private final SameOrigin sameOrigin;
 
+	/** The upstream URL and its path, without a trailing slash, computed once. */
+	private final String upstreamBase;
+
+	private final String upstreamPath;
+
 	private final Clock clock;
 
 	/** Sessions whose "opened" event this instance already wrote (the database dedups across instances). */
@@ -90,6 +95,8 @@ class DocumentProxyFilter implements WebFilter {
 		this.pages = pages;
 		this.properties = properties;
 		this.sameOrigin = new SameOrigin(gateway.publicBaseUrl());
+		this.upstreamBase = (properties.url() != null) ? withoutTrailingSlash(properties.url().toString()) : null;
+		this.upstreamPath = (properties.url() != null) ? withoutTrailingSlash(properties.url().getRawPath()) : null;
 		this.clock = clock;
 	}
 
@@ -144,21 +151,20 @@ class DocumentProxyFilter implements WebFilter {
 			return page(exchange, HttpStatus.SERVICE_UNAVAILABLE, "unavailable");
 		}
 		Link link = session.link();
-		String base = this.properties.url().toString().replaceAll("/+$", "");
-		String documentBase = this.properties.url().getRawPath().replaceAll("/+$", "") + link.document();
+		String document = withoutTrailingSlash(link.document());
+		String documentBase = this.upstreamPath + document;
 		String query = exchange.getRequest().getURI().getRawQuery();
-		URI target = URI.create(base + link.document().replaceAll("/+$", "") + rest
-				+ ((query != null) ? "?" + query : ""));
-		HttpHeaders identity = new HttpHeaders();
-		identity.set("X-Forwarded-For", forwardedFor(exchange));
-		identity.set(ProxyHeaders.LINK, link.id());
-		identity.set(ProxyHeaders.TENANT, link.tenantId());
-		identity.set(ProxyHeaders.RIGHTS, session.claims().rights().stream().map(Right::id)
-			.collect(Collectors.joining(" ")));
-		identity.set(ProxyHeaders.ASSERTION, this.assertions.forSession(session.claims()));
+		URI target = URI.create(this.upstreamBase + document + rest + ((query != null) ? "?" + query : ""));
+		String forwardedFor = forwardedFor(exchange);
+		String rights = session.claims().rights().stream().map(Right::id).collect(Collectors.joining(" "));
+		String assertion = this.assertions.forSession(session.claims());
 		return this.upstream
-			.forward(exchange, target, documentBase.replaceAll("/+$", ""), "/d/" + link.id() + "/",
-					this.clients.fromTrustedProxy(exchange), identity)
+			.forward(exchange, target, documentBase, "/d/" + link.id() + "/", this.clients.fromTrustedProxy(exchange),
+					(headers) -> headers.set("X-Forwarded-For", forwardedFor)
+						.set(ProxyHeaders.LINK, link.id())
+						.set(ProxyHeaders.TENANT, link.tenantId())
+						.set(ProxyHeaders.RIGHTS, rights)
+						.set(ProxyHeaders.ASSERTION, assertion))
 			.flatMap((failure) -> {
 				if (failure instanceof UpstreamClient.TimedOut) {
 					return page(exchange, HttpStatus.GATEWAY_TIMEOUT, "timeout");
@@ -214,6 +220,14 @@ class DocumentProxyFilter implements WebFilter {
 		String earlier = this.clients.fromTrustedProxy(exchange)
 				? exchange.getRequest().getHeaders().getFirst("X-Forwarded-For") : null;
 		return (earlier != null && !earlier.isBlank()) ? earlier + ", " + peer : peer;
+	}
+
+	private static String withoutTrailingSlash(String value) {
+		int end = value.length();
+		while (end > 0 && value.charAt(end - 1) == '/') {
+			end--;
+		}
+		return value.substring(0, end);
 	}
 
 	private Mono<Void> page(ServerWebExchange exchange, HttpStatus status, String kind) {

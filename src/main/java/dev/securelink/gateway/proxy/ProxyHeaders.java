@@ -1,6 +1,7 @@
 package dev.securelink.gateway.proxy;
 
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -8,6 +9,7 @@ import java.util.Set;
 import java.util.StringJoiner;
 
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 
 /**
  * Which headers cross the gateway, in each direction. Everything the client may not choose is stripped before
@@ -34,26 +36,47 @@ final class ProxyHeaders {
 	/**
 	 * Copies the client's headers that may reach the upstream into {@code target}: no hop-by-hop header (nor any
 	 * the client's Connection names), no Host, no Authorization, none of the gateway's cookies, no
-	 * {@code X-SecureLink-*}, and {@code X-Forwarded-*}/{@code Forwarded} only from a trusted proxy.
+	 * {@code X-SecureLink-*}, and {@code X-Forwarded-*}/{@code Forwarded} only from a trusted proxy. Works on
+	 * Netty's headers directly: this runs for every proxied request.
 	 */
-	static void copyRequest(org.springframework.http.HttpHeaders source, HttpHeaders target, boolean trustedPeer) {
-		Set<String> named = connectionNamed(source.getOrEmpty("Connection"));
-		for (Map.Entry<String, List<String>> header : source.headerSet()) {
-			String name = header.getKey().toLowerCase(Locale.ROOT);
-			if (HOP_BY_HOP.contains(name) || named.contains(name) || name.startsWith("proxy-") || name.equals("host")
-					|| name.equals("authorization") || name.equals("content-length") || name.startsWith("x-securelink-")
-					|| (!trustedPeer && (name.startsWith("x-forwarded-") || name.equals("forwarded")))) {
+	static void copyRequest(HttpHeaders source, HttpHeaders target, boolean trustedPeer) {
+		List<String> connection = source.getAll("Connection");
+		Set<String> named = connection.isEmpty() ? Set.of() : connectionNamed(connection);
+		Iterator<Map.Entry<CharSequence, CharSequence>> headers = source.iteratorCharSequence();
+		while (headers.hasNext()) {
+			Map.Entry<CharSequence, CharSequence> header = headers.next();
+			CharSequence name = header.getKey();
+			if (isHopByHop(name) || startsWith(name, "proxy-") || startsWith(name, "x-securelink-")
+					|| AsciiString.contentEqualsIgnoreCase(name, "host")
+					|| AsciiString.contentEqualsIgnoreCase(name, "authorization")
+					|| (!trustedPeer && (startsWith(name, "x-forwarded-")
+							|| AsciiString.contentEqualsIgnoreCase(name, "forwarded")))
+					|| (!named.isEmpty() && named.contains(name.toString().toLowerCase(Locale.ROOT)))) {
 				continue;
 			}
-			if (name.equals("cookie")) {
-				String cookies = withoutGatewayCookies(header.getValue());
+			if (AsciiString.contentEqualsIgnoreCase(name, "cookie")) {
+				String cookies = withoutGatewayCookies(List.of(header.getValue().toString()));
 				if (!cookies.isEmpty()) {
-					target.set("Cookie", cookies);
+					target.add("Cookie", cookies);
 				}
 				continue;
 			}
-			target.add(header.getKey(), header.getValue());
+			target.add(name, header.getValue());
 		}
+	}
+
+	private static boolean isHopByHop(CharSequence name) {
+		for (String hop : HOP_BY_HOP) {
+			if (AsciiString.contentEqualsIgnoreCase(name, hop)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static boolean startsWith(CharSequence name, String lowerPrefix) {
+		return name.length() >= lowerPrefix.length()
+				&& AsciiString.regionMatches(name, true, 0, lowerPrefix, 0, lowerPrefix.length());
 	}
 
 	/** Whether an upstream response header may reach the client as it is. */

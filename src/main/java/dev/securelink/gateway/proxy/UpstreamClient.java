@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -15,6 +16,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
+import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -22,6 +24,7 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
@@ -101,19 +104,21 @@ class UpstreamClient implements DisposableBean {
 	 * yet and the gateway should answer with its own page instead.
 	 */
 	Mono<Failure> forward(ServerWebExchange exchange, URI uri, String documentBase, String linkBase,
-			boolean trustedPeer, HttpHeaders gatewayHeaders) {
+			boolean trustedPeer, Consumer<io.netty.handler.codec.http.HttpHeaders> gatewayHeaders) {
 		String method = exchange.getRequest().getMethod().name();
 		HttpClient client = (method.equals("GET") || method.equals("HEAD")) ? this.idempotent : this.once;
 		NettyDataBufferFactory buffers = (NettyDataBufferFactory) exchange.getResponse().bufferFactory();
 		Flux<ByteBuf> body = limit(exchange.getRequest().getBody()).map(NettyDataBufferFactory::toByteBuf);
 		HttpHeaders clientHeaders = exchange.getRequest().getHeaders();
+		io.netty.handler.codec.http.HttpHeaders nativeHeaders = ((HttpServerRequest) ServerHttpRequestDecorator
+			.getNativeRequest(exchange.getRequest())).requestHeaders();
 		long start = System.nanoTime();
 		return client.request(io.netty.handler.codec.http.HttpMethod.valueOf(method))
 			.uri(uri)
 			.send((request, outbound) -> {
 				io.netty.handler.codec.http.HttpHeaders upstream = request.requestHeaders();
-				ProxyHeaders.copyRequest(clientHeaders, upstream, trustedPeer);
-				gatewayHeaders.forEach((name, values) -> upstream.set(name, values));
+				ProxyHeaders.copyRequest(nativeHeaders, upstream, trustedPeer);
+				gatewayHeaders.accept(upstream);
 				upstream.set("X-Forwarded-Proto", this.publicScheme);
 				upstream.set("X-Forwarded-Host", this.publicHost);
 				boolean hasBody = clientHeaders.getContentLength() > 0 || clientHeaders.containsHeader("Transfer-Encoding");

@@ -18,7 +18,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
 
-import org.springframework.http.HttpCookie;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseCookie;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -103,8 +102,8 @@ public class Sessions {
 		if (!isLinkId(linkId)) {
 			return Mono.just(new Invalid());
 		}
-		HttpCookie cookie = request.getCookies().getFirst(COOKIE_PREFIX + linkId);
-		Optional<SessionClaims> decoded = (cookie != null) ? this.codec.decode(cookie.getValue()) : Optional.empty();
+		String cookie = cookie(request, COOKIE_PREFIX + linkId);
+		Optional<SessionClaims> decoded = (cookie != null) ? this.codec.decode(cookie) : Optional.empty();
 		Instant now = this.clock.instant();
 		if (decoded.isEmpty() || !usable(decoded.get(), linkId, now)) {
 			return Mono.just(new Invalid());
@@ -117,6 +116,30 @@ public class Sessions {
 				.filter((current) -> claims.emailVerified() || !current.emailVerification())
 				.map((current) -> (Check) new Valid(claims, link, current, refresh(claims, now))))
 			.defaultIfEmpty(new Invalid());
+	}
+
+	/**
+	 * The value of one cookie, scanned from the raw header: decoding every cookie the browser sends, as
+	 * {@code getCookies()} does, showed in the hot path's profile.
+	 */
+	static String cookie(ServerHttpRequest request, String name) {
+		for (String header : request.getHeaders().getOrEmpty(HttpHeaders.COOKIE)) {
+			int from = 0;
+			while (from < header.length()) {
+				int end = header.indexOf(';', from);
+				end = (end < 0) ? header.length() : end;
+				int start = from;
+				while (start < end && header.charAt(start) == ' ') {
+					start++;
+				}
+				int equals = start + name.length();
+				if (equals < end && header.charAt(equals) == '=' && header.startsWith(name, start)) {
+					return header.substring(equals + 1, end).trim();
+				}
+				from = end + 1;
+			}
+		}
+		return null;
 	}
 
 	private boolean usable(SessionClaims claims, String linkId, Instant now) {

@@ -11,7 +11,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
-import org.springframework.http.HttpHeaders;
 
 /** Filtering a browser's request headers for the upstream, and the CSP merge of a response. */
 @State(Scope.Benchmark)
@@ -19,11 +18,11 @@ import org.springframework.http.HttpHeaders;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class HeaderBenchmarks {
 
-	HttpHeaders browser;
+	DefaultHttpHeaders browser;
 
 	@Setup
 	public void setUp() {
-		this.browser = new HttpHeaders();
+		this.browser = new DefaultHttpHeaders();
 		this.browser.add("Host", "docs.example.com");
 		this.browser.add("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/156.0 Safari/537.36");
 		this.browser.add("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");

@@ -3,7 +3,6 @@ package dev.securelink.gateway.proxy;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.http.HttpHeaders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,7 +10,7 @@ class ProxyHeadersTests {
 
 	@Test
 	void copyRequestWhenPeerUntrustedThenForwardedHeadersAreDroppedWhenTrustedKept() {
-		HttpHeaders client = new HttpHeaders();
+		DefaultHttpHeaders client = new DefaultHttpHeaders();
 		client.add("X-Forwarded-For", "1.2.3.4");
 		client.add("X-Forwarded-Host", "evil.example");
 		client.add("Forwarded", "for=1.2.3.4");
@@ -30,7 +29,7 @@ class ProxyHeadersTests {
 
 	@Test
 	void copyRequestWhenConnectionNamesHeadersThenThoseAreDroppedToo() {
-		HttpHeaders client = new HttpHeaders();
+		DefaultHttpHeaders client = new DefaultHttpHeaders();
 		client.add("Connection", "keep-alive, X-Token");
 		client.add("X-Token", "abc");
 		client.add("Proxy-Connection", "keep-alive");
