@@ -64,7 +64,7 @@ class AdminSecurityConfiguration {
 
 	private static ReactiveJwtDecoder decoder(ObjectProvider<ReactiveJwtDecoder> decoders) {
 		return decoders.getIfAvailable(() -> {
-			logger.warn("No spring.security.oauth2.resourceserver.jwt.* configured: the admin API refuses every token");
+			logger.warn("No spring.security.oauth2.resourceserver.jwt.* configured: the admin API refuses every request");
 			return (token) -> Mono.error(new BadJwtException("No token issuer is configured"));
 		});
 	}

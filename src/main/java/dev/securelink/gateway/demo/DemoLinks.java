@@ -53,7 +53,7 @@ class DemoLinks implements SmartLifecycle {
 	public void start() {
 		String issuerKey = this.environment.getProperty("securelink.demo.issuer-key");
 		if (issuerKey == null) {
-			logger.warn("Demo links not created: a token issuer is configured, so the demo has no token of its own");
+			logger.warn("Demo links not created: an external issuer is configured, so the demo cannot sign for it");
 			return;
 		}
 		String token = DemoIssuer.token(Path.of(issuerKey), "demo");
