@@ -23,6 +23,10 @@ class LogHygieneTests {
 		assertThat(lines).as("the access log named links by id")
 			.anyMatch((line) -> line.startsWith("securelink.access") && line.matches(".*/l/~[A-Za-z0-9_-]{16}.*"));
 		for (String line : lines) {
+			if (line.startsWith("org.springframework.test.web.reactive.server.ExchangeResult")) {
+				// WebTestClient's own dump of a failed test's request: the test client's output, not the gateway's.
+				continue;
+			}
 			for (String secret : secrets) {
 				assertThat(line.toLowerCase()).as("a log line").doesNotContain(secret.toLowerCase());
 			}

@@ -10,11 +10,8 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.support.GenericApplicationContext;
-import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -22,10 +19,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.client.WebClient;
 
-import dev.securelink.gateway.GatewayApplication;
 import dev.securelink.gateway.support.Admin;
 import dev.securelink.gateway.support.Browser;
 import dev.securelink.gateway.support.GatewayTest;
+import dev.securelink.gateway.support.Instances;
 import dev.securelink.gateway.support.TestKeys;
 import dev.securelink.gateway.support.Queries;
 
@@ -48,16 +45,7 @@ class MultiInstanceTests {
 
 	@BeforeAll
 	static void startSecondInstance() {
-		// Its own event loops: closing it must not dispose the global ones the first instance's driver uses.
-		second = new SpringApplicationBuilder(GatewayApplication.class)
-			.properties("server.port=0", "management.server.port=0")
-			.initializers((context) -> ((GenericApplicationContext) context).registerBean(ReactorResourceFactory.class,
-					() -> {
-						ReactorResourceFactory resources = new ReactorResourceFactory();
-						resources.setUseGlobalResources(false);
-						return resources;
-					}))
-			.run();
+		second = Instances.start(new String[0], "--server.port=0", "--management.server.port=0");
 	}
 
 	@AfterAll

@@ -1,0 +1,90 @@
+package dev.securelink.gateway.demo;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.HttpHeaders;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import dev.securelink.gateway.support.Instances;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What a newcomer sees after {@code ./mvnw spring-boot:run}: the demo profile prints working links and a curl whose
+ * token the admin API accepts.
+ */
+class DemoTests {
+
+	@Test
+	void startWhenDemoProfileThenPrintsLinksThatWorkAndATokenTheAdminApiAccepts() throws Exception {
+		int port = freePort();
+		ByteArrayOutputStream printed = new ByteArrayOutputStream();
+		PrintStream original = System.out;
+		System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+		try (ConfigurableApplicationContext demo = Instances.start(new String[] { "demo" }, "--server.port=" + port,
+				"--management.server.port=0", "--securelink.demo.port=" + freePort(),
+				"--securelink.public-base-url=http://localhost:" + port, "--securelink.test.issuer=false",
+				"--securelink.data-dir=" + Files.createTempDirectory("securelink-demo"))) {
+			String banner = awaitBanner(printed);
+			System.setOut(original);
+			WebTestClient client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
+				.responseTimeout(Duration.ofSeconds(30)).build();
+
+			String checked = path(banner, "Invoice, e-mail check on");
+			client.get().uri(checked).exchange().expectStatus().isOk();
+			String open = path(banner, "Invoice of a company with the e-mail check off");
+			String document = client.get().uri(open).exchange().expectStatus().isSeeOther()
+				.returnResult(String.class).getResponseHeaders().getLocation().toString();
+			assertThat(document).matches("/d/[A-Za-z0-9_-]{16}/");
+
+			Matcher token = Pattern.compile("export TOKEN=(\\S+)").matcher(banner);
+			assertThat(token.find()).isTrue();
+			client.get().uri("/admin/v1/tenants/demo/links")
+				.header(HttpHeaders.AUTHORIZATION, "Bearer " + token.group(1))
+				.exchange()
+				.expectStatus().isOk()
+				.expectBody().jsonPath("$.items.length()").isEqualTo(2);
+		}
+		finally {
+			System.setOut(original);
+		}
+	}
+
+	private static String awaitBanner(ByteArrayOutputStream printed) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+		while (System.nanoTime() < deadline) {
+			String output = printed.toString(StandardCharsets.UTF_8);
+			if (output.contains("=== securelink-gateway demo ===") && output.contains("export TOKEN=")) {
+				Thread.sleep(100);
+				return printed.toString(StandardCharsets.UTF_8);
+			}
+			Thread.sleep(100);
+		}
+		throw new AssertionError("the demo printed no links within a minute");
+	}
+
+	/** The path of the link printed on the line after {@code heading}. */
+	private static String path(String banner, String heading) {
+		Matcher link = Pattern.compile(Pattern.quote(heading) + "[^\\n]*\\n\\s*http://localhost:\\d+(/l/\\S+)")
+			.matcher(banner);
+		assertThat(link.find()).as(heading).isTrue();
+		return link.group(1);
+	}
+
+	private static int freePort() throws Exception {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+}
