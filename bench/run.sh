@@ -146,6 +146,19 @@ COOKIE=$(curl -s -o /dev/null -D - "$BASE/l/$CODE" | tr -d '\r' | grep -i '^set-
 LINK_ID=$(echo "$COOKIE" | sed -E 's/__Host-sls-([A-Za-z0-9_-]{16})=.*/\1/')
 [[ -n "$LINK_ID" ]] || { echo "bench: could not obtain a session" >&2; exit 1; }
 
+# The load behaves like a browser: it sends the session cookie and replaces it when the gateway refreshes it.
+cat > "$WORK/session.lua" <<'LUA'
+local cookie = os.getenv("BENCH_COOKIE")
+request = function()
+  return wrk.format(nil, nil, { ["Cookie"] = cookie })
+end
+response = function(status, headers, body)
+  local refreshed = headers["set-cookie"] or headers["Set-Cookie"]
+  if refreshed then cookie = refreshed:match("^([^;]+)") end
+end
+LUA
+export BENCH_COOKIE="$COOKIE"
+
 cpu_ticks() { # utime + stime of the processes in $@ and their children
   local total=0 pid
   for pid in "$@" $(for p in "$@"; do pgrep -P "$p" || true; done); do
@@ -162,7 +175,7 @@ run() { # name url server-pids...
   local name=$1 url=$2; shift 2
   local before after out requests
   before=$(cpu_ticks "$@")
-  out=$(taskset -c "$CLIENT_CPUS" wrk --latency -t1 -c"$CONNECTIONS" -d"${DURATION}s" -H "Cookie: $COOKIE" "$url")
+  out=$(taskset -c "$CLIENT_CPUS" wrk --latency -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s "$WORK/session.lua" "$url")
   after=$(cpu_ticks "$@")
   requests=$(echo "$out" | awk '/requests in/ {print $1}')
   local rps p50 p99 errors
@@ -176,9 +189,9 @@ run() { # name url server-pids...
 }
 
 echo "bench: warming up the JVM for ${WARMUP}s" >&2
-taskset -c "$CLIENT_CPUS" wrk -t1 -c"$CONNECTIONS" -d"$((WARMUP / 2))s" -H "Cookie: $COOKIE" \
+taskset -c "$CLIENT_CPUS" wrk -t1 -c"$CONNECTIONS" -d"$((WARMUP / 2))s" -s "$WORK/session.lua" \
   "$BASE/d/$LINK_ID/small" >/dev/null
-taskset -c "$CLIENT_CPUS" wrk -t1 -c"$CONNECTIONS" -d"$((WARMUP - WARMUP / 2))s" -H "Cookie: $COOKIE" \
+taskset -c "$CLIENT_CPUS" wrk -t1 -c"$CONNECTIONS" -d"$((WARMUP - WARMUP / 2))s" -s "$WORK/session.lua" \
   "$BASE/d/$LINK_ID/large" >/dev/null
 
 echo "bench: measuring, ${DURATION}s per row" >&2

@@ -80,10 +80,9 @@ final class ProxyHeaders {
 	}
 
 	/** Whether an upstream response header may reach the client as it is. */
-	static boolean passesToClient(String name, Set<String> connectionNamed) {
-		String lower = name.toLowerCase(Locale.ROOT);
-		return !HOP_BY_HOP.contains(lower) && !connectionNamed.contains(lower) && !lower.startsWith("proxy-")
-				&& !lower.startsWith("x-securelink-");
+	static boolean passesToClient(CharSequence name, Set<String> connectionNamed) {
+		return !isHopByHop(name) && !startsWith(name, "proxy-") && !startsWith(name, "x-securelink-")
+				&& (connectionNamed.isEmpty() || !connectionNamed.contains(name.toString().toLowerCase(Locale.ROOT)));
 	}
 
 	static Set<String> connectionNamed(List<String> connectionHeaders) {

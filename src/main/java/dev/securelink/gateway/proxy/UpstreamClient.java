@@ -1,7 +1,10 @@
 package dev.securelink.gateway.proxy;
 
 import java.net.URI;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -12,11 +15,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
+import io.netty.util.AsciiString;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -26,6 +31,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 
@@ -169,29 +175,32 @@ class UpstreamClient implements DisposableBean {
 		});
 	}
 
+	/** Status and headers of the upstream's answer, written on Netty's response headers directly. */
 	private static void copyResponse(HttpClientResponse upstream, ServerHttpResponse response, String location) {
 		response.setStatusCode(HttpStatusCode.valueOf(upstream.status().code()));
-		HttpHeaders headers = response.getHeaders();
-		Set<String> named = ProxyHeaders.connectionNamed(upstream.responseHeaders().getAll("Connection"));
-		for (java.util.Map.Entry<String, String> header : upstream.responseHeaders()) {
-			String name = header.getKey();
-			if (!ProxyHeaders.passesToClient(name, named)) {
+		io.netty.handler.codec.http.HttpHeaders source = upstream.responseHeaders();
+		io.netty.handler.codec.http.HttpHeaders target = ((HttpServerResponse) ServerHttpResponseDecorator
+			.getNativeResponse(response)).responseHeaders();
+		List<String> connection = source.getAll("Connection");
+		Set<String> named = connection.isEmpty() ? Set.of() : ProxyHeaders.connectionNamed(connection);
+		Iterator<Map.Entry<CharSequence, CharSequence>> headers = source.iteratorCharSequence();
+		while (headers.hasNext()) {
+			Map.Entry<CharSequence, CharSequence> header = headers.next();
+			CharSequence name = header.getKey();
+			if (!ProxyHeaders.passesToClient(name, named) || (AsciiString.contentEqualsIgnoreCase(name, "set-cookie")
+					&& ProxyHeaders.isGatewayCookie(header.getValue().toString().split("=", 2)[0].trim()))) {
 				continue;
 			}
-			if (name.equalsIgnoreCase(HttpHeaders.SET_COOKIE)
-					&& ProxyHeaders.isGatewayCookie(header.getValue().split("=", 2)[0].trim())) {
-				continue;
-			}
-			headers.add(name, header.getValue());
+			target.add(name, header.getValue());
 		}
 		if (location != null) {
-			headers.set(HttpHeaders.LOCATION, location);
+			target.set(HttpHeaders.LOCATION, location);
 		}
 		// The gateway's protections win over weaker upstream values; the rest of the upstream's CSP stays.
-		headers.set("Referrer-Policy", "no-referrer");
-		headers.set("X-Content-Type-Options", "nosniff");
-		headers.set("X-Frame-Options", "DENY");
-		headers.set("Content-Security-Policy", framedNowhere(headers.getFirst("Content-Security-Policy")));
+		target.set("Referrer-Policy", "no-referrer");
+		target.set("X-Content-Type-Options", "nosniff");
+		target.set("X-Frame-Options", "DENY");
+		target.set("Content-Security-Policy", framedNowhere(source.get("Content-Security-Policy")));
 	}
 
 	static String framedNowhere(String policy) {
