@@ -1,13 +1,20 @@
 package dev.securelink.gateway.change;
 
+import java.util.List;
+
 import reactor.core.publisher.Mono;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.NoTransactionException;
+import org.springframework.transaction.reactive.TransactionSynchronization;
+import org.springframework.transaction.reactive.TransactionSynchronizationManager;
 
 /**
  * Announces a change to every instance through PostgreSQL NOTIFY. Called inside the transaction that makes the
- * change, the notification is delivered exactly when that transaction commits, and never if it rolls back.
+ * change, the notification is delivered exactly when that transaction commits, and never if it rolls back. This
+ * instance's caches hear of it on commit too, without waiting for its own notification to come back.
  */
 @Component
 public class ChangeNotifier {
@@ -16,14 +23,33 @@ public class ChangeNotifier {
 
 	private final DatabaseClient db;
 
-	ChangeNotifier(DatabaseClient db) {
+	private final ObjectProvider<ChangeListener> listeners;
+
+	ChangeNotifier(DatabaseClient db, ObjectProvider<ChangeListener> listeners) {
 		this.db = db;
+		this.listeners = listeners;
 	}
 
 	public Mono<Void> notify(Change change) {
 		return this.db.sql("select pg_notify('" + CHANNEL + "', :payload)")
 			.bind("payload", change.payload())
-			.then();
+			.then()
+			.then(TransactionSynchronizationManager.forCurrentTransaction()
+				.filter(TransactionSynchronizationManager::isSynchronizationActive)
+				.doOnNext((transaction) -> transaction.registerSynchronization(new TransactionSynchronization() {
+					@Override
+					public Mono<Void> afterCommit() {
+						return Mono.fromRunnable(() -> tellLocal(change));
+					}
+				}))
+				.switchIfEmpty(Mono.fromRunnable(() -> tellLocal(change)))
+				.onErrorResume(NoTransactionException.class, (ex) -> Mono.fromRunnable(() -> tellLocal(change)))
+				.then());
+	}
+
+	private void tellLocal(Change change) {
+		List<ChangeListener> all = this.listeners.orderedStream().toList();
+		all.forEach((listener) -> listener.changed(change));
 	}
 
 }

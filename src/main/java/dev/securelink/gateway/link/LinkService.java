@@ -47,12 +47,8 @@ class LinkService {
 
 	private final ChangeNotifier changes;
 
-	private final LinkCache cache;
-
 	LinkService(LinkRepository links, TenantRepository tenants, AuditLog audit, RecipientMacs macs,
-			GatewayProperties properties, Clock clock, TransactionalOperator transaction, ChangeNotifier changes,
-			LinkCache cache) {
-		this.cache = cache;
+			GatewayProperties properties, Clock clock, TransactionalOperator transaction, ChangeNotifier changes) {
 		this.changes = changes;
 		this.links = links;
 		this.tenants = tenants;
@@ -118,9 +114,7 @@ class LinkService {
 				.flatMap((first) -> this.audit
 					.record(new AccessEvent(tenantId, id, "revoked", "ok", actor, null, now))
 					.then(this.changes.notify(new Change(Change.Kind.LINK, id))))
-				.as(this.transaction::transactional)
-				// This instance forgets at once; the others when the NOTIFY of the commit reaches them.
-				.doOnSuccess((done) -> this.cache.changed(new Change(Change.Kind.LINK, id)));
+				.as(this.transaction::transactional);
 		});
 	}
 

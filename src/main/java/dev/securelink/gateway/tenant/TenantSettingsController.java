@@ -48,11 +48,8 @@ class TenantSettingsController {
 
 	private final JsonMapper json;
 
-	private final SettingsCache cache;
-
 	TenantSettingsController(TenantRepository tenants, AuditLog audit, Clock clock,
-			TransactionalOperator transaction, ChangeNotifier changes, JsonMapper json, SettingsCache cache) {
-		this.cache = cache;
+			TransactionalOperator transaction, ChangeNotifier changes, JsonMapper json) {
 		this.tenants = tenants;
 		this.audit = audit;
 		this.clock = clock;
@@ -89,8 +86,6 @@ class TenantSettingsController {
 								.then(this.changes.notify(new Change(Change.Kind.TENANT, tenant)))
 								.thenReturn(after)))
 				.as(this.transaction::transactional)
-				// This instance forgets at once; the others when the NOTIFY of the commit reaches them.
-				.doOnSuccess((settings) -> this.cache.changed(new Change(Change.Kind.TENANT, tenant)))
 				.map((settings) -> SettingsView.of(settings, now));
 		});
 	}
