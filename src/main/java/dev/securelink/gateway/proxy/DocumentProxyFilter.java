@@ -154,11 +154,12 @@ class DocumentProxyFilter implements WebFilter {
 		String documentBase = this.upstreamPath + document;
 		String query = exchange.getRequest().getURI().getRawQuery();
 		URI target = URI.create(this.upstreamBase + document + rest + ((query != null) ? "?" + query : ""));
-		String forwardedFor = forwardedFor(exchange);
+		boolean trustedPeer = this.clients.fromTrustedProxy(exchange);
+		String forwardedFor = forwardedFor(exchange, trustedPeer);
 		String rights = session.claims().rights().stream().map(Right::id).collect(Collectors.joining(" "));
 		String assertion = this.assertions.forSession(session.claims());
 		return this.upstream
-			.forward(exchange, target, documentBase, "/d/" + link.id() + "/", this.clients.fromTrustedProxy(exchange),
+			.forward(exchange, target, documentBase, "/d/" + link.id() + "/", trustedPeer,
 					(headers) -> headers.set("X-Forwarded-For", forwardedFor)
 						.set(ProxyHeaders.LINK, link.id())
 						.set(ProxyHeaders.TENANT, link.tenantId())
@@ -213,11 +214,10 @@ class DocumentProxyFilter implements WebFilter {
 		return false;
 	}
 
-	private String forwardedFor(ServerWebExchange exchange) {
+	private static String forwardedFor(ServerWebExchange exchange, boolean trustedPeer) {
 		String peer = exchange.getRequest().getRemoteAddress() != null
 				? exchange.getRequest().getRemoteAddress().getAddress().getHostAddress() : "unknown";
-		String earlier = this.clients.fromTrustedProxy(exchange)
-				? exchange.getRequest().getHeaders().getFirst("X-Forwarded-For") : null;
+		String earlier = trustedPeer ? exchange.getRequest().getHeaders().getFirst("X-Forwarded-For") : null;
 		return (earlier != null && !earlier.isBlank()) ? earlier + ", " + peer : peer;
 	}
 

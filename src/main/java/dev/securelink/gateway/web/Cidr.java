@@ -19,8 +19,8 @@ record Cidr(byte[] network, int prefix) {
 		return new Cidr(address, prefix);
 	}
 
-	boolean contains(String ip) {
-		byte[] address = literal(ip);
+	/** @param address the bytes of a literal address, as {@link #literal} gives them (null: no address) */
+	boolean contains(byte[] address) {
 		if (address == null || address.length != this.network.length) {
 			return false;
 		}

@@ -45,8 +45,18 @@ public class ClientAddress {
 		return remote != null && remote.getAddress() != null && isTrusted(remote.getAddress().getHostAddress());
 	}
 
+	/** Parses {@code ip} once (never a DNS lookup) and asks every trusted network. */
 	private boolean isTrusted(String ip) {
-		return this.trusted.stream().anyMatch((network) -> network.contains(ip));
+		if (this.trusted.isEmpty()) {
+			return false;
+		}
+		byte[] address = Cidr.literal(ip);
+		for (Cidr network : this.trusted) {
+			if (network.contains(address)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static boolean isIp(String value) {
