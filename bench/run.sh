@@ -3,7 +3,9 @@
 # reverse proxy, in one run on this machine. Prints one table: requests/s, p50/p99 latency, errors, and the CPU
 # time each server spent per request (from /proc), with the ratio to nginx.
 #
-#   bench/run.sh [--warmup SECONDS] [--duration SECONDS] [--connections N] [--links N] [--jfr]
+#   bench/run.sh [--warmup SECONDS] [--duration SECONDS] [--connections N] [--links N] [--jfr] [--threads]
+#
+# --threads adds, for each gateway row, where its CPU went by thread group (event loop, GC, JIT, ...).
 #
 # Needs Debian's nginx and wrk:  sudo apt-get install nginx wrk   (plus curl and a JDK 17+).
 # Everything it starts, it stops by process id; its files live in a temporary directory that it removes.
@@ -14,6 +16,7 @@ DURATION=30
 CONNECTIONS=32
 LINKS=3000
 JFR=false
+THREADS=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --warmup) WARMUP=$2; shift 2 ;;
@@ -21,6 +24,7 @@ while [[ $# -gt 0 ]]; do
     --connections) CONNECTIONS=$2; shift 2 ;;
     --links) LINKS=$2; shift 2 ;;
     --jfr) JFR=true; shift ;;
+    --threads) THREADS=true; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -168,6 +172,15 @@ cpu_ticks() { # utime + stime of the processes in $@ and their children
   echo "$total"
 }
 nginx_pid() { cat "$WORK/nginx/$1.pid"; }
+thread_ticks() { # "group ticks" per thread of process $1; the group is the thread name without its numbers
+  local task
+  for task in /proc/"$1"/task/*; do
+    [[ -r $task/stat ]] || continue
+    printf '%s %s\n' "$(tr -d '0-9 #' < "$task/comm")" "$(sed -E 's/^.*\) //' "$task/stat" | awk '{print $12 + $13}')"
+  done | awk '{t[$1] += $2} END {for (g in t) print g, t[g]}'
+}
+THREAD_REPORT="$WORK/threads.txt"
+: > "$THREAD_REPORT"
 
 RESULTS="$WORK/results.tsv"
 : > "$RESULTS"
@@ -175,9 +188,18 @@ run() { # name url server-pids...
   local name=$1 url=$2; shift 2
   local before after out requests
   before=$(cpu_ticks "$@")
+  local threads_before=""
+  if $THREADS && [[ $1 == "$GATEWAY_PID" ]]; then threads_before=$(thread_ticks "$1"); fi
   out=$(taskset -c "$CLIENT_CPUS" wrk --latency -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s "$WORK/session.lua" "$url")
   after=$(cpu_ticks "$@")
   requests=$(echo "$out" | awk '/requests in/ {print $1}')
+  if [[ -n $threads_before ]]; then
+    { echo "$name: CPU µs per request by thread group"
+      { echo "$threads_before" | sed 's/^/before /'; thread_ticks "$1" | sed 's/^/after /'; } | awk -v hz="$CLK_TCK" -v r="$requests" '
+        $1 == "before" { b[$2] = $3 } $1 == "after" { a[$2] = $3 }
+        END { for (g in a) { d = (a[g] - b[g]) / hz * 1e6 / r; if (d >= 0.05) printf "  %-28s %8.1f\n", g, d } }' | sort -k2 -nr
+    } >> "$THREAD_REPORT"
+  fi
   local rps p50 p99 errors
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
   p50=$(echo "$out" | awk '$1 == "50%" {print $2}')
@@ -246,3 +268,4 @@ awk -F'\t' '
       printf "%-40s %10s %10s %9s %9s %7s %12s %9s\n", f[1], f[2], f[3], f[4], f[5], f[6], f[7], ratio
     }
   }' "$RESULTS"
+if $THREADS; then echo; cat "$THREAD_REPORT"; fi

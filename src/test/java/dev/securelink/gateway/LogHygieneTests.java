@@ -22,6 +22,9 @@ class LogHygieneTests {
 		assertThat(secrets).as("the suite handled codes, cookies and addresses").hasSizeGreaterThan(20);
 		assertThat(lines).as("the access log named links by id")
 			.anyMatch((line) -> line.startsWith("securelink.access") && line.matches(".*/l/~[A-Za-z0-9_-]{16}.*"));
+		assertThat(lines).as("the access log has the documents the route proxied")
+			.anyMatch((line) -> line.startsWith("securelink.access")
+					&& line.matches(".*GET /d/[A-Za-z0-9_-]{16}/\\S* 200 \\d+ms.*"));
 		for (String line : lines) {
 			if (line.startsWith("org.springframework.test.web.reactive.server.ExchangeResult")) {
 				// WebTestClient's own dump of a failed test's request: the test client's output, not the gateway's.

@@ -14,6 +14,9 @@ import io.micrometer.core.instrument.Timer;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.AsciiString;
 import reactor.core.publisher.Flux;
@@ -25,15 +28,7 @@ import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.NettyDataBufferFactory;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatusCode;
-import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
-import org.springframework.http.server.reactive.ServerHttpResponse;
-import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.stereotype.Component;
-import org.springframework.web.server.ServerWebExchange;
 
 import dev.securelink.gateway.GatewayProperties;
 
@@ -105,49 +100,56 @@ class UpstreamClient implements DisposableBean {
 	}
 
 	/**
-	 * Streams the request to {@code uri} with {@code headers} added after the client's were filtered, and the
-	 * answer back. Completes empty when the answer was written; emits a {@link Failure} when nothing was written
-	 * yet and the gateway should answer with its own page instead.
+	 * Streams the request to {@code target} with {@code headers} added after the client's were filtered, and the
+	 * answer back, on Reactor Netty's request and response directly. Completes empty when the answer was written;
+	 * emits a {@link Failure} when nothing was written yet and the gateway should answer with its own page instead.
+	 *
+	 * @param target the upstream URL, as text: parsed as a {@link URI} only when a redirect must be checked
+	 * @param answerHeaders applied to the client's response headers once the upstream's were copied
 	 */
-	Mono<Failure> forward(ServerWebExchange exchange, URI uri, String documentBase, String linkBase,
-			boolean trustedPeer, Consumer<io.netty.handler.codec.http.HttpHeaders> gatewayHeaders) {
-		String method = exchange.getRequest().getMethod().name();
-		HttpClient client = (method.equals("GET") || method.equals("HEAD")) ? this.idempotent : this.once;
-		NettyDataBufferFactory buffers = (NettyDataBufferFactory) exchange.getResponse().bufferFactory();
-		Flux<ByteBuf> body = limit(exchange.getRequest().getBody()).map(NettyDataBufferFactory::toByteBuf);
-		HttpHeaders clientHeaders = exchange.getRequest().getHeaders();
-		io.netty.handler.codec.http.HttpHeaders nativeHeaders = ((HttpServerRequest) ServerHttpRequestDecorator
-			.getNativeRequest(exchange.getRequest())).requestHeaders();
+	Mono<Failure> forward(HttpServerRequest request, HttpServerResponse response, String target, String documentBase,
+			String linkBase, boolean trustedPeer, Consumer<HttpHeaders> gatewayHeaders,
+			Consumer<HttpHeaders> answerHeaders) {
+		HttpMethod method = request.method();
+		boolean idempotent = method == HttpMethod.GET
+				|| method == HttpMethod.HEAD;
+		HttpHeaders clientHeaders = request.requestHeaders();
+		boolean hasBody = declaredLength(clientHeaders) > 0 || clientHeaders.contains(HttpHeaderNames.TRANSFER_ENCODING);
 		long start = System.nanoTime();
-		return client.request(io.netty.handler.codec.http.HttpMethod.valueOf(method))
-			.uri(uri)
-			.send((request, outbound) -> {
-				io.netty.handler.codec.http.HttpHeaders upstream = request.requestHeaders();
-				ProxyHeaders.copyRequest(nativeHeaders, upstream, trustedPeer);
+		return (idempotent ? this.idempotent : this.once).request(method)
+			.uri(target)
+			.send((upstreamRequest, outbound) -> {
+				HttpHeaders upstream = upstreamRequest.requestHeaders();
+				ProxyHeaders.copyRequest(clientHeaders, upstream, trustedPeer);
 				gatewayHeaders.accept(upstream);
 				upstream.set("X-Forwarded-Proto", this.publicScheme);
 				upstream.set("X-Forwarded-Host", this.publicHost);
-				boolean hasBody = clientHeaders.getContentLength() > 0 || clientHeaders.containsHeader("Transfer-Encoding");
-				return hasBody ? outbound.send(body) : outbound;
+				return hasBody ? outbound.send(limit(request.receive().retain())) : outbound;
 			})
-			.responseConnection((response, connection) -> {
-				String location = response.responseHeaders().get(HttpHeaders.LOCATION);
-				String rewritten = (location != null) ? rewriteLocation(location, uri, documentBase, linkBase) : null;
+			.responseConnection((upstreamResponse, connection) -> {
+				String location = upstreamResponse.responseHeaders().get(HttpHeaderNames.LOCATION);
+				String rewritten = (location != null) ? rewriteLocation(location, target, documentBase, linkBase) : null;
 				if (location != null && rewritten == null) {
 					connection.dispose();
 					return Mono.<Failure>just(new ForbiddenRedirect());
 				}
-				record(method, String.valueOf(response.status().code() / 100) + "xx", start);
-				copyResponse(response, exchange.getResponse(), rewritten);
-				Flux<DataBuffer> answer = connection.inbound().receive().retain().map(buffers::wrap);
-				return exchange.getResponse().writeWith(answer).then(Mono.<Failure>empty());
+				record(method.name(), String.valueOf(upstreamResponse.status().code() / 100) + "xx", start);
+				copyResponse(upstreamResponse, response, rewritten);
+				answerHeaders.accept(response.responseHeaders());
+				return response.send(connection.inbound().receive().retain()).then().then(Mono.<Failure>empty());
 			})
 			.next()
-			.onErrorResume((ex) -> !exchange.getResponse().isCommitted(), (ex) -> {
+			.onErrorResume((ex) -> !response.hasSentHeaders(), (ex) -> {
 				Failure failure = failure(ex);
-				record(method, failure.getClass().getSimpleName().toLowerCase(Locale.ROOT), start);
+				record(method.name(), failure.getClass().getSimpleName().toLowerCase(Locale.ROOT), start);
 				return Mono.just(failure);
 			});
+	}
+
+	/** The request's {@code Content-Length}, or -1 when it declares none (Netty's decoder rejected malformed ones). */
+	static long declaredLength(HttpHeaders headers) {
+		String length = headers.get(HttpHeaderNames.CONTENT_LENGTH);
+		return (length != null) ? Long.parseLong(length.trim()) : -1;
 	}
 
 	/** Time to the upstream's response head (or failure), by method and status class. */
@@ -160,13 +162,13 @@ class UpstreamClient implements DisposableBean {
 			.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
 	}
 
-	private Flux<DataBuffer> limit(Flux<DataBuffer> body) {
+	private Flux<ByteBuf> limit(Flux<ByteBuf> body) {
 		long max = this.properties.maxBodySize().toBytes();
 		long[] seen = { 0 };
 		return body.handle((buffer, sink) -> {
-			seen[0] += buffer.readableByteCount();
+			seen[0] += buffer.readableBytes();
 			if (seen[0] > max) {
-				org.springframework.core.io.buffer.DataBufferUtils.release(buffer);
+				buffer.release();
 				sink.error(new BodyLimitExceeded());
 			}
 			else {
@@ -176,11 +178,10 @@ class UpstreamClient implements DisposableBean {
 	}
 
 	/** Status and headers of the upstream's answer, written on Netty's response headers directly. */
-	private static void copyResponse(HttpClientResponse upstream, ServerHttpResponse response, String location) {
-		response.setStatusCode(HttpStatusCode.valueOf(upstream.status().code()));
-		io.netty.handler.codec.http.HttpHeaders source = upstream.responseHeaders();
-		io.netty.handler.codec.http.HttpHeaders target = ((HttpServerResponse) ServerHttpResponseDecorator
-			.getNativeResponse(response)).responseHeaders();
+	private static void copyResponse(HttpClientResponse upstream, HttpServerResponse response, String location) {
+		response.status(upstream.status());
+		HttpHeaders source = upstream.responseHeaders();
+		HttpHeaders target = response.responseHeaders();
 		List<String> connection = source.getAll("Connection");
 		Set<String> named = connection.isEmpty() ? Set.of() : ProxyHeaders.connectionNamed(connection);
 		Iterator<Map.Entry<CharSequence, CharSequence>> headers = source.iteratorCharSequence();
@@ -194,11 +195,10 @@ class UpstreamClient implements DisposableBean {
 			target.add(name, header.getValue());
 		}
 		if (location != null) {
-			target.set(HttpHeaders.LOCATION, location);
+			target.set(HttpHeaderNames.LOCATION, location);
 		}
-		// The gateway's protections win over weaker upstream values; the rest of the upstream's CSP stays.
-		target.set("Referrer-Policy", "no-referrer");
-		target.set("X-Content-Type-Options", "nosniff");
+		// Framing is never allowed; the rest of the upstream's CSP stays. The other security headers are the
+		// caller's (the same as on the gateway's own pages).
 		target.set("X-Frame-Options", "DENY");
 		target.set("Content-Security-Policy", framedNowhere(source.get("Content-Security-Policy")));
 	}
@@ -221,9 +221,11 @@ class UpstreamClient implements DisposableBean {
 	 * Where a redirect may send the visitor: inside this document (rewritten to {@code /d/{linkId}/…}), to an
 	 * allowed host (unchanged), or nowhere (null).
 	 */
-	String rewriteLocation(String location, URI request, String documentBase, String linkBase) {
+	String rewriteLocation(String location, String requested, String documentBase, String linkBase) {
+		URI request;
 		URI target;
 		try {
+			request = URI.create(requested);
 			target = request.resolve(location.trim());
 		}
 		catch (IllegalArgumentException ex) {

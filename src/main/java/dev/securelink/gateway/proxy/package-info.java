@@ -1,5 +1,6 @@
 /**
- * The document space {@code /d/{linkId}/**}: confinement, session and action checks, then the streaming proxy hop
- * to the document service with filtered headers and a signed assertion; the JWKS that verifies it.
+ * The document space {@code /d/{linkId}/**}, served by a Reactor Netty route ahead of WebFlux: confinement,
+ * session and action checks, then the streaming proxy hop to the document service with filtered headers and a
+ * signed assertion; its pages through WebFlux; the JWKS that verifies the assertion.
  */
 package dev.securelink.gateway.proxy;

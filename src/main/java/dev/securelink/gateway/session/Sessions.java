@@ -99,10 +99,15 @@ public class Sessions {
 	}
 
 	public Mono<Check> check(ServerHttpRequest request, String linkId) {
+		return check(request.getHeaders().getOrEmpty(HttpHeaders.COOKIE), linkId);
+	}
+
+	/** The check on the raw {@code Cookie} header lines, for code that runs ahead of WebFlux. */
+	public Mono<Check> check(List<String> cookieHeaders, String linkId) {
 		if (!isLinkId(linkId)) {
 			return Mono.just(new Invalid());
 		}
-		String cookie = cookie(request, COOKIE_PREFIX + linkId);
+		String cookie = cookie(cookieHeaders, COOKIE_PREFIX + linkId);
 		Optional<SessionClaims> decoded = (cookie != null) ? this.codec.decode(cookie) : Optional.empty();
 		Instant now = this.clock.instant();
 		if (decoded.isEmpty() || !usable(decoded.get(), linkId, now)) {
@@ -122,8 +127,8 @@ public class Sessions {
 	 * The value of one cookie, scanned from the raw header: decoding every cookie the browser sends, as
 	 * {@code getCookies()} does, showed in the hot path's profile.
 	 */
-	static String cookie(ServerHttpRequest request, String name) {
-		for (String header : request.getHeaders().getOrEmpty(HttpHeaders.COOKIE)) {
+	static String cookie(List<String> cookieHeaders, String name) {
+		for (String header : cookieHeaders) {
 			int from = 0;
 			while (from < header.length()) {
 				int end = header.indexOf(';', from);

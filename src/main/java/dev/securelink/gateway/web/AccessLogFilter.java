@@ -36,9 +36,19 @@ public class AccessLogFilter implements WebFilter {
 		long start = System.nanoTime();
 		return chain.filter(exchange).doFinally((signal) -> {
 			HttpStatusCode status = exchange.getResponse().getStatusCode();
-			logger.info(exchange.getRequest().getMethod() + " " + loggablePath(exchange) + " "
-					+ ((status != null) ? status.value() : 0) + " " + (System.nanoTime() - start) / 1_000_000 + "ms");
+			record(exchange.getRequest().getMethod().name(), loggablePath(exchange),
+					(status != null) ? status.value() : 0, start);
 		});
+	}
+
+	/**
+	 * Logs one request that was answered outside WebFlux (the document route), in the same format; {@code path}
+	 * must already be loggable.
+	 */
+	public void record(String method, String path, int status, long startNanos) {
+		if (logger.isInfoEnabled()) {
+			logger.info(method + " " + path + " " + status + " " + (System.nanoTime() - startNanos) / 1_000_000 + "ms");
+		}
 	}
 
 	static String loggablePath(ServerWebExchange exchange) {

@@ -1,6 +1,7 @@
 package dev.securelink.gateway.web;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.stereotype.Component;
@@ -21,14 +22,29 @@ public class ClientAddress {
 	}
 
 	public String of(ServerWebExchange exchange) {
-		InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
-		String peer = (remote != null && remote.getAddress() != null) ? remote.getAddress().getHostAddress() : "unknown";
+		return of(exchange.getRequest().getRemoteAddress(),
+				exchange.getRequest().getHeaders().getOrEmpty("X-Forwarded-For"));
+	}
+
+	/**
+	 * The client's IP from the socket peer and the raw {@code X-Forwarded-For} header lines, for code that runs
+	 * ahead of WebFlux.
+	 */
+	public String of(InetSocketAddress remote, List<String> forwardedForHeaders) {
+		String peer = hostAddress(remote);
 		if (!isTrusted(peer)) {
 			return peer;
 		}
-		List<String> forwarded = exchange.getRequest().getHeaders().getValuesAsList("X-Forwarded-For");
+		List<String> forwarded = new ArrayList<>();
+		for (String header : forwardedForHeaders) {
+			for (String hop : header.split(",")) {
+				if (!hop.isBlank()) {
+					forwarded.add(hop.trim());
+				}
+			}
+		}
 		for (int i = forwarded.size() - 1; i >= 0; i--) {
-			String hop = forwarded.get(i).trim();
+			String hop = forwarded.get(i);
 			if (!isIp(hop)) {
 				return peer;
 			}
@@ -39,10 +55,14 @@ public class ClientAddress {
 		return peer;
 	}
 
-	/** Whether the socket peer of this exchange is a configured trusted proxy. */
-	public boolean fromTrustedProxy(ServerWebExchange exchange) {
-		InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
+	/** Whether the socket peer is a configured trusted proxy. */
+	public boolean fromTrustedProxy(InetSocketAddress remote) {
 		return remote != null && remote.getAddress() != null && isTrusted(remote.getAddress().getHostAddress());
+	}
+
+	/** The peer's IP as text, or {@code unknown} when the socket has none. */
+	public static String hostAddress(InetSocketAddress remote) {
+		return (remote != null && remote.getAddress() != null) ? remote.getAddress().getHostAddress() : "unknown";
 	}
 
 	/** Parses {@code ip} once (never a DNS lookup) and asks every trusted network. */

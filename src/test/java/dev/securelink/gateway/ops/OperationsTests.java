@@ -10,6 +10,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import dev.securelink.gateway.support.Admin;
 import dev.securelink.gateway.support.Browser;
 import dev.securelink.gateway.support.GatewayTest;
+import dev.securelink.gateway.support.TestUpstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -64,6 +65,26 @@ class OperationsTests {
 			.contains("cache_gets_total{cache=\"links\"")
 			.contains("securelink_audit_failures_total")
 			.contains("securelink_notifications_reconnects_total");
+	}
+
+	@Test
+	void documentWhenAskedOnTheManagementPortThenNeverProxied() {
+		Admin admin = new Admin(this.client);
+		String document = "/docs/" + java.util.UUID.randomUUID();
+		java.util.Map<String, Object> link = admin.createLink(Admin.newTenant(),
+				Admin.linkRequest(document, "a@example.com"));
+		Browser browser = new Browser(this.client);
+		browser.verify(Browser.path((String) link.get("url")), "a@example.com");
+		// The management server runs the application's filters but not its document route: the page for an
+		// address that is not valid, never the document.
+		WebTestClient.bindToServer().baseUrl("http://localhost:" + this.managementPort).build()
+			.get().uri("/d/" + link.get("id") + "/page")
+			.header(org.springframework.http.HttpHeaders.COOKIE, browser.cookieHeader())
+			.exchange()
+			.expectStatus().isBadRequest()
+			.expectHeader().valueEquals("X-SecureLink-Page", "badpath");
+		assertThat(TestUpstream.received(document)).isEmpty();
+		assertThat(browser.get("/d/" + link.get("id") + "/page").getStatus().value()).isEqualTo(200);
 	}
 
 	@Test

@@ -205,6 +205,42 @@ class ProxyTests {
 	}
 
 	@Test
+	void getWhenUpstreamSendsItsHeadThenDiesThenTheGatewaysOwn502WithNoneOfTheUpstreamsHeaders() {
+		EntityExchangeResult<String> halfway = this.browser.get("/d/" + this.linkId + "/halfway");
+		assertThat(halfway.getStatus().value()).isEqualTo(502);
+		assertThat(halfway.getResponseHeaders().getFirst("X-SecureLink-Page")).isEqualTo("badgateway");
+		assertThat(halfway.getResponseHeaders().getContentType().toString()).startsWith("text/html");
+		assertThat(halfway.getResponseHeaders().containsHeader("X-Upstream")).isFalse();
+		assertThat(halfway.getResponseBody()).contains("not from the document");
+	}
+
+	@Test
+	void headWhenSessionValidThenTheUpstreamsHeadWithoutBody() {
+		EntityExchangeResult<byte[]> head = this.client.head().uri("/d/" + this.linkId + "/page")
+			.header(HttpHeaders.COOKIE, this.browser.cookieHeader())
+			.exchange()
+			.expectBody().returnResult();
+		assertThat(head.getStatus().value()).isEqualTo(200);
+		assertThat(head.getResponseBody()).isNullOrEmpty();
+		assertThat(head.getResponseHeaders().getCacheControl()).isEqualTo("no-store");
+		assertThat(TestUpstream.received(this.document)).extracting(TestUpstream.Received::method).containsExactly("HEAD");
+	}
+
+	@Test
+	void getWhenRequestTargetIsInAbsoluteFormThenRefusedWithoutUpstreamCall() throws Exception {
+		String request = "GET http://localhost:" + this.port + "/d/" + this.linkId + "/page HTTP/1.1\r\n"
+				+ "Host: localhost:" + this.port + "\r\nCookie: " + this.browser.cookieHeader()
+				+ "\r\nConnection: close\r\n\r\n";
+		try (java.net.Socket socket = new java.net.Socket("127.0.0.1", this.port)) {
+			socket.setSoTimeout(5000);
+			socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+			String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+			assertThat(answer).startsWith("HTTP/1.1 400").contains("X-SecureLink-Page: badpath");
+		}
+		assertThat(TestUpstream.received(this.document)).isEmpty();
+	}
+
+	@Test
 	void postWhenSlowUpstreamThenNeverRetried() {
 		this.browser.post("/d/" + this.linkId + "/sign/slow", Map.of("a", "b"));
 		this.browser.post("/d/" + this.linkId + "/sign/reset", Map.of("a", "b"));

@@ -68,6 +68,13 @@ public final class TestUpstream {
 				case "big" -> big(request, response);
 				case "slow" -> Mono.delay(Duration.ofSeconds(6)).then(response.sendString(Mono.just("late")).then());
 				case "reset" -> response.withConnection((connection) -> connection.channel().close()).then();
+				case "halfway" -> response.header(HttpHeaderNames.CONTENT_TYPE, "application/pdf")
+					.header(HttpHeaderNames.CONTENT_LENGTH, "1000")
+					.header("X-Upstream", "halfway")
+					.sendHeaders()
+					.then()
+					.then(Mono.delay(Duration.ofMillis(100)))
+					.then(response.withConnection((connection) -> connection.channel().close()).then());
 				case "inside" -> redirect(response, "http://" + request.requestHeaders().get("Host")
 						+ path.substring(0, path.lastIndexOf('/')) + "/other?x=1");
 				case "relative" -> redirect(response, "next/page");

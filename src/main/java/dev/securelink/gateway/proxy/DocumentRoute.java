@@ -1,0 +1,335 @@
+package dev.securelink.gateway.proxy;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.AttributeKey;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.server.HttpServerRoutes;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.reactor.netty.NettyRouteProvider;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.HttpHandler;
+import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
+import org.springframework.http.support.Netty4HeadersAdapter;
+import org.springframework.stereotype.Component;
+
+import dev.securelink.gateway.GatewayProperties;
+import dev.securelink.gateway.audit.AccessEvent;
+import dev.securelink.gateway.audit.AuditLog;
+import dev.securelink.gateway.link.Link;
+import dev.securelink.gateway.link.Right;
+import dev.securelink.gateway.link.SafePaths;
+import dev.securelink.gateway.session.Sessions;
+import dev.securelink.gateway.web.AccessLogFilter;
+import dev.securelink.gateway.web.ClientAddress;
+import dev.securelink.gateway.web.SameOrigin;
+import dev.securelink.gateway.web.SecurityHeadersFilter;
+
+/**
+ * {@code /d/{linkId}/**}, the document space, served by a Reactor Netty route ahead of WebFlux (routed by prefix,
+ * no pattern matching): a proxied request builds no {@code ServerWebExchange}, no Spring header adapters and no
+ * filter chain, which the benchmark showed to be a large share of a small document's cost (bench/RESULTS.md).
+ * The steps, in this order, each refusing before anything reaches the upstream:
+ * <ol>
+ * <li>confinement: the requested path must be {@link SafePaths#isSafe safe} (400);</li>
+ * <li>body: a declared length over the limit is refused at once (413);</li>
+ * <li>session: valid for this link, from the caches, no query (403 page "open the link again");</li>
+ * <li>actions: a method other than GET/HEAD needs the sign or pay right for its path and a same-origin request
+ * (403), and is audited durably before it is forwarded (503 when the audit cannot be written);</li>
+ * <li>the proxy hop, last: headers filtered, the gateway's identity and assertion added, bodies streamed.</li>
+ * </ol>
+ * Every refusal is one of the gateway's localized pages, which only WebFlux renders: the route names the page on
+ * the connection and hands the request to WebFlux, where {@link DocumentPages} writes it. The same security
+ * headers and access log line as WebFlux's filters give are applied here to proxied answers.
+ */
+@Component
+class DocumentRoute implements NettyRouteProvider {
+
+	private static final Log logger = LogFactory.getLog(DocumentRoute.class);
+
+	static final String PREFIX = "/d/";
+
+	/** The page WebFlux is to write for the request the route hands over. */
+	static final AttributeKey<Page> PAGE = AttributeKey.valueOf(DocumentRoute.class.getName() + ".page");
+
+	/** A gateway page by status and kind ({@code page.<kind>.title} in the messages). */
+	record Page(HttpStatus status, String kind) {
+	}
+
+	private final Sessions sessions;
+
+	private final UpstreamClient upstream;
+
+	private final Assertions assertions;
+
+	private final AuditLog audit;
+
+	private final ClientAddress clients;
+
+	private final UpstreamProperties properties;
+
+	private final SameOrigin sameOrigin;
+
+	private final SecurityHeadersFilter securityHeaders;
+
+	private final AccessLogFilter accessLog;
+
+	private final ObjectProvider<HttpHandler> httpHandler;
+
+	private volatile ReactorHttpHandlerAdapter webflux;
+
+	/** The upstream URL and its path, without a trailing slash, computed once. */
+	private final String upstreamBase;
+
+	private final String upstreamPath;
+
+	private final long maxBodySize;
+
+	private final Clock clock;
+
+	/** Sessions whose "opened" event this instance already wrote (the database dedups across instances). */
+	private final Cache<String, Boolean> opened = Caffeine.newBuilder()
+		.maximumSize(100_000)
+		.expireAfterWrite(Duration.ofHours(13))
+		.build();
+
+	DocumentRoute(Sessions sessions, UpstreamClient upstream, Assertions assertions, AuditLog audit,
+			ClientAddress clients, UpstreamProperties properties, GatewayProperties gateway,
+			SecurityHeadersFilter securityHeaders, ObjectProvider<AccessLogFilter> accessLog,
+			ObjectProvider<HttpHandler> httpHandler, Clock clock) {
+		this.sessions = sessions;
+		this.upstream = upstream;
+		this.assertions = assertions;
+		this.audit = audit;
+		this.clients = clients;
+		this.properties = properties;
+		this.sameOrigin = new SameOrigin(gateway.publicBaseUrl());
+		this.securityHeaders = securityHeaders;
+		this.accessLog = accessLog.getIfAvailable();
+		this.httpHandler = httpHandler;
+		this.upstreamBase = (properties.url() != null) ? withoutTrailingSlash(properties.url().toString()) : null;
+		this.upstreamPath = (properties.url() != null) ? withoutTrailingSlash(properties.url().getRawPath()) : null;
+		this.maxBodySize = properties.maxBodySize().toBytes();
+		this.clock = clock;
+	}
+
+	@Override
+	public HttpServerRoutes apply(HttpServerRoutes routes) {
+		return routes.route((request) -> request.uri().startsWith(PREFIX), this::handle);
+	}
+
+	/** One request to the document space and what the route learned of it so far. */
+	private static final class Exchange {
+
+		final HttpServerRequest request;
+
+		final HttpServerResponse response;
+
+		final long start = System.nanoTime();
+
+		/** The raw path without the query, as WebFlux would see it. */
+		final String path;
+
+		final String query;
+
+		final String linkId;
+
+		/** The requested part of the document, from its '/'. */
+		final String rest;
+
+		/** Whether WebFlux answers (with a page) and logs this request. */
+		boolean handedOver;
+
+		Exchange(HttpServerRequest request, HttpServerResponse response) {
+			this.request = request;
+			this.response = response;
+			String uri = request.uri();
+			int question = uri.indexOf('?');
+			this.path = (question < 0) ? uri : uri.substring(0, question);
+			this.query = (question < 0) ? null : uri.substring(question + 1);
+			int slash = this.path.indexOf('/', PREFIX.length());
+			this.linkId = this.path.substring(PREFIX.length(), (slash < 0) ? this.path.length() : slash);
+			this.rest = (slash < 0) ? "/" : this.path.substring(slash);
+		}
+
+	}
+
+	private Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+		Exchange exchange = new Exchange(request, response);
+		Mono<Void> answer = answer(exchange);
+		return (this.accessLog == null) ? answer : answer.doFinally((signal) -> {
+			if (!exchange.handedOver) {
+				this.accessLog.record(request.method().name(), exchange.path, response.status().code(),
+						exchange.start);
+			}
+		});
+	}
+
+	private Mono<Void> answer(Exchange exchange) {
+		if (!SafePaths.isSafe(exchange.rest)) {
+			return page(exchange, HttpStatus.BAD_REQUEST, "badpath");
+		}
+		if (UpstreamClient.declaredLength(exchange.request.requestHeaders()) > this.maxBodySize) {
+			return page(exchange, HttpStatus.CONTENT_TOO_LARGE, "toolarge");
+		}
+		List<String> cookies = exchange.request.requestHeaders().getAll(HttpHeaderNames.COOKIE);
+		return this.sessions.check(cookies, exchange.linkId).flatMap((check) -> {
+			if (!(check instanceof Sessions.Valid session)) {
+				return page(exchange, HttpStatus.FORBIDDEN, "session");
+			}
+			if (session.refresh() != null) {
+				exchange.response.addHeader(HttpHeaderNames.SET_COOKIE, session.refresh().toString());
+			}
+			return authorize(exchange, session);
+		}).onErrorResume((ex) -> !exchange.response.hasSentHeaders(), (ex) -> {
+			logger.warn("Document request failed, answered 503: " + ex.getClass().getSimpleName());
+			return page(exchange, HttpStatus.SERVICE_UNAVAILABLE, "unavailable");
+		});
+	}
+
+	private Mono<Void> authorize(Exchange exchange, Sessions.Valid session) {
+		HttpMethod method = exchange.request.method();
+		if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
+			return recordOpened(exchange, session).then(Mono.defer(() -> forward(exchange, session)));
+		}
+		Right needed = actionRight(exchange.rest);
+		HttpHeaders headers = new HttpHeaders(new Netty4HeadersAdapter(exchange.request.requestHeaders()));
+		if (needed == null || !session.claims().rights().contains(needed) || !session.link().rights().contains(needed)
+				|| !this.sameOrigin.test(headers, true)) {
+			return page(exchange, HttpStatus.FORBIDDEN, "forbidden");
+		}
+		// Durable before forwarded: a signature or payment the audit trail does not know of never happens.
+		String type = (needed == Right.SIGN) ? "signed" : "paid";
+		return this.audit.record(event(exchange, session, type, "requested"))
+			.then(Mono.defer(() -> forward(exchange, session)));
+	}
+
+	private Mono<Void> forward(Exchange exchange, Sessions.Valid session) {
+		if (this.upstreamBase == null) {
+			return page(exchange, HttpStatus.SERVICE_UNAVAILABLE, "unavailable");
+		}
+		Link link = session.link();
+		String document = withoutTrailingSlash(link.document());
+		String target = this.upstreamBase + document + exchange.rest
+				+ ((exchange.query != null) ? "?" + exchange.query : "");
+		InetSocketAddress peer = exchange.request.remoteAddress();
+		boolean trustedPeer = this.clients.fromTrustedProxy(peer);
+		String forwardedFor = forwardedFor(exchange, peer, trustedPeer);
+		String rights = rights(session.claims().rights());
+		String assertion = this.assertions.forSession(session.claims());
+		return this.upstream
+			.forward(exchange.request, exchange.response, target, this.upstreamPath + document,
+					PREFIX + link.id() + "/", trustedPeer,
+					(headers) -> headers.set("X-Forwarded-For", forwardedFor)
+						.set(ProxyHeaders.LINK, link.id())
+						.set(ProxyHeaders.TENANT, link.tenantId())
+						.set(ProxyHeaders.RIGHTS, rights)
+						.set(ProxyHeaders.ASSERTION, assertion),
+					(headers) -> this.securityHeaders.apply(new HttpHeaders(new Netty4HeadersAdapter(headers))))
+			.flatMap((failure) -> {
+				if (failure instanceof UpstreamClient.TimedOut) {
+					return page(exchange, HttpStatus.GATEWAY_TIMEOUT, "timeout");
+				}
+				if (failure instanceof UpstreamClient.BodyTooLarge) {
+					return page(exchange, HttpStatus.CONTENT_TOO_LARGE, "toolarge");
+				}
+				return page(exchange, HttpStatus.BAD_GATEWAY, "badgateway");
+			});
+	}
+
+	private Mono<Void> recordOpened(Exchange exchange, Sessions.Valid session) {
+		String id = session.claims().id();
+		if (this.opened.getIfPresent(id) != null) {
+			return Mono.empty();
+		}
+		return this.audit.record(event(exchange, session, "opened", "ok"))
+			.doOnSuccess((done) -> this.opened.put(id, Boolean.TRUE))
+			.onErrorResume((ex) -> {
+				// Reading stays available when the audit database hiccups; the next request tries again.
+				logger.warn("Could not audit a document opening: " + ex.getClass().getSimpleName());
+				return Mono.empty();
+			});
+	}
+
+	private AccessEvent event(Exchange exchange, Sessions.Valid session, String type, String outcome) {
+		Link link = session.link();
+		String client = this.clients.of(exchange.request.remoteAddress(),
+				exchange.request.requestHeaders().getAll("X-Forwarded-For"));
+		return new AccessEvent(link.tenantId(), link.id(), type, outcome, null, this.audit.clientHash(client),
+				this.clock.instant(), session.claims().id(), null);
+	}
+
+	/**
+	 * Hands the request to WebFlux to answer with a gateway page. Whatever the route had put on the response (an
+	 * upstream's headers that never went out) is dropped first.
+	 */
+	private Mono<Void> page(Exchange exchange, HttpStatus status, String kind) {
+		exchange.handedOver = true;
+		exchange.response.responseHeaders().clear();
+		exchange.response.status(HttpResponseStatus.OK);
+		((Connection) exchange.request).channel().attr(PAGE).set(new Page(status, kind));
+		ReactorHttpHandlerAdapter adapter = this.webflux;
+		if (adapter == null) {
+			adapter = new ReactorHttpHandlerAdapter(this.httpHandler.getObject());
+			this.webflux = adapter;
+		}
+		return adapter.apply(exchange.request, exchange.response);
+	}
+
+	/** {@code sign} for the sign paths, {@code pay} for the pay paths, null for any other path. */
+	private Right actionRight(String rest) {
+		if (matches(this.properties.signPaths(), rest)) {
+			return Right.SIGN;
+		}
+		return matches(this.properties.payPaths(), rest) ? Right.PAY : null;
+	}
+
+	private static boolean matches(List<String> patterns, String rest) {
+		for (String pattern : patterns) {
+			String prefix = pattern.endsWith("/**") ? pattern.substring(0, pattern.length() - 3) : pattern;
+			if (rest.equals(prefix) || (pattern.endsWith("/**") && rest.startsWith(prefix + "/"))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static String rights(Set<Right> rights) {
+		StringBuilder joined = new StringBuilder();
+		for (Right right : rights) {
+			joined.append((joined.length() > 0) ? " " : "").append(right.id());
+		}
+		return joined.toString();
+	}
+
+	private static String forwardedFor(Exchange exchange, InetSocketAddress peer, boolean trustedPeer) {
+		String address = ClientAddress.hostAddress(peer);
+		String earlier = trustedPeer ? exchange.request.requestHeaders().get("X-Forwarded-For") : null;
+		return (earlier != null && !earlier.isBlank()) ? earlier + ", " + address : address;
+	}
+
+	private static String withoutTrailingSlash(String value) {
+		int end = value.length();
+		while (end > 0 && value.charAt(end - 1) == '/') {
+			end--;
+		}
+		return value.substring(0, end);
+	}
+
+}
