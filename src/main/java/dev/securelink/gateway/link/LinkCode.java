@@ -39,11 +39,21 @@ public final class LinkCode {
 
 	/** Whether {@code code} has the shape of a code, checked before any lookup so junk costs no query. */
 	public static boolean isWellFormed(String code) {
-		if (code == null || code.length() != LENGTH) {
+		return isBase64Url(code, LENGTH);
+	}
+
+	/** Whether {@code value} has the shape of a link id (checked before it names a cookie or a lookup). */
+	public static boolean isLinkId(String value) {
+		return isBase64Url(value, 16);
+	}
+
+	/** A loop, not a regular expression: this runs on every request. */
+	private static boolean isBase64Url(String value, int length) {
+		if (value == null || value.length() != length) {
 			return false;
 		}
-		for (int i = 0; i < LENGTH; i++) {
-			char c = code.charAt(i);
+		for (int i = 0; i < length; i++) {
+			char c = value.charAt(i);
 			boolean base64url = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
 					|| c == '-' || c == '_';
 			if (!base64url) {

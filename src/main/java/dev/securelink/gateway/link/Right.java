@@ -16,9 +16,11 @@ public enum Right {
 	@JsonProperty("pay")
 	PAY;
 
+	private final String id = name().toLowerCase(Locale.ROOT);
+
 	/** The name used in JSON, the database and the session. */
 	public String id() {
-		return name().toLowerCase(Locale.ROOT);
+		return this.id;
 	}
 
 	public static Right fromId(String id) {

@@ -20,6 +20,8 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.HttpHeaders;
 
 import org.springframework.stereotype.Component;
 
@@ -29,9 +31,11 @@ import dev.securelink.gateway.link.Right;
 import dev.securelink.gateway.session.SessionClaims;
 
 /**
- * The assertion the upstream receives with every proxied request: an ES256 JWT saying which link, tenant and
- * rights this session holds, verifiable with {@code /.well-known/jwks.json}. An ES256 signature costs about a
- * millisecond, so each session's assertion is signed once and reused until shortly before it expires.
+ * The identity the upstream receives with every proxied request: the link, tenant and rights headers and the
+ * assertion, an ES256 JWT saying the same, verifiable with {@code /.well-known/jwks.json}. An ES256 signature costs
+ * about a millisecond, so each session's headers are built once and reused until shortly before the assertion
+ * expires; they are copied into each request whole (Netty copies validated headers without validating and hashing
+ * every name again).
  */
 @Component
 class Assertions {
@@ -52,7 +56,8 @@ class Assertions {
 
 	private final Clock clock;
 
-	private final Cache<String, String> bySession = Caffeine.newBuilder()
+	/** Built once per session and never modified afterwards: requests copy them. */
+	private final Cache<String, HttpHeaders> bySession = Caffeine.newBuilder()
 		.expireAfterWrite(REUSE)
 		.maximumSize(100_000)
 		.build();
@@ -74,8 +79,13 @@ class Assertions {
 		this.clock = clock;
 	}
 
-	String forSession(SessionClaims session) {
-		return this.bySession.get(session.id(), (id) -> sign(session));
+	/** The identity headers of {@code session}: read them or copy them, never modify them. */
+	HttpHeaders forSession(SessionClaims session) {
+		return this.bySession.get(session.id(), (id) -> DefaultHttpHeadersFactory.headersFactory().newHeaders()
+			.add(ProxyHeaders.LINK, session.linkId())
+			.add(ProxyHeaders.TENANT, session.tenantId())
+			.add(ProxyHeaders.RIGHTS, String.join(" ", session.rights().stream().map(Right::id).toList()))
+			.add(ProxyHeaders.ASSERTION, sign(session)));
 	}
 
 	/** The JWKS document: public keys only. */

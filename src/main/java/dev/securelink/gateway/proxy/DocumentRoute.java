@@ -4,11 +4,12 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AttributeKey;
@@ -22,7 +23,6 @@ import reactor.netty.http.server.HttpServerRoutes;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
@@ -94,9 +94,7 @@ class DocumentRoute implements NettyRouteProvider {
 
 	private volatile ReactorHttpHandlerAdapter webflux;
 
-	/** The upstream URL and its path, without a trailing slash, computed once. */
-	private final String upstreamBase;
-
+	/** The upstream URL's path, without a trailing slash, computed once; null without an upstream. */
 	private final String upstreamPath;
 
 	private final long maxBodySize;
@@ -123,7 +121,6 @@ class DocumentRoute implements NettyRouteProvider {
 		this.securityHeaders = securityHeaders;
 		this.accessLog = accessLog.getIfAvailable();
 		this.httpHandler = httpHandler;
-		this.upstreamBase = (properties.url() != null) ? withoutTrailingSlash(properties.url().toString()) : null;
 		this.upstreamPath = (properties.url() != null) ? withoutTrailingSlash(properties.url().getRawPath()) : null;
 		this.maxBodySize = properties.maxBodySize().toBytes();
 		this.clock = clock;
@@ -193,9 +190,6 @@ class DocumentRoute implements NettyRouteProvider {
 			if (!(check instanceof Sessions.Valid session)) {
 				return page(exchange, HttpStatus.FORBIDDEN, "session");
 			}
-			if (session.refresh() != null) {
-				exchange.response.addHeader(HttpHeaderNames.SET_COOKIE, session.refresh().toString());
-			}
 			return authorize(exchange, session);
 		}).onErrorResume((ex) -> !exchange.response.hasSentHeaders(), (ex) -> {
 			logger.warn("Document request failed, answered 503: " + ex.getClass().getSimpleName());
@@ -209,7 +203,8 @@ class DocumentRoute implements NettyRouteProvider {
 			return recordOpened(exchange, session).then(Mono.defer(() -> forward(exchange, session)));
 		}
 		Right needed = actionRight(exchange.rest);
-		HttpHeaders headers = new HttpHeaders(new Netty4HeadersAdapter(exchange.request.requestHeaders()));
+		org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders(
+				new Netty4HeadersAdapter(exchange.request.requestHeaders()));
 		if (needed == null || !session.claims().rights().contains(needed) || !session.link().rights().contains(needed)
 				|| !this.sameOrigin.test(headers, true)) {
 			return page(exchange, HttpStatus.FORBIDDEN, "forbidden");
@@ -221,27 +216,29 @@ class DocumentRoute implements NettyRouteProvider {
 	}
 
 	private Mono<Void> forward(Exchange exchange, Sessions.Valid session) {
-		if (this.upstreamBase == null) {
+		if (this.upstreamPath == null) {
 			return page(exchange, HttpStatus.SERVICE_UNAVAILABLE, "unavailable");
 		}
 		Link link = session.link();
 		String document = withoutTrailingSlash(link.document());
-		String target = this.upstreamBase + document + exchange.rest
+		String target = this.upstreamPath + document + exchange.rest
 				+ ((exchange.query != null) ? "?" + exchange.query : "");
 		InetSocketAddress peer = exchange.request.remoteAddress();
 		boolean trustedPeer = this.clients.fromTrustedProxy(peer);
 		String forwardedFor = forwardedFor(exchange, peer, trustedPeer);
-		String rights = rights(session.claims().rights());
-		String assertion = this.assertions.forSession(session.claims());
+		HttpHeaders identity = this.assertions.forSession(session.claims());
+		String refresh = (session.refresh() != null) ? session.refresh().toString() : null;
 		return this.upstream
 			.forward(exchange.request, exchange.response, target, this.upstreamPath + document,
 					PREFIX + link.id() + "/", trustedPeer,
-					(headers) -> headers.set("X-Forwarded-For", forwardedFor)
-						.set(ProxyHeaders.LINK, link.id())
-						.set(ProxyHeaders.TENANT, link.tenantId())
-						.set(ProxyHeaders.RIGHTS, rights)
-						.set(ProxyHeaders.ASSERTION, assertion),
-					(headers) -> this.securityHeaders.apply(new HttpHeaders(new Netty4HeadersAdapter(headers))))
+					(headers) -> headers.add(identity).set(ProxyHeaders.FORWARDED_FOR, forwardedFor),
+					(headers) -> {
+						this.securityHeaders.apply(
+								new org.springframework.http.HttpHeaders(new Netty4HeadersAdapter(headers)));
+						if (refresh != null) {
+							headers.add(HttpHeaderNames.SET_COOKIE, refresh);
+						}
+					})
 			.flatMap((failure) -> {
 				if (failure instanceof UpstreamClient.TimedOut) {
 					return page(exchange, HttpStatus.GATEWAY_TIMEOUT, "timeout");
@@ -281,7 +278,8 @@ class DocumentRoute implements NettyRouteProvider {
 	 */
 	private Mono<Void> page(Exchange exchange, HttpStatus status, String kind) {
 		exchange.handedOver = true;
-		exchange.response.responseHeaders().clear();
+		// Back to a fresh response, which Reactor Netty starts as chunked until a length is known.
+		exchange.response.responseHeaders().clear().add(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
 		exchange.response.status(HttpResponseStatus.OK);
 		((Connection) exchange.request).channel().attr(PAGE).set(new Page(status, kind));
 		ReactorHttpHandlerAdapter adapter = this.webflux;
@@ -308,14 +306,6 @@ class DocumentRoute implements NettyRouteProvider {
 			}
 		}
 		return false;
-	}
-
-	private static String rights(Set<Right> rights) {
-		StringBuilder joined = new StringBuilder();
-		for (Right right : rights) {
-			joined.append((joined.length() > 0) ? " " : "").append(right.id());
-		}
-		return joined.toString();
 	}
 
 	private static String forwardedFor(Exchange exchange, InetSocketAddress peer, boolean trustedPeer) {

@@ -11,7 +11,6 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -25,6 +24,7 @@ import org.springframework.stereotype.Component;
 
 import dev.securelink.gateway.link.Link;
 import dev.securelink.gateway.link.LinkCache;
+import dev.securelink.gateway.link.LinkCode;
 import dev.securelink.gateway.tenant.SettingsCache;
 import dev.securelink.gateway.tenant.TenantSettings;
 
@@ -38,8 +38,6 @@ import dev.securelink.gateway.tenant.TenantSettings;
 public class Sessions {
 
 	static final String COOKIE_PREFIX = "__Host-sls-";
-
-	private static final Pattern LINK_ID = Pattern.compile("[A-Za-z0-9_-]{16}");
 
 	/** Refresh the last-activity stamp at most this often, not on every request. */
 	private static final Duration SEEN_GRANULARITY = Duration.ofMinutes(1);
@@ -75,7 +73,7 @@ public class Sessions {
 
 	/** Whether {@code value} has the shape of a link id (checked before it names a cookie or a lookup). */
 	public static boolean isLinkId(String value) {
-		return value != null && LINK_ID.matcher(value).matches();
+		return LinkCode.isLinkId(value);
 	}
 
 	/** The outcome of a session check. */

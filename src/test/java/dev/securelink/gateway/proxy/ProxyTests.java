@@ -27,6 +27,7 @@ import dev.securelink.gateway.support.Admin;
 import dev.securelink.gateway.support.Browser;
 import dev.securelink.gateway.support.GatewayTest;
 import dev.securelink.gateway.support.Queries;
+import dev.securelink.gateway.support.RawHttp;
 import dev.securelink.gateway.support.TestUpstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -228,16 +229,40 @@ class ProxyTests {
 
 	@Test
 	void getWhenRequestTargetIsInAbsoluteFormThenRefusedWithoutUpstreamCall() throws Exception {
-		String request = "GET http://localhost:" + this.port + "/d/" + this.linkId + "/page HTTP/1.1\r\n"
-				+ "Host: localhost:" + this.port + "\r\nCookie: " + this.browser.cookieHeader()
-				+ "\r\nConnection: close\r\n\r\n";
-		try (java.net.Socket socket = new java.net.Socket("127.0.0.1", this.port)) {
-			socket.setSoTimeout(5000);
-			socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-			String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-			assertThat(answer).startsWith("HTTP/1.1 400").contains("X-SecureLink-Page: badpath");
+		try (RawHttp connection = new RawHttp(this.port)) {
+			RawHttp.Answer answer = connection.exchange("GET",
+					"http://localhost:" + this.port + "/d/" + this.linkId + "/page", null,
+					"Cookie: " + this.browser.cookieHeader());
+			assertThat(answer.status()).isEqualTo(400);
+			assertThat(answer.headers().get("x-securelink-page")).isEqualTo("badpath");
 		}
 		assertThat(TestUpstream.received(this.document)).isEmpty();
+	}
+
+	@Test
+	void keepAliveWhenEveryKindOfDocumentAnswerThenTheNextRequestOnTheConnectionIsServed() throws Exception {
+		String cookie = "Cookie: " + this.browser.cookieHeader();
+		String origin = "Origin: " + Browser.ORIGIN;
+		String d = "/d/" + this.linkId;
+		try (RawHttp connection = new RawHttp(this.port)) {
+			assertThat(connection.exchange("GET", d + "/page", null, cookie).status()).as("proxied").isEqualTo(200);
+			assertThat(connection.exchange("GET", d + "/page", null).status()).as("no session").isEqualTo(403);
+			assertThat(connection.exchange("GET", d + "/a%2fb", null, cookie).status()).as("bad path").isEqualTo(400);
+			assertThat(connection.exchange("HEAD", d + "/page", null, cookie).status()).as("head").isEqualTo(200);
+			RawHttp.Answer halfway = connection.exchange("GET", d + "/halfway", null, cookie);
+			assertThat(halfway.status()).as("upstream died after its head").isEqualTo(502);
+			assertThat(halfway.body()).contains("not from the document");
+			assertThat(connection.exchange("POST", d + "/sign/x", "a=b", cookie, origin).body())
+				.as("action").isEqualTo("POST " + this.document + "/sign/x 3");
+			assertThat(connection.exchange("POST", d + "/invoice", "x".repeat(5000), cookie, origin).status())
+				.as("refused action, body never read").isEqualTo(403);
+			assertThat(connection.exchange("GET", d + "/reset", null, cookie).status()).as("reset").isEqualTo(502);
+			assertThat(connection.exchange("GET", d + "/inside", null, cookie).status()).as("redirect").isEqualTo(302);
+			assertThat(connection.exchange("GET", "/l/" + "A".repeat(32), null).status()).as("not a document")
+				.isEqualTo(404);
+			assertThat(connection.exchange("GET", d + "/last", null, cookie).body())
+				.isEqualTo("GET " + this.document + "/last 0");
+		}
 	}
 
 	@Test
