@@ -3,8 +3,12 @@
 # reverse proxy, in one run on this machine. Prints one table: requests/s, p50/p99 latency, errors, and the CPU
 # time each server spent per request (from /proc), with the ratio to nginx.
 #
-#   bench/run.sh [--warmup SECONDS] [--duration SECONDS] [--connections N] [--links N] [--jfr] [--threads]
+#   bench/run.sh [--warmup SECONDS] [--duration SECONDS] [--rounds N] [--connections N] [--links N] [--jfr]
+#                [--threads]
 #
+# The proxied rows run --rounds times, interleaved (upstream, nginx, gateway, for each body, per round), so that
+# a slow minute of the machine hits both sides; the table shows each target's median round, the spread of its CPU
+# per request over the rounds, and the median of the per-round ratios to nginx.
 # --threads adds, for each gateway row, where its CPU went by thread group (event loop, GC, JIT, ...).
 #
 # Needs Debian's nginx and wrk:  sudo apt-get install nginx wrk   (plus curl and a JDK 17+).
@@ -12,7 +16,8 @@
 set -euo pipefail
 
 WARMUP=60
-DURATION=30
+DURATION=10
+ROUNDS=3
 CONNECTIONS=32
 LINKS=3000
 JFR=false
@@ -21,6 +26,7 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --warmup) WARMUP=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
+    --rounds) ROUNDS=$2; shift 2 ;;
     --connections) CONNECTIONS=$2; shift 2 ;;
     --links) LINKS=$2; shift 2 ;;
     --jfr) JFR=true; shift ;;
@@ -184,6 +190,7 @@ THREAD_REPORT="$WORK/threads.txt"
 
 RESULTS="$WORK/results.tsv"
 : > "$RESULTS"
+ROUND=1
 run() { # name url server-pids...
   local name=$1 url=$2; shift 2
   local before after out requests
@@ -194,7 +201,7 @@ run() { # name url server-pids...
   after=$(cpu_ticks "$@")
   requests=$(echo "$out" | awk '/requests in/ {print $1}')
   if [[ -n $threads_before ]]; then
-    { echo "$name: CPU µs per request by thread group"
+    { echo "$name (round $ROUND): CPU µs per request by thread group"
       { echo "$threads_before" | sed 's/^/before /'; thread_ticks "$1" | sed 's/^/after /'; } | awk -v hz="$CLK_TCK" -v r="$requests" '
         $1 == "before" { b[$2] = $3 } $1 == "after" { a[$2] = $3 }
         END { for (g in a) { d = (a[g] - b[g]) / hz * 1e6 / r; if (d >= 0.05) printf "  %-28s %8.1f\n", g, d } }' | sort -k2 -nr
@@ -207,7 +214,8 @@ run() { # name url server-pids...
   errors=$(echo "$out" | awk '/Non-2xx/ {n += $NF} /Socket errors/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}')
   local us
   us=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v r="$requests" 'BEGIN {printf "%.1f", t / hz * 1e6 / r}')
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$requests" "$rps" "$p50" "$p99" "$errors" "$us" >> "$RESULTS"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$requests" "$rps" "$p50" "$p99" "$errors" "$us" "$ROUND" \
+    >> "$RESULTS"
 }
 
 echo "bench: warming up the JVM for ${WARMUP}s" >&2
@@ -216,14 +224,17 @@ taskset -c "$CLIENT_CPUS" wrk -t1 -c"$CONNECTIONS" -d"$((WARMUP / 2))s" -s "$WOR
 taskset -c "$CLIENT_CPUS" wrk -t1 -c"$CONNECTIONS" -d"$((WARMUP - WARMUP / 2))s" -s "$WORK/session.lua" \
   "$BASE/d/$LINK_ID/large" >/dev/null
 
-echo "bench: measuring, ${DURATION}s per row" >&2
+echo "bench: measuring, ${DURATION}s per row, $ROUNDS rounds" >&2
 UP=$(nginx_pid upstream); PX=$(nginx_pid proxy)
-run "upstream direct, 200 B" "http://127.0.0.1:$UPSTREAM_PORT/bench/small" "$UP"
-run "nginx proxy, 200 B" "http://127.0.0.1:$PROXY_PORT/bench/small" "$PX"
-run "gateway, 200 B" "$BASE/d/$LINK_ID/small" "$GATEWAY_PID"
-run "upstream direct, 30 KB" "http://127.0.0.1:$UPSTREAM_PORT/bench/large" "$UP"
-run "nginx proxy, 30 KB" "http://127.0.0.1:$PROXY_PORT/bench/large" "$PX"
-run "gateway, 30 KB" "$BASE/d/$LINK_ID/large" "$GATEWAY_PID"
+for ROUND in $(seq "$ROUNDS"); do
+  run "upstream direct, 200 B" "http://127.0.0.1:$UPSTREAM_PORT/bench/small" "$UP"
+  run "nginx proxy, 200 B" "http://127.0.0.1:$PROXY_PORT/bench/small" "$PX"
+  run "gateway, 200 B" "$BASE/d/$LINK_ID/small" "$GATEWAY_PID"
+  run "upstream direct, 30 KB" "http://127.0.0.1:$UPSTREAM_PORT/bench/large" "$UP"
+  run "nginx proxy, 30 KB" "http://127.0.0.1:$PROXY_PORT/bench/large" "$PX"
+  run "gateway, 30 KB" "$BASE/d/$LINK_ID/large" "$GATEWAY_PID"
+done
+ROUND=1
 
 # Cache misses: each request opens a different link for the first time (one indexed query, a new session).
 echo "bench: creating $LINKS links for the cache-miss row" >&2
@@ -245,27 +256,46 @@ before=$(cpu_ticks "$GATEWAY_PID")
 out=$(taskset -c "$CLIENT_CPUS" wrk --latency -t1 -c8 -d"${DURATION}s" -s "$WORK/miss.lua" "$BASE")
 after=$(cpu_ticks "$GATEWAY_PID")
 requests=$(echo "$out" | awk '/requests in/ {print $1}')
-printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "gateway, first open of $LINKS links (miss)" "$requests" \
+printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "gateway, first open of $LINKS links (miss)" "$requests" \
   "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" "$(echo "$out" | awk '$1 == "50%" {print $2}')" \
   "$(echo "$out" | awk '$1 == "99%" {print $2}')" \
   "$(echo "$out" | awk '/Non-2xx/ {n += $NF} END {print n + 0}')" \
   "$(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v r="$requests" 'BEGIN {printf "%.1f", t / hz * 1e6 / r}')" \
-  >> "$RESULTS"
+  1 >> "$RESULTS"
 
 echo
 echo "securelink-gateway benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(java -version 2>&1 | head -1)"
-echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s; server under test pinned to CPU $SERVER_CPU, wrk and upstream to $CLIENT_CPUS"
+echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s per row, $ROUNDS rounds; server under test pinned to CPU $SERVER_CPU, wrk and upstream to $CLIENT_CPUS"
+echo "Each target: its median round (by CPU per request), errors over all rounds, CPU per request min-max over the"
+echo "rounds, and the median of the per-round ratios (gateway / nginx proxy in the same round) with their min-max."
 echo
 awk -F'\t' '
-  BEGIN { printf "%-40s %10s %10s %9s %9s %7s %12s %9s\n", "target", "requests", "req/s", "p50", "p99", "errors", "CPU µs/req", "× nginx" }
-  { cpu[NR] = $7; name[NR] = $1; line[NR] = $0
-    if ($1 ~ /^nginx proxy, 200/) small = $7; if ($1 ~ /^nginx proxy, 30/) large = $7 }
+  function body(name) { return (name ~ /200 B/) ? "small" : ((name ~ /30 KB/) ? "large" : "") }
+  { if (!($1 in count)) order[++targets] = $1
+    n = ++count[$1]; cpu[$1, n] = $7; line[$1, n] = $0; errors[$1] += $6
+    if ($1 ~ /^nginx proxy/) nginx[body($1), $8] = $7 }
   END {
-    for (i = 1; i <= NR; i++) {
-      split(line[i], f, "\t"); ratio = ""
-      if (f[1] ~ /200 B/ && small > 0) ratio = sprintf("%.2f", f[7] / small)
-      if (f[1] ~ /30 KB/ && large > 0) ratio = sprintf("%.2f", f[7] / large)
-      printf "%-40s %10s %10s %9s %9s %7s %12s %9s\n", f[1], f[2], f[3], f[4], f[5], f[6], f[7], ratio
+    printf "%-40s %9s %9s %9s %9s %7s %10s %13s %17s\n", "target", "requests", "req/s", "p50", "p99", "errors",
+      "CPU µs/req", "(min-max)", "× nginx (min-max)"
+    for (t = 1; t <= targets; t++) {
+      name = order[t]; n = count[name]
+      for (i = 1; i <= n; i++) { rank[i] = i }
+      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
+        if (cpu[name, rank[j]] < cpu[name, rank[i]]) { k = rank[i]; rank[i] = rank[j]; rank[j] = k }
+      split(line[name, rank[int((n + 1) / 2)]], f, "\t")
+      spread = (n > 1) ? sprintf("(%s-%s)", cpu[name, rank[1]], cpu[name, rank[n]]) : ""
+      ratios = ""
+      if (body(name) != "" && name !~ /miss/) {
+        m = 0
+        for (i = 1; i <= n; i++) {
+          split(line[name, i], g, "\t"); base = nginx[body(name), g[8]]
+          if (base > 0) r[++m] = g[7] / base
+        }
+        for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (r[j] < r[i]) { x = r[i]; r[i] = r[j]; r[j] = x }
+        if (m > 0) ratios = (m > 1) ? sprintf("%.2f (%.2f-%.2f)", r[int((m + 1) / 2)], r[1], r[m]) : sprintf("%.2f", r[1])
+      }
+      printf "%-40s %9s %9s %9s %9s %7s %10s %13s %17s\n", f[1], f[2], f[3], f[4], f[5], errors[name], f[7], spread,
+        ratios
     }
   }' "$RESULTS"
 if $THREADS; then echo; cat "$THREAD_REPORT"; fi

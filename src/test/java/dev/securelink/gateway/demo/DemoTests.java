@@ -44,7 +44,7 @@ class DemoTests {
 			client.get().uri(checked).exchange().expectStatus().isOk();
 			String open = path(banner, "Invoice of a company with the e-mail check off");
 			String document = client.get().uri(open).exchange().expectStatus().isSeeOther()
-				.returnResult(String.class).getResponseHeaders().getLocation().toString();
+				.expectBody(String.class).returnResult().getResponseHeaders().getLocation().toString();
 			assertThat(document).matches("/d/[A-Za-z0-9_-]{16}/");
 
 			Matcher token = Pattern.compile("export TOKEN=(\\S+)").matcher(banner);

@@ -21,7 +21,7 @@ import org.springframework.context.annotation.Import;
 @Inherited
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient(timeout = "30s")
-@Import(TestClockConfiguration.class)
+@Import({ TestClockConfiguration.class, TestClientConfiguration.class })
 public @interface GatewayTest {
 
 }

@@ -1,0 +1,29 @@
+package dev.securelink.gateway.support;
+
+import java.time.Duration;
+
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.webtestclient.autoconfigure.WebTestClientBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+
+/**
+ * The tests' client drops pooled connections after 5 s idle, before the gateway closes them (its header-read
+ * deadline closes a keep-alive connection idle for 10 to 15 s): otherwise a request sent on a connection the
+ * gateway is closing at that moment is reset, as with any client whose idle timeout outlives the server's.
+ */
+@TestConfiguration(proxyBeanMethods = false)
+class TestClientConfiguration {
+
+	@Bean
+	WebTestClientBuilderCustomizer shortIdleConnections() {
+		ConnectionProvider connections = ConnectionProvider.builder("test-client")
+			.maxIdleTime(Duration.ofSeconds(5))
+			.build();
+		return (builder) -> builder.clientConnector(new ReactorClientHttpConnector(HttpClient.create(connections)));
+	}
+
+}
