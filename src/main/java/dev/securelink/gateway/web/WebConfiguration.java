@@ -15,8 +15,9 @@ class WebConfiguration {
 	NettyServerCustomizer headerReadDeadline(WebProperties properties) {
 		return (server) -> server.doOnChannelInit((observer, channel, address) -> {
 			if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
-				channel.pipeline().addAfter(NettyPipeline.HttpCodec, "securelinkHeaderDeadline",
-						new HeaderReadDeadline(properties.headerReadTimeout()));
+				HeaderReadDeadline deadline = new HeaderReadDeadline(properties.headerReadTimeout());
+				channel.pipeline().addBefore(NettyPipeline.HttpCodec, "securelinkFirstByte", deadline.firstByte());
+				channel.pipeline().addAfter(NettyPipeline.HttpCodec, "securelinkHeaderDeadline", deadline);
 			}
 		});
 	}

@@ -26,6 +26,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import dev.securelink.gateway.support.Admin;
 import dev.securelink.gateway.support.Browser;
 import dev.securelink.gateway.support.GatewayTest;
+import dev.securelink.gateway.support.RawHttp;
 import dev.securelink.gateway.support.TestUpstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,30 +45,54 @@ class SlowClientTests {
 	@Test
 	void connectionWhenHeadersDribbleThenClosedAfterTheDeadline() throws Exception {
 		try (Socket socket = new Socket("127.0.0.1", this.port)) {
-			socket.setSoTimeout(5000);
-			OutputStream out = socket.getOutputStream();
-			InputStream in = socket.getInputStream();
-			out.write("GET /d/AAAAAAAAAAAAAAAA/ HTTP/1.1\r\nHost: localhost\r\n".getBytes(StandardCharsets.US_ASCII));
-			long start = System.nanoTime();
-			boolean closed = false;
-			for (int i = 0; i < 20 && !closed; i++) {
-				try {
-					out.write('X');
-					out.flush();
-					Thread.sleep(250);
-					socket.setSoTimeout(1);
-					closed = in.read() == -1;
-				}
-				catch (SocketTimeoutException ex) {
-					// nothing to read yet: still open
-				}
-				catch (java.io.IOException ex) {
-					closed = true;
-				}
-			}
-			assertThat(closed).as("closed while still dribbling").isTrue();
-			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+			assertDribblerClosed(socket);
 		}
+	}
+
+	@Test
+	void keptAliveConnectionWhenNextHeadDribblesThenClosedAfterTheDeadline() throws Exception {
+		try (RawHttp connection = new RawHttp(this.port)) {
+			assertThat(connection.exchange("GET", "/l/" + "A".repeat(32), null).status()).isEqualTo(404);
+			Thread.sleep(2500);
+			assertDribblerClosed(connection.socket());
+		}
+	}
+
+	@Test
+	void keptAliveConnectionWhenIdleLongerThanTheHeaderDeadlineThenTheNextRequestIsServed() throws Exception {
+		try (RawHttp connection = new RawHttp(this.port)) {
+			assertThat(connection.exchange("GET", "/l/" + "A".repeat(32), null).status()).isEqualTo(404);
+			// Idle for 2.5 times the deadline: an ingress's pooled connection, between two visitors.
+			Thread.sleep(2500);
+			assertThat(connection.exchange("GET", "/l/" + "B".repeat(32), null).status()).isEqualTo(404);
+		}
+	}
+
+	/** Starts a request head and sends one more byte every 250 ms: the gateway must close within 3 s. */
+	private static void assertDribblerClosed(Socket socket) throws Exception {
+		socket.setSoTimeout(5000);
+		OutputStream out = socket.getOutputStream();
+		InputStream in = socket.getInputStream();
+		out.write("GET /d/AAAAAAAAAAAAAAAA/ HTTP/1.1\r\nHost: localhost\r\n".getBytes(StandardCharsets.US_ASCII));
+		long start = System.nanoTime();
+		boolean closed = false;
+		for (int i = 0; i < 20 && !closed; i++) {
+			try {
+				out.write('X');
+				out.flush();
+				Thread.sleep(250);
+				socket.setSoTimeout(1);
+				closed = in.read() == -1;
+			}
+			catch (SocketTimeoutException ex) {
+				// nothing to read yet: still open
+			}
+			catch (java.io.IOException ex) {
+				closed = true;
+			}
+		}
+		assertThat(closed).as("closed while still dribbling").isTrue();
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
 	}
 
 	@Test

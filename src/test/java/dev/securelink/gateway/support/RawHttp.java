@@ -26,6 +26,11 @@ public final class RawHttp implements AutoCloseable {
 		this.in = this.socket.getInputStream();
 	}
 
+	/** The connection itself, for what {@link #exchange} cannot send. */
+	public Socket socket() {
+		return this.socket;
+	}
+
 	/** An answer: status, headers by lower-case name (the last of repeated ones), body as text. */
 	public record Answer(int status, Map<String, String> headers, String body) {
 	}

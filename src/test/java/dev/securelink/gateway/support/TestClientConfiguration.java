@@ -11,9 +11,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 
 /**
- * The tests' client drops pooled connections after 5 s idle, before the gateway closes them (its header-read
- * deadline closes a keep-alive connection idle for 10 to 15 s): otherwise a request sent on a connection the
- * gateway is closing at that moment is reset, as with any client whose idle timeout outlives the server's.
+ * The tests' client drops pooled connections after 5 s idle, well before the gateway closes them: a request sent
+ * on a connection the gateway is closing at that moment would be reset, as with any client whose idle timeout
+ * outlives the server's (and some tests shorten the gateway's deadlines).
  */
 @TestConfiguration(proxyBeanMethods = false)
 class TestClientConfiguration {
