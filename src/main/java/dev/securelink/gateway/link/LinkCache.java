@@ -57,11 +57,15 @@ public class LinkCache implements ChangeListener {
 	}
 
 	public Mono<Link> byId(String id) {
-		return Mono.fromFuture(() -> this.byId.get(id, (k, executor) -> this.links.findById(id)
-			.map(Optional::of)
-			.defaultIfEmpty(Optional.empty())
-			.toFuture()), true)
-			.flatMap(Mono::justOrEmpty);
+		return Mono.defer(() -> {
+			CompletableFuture<Optional<Link>> link = this.byId.get(id, (k, executor) -> this.links.findById(id)
+				.map(Optional::of)
+				.defaultIfEmpty(Optional.empty())
+				.toFuture());
+			// A hit is already complete: no future stage and subscription per document request.
+			return (link.isDone() && !link.isCompletedExceptionally()) ? Mono.justOrEmpty(link.join())
+					: Mono.fromFuture(link, true).flatMap(Mono::justOrEmpty);
+		});
 	}
 
 	@Override

@@ -233,8 +233,7 @@ class DocumentRoute implements NettyRouteProvider {
 					PREFIX + link.id() + "/", trustedPeer,
 					(headers) -> headers.add(identity).set(ProxyHeaders.FORWARDED_FOR, forwardedFor),
 					(headers) -> {
-						this.securityHeaders.apply(
-								new org.springframework.http.HttpHeaders(new Netty4HeadersAdapter(headers)));
+						this.securityHeaders.apply(headers);
 						if (refresh != null) {
 							headers.add(HttpHeaderNames.SET_COOKIE, refresh);
 						}

@@ -82,7 +82,8 @@ final class ProxyHeaders {
 	 */
 	static void copyResponse(HttpHeaders source, HttpHeaders target) {
 		Set<String> named = connectionNamed(source.getAll(HttpHeaderNames.CONNECTION));
-		List<String> cookies = source.getAll(HttpHeaderNames.SET_COOKIE);
+		List<String> cookies = source.contains(HttpHeaderNames.SET_COOKIE) ? source.getAll(HttpHeaderNames.SET_COOKIE)
+				: List.of();
 		boolean gatewayCookie = cookies.stream().anyMatch((cookie) -> isGatewayCookie(cookie.split("=", 2)[0].trim()));
 		copyAll(source, target, (name) -> !isHopByHop(name) && !startsWith(name, "proxy-")
 				&& !startsWith(name, "x-securelink-") && !isNamed(name, named)

@@ -18,6 +18,7 @@ import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.AsciiString;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.http.server.HttpServerRequest;
@@ -72,7 +73,10 @@ class UpstreamClient implements DisposableBean {
 			.headers((headers) -> headers.set(ProxyHeaders.FORWARDED_PROTO, gateway.publicBaseUrl().getScheme())
 				.set(ProxyHeaders.FORWARDED_HOST, gateway.publicBaseUrl().getAuthority()))
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis())
-			.responseTimeout(properties.responseTimeout())
+			// Right before Reactor Netty's bridge: it sees decoded responses and the requests being written.
+			.doOnChannelInit((observer, channel, address) -> channel.pipeline()
+				.addBefore(NettyPipeline.ReactiveBridge, "securelinkResponseDeadline",
+						new ResponseDeadline(properties.responseTimeout())))
 			.followRedirect(false)
 			.compress(false)
 			.keepAlive(true);

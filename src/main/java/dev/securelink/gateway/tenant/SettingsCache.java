@@ -1,6 +1,7 @@
 package dev.securelink.gateway.tenant;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -31,8 +32,13 @@ public class SettingsCache implements ChangeListener {
 	}
 
 	public Mono<TenantSettings> get(String tenantId) {
-		return Mono.fromFuture(() -> this.cache.get(tenantId, (k, executor) -> this.tenants.find(tenantId).toFuture()),
-				true);
+		return Mono.defer(() -> {
+			CompletableFuture<TenantSettings> settings = this.cache.get(tenantId,
+					(k, executor) -> this.tenants.find(tenantId).toFuture());
+			// A hit is already complete: no future stage and subscription per document request.
+			return (settings.isDone() && !settings.isCompletedExceptionally()) ? Mono.justOrEmpty(settings.join())
+					: Mono.fromFuture(settings, true);
+		});
 	}
 
 	@Override

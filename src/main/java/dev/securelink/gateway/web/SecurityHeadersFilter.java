@@ -1,5 +1,10 @@
 package dev.securelink.gateway.web;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.netty.util.AsciiString;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.Ordered;
@@ -25,10 +30,22 @@ public class SecurityHeadersFilter implements WebFilter {
 	static final String PAGE_POLICY = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
 			+ "frame-ancestors 'none'; base-uri 'none'";
 
-	private final boolean https;
+	/** Set on every response, over any value it has. */
+	private final List<Map.Entry<AsciiString, String>> always;
+
+	/** Set on a response that has no such header (a proxied document may bring its own). */
+	private static final List<Map.Entry<AsciiString, String>> UNLESS_PRESENT = List.of(
+			Map.entry(AsciiString.cached("Content-Security-Policy"), PAGE_POLICY),
+			Map.entry(AsciiString.cached("Cache-Control"), "no-store"));
 
 	SecurityHeadersFilter(GatewayProperties properties) {
-		this.https = "https".equalsIgnoreCase(properties.publicBaseUrl().getScheme());
+		List<Map.Entry<AsciiString, String>> always = new ArrayList<>(List.of(
+				Map.entry(AsciiString.cached("Referrer-Policy"), "no-referrer"),
+				Map.entry(AsciiString.cached("X-Content-Type-Options"), "nosniff")));
+		if ("https".equalsIgnoreCase(properties.publicBaseUrl().getScheme())) {
+			always.add(Map.entry(AsciiString.cached("Strict-Transport-Security"), "max-age=31536000; includeSubDomains"));
+		}
+		this.always = List.copyOf(always);
 	}
 
 	@Override
@@ -42,16 +59,25 @@ public class SecurityHeadersFilter implements WebFilter {
 
 	/** Sets the gateway's headers on a response about to be sent, over whatever weaker values it has. */
 	public void apply(HttpHeaders headers) {
-		headers.set("Referrer-Policy", "no-referrer");
-		headers.set("X-Content-Type-Options", "nosniff");
-		if (!headers.containsHeader("Content-Security-Policy")) {
-			headers.set("Content-Security-Policy", PAGE_POLICY);
+		for (Map.Entry<AsciiString, String> header : this.always) {
+			headers.set(header.getKey().toString(), header.getValue());
 		}
-		if (!headers.containsHeader(HttpHeaders.CACHE_CONTROL)) {
-			headers.setCacheControl("no-store");
+		for (Map.Entry<AsciiString, String> header : UNLESS_PRESENT) {
+			if (!headers.containsHeader(header.getKey().toString())) {
+				headers.set(header.getKey().toString(), header.getValue());
+			}
 		}
-		if (this.https) {
-			headers.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+	}
+
+	/** The same on Netty's headers, for the document route: it answers ahead of WebFlux, on every request. */
+	public void apply(io.netty.handler.codec.http.HttpHeaders headers) {
+		for (Map.Entry<AsciiString, String> header : this.always) {
+			headers.set(header.getKey(), header.getValue());
+		}
+		for (Map.Entry<AsciiString, String> header : UNLESS_PRESENT) {
+			if (!headers.contains(header.getKey())) {
+				headers.set(header.getKey(), header.getValue());
+			}
 		}
 	}
 

@@ -31,6 +31,7 @@ import dev.securelink.gateway.support.RawHttp;
 import dev.securelink.gateway.support.TestUpstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @GatewayTest
 class ProxyTests {
@@ -264,6 +265,19 @@ class ProxyTests {
 			assertThat(connection.exchange("GET", d + "/last", null, cookie).body())
 				.isEqualTo("GET " + this.document + "/last 0");
 		}
+	}
+
+	@Test
+	void getWhenUpstreamStallsInsideTheBodyThenTheConnectionIsCutAfterTheResponseTimeout() throws Exception {
+		long start = System.nanoTime();
+		try (RawHttp connection = new RawHttp(this.port)) {
+			assertThatThrownBy(() -> connection.exchange("GET", "/d/" + this.linkId + "/stall", null,
+					"Cookie: " + this.browser.cookieHeader()))
+				.isInstanceOf(java.io.IOException.class)
+				.hasMessageContaining("before the body's end");
+		}
+		// The tests' response timeout is 3 s; the upstream would have resumed after 6 s.
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(4500));
 	}
 
 	@Test

@@ -68,6 +68,10 @@ public final class TestUpstream {
 				case "big" -> big(request, response);
 				case "slow" -> Mono.delay(Duration.ofSeconds(6)).then(response.sendString(Mono.just("late")).then());
 				case "reset" -> response.withConnection((connection) -> connection.channel().close()).then();
+				case "stall" -> response.header(HttpHeaderNames.CONTENT_LENGTH, "100")
+					.sendString(Flux.concat(Mono.just("x".repeat(10)),
+							Mono.delay(Duration.ofSeconds(6)).thenReturn("y".repeat(90))))
+					.then();
 				case "halfway" -> response.header(HttpHeaderNames.CONTENT_TYPE, "application/pdf")
 					.header(HttpHeaderNames.CONTENT_LENGTH, "1000")
 					.header("X-Upstream", "halfway")
