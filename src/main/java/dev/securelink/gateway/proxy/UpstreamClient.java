@@ -119,21 +119,22 @@ class UpstreamClient implements DisposableBean {
 	}
 
 	/**
-	 * Streams the request to {@code pathAndQuery} on the upstream with {@code headers} added after the client's were filtered, and the
-	 * answer back, on Reactor Netty's request and response directly. Completes empty when the answer was written;
-	 * emits a {@link Failure} when nothing was written yet and the gateway should answer with its own page instead.
+	 * Streams the request to {@code pathAndQuery} on the upstream with {@code headers} added after the client's were
+	 * filtered, and the answer back, on Reactor Netty's request and response directly. Completes empty when the
+	 * answer was written; emits a {@link Failure} when nothing was written yet and the gateway should answer with its
+	 * own page instead.
 	 *
 	 * @param pathAndQuery the upstream path and query, raw (already confined)
 	 * @param answerHeaders applied to the client's response headers once the upstream's were copied
 	 */
-	Mono<Failure> forward(HttpServerRequest request, HttpServerResponse response, String pathAndQuery, String documentBase,
-			String linkBase, boolean trustedPeer, Consumer<HttpHeaders> gatewayHeaders,
+	Mono<Failure> forward(HttpServerRequest request, HttpServerResponse response, String pathAndQuery,
+			String documentBase, String linkBase, boolean trustedPeer, Consumer<HttpHeaders> gatewayHeaders,
 			Consumer<HttpHeaders> answerHeaders) {
 		HttpMethod method = request.method();
-		boolean idempotent = method == HttpMethod.GET
-				|| method == HttpMethod.HEAD;
+		boolean idempotent = method == HttpMethod.GET || method == HttpMethod.HEAD;
 		HttpHeaders clientHeaders = request.requestHeaders();
-		boolean hasBody = declaredLength(clientHeaders) > 0 || clientHeaders.contains(HttpHeaderNames.TRANSFER_ENCODING);
+		boolean hasBody = declaredLength(clientHeaders) > 0
+				|| clientHeaders.contains(HttpHeaderNames.TRANSFER_ENCODING);
 		long start = System.nanoTime();
 		return (idempotent ? this.idempotent : this.once).request(method)
 			.uri(pathAndQuery)
@@ -145,7 +146,8 @@ class UpstreamClient implements DisposableBean {
 			})
 			.responseConnection((upstreamResponse, connection) -> {
 				String location = upstreamResponse.responseHeaders().get(HttpHeaderNames.LOCATION);
-				String rewritten = (location != null) ? rewriteLocation(location, this.origin + pathAndQuery, documentBase, linkBase) : null;
+				String rewritten = (location != null)
+						? rewriteLocation(location, this.origin + pathAndQuery, documentBase, linkBase) : null;
 				if (location != null && rewritten == null) {
 					connection.dispose();
 					return Mono.<Failure>just(new ForbiddenRedirect());

@@ -43,7 +43,8 @@ public class SecurityHeadersFilter implements WebFilter {
 				Map.entry(AsciiString.cached("Referrer-Policy"), "no-referrer"),
 				Map.entry(AsciiString.cached("X-Content-Type-Options"), "nosniff")));
 		if ("https".equalsIgnoreCase(properties.publicBaseUrl().getScheme())) {
-			always.add(Map.entry(AsciiString.cached("Strict-Transport-Security"), "max-age=31536000; includeSubDomains"));
+			always.add(Map.entry(AsciiString.cached("Strict-Transport-Security"),
+					"max-age=31536000; includeSubDomains"));
 		}
 		this.always = List.copyOf(always);
 	}

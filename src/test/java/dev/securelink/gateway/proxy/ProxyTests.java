@@ -188,7 +188,8 @@ class ProxyTests {
 		assertThat(this.client.delete().uri("/d/" + this.linkId + "/sign/x")
 			.header(HttpHeaders.COOKIE, this.browser.cookieHeader())
 			.header("Sec-Fetch-Site", "same-origin")
-			.exchange().expectBody(String.class).returnResult().getStatus().value()).as("DELETE is an action too").isEqualTo(200);
+			.exchange().expectBody(String.class).returnResult().getStatus().value())
+			.as("DELETE is an action too").isEqualTo(200);
 		assertThat(TestUpstream.received(this.document)).hasSize(1);
 	}
 
@@ -226,7 +227,8 @@ class ProxyTests {
 		assertThat(head.getStatus().value()).isEqualTo(200);
 		assertThat(head.getResponseBody()).isNullOrEmpty();
 		assertThat(head.getResponseHeaders().getCacheControl()).isEqualTo("no-store");
-		assertThat(TestUpstream.received(this.document)).extracting(TestUpstream.Received::method).containsExactly("HEAD");
+		assertThat(TestUpstream.received(this.document)).extracting(TestUpstream.Received::method)
+			.containsExactly("HEAD");
 	}
 
 	@Test

@@ -62,7 +62,8 @@ public final class RawHttp implements AutoCloseable {
 		Map<String, String> headers = new LinkedHashMap<>();
 		for (int i = 1; i < lines.length; i++) {
 			int colon = lines[i].indexOf(':');
-			headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+			String name = lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT);
+			headers.put(name, lines[i].substring(colon + 1).trim());
 		}
 		if (head || status == 204 || status == 304) {
 			return new Answer(status, headers, "");
@@ -79,7 +80,8 @@ public final class RawHttp implements AutoCloseable {
 			readLine();
 			return new Answer(status, headers, text(body.toByteArray()));
 		}
-		throw new IllegalStateException("An answer without length or chunks, the connection cannot be reused: " + headers);
+		throw new IllegalStateException("An answer without length or chunks cannot be followed on its connection: "
+				+ headers);
 	}
 
 	private String readHead() throws IOException {
