@@ -118,6 +118,9 @@ PIDS+=($!)
 
 # --- the gateway, on its embedded PostgreSQL, with the demo's token issuer -----------------------------------------
 JAVA_OPTS=(-Xms512m -Xmx512m -XX:+UseParallelGC "-Dreactor.netty.ioWorkerCount=1")
+# Extra JVM options for an experiment, e.g. BENCH_JAVA_OPTS="-Dio.netty.allocator.type=pooled" bench/run.sh
+read -r -a EXTRA_JAVA_OPTS <<< "${BENCH_JAVA_OPTS:-}"
+JAVA_OPTS+=("${EXTRA_JAVA_OPTS[@]}")
 if $JFR; then
   JAVA_OPTS+=("-XX:StartFlightRecording=filename=$ROOT/target/bench.jfr,settings=profile")
   echo "bench: JFR recording to target/bench.jfr" >&2
