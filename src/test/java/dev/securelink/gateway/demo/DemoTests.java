@@ -70,7 +70,9 @@ class DemoTests {
 			}
 			Thread.sleep(100);
 		}
-		throw new AssertionError("the demo printed no links within a minute");
+		String output = printed.toString(StandardCharsets.UTF_8);
+		throw new AssertionError("the demo printed no links within a minute; it printed:\n"
+				+ output.substring(Math.max(0, output.length() - 20000)));
 	}
 
 	/** The path of the link printed on the line after {@code heading}. */
