@@ -3,6 +3,8 @@ package dev.securelink.gateway.web;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 
 import io.netty.util.AsciiString;
 import reactor.core.publisher.Mono;
@@ -60,24 +62,21 @@ public class SecurityHeadersFilter implements WebFilter {
 
 	/** Sets the gateway's headers on a response about to be sent, over whatever weaker values it has. */
 	public void apply(HttpHeaders headers) {
-		for (Map.Entry<AsciiString, String> header : this.always) {
-			headers.set(header.getKey().toString(), header.getValue());
-		}
-		for (Map.Entry<AsciiString, String> header : UNLESS_PRESENT) {
-			if (!headers.containsHeader(header.getKey().toString())) {
-				headers.set(header.getKey().toString(), header.getValue());
-			}
-		}
+		apply((name, value) -> headers.set(name.toString(), value), (name) -> headers.containsHeader(name.toString()));
 	}
 
 	/** The same on Netty's headers, for the document route: it answers ahead of WebFlux, on every request. */
 	public void apply(io.netty.handler.codec.http.HttpHeaders headers) {
+		apply(headers::set, headers::contains);
+	}
+
+	private void apply(BiConsumer<AsciiString, String> set, Predicate<AsciiString> present) {
 		for (Map.Entry<AsciiString, String> header : this.always) {
-			headers.set(header.getKey(), header.getValue());
+			set.accept(header.getKey(), header.getValue());
 		}
 		for (Map.Entry<AsciiString, String> header : UNLESS_PRESENT) {
-			if (!headers.contains(header.getKey())) {
-				headers.set(header.getKey(), header.getValue());
+			if (!present.test(header.getKey())) {
+				set.accept(header.getKey(), header.getValue());
 			}
 		}
 	}
