@@ -7,8 +7,8 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
- * The public paths of the link flow (design §2). {@code /d/**} never reaches this router: the document proxy
- * handles it ahead of the dispatcher.
+ * The public paths of the link flow (design §2). {@code /d/**} never reaches this router: the document route
+ * serves it ahead of WebFlux, and its pages are written ahead of the dispatcher.
  */
 @Configuration(proxyBeanMethods = false)
 class AccessRoutes {

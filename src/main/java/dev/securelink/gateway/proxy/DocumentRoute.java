@@ -186,12 +186,13 @@ class DocumentRoute implements NettyRouteProvider {
 			return page(exchange, HttpStatus.CONTENT_TOO_LARGE, "toolarge");
 		}
 		List<String> cookies = exchange.request.requestHeaders().getAll(HttpHeaderNames.COOKIE);
+		// An unexpected error is a 503 page, unless WebFlux was already writing one: never a second hand-over.
 		return this.sessions.check(cookies, exchange.linkId).flatMap((check) -> {
 			if (!(check instanceof Sessions.Valid session)) {
 				return page(exchange, HttpStatus.FORBIDDEN, "session");
 			}
 			return authorize(exchange, session);
-		}).onErrorResume((ex) -> !exchange.response.hasSentHeaders(), (ex) -> {
+		}).onErrorResume((ex) -> !exchange.response.hasSentHeaders() && !exchange.handedOver, (ex) -> {
 			logger.warn("Document request failed, answered 503: " + ex.getClass().getSimpleName());
 			return page(exchange, HttpStatus.SERVICE_UNAVAILABLE, "unavailable");
 		});

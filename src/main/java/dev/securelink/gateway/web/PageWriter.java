@@ -11,7 +11,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.reactive.result.view.ViewResolver;
 import org.springframework.web.server.ServerWebExchange;
 
-/** Writes a gateway page from code that runs ahead of WebFlux's dispatcher, such as the document proxy. */
+/** Writes a gateway page from code that runs ahead of WebFlux's dispatcher, such as the document space's pages. */
 @Component
 public class PageWriter implements ServerResponse.Context {
 
