@@ -3,13 +3,13 @@ package dev.securelink.gateway.admin;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.http.HttpMethod;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationResult;
 import org.springframework.security.authorization.ReactiveAuthorizationManager;
@@ -92,7 +92,8 @@ class AdminAuthorization {
 			}
 			return this.principals.seen(tenantId, jwt, now).thenReturn(new AuthorizationDecision(true));
 		}
-		if (!support || !supportMayRead || context.getExchange().getRequest().getMethod() != HttpMethod.GET) {
+		// Only read routes take tenantOrSupport, and they allow only GET and HEAD: the route table decides the method.
+		if (!support || !supportMayRead) {
 			return Mono.just(new AuthorizationDecision(false));
 		}
 		return this.settings.get(tenantId).flatMap((settings) -> {
@@ -102,8 +103,9 @@ class AdminAuthorization {
 				return Mono.just(new AuthorizationDecision(false));
 			}
 			String path = context.getExchange().getRequest().getPath().value();
+			String method = context.getExchange().getRequest().getMethod().name();
 			return this.audit.record(new AccessEvent(tenantId, null, "support_read", "ok", jwt.getSubject(), null,
-					now, null, this.json.writeValueAsString(java.util.Map.of("path", path))))
+					now, null, this.json.writeValueAsString(Map.of("method", method, "path", path))))
 				.then(this.principals.seen(tenantId, jwt, now))
 				.thenReturn(new AuthorizationDecision(true));
 		});

@@ -1,5 +1,7 @@
 package dev.securelink.gateway.admin;
 
+import java.util.List;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
@@ -8,18 +10,22 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.authorization.ReactiveAuthorizationManager;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.authorization.AuthorizationContext;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 
 /**
  * Bearer-token security for {@code /admin/**} only; the public paths never pass through Spring Security. Tokens
- * are verified as Spring Boot's {@code spring.security.oauth2.resourceserver.jwt.*} properties configure; every
- * route states the scopes it needs, and the token's tenant must be the path's.
+ * are verified as Spring Boot's {@code spring.security.oauth2.resourceserver.jwt.*} properties configure, with
+ * {@link AdminTokenValidation}'s rules on top. Authorization is one table of routes, each naming the methods it
+ * allows and who may call it; a read route allows GET and HEAD alike (HEAD is a GET without its body, so it gets
+ * the same decision and the same audit). Whatever the table does not name, any method on any path, is denied.
  */
 @Configuration(proxyBeanMethods = false)
 class AdminSecurityConfiguration {
@@ -28,26 +34,49 @@ class AdminSecurityConfiguration {
 
 	private static final String TENANT = "/admin/v1/tenants/{tenantId}";
 
+	/** One admin route: its path patterns, whether it reads or writes, and who may call it. */
+	private record Route(boolean read, HttpMethod write, ReactiveAuthorizationManager<AuthorizationContext> access,
+			String... patterns) {
+
+		List<HttpMethod> methods() {
+			return this.read ? List.of(HttpMethod.GET, HttpMethod.HEAD) : List.of(this.write);
+		}
+
+	}
+
+	/** The whole admin API; a new endpoint is denied until it is listed here. */
+	static List<Route> routes(AdminAuthorization authorization) {
+		return List.of(
+				read(authorization.tenantOrSupport("links:read", "settings:write"), TENANT + "/settings"),
+				write(HttpMethod.PUT, authorization.tenant("settings:write"), TENANT + "/settings"),
+				read(authorization.tenant("links:read", "settings:write"), TENANT + "/access"),
+				read(authorization.tenantOrSupport("links:read"), TENANT + "/links", TENANT + "/links/{linkId}",
+						TENANT + "/links/{linkId}/evidence", TENANT + "/events", TENANT + "/events/verification"),
+				write(HttpMethod.POST, authorization.tenant("links:write"), TENANT + "/links"),
+				write(HttpMethod.DELETE, authorization.tenant("links:write"), TENANT + "/links/{linkId}"));
+	}
+
+	private static Route read(ReactiveAuthorizationManager<AuthorizationContext> access, String... patterns) {
+		return new Route(true, HttpMethod.GET, access, patterns);
+	}
+
+	private static Route write(HttpMethod method, ReactiveAuthorizationManager<AuthorizationContext> access,
+			String... patterns) {
+		return new Route(false, method, access, patterns);
+	}
+
 	@Bean
 	SecurityWebFilterChain adminSecurity(ServerHttpSecurity http, ObjectProvider<ReactiveJwtDecoder> decoders,
 			ProblemWriter problems, AdminAuthorization authorization) {
 		http.securityMatcher(ServerWebExchangeMatchers.pathMatchers("/admin/**"))
-			.authorizeExchange((exchanges) -> exchanges
-				.pathMatchers(HttpMethod.GET, TENANT + "/settings")
-				.access(authorization.tenantOrSupport("links:read", "settings:write"))
-				.pathMatchers(HttpMethod.PUT, TENANT + "/settings")
-				.access(authorization.tenant("settings:write"))
-				.pathMatchers(HttpMethod.GET, TENANT + "/access")
-				.access(authorization.tenant("links:read", "settings:write"))
-				.pathMatchers(HttpMethod.GET, TENANT + "/links", TENANT + "/links/{linkId}",
-						TENANT + "/links/{linkId}/evidence", TENANT + "/events", TENANT + "/events/verification")
-				.access(authorization.tenantOrSupport("links:read"))
-				.pathMatchers(HttpMethod.POST, TENANT + "/links")
-				.access(authorization.tenant("links:write"))
-				.pathMatchers(HttpMethod.DELETE, TENANT + "/links/{linkId}")
-				.access(authorization.tenant("links:write"))
-				.anyExchange()
-				.authenticated())
+			.authorizeExchange((exchanges) -> {
+				for (Route route : routes(authorization)) {
+					for (HttpMethod method : route.methods()) {
+						exchanges.pathMatchers(method, route.patterns()).access(route.access());
+					}
+				}
+				exchanges.anyExchange().denyAll();
+			})
 			.oauth2ResourceServer((server) -> server.jwt((jwt) -> jwt.jwtDecoder(decoder(decoders)))
 				.authenticationEntryPoint(problems)
 				.accessDeniedHandler(problems))

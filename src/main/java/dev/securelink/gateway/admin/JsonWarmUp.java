@@ -2,6 +2,7 @@ package dev.securelink.gateway.admin;
 
 import java.util.List;
 
+import jakarta.validation.Validator;
 import org.reactivestreams.Publisher;
 import tools.jackson.databind.ObjectMapper;
 
@@ -21,9 +22,10 @@ import org.springframework.web.reactive.result.method.annotation.RequestMappingH
 
 /**
  * Builds Jackson's deserializers and serializers for every JSON body the admin API reads or writes at start-up, in
- * the mappers WebFlux's codecs use. Built lazily, the first requests of a fresh instance that meet a type at the
- * same time on two event loops wait on Jackson's cache lock, blocking a loop (BlockHound caught it when the demo
- * created its two links in parallel right after starting).
+ * the mappers WebFlux's codecs use, and Bean Validation's metadata of every body it validates. Built lazily, the
+ * first requests of a fresh instance that meet a type at the same time on two event loops wait on Jackson's cache
+ * lock or Hibernate Validator's metadata lock, blocking a loop (BlockHound caught both when the demo created its
+ * two links in parallel right after starting).
  */
 @Component
 class JsonWarmUp implements SmartInitializingSingleton {
@@ -32,8 +34,12 @@ class JsonWarmUp implements SmartInitializingSingleton {
 
 	private final ObjectProvider<RequestMappingHandlerMapping> handlers;
 
-	JsonWarmUp(ServerCodecConfigurer codecs, ObjectProvider<RequestMappingHandlerMapping> handlers) {
+	private final Validator validator;
+
+	JsonWarmUp(ServerCodecConfigurer codecs, ObjectProvider<RequestMappingHandlerMapping> handlers,
+			Validator validator) {
 		this.codecs = codecs;
+		this.validator = validator;
 		this.handlers = handlers;
 	}
 
@@ -58,6 +64,7 @@ class JsonWarmUp implements SmartInitializingSingleton {
 				if (parameter.hasParameterAnnotation(RequestBody.class)) {
 					ResolvableType body = payload(ResolvableType.forMethodParameter(parameter));
 					readers.forEach((mapper) -> mapper.readerFor(mapper.constructType(body.getType())));
+					this.validator.getConstraintsForClass(body.toClass());
 				}
 			}
 			ResolvableType answer = payload(ResolvableType.forMethodReturnType(method.getMethod()));

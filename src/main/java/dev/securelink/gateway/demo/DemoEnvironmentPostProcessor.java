@@ -44,6 +44,8 @@ class DemoEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered 
 			properties.put("spring.security.oauth2.resourceserver.jwt.public-key-location",
 					dataDir.resolve(ISSUER_PUBLIC_KEY).toUri().toString());
 			properties.put("securelink.demo.issuer-key", dataDir.resolve(ISSUER_KEY).toString());
+			properties.put("spring.security.oauth2.resourceserver.jwt.audiences", DemoIssuer.AUDIENCE);
+			properties.put("securelink.admin.issuer", DemoIssuer.ISSUER);
 		}
 		if (environment.getProperty("securelink.upstream.url") == null) {
 			properties.put("securelink.upstream.url",

@@ -26,6 +26,12 @@ import com.nimbusds.jwt.SignedJWT;
 /** The demo's stand-in for the invoicing application's token issuer: an RSA key kept under the data directory. */
 final class DemoIssuer {
 
+	/** The {@code iss} of the demo's admin tokens. */
+	static final String ISSUER = "urn:securelink:demo-issuer";
+
+	/** The {@code aud} of the demo's admin tokens. */
+	static final String AUDIENCE = "securelink-admin";
+
 	private DemoIssuer() {
 	}
 
@@ -55,7 +61,9 @@ final class DemoIssuer {
 				.replaceAll("\\s", "");
 			RSAPrivateKey key = (RSAPrivateKey) KeyFactory.getInstance("RSA")
 				.generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
-			JWTClaimsSet claims = new JWTClaimsSet.Builder().subject("demo-admin")
+			JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(ISSUER)
+				.audience(AUDIENCE)
+				.subject("demo-admin")
 				.issueTime(new Date())
 				.expirationTime(Date.from(Instant.now().plus(Duration.ofDays(30))))
 				.jwtID(UUID.randomUUID().toString())

@@ -76,7 +76,8 @@ class HelmChartTests {
 		String config = path(objects.get("ConfigMap"), "data", "application.yaml");
 		assertThat(config).contains("public-base-url: https://docs.acme.example")
 			.contains("idle-timeout: 20m")
-			.contains("issuer-uri: https://login.acme.example/realms/invoicing");
+			.contains("issuer-uri: https://login.acme.example/realms/invoicing")
+			.contains("- securelink-admin");
 		Map<String, Object> policy = map(objects.get("NetworkPolicy"), "spec");
 		assertThat(policy.get("policyTypes")).isEqualTo(List.of("Ingress", "Egress"));
 		assertThat(policy.get("egress").toString()).contains("port=53").contains("port=5432").contains("port=8080");
@@ -108,6 +109,24 @@ class HelmChartTests {
 			.hasMessageContaining("replicas");
 		assertThatThrownBy(() -> new Helm(CHART).template().withName("gw").set("upstream.url", "ftp://x").call())
 			.hasMessageContaining("upstream");
+	}
+
+	@Test
+	void templateWhenAdminTokensWithoutAudienceOrIssuerThenRefusedNamingTheValue() {
+		assertThatThrownBy(() -> new Helm(CHART).template().withName("gw")
+			.set("adminAuth.issuerUri", "https://login.example/realms/x")
+			.call()).hasMessageContaining("adminAuth.audiences is required");
+		assertThatThrownBy(() -> new Helm(CHART).template().withName("gw")
+			.set("adminAuth.jwkSetUri", "https://login.example/keys")
+			.set("adminAuth.audiences[0]", "securelink-admin")
+			.call()).hasMessageContaining("adminAuth.issuer is required");
+		String manifests = new Helm(CHART).template().withName("gw")
+			.set("adminAuth.jwkSetUri", "https://login.example/keys")
+			.set("adminAuth.audiences[0]", "securelink-admin")
+			.set("adminAuth.issuer", "https://login.example")
+			.call();
+		assertThat(manifests).contains("jwk-set-uri: https://login.example/keys").contains("- securelink-admin")
+			.contains("issuer: https://login.example");
 	}
 
 	private static String checksum(String manifests) {

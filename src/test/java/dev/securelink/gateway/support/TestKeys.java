@@ -33,6 +33,11 @@ public final class TestKeys {
 
 	public static final String SESSION = "t1:" + base64("test-session-key-test-session-key-1");
 
+	/** The {@code iss} and {@code aud} the gateway requires of admin tokens in the tests. */
+	public static final String ISSUER_ID = "https://invoicing.test";
+
+	public static final String AUDIENCE = "securelink-admin";
+
 	private static final KeyPair ISSUER = generate("RSA", null);
 
 	private static final KeyPair ASSERTION = generate("EC", new ECGenParameterSpec("secp256r1"));
@@ -50,6 +55,8 @@ public final class TestKeys {
 		properties.put("securelink.keys.assertion", assertionPem());
 		properties.put("spring.security.oauth2.resourceserver.jwt.public-key-location",
 				issuerPublicKey().toUri().toString());
+		properties.put("spring.security.oauth2.resourceserver.jwt.audiences", AUDIENCE);
+		properties.put("securelink.admin.issuer", ISSUER_ID);
 		return properties;
 	}
 
@@ -60,9 +67,7 @@ public final class TestKeys {
 
 	/** A token for {@code tenant} with the given space-separated scopes, as the invoicing application sends. */
 	public static String token(String tenant, String scopes) {
-		JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject("invoicing-app")
-			.issueTime(new Date())
-			.expirationTime(Date.from(Instant.now().plusSeconds(600)))
+		JWTClaimsSet.Builder claims = claims().subject("invoicing-app")
 			.jwtID(UUID.randomUUID().toString())
 			.claim("scope", scopes);
 		if (tenant != null) {
@@ -73,13 +78,19 @@ public final class TestKeys {
 
 	/** A support staff token: {@code roles} holds {@code support}, no tenant, multi-factor per {@code amr}. */
 	public static String supportToken(String subject) {
-		return sign(new JWTClaimsSet.Builder().subject(subject)
-			.issueTime(new Date())
-			.expirationTime(Date.from(Instant.now().plusSeconds(600)))
+		return sign(claims().subject(subject)
 			.claim("roles", java.util.List.of("support"))
 			.claim("name", "Sam Support")
 			.claim("amr", java.util.List.of("pwd", "mfa"))
 			.build());
+	}
+
+	/** The claims every valid admin token has: issuer, audience, issued now, expiring in ten minutes. */
+	public static JWTClaimsSet.Builder claims() {
+		return new JWTClaimsSet.Builder().issuer(ISSUER_ID)
+			.audience(AUDIENCE)
+			.issueTime(new Date())
+			.expirationTime(Date.from(Instant.now().plusSeconds(600)));
 	}
 
 	public static String sign(JWTClaimsSet claims) {
