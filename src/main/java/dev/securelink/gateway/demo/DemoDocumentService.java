@@ -96,7 +96,7 @@ public class DemoDocumentService implements SmartLifecycle {
 		String last = path.substring(path.lastIndexOf('/') + 1);
 		String number = HtmlUtils.htmlEscape(path.split("/")[2]);
 		boolean post = request.method().name().equals("POST");
-		return request.receive().then().then(verify(request.requestHeaders().get("X-SecureLink-Assertion")))
+		return request.receive().then().then(verify(request.requestHeaders().get("X-SecureLink-Assertion"), "/" + path))
 			.flatMap((verdict) -> {
 				if (invoice && last.equals("invoice.pdf")) {
 					return response.header("Content-Type", "application/pdf")
@@ -126,8 +126,11 @@ public class DemoDocumentService implements SmartLifecycle {
 			});
 	}
 
-	/** Checks the assertion as a document service should: signature by the published key, audience, expiry. */
-	private Mono<String> verify(String assertion) {
+	/**
+	 * Checks the assertion as a document service should: signature by the published key, audience, expiry, and
+	 * that the path asked for is the document the assertion names or lies below it.
+	 */
+	private Mono<String> verify(String assertion, String path) {
 		if (assertion == null) {
 			return Mono.just("<p class=\"bad\">No gateway assertion received.</p>");
 		}
@@ -138,7 +141,7 @@ public class DemoDocumentService implements SmartLifecycle {
 				JWTClaimsSet claims = jwt.getJWTClaimsSet();
 				boolean valid = key != null && jwt.verify(new ECDSAVerifier(key))
 						&& claims.getAudience().contains("securelink-upstream")
-						&& claims.getExpirationTime().after(new Date());
+						&& claims.getExpirationTime().after(new Date()) && names(claims.getStringClaim("doc"), path);
 				if (!valid) {
 					return "<p class=\"bad\">The gateway assertion did not verify.</p>";
 				}
@@ -151,6 +154,10 @@ public class DemoDocumentService implements SmartLifecycle {
 				return "<p class=\"bad\">The gateway assertion could not be read.</p>";
 			}
 		});
+	}
+
+	private static boolean names(String document, String path) {
+		return document != null && (path.equals(document) || path.startsWith(document + "/"));
 	}
 
 	private Mono<JWKSet> jwks() {

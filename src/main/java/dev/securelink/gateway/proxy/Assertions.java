@@ -32,7 +32,7 @@ import dev.securelink.gateway.session.SessionClaims;
 
 /**
  * The identity the upstream receives with every proxied request: the link, tenant and rights headers and the
- * assertion, an ES256 JWT saying the same, verifiable with {@code /.well-known/jwks.json}. An ES256 signature costs
+ * assertion, an ES256 JWT saying the same and naming the link's document ({@code doc}), verifiable with {@code /.well-known/jwks.json}. An ES256 signature costs
  * about a millisecond, so each session's headers are built once and reused until shortly before the assertion
  * expires; they are copied into each request whole (Netty copies validated headers without validating and hashing
  * every name again).
@@ -79,13 +79,16 @@ class Assertions {
 		this.clock = clock;
 	}
 
-	/** The identity headers of {@code session}: read them or copy them, never modify them. */
-	HttpHeaders forSession(SessionClaims session) {
+	/**
+	 * The identity headers of {@code session} on its link's {@code document}: read them or copy them, never modify
+	 * them. A link's document never changes, so the session id keys them.
+	 */
+	HttpHeaders forSession(SessionClaims session, String document) {
 		return this.bySession.get(session.id(), (id) -> DefaultHttpHeadersFactory.headersFactory().newHeaders()
 			.add(ProxyHeaders.LINK, session.linkId())
 			.add(ProxyHeaders.TENANT, session.tenantId())
 			.add(ProxyHeaders.RIGHTS, String.join(" ", session.rights().stream().map(Right::id).toList()))
-			.add(ProxyHeaders.ASSERTION, sign(session)));
+			.add(ProxyHeaders.ASSERTION, sign(session, document)));
 	}
 
 	/** The JWKS document: public keys only. */
@@ -93,7 +96,7 @@ class Assertions {
 		return this.publicKeys.toJSONObject(true);
 	}
 
-	private String sign(SessionClaims session) {
+	private String sign(SessionClaims session, String document) {
 		Instant now = this.clock.instant();
 		JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(this.issuer)
 			.audience(AUDIENCE)
@@ -103,6 +106,8 @@ class Assertions {
 			.notBeforeTime(Date.from(now.minusSeconds(30)))
 			.expirationTime(Date.from(now.plus(LIFETIME)))
 			.claim("tenant", session.tenantId())
+			// The upstream checks that the path it serves is this document or below it.
+			.claim("doc", document)
 			.claim("rights", List.copyOf(session.rights().stream().map(Right::id).collect(Collectors.toList())))
 			.claim("email_verified", session.emailVerified())
 			.build();

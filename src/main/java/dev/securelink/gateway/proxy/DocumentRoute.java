@@ -227,11 +227,11 @@ class DocumentRoute implements NettyRouteProvider {
 		InetSocketAddress peer = exchange.request.remoteAddress();
 		boolean trustedPeer = this.clients.fromTrustedProxy(peer);
 		String forwardedFor = forwardedFor(exchange, peer, trustedPeer);
-		HttpHeaders identity = this.assertions.forSession(session.claims());
+		HttpHeaders identity = this.assertions.forSession(session.claims(), link.document());
 		String refresh = (session.refresh() != null) ? session.refresh().toString() : null;
 		return this.upstream
 			.forward(exchange.request, exchange.response, target, this.upstreamPath + document,
-					PREFIX + link.id() + "/", trustedPeer,
+					PREFIX + link.id() + "/",
 					(headers) -> headers.add(identity).set(ProxyHeaders.FORWARDED_FOR, forwardedFor),
 					(headers) -> {
 						this.securityHeaders.apply(headers);

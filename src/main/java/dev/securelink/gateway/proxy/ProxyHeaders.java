@@ -15,9 +15,13 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 
 /**
- * Which headers cross the gateway, in each direction. Everything the client may not choose is stripped before
- * the gateway adds its own, so no request header (not even a {@code Connection} that names one) can remove or
- * forge what the gateway asserts.
+ * Which headers cross the gateway, in each direction: the one list, documented in docs/behaviour.md ("The proxy
+ * hop"). Everything the client may not choose is stripped before the gateway adds its own, so no request header
+ * (not even a {@code Connection} that names one) can remove or forge what the gateway asserts.
+ * <p>
+ * Names are compared in lower case, and a client header whose name holds an underscore never passes: CGI, WSGI,
+ * Rack, PHP and many frameworks read {@code X_SecureLink_Link} and {@code X-SecureLink-Link} as the same header, so
+ * an underscore spelling could otherwise slip an identity past every rule below (nginx drops them by default too).
  * <p>
  * Both directions copy the headers as one block and then take out what may not pass: Netty copies headers it has
  * already validated (the server's decoded request, the client's decoded response, both validating) without
@@ -25,11 +29,35 @@ import io.netty.util.AsciiString;
  */
 final class ProxyHeaders {
 
-	/** RFC 9110 7.6.1 hop-by-hop headers, plus the legacy ones proxies still meet. */
-	private static final AsciiString[] HOP_BY_HOP = { HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
-			HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE,
-			AsciiString.cached("proxy-connection"), HttpHeaderNames.PROXY_AUTHENTICATE,
-			HttpHeaderNames.PROXY_AUTHORIZATION };
+	/** RFC 9110 7.6.1 hop-by-hop headers, plus the legacy ones proxies still meet; lower case. */
+	private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "te", "trailer",
+			"transfer-encoding", "upgrade", "proxy-connection", "proxy-authenticate", "proxy-authorization");
+
+	/**
+	 * Request headers no client may send to the upstream, beyond the hop-by-hop ones: the gateway's own (it sets
+	 * Host, the forwarding headers and the identity itself; cookies pass filtered), credentials for the gateway,
+	 * and the headers common stacks believe about the request's path, method or client address.
+	 */
+	private static final Set<String> REFUSED_FROM_CLIENT = Set.of("host", "authorization", "cookie", "forwarded",
+			// path and host overrides (IIS, Symfony, Laravel, Zend, nginx auth_request, Apache rewrites)
+			"x-original-url", "x-rewrite-url", "x-original-uri", "x-original-path", "x-override-url", "x-host",
+			"x-original-host", "x-http-host-override",
+			// method overrides (Rails, Express method-override, Spring's HiddenHttpMethodFilter kin, Google APIs)
+			"x-http-method-override", "x-http-method", "x-method-override", "x-original-method",
+			// client address as told by CDNs and load balancers
+			"x-real-ip", "true-client-ip", "x-client-ip", "client-ip", "cf-connecting-ip", "cf-connecting-ipv6",
+			"fastly-client-ip", "x-cluster-client-ip", "x-originating-ip", "x-remote-ip", "x-remote-addr",
+			"x-proxyuser-ip", "x-azure-clientip", "x-azure-socketip", "akamai-client-ip", "x-appengine-user-ip",
+			"x-original-forwarded-for");
+
+	/** Request header name prefixes no client may send: the gateway's, the forwarding family and Envoy's. */
+	private static final String[] REFUSED_PREFIXES_FROM_CLIENT = { "proxy-", "x-securelink-", "x-forwarded-",
+			"x-envoy-" };
+
+	/** Response headers the upstream may not send the visitor, beyond the hop-by-hop ones. */
+	private static final Set<String> REFUSED_FROM_UPSTREAM = Set.of("clear-site-data");
+
+	private static final String[] REFUSED_PREFIXES_FROM_UPSTREAM = { "proxy-", "x-securelink-" };
 
 	// The names the gateway sets on every proxied request, as AsciiStrings: Netty hashes a String name each time.
 
@@ -47,28 +75,25 @@ final class ProxyHeaders {
 
 	static final AsciiString FORWARDED_HOST = AsciiString.cached("X-Forwarded-Host");
 
-	private static final AsciiString FORWARDED = AsciiString.cached("Forwarded");
-
 	private ProxyHeaders() {
 	}
 
 	/**
-	 * Copies the client's headers that may reach the upstream into {@code target}: no hop-by-hop header (nor any
-	 * the client's Connection names), no Host, no Authorization, none of the gateway's cookies, no
-	 * {@code X-SecureLink-*}, and {@code X-Forwarded-For}/{@code Forwarded} only from a trusted proxy (the
-	 * gateway's own {@code X-Forwarded-Proto} and {@code -Host}, already on {@code target}, always stay). The
-	 * client's {@code User-Agent} and {@code Accept} replace Reactor Netty's defaults instead of joining them.
+	 * Copies the client's headers that may reach the upstream into {@code target}: none of the refused names or
+	 * prefixes above, no name with an underscore, none that the client's Connection names, and its cookies without
+	 * the gateway's own. Even a trusted proxy's forwarding headers stay out: the gateway sends its own view
+	 * ({@code X-Forwarded-For} with a trusted proxy's chain, {@code -Proto} and {@code -Host}, already on
+	 * {@code target}, always stay). The client's {@code User-Agent} and {@code Accept} replace Reactor Netty's
+	 * defaults instead of joining them.
 	 */
-	static void copyRequest(HttpHeaders source, HttpHeaders target, boolean trustedPeer) {
+	static void copyRequest(HttpHeaders source, HttpHeaders target) {
 		target.remove(HttpHeaderNames.USER_AGENT).remove(HttpHeaderNames.ACCEPT);
 		Set<String> named = connectionNamed(source.getAll(HttpHeaderNames.CONNECTION));
-		copyAll(source, target, (name) -> !isHopByHop(name) && !startsWith(name, "proxy-")
-				&& !startsWith(name, "x-securelink-") && !HttpHeaderNames.HOST.contentEqualsIgnoreCase(name)
-				&& !HttpHeaderNames.AUTHORIZATION.contentEqualsIgnoreCase(name)
-				&& !FORWARDED_PROTO.contentEqualsIgnoreCase(name) && !FORWARDED_HOST.contentEqualsIgnoreCase(name)
-				&& (trustedPeer || (!startsWith(name, "x-forwarded-")
-						&& !FORWARDED.contentEqualsIgnoreCase(name)))
-				&& !HttpHeaderNames.COOKIE.contentEqualsIgnoreCase(name) && !isNamed(name, named));
+		copyAll(source, target, (name) -> {
+			String lower = lower(name);
+			return lower.indexOf('_') < 0 && !HOP_BY_HOP.contains(lower) && !REFUSED_FROM_CLIENT.contains(lower)
+					&& !startsWithAny(lower, REFUSED_PREFIXES_FROM_CLIENT) && !named.contains(lower);
+		});
 		String cookies = withoutGatewayCookies(source.getAll(HttpHeaderNames.COOKIE));
 		if (!cookies.isEmpty()) {
 			target.add(HttpHeaderNames.COOKIE, cookies);
@@ -77,24 +102,82 @@ final class ProxyHeaders {
 
 	/**
 	 * Copies the upstream's response headers that may reach the client into {@code target}: no hop-by-hop header
-	 * (nor any the upstream's Connection names), no {@code Proxy-*} or {@code X-SecureLink-*}, and no
-	 * {@code Set-Cookie} for one of the gateway's own cookie names.
+	 * (nor any the upstream's Connection names), no {@code Proxy-*}, {@code X-SecureLink-*} or
+	 * {@code Clear-Site-Data}; no {@code Set-Cookie} for one of the gateway's own cookie names or with a
+	 * {@code Domain} (a session's content may set cookies for this origin only); and {@code Cache-Control} made
+	 * private, since everything behind a session is one visitor's.
 	 */
 	static void copyResponse(HttpHeaders source, HttpHeaders target) {
 		Set<String> named = connectionNamed(source.getAll(HttpHeaderNames.CONNECTION));
 		List<String> cookies = source.contains(HttpHeaderNames.SET_COOKIE) ? source.getAll(HttpHeaderNames.SET_COOKIE)
 				: List.of();
-		boolean gatewayCookie = cookies.stream().anyMatch((cookie) -> isGatewayCookie(cookie.split("=", 2)[0].trim()));
-		copyAll(source, target, (name) -> !isHopByHop(name) && !startsWith(name, "proxy-")
-				&& !startsWith(name, "x-securelink-") && !isNamed(name, named)
-				&& !(gatewayCookie && HttpHeaderNames.SET_COOKIE.contentEqualsIgnoreCase(name)));
-		if (gatewayCookie) {
+		boolean refusedCookie = cookies.stream().anyMatch(ProxyHeaders::isRefusedSetCookie);
+		String privateCache = source.contains(HttpHeaderNames.CACHE_CONTROL)
+				? privateCacheControl(source.getAll(HttpHeaderNames.CACHE_CONTROL)) : null;
+		boolean cacheRewritten = privateCache != null;
+		copyAll(source, target, (name) -> {
+			String lower = lower(name);
+			return !HOP_BY_HOP.contains(lower) && !REFUSED_FROM_UPSTREAM.contains(lower)
+					&& !startsWithAny(lower, REFUSED_PREFIXES_FROM_UPSTREAM) && !named.contains(lower)
+					&& !(refusedCookie && lower.equals("set-cookie"))
+					&& !(cacheRewritten && lower.equals("cache-control"));
+		});
+		if (refusedCookie) {
 			for (String cookie : cookies) {
-				if (!isGatewayCookie(cookie.split("=", 2)[0].trim())) {
+				if (!isRefusedSetCookie(cookie)) {
 					target.add(HttpHeaderNames.SET_COOKIE, cookie);
 				}
 			}
 		}
+		if (cacheRewritten) {
+			target.set(HttpHeaderNames.CACHE_CONTROL, privateCache);
+		}
+	}
+
+	/**
+	 * The upstream's {@code Cache-Control} with {@code public} turned into {@code private} and {@code s-maxage}
+	 * removed, as one value; null when it has neither (it passes unchanged).
+	 */
+	static String privateCacheControl(List<String> values) {
+		StringJoiner kept = new StringJoiner(", ");
+		boolean changed = false;
+		boolean isPrivate = false;
+		for (String value : values) {
+			for (String directive : value.split(",")) {
+				String trimmed = directive.trim();
+				String lower = trimmed.toLowerCase(Locale.ROOT);
+				if (lower.equals("public") || lower.startsWith("s-maxage")) {
+					changed = true;
+				}
+				else if (!trimmed.isEmpty()) {
+					isPrivate |= lower.equals("private") || lower.startsWith("private=");
+					kept.add(trimmed);
+				}
+			}
+		}
+		if (!changed) {
+			return null;
+		}
+		return isPrivate ? kept.toString() : (kept.length() == 0) ? "private" : "private, " + kept;
+	}
+
+	/** A {@code Set-Cookie} the visitor must never get: one of the gateway's names, or any {@code Domain}. */
+	static boolean isRefusedSetCookie(String setCookie) {
+		String[] parts = setCookie.split(";");
+		String pair = parts[0].trim();
+		int equals = pair.indexOf('=');
+		if (isGatewayCookie((equals >= 0) ? pair.substring(0, equals).trim() : pair)) {
+			return true;
+		}
+		for (int i = 1; i < parts.length; i++) {
+			String attribute = parts[i].trim();
+			int attributeEquals = attribute.indexOf('=');
+			String name = (attributeEquals >= 0) ? attribute.substring(0, attributeEquals).trim() : attribute;
+			if (name.equalsIgnoreCase("domain")) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**
@@ -124,22 +207,18 @@ final class ProxyHeaders {
 		}
 	}
 
-	private static boolean isHopByHop(CharSequence name) {
-		for (AsciiString hop : HOP_BY_HOP) {
-			if (hop.length() == name.length() && hop.contentEqualsIgnoreCase(name)) {
+	/** Lower case ({@link String#toLowerCase} answers the same instance when nothing changes). */
+	private static String lower(CharSequence name) {
+		return name.toString().toLowerCase(Locale.ROOT);
+	}
+
+	private static boolean startsWithAny(String lower, String[] prefixes) {
+		for (String prefix : prefixes) {
+			if (lower.startsWith(prefix)) {
 				return true;
 			}
 		}
 		return false;
-	}
-
-	private static boolean startsWith(CharSequence name, String lowerPrefix) {
-		return name.length() >= lowerPrefix.length()
-				&& AsciiString.regionMatches(name, true, 0, lowerPrefix, 0, lowerPrefix.length());
-	}
-
-	private static boolean isNamed(CharSequence name, Set<String> connectionNamed) {
-		return !connectionNamed.isEmpty() && connectionNamed.contains(name.toString().toLowerCase(Locale.ROOT));
 	}
 
 	/**
@@ -154,7 +233,7 @@ final class ProxyHeaders {
 		for (String value : connectionHeaders) {
 			for (String token : value.split(",")) {
 				String name = token.trim().toLowerCase(Locale.ROOT);
-				if (!name.isEmpty() && !isHopByHop(name)) {
+				if (!name.isEmpty() && !HOP_BY_HOP.contains(name)) {
 					named.add(name);
 				}
 			}
@@ -162,9 +241,12 @@ final class ProxyHeaders {
 		return named;
 	}
 
-	/** Whether a cookie name is one of the gateway's own (sessions and the form nonce). */
+	/**
+	 * Whether a cookie name is one of the gateway's own (sessions and the form nonce), in any case: browsers treat
+	 * the {@code __Host-} prefix without regard to case.
+	 */
 	static boolean isGatewayCookie(String name) {
-		return name.startsWith("__Host-sl");
+		return name.regionMatches(true, 0, "__Host-sl", 0, 9);
 	}
 
 	private static String withoutGatewayCookies(List<String> headers) {

@@ -40,6 +40,8 @@ class UpstreamClient implements DisposableBean {
 
 	private static final AsciiString X_FRAME_OPTIONS = AsciiString.cached("X-Frame-Options");
 
+	private static final AsciiString REFRESH = AsciiString.cached("Refresh");
+
 	private final ConnectionProvider connections;
 
 	private final HttpClient idempotent;
@@ -128,7 +130,7 @@ class UpstreamClient implements DisposableBean {
 	 * @param answerHeaders applied to the client's response headers once the upstream's were copied
 	 */
 	Mono<Failure> forward(HttpServerRequest request, HttpServerResponse response, String pathAndQuery,
-			String documentBase, String linkBase, boolean trustedPeer, Consumer<HttpHeaders> gatewayHeaders,
+			String documentBase, String linkBase, Consumer<HttpHeaders> gatewayHeaders,
 			Consumer<HttpHeaders> answerHeaders) {
 		HttpMethod method = request.method();
 		boolean idempotent = method == HttpMethod.GET || method == HttpMethod.HEAD;
@@ -140,20 +142,25 @@ class UpstreamClient implements DisposableBean {
 			.uri(pathAndQuery)
 			.send((upstreamRequest, outbound) -> {
 				HttpHeaders upstream = upstreamRequest.requestHeaders();
-				ProxyHeaders.copyRequest(clientHeaders, upstream, trustedPeer);
+				ProxyHeaders.copyRequest(clientHeaders, upstream);
 				gatewayHeaders.accept(upstream);
 				return hasBody ? outbound.send(limit(request.receive().retain())) : outbound;
 			})
 			.responseConnection((upstreamResponse, connection) -> {
-				String location = upstreamResponse.responseHeaders().get(HttpHeaderNames.LOCATION);
-				String rewritten = (location != null)
-						? rewriteLocation(location, this.origin + pathAndQuery, documentBase, linkBase) : null;
-				if (location != null && rewritten == null) {
+				HttpHeaders answer = upstreamResponse.responseHeaders();
+				String requested = this.origin + pathAndQuery;
+				String location = answer.get(HttpHeaderNames.LOCATION);
+				String rewritten = (location != null) ? rewriteLocation(location, requested, documentBase, linkBase)
+						: null;
+				String refresh = answer.get(REFRESH);
+				String rewrittenRefresh = (refresh != null) ? rewriteRefresh(refresh, requested, documentBase, linkBase)
+						: null;
+				if ((location != null && rewritten == null) || (refresh != null && rewrittenRefresh == null)) {
 					connection.dispose();
 					return Mono.<Failure>just(new ForbiddenRedirect());
 				}
 				record(method.name(), String.valueOf(upstreamResponse.status().code() / 100) + "xx", start);
-				copyResponse(upstreamResponse, response, rewritten);
+				copyResponse(upstreamResponse, response, rewritten, rewrittenRefresh);
 				answerHeaders.accept(response.responseHeaders());
 				return response.send(connection.inbound().receive().retain()).then().then(Mono.<Failure>empty());
 			})
@@ -197,12 +204,16 @@ class UpstreamClient implements DisposableBean {
 	}
 
 	/** Status and headers of the upstream's answer, written on Netty's response headers directly. */
-	private static void copyResponse(HttpClientResponse upstream, HttpServerResponse response, String location) {
+	private static void copyResponse(HttpClientResponse upstream, HttpServerResponse response, String location,
+			String refresh) {
 		response.status(upstream.status());
 		HttpHeaders target = response.responseHeaders();
 		ProxyHeaders.copyResponse(upstream.responseHeaders(), target);
 		if (location != null) {
 			target.set(HttpHeaderNames.LOCATION, location);
+		}
+		if (refresh != null) {
+			target.set(REFRESH, refresh);
 		}
 		// Framing is never allowed; the rest of the upstream's CSP stays. The other security headers are the
 		// caller's (the same as on the gateway's own pages).
@@ -254,6 +265,45 @@ class UpstreamClient implements DisposableBean {
 		boolean allowed = host != null && "https".equalsIgnoreCase(target.getScheme())
 				&& this.properties.allowedRedirectHosts().stream().anyMatch(host::equalsIgnoreCase);
 		return allowed ? location : null;
+	}
+
+	/**
+	 * {@code Refresh} ({@code <seconds>[; url=<target>]}, the header form of a meta refresh) under the rules of
+	 * {@link #rewriteLocation}: a bare delay reloads the same page and passes; a target is rewritten or allowed as a
+	 * redirect would be; anything else, or anything unreadable, is refused (null).
+	 */
+	String rewriteRefresh(String refresh, String requested, String documentBase, String linkBase) {
+		int separator = indexOfAny(refresh, ";,");
+		String delay = ((separator < 0) ? refresh : refresh.substring(0, separator)).trim();
+		if (delay.isEmpty() || !delay.chars().allMatch((c) -> (c >= '0' && c <= '9') || c == '.')) {
+			return null;
+		}
+		if (separator < 0 || refresh.substring(separator + 1).isBlank()) {
+			return delay;
+		}
+		String target = refresh.substring(separator + 1).trim();
+		if (target.regionMatches(true, 0, "url", 0, 3)) {
+			String afterName = target.substring(3).trim();
+			if (!afterName.startsWith("=")) {
+				return null;
+			}
+			target = afterName.substring(1).trim();
+		}
+		if (target.length() >= 2 && (target.charAt(0) == '\'' || target.charAt(0) == '"')
+				&& target.charAt(target.length() - 1) == target.charAt(0)) {
+			target = target.substring(1, target.length() - 1);
+		}
+		String rewritten = rewriteLocation(target, requested, documentBase, linkBase);
+		return (rewritten != null) ? delay + "; url=" + rewritten : null;
+	}
+
+	private static int indexOfAny(String value, String characters) {
+		for (int i = 0; i < value.length(); i++) {
+			if (characters.indexOf(value.charAt(i)) >= 0) {
+				return i;
+			}
+		}
+		return -1;
 	}
 
 	private static Failure failure(Throwable ex) {

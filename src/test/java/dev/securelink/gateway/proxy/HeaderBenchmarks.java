@@ -38,7 +38,7 @@ public class HeaderBenchmarks {
 	@Benchmark
 	public Object copyRequest() {
 		DefaultHttpHeaders upstream = new DefaultHttpHeaders();
-		ProxyHeaders.copyRequest(this.browser, upstream, false);
+		ProxyHeaders.copyRequest(this.browser, upstream);
 		return upstream;
 	}
 

@@ -141,6 +141,56 @@ class ProxyTests {
 	}
 
 	@Test
+	void getWhenClientSpellsIdentityRoutingOrAddressHeadersAnyWayThenNoneArriveEvenFromATrustedProxy() {
+		// The tests' loopback peer is a trusted proxy: the gateway still owns every forwarding header.
+		this.client.get().uri("/d/" + this.linkId + "/spellings")
+			.header(HttpHeaders.COOKIE, this.browser.cookieHeader())
+			.header("X_SecureLink_Tenant", "someone-else")
+			.header("x-securelink-rights", "view sign pay")
+			.header("X-Original-URL", "/admin")
+			.header("X-Rewrite-URL", "/admin")
+			.header("X-HTTP-Method-Override", "DELETE")
+			.header("X-Real-IP", "203.0.113.9")
+			.header("True-Client-IP", "203.0.113.9")
+			.header("CF-Connecting-IP", "203.0.113.9")
+			.header("Forwarded", "for=203.0.113.9;host=evil.example")
+			.header("X-Forwarded-Host", "evil.example")
+			.header("X-Forwarded-Port", "1")
+			.header("X-Forwarded-For", "203.0.113.7")
+			.exchange()
+			.expectStatus().isOk();
+		TestUpstream.Received received = TestUpstream.received(this.document).get(0);
+		assertThat(received.headers()).doesNotContainKeys("x_securelink_tenant", "x-original-url", "x-rewrite-url",
+				"x-http-method-override", "x-real-ip", "true-client-ip", "cf-connecting-ip", "forwarded",
+				"x-forwarded-port");
+		assertThat(received.header("X-SecureLink-Tenant")).isEqualTo(this.tenant);
+		assertThat(received.header("X-SecureLink-Rights")).isEqualTo("view sign");
+		assertThat(received.header("X-Forwarded-Host")).isEqualTo("localhost:8080");
+		assertThat(received.header("X-Forwarded-For")).isEqualTo("203.0.113.7, 127.0.0.1");
+	}
+
+	@Test
+	void refreshWhenUpstreamSendsOneThenItObeysTheRedirectRules() {
+		EntityExchangeResult<String> inside = this.browser.get("/d/" + this.linkId + "/refresh-inside");
+		assertThat(inside.getStatus().value()).isEqualTo(200);
+		assertThat(inside.getResponseHeaders().getFirst("Refresh")).isEqualTo("0; url=/d/" + this.linkId + "/next");
+		assertThat(this.browser.get("/d/" + this.linkId + "/refresh-self").getResponseHeaders().getFirst("Refresh"))
+			.isEqualTo("30");
+		EntityExchangeResult<String> evil = this.browser.get("/d/" + this.linkId + "/refresh-evil");
+		assertThat(evil.getStatus().value()).isEqualTo(502);
+		assertThat(evil.getResponseHeaders().containsHeader("Refresh")).isFalse();
+	}
+
+	@Test
+	void responseWhenUpstreamAllowsSharedCachingOrSetsWideCookiesThenPrivateAndDropped() {
+		EntityExchangeResult<String> result = this.browser.get("/d/" + this.linkId + "/public");
+		HttpHeaders headers = result.getResponseHeaders();
+		assertThat(headers.get(HttpHeaders.CACHE_CONTROL)).containsExactly("private, max-age=86400");
+		assertThat(headers.containsHeader("Clear-Site-Data")).isFalse();
+		assertThat(headers.containsHeader(HttpHeaders.SET_COOKIE)).isFalse();
+	}
+
+	@Test
 	void assertionWhenVerifiedWithThePublishedJwksThenNamesLinkTenantAndRights() throws Exception {
 		this.browser.get("/d/" + this.linkId + "/one");
 		this.browser.get("/d/" + this.linkId + "/two");
@@ -158,6 +208,7 @@ class ProxyTests {
 		assertThat(jwt.getJWTClaimsSet().getSubject()).isEqualTo(this.linkId);
 		assertThat(jwt.getJWTClaimsSet().getStringClaim("tenant")).isEqualTo(this.tenant);
 		assertThat(jwt.getJWTClaimsSet().getStringListClaim("rights")).containsExactly("view", "sign");
+		assertThat(jwt.getJWTClaimsSet().getStringClaim("doc")).isEqualTo(this.document);
 		assertThat(jwt.getJWTClaimsSet().getAudience()).containsExactly("securelink-upstream");
 		assertThat(jwt.getJWTClaimsSet().getExpirationTime()).isAfter(new java.util.Date());
 	}

@@ -32,6 +32,8 @@ class TestEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered 
 		if ("false".equals(environment.getProperty("securelink.test.issuer"))) {
 			// A test of the demo's own token issuer: leave the admin API's trust to the demo.
 			properties.remove("spring.security.oauth2.resourceserver.jwt.public-key-location");
+			properties.remove("spring.security.oauth2.resourceserver.jwt.audiences");
+			properties.remove("securelink.admin.issuer");
 		}
 		// Tests are "behind a proxy" on loopback, so each can act from its own client IP via X-Forwarded-For.
 		properties.put("securelink.trusted-proxies", "127.0.0.1/32,::1/128");

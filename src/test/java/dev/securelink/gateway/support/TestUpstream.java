@@ -85,6 +85,18 @@ public final class TestUpstream {
 				case "outside" -> redirect(response, "/elsewhere/secret");
 				case "payment" -> redirect(response, "https://pay.example.com/checkout?id=7");
 				case "evil" -> redirect(response, "https://evil.example/phish");
+				case "refresh-inside" -> response.header("Refresh", "0; url=http://" + request.requestHeaders().get("Host")
+						+ path.substring(0, path.lastIndexOf('/')) + "/next").sendString(Mono.just("soon")).then();
+				case "refresh-evil" -> response.header("Refresh", "3;URL='https://evil.example/phish'")
+					.sendString(Mono.just("soon"))
+					.then();
+				case "refresh-self" -> response.header("Refresh", "30").sendString(Mono.just("again")).then();
+				case "public" -> response.header("Cache-Control", "public, max-age=86400, s-maxage=86400")
+					.header("Clear-Site-Data", "\"cookies\", \"storage\"")
+					.header(HttpHeaderNames.SET_COOKIE, "wide=1; Path=/; Domain=localhost")
+					.header(HttpHeaderNames.SET_COOKIE, "__Host-SLC=forged; Path=/; Secure")
+					.sendString(Mono.just("cached?"))
+					.then();
 				case "weak" -> response.header("Referrer-Policy", "unsafe-url")
 					.header("X-Content-Type-Options", "none")
 					.header("Content-Security-Policy", "default-src 'self'; frame-ancestors *")
