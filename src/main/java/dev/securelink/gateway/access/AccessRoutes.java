@@ -2,9 +2,13 @@ package dev.securelink.gateway.access;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
+
+import dev.securelink.gateway.web.Pages;
+import dev.securelink.gateway.web.RequestPaths;
 
 /**
  * The public paths of the link flow (design §2). {@code /d/**} never reaches this router: the document route
@@ -20,6 +24,9 @@ class AccessRoutes {
 			.GET("/l/{code}/{action}", links::open)
 			.POST("/l/{code}", links::submit)
 			.POST("/l/{code}/{action}", links::submit)
+			// Any other method or spelling of a link path: the same page as an unknown code, nothing looked up.
+			.route((request) -> RequestPaths.isLink(request.exchange().getRequest().getPath().value()),
+					(request) -> Pages.message(HttpStatus.NOT_FOUND, "notfound"))
 			.build();
 	}
 

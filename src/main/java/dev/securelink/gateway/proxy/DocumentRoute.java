@@ -39,7 +39,6 @@ import dev.securelink.gateway.session.Sessions;
 import dev.securelink.gateway.web.AccessLogFilter;
 import dev.securelink.gateway.web.ClientAddress;
 import dev.securelink.gateway.web.SameOrigin;
-import dev.securelink.gateway.web.SecurityHeadersFilter;
 
 /**
  * {@code /d/{linkId}/**}, the document space, served by a Reactor Netty route ahead of WebFlux (routed by prefix,
@@ -55,8 +54,9 @@ import dev.securelink.gateway.web.SecurityHeadersFilter;
  * <li>the proxy hop, last: headers filtered, the gateway's identity and assertion added, bodies streamed.</li>
  * </ol>
  * Every refusal is one of the gateway's localized pages, which only WebFlux renders: the route names the page on
- * the connection and hands the request to WebFlux, where {@link DocumentPages} writes it. The same security
- * headers and access log line as WebFlux's filters give are applied here to proxied answers.
+ * the connection and hands the request to WebFlux, where {@link DocumentPages} writes it. The access log line
+ * WebFlux's filter gives is written here for proxied answers; the security headers are the connection's
+ * ({@code EdgeHandler}), on every answer alike.
  */
 @Component
 class DocumentRoute implements NettyRouteProvider {
@@ -86,8 +86,6 @@ class DocumentRoute implements NettyRouteProvider {
 
 	private final SameOrigin sameOrigin;
 
-	private final SecurityHeadersFilter securityHeaders;
-
 	private final AccessLogFilter accessLog;
 
 	private final ObjectProvider<HttpHandler> httpHandler;
@@ -109,7 +107,7 @@ class DocumentRoute implements NettyRouteProvider {
 
 	DocumentRoute(Sessions sessions, UpstreamClient upstream, Assertions assertions, AuditLog audit,
 			ClientAddress clients, UpstreamProperties properties, GatewayProperties gateway,
-			SecurityHeadersFilter securityHeaders, ObjectProvider<AccessLogFilter> accessLog,
+			ObjectProvider<AccessLogFilter> accessLog,
 			ObjectProvider<HttpHandler> httpHandler, Clock clock) {
 		this.sessions = sessions;
 		this.upstream = upstream;
@@ -118,7 +116,6 @@ class DocumentRoute implements NettyRouteProvider {
 		this.clients = clients;
 		this.properties = properties;
 		this.sameOrigin = new SameOrigin(gateway.publicBaseUrl());
-		this.securityHeaders = securityHeaders;
 		this.accessLog = accessLog.getIfAvailable();
 		this.httpHandler = httpHandler;
 		this.upstreamPath = (properties.url() != null) ? withoutTrailingSlash(properties.url().getRawPath()) : null;
@@ -234,7 +231,6 @@ class DocumentRoute implements NettyRouteProvider {
 					PREFIX + link.id() + "/",
 					(headers) -> headers.add(identity).set(ProxyHeaders.FORWARDED_FOR, forwardedFor),
 					(headers) -> {
-						this.securityHeaders.apply(headers);
 						if (refresh != null) {
 							headers.add(HttpHeaderNames.SET_COOKIE, refresh);
 						}

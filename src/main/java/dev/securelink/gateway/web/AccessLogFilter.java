@@ -1,5 +1,7 @@
 package dev.securelink.gateway.web;
 
+import java.util.Map;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
@@ -9,14 +11,17 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
 /**
  * One line per request on the {@code securelink.access} logger. The path of a link is never logged as it came:
- * {@code /l/{code}} is written as {@code /l/~<linkId>} once the code is resolved (or {@code /l/~unknown}), query
- * strings are left out, and no header, cookie or body is ever logged.
+ * any spelling of {@code /l/{code}} ({@link RequestPaths#isLink}) is written as {@code /l/~<linkId>} once the code
+ * is resolved (or {@code /l/~unknown}), followed only by a known action; other paths outside the admin API have
+ * every segment long enough to hold a code replaced by {@code ~}. Query strings are left out, and no header, cookie
+ * or body is ever logged.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
@@ -53,12 +58,15 @@ public class AccessLogFilter implements WebFilter {
 
 	static String loggablePath(ServerWebExchange exchange) {
 		String path = exchange.getRequest().getPath().value();
-		if (!path.startsWith("/l/")) {
-			return path;
+		if (RequestPaths.isLink(path)) {
+			String linkId = exchange.getAttribute(LINK_ID);
+			Map<String, String> variables = exchange.getAttribute(RouterFunctions.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
+			String action = (variables != null) ? variables.get("action") : null;
+			return "/l/~" + ((linkId != null) ? linkId : "unknown")
+					+ (("sign".equals(action) || "pay".equals(action)) ? "/" + action : "");
 		}
-		String linkId = exchange.getAttribute(LINK_ID);
-		int action = path.indexOf('/', 3);
-		return "/l/~" + ((linkId != null) ? linkId : "unknown") + ((action > 0) ? path.substring(action) : "");
+		// The admin API's ids are not secrets, and its callers hold a token, not a code.
+		return RequestPaths.firstSegment(path).equals("admin") ? path : RequestPaths.redacted(path);
 	}
 
 }

@@ -18,7 +18,7 @@ import org.springframework.stereotype.Component;
 class PageWarmUp implements SmartInitializingSingleton {
 
 	private static final List<String> MESSAGE_KINDS = List.of("notfound", "session", "locked", "forbidden",
-			"unavailable", "badpath", "toolarge", "badgateway", "timeout");
+			"unavailable", "badpath", "toolarge", "badgateway", "timeout", "method", "busy");
 
 	private final ITemplateEngine templates;
 

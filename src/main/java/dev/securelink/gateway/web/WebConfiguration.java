@@ -6,20 +6,28 @@ import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.server.i18n.LocaleContextResolver;
+import org.springframework.web.server.session.WebSessionManager;
 
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration {
 
-	/** The public listener closes connections that dribble their request head (see {@link HeaderReadDeadline}). */
+	/** Framing, read deadlines and security headers for every connection (see {@link EdgeHandler}). */
 	@Bean
-	NettyServerCustomizer headerReadDeadline(WebProperties properties) {
+	NettyServerCustomizer edge(WebProperties properties, SecurityHeaders securityHeaders) {
 		return (server) -> server.doOnChannelInit((observer, channel, address) -> {
 			if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
-				HeaderReadDeadline deadline = new HeaderReadDeadline(properties.headerReadTimeout());
-				channel.pipeline().addBefore(NettyPipeline.HttpCodec, "securelinkFirstByte", deadline.firstByte());
-				channel.pipeline().addAfter(NettyPipeline.HttpCodec, "securelinkHeaderDeadline", deadline);
+				EdgeHandler edge = new EdgeHandler(securityHeaders, properties.headerReadTimeout(),
+						properties.bodyReadTimeout());
+				channel.pipeline().addBefore(NettyPipeline.HttpCodec, "securelinkFirstByte", edge.firstByte());
+				channel.pipeline().addAfter(NettyPipeline.HttpCodec, "securelinkEdge", edge);
 			}
 		});
+	}
+
+	/** Replaces WebFlux's session manager under its well-known bean name: no server-side sessions. */
+	@Bean(name = "webSessionManager")
+	WebSessionManager webSessionManager() {
+		return new NoWebSessions();
 	}
 
 	/** Replaces WebFlux's Accept-Language resolver under its well-known bean name. */

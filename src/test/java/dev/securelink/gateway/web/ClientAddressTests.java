@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClientAddressTests {
 
 	ClientAddress clients = new ClientAddress(new WebProperties(List.of("10.0.0.0/8", "2001:db8::/32"),
-			java.time.Duration.ofSeconds(10)));
+			java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(15)));
 
 	@Test
 	void ofWhenPeerIsNotATrustedProxyThenForwardedForIsIgnored() {

@@ -1,0 +1,221 @@
+package dev.securelink.gateway.web;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+
+/**
+ * The public listener's rules for a connection, right behind Netty's HTTP codec, ahead of Reactor Netty and every
+ * route (the document route and WebFlux alike):
+ * <ul>
+ * <li><b>Framing.</b> A request is refused before anything sees it when its framing is ambiguous: a
+ * {@code Transfer-Encoding} other than a single {@code chunked} is 501 (RFC 9112 6.1: the gateway knows no other
+ * coding, and a coding it ignores would let the body be read as the next request), no or more than one
+ * {@code Host} is 400 (RFC 9112 3.2), and a GET or HEAD with a body is 400 (such a body means nothing and is never
+ * passed upstream).</li>
+ * <li><b>Deadlines.</b> A connection that does not deliver a complete request head in time, counted from when it
+ * opens or from the first byte of its next request, is closed; so is one whose request body stops arriving for
+ * the body deadline, after a 408 when nothing of the answer was sent yet. Netty's idle timeouts restart on every
+ * byte, so a client dribbling its request would otherwise hold a connection (and, for a document, an upstream
+ * connection) for as long as it likes. Time when the gateway itself stopped reading (backpressure from a slow
+ * upstream) does not count. A kept-alive connection that sends nothing is left to
+ * {@code server.netty.idle-timeout}, longer than the keep-alive of common ingresses and load balancers.</li>
+ * <li><b>Security headers</b> on every response head written, whoever wrote it: gateway pages, proxied documents
+ * and Netty's own refusals (400, 413, 414, 431).</li>
+ * </ul>
+ * Two handlers share the state: {@link #firstByte()} sits before the HTTP codec and sees bytes arrive, this one
+ * after it. One periodic check per connection keeps the per-request cost to writing a timestamp; it runs five
+ * times per shortest deadline, and a deadline counts that period off, so no connection outlives a deadline.
+ */
+class EdgeHandler extends ChannelDuplexHandler {
+
+	/** A request head was read and its body is complete: no read deadline. */
+	private static final int IN_REQUEST = 0;
+
+	/** Waiting for (the rest of) a request head since {@link #since}. */
+	private static final int HEAD = 1;
+
+	/** Reading a request body, which last made progress at {@link #since}. */
+	private static final int BODY = 2;
+
+	/** A response was sent and nothing of the next request has arrived: the idle timeout's business. */
+	private static final int BETWEEN_REQUESTS = 3;
+
+	/** This connection's request was refused here; what else arrives is dropped until it closes. */
+	private static final int REFUSED = 4;
+
+	private final SecurityHeaders securityHeaders;
+
+	private final long headNanos;
+
+	private final long bodyNanos;
+
+	private final long periodNanos;
+
+	private int state = HEAD;
+
+	private long since;
+
+	/** Whether a response head went out for the current request, so that a late 408 cannot follow it. */
+	private boolean answering;
+
+	private ScheduledFuture<?> check;
+
+	EdgeHandler(SecurityHeaders securityHeaders, Duration headTimeout, Duration bodyTimeout) {
+		this.securityHeaders = securityHeaders;
+		this.periodNanos = Math.max(Math.min(headTimeout.toNanos(), bodyTimeout.toNanos()) / 5,
+				TimeUnit.MILLISECONDS.toNanos(50));
+		this.headNanos = Math.max(headTimeout.toNanos() - this.periodNanos, this.periodNanos);
+		this.bodyNanos = Math.max(bodyTimeout.toNanos() - this.periodNanos, this.periodNanos);
+	}
+
+	/** The handler to put before the HTTP codec: it starts the deadline when a new request's first bytes arrive. */
+	ChannelHandler firstByte() {
+		return new ChannelInboundHandlerAdapter() {
+
+			@Override
+			public void channelRead(ChannelHandlerContext context, Object message) {
+				if (EdgeHandler.this.state == BETWEEN_REQUESTS) {
+					EdgeHandler.this.state = HEAD;
+					EdgeHandler.this.since = System.nanoTime();
+				}
+				context.fireChannelRead(message);
+			}
+
+		};
+	}
+
+	@Override
+	public void handlerAdded(ChannelHandlerContext context) {
+		this.since = System.nanoTime();
+		this.check = context.executor().scheduleAtFixedRate(() -> expire(context), this.periodNanos,
+				this.periodNanos, TimeUnit.NANOSECONDS);
+	}
+
+	private void expire(ChannelHandlerContext context) {
+		long now = System.nanoTime();
+		if (this.state == BODY && !context.channel().config().isAutoRead()) {
+			// The gateway is not reading (backpressure): the client is not the one being slow.
+			this.since = now;
+		}
+		if (this.state == HEAD && now - this.since > this.headNanos) {
+			context.close();
+		}
+		else if (this.state == BODY && now - this.since > this.bodyNanos) {
+			if (this.answering) {
+				context.close();
+			}
+			else {
+				refuse(context, HttpResponseStatus.REQUEST_TIMEOUT, "The request body stopped arriving.");
+			}
+		}
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext context, Object message) throws Exception {
+		if (this.state == REFUSED) {
+			ReferenceCountUtil.release(message);
+			return;
+		}
+		if (message instanceof HttpRequest request) {
+			this.answering = false;
+			HttpResponseStatus refusal = request.decoderResult().isSuccess() ? framingRefusal(request) : null;
+			if (refusal != null) {
+				ReferenceCountUtil.release(message);
+				refuse(context, refusal, (refusal == HttpResponseStatus.NOT_IMPLEMENTED)
+						? "The request's transfer coding is not supported." : "The request is not framed correctly.");
+				return;
+			}
+			this.state = BODY;
+			this.since = System.nanoTime();
+		}
+		else if (message instanceof HttpContent && this.state == BODY) {
+			this.since = System.nanoTime();
+		}
+		if (message instanceof LastHttpContent && this.state == BODY) {
+			this.state = IN_REQUEST;
+		}
+		super.channelRead(context, message);
+	}
+
+	/** Why a decoded request head must not be served, or null when it may. */
+	static HttpResponseStatus framingRefusal(HttpRequest request) {
+		List<String> codings = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
+		if (!codings.isEmpty() && (codings.size() > 1 || !codings.get(0).trim().equalsIgnoreCase("chunked"))) {
+			return HttpResponseStatus.NOT_IMPLEMENTED;
+		}
+		List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
+		if (hosts.size() > 1 || (hosts.isEmpty() && request.protocolVersion().equals(HttpVersion.HTTP_1_1))) {
+			return HttpResponseStatus.BAD_REQUEST;
+		}
+		boolean safe = request.method().equals(HttpMethod.GET) || request.method().equals(HttpMethod.HEAD);
+		if (safe && (!codings.isEmpty() || declaresContent(request))) {
+			return HttpResponseStatus.BAD_REQUEST;
+		}
+		return null;
+	}
+
+	private static boolean declaresContent(HttpRequest request) {
+		String length = request.headers().get(HttpHeaderNames.CONTENT_LENGTH);
+		return length != null && !length.trim().equals("0");
+	}
+
+	/** Answers {@code status} with a short text and the security headers, then closes the connection. */
+	private void refuse(ChannelHandlerContext context, HttpResponseStatus status, String text) {
+		this.state = REFUSED;
+		FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+				Unpooled.copiedBuffer(text + "\n", StandardCharsets.UTF_8));
+		response.headers()
+			.set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+			.set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
+			.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
+			.set(Pages.MARK, "refused");
+		this.securityHeaders.apply(response.headers());
+		// Written from here, toward the codec: the rest of the pipeline never sees this request.
+		context.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+	}
+
+	@Override
+	public void write(ChannelHandlerContext context, Object message, ChannelPromise promise) throws Exception {
+		if (message instanceof HttpResponse response
+				&& response.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
+			this.answering = true;
+			this.securityHeaders.apply(response.headers());
+		}
+		if (message instanceof LastHttpContent && this.state != REFUSED) {
+			this.state = BETWEEN_REQUESTS;
+		}
+		super.write(context, message, promise);
+	}
+
+	@Override
+	public void handlerRemoved(ChannelHandlerContext context) {
+		if (this.check != null) {
+			this.check.cancel(false);
+		}
+	}
+
+}
