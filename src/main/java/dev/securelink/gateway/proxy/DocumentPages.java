@@ -5,6 +5,7 @@ import reactor.netty.Connection;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.stereotype.Component;
@@ -43,7 +44,15 @@ class DocumentPages implements WebFilter {
 		if (page == null) {
 			page = new DocumentRoute.Page(HttpStatus.BAD_REQUEST, "badpath");
 		}
-		return this.pages.write(exchange, Pages.message(page.status(), page.kind()));
+		HttpStatus status = page.status();
+		return this.pages.write(exchange, Pages.message(status, page.kind(), (headers) -> {
+			if (status == HttpStatus.METHOD_NOT_ALLOWED) {
+				headers.set(HttpHeaders.ALLOW, DocumentRoute.ALLOW);
+			}
+			else if (status == HttpStatus.TOO_MANY_REQUESTS) {
+				headers.set(HttpHeaders.RETRY_AFTER, "1");
+			}
+		}));
 	}
 
 }

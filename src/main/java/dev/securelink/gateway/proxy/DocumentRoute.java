@@ -4,6 +4,8 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -46,11 +48,15 @@ import dev.securelink.gateway.web.SameOrigin;
  * filter chain, which the benchmark showed to be a large share of a small document's cost (bench/RESULTS.md).
  * The steps, in this order, each refusing before anything reaches the upstream:
  * <ol>
- * <li>confinement: the requested path must be {@link SafePaths#isSafe safe} (400);</li>
+ * <li>method: one of {@link #PROXIED_METHODS} (405);</li>
+ * <li>confinement: the requested path and query must be {@link SafePaths#isSafe safe} (400);</li>
  * <li>body: a declared length over the limit is refused at once (413);</li>
  * <li>session: valid for this link, from the caches, no query (403 page "open the link again");</li>
- * <li>actions: a method other than GET/HEAD needs the sign or pay right for its path and a same-origin request
- * (403), and is audited durably before it is forwarded (503 when the audit cannot be written);</li>
+ * <li>the session's share: at most {@code max-connections-per-session} of its requests under way at once (429),
+ * so that one session cannot take the upstream pool;</li>
+ * <li>actions: under the sign and pay paths any method needs the matching right, and one other than GET/HEAD a
+ * same-origin request (403); each is audited durably before it is forwarded (503 when the audit cannot be
+ * written); elsewhere only GET and HEAD pass;</li>
  * <li>the proxy hop, last: headers filtered, the gateway's identity and assertion added, bodies streamed.</li>
  * </ol>
  * Every refusal is one of the gateway's localized pages, which only WebFlux renders: the route names the page on
@@ -99,6 +105,18 @@ class DocumentRoute implements NettyRouteProvider {
 
 	private final Clock clock;
 
+	/** The methods the document space passes on; anything else is 405 with the gateway's page. */
+	static final Set<HttpMethod> PROXIED_METHODS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST,
+			HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
+
+	/** {@link #PROXIED_METHODS} as an {@code Allow} header. */
+	static final String ALLOW = "GET, HEAD, POST, PUT, PATCH, DELETE";
+
+	/** Requests under way per session, bounded by {@code max-connections-per-session}. */
+	private final ConcurrentHashMap<String, Integer> inFlight = new ConcurrentHashMap<>();
+
+	private final int maxPerSession;
+
 	/** Sessions whose "opened" event this instance already wrote (the database dedups across instances). */
 	private final Cache<String, Boolean> opened = Caffeine.newBuilder()
 		.maximumSize(100_000)
@@ -120,6 +138,7 @@ class DocumentRoute implements NettyRouteProvider {
 		this.httpHandler = httpHandler;
 		this.upstreamPath = (properties.url() != null) ? withoutTrailingSlash(properties.url().getRawPath()) : null;
 		this.maxBodySize = properties.maxBodySize().toBytes();
+		this.maxPerSession = properties.maxConnectionsPerSession();
 		this.clock = clock;
 	}
 
@@ -176,7 +195,10 @@ class DocumentRoute implements NettyRouteProvider {
 	}
 
 	private Mono<Void> answer(Exchange exchange) {
-		if (!SafePaths.isSafe(exchange.rest)) {
+		if (!PROXIED_METHODS.contains(exchange.request.method())) {
+			return page(exchange, HttpStatus.METHOD_NOT_ALLOWED, "method");
+		}
+		if (!SafePaths.isSafe(exchange.rest) || (exchange.query != null && !SafePaths.isSafeQuery(exchange.query))) {
 			return page(exchange, HttpStatus.BAD_REQUEST, "badpath");
 		}
 		if (UpstreamClient.declaredLength(exchange.request.requestHeaders()) > this.maxBodySize) {
@@ -188,26 +210,45 @@ class DocumentRoute implements NettyRouteProvider {
 			if (!(check instanceof Sessions.Valid session)) {
 				return page(exchange, HttpStatus.FORBIDDEN, "session");
 			}
-			return authorize(exchange, session);
+			String sessionId = session.claims().id();
+			if (this.inFlight.merge(sessionId, 1, Integer::sum) > this.maxPerSession) {
+				release(sessionId);
+				return page(exchange, HttpStatus.TOO_MANY_REQUESTS, "busy");
+			}
+			return authorize(exchange, session).doFinally((signal) -> release(sessionId));
 		}).onErrorResume((ex) -> !exchange.response.hasSentHeaders() && !exchange.handedOver, (ex) -> {
 			logger.warn("Document request failed, answered 503: " + ex.getClass().getSimpleName());
 			return page(exchange, HttpStatus.SERVICE_UNAVAILABLE, "unavailable");
 		});
 	}
 
+	/**
+	 * Under the sign and pay paths every method needs the matching right, a GET too (an upstream may start a
+	 * payment on GET); elsewhere only GET and HEAD pass. A request that changes state must come from the gateway's
+	 * origin. Every request under an action path is audited durably before it is forwarded: a signature or payment
+	 * the audit trail does not know of never happens.
+	 */
 	private Mono<Void> authorize(Exchange exchange, Sessions.Valid session) {
 		HttpMethod method = exchange.request.method();
-		if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
-			return recordOpened(exchange, session).then(Mono.defer(() -> forward(exchange, session)));
-		}
+		boolean read = method == HttpMethod.GET || method == HttpMethod.HEAD;
 		Right needed = actionRight(exchange.rest);
-		org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders(
-				new Netty4HeadersAdapter(exchange.request.requestHeaders()));
-		if (needed == null || !session.claims().rights().contains(needed) || !session.link().rights().contains(needed)
-				|| !this.sameOrigin.test(headers, true)) {
+		if (needed == null) {
+			return read ? recordOpened(exchange, session).then(Mono.defer(() -> forward(exchange, session)))
+					: page(exchange, HttpStatus.FORBIDDEN, "forbidden");
+		}
+		if (!session.claims().rights().contains(needed) || !session.link().rights().contains(needed)) {
 			return page(exchange, HttpStatus.FORBIDDEN, "forbidden");
 		}
-		// Durable before forwarded: a signature or payment the audit trail does not know of never happens.
+		if (read) {
+			String type = (needed == Right.SIGN) ? "sign_viewed" : "pay_viewed";
+			return recordOpened(exchange, session).then(this.audit.record(event(exchange, session, type, "ok")))
+				.then(Mono.defer(() -> forward(exchange, session)));
+		}
+		org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders(
+				new Netty4HeadersAdapter(exchange.request.requestHeaders()));
+		if (!this.sameOrigin.test(headers, true)) {
+			return page(exchange, HttpStatus.FORBIDDEN, "forbidden");
+		}
 		String type = (needed == Right.SIGN) ? "signed" : "paid";
 		return this.audit.record(event(exchange, session, type, "requested"))
 			.then(Mono.defer(() -> forward(exchange, session)));
@@ -242,6 +283,9 @@ class DocumentRoute implements NettyRouteProvider {
 				if (failure instanceof UpstreamClient.BodyTooLarge) {
 					return page(exchange, HttpStatus.CONTENT_TOO_LARGE, "toolarge");
 				}
+				if (failure instanceof UpstreamClient.Saturated) {
+					return page(exchange, HttpStatus.SERVICE_UNAVAILABLE, "unavailable");
+				}
 				return page(exchange, HttpStatus.BAD_GATEWAY, "badgateway");
 			});
 	}
@@ -258,6 +302,11 @@ class DocumentRoute implements NettyRouteProvider {
 				logger.warn("Could not audit a document opening: " + ex.getClass().getSimpleName());
 				return Mono.empty();
 			});
+	}
+
+	/** One request fewer under way for {@code sessionId}; the entry goes when none is left. */
+	private void release(String sessionId) {
+		this.inFlight.computeIfPresent(sessionId, (id, count) -> (count > 1) ? count - 1 : null);
 	}
 
 	private AccessEvent event(Exchange exchange, Sessions.Valid session, String type, String outcome) {

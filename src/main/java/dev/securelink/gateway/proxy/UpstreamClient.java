@@ -23,6 +23,7 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.internal.shaded.reactor.pool.PoolAcquirePendingLimitException;
 import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -66,7 +67,9 @@ class UpstreamClient implements DisposableBean {
 			.maxIdleTime(properties.maxIdleTime())
 			.maxLifeTime(properties.maxLifeTime())
 			.evictInBackground(properties.maxIdleTime())
-			.pendingAcquireMaxCount(-1)
+			// A bounded queue with a deadline: a saturated upstream answers 503/504 rather than holding every request.
+			.pendingAcquireMaxCount(properties.maxPendingAcquires())
+			.pendingAcquireTimeout(properties.acquireTimeout())
 			.build();
 		HttpClient client = HttpClient.create(this.connections)
 			// A body is passed on in the pieces it was read in (slices, never copies), not cut into 8 KB chunks.
@@ -114,6 +117,10 @@ class UpstreamClient implements DisposableBean {
 
 	/** A redirect outside the document or to a host not allowed: 502, nothing of it reaches the client. */
 	record ForbiddenRedirect() implements Failure {
+	}
+
+	/** Every pooled connection is busy and the wait queue is full: 503. */
+	record Saturated() implements Failure {
 	}
 
 	/** The request body grew past the limit while streaming: 413. */
@@ -309,6 +316,9 @@ class UpstreamClient implements DisposableBean {
 	private static Failure failure(Throwable ex) {
 		if (ex instanceof BodyLimitExceeded) {
 			return new BodyTooLarge();
+		}
+		if (ex instanceof PoolAcquirePendingLimitException) {
+			return new Saturated();
 		}
 		if (ex instanceof ReadTimeoutException || ex instanceof ConnectTimeoutException
 				|| ex instanceof TimeoutException || ex.getCause() instanceof ConnectTimeoutException) {

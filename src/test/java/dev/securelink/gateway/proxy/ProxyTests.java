@@ -1,6 +1,7 @@
 package dev.securelink.gateway.proxy;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -93,6 +94,76 @@ class ProxyTests {
 			.value();
 		assertThat(status).as(rest).isEqualTo(400);
 		assertThat(TestUpstream.received(this.document)).isEmpty();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "/a%C0%AE%C0%AE/x", "/%C0%AF", "/%E0%80%AE", "/%EF%BC%8E%EF%BC%8E/etc",
+			"/%EF%BC%8E", "/a%EF%BC%8Fb", "/a%EF%BC%BCb", "/%E2%80%A4/x", "/%E2%80%A5", "/a%ED%A0%80",
+			"/a%E2%80%AEb", "/a%C2%85b", "/a%FF", "/a%E2%82", "/a%C3" })
+	void getWhenEscapesDecodeToMalformedUtf8OrHideStructureThen400AndNoUpstreamCall(String rest) {
+		assertThat(rawStatus("/d/" + this.linkId + rest)).as(rest).isEqualTo(400);
+		assertThat(TestUpstream.received(this.document)).isEmpty();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "?a=%C0%AE", "?a=%FF", "?a=%E2%82", "?a=%zz", "?a=b%" })
+	void getWhenQueryEscapesAreMalformedThen400AndNoUpstreamCall(String query) {
+		assertThat(rawStatus("/d/" + this.linkId + "/page" + query)).as(query).isEqualTo(400);
+		assertThat(TestUpstream.received(this.document)).isEmpty();
+	}
+
+	@Test
+	void getWhenQueryHasRawControlOrNonAsciiBytesThen400AndNoUpstreamCall() throws Exception {
+		for (byte[] query : List.of(new byte[] { 'a', '=', (byte) 0xC3, (byte) 0xA9 }, new byte[] { 'a', '=', 1 },
+				new byte[] { 'a', '=', 0x7f })) {
+			try (java.net.Socket socket = new java.net.Socket("127.0.0.1", this.port)) {
+				socket.setSoTimeout(5000);
+				java.io.ByteArrayOutputStream request = new java.io.ByteArrayOutputStream();
+				request.writeBytes(("GET /d/" + this.linkId + "/page?").getBytes(StandardCharsets.US_ASCII));
+				request.writeBytes(query);
+				request.writeBytes((" HTTP/1.1\r\nHost: localhost\r\nCookie: " + this.browser.cookieHeader()
+						+ "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+				socket.getOutputStream().write(request.toByteArray());
+				String head = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+				assertThat(head).isEqualTo("HTTP/1.1 400");
+			}
+		}
+		assertThat(TestUpstream.received(this.document)).isEmpty();
+	}
+
+	@Test
+	void getWhenPathAndQueryAreWellFormedBeyondAsciiThenTheUpstreamSeesExactlyTheseBytes() {
+		String rest = "/caf%C3%A9/%E6%96%87%E6%9B%B8.pdf?name=%C3%A9t%C3%A9&x=%F0%9F%93%84";
+		assertThat(rawStatus("/d/" + this.linkId + rest)).isEqualTo(200);
+		assertThat(TestUpstream.received(this.document)).extracting(TestUpstream.Received::uri)
+			.containsExactly(this.document + rest);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "TRACE", "OPTIONS", "PROPFIND", "BREW", "CONNECT", "MKCOL" })
+	void requestWhenMethodIsNotProxiedThen405PageAndNoUpstreamCall(String method) throws Exception {
+		try (RawHttp connection = new RawHttp(this.port)) {
+			RawHttp.Answer answer = connection.exchange(method, "/d/" + this.linkId + "/sign/x", null,
+					"Cookie: " + this.browser.cookieHeader(), "Origin: " + Browser.ORIGIN);
+			assertThat(answer.status()).as(method).isEqualTo(405);
+			assertThat(answer.headers()).containsEntry("allow", "GET, HEAD, POST, PUT, PATCH, DELETE")
+				.containsEntry("x-securelink-page", "method");
+		}
+		assertThat(TestUpstream.received(this.document)).isEmpty();
+	}
+
+	@Test
+	void getUnderAnActionPathWhenTheSessionLacksTheRightThen403ElseAuditedAndForwarded() {
+		assertThat(this.browser.get("/d/" + this.linkId + "/pay/start").getStatus().value()).isEqualTo(403);
+		assertThat(this.browser.get("/d/" + this.linkId + "/pay").getStatus().value()).isEqualTo(403);
+		assertThat(TestUpstream.received(this.document)).isEmpty();
+
+		assertThat(this.browser.get("/d/" + this.linkId + "/sign/review").getStatus().value()).isEqualTo(200);
+		assertThat(TestUpstream.received(this.document)).hasSize(1);
+		assertThat(count("select count(*) from access_event where link_id = '" + this.linkId
+				+ "' and type = 'sign_viewed'")).isEqualTo(1);
+		assertThat(count("select count(*) from access_event where link_id = '" + this.linkId
+				+ "' and type = 'pay_viewed'")).isZero();
 	}
 
 	@Test
@@ -387,6 +458,16 @@ class ProxyTests {
 			.exchange().expectBody(String.class).returnResult().getStatus().value();
 		assertThat(declared).isEqualTo(413);
 		assertThat(TestUpstream.received(this.document)).isEmpty();
+	}
+
+	/** The status of a GET of {@code pathAndQuery} sent exactly as written, with this test's session. */
+	private int rawStatus(String pathAndQuery) {
+		try (RawHttp connection = new RawHttp(this.port)) {
+			return connection.exchange("GET", pathAndQuery, null, "Cookie: " + this.browser.cookieHeader()).status();
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
 	}
 
 	private String location(String rest) {

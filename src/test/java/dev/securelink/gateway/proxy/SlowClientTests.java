@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Clients that send too slowly or too much, against a gateway with a short header deadline. */
 @GatewayTest
-@TestPropertySource(properties = "securelink.header-read-timeout=1s")
+@TestPropertySource(properties = { "securelink.header-read-timeout=1s", "securelink.body-read-timeout=2s" })
 class SlowClientTests {
 
 	@LocalServerPort
@@ -93,6 +93,66 @@ class SlowClientTests {
 		}
 		assertThat(closed).as("closed while still dribbling").isTrue();
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+	}
+
+	@Test
+	void bodiesWhenHundredsStallThenEachIsCutByTheDeadlineAndAnotherTenantsDocumentStillAnswers() throws Exception {
+		Admin admin = new Admin(this.client);
+		Map<String, Object> signing = admin.createLink(Admin.newTenant(), Map.of("document",
+				"/docs/" + UUID.randomUUID(), "recipients", List.of("anna@example.com"), "rights", List.of("sign")));
+		Browser signer = new Browser(this.client);
+		signer.verify(Browser.path((String) signing.get("url")), "anna@example.com");
+		String otherDocument = "/docs/" + UUID.randomUUID();
+		Map<String, Object> other = admin.createLink(Admin.newTenant(),
+				Map.of("document", otherDocument, "recipients", List.of("bob@example.com")));
+		Browser reader = new Browser(this.client);
+		reader.verify(Browser.path((String) other.get("url")), "bob@example.com");
+
+		List<Socket> stalled = new java.util.ArrayList<>();
+		try {
+			String code = Browser.path((String) signing.get("url"));
+			for (int i = 0; i < 200; i++) {
+				stalled.add(stall("POST " + code + " HTTP/1.1\r\nX-Forwarded-For: 198.51.100." + (i % 250)
+						+ "\r\nContent-Type: application/x-www-form-urlencoded\r\n"));
+			}
+			String upload = "POST /d/" + signing.get("id") + "/sign/upload HTTP/1.1\r\nCookie: " + signer.cookieHeader()
+					+ "\r\nContent-Type: application/octet-stream\r\n";
+			for (int i = 0; i < 8; i++) {
+				stalled.add(stall(upload));
+			}
+			// The session's ninth request at once is refused, before anything is audited or forwarded.
+			try (RawHttp ninth = new RawHttp(this.port)) {
+				RawHttp.Answer answer = ninth.exchange("GET", "/d/" + signing.get("id") + "/page", null,
+						"Cookie: " + signer.cookieHeader());
+				assertThat(answer.status()).isEqualTo(429);
+				assertThat(answer.headers()).containsEntry("retry-after", "1");
+			}
+
+			try (RawHttp connection = new RawHttp(this.port)) {
+				assertThat(connection.exchange("GET", "/d/" + other.get("id") + "/", null,
+						"Cookie: " + reader.cookieHeader()).status()).as("another tenant, within 5 s").isEqualTo(200);
+			}
+			for (Socket socket : stalled) {
+				socket.setSoTimeout(5000);
+				String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+				assertThat(answer).as("408 and closed, by the deadline").startsWith("HTTP/1.1 408");
+			}
+		}
+		finally {
+			for (Socket socket : stalled) {
+				socket.close();
+			}
+		}
+		assertThat(TestUpstream.received(otherDocument)).hasSize(1);
+	}
+
+	/** Sends {@code head} (request line and headers) with a body of 1000 declared bytes, of which 10 are sent. */
+	private Socket stall(String head) throws Exception {
+		Socket socket = new Socket("127.0.0.1", this.port);
+		socket.getOutputStream().write((head + "Host: localhost:" + this.port + "\r\nOrigin: " + Browser.ORIGIN
+				+ "\r\nContent-Length: 1000\r\n\r\nemail=anna").getBytes(StandardCharsets.US_ASCII));
+		socket.getOutputStream().flush();
+		return socket;
 	}
 
 	@Test
