@@ -7,13 +7,17 @@ import io.r2dbc.spi.Readable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
 
 /**
- * The per-link failure counter in PostgreSQL. Each wrong address is counted under a row lock, so every instance
- * sees one exact count: the {@code lockThreshold}-th failure within the window locks the link's e-mail check for
- * {@code lockDuration}, doubled for each earlier lock. A lock expires by itself and touches no session.
+ * The per-link attempt counter in PostgreSQL. An attempt is reserved before its address is compared: under the
+ * row lock, a locked link refuses it, and otherwise it is counted as a failure at once; the reservation that
+ * reaches {@code lockThreshold} within the window locks the link's e-mail check for {@code lockDuration}, doubled
+ * for each earlier lock. A burst of any size, on any number of instances, therefore gets at most the threshold's
+ * comparisons. An address that then matches gives its reservation back (the count starts again, and a lock that
+ * reservation set is lifted). A lock expires by itself and touches no session.
  */
 @Component
 class AttemptGuard {
@@ -30,18 +34,30 @@ class AttemptGuard {
 		this.limits = limits;
 	}
 
-	/** When the link's check is locked at {@code now}, the end of the lock; empty otherwise. */
-	Mono<Instant> lockedUntil(String linkId, Instant now) {
-		return this.db.sql("select locked_until from link_attempt where link_id = :id")
-			.bind("id", linkId)
-			.map((row) -> java.util.Optional.ofNullable(row.get("locked_until", Instant.class)))
-			.one()
-			.flatMap(Mono::justOrEmpty)
-			.filter(now::isBefore);
+	/** What a reservation came to. */
+	sealed interface Reservation {
+
 	}
 
-	/** Counts one wrong address; answers whether the link is now locked, and until when. */
-	Mono<Failure> recordFailure(String linkId, Instant now) {
+	/** The link's check is locked: nothing may be compared until {@code until}. */
+	record Refused(Instant until) implements Reservation {
+	}
+
+	/**
+	 * One comparison may be made.
+	 *
+	 * @param locksUntil set when this reservation locked the link (it was the threshold's): the end of that lock
+	 */
+	record Reserved(Instant locksUntil) implements Reservation {
+
+		boolean locked() {
+			return this.locksUntil != null;
+		}
+
+	}
+
+	/** Reserves one comparison of an address for {@code linkId}, counting it as a failure until it is released. */
+	Mono<Reservation> reserve(String linkId, Instant now) {
 		return this.db.sql("""
 				insert into link_attempt (link_id, failures, window_start, lock_count)
 				values (:id, 0, :now, 0) on conflict (link_id) do nothing
@@ -58,20 +74,31 @@ class AttemptGuard {
 			.as(this.transaction::transactional);
 	}
 
-	private Mono<Failure> next(String linkId, State state, Instant now) {
+	/**
+	 * Gives back a reservation whose address matched: the failure count starts again, and the lock the reservation
+	 * set, if it did, is lifted.
+	 */
+	Mono<Void> release(String linkId, Reserved reservation) {
+		String lift = reservation.locked()
+				? ", locked_until = null, lock_count = greatest(lock_count - 1, 0) " : " ";
+		return this.db.sql("update link_attempt set failures = 0" + lift + "where link_id = :id")
+			.bind("id", linkId)
+			.then();
+	}
+
+	private Mono<Reservation> next(String linkId, State state, Instant now) {
 		if (state.lockedUntil() != null && now.isBefore(state.lockedUntil())) {
-			// Another request locked it meanwhile: this attempt is refused, not counted.
-			return Mono.just(new Failure(state.lockedUntil(), false));
+			return Mono.just(new Refused(state.lockedUntil()));
 		}
 		boolean windowOver = !now.isBefore(state.windowStart().plus(this.limits.lockWindow()));
 		int failures = (windowOver ? 0 : state.failures()) + 1;
 		Instant windowStart = windowOver ? now : state.windowStart();
 		if (failures < this.limits.lockThreshold()) {
 			return save(linkId, failures, windowStart, state.lockCount(), state.lockedUntil())
-				.thenReturn(new Failure(null, false));
+				.thenReturn(new Reserved(null));
 		}
 		Instant lockedUntil = now.plus(lockDuration(state.lockCount()));
-		return save(linkId, 0, now, state.lockCount() + 1, lockedUntil).thenReturn(new Failure(lockedUntil, true));
+		return save(linkId, 0, now, state.lockCount() + 1, lockedUntil).thenReturn(new Reserved(lockedUntil));
 	}
 
 	private Duration lockDuration(int earlierLocks) {
@@ -88,7 +115,7 @@ class AttemptGuard {
 			.bind("failures", failures)
 			.bind("windowStart", windowStart)
 			.bind("lockCount", lockCount)
-			.bind("lockedUntil", org.springframework.r2dbc.core.Parameter.fromOrEmpty(lockedUntil, Instant.class))
+			.bind("lockedUntil", Parameter.fromOrEmpty(lockedUntil, Instant.class))
 			.bind("id", linkId)
 			.then();
 	}
@@ -99,20 +126,6 @@ class AttemptGuard {
 	}
 
 	private record State(int failures, Instant windowStart, int lockCount, Instant lockedUntil) {
-	}
-
-	/**
-	 * A counted (or refused) wrong address.
-	 *
-	 * @param lockedUntil set when the link's check is locked after this attempt
-	 * @param newLock whether this very attempt set the lock
-	 */
-	record Failure(Instant lockedUntil, boolean newLock) {
-
-		boolean locked() {
-			return this.lockedUntil != null;
-		}
-
 	}
 
 }

@@ -9,9 +9,11 @@ import io.github.bucket4j.Bucket;
 
 import org.springframework.stereotype.Component;
 
+import dev.securelink.gateway.web.ClientAddress;
+
 /**
  * Per-client-IP token buckets, one instance's view (the per-link lock in PostgreSQL is the exact, shared limit):
- * one for unknown codes, one for wrong addresses.
+ * one for unknown codes, one for wrong addresses; IPv6 clients are counted by their /64.
  */
 @Component
 class IpLimits {
@@ -30,25 +32,36 @@ class IpLimits {
 
 	/** Whether this client may still try codes; asks without spending. */
 	boolean mayTryCodes(String client) {
-		Bucket bucket = this.unknownCodes.getIfPresent(client);
+		Bucket bucket = this.unknownCodes.getIfPresent(key(client));
 		return bucket == null || bucket.getAvailableTokens() > 0;
 	}
 
 	/** Spends one unknown-code token; false when none was left. */
 	boolean unknownCode(String client) {
-		return this.unknownCodes.get(client, (key) -> bucket(this.limits.unknownCodes(), this.limits.unknownCodesPeriod()))
+		return this.unknownCodes.get(key(client), (key) -> bucket(this.limits.unknownCodes(), this.limits.unknownCodesPeriod()))
 			.tryConsume(1);
 	}
 
-	boolean mayTryAddresses(String client) {
-		Bucket bucket = this.wrongAddresses.getIfPresent(client);
-		return bucket == null || bucket.getAvailableTokens() > 0;
-	}
-
-	boolean wrongAddress(String client) {
+	/**
+	 * Reserves one wrong-address token before an address is compared; false when none was left. A reservation is
+	 * spent unless {@link #refundAddress} gives it back (the address matched, or nothing was compared).
+	 */
+	boolean reserveAddress(String client) {
 		return this.wrongAddresses
-			.get(client, (key) -> bucket(this.limits.wrongAddresses(), this.limits.wrongAddressesPeriod()))
+			.get(key(client), (key) -> bucket(this.limits.wrongAddresses(), this.limits.wrongAddressesPeriod()))
 			.tryConsume(1);
+	}
+
+	void refundAddress(String client) {
+		Bucket bucket = this.wrongAddresses.getIfPresent(key(client));
+		if (bucket != null) {
+			bucket.addTokens(1);
+		}
+	}
+
+	/** IPv6 clients share one budget per /64. */
+	private static String key(String client) {
+		return ClientAddress.budgetKey(client);
 	}
 
 	private static Cache<String, Bucket> buckets(Duration period) {

@@ -10,11 +10,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseCookie;
@@ -79,12 +81,16 @@ class LinkAccessHandler {
 
 	private final MeterRegistry meters;
 
+	/** Addresses compared with a link's recipients: never more per burst than the lock threshold allows. */
+	private final Counter comparisons;
+
 	LinkAccessHandler(LinkCache links, SettingsCache settings, Sessions sessions, RecipientMacs macs,
 			FormTokens forms, IpLimits limits, AttemptGuard attempts, AuditLog audit, ClientAddress clients,
 			GatewayProperties properties, LimitsProperties limitsProperties, Clock clock, MeterRegistry meters) {
 		this.meters = meters;
 		// Registered up front so that dashboards see a zero, not a missing series, before the first lock.
 		meters.counter("securelink.lockouts");
+		this.comparisons = meters.counter("securelink.address.comparisons");
 		this.links = links;
 		this.settings = settings;
 		this.sessions = sessions;
@@ -161,10 +167,17 @@ class LinkAccessHandler {
 			.defaultIfEmpty(new Outcome.NotFound())
 			.onErrorResume(TooManyCodes.class, (ex) -> Mono.just(tooManyCodes()))
 			.flatMap((outcome) -> respond(request, outcome))
+			// A form body past spring.http.codecs.max-in-memory-size: refused as too large, nothing looked at.
+			.onErrorResume(DataBufferLimitException.class,
+					(ex) -> Pages.message(HttpStatus.CONTENT_TOO_LARGE, "toolarge"))
 			.onErrorResume(this::unavailable);
 	}
 
-	/** The order matters: the CSRF token first, then the client's budget, then the link's lock, then the address. */
+	/**
+	 * The order matters: the CSRF token first, then the client's budget, then the link's attempt, then the address.
+	 * The client's token and the link's attempt are both reserved before the address is compared, so a burst gets no
+	 * more comparisons than either allows; a matching address gives both back.
+	 */
 	private Mono<Outcome> verify(ServerRequest request, MultiValueMap<String, String> form, Link link,
 			TenantSettings tenant, Right action, String client) {
 		if (!this.forms.valid(this.forms.nonce(request.exchange().getRequest()), link.id(), form.getFirst("csrf"))) {
@@ -177,27 +190,31 @@ class LinkAccessHandler {
 		if (address == null || address.isBlank()) {
 			return Mono.just(new Outcome.EmailRequired(link, action, HttpStatus.UNPROCESSABLE_CONTENT, "blank"));
 		}
-		if (!this.limits.mayTryAddresses(client)) {
+		if (!this.limits.reserveAddress(client)) {
 			return Mono.just(new Outcome.TooManyAttempts(this.limitsProperties.wrongAddressesPeriod()));
 		}
 		Instant now = this.clock.instant();
 		String clientHash = this.audit.clientHash(client);
-		return this.attempts.lockedUntil(link.id(), now)
-			.map((until) -> (Outcome) new Outcome.TooManyAttempts(retryAfter(until, now)))
-			.switchIfEmpty(Mono.defer(() -> {
-				if (address.length() <= MAX_ADDRESS_LENGTH && this.macs.matches(link.recipientMacs(), address)) {
-					return record(link, "verified", clientHash, now).thenReturn(grant(request, link, tenant, action, true));
-				}
-				this.limits.wrongAddress(client);
-				return this.attempts.recordFailure(link.id(), now).flatMap((failure) -> {
-					if (failure.locked()) {
-						Mono<Void> event = failure.newLock() ? record(link, "locked", clientHash, now) : Mono.empty();
-						return event.thenReturn(new Outcome.TooManyAttempts(retryAfter(failure.lockedUntil(), now)));
-					}
-					return record(link, "failed", clientHash, now).thenReturn(
-							new Outcome.EmailRequired(link, action, HttpStatus.UNPROCESSABLE_CONTENT, "mismatch"));
-				});
-			}));
+		return this.attempts.reserve(link.id(), now).flatMap((reservation) -> {
+			if (reservation instanceof AttemptGuard.Refused refused) {
+				this.limits.refundAddress(client);
+				return Mono.just(new Outcome.TooManyAttempts(retryAfter(refused.until(), now)));
+			}
+			AttemptGuard.Reserved reserved = (AttemptGuard.Reserved) reservation;
+			this.comparisons.increment();
+			if (address.length() <= MAX_ADDRESS_LENGTH && this.macs.matches(link.recipientMacs(), address)) {
+				this.limits.refundAddress(client);
+				return this.attempts.release(link.id(), reserved)
+					.then(record(link, "verified", clientHash, now))
+					.thenReturn(grant(request, link, tenant, action, true));
+			}
+			if (reserved.locked()) {
+				return record(link, "locked", clientHash, now)
+					.thenReturn(new Outcome.TooManyAttempts(retryAfter(reserved.locksUntil(), now)));
+			}
+			return record(link, "failed", clientHash, now)
+				.thenReturn(new Outcome.EmailRequired(link, action, HttpStatus.UNPROCESSABLE_CONTENT, "mismatch"));
+		});
 	}
 
 	private Mono<ServerResponse> respond(ServerRequest request, Outcome outcome) {
@@ -240,7 +257,7 @@ class LinkAccessHandler {
 	private Outcome grant(ServerRequest request, Link link, TenantSettings tenant, Right action,
 			boolean emailVerified) {
 		return new Outcome.Granted(target(link, action),
-				this.sessions.issue(request.exchange().getRequest(), link, tenant, emailVerified));
+				this.sessions.issue(request.exchange().getRequest(), link, emailVerified));
 	}
 
 	/**

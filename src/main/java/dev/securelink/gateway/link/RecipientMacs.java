@@ -1,8 +1,10 @@
 package dev.securelink.gateway.link;
 
 import java.security.MessageDigest;
+import java.text.Normalizer;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Component;
 
@@ -18,15 +20,22 @@ public class RecipientMacs {
 
 	static final int MAC_BYTES = 32;
 
+	private static final Pattern INVISIBLE = Pattern.compile("[\\u00A0\\u2007\\u202F\\u200B\\u200C\\u200D\\u2060\\uFEFF]");
+
 	private final GatewayKeys keys;
 
 	RecipientMacs(GatewayKeys keys) {
 		this.keys = keys;
 	}
 
-	/** Trimmed and lower-cased with {@link Locale#ROOT}, so that case and stray spaces never matter. */
+	/**
+	 * NFC-normalised, without the invisible spaces that copying an address from a mail or a PDF brings along
+	 * (no-break, narrow no-break and figure spaces, zero-width spaces and joiners, the byte-order mark), trimmed
+	 * and lower-cased with {@link Locale#ROOT}: case, composition and stray spaces never matter.
+	 */
 	static String normalize(String address) {
-		return address.trim().toLowerCase(Locale.ROOT);
+		String composed = Normalizer.normalize(address, Normalizer.Form.NFC);
+		return INVISIBLE.matcher(composed).replaceAll("").strip().toLowerCase(Locale.ROOT);
 	}
 
 	public byte[] mac(String address) {

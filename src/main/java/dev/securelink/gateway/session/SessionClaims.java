@@ -10,15 +10,14 @@ import dev.securelink.gateway.link.Right;
  *
  * @param id unique per session (never reused: a new verification makes a new session)
  * @param epoch the link's session epoch when issued; revoking the link moves it
- * @param settingsVersion the tenant's settings version when issued
  * @param emailVerified whether the visitor typed a recipient address, or the tenant had verification off
  * @param seenAt last activity, refreshed as the session is used; the idle limit counts from it
  */
 public record SessionClaims(String id, String tenantId, String linkId, Set<Right> rights, int epoch,
-		long settingsVersion, boolean emailVerified, Instant issuedAt, Instant expiresAt, Instant seenAt) {
+		boolean emailVerified, Instant issuedAt, Instant expiresAt, Instant seenAt) {
 
 	SessionClaims seen(Instant now) {
-		return new SessionClaims(this.id, this.tenantId, this.linkId, this.rights, this.epoch, this.settingsVersion,
+		return new SessionClaims(this.id, this.tenantId, this.linkId, this.rights, this.epoch,
 				this.emailVerified, this.issuedAt, this.expiresAt, now);
 	}
 

@@ -69,7 +69,6 @@ public class SessionCodec {
 			.claim("ten", claims.tenantId())
 			.claim("rgt", claims.rights().stream().map(Right::id).collect(Collectors.joining(" ")))
 			.claim("ep", claims.epoch())
-			.claim("sv", claims.settingsVersion())
 			.claim("ev", claims.emailVerified())
 			.claim("seen", claims.seenAt().getEpochSecond())
 			.build();
@@ -108,7 +107,7 @@ public class SessionCodec {
 				rights.add(Right.fromId(right));
 			}
 			return Optional.of(new SessionClaims(set.getJWTID(), set.getStringClaim("ten"), set.getSubject(), rights,
-					set.getIntegerClaim("ep"), set.getLongClaim("sv"), set.getBooleanClaim("ev"),
+					set.getIntegerClaim("ep"), set.getBooleanClaim("ev"),
 					set.getIssueTime().toInstant(), set.getExpirationTime().toInstant(),
 					java.time.Instant.ofEpochSecond(set.getLongClaim("seen"))));
 		}

@@ -18,7 +18,31 @@ public class ClientAddress {
 	private final List<Cidr> trusted;
 
 	ClientAddress(WebProperties properties) {
-		this.trusted = properties.trustedProxies().stream().map(Cidr::parse).toList();
+		this.trusted = properties.trustedProxies().stream().map((network) -> {
+			try {
+				return Cidr.parse(network);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalArgumentException("securelink.trusted-proxies: " + ex.getMessage()
+						+ " (IP networks only, such as 10.42.0.0/16 or fd00::/8)", ex);
+			}
+		}).toList();
+	}
+
+	/**
+	 * The key a per-client budget is kept under: an IPv4 address as it is, an IPv6 address by its /64, the block
+	 * one subscriber usually holds whole (one budget per address would let a client rotate through 2^64 of them).
+	 */
+	public static String budgetKey(String ip) {
+		byte[] address = Cidr.literal(ip);
+		if (address == null || address.length == 4) {
+			return ip;
+		}
+		StringBuilder key = new StringBuilder(24);
+		for (int i = 0; i < 8; i += 2) {
+			key.append(Integer.toHexString(((address[i] & 0xff) << 8) | (address[i + 1] & 0xff))).append(':');
+		}
+		return key.append(":/64").toString();
 	}
 
 	public String of(ServerWebExchange exchange) {

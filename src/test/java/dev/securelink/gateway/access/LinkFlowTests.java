@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -24,6 +25,7 @@ import dev.securelink.gateway.support.Browser;
 import dev.securelink.gateway.support.GatewayTest;
 import dev.securelink.gateway.support.Queries;
 import dev.securelink.gateway.support.TestClock;
+import dev.securelink.gateway.support.TestKeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -276,6 +278,69 @@ class LinkFlowTests {
 		assertThat(browser.get("/d/" + id + "/").getStatus().value()).isEqualTo(403);
 		assertThat(browser.get(Browser.path((String) link.get("url"))).getStatus().value()).as("prompt again")
 			.isEqualTo(200);
+	}
+
+	@Test
+	void sessionWhenOtherSettingsChangeThenItStaysOpen() {
+		Map<String, Object> link = link("/invoices/settings-version");
+		String id = (String) link.get("id");
+		Browser browser = new Browser(this.client);
+		browser.verify(Browser.path((String) link.get("url")), ANNA);
+		assertThat(browser.get("/d/" + id + "/").getStatus().value()).isEqualTo(200);
+
+		this.client.put().uri("/admin/v1/tenants/" + this.tenant + "/settings")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token(this.tenant, Admin.ALL_SCOPES))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("emailVerification", true, "supportAccess", true, "supportAccessUntil",
+					Instant.now().plus(Duration.ofHours(1)).toString()))
+			.exchange()
+			.expectStatus().isOk();
+		assertThat(browser.get("/d/" + id + "/").getStatus().value()).as("no settings version in the session")
+			.isEqualTo(200);
+	}
+
+	@Test
+	void submitWhenAddressCarriesInvisibleSpacesOrAnotherCompositionThenStillTheRecipient() {
+		Map<String, Object> link = this.admin.createLink(this.tenant, Map.of("document", "/invoices/nfc",
+				"recipients", List.of("Jos\u00e9@example.com")));
+		String path = Browser.path((String) link.get("url"));
+		for (String typed : List.of("jose\u0301@example.com", "\u00a0jos\u00e9@example.com\u200b",
+				"jo\u200ds\u00e9@exam\ufeffple.com\u202f")) {
+			assertThat(new Browser(this.client).verify(path, typed).getStatus().value()).as(typed).isEqualTo(303);
+		}
+		assertThat(new Browser(this.client).verify(path, "jose@example.com").getStatus().value()).isEqualTo(422);
+	}
+
+	@Test
+	void submitWhenFormBodyOverTheLimitThen413AndNothingCounted() {
+		Map<String, Object> link = link("/invoices/big-form");
+		String path = Browser.path((String) link.get("url"));
+		Browser browser = new Browser(this.client);
+		String token = Browser.csrfToken(browser.get(path));
+		EntityExchangeResult<String> answer = browser.post(path,
+				Map.of("email", ANNA, "csrf", token, "padding", "x".repeat(70 * 1024)));
+		assertThat(answer.getStatus().value()).isEqualTo(413);
+		assertThat(answer.getResponseHeaders().getFirst("X-SecureLink-Page")).isEqualTo("toolarge");
+		assertThat(count("select count(*) from link_attempt where link_id = '" + link.get("id") + "'")).isZero();
+	}
+
+	@Test
+	void submitWhenIpv6ClientsShareA64ThenTheyShareOneBudget() {
+		Browser guesser = new Browser(this.client);
+		int tooMany = 0;
+		for (int i = 0; i < 6; i++) {
+			String path = Browser.path((String) link("/invoices/v6-" + i).get("url"));
+			for (int j = 0; j < 4; j++) {
+				guesser.ip("2001:db8:77:1::" + Integer.toHexString(i * 16 + j + 1));
+				if (guesser.verify(path, "g" + i + j + "@example.com").getStatus().value() == 429) {
+					tooMany++;
+				}
+			}
+		}
+		assertThat(tooMany).as("one budget of 20 for the whole /64").isEqualTo(4);
+		Browser neighbour = new Browser(this.client).ip("2001:db8:77:2::1");
+		String fresh = Browser.path((String) link("/invoices/v6-other").get("url"));
+		assertThat(neighbour.verify(fresh, "nobody@example.com").getStatus().value()).as("another /64").isEqualTo(422);
 	}
 
 	@Test

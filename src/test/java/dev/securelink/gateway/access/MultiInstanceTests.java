@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,9 @@ class MultiInstanceTests {
 	@Autowired
 	DatabaseClient db;
 
+	@Autowired
+	MeterRegistry meters;
+
 	@BeforeAll
 	static void startSecondInstance() {
 		second = Instances.start(new String[0], "--server.port=0", "--management.server.port=0");
@@ -61,34 +65,73 @@ class MultiInstanceTests {
 	}
 
 	@Test
-	void submitWhenTwentyConcurrentWrongAddressesOnTwoInstancesThenExactlyFiveCountBeforeTheLock() {
+	void submitWhenTwentyConcurrentWrongAddressesOnTwoInstancesThenExactlyFiveAreComparedBeforeTheLock() {
 		Admin admin = new Admin(this.client);
 		String tenant = Admin.newTenant();
 		Map<String, Object> link = admin.createLink(tenant,
 				Map.of("document", "/invoices/race", "recipients", List.of("anna@example.com")));
+		double comparedBefore = comparisons();
+
+		List<Integer> statuses = burst(link, 20, -1);
+
+		assertThat(comparisons() - comparedBefore).as("addresses compared, on both instances").isEqualTo(5);
+		assertThat(statuses).filteredOn((status) -> status == 422).hasSize(4);
+		assertThat(statuses).filteredOn((status) -> status == 429).hasSize(16);
+		assertThat(count("select count(*) from access_event where link_id = '" + link.get("id")
+				+ "' and type in ('failed', 'locked')")).isEqualTo(5);
+		assertThat(count("select lock_count from link_attempt where link_id = '" + link.get("id") + "'")).isEqualTo(1);
+	}
+
+	@Test
+	void submitWhenTheRightAddressIsInsideABurstThenAcceptedOnlyIfItsAttemptWasReservedBeforeTheLock() {
+		Admin admin = new Admin(this.client);
+		for (int round = 0; round < 3; round++) {
+			Map<String, Object> link = admin.createLink(Admin.newTenant(),
+					Map.of("document", "/invoices/race", "recipients", List.of("anna@example.com")));
+			double comparedBefore = comparisons();
+
+			List<Integer> statuses = burst(link, 30, 3 + round * 6);
+
+			long compared = (long) (comparisons() - comparedBefore);
+			long decided = count("select count(*) from access_event where link_id = '" + link.get("id")
+					+ "' and type in ('failed', 'locked', 'verified')");
+			assertThat(compared).as("never more than the threshold").isLessThanOrEqualTo(5).isEqualTo(decided);
+			boolean accepted = statuses.get(3 + round * 6) == 303;
+			assertThat(count("select count(*) from access_event where link_id = '" + link.get("id")
+					+ "' and type = 'verified'")).isEqualTo(accepted ? 1 : 0);
+			assertThat(statuses).filteredOn((status) -> status == 303).hasSize(accepted ? 1 : 0);
+			assertThat(statuses).allMatch((status) -> status == 303 || status == 422 || status == 429);
+		}
+	}
+
+	/**
+	 * {@code size} concurrent answers to one prompt, alternating between the two instances, each from its own client
+	 * address; the one at {@code right} (if any) is the recipient's address. Statuses in request order.
+	 */
+	private List<Integer> burst(Map<String, Object> link, int size, int right) {
 		String path = Browser.path((String) link.get("url"));
 		Browser browser = new Browser(this.client);
 		String token = Browser.csrfToken(browser.get(path));
 		String cookie = browser.cookieHeader();
 		List<WebClient> instances = List.of(WebClient.create("http://localhost:" + this.port),
 				WebClient.create("http://localhost:" + second.getEnvironment().getProperty("local.server.port")));
-
-		List<Integer> statuses = Flux.range(0, 20)
-			.flatMap((i) -> instances.get(i % 2).post().uri(path)
+		return Flux.range(0, size)
+			.flatMapSequential((i) -> instances.get(i % 2).post().uri(path)
 				.header(HttpHeaders.ORIGIN, Browser.ORIGIN)
 				.header(HttpHeaders.COOKIE, cookie)
-				.header("X-Forwarded-For", "10.99." + (i / 2) + ".1")
+				.header("X-Forwarded-For", "10.99." + (i / 2) + "." + (1 + i % 2))
 				.contentType(MediaType.APPLICATION_FORM_URLENCODED)
-				.body(BodyInserters.fromFormData("email", "guess" + i + "@example.com").with("csrf", token))
-				.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value())), 20)
+				.body(BodyInserters.fromFormData("email", (i == right) ? "anna@example.com" : "guess" + i + "@example.com")
+					.with("csrf", token))
+				.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value())), size)
 			.collectList()
 			.block(Duration.ofSeconds(60));
+	}
 
-		assertThat(statuses).filteredOn((status) -> status == 422).hasSize(4);
-		assertThat(statuses).filteredOn((status) -> status == 429).hasSize(16);
-		assertThat(count("select count(*) from access_event where link_id = '" + link.get("id")
-				+ "' and type in ('failed', 'locked')")).isEqualTo(5);
-		assertThat(count("select lock_count from link_attempt where link_id = '" + link.get("id") + "'")).isEqualTo(1);
+	/** Addresses compared so far, on both instances together. */
+	private double comparisons() {
+		return this.meters.counter("securelink.address.comparisons").count()
+				+ second.getBean(MeterRegistry.class).counter("securelink.address.comparisons").count();
 	}
 
 	@Test

@@ -29,7 +29,7 @@ public final class Browser {
 
 	private final Map<String, String> jar = new LinkedHashMap<>();
 
-	private final String ip;
+	private String ip;
 
 	private String acceptLanguage = "en";
 
@@ -37,6 +37,12 @@ public final class Browser {
 		this.client = client;
 		ThreadLocalRandom random = ThreadLocalRandom.current();
 		this.ip = "10." + random.nextInt(256) + "." + random.nextInt(256) + "." + random.nextInt(1, 255);
+	}
+
+	/** Acts from {@code address} (the tests' loopback peer is a trusted proxy) from now on. */
+	public Browser ip(String address) {
+		this.ip = address;
+		return this;
 	}
 
 	public Browser language(String acceptLanguage) {

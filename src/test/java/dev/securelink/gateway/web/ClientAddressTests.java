@@ -1,6 +1,7 @@
 package dev.securelink.gateway.web;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -9,11 +10,12 @@ import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ClientAddressTests {
 
 	ClientAddress clients = new ClientAddress(new WebProperties(List.of("10.0.0.0/8", "2001:db8::/32"),
-			java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(15)));
+			Duration.ofSeconds(10), Duration.ofSeconds(15)));
 
 	@Test
 	void ofWhenPeerIsNotATrustedProxyThenForwardedForIsIgnored() {
@@ -32,6 +34,32 @@ class ClientAddressTests {
 		assertThat(this.clients.of(exchange("10.1.2.3", "evil.example.com"))).isEqualTo("10.1.2.3");
 		assertThat(this.clients.of(exchange("10.1.2.3", "10.4.4.4"))).isEqualTo("10.1.2.3");
 		assertThat(this.clients.of(exchange("10.1.2.3", null))).isEqualTo("10.1.2.3");
+	}
+
+	@Test
+	void ofWhenForwardedForHoldsLooseOrDnsLikeLiteralsThenThePeerNeverALookup() {
+		for (String loose : List.of("1.2.3", "010.1.1.1", "0x7f.0.0.1", "1.2.3.4:80", "[2001:db8::1]", "fe80::1%eth0",
+				"2130706433", "1.2.3.256", " 1.2.3.4x", "localhost", "::ffff:1.2.3.4.5")) {
+			assertThat(this.clients.of(exchange("10.1.2.3", loose))).as(loose).isEqualTo("10.1.2.3");
+		}
+		assertThat(this.clients.of(exchange("::ffff:10.1.2.3", "198.51.100.7"))).as("IPv4-mapped peer")
+			.isEqualTo("198.51.100.7");
+	}
+
+	@Test
+	void trustedProxiesWhenNotStrictIpNetworksThenStartUpFailsNamingTheProperty() {
+		for (String bad : List.of("10.0.0.0/33", "10.0.0/8", "10.0.0.0/+8", "proxy.internal", "10.0.0.0/", "::1/129")) {
+			assertThatThrownBy(() -> new ClientAddress(new WebProperties(List.of(bad), Duration.ofSeconds(10),
+					Duration.ofSeconds(15)))).as(bad).hasMessageContaining("securelink.trusted-proxies");
+		}
+	}
+
+	@Test
+	void budgetKeyWhenIpv6ThenTheSlash64() {
+		assertThat(ClientAddress.budgetKey("2001:db8:1:2:aaaa::1")).isEqualTo(ClientAddress.budgetKey("2001:db8:1:2::ffff"))
+			.isEqualTo("2001:db8:1:2::/64");
+		assertThat(ClientAddress.budgetKey("2001:db8:1:3::1")).isNotEqualTo(ClientAddress.budgetKey("2001:db8:1:2::1"));
+		assertThat(ClientAddress.budgetKey("203.0.113.9")).isEqualTo("203.0.113.9");
 	}
 
 	private static MockServerWebExchange exchange(String peer, String forwardedFor) {
