@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -25,7 +24,6 @@ import dev.securelink.gateway.support.Browser;
 import dev.securelink.gateway.support.GatewayTest;
 import dev.securelink.gateway.support.Queries;
 import dev.securelink.gateway.support.TestClock;
-import dev.securelink.gateway.support.TestKeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -288,13 +286,7 @@ class LinkFlowTests {
 		browser.verify(Browser.path((String) link.get("url")), ANNA);
 		assertThat(browser.get("/d/" + id + "/").getStatus().value()).isEqualTo(200);
 
-		this.client.put().uri("/admin/v1/tenants/" + this.tenant + "/settings")
-			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token(this.tenant, Admin.ALL_SCOPES))
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("emailVerification", true, "supportAccess", true, "supportAccessUntil",
-					Instant.now().plus(Duration.ofHours(1)).toString()))
-			.exchange()
-			.expectStatus().isOk();
+		this.admin.supportAccessForAnHour(this.tenant);
 		assertThat(browser.get("/d/" + id + "/").getStatus().value()).as("no settings version in the session")
 			.isEqualTo(200);
 	}

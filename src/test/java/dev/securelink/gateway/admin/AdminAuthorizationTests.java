@@ -1,10 +1,8 @@
 package dev.securelink.gateway.admin;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
-import java.util.Map;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,7 +14,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -76,14 +73,7 @@ class AdminAuthorizationTests {
 
 	@Test
 	void headWhenSupportAccessOnThenGrantedAndAuditedLikeGet() {
-		this.admin.settings(this.tenant, true);
-		this.client.put().uri("/admin/v1/tenants/" + this.tenant + "/settings")
-			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token(this.tenant, Admin.ALL_SCOPES))
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("emailVerification", true, "supportAccess", true, "supportAccessUntil",
-					Instant.now().plus(Duration.ofHours(1)).toString()))
-			.exchange()
-			.expectStatus().isOk();
+		this.admin.supportAccessForAnHour(this.tenant);
 		String support = TestKeys.supportToken("agent-head");
 		String path = "/admin/v1/tenants/" + this.tenant + "/links/" + this.linkId;
 

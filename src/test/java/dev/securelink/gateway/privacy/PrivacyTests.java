@@ -233,11 +233,7 @@ class PrivacyTests {
 	}
 
 	private WebTestClient.ResponseSpec settings(Map<String, Object> body) {
-		return this.client.put().uri("/admin/v1/tenants/" + this.tenant + "/settings")
-			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token(this.tenant, Admin.ALL_SCOPES))
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(body)
-			.exchange();
+		return this.admin.settings(this.tenant, body);
 	}
 
 }

@@ -56,12 +56,22 @@ public final class Admin {
 
 	/** Sets a tenant's settings. */
 	public void settings(String tenant, boolean emailVerification) {
-		this.client.put().uri("/admin/v1/tenants/" + tenant + "/settings")
+		settings(tenant, Map.of("emailVerification", emailVerification, "supportAccess", false)).expectStatus().isOk();
+	}
+
+	/** Puts {@code body} as a tenant's settings and answers what the gateway said. */
+	public WebTestClient.ResponseSpec settings(String tenant, Map<String, Object> body) {
+		return this.client.put().uri("/admin/v1/tenants/" + tenant + "/settings")
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token(tenant, ALL_SCOPES))
 			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("emailVerification", emailVerification, "supportAccess", false))
-			.exchange()
-			.expectStatus().isOk();
+			.bodyValue(body)
+			.exchange();
+	}
+
+	/** Turns a tenant's support access on for an hour, verification on. */
+	public void supportAccessForAnHour(String tenant) {
+		settings(tenant, Map.of("emailVerification", true, "supportAccess", true, "supportAccessUntil",
+				java.time.Instant.now().plus(java.time.Duration.ofHours(1)).toString())).expectStatus().isOk();
 	}
 
 	public void revoke(String tenant, String linkId) {
