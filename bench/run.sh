@@ -128,7 +128,8 @@ fi
 # wrk drives one session over all its connections, where a browser opens at most six per host: the per-session
 # limit (8 by default) is raised to the connection count, so that its check is measured but never refuses.
 taskset -c "$SERVER_CPU" java "${JAVA_OPTS[@]}" -jar "$JAR" \
-  --spring.profiles.active=demo --server.port="$GATEWAY_PORT" --management.server.port="$MANAGEMENT_PORT" \
+  --spring.profiles.active=demo --securelink.database.embedded=true \
+  --server.port="$GATEWAY_PORT" --management.server.port="$MANAGEMENT_PORT" \
   --securelink.demo.port="$DEMO_PORT" --securelink.data-dir="$WORK/data" \
   --securelink.public-base-url="http://127.0.0.1:$GATEWAY_PORT" \
   --securelink.upstream.url="http://127.0.0.1:$UPSTREAM_PORT" \

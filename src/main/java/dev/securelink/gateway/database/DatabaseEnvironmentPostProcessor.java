@@ -1,7 +1,9 @@
 package dev.securelink.gateway.database;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.commons.logging.Log;
@@ -14,15 +16,20 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.Environment;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 
 import dev.securelink.gateway.keys.DevelopmentKeys;
 
 /**
- * Decides the database before any bean exists: the configured server when {@code spring.r2dbc.url} is set,
- * otherwise a real embedded PostgreSQL with its data (and generated keys) under {@code securelink.data-dir}.
- * Flyway's JDBC URL is derived from the R2DBC one unless set, so one variable is enough for operators.
+ * Decides the database before any bean exists: the configured server when {@code spring.r2dbc.url} is set;
+ * otherwise, only when asked for with {@code securelink.database.embedded=true} (the development run and the demo
+ * ask, production never does), a real embedded PostgreSQL with its data, password and generated keys under
+ * {@code securelink.data-dir}. Without either, start-up fails at once, naming what to configure: a forgotten URL
+ * must never give a replica a database of its own. Flyway's JDBC URL is derived from the R2DBC one unless set, so
+ * one variable is enough for operators.
  */
 class DatabaseEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
@@ -30,6 +37,9 @@ class DatabaseEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
 	static final int ORDER = Ordered.LOWEST_PRECEDENCE - 100;
 
 	private static final String SOURCE = "securelinkDatabase";
+
+	/** Asks for the embedded PostgreSQL (development only). */
+	static final String EMBEDDED = "securelink.database.embedded";
 
 	private final Log log;
 
@@ -49,16 +59,26 @@ class DatabaseEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
 		}
 		Map<String, Object> properties = new LinkedHashMap<>();
 		if (!StringUtils.hasText(environment.getProperty("spring.r2dbc.url"))) {
+			if (!environment.getProperty(EMBEDDED, Boolean.class, false)) {
+				throw new MissingConfigurationException(missing(environment));
+			}
+			if (!ClassUtils.isPresent("io.zonky.test.db.postgres.embedded.EmbeddedPostgres", getClass().getClassLoader())) {
+				throw new MissingConfigurationException(List.of("spring.r2dbc.url (" + EMBEDDED + "=true, but this "
+						+ "artifact carries no embedded PostgreSQL: it is for ./mvnw spring-boot:run only)"));
+			}
 			Path dataDir = Path.of(environment.getProperty("securelink.data-dir", "data")).toAbsolutePath();
-			EmbeddedDatabase database = EmbeddedDatabase.start(dataDir.resolve("postgres"), false, false);
+			Map<String, Object> keys = DevelopmentKeys.loadOrCreate(dataDir.resolve("keys.properties"), environment,
+					this.log);
+			EmbeddedDatabase database = EmbeddedDatabase.start(dataDir.resolve("postgres"),
+					(String) keys.remove(DevelopmentKeys.DATABASE_PASSWORD), false, false);
 			// Registered as the first bean so that it is destroyed last, after the web server and the pool.
 			application.addInitializers((context) -> ((GenericApplicationContext) context)
 				.registerBean("embeddedDatabase", EmbeddedDatabase.class, () -> database));
 			application.addListeners((ApplicationListener<ApplicationFailedEvent>) (event) -> database.close());
 			properties.putAll(database.springProperties());
-			properties.putAll(DevelopmentKeys.loadOrCreate(dataDir.resolve("keys.properties"), environment, this.log));
-			this.log.info("No database configured: started the embedded PostgreSQL on port " + database.port()
-					+ " with data in " + dataDir);
+			properties.putAll(keys);
+			this.log.info(EMBEDDED + ": started the embedded PostgreSQL on port " + database.port() + " with data in "
+					+ dataDir);
 		}
 		if (!StringUtils.hasText(environment.getProperty("spring.flyway.url"))) {
 			String r2dbcUrl = (String) properties.getOrDefault("spring.r2dbc.url",
@@ -70,6 +90,23 @@ class DatabaseEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
 					environment.getProperty("spring.r2dbc.password", "")));
 		}
 		environment.getPropertySources().addFirst(new MapPropertySource(SOURCE, properties));
+	}
+
+	/** What a production start lacks, every item at once: the database URL, and the keys not configured either. */
+	static List<String> missing(Environment environment) {
+		List<String> missing = new ArrayList<>();
+		missing.add("spring.r2dbc.url (SPRING_R2DBC_URL, with .username and .password; or " + EMBEDDED
+				+ "=true for a development database)");
+		for (String key : List.of("securelink.keys.email-pepper", "securelink.keys.session")) {
+			if (!StringUtils.hasText(environment.getProperty(key))) {
+				missing.add(key);
+			}
+		}
+		if (!StringUtils.hasText(environment.getProperty("securelink.keys.assertion"))
+				&& !StringUtils.hasText(environment.getProperty("securelink.keys.assertion-location"))) {
+			missing.add("securelink.keys.assertion (or securelink.keys.assertion-location)");
+		}
+		return missing;
 	}
 
 	/** {@code r2dbc:postgresql://host:port/db?x=y} → {@code jdbc:postgresql://host:port/db?x=y}. */

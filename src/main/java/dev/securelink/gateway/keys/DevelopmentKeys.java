@@ -28,12 +28,18 @@ import org.springframework.util.StringUtils;
  */
 public final class DevelopmentKeys {
 
+	/** The embedded PostgreSQL's superuser password, kept in the same file (never a configuration property). */
+	public static final String DATABASE_PASSWORD = "securelink.database.embedded-password";
+
 	private static final SecureRandom RANDOM = new SecureRandom();
 
 	private DevelopmentKeys() {
 	}
 
-	/** The {@code securelink.keys.*} properties that the environment lacks, from (or into) {@code file}. */
+	/**
+	 * The {@code securelink.keys.*} properties that the environment lacks, and the embedded database's password
+	 * ({@link #DATABASE_PASSWORD}), from (or into) {@code file}.
+	 */
 	public static Map<String, Object> loadOrCreate(Path file, Environment environment, Log log) {
 		Properties stored = new Properties();
 		try {
@@ -46,6 +52,7 @@ public final class DevelopmentKeys {
 			changed |= fill(stored, "securelink.keys.email-pepper", DevelopmentKeys::secret);
 			changed |= fill(stored, "securelink.keys.session", () -> "dev1:" + secret());
 			changed |= fill(stored, "securelink.keys.assertion", DevelopmentKeys::ecPrivateKey);
+			changed |= fill(stored, DATABASE_PASSWORD, DevelopmentKeys::secret);
 			if (changed) {
 				Files.createDirectories(file.getParent());
 				Files.deleteIfExists(file);
@@ -60,7 +67,7 @@ public final class DevelopmentKeys {
 		}
 		Map<String, Object> missing = new LinkedHashMap<>();
 		stored.stringPropertyNames().stream()
-			.filter((name) -> !StringUtils.hasText(environment.getProperty(name)))
+			.filter((name) -> !name.equals(DATABASE_PASSWORD) && !StringUtils.hasText(environment.getProperty(name)))
 			.filter((name) -> !name.equals("securelink.keys.assertion")
 					|| !StringUtils.hasText(environment.getProperty("securelink.keys.assertion-location")))
 			.forEach((name) -> missing.put(name, stored.getProperty(name)));
@@ -68,6 +75,7 @@ public final class DevelopmentKeys {
 			log.warn("Using development keys from " + file + " for " + String.join(", ", missing.keySet())
 					+ "; configure securelink.keys.* in production");
 		}
+		missing.put(DATABASE_PASSWORD, stored.getProperty(DATABASE_PASSWORD));
 		return missing;
 	}
 

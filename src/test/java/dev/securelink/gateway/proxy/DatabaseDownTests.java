@@ -32,11 +32,12 @@ class DatabaseDownTests {
 
 	@DynamicPropertySource
 	static void ownDatabase(DynamicPropertyRegistry registry) throws Exception {
-		database = EmbeddedDatabase.start(Files.createTempDirectory("securelink-down-pg"), true, true);
+		database = EmbeddedDatabase.start(Files.createTempDirectory("securelink-down-pg"), "down-test-password", true,
+				true);
 		database.springProperties().forEach((name, value) -> registry.add(name, () -> value));
 		registry.add("spring.flyway.url", () -> "jdbc:postgresql://localhost:" + database.port() + "/postgres");
 		registry.add("spring.flyway.user", () -> "postgres");
-		registry.add("spring.flyway.password", () -> "");
+		registry.add("spring.flyway.password", () -> "down-test-password");
 	}
 
 	@AfterAll

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
@@ -52,7 +53,7 @@ public final class TestDatabase {
 		}
 		try {
 			Path dir = Files.createTempDirectory("securelink-test-pg");
-			return EmbeddedDatabase.start(dir, true, true).springProperties();
+			return EmbeddedDatabase.start(dir, UUID.randomUUID().toString(), true, true).springProperties();
 		}
 		catch (java.io.IOException ex) {
 			throw new java.io.UncheckedIOException(ex);
