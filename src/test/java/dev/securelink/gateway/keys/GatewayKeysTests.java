@@ -12,6 +12,19 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 class GatewayKeysTests {
 
 	@Test
+	void deriveWhenAnyP256PrivateKeyThenTheJdksOwnPublicKey() throws Exception {
+		java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+		generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+		for (int i = 0; i < 20; i++) {
+			java.security.KeyPair pair = generator.generateKeyPair();
+			java.security.interfaces.ECPublicKey derived = EcPublicKeys
+				.derive((java.security.interfaces.ECPrivateKey) pair.getPrivate());
+			assertThat(derived.getW()).isEqualTo(((java.security.interfaces.ECPublicKey) pair.getPublic()).getW());
+			assertThat(derived.getEncoded()).isEqualTo(pair.getPublic().getEncoded());
+		}
+	}
+
+	@Test
 	void fromWhenNothingConfiguredThenEveryMissingKeyIsNamedAtOnce() {
 		assertThatIllegalStateException().isThrownBy(() -> GatewayKeys.from(new KeysProperties(null, null, null, null)))
 			.withMessageContaining("securelink.keys.email-pepper is missing")
