@@ -1,5 +1,6 @@
 package dev.securelink.gateway.web;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -45,6 +46,7 @@ import io.netty.util.concurrent.ScheduledFuture;
  * {@code server.netty.idle-timeout}, longer than the keep-alive of common ingresses and load balancers.</li>
  * <li><b>Security headers</b> on every response head written, whoever wrote it: gateway pages, proxied documents
  * and Netty's own refusals (400, 413, 414, 431).</li>
+ * <li><b>Peers</b>: while no trusted proxy is configured, each request's peer is shown to {@link UntrustedPeers}.</li>
  * </ul>
  * Two handlers share the state: {@link #firstByte()} sits before the HTTP codec and sees bytes arrive, this one
  * after it. One periodic check per connection keeps the per-request cost to writing a timestamp; it runs five
@@ -84,8 +86,13 @@ class EdgeHandler extends ChannelDuplexHandler {
 
 	private ScheduledFuture<?> check;
 
-	EdgeHandler(SecurityHeaders securityHeaders, Duration headTimeout, Duration bodyTimeout) {
+	/** Counts each request's peer while no trusted proxy is configured; null otherwise. */
+	private final UntrustedPeers untrustedPeers;
+
+	EdgeHandler(SecurityHeaders securityHeaders, UntrustedPeers untrustedPeers, Duration headTimeout,
+			Duration bodyTimeout) {
 		this.securityHeaders = securityHeaders;
+		this.untrustedPeers = untrustedPeers;
 		this.periodNanos = Math.max(Math.min(headTimeout.toNanos(), bodyTimeout.toNanos()) / 5,
 				TimeUnit.MILLISECONDS.toNanos(50));
 		this.headNanos = Math.max(headTimeout.toNanos() - this.periodNanos, this.periodNanos);
@@ -151,6 +158,10 @@ class EdgeHandler extends ChannelDuplexHandler {
 			}
 			this.state = BODY;
 			this.since = System.nanoTime();
+			if (this.untrustedPeers != null && context.channel().remoteAddress() instanceof InetSocketAddress peer
+					&& peer.getAddress() != null) {
+				this.untrustedPeers.observe(peer.getAddress());
+			}
 		}
 		else if (message instanceof HttpContent && this.state == BODY) {
 			this.since = System.nanoTime();

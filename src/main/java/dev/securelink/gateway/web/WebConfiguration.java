@@ -1,5 +1,8 @@
 package dev.securelink.gateway.web;
 
+import java.time.Duration;
+
+import io.micrometer.core.instrument.MeterRegistry;
 import reactor.netty.NettyPipeline;
 
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
@@ -13,15 +16,23 @@ class WebConfiguration {
 
 	/** Framing, read deadlines and security headers for every connection (see {@link EdgeHandler}). */
 	@Bean
-	NettyServerCustomizer edge(WebProperties properties, SecurityHeaders securityHeaders) {
+	NettyServerCustomizer edge(WebProperties properties, SecurityHeaders securityHeaders,
+			UntrustedPeers untrustedPeers) {
+		UntrustedPeers observed = properties.trustedProxies().isEmpty() ? untrustedPeers : null;
 		return (server) -> server.doOnChannelInit((observer, channel, address) -> {
 			if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
-				EdgeHandler edge = new EdgeHandler(securityHeaders, properties.headerReadTimeout(),
+				EdgeHandler edge = new EdgeHandler(securityHeaders, observed, properties.headerReadTimeout(),
 						properties.bodyReadTimeout());
 				channel.pipeline().addBefore(NettyPipeline.HttpCodec, "securelinkFirstByte", edge.firstByte());
 				channel.pipeline().addAfter(NettyPipeline.HttpCodec, "securelinkEdge", edge);
 			}
 		});
+	}
+
+	/** Warns once a minute when the gateway looks like it runs behind a proxy nobody declared. */
+	@Bean
+	UntrustedPeers untrustedPeers(MeterRegistry meters) {
+		return new UntrustedPeers(meters, Duration.ofMinutes(1));
 	}
 
 	/** Replaces WebFlux's session manager under its well-known bean name: no server-side sessions. */
