@@ -3,7 +3,6 @@ package dev.securelink.gateway.admin;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerProperties;
 import org.springframework.context.annotation.Bean;
@@ -23,22 +22,12 @@ import org.springframework.util.StringUtils;
  * an audience or an issuer.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({ AdminTokenValidation.AdminProperties.class, OAuth2ResourceServerProperties.class })
+@EnableConfigurationProperties({ AdminProperties.class, OAuth2ResourceServerProperties.class })
 class AdminTokenValidation {
 
 	static final String AUDIENCES = "spring.security.oauth2.resourceserver.jwt.audiences";
 
 	static final String ISSUER = "securelink.admin.issuer";
-
-	/**
-	 * {@code securelink.admin.*}.
-	 *
-	 * @param issuer the {@code iss} admin tokens must carry; defaults to
-	 * {@code spring.security.oauth2.resourceserver.jwt.issuer-uri}
-	 */
-	@ConfigurationProperties("securelink.admin")
-	record AdminProperties(String issuer) {
-	}
 
 	@Bean
 	OAuth2TokenValidator<Jwt> adminTokenRules(OAuth2ResourceServerProperties resourceServer,

@@ -17,22 +17,22 @@ class AdminTokenValidationTests {
 	void startWhenTokensConfiguredWithoutAudienceOrIssuerThenFailsNamingEveryProperty() {
 		for (OAuth2ResourceServerProperties properties : List.of(withJwkSetUri(), withPublicKey())) {
 			assertThatThrownBy(() -> new AdminTokenValidation().adminTokenRules(properties,
-					new AdminTokenValidation.AdminProperties(null)))
+					new AdminProperties(null, null)))
 				.hasMessageContaining("spring.security.oauth2.resourceserver.jwt.audiences")
 				.hasMessageContaining("securelink.admin.issuer");
 			properties.getJwt().setAudiences(List.of("securelink-admin"));
 			assertThatThrownBy(() -> new AdminTokenValidation().adminTokenRules(properties,
-					new AdminTokenValidation.AdminProperties(null)))
+					new AdminProperties(null, null)))
 				.hasMessageNotContaining("audiences")
 				.hasMessageContaining("securelink.admin.issuer");
 			assertThatCode(() -> new AdminTokenValidation().adminTokenRules(properties,
-					new AdminTokenValidation.AdminProperties("https://issuer.example")))
+					new AdminProperties("https://issuer.example", null)))
 				.doesNotThrowAnyException();
 		}
 		OAuth2ResourceServerProperties byIssuer = new OAuth2ResourceServerProperties();
 		byIssuer.getJwt().setIssuerUri("https://issuer.example");
 		assertThatThrownBy(() -> new AdminTokenValidation().adminTokenRules(byIssuer,
-				new AdminTokenValidation.AdminProperties(null)))
+				new AdminProperties(null, null)))
 			.hasMessageContaining("audiences")
 			.hasMessageNotContaining("securelink.admin.issuer");
 	}
@@ -40,7 +40,7 @@ class AdminTokenValidationTests {
 	@Test
 	void startWhenNoTokensConfiguredThenNothingIsRequired() {
 		assertThat(new AdminTokenValidation().adminTokenRules(new OAuth2ResourceServerProperties(),
-				new AdminTokenValidation.AdminProperties(null))).isNotNull();
+				new AdminProperties(null, null))).isNotNull();
 	}
 
 	private static OAuth2ResourceServerProperties withJwkSetUri() {

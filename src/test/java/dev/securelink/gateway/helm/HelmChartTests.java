@@ -112,6 +112,27 @@ class HelmChartTests {
 	}
 
 	@Test
+	void templateWhenDefaultThenTheAdminApiHasItsOwnPortThatOnlyAdminClientsReach() {
+		Map<String, Map<String, Object>> objects = render(CHART.resolve("ci/default-values.yaml"));
+		assertThat((String) path(objects.get("ConfigMap"), "data", "application.yaml")).contains("port: 8081");
+		assertThat(path(objects.get("Service/admin"), "spec", "ports", 0, "targetPort").toString()).isEqualTo("admin");
+		assertThat(path(objects.get("Deployment"), "spec", "template", "spec", "containers", 0, "ports").toString())
+			.contains("name=admin").contains("containerPort=8081");
+		List<Map<String, Object>> ingress = path(objects.get("NetworkPolicy"), "spec", "ingress");
+		assertThat(ingress.get(1).toString()).contains("port=admin");
+		assertThat(ingress.get(0).toString()).contains("port=http").doesNotContain("admin");
+	}
+
+	@Test
+	void templateWhenIngressWithoutTrustedProxiesThenRefusedSayingWhatToSet() {
+		assertThatThrownBy(() -> new Helm(CHART).template().withName("gw").set("ingress.enabled", "true").call())
+			.hasMessageContaining("trustedProxies is required with ingress.enabled=true")
+			.hasMessageContaining("pod CIDR");
+		assertThat(new Helm(CHART).template().withName("gw").set("ingress.enabled", "true")
+			.set("trustedProxies[0]", "10.42.0.0/16").call()).contains("kind: Ingress").contains("- 10.42.0.0/16");
+	}
+
+	@Test
 	void templateWhenAdminTokensWithoutAudienceOrIssuerThenRefusedNamingTheValue() {
 		assertThatThrownBy(() -> new Helm(CHART).template().withName("gw")
 			.set("adminAuth.issuerUri", "https://login.example/realms/x")
