@@ -11,8 +11,8 @@ import dev.securelink.gateway.web.Pages;
 import dev.securelink.gateway.web.RequestPaths;
 
 /**
- * The public paths of the link flow (design §2). {@code /d/**} never reaches this router: the document route
- * serves it ahead of WebFlux, and its pages are written ahead of the dispatcher.
+ * The public paths of the link flow (the URL contract in the README). {@code /d/**} never reaches this router: the
+ * document route serves it ahead of WebFlux, and its pages are written ahead of the dispatcher.
  */
 @Configuration(proxyBeanMethods = false)
 class AccessRoutes {

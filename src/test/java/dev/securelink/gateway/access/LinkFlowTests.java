@@ -319,17 +319,9 @@ class LinkFlowTests {
 	@Test
 	void submitWhenIpv6ClientsShareA64ThenTheyShareOneBudget() {
 		Browser guesser = new Browser(this.client);
-		int tooMany = 0;
-		for (int i = 0; i < 6; i++) {
-			String path = Browser.path((String) link("/invoices/v6-" + i).get("url"));
-			for (int j = 0; j < 4; j++) {
-				guesser.ip("2001:db8:77:1::" + Integer.toHexString(i * 16 + j + 1));
-				if (guesser.verify(path, "g" + i + j + "@example.com").getStatus().value() == 429) {
-					tooMany++;
-				}
-			}
-		}
-		assertThat(tooMany).as("one budget of 20 for the whole /64").isEqualTo(4);
+		assertThat(wrongAddressesRefused(guesser, "/invoices/v6-",
+				(i, j) -> guesser.ip("2001:db8:77:1::" + Integer.toHexString(i * 16 + j + 1))))
+			.as("one budget of 20 for the whole /64").isEqualTo(4);
 		Browser neighbour = new Browser(this.client).ip("2001:db8:77:2::1");
 		String fresh = Browser.path((String) link("/invoices/v6-other").get("url"));
 		assertThat(neighbour.verify(fresh, "nobody@example.com").getStatus().value()).as("another /64").isEqualTo(422);
@@ -461,18 +453,26 @@ class LinkFlowTests {
 	@Test
 	void submitWhenOneClientSpendsItsWrongAddressBudgetAcrossLinksThen429ForThatClientOnly() {
 		Browser guesser = new Browser(this.client);
+		assertThat(wrongAddressesRefused(guesser, "/invoices/budget", (i, j) -> {
+		})).as("20 wrong addresses per client, each link below its own lock").isEqualTo(4);
+		String fresh = Browser.path((String) link("/invoices/budget-other").get("url"));
+		assertThat(new Browser(this.client).verify(fresh, ANNA).getStatus().value()).isEqualTo(303);
+	}
+
+	/** Four wrong addresses on each of six new links; {@code before} runs before each. Answers how many were 429. */
+	private int wrongAddressesRefused(Browser guesser, String documentPrefix,
+			java.util.function.BiConsumer<Integer, Integer> before) {
 		int tooMany = 0;
 		for (int i = 0; i < 6; i++) {
-			String path = Browser.path((String) link("/invoices/budget" + i).get("url"));
+			String path = Browser.path((String) link(documentPrefix + i).get("url"));
 			for (int j = 0; j < 4; j++) {
+				before.accept(i, j);
 				if (guesser.verify(path, "g" + i + j + "@example.com").getStatus().value() == 429) {
 					tooMany++;
 				}
 			}
 		}
-		assertThat(tooMany).as("20 wrong addresses per client, each link below its own lock").isEqualTo(4);
-		String fresh = Browser.path((String) link("/invoices/budget-other").get("url"));
-		assertThat(new Browser(this.client).verify(fresh, ANNA).getStatus().value()).isEqualTo(303);
+		return tooMany;
 	}
 
 	private Map<String, Object> link(String document) {
