@@ -21,6 +21,7 @@ import org.springframework.stereotype.Component;
 
 import dev.securelink.gateway.audit.AccessEvent;
 import dev.securelink.gateway.audit.AuditLog;
+import dev.securelink.gateway.input.TenantIds;
 import dev.securelink.gateway.tenant.SettingsCache;
 
 /**

@@ -22,6 +22,8 @@ import org.springframework.web.reactive.result.method.annotation.ResponseEntityE
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 
+import dev.securelink.gateway.input.BadInputException;
+
 /**
  * The one error handler of the admin API: every error is an RFC 9457 problem detail; input errors name the
  * field in {@code errors[].field}. Messages never echo the rejected value, which may be an address.

@@ -21,9 +21,9 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
 import dev.securelink.gateway.admin.AdminPrincipals;
-import dev.securelink.gateway.admin.BadInputException;
-import dev.securelink.gateway.admin.TenantIds;
 import dev.securelink.gateway.audit.AuditChain;
+import dev.securelink.gateway.input.BadInputException;
+import dev.securelink.gateway.input.TenantIds;
 import dev.securelink.gateway.tenant.TenantRepository;
 
 /**

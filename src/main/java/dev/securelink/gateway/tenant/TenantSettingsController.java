@@ -22,12 +22,12 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.securelink.gateway.admin.BadInputException;
-import dev.securelink.gateway.admin.TenantIds;
 import dev.securelink.gateway.audit.AccessEvent;
 import dev.securelink.gateway.audit.AuditLog;
 import dev.securelink.gateway.change.Change;
 import dev.securelink.gateway.change.ChangeNotifier;
+import dev.securelink.gateway.input.BadInputException;
+import dev.securelink.gateway.input.TenantIds;
 
 /** {@code /admin/v1/tenants/{tenantId}/settings}: the tenant's privacy settings. */
 @RestController

@@ -1,4 +1,4 @@
-package dev.securelink.gateway.admin;
+package dev.securelink.gateway.input;
 
 /** A request the admin API refuses with 400, naming the field at fault. */
 public class BadInputException extends RuntimeException {

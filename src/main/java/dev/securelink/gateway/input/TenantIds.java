@@ -1,4 +1,4 @@
-package dev.securelink.gateway.admin;
+package dev.securelink.gateway.input;
 
 import java.util.regex.Pattern;
 
@@ -10,7 +10,7 @@ public final class TenantIds {
 	private TenantIds() {
 	}
 
-	static boolean isValid(String tenantId) {
+	public static boolean isValid(String tenantId) {
 		return tenantId != null && VALID.matcher(tenantId).matches();
 	}
 
