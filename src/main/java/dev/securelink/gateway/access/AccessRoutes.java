@@ -2,12 +2,12 @@ package dev.securelink.gateway.access;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.HttpStatus;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-import dev.securelink.gateway.web.Pages;
+import dev.securelink.gateway.web.MessagePages;
+import dev.securelink.gateway.web.PageKind;
 import dev.securelink.gateway.web.RequestPaths;
 
 /**
@@ -18,7 +18,7 @@ import dev.securelink.gateway.web.RequestPaths;
 class AccessRoutes {
 
 	@Bean
-	RouterFunction<ServerResponse> linkRoutes(LinkAccessHandler links) {
+	RouterFunction<ServerResponse> linkRoutes(LinkAccessHandler links, MessagePages pages) {
 		return RouterFunctions.route()
 			.GET("/l/{code}", links::open)
 			.GET("/l/{code}/{action}", links::open)
@@ -26,7 +26,7 @@ class AccessRoutes {
 			.POST("/l/{code}/{action}", links::submit)
 			// Any other method or spelling of a link path: the same page as an unknown code, nothing looked up.
 			.route((request) -> RequestPaths.isLink(request.exchange().getRequest().getPath().value()),
-					(request) -> Pages.message(HttpStatus.NOT_FOUND, "notfound"))
+					(request) -> pages.response(request, PageKind.NOT_FOUND))
 			.build();
 	}
 

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import io.micrometer.core.instrument.Counter;
@@ -38,6 +37,8 @@ import dev.securelink.gateway.tenant.SettingsCache;
 import dev.securelink.gateway.tenant.TenantSettings;
 import dev.securelink.gateway.web.AccessLogFilter;
 import dev.securelink.gateway.web.ClientAddress;
+import dev.securelink.gateway.web.MessagePages;
+import dev.securelink.gateway.web.PageKind;
 import dev.securelink.gateway.web.PageLocales;
 import dev.securelink.gateway.web.Pages;
 import dev.securelink.gateway.web.SameOrigin;
@@ -81,13 +82,17 @@ class LinkAccessHandler {
 
 	private final MeterRegistry meters;
 
+	private final MessagePages pages;
+
 	/** Addresses compared with a link's recipients: never more per burst than the lock threshold allows. */
 	private final Counter comparisons;
 
 	LinkAccessHandler(LinkCache links, SettingsCache settings, Sessions sessions, RecipientMacs macs,
 			FormTokens forms, IpLimits limits, AttemptGuard attempts, AuditLog audit, ClientAddress clients,
-			GatewayProperties properties, LimitsProperties limitsProperties, Clock clock, MeterRegistry meters) {
+			GatewayProperties properties, LimitsProperties limitsProperties, Clock clock, MeterRegistry meters,
+			MessagePages pages) {
 		this.meters = meters;
+		this.pages = pages;
 		// Registered up front so that dashboards see a zero, not a missing series, before the first lock.
 		meters.counter("securelink.lockouts");
 		this.comparisons = meters.counter("securelink.address.comparisons");
@@ -149,7 +154,7 @@ class LinkAccessHandler {
 			.defaultIfEmpty(new Outcome.NotFound())
 			.onErrorResume(TooManyCodes.class, (ex) -> Mono.just(tooManyCodes()))
 			.flatMap((outcome) -> respond(request, outcome))
-			.onErrorResume(this::unavailable);
+			.onErrorResume((ex) -> unavailable(request, ex));
 	}
 
 	Mono<ServerResponse> submit(ServerRequest request) {
@@ -169,8 +174,8 @@ class LinkAccessHandler {
 			.flatMap((outcome) -> respond(request, outcome))
 			// A form body past spring.http.codecs.max-in-memory-size: refused as too large, nothing looked at.
 			.onErrorResume(DataBufferLimitException.class,
-					(ex) -> Pages.message(HttpStatus.CONTENT_TOO_LARGE, "toolarge"))
-			.onErrorResume(this::unavailable);
+					(ex) -> this.pages.response(request, PageKind.TOO_LARGE))
+			.onErrorResume((ex) -> unavailable(request, ex));
 	}
 
 	/**
@@ -228,13 +233,13 @@ class LinkAccessHandler {
 			return prompt(request, required);
 		}
 		if (outcome instanceof Outcome.TooManyAttempts tooMany) {
-			return Pages.message(HttpStatus.TOO_MANY_REQUESTS, "locked", (headers) -> headers
-				.set(HttpHeaders.RETRY_AFTER, String.valueOf(tooMany.retryAfter().toSeconds())));
+			return this.pages.response(request, PageKind.LOCKED,
+					Map.of(HttpHeaders.RETRY_AFTER, String.valueOf(tooMany.retryAfter().toSeconds())));
 		}
 		if (outcome instanceof Outcome.Forbidden) {
-			return Pages.message(HttpStatus.FORBIDDEN, "forbidden");
+			return this.pages.response(request, PageKind.FORBIDDEN);
 		}
-		return Pages.message(HttpStatus.NOT_FOUND, "notfound");
+		return this.pages.response(request, PageKind.NOT_FOUND);
 	}
 
 	private Mono<ServerResponse> prompt(ServerRequest request, Outcome.EmailRequired required) {
@@ -307,8 +312,8 @@ class LinkAccessHandler {
 	}
 
 	private static void chooseLanguage(ServerRequest request, String requested, Link link) {
-		Locale chosen = PageLocales.supported(requested);
-		PageLocales.choose(request.exchange(), (chosen != null) ? chosen : PageLocales.supported(link.locale()));
+		PageLocales.choose(request.exchange(), PageLocales.resolve(requested, link.locale(),
+				request.headers().header(HttpHeaders.ACCEPT_LANGUAGE)));
 	}
 
 	private Outcome tooManyCodes() {
@@ -316,9 +321,9 @@ class LinkAccessHandler {
 	}
 
 	/** Fail closed: when the database cannot answer, nothing is granted. */
-	private Mono<ServerResponse> unavailable(Throwable ex) {
+	private Mono<ServerResponse> unavailable(ServerRequest request, Throwable ex) {
 		logger.warn("Link request failed, answered 503: " + ex.getClass().getSimpleName());
-		return Pages.message(HttpStatus.SERVICE_UNAVAILABLE, "unavailable");
+		return this.pages.response(request, PageKind.UNAVAILABLE);
 	}
 
 	private static Duration retryAfter(Instant until, Instant now) {

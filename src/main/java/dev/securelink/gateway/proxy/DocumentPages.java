@@ -1,35 +1,29 @@
 package dev.securelink.gateway.proxy;
 
 import reactor.core.publisher.Mono;
-import reactor.netty.Connection;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
-import dev.securelink.gateway.web.PageWriter;
-import dev.securelink.gateway.web.Pages;
+import dev.securelink.gateway.web.MessagePages;
+import dev.securelink.gateway.web.PageKind;
 
 /**
- * The gateway's pages for the document space. {@link DocumentRoute} serves {@code /d/**} ahead of WebFlux and
- * hands a request over only to answer it with a page it names on the connection; this filter writes that page, in
- * the visitor's language and with the headers and access log line of every other page. A {@code /d/} request that
- * reaches WebFlux without one (a request target in absolute form, which the route does not take) is refused as an
- * address that is not valid, so nothing under {@code /d/} is ever answered any other way.
+ * A {@code /d/} request that reaches WebFlux at all (a request target in absolute form, which the document route
+ * does not take, or the management port) is refused as an address that is not valid: nothing under {@code /d/} is
+ * ever answered any other way than by {@link DocumentRoute}.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
 class DocumentPages implements WebFilter {
 
-	private final PageWriter pages;
+	private final MessagePages pages;
 
-	DocumentPages(PageWriter pages) {
+	DocumentPages(MessagePages pages) {
 		this.pages = pages;
 	}
 
@@ -38,21 +32,7 @@ class DocumentPages implements WebFilter {
 		if (!exchange.getRequest().getPath().value().startsWith(DocumentRoute.PREFIX)) {
 			return chain.filter(exchange);
 		}
-		Object request = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
-		DocumentRoute.Page page = (request instanceof Connection connection)
-				? connection.channel().attr(DocumentRoute.PAGE).getAndSet(null) : null;
-		if (page == null) {
-			page = new DocumentRoute.Page(HttpStatus.BAD_REQUEST, "badpath");
-		}
-		HttpStatus status = page.status();
-		return this.pages.write(exchange, Pages.message(status, page.kind(), (headers) -> {
-			if (status == HttpStatus.METHOD_NOT_ALLOWED) {
-				headers.set(HttpHeaders.ALLOW, DocumentRoute.ALLOW);
-			}
-			else if (status == HttpStatus.TOO_MANY_REQUESTS) {
-				headers.set(HttpHeaders.RETRY_AFTER, "1");
-			}
-		}));
+		return this.pages.write(exchange, PageKind.BAD_PATH);
 	}
 
 }

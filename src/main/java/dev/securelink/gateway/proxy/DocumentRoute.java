@@ -4,30 +4,26 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.util.AttributeKey;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
-import reactor.netty.Connection;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.HttpServerRoutes;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.server.reactive.HttpHandler;
-import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
 import org.springframework.http.support.Netty4HeadersAdapter;
 import org.springframework.stereotype.Component;
 
@@ -40,6 +36,9 @@ import dev.securelink.gateway.link.SafePaths;
 import dev.securelink.gateway.session.Sessions;
 import dev.securelink.gateway.web.AccessLogFilter;
 import dev.securelink.gateway.web.ClientAddress;
+import dev.securelink.gateway.web.MessagePages;
+import dev.securelink.gateway.web.PageKind;
+import dev.securelink.gateway.web.PageLocales;
 import dev.securelink.gateway.web.SameOrigin;
 
 /**
@@ -59,10 +58,9 @@ import dev.securelink.gateway.web.SameOrigin;
  * written); elsewhere only GET and HEAD pass;</li>
  * <li>the proxy hop, last: headers filtered, the gateway's identity and assertion added, bodies streamed.</li>
  * </ol>
- * Every refusal is one of the gateway's localized pages, which only WebFlux renders: the route names the page on
- * the connection and hands the request to WebFlux, where {@link DocumentPages} writes it. The access log line
- * WebFlux's filter gives is written here for proxied answers; the security headers are the connection's
- * ({@code EdgeHandler}), on every answer alike.
+ * Every refusal is one of the gateway's localized pages, written here from the bytes {@link MessagePages} rendered
+ * at start-up. The access log line WebFlux's filter gives is written here; the security headers are the
+ * connection's ({@code EdgeHandler}), on every answer alike.
  */
 @Component
 class DocumentRoute implements NettyRouteProvider {
@@ -70,13 +68,6 @@ class DocumentRoute implements NettyRouteProvider {
 	private static final Log logger = LogFactory.getLog(DocumentRoute.class);
 
 	static final String PREFIX = "/d/";
-
-	/** The page WebFlux is to write for the request the route hands over. */
-	static final AttributeKey<Page> PAGE = AttributeKey.valueOf(DocumentRoute.class.getName() + ".page");
-
-	/** A gateway page by status and kind ({@code page.<kind>.title} in the messages). */
-	record Page(HttpStatus status, String kind) {
-	}
 
 	private final Sessions sessions;
 
@@ -94,9 +85,7 @@ class DocumentRoute implements NettyRouteProvider {
 
 	private final AccessLogFilter accessLog;
 
-	private final ObjectProvider<HttpHandler> httpHandler;
-
-	private volatile ReactorHttpHandlerAdapter webflux;
+	private final MessagePages pages;
 
 	/** The upstream URL's path, without a trailing slash, computed once; null without an upstream. */
 	private final String upstreamPath;
@@ -126,7 +115,7 @@ class DocumentRoute implements NettyRouteProvider {
 	DocumentRoute(Sessions sessions, UpstreamClient upstream, Assertions assertions, AuditLog audit,
 			ClientAddress clients, UpstreamProperties properties, GatewayProperties gateway,
 			ObjectProvider<AccessLogFilter> accessLog,
-			ObjectProvider<HttpHandler> httpHandler, Clock clock) {
+			MessagePages pages, Clock clock) {
 		this.sessions = sessions;
 		this.upstream = upstream;
 		this.assertions = assertions;
@@ -135,7 +124,7 @@ class DocumentRoute implements NettyRouteProvider {
 		this.properties = properties;
 		this.sameOrigin = new SameOrigin(gateway.publicBaseUrl());
 		this.accessLog = accessLog.getIfAvailable();
-		this.httpHandler = httpHandler;
+		this.pages = pages;
 		this.upstreamPath = (properties.url() != null) ? withoutTrailingSlash(properties.url().getRawPath()) : null;
 		this.maxBodySize = properties.maxBodySize().toBytes();
 		this.maxPerSession = properties.maxConnectionsPerSession();
@@ -166,8 +155,8 @@ class DocumentRoute implements NettyRouteProvider {
 		/** The requested part of the document, from its '/'. */
 		final String rest;
 
-		/** Whether WebFlux answers (with a page) and logs this request. */
-		boolean handedOver;
+		/** The session's link once it is known, for the language of a page. */
+		Link link;
 
 		Exchange(HttpServerRequest request, HttpServerResponse response) {
 			this.request = request;
@@ -186,39 +175,36 @@ class DocumentRoute implements NettyRouteProvider {
 	private Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
 		Exchange exchange = new Exchange(request, response);
 		Mono<Void> answer = answer(exchange);
-		return (this.accessLog == null) ? answer : answer.doFinally((signal) -> {
-			if (!exchange.handedOver) {
-				this.accessLog.record(request.method().name(), exchange.path, response.status().code(),
-						exchange.start);
-			}
-		});
+		return (this.accessLog == null) ? answer : answer.doFinally((signal) -> this.accessLog
+			.record(request.method().name(), exchange.path, response.status().code(), exchange.start));
 	}
 
 	private Mono<Void> answer(Exchange exchange) {
 		if (!PROXIED_METHODS.contains(exchange.request.method())) {
-			return page(exchange, HttpStatus.METHOD_NOT_ALLOWED, "method");
+			return page(exchange, PageKind.METHOD);
 		}
 		if (!SafePaths.isSafe(exchange.rest) || (exchange.query != null && !SafePaths.isSafeQuery(exchange.query))) {
-			return page(exchange, HttpStatus.BAD_REQUEST, "badpath");
+			return page(exchange, PageKind.BAD_PATH);
 		}
 		if (UpstreamClient.declaredLength(exchange.request.requestHeaders()) > this.maxBodySize) {
-			return page(exchange, HttpStatus.CONTENT_TOO_LARGE, "toolarge");
+			return page(exchange, PageKind.TOO_LARGE);
 		}
 		List<String> cookies = exchange.request.requestHeaders().getAll(HttpHeaderNames.COOKIE);
-		// An unexpected error is a 503 page, unless WebFlux was already writing one: never a second hand-over.
+		// An unexpected error is a 503 page, unless an answer is already on its way.
 		return this.sessions.check(cookies, exchange.linkId).flatMap((check) -> {
 			if (!(check instanceof Sessions.Valid session)) {
-				return page(exchange, HttpStatus.FORBIDDEN, "session");
+				return page(exchange, PageKind.SESSION);
 			}
+			exchange.link = session.link();
 			String sessionId = session.claims().id();
 			if (this.inFlight.merge(sessionId, 1, Integer::sum) > this.maxPerSession) {
 				release(sessionId);
-				return page(exchange, HttpStatus.TOO_MANY_REQUESTS, "busy");
+				return page(exchange, PageKind.BUSY);
 			}
 			return authorize(exchange, session).doFinally((signal) -> release(sessionId));
-		}).onErrorResume((ex) -> !exchange.response.hasSentHeaders() && !exchange.handedOver, (ex) -> {
+		}).onErrorResume((ex) -> !exchange.response.hasSentHeaders(), (ex) -> {
 			logger.warn("Document request failed, answered 503: " + ex.getClass().getSimpleName());
-			return page(exchange, HttpStatus.SERVICE_UNAVAILABLE, "unavailable");
+			return page(exchange, PageKind.UNAVAILABLE);
 		});
 	}
 
@@ -234,10 +220,10 @@ class DocumentRoute implements NettyRouteProvider {
 		Right needed = actionRight(exchange.rest);
 		if (needed == null) {
 			return read ? recordOpened(exchange, session).then(Mono.defer(() -> forward(exchange, session)))
-					: page(exchange, HttpStatus.FORBIDDEN, "forbidden");
+					: page(exchange, PageKind.FORBIDDEN);
 		}
 		if (!session.claims().rights().contains(needed) || !session.link().rights().contains(needed)) {
-			return page(exchange, HttpStatus.FORBIDDEN, "forbidden");
+			return page(exchange, PageKind.FORBIDDEN);
 		}
 		if (read) {
 			String type = (needed == Right.SIGN) ? "sign_viewed" : "pay_viewed";
@@ -247,7 +233,7 @@ class DocumentRoute implements NettyRouteProvider {
 		org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders(
 				new Netty4HeadersAdapter(exchange.request.requestHeaders()));
 		if (!this.sameOrigin.test(headers, true)) {
-			return page(exchange, HttpStatus.FORBIDDEN, "forbidden");
+			return page(exchange, PageKind.FORBIDDEN);
 		}
 		String type = (needed == Right.SIGN) ? "signed" : "paid";
 		return this.audit.record(event(exchange, session, type, "requested"))
@@ -256,7 +242,7 @@ class DocumentRoute implements NettyRouteProvider {
 
 	private Mono<Void> forward(Exchange exchange, Sessions.Valid session) {
 		if (this.upstreamPath == null) {
-			return page(exchange, HttpStatus.SERVICE_UNAVAILABLE, "unavailable");
+			return page(exchange, PageKind.UNAVAILABLE);
 		}
 		Link link = session.link();
 		String document = withoutTrailingSlash(link.document());
@@ -278,15 +264,15 @@ class DocumentRoute implements NettyRouteProvider {
 					})
 			.flatMap((failure) -> {
 				if (failure instanceof UpstreamClient.TimedOut) {
-					return page(exchange, HttpStatus.GATEWAY_TIMEOUT, "timeout");
+					return page(exchange, PageKind.TIMEOUT);
 				}
 				if (failure instanceof UpstreamClient.BodyTooLarge) {
-					return page(exchange, HttpStatus.CONTENT_TOO_LARGE, "toolarge");
+					return page(exchange, PageKind.TOO_LARGE);
 				}
 				if (failure instanceof UpstreamClient.Saturated) {
-					return page(exchange, HttpStatus.SERVICE_UNAVAILABLE, "unavailable");
+					return page(exchange, PageKind.UNAVAILABLE);
 				}
-				return page(exchange, HttpStatus.BAD_GATEWAY, "badgateway");
+				return page(exchange, PageKind.BAD_GATEWAY);
 			});
 	}
 
@@ -318,21 +304,35 @@ class DocumentRoute implements NettyRouteProvider {
 	}
 
 	/**
-	 * Hands the request to WebFlux to answer with a gateway page. Whatever the route had put on the response (an
-	 * upstream's headers that never went out) is dropped first.
+	 * Answers with a gateway page, written here on Reactor Netty's response, in the visitor's language (the link's
+	 * locale counts once the session named the link). Whatever the route had put on the response (an upstream's
+	 * headers that never went out) is dropped first.
 	 */
-	private Mono<Void> page(Exchange exchange, HttpStatus status, String kind) {
-		exchange.handedOver = true;
-		// Back to a fresh response, which Reactor Netty starts as chunked until a length is known.
-		exchange.response.responseHeaders().clear().add(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-		exchange.response.status(HttpResponseStatus.OK);
-		((Connection) exchange.request).channel().attr(PAGE).set(new Page(status, kind));
-		ReactorHttpHandlerAdapter adapter = this.webflux;
-		if (adapter == null) {
-			adapter = new ReactorHttpHandlerAdapter(this.httpHandler.getObject());
-			this.webflux = adapter;
+	private Mono<Void> page(Exchange exchange, PageKind kind) {
+		exchange.response.responseHeaders().clear();
+		Locale locale = PageLocales.resolve(queryParameter(exchange.query, "lang"),
+				(exchange.link != null) ? exchange.link.locale() : null,
+				exchange.request.requestHeaders().getAll(HttpHeaderNames.ACCEPT_LANGUAGE));
+		Map<String, String> extra = switch (kind) {
+			case METHOD -> Map.of("Allow", ALLOW);
+			case BUSY -> Map.of("Retry-After", "1");
+			default -> Map.of();
+		};
+		return this.pages.write(exchange.response, kind, locale, extra);
+	}
+
+	/** The first value of {@code name} in a raw query, decoded; null when absent or unreadable (a refused query). */
+	static String queryParameter(String query, String name) {
+		if (query == null) {
+			return null;
 		}
-		return adapter.apply(exchange.request, exchange.response);
+		try {
+			List<String> values = new QueryStringDecoder(query, false).parameters().get(name);
+			return (values != null && !values.isEmpty()) ? values.get(0) : null;
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
 	}
 
 	/** {@code sign} for the sign paths, {@code pay} for the pay paths, null for any other path. */

@@ -9,9 +9,8 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.i18n.LocaleContextResolver;
 
 /**
- * The language of the gateway's pages: one a handler chose for this exchange (the visitor's switch, then the
- * link's locale), else a {@code ?lang=} switch, else the best of Accept-Language among fr, nl, de and en, else
- * English.
+ * The language of the gateway's pages ({@link #resolve}): WebFlux's view of it is the language a handler chose for
+ * this exchange, else {@link #resolve} without a link.
  */
 public class PageLocales implements LocaleContextResolver {
 
@@ -29,7 +28,35 @@ public class PageLocales implements LocaleContextResolver {
 		return SUPPORTED.stream().filter((locale) -> locale.getLanguage().equals(language)).findFirst().orElse(null);
 	}
 
-	/** Fixes the page language of this exchange; a null locale leaves Accept-Language to decide. */
+	/**
+	 * The page language, one pure function for every page: the visitor's {@code ?lang=} switch, then the link's
+	 * locale, then the best of Accept-Language among the supported ones, then English.
+	 *
+	 * @param requested the {@code lang} the visitor chose, or null
+	 * @param linkLocale the link's locale, or null (no link known, or none set)
+	 * @param acceptLanguage the request's Accept-Language header lines
+	 */
+	public static Locale resolve(String requested, String linkLocale, List<String> acceptLanguage) {
+		Locale switched = supported(requested);
+		if (switched != null) {
+			return switched;
+		}
+		Locale linked = supported(linkLocale);
+		if (linked != null) {
+			return linked;
+		}
+		List<Locale.LanguageRange> ranges;
+		try {
+			ranges = Locale.LanguageRange.parse(String.join(",", acceptLanguage));
+		}
+		catch (IllegalArgumentException ex) {
+			ranges = List.of();
+		}
+		Locale best = Locale.lookup(ranges, SUPPORTED);
+		return (best != null) ? best : Locale.ENGLISH;
+	}
+
+	/** Fixes the page language of this exchange (a handler that knows the link chose it with {@link #resolve}). */
 	public static void choose(ServerWebExchange exchange, Locale locale) {
 		if (locale != null) {
 			exchange.getAttributes().put(CHOSEN, locale);
@@ -42,20 +69,8 @@ public class PageLocales implements LocaleContextResolver {
 		if (chosen != null) {
 			return new SimpleLocaleContext(chosen);
 		}
-		Locale switched = supported(exchange.getRequest().getQueryParams().getFirst("lang"));
-		if (switched != null) {
-			return new SimpleLocaleContext(switched);
-		}
-		List<Locale.LanguageRange> ranges;
-		try {
-			ranges = Locale.LanguageRange.parse(String.join(",",
-					exchange.getRequest().getHeaders().getOrEmpty("Accept-Language")));
-		}
-		catch (IllegalArgumentException ex) {
-			ranges = List.of();
-		}
-		Locale best = Locale.lookup(ranges, SUPPORTED);
-		return new SimpleLocaleContext((best != null) ? best : Locale.ENGLISH);
+		return new SimpleLocaleContext(resolve(exchange.getRequest().getQueryParams().getFirst("lang"), null,
+				exchange.getRequest().getHeaders().getOrEmpty("Accept-Language")));
 	}
 
 	@Override

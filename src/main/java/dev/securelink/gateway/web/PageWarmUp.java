@@ -11,14 +11,12 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
 
 /**
- * Renders every page once per language at start-up, so that templates and message bundles are read from the
- * jar here, on the main thread, and never by a request on an event-loop thread.
+ * Renders the e-mail prompt once per language and error at start-up, so that its template and message bundles are
+ * read from the jar here, on the main thread, and never by a request on an event-loop thread (the message pages are
+ * rendered once and kept by {@link MessagePages}).
  */
 @Component
 class PageWarmUp implements SmartInitializingSingleton {
-
-	private static final List<String> MESSAGE_KINDS = List.of("notfound", "session", "locked", "forbidden",
-			"unavailable", "badpath", "toolarge", "badgateway", "timeout", "method", "busy");
 
 	private final ITemplateEngine templates;
 
@@ -30,9 +28,6 @@ class PageWarmUp implements SmartInitializingSingleton {
 	public void afterSingletonsInstantiated() {
 		List<String> languages = PageLocales.SUPPORTED.stream().map(Locale::getLanguage).toList();
 		for (Locale locale : PageLocales.SUPPORTED) {
-			for (String kind : MESSAGE_KINDS) {
-				this.templates.process("message", new Context(locale, Map.of("kind", kind, "languages", languages)));
-			}
 			for (String error : new String[] { "mismatch", "blank" }) {
 				this.templates.process("prompt", new Context(locale, Map.of("formAction", "/l/warm-up", "csrf", "",
 						"action", "view", "error", error, "languages", languages)));

@@ -24,9 +24,9 @@ class RejectedRequests implements ServerExchangeRejectedHandler {
 	private static final String PROBLEM = """
 			{"type":"about:blank","title":"Bad Request","status":400,"detail":"The request URL or method is not valid."}""";
 
-	private final PageWriter pages;
+	private final MessagePages pages;
 
-	RejectedRequests(PageWriter pages) {
+	RejectedRequests(MessagePages pages) {
 		this.pages = pages;
 	}
 
@@ -34,7 +34,7 @@ class RejectedRequests implements ServerExchangeRejectedHandler {
 	public Mono<Void> handle(ServerWebExchange exchange, ServerExchangeRejectedException ex) {
 		String path = exchange.getRequest().getPath().value();
 		if (RequestPaths.isLink(path)) {
-			return this.pages.write(exchange, Pages.message(HttpStatus.NOT_FOUND, "notfound"));
+			return this.pages.write(exchange, PageKind.NOT_FOUND);
 		}
 		if (RequestPaths.firstSegment(path).equals("admin")) {
 			byte[] problem = PROBLEM.getBytes(StandardCharsets.UTF_8);
@@ -43,7 +43,7 @@ class RejectedRequests implements ServerExchangeRejectedHandler {
 			return exchange.getResponse()
 				.writeWith(Mono.fromCallable(() -> exchange.getResponse().bufferFactory().wrap(problem)));
 		}
-		return this.pages.write(exchange, Pages.message(HttpStatus.BAD_REQUEST, "badpath"));
+		return this.pages.write(exchange, PageKind.BAD_PATH);
 	}
 
 }

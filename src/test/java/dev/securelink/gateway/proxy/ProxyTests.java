@@ -167,6 +167,31 @@ class ProxyTests {
 	}
 
 	@Test
+	void pageWhenTheSessionNamesTheLinkThenInTheLinksLanguageUnlessTheVisitorSwitched() throws Exception {
+		this.document = "/docs/" + UUID.randomUUID();
+		Map<String, Object> link = this.admin.createLink(this.tenant, Map.of("document", this.document, "recipients",
+				List.of("anna@example.com"), "locale", "nl"));
+		Browser dutch = new Browser(this.client).language("de");
+		dutch.verify(Browser.path((String) link.get("url")), "anna@example.com");
+		String pay = "/d/" + link.get("id") + "/pay/start";
+		try (RawHttp connection = new RawHttp(this.port)) {
+			RawHttp.Answer answer = connection.exchange("GET", pay, null, "Cookie: " + dutch.cookieHeader(),
+					"Accept-Language: de");
+			assertThat(answer.status()).isEqualTo(403);
+			assertThat(org.jsoup.Jsoup.parse(answer.body()).select("html").attr("lang")).isEqualTo("nl");
+			RawHttp.Answer switched = connection.exchange("GET", pay + "?lang=fr", null,
+					"Cookie: " + dutch.cookieHeader(), "Accept-Language: de");
+			assertThat(org.jsoup.Jsoup.parse(switched.body()).select("html").attr("lang")).isEqualTo("fr");
+			RawHttp.Answer noSession = connection.exchange("GET", "/d/" + link.get("id") + "/", null,
+					"Accept-Language: de");
+			assertThat(org.jsoup.Jsoup.parse(noSession.body()).select("html").attr("lang")).as("no link known")
+				.isEqualTo("de");
+			assertThat(noSession.headers()).containsEntry("x-securelink-page", "session")
+				.containsEntry("content-type", "text/html;charset=UTF-8");
+		}
+	}
+
+	@Test
 	void getWhenSessionIsForAnotherLinkThenNeverItsDocument() {
 		String otherDocument = "/docs/" + UUID.randomUUID();
 		Map<String, Object> other = this.admin.createLink(this.tenant,

@@ -60,6 +60,18 @@ class EdgeTests {
 	}
 
 	@Test
+	void headWhenAnsweredWithAPageThenNoBodyAndTheConnectionGoesOn() throws Exception {
+		try (RawHttp connection = new RawHttp(this.port)) {
+			RawHttp.Answer head = connection.exchange("HEAD", "/d/AAAAAAAAAAAAAAAA/", null);
+			assertThat(head.status()).isEqualTo(403);
+			assertThat(head.headers()).containsEntry("x-securelink-page", "session");
+			assertThat(connection.exchange("HEAD", "/l/" + "C".repeat(32), null, "X-Forwarded-For: 198.51.100.77")
+				.status()).isEqualTo(404);
+			assertThat(connection.exchange("GET", "/_gw/gateway.css", null).status()).as("framing kept").isEqualTo(200);
+		}
+	}
+
+	@Test
 	void requestWhenTwoHostHeadersOrNoneThen400() throws Exception {
 		try (RawHttp connection = new RawHttp(this.port)) {
 			RawHttp.Answer answer = connection.exchange("GET", "/_gw/gateway.css", null, "Host: evil.example");

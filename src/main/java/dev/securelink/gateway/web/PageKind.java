@@ -1,0 +1,61 @@
+package dev.securelink.gateway.web;
+
+import org.springframework.http.HttpStatus;
+
+/**
+ * Every message page the gateway shows, with the status it is always answered with; its texts are
+ * {@code page.<id>.title} and {@code page.<id>.text} in the messages, and {@link #id} is the page marker's value.
+ */
+public enum PageKind {
+
+	/** An unknown, malformed, expired or revoked code, and every malformed link path. */
+	NOT_FOUND("notfound", HttpStatus.NOT_FOUND),
+
+	/** No usable session for the document: open the link from the e-mail again. */
+	SESSION("session", HttpStatus.FORBIDDEN),
+
+	/** The link's check is locked, or the client spent its budget. */
+	LOCKED("locked", HttpStatus.TOO_MANY_REQUESTS),
+
+	/** Cross-site or token-less form, a missing right, a foreign origin. */
+	FORBIDDEN("forbidden", HttpStatus.FORBIDDEN),
+
+	/** The gateway cannot decide (database down) or has no upstream. */
+	UNAVAILABLE("unavailable", HttpStatus.SERVICE_UNAVAILABLE),
+
+	/** An address that is not valid. */
+	BAD_PATH("badpath", HttpStatus.BAD_REQUEST),
+
+	/** A body larger than accepted. */
+	TOO_LARGE("toolarge", HttpStatus.CONTENT_TOO_LARGE),
+
+	/** The document service refused, reset or redirected where it may not. */
+	BAD_GATEWAY("badgateway", HttpStatus.BAD_GATEWAY),
+
+	/** The document service took too long. */
+	TIMEOUT("timeout", HttpStatus.GATEWAY_TIMEOUT),
+
+	/** A method the document space does not pass on. */
+	METHOD("method", HttpStatus.METHOD_NOT_ALLOWED),
+
+	/** Too many requests of one session at once. */
+	BUSY("busy", HttpStatus.TOO_MANY_REQUESTS);
+
+	private final String id;
+
+	private final HttpStatus status;
+
+	PageKind(String id, HttpStatus status) {
+		this.id = id;
+		this.status = status;
+	}
+
+	public String id() {
+		return this.id;
+	}
+
+	public HttpStatus status() {
+		return this.status;
+	}
+
+}
