@@ -47,10 +47,14 @@ public class MessagePages {
 		}
 	}
 
-	/** The page's bytes in {@code locale} (one of {@link PageLocales#SUPPORTED}; anything else is English). */
+	/**
+	 * The page's bytes in {@code locale} (one of {@link PageLocales#SUPPORTED}; anything else, or none, as on the
+	 * management port, is English).
+	 */
 	public byte[] body(PageKind kind, Locale locale) {
 		Map<String, byte[]> byLanguage = this.bodies.get(kind);
-		return byLanguage.getOrDefault(locale.getLanguage(), byLanguage.get(Locale.ENGLISH.getLanguage()));
+		byte[] english = byLanguage.get(Locale.ENGLISH.getLanguage());
+		return (locale != null) ? byLanguage.getOrDefault(locale.getLanguage(), english) : english;
 	}
 
 	/** The page as a handler function's answer, in the request's language, with {@code extra} headers. */

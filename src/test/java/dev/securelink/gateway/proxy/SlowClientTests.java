@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Clients that send too slowly or too much, against a gateway with a short header deadline. */
 @GatewayTest
-@TestPropertySource(properties = { "securelink.header-read-timeout=1s", "securelink.body-read-timeout=2s" })
+@TestPropertySource(properties = { "securelink.header-read-timeout=1s", "securelink.body-read-timeout=4s" })
 class SlowClientTests {
 
 	@LocalServerPort

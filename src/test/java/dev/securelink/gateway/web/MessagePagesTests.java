@@ -34,6 +34,7 @@ class MessagePagesTests {
 			assertThat(titles).as(kind + ": four languages, four titles").hasSize(4);
 		}
 		assertThat(this.pages.body(PageKind.NOT_FOUND, Locale.JAPANESE))
+			.isEqualTo(this.pages.body(PageKind.NOT_FOUND, null))
 			.isEqualTo(this.pages.body(PageKind.NOT_FOUND, Locale.ENGLISH));
 	}
 
