@@ -75,6 +75,14 @@ if [[ -z "$JAR" ]]; then
   (cd "$ROOT" && ./mvnw -q -B -DskipTests package)
   JAR=$(ls "$ROOT"/target/securelink-gateway-*.jar | head -1)
 fi
+# The jar carries no embedded PostgreSQL (production never runs one): the benchmark adds it from the build's
+# provided dependencies, through Boot's PropertiesLauncher and loader.path, without changing the jar itself.
+EMBEDDED_LIB="$ROOT/target/bench-embedded-lib"
+if [[ ! -d "$EMBEDDED_LIB" ]]; then
+  (cd "$ROOT" && ./mvnw -q -B dependency:copy-dependencies -DincludeScope=provided \
+    -DincludeGroupIds=io.zonky.test,io.zonky.test.postgres,org.tukaani,org.apache.commons \
+    -DoutputDirectory="$EMBEDDED_LIB")
+fi
 
 UPSTREAM_PORT=$(free_port); PROXY_PORT=$(free_port); GATEWAY_PORT=$(free_port)
 MANAGEMENT_PORT=$(free_port); DEMO_PORT=$(free_port)
@@ -127,7 +135,8 @@ if $JFR; then
 fi
 # wrk drives one session over all its connections, where a browser opens at most six per host: the per-session
 # limit (8 by default) is raised to the connection count, so that its check is measured but never refuses.
-taskset -c "$SERVER_CPU" java "${JAVA_OPTS[@]}" -jar "$JAR" \
+taskset -c "$SERVER_CPU" java "${JAVA_OPTS[@]}" -Dloader.path="$EMBEDDED_LIB" -cp "$JAR" \
+  org.springframework.boot.loader.launch.PropertiesLauncher \
   --spring.profiles.active=demo --securelink.database.embedded=true \
   --server.port="$GATEWAY_PORT" --management.server.port="$MANAGEMENT_PORT" \
   --securelink.demo.port="$DEMO_PORT" --securelink.data-dir="$WORK/data" \
