@@ -19,6 +19,7 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -26,6 +27,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import dev.securelink.gateway.support.Admin;
 import dev.securelink.gateway.support.Browser;
 import dev.securelink.gateway.support.GatewayTest;
+import dev.securelink.gateway.support.Queries;
 import dev.securelink.gateway.support.RawHttp;
 import dev.securelink.gateway.support.TestUpstream;
 
@@ -41,6 +43,9 @@ class SlowClientTests {
 
 	@Autowired
 	WebTestClient client;
+
+	@Autowired
+	DatabaseClient db;
 
 	@Test
 	void connectionWhenHeadersDribbleThenClosedAfterTheDeadline() throws Exception {
@@ -120,18 +125,20 @@ class SlowClientTests {
 			for (int i = 0; i < 8; i++) {
 				stalled.add(stall(upload));
 			}
-			// Once the eight uploads are under way, the session's next request is refused before anything is
-			// audited or forwarded (until then, such a request is served and gives its place back).
-			RawHttp.Answer ninth = null;
-			for (int i = 0; i < 100 && (ninth == null || ninth.status() != 429); i++) {
-				Thread.sleep(50);
-				try (RawHttp connection = new RawHttp(this.port)) {
-					ninth = connection.exchange("GET", "/d/" + signing.get("id") + "/page", null,
-							"Cookie: " + signer.cookieHeader());
-				}
+			// Each upload is audited after it took its place and before it is forwarded: once all eight are in
+			// the audit trail, the session's ninth request is refused before anything is audited or forwarded.
+			String audited = "select count(*) from access_event where link_id = '" + signing.get("id")
+					+ "' and type = 'signed'";
+			for (int i = 0; i < 100 && Queries.number(this.db, audited) < 8; i++) {
+				Thread.sleep(20);
 			}
-			assertThat(ninth.status()).isEqualTo(429);
-			assertThat(ninth.headers()).containsEntry("retry-after", "1");
+			assertThat(Queries.number(this.db, audited)).isEqualTo(8);
+			try (RawHttp connection = new RawHttp(this.port)) {
+				RawHttp.Answer ninth = connection.exchange("GET", "/d/" + signing.get("id") + "/page", null,
+						"Cookie: " + signer.cookieHeader());
+				assertThat(ninth.status()).isEqualTo(429);
+				assertThat(ninth.headers()).containsEntry("retry-after", "1");
+			}
 
 			try (RawHttp connection = new RawHttp(this.port)) {
 				assertThat(connection.exchange("GET", "/d/" + other.get("id") + "/", null,
