@@ -30,16 +30,16 @@ class IpLimits {
 		this.wrongAddresses = buckets(limits.wrongAddressesPeriod());
 	}
 
-	/** Whether this client may still try codes; asks without spending. */
-	boolean mayTryCodes(String client) {
-		Bucket bucket = this.unknownCodes.getIfPresent(key(client));
-		return bucket == null || bucket.getAvailableTokens() > 0;
+	/**
+	 * Reserves one unknown-code token before a code is looked up; false when none was left. It stays spent unless
+	 * {@link #refundCode} gives it back (the code named an active link): only unknown codes cost the client.
+	 */
+	boolean reserveCode(String client) {
+		return reserve(this.unknownCodes, this.limits.unknownCodes(), this.limits.unknownCodesPeriod(), client);
 	}
 
-	/** Spends one unknown-code token; false when none was left. */
-	boolean unknownCode(String client) {
-		return this.unknownCodes.get(key(client), (key) -> bucket(this.limits.unknownCodes(), this.limits.unknownCodesPeriod()))
-			.tryConsume(1);
+	void refundCode(String client) {
+		refund(this.unknownCodes, client);
 	}
 
 	/**
@@ -47,13 +47,20 @@ class IpLimits {
 	 * spent unless {@link #refundAddress} gives it back (the address matched, or nothing was compared).
 	 */
 	boolean reserveAddress(String client) {
-		return this.wrongAddresses
-			.get(key(client), (key) -> bucket(this.limits.wrongAddresses(), this.limits.wrongAddressesPeriod()))
-			.tryConsume(1);
+		return reserve(this.wrongAddresses, this.limits.wrongAddresses(), this.limits.wrongAddressesPeriod(), client);
 	}
 
 	void refundAddress(String client) {
-		Bucket bucket = this.wrongAddresses.getIfPresent(key(client));
+		refund(this.wrongAddresses, client);
+	}
+
+	/** Takes a token at once (atomic per bucket): a burst can never pass a check it then overspends. */
+	private static boolean reserve(Cache<String, Bucket> buckets, int capacity, Duration period, String client) {
+		return buckets.get(key(client), (key) -> bucket(capacity, period)).tryConsume(1);
+	}
+
+	private static void refund(Cache<String, Bucket> buckets, String client) {
+		Bucket bucket = buckets.getIfPresent(key(client));
 		if (bucket != null) {
 			bucket.addTokens(1);
 		}

@@ -271,18 +271,22 @@ class LinkAccessHandler {
 	 */
 	private Mono<Link> activeLink(ServerRequest request, String client) {
 		String code = request.pathVariable("code");
-		if (!this.limits.mayTryCodes(client)) {
+		// Reserved before anything is looked up, given back when the code names an active link (or the lookup
+		// failed): a burst of guesses gets no more lookups than the budget, however many arrive at once.
+		if (!this.limits.reserveCode(client)) {
 			return Mono.error(new TooManyCodes());
 		}
 		if (!LinkCode.isWellFormed(code)) {
-			this.limits.unknownCode(client);
 			return Mono.empty();
 		}
 		Instant now = this.clock.instant();
 		return this.links.byCode(LinkCode.hash(code))
 			.filter((link) -> link.status(now) == Link.Status.ACTIVE)
-			.doOnNext((link) -> request.exchange().getAttributes().put(AccessLogFilter.LINK_ID, link.id()))
-			.switchIfEmpty(Mono.fromRunnable(() -> this.limits.unknownCode(client)));
+			.doOnNext((link) -> {
+				this.limits.refundCode(client);
+				request.exchange().getAttributes().put(AccessLogFilter.LINK_ID, link.id());
+			})
+			.doOnError((ex) -> this.limits.refundCode(client));
 	}
 
 	private Mono<Void> record(Link link, String type, String clientHash, Instant now) {

@@ -38,6 +38,9 @@ class LinkFlowTests {
 	@Autowired
 	DatabaseClient db;
 
+	@org.springframework.boot.test.web.server.LocalServerPort
+	int port;
+
 	@Autowired
 	TestClock clock;
 
@@ -448,6 +451,22 @@ class LinkFlowTests {
 		assertThat(tooMany).isEqualTo(5);
 		assertThat(new Browser(this.client).get("/l/" + "9".repeat(32)).getStatus().value())
 			.as("another client is not affected").isEqualTo(404);
+	}
+
+	@Test
+	void openWhenOneClientBurstsUnknownCodesAtOnceThenNoMoreLookupsThanItsBudget() {
+		double lookupsBefore = codeLookups();
+		org.springframework.web.reactive.function.client.WebClient web = org.springframework.web.reactive.function
+			.client.WebClient.create("http://localhost:" + this.port);
+		List<Integer> statuses = reactor.core.publisher.Flux.range(0, 80)
+			.flatMap((i) -> web.get().uri("/l/" + String.format("B%031d", i))
+				.header("X-Forwarded-For", "198.51.100.201")
+				.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value())), 80)
+			.collectList()
+			.block(Duration.ofSeconds(60));
+		assertThat(statuses).filteredOn((status) -> status == 404).hasSize(30);
+		assertThat(statuses).filteredOn((status) -> status == 429).hasSize(50);
+		assertThat(codeLookups() - lookupsBefore).as("codes looked up").isLessThanOrEqualTo(30);
 	}
 
 	@Test
