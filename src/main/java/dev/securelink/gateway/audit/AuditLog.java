@@ -35,7 +35,7 @@ public class AuditLog {
 
 	private final Counter failures;
 
-	AuditLog(DatabaseClient db, TransactionalOperator transaction, GatewayKeys keys, MeterRegistry meters) {
+	public AuditLog(DatabaseClient db, TransactionalOperator transaction, GatewayKeys keys, MeterRegistry meters) {
 		this.failures = Counter.builder("securelink.audit.failures")
 			.description("Audit events that could not be written")
 			.register(meters);

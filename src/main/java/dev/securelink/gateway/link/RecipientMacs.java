@@ -24,7 +24,7 @@ public class RecipientMacs {
 
 	private final GatewayKeys keys;
 
-	RecipientMacs(GatewayKeys keys) {
+	public RecipientMacs(GatewayKeys keys) {
 		this.keys = keys;
 	}
 

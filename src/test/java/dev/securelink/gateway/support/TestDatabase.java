@@ -6,8 +6,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.ConnectionFactoryOptions;
+import org.flywaydb.core.Flyway;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
+
+import org.springframework.r2dbc.connection.R2dbcTransactionManager;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
 
 import dev.securelink.gateway.database.EmbeddedDatabase;
 
@@ -21,6 +29,8 @@ public final class TestDatabase {
 
 	private static Map<String, Object> properties;
 
+	private static DatabaseClient client;
+
 	private TestDatabase() {
 	}
 
@@ -30,6 +40,35 @@ public final class TestDatabase {
 			properties = start();
 		}
 		return properties;
+	}
+
+	/**
+	 * A client on the test database with the gateway's schema migrated, for tests of one class without a Spring
+	 * context (the same Flyway scripts; a no-op when a context migrated it already).
+	 */
+	public static synchronized DatabaseClient client() {
+		if (client == null) {
+			Map<String, Object> spring = springProperties();
+			String url = (String) spring.get("spring.r2dbc.url");
+			String user = (String) spring.get("spring.r2dbc.username");
+			String password = (String) spring.get("spring.r2dbc.password");
+			Flyway.configure()
+				.dataSource(url.replaceFirst("^r2dbc:", "jdbc:"), user, password)
+				.load()
+				.migrate();
+			ConnectionFactory factory = ConnectionFactories.get(ConnectionFactoryOptions.parse(url)
+				.mutate()
+				.option(ConnectionFactoryOptions.USER, user)
+				.option(ConnectionFactoryOptions.PASSWORD, password)
+				.build());
+			client = DatabaseClient.create(factory);
+		}
+		return client;
+	}
+
+	/** Transactions on {@link #client()}'s connections. */
+	public static TransactionalOperator transactions() {
+		return TransactionalOperator.create(new R2dbcTransactionManager(client().getConnectionFactory()));
 	}
 
 	private static Map<String, Object> start() {

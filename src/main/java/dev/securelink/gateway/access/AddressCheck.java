@@ -1,0 +1,116 @@
+package dev.securelink.gateway.access;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.publisher.Mono;
+
+import org.springframework.stereotype.Component;
+
+import dev.securelink.gateway.audit.AccessEvent;
+import dev.securelink.gateway.audit.AuditLog;
+import dev.securelink.gateway.link.Link;
+import dev.securelink.gateway.link.RecipientMacs;
+import dev.securelink.gateway.link.Right;
+import dev.securelink.gateway.tenant.TenantSettings;
+
+/**
+ * The prompt's POST for an active link: form token, then the client's address budget, then the link's attempt,
+ * then the address. The client's token and the link's attempt are both reserved before the address is compared,
+ * so a burst gets no more comparisons than either allows; a matching address gives both back.
+ */
+@Component
+class AddressCheck {
+
+	private static final int MAX_ADDRESS_LENGTH = 254;
+
+	private final FormTokens forms;
+
+	private final IpLimits limits;
+
+	private final AttemptGuard attempts;
+
+	private final RecipientMacs macs;
+
+	private final AuditLog audit;
+
+	private final Duration wrongAddressesPeriod;
+
+	private final Clock clock;
+
+	private final MeterRegistry meters;
+
+	/** Addresses compared with a link's recipients: never more per burst than the lock threshold allows. */
+	private final Counter comparisons;
+
+	AddressCheck(FormTokens forms, IpLimits limits, AttemptGuard attempts, RecipientMacs macs, AuditLog audit,
+			LimitsProperties limitsProperties, Clock clock, MeterRegistry meters) {
+		this.forms = forms;
+		this.limits = limits;
+		this.attempts = attempts;
+		this.macs = macs;
+		this.audit = audit;
+		this.wrongAddressesPeriod = limitsProperties.wrongAddressesPeriod();
+		this.clock = clock;
+		this.meters = meters;
+		// Registered up front so that dashboards see a zero, not a missing series, before the first lock.
+		meters.counter("securelink.lockouts");
+		this.comparisons = meters.counter("securelink.address.comparisons");
+	}
+
+	Mono<LinkOutcome> verify(LinkRequest request, Link link, TenantSettings tenant, Right action, Locale locale) {
+		if (!this.forms.valid(request.formNonce(), link.id(), request.formToken())) {
+			return Mono.just(new LinkOutcome.Forbidden(link.id(), locale));
+		}
+		if (!tenant.emailVerification()) {
+			return Mono.just(new LinkOutcome.SessionIssued(link, action, false, locale));
+		}
+		String address = request.address();
+		if (address == null || address.isBlank()) {
+			return Mono.just(new LinkOutcome.EmailRequired(link, action, LinkOutcome.PromptError.BLANK, locale));
+		}
+		String client = request.client();
+		if (!this.limits.reserveAddress(client)) {
+			return Mono.just(new LinkOutcome.TooManyAttempts(link.id(), this.wrongAddressesPeriod, locale));
+		}
+		Instant now = this.clock.instant();
+		return this.attempts.reserve(link.id(), now).flatMap((reservation) -> {
+			if (reservation instanceof AttemptGuard.Refused refused) {
+				this.limits.refundAddress(client);
+				return Mono.just(new LinkOutcome.TooManyAttempts(link.id(), retryAfter(refused.until(), now), locale));
+			}
+			AttemptGuard.Reserved reserved = (AttemptGuard.Reserved) reservation;
+			this.comparisons.increment();
+			String clientHash = this.audit.clientHash(client);
+			if (address.length() <= MAX_ADDRESS_LENGTH && this.macs.matches(link.recipientMacs(), address)) {
+				this.limits.refundAddress(client);
+				return this.attempts.release(link.id(), reserved)
+					.then(record(link, "verified", clientHash, now))
+					.thenReturn(new LinkOutcome.SessionIssued(link, action, true, locale));
+			}
+			if (reserved.locked()) {
+				return record(link, "locked", clientHash, now).thenReturn(
+						new LinkOutcome.TooManyAttempts(link.id(), retryAfter(reserved.locksUntil(), now), locale));
+			}
+			return record(link, "failed", clientHash, now)
+				.thenReturn(new LinkOutcome.EmailRequired(link, action, LinkOutcome.PromptError.MISMATCH, locale));
+		});
+	}
+
+	private Mono<Void> record(Link link, String type, String clientHash, Instant now) {
+		this.meters.counter("securelink.verifications", "outcome", type).increment();
+		if (type.equals("locked")) {
+			this.meters.counter("securelink.lockouts").increment();
+		}
+		return this.audit.record(new AccessEvent(link.tenantId(), link.id(), type, "ok", null, clientHash, now));
+	}
+
+	static Duration retryAfter(Instant until, Instant now) {
+		return Duration.between(now, until).plusSeconds(1).withNanos(0);
+	}
+
+}

@@ -1,0 +1,112 @@
+package dev.securelink.gateway.access;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.function.BiFunction;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.stereotype.Component;
+
+import dev.securelink.gateway.link.Link;
+import dev.securelink.gateway.link.LinkCache;
+import dev.securelink.gateway.link.LinkCode;
+import dev.securelink.gateway.link.Right;
+import dev.securelink.gateway.session.Sessions;
+import dev.securelink.gateway.tenant.SettingsCache;
+import dev.securelink.gateway.tenant.TenantSettings;
+import dev.securelink.gateway.web.PageLocales;
+
+/**
+ * What a request to a link comes to. A GET never changes server state (mail scanners prefetch links): it shows the
+ * e-mail prompt, or issues a session straight away when the tenant has verification off. The prompt's POST goes
+ * through {@link AddressCheck}. Unknown, malformed, expired and revoked codes all come to the same
+ * {@link LinkOutcome.NotFound}, and each spends one of the client's unknown-code tokens, so guessing is slow.
+ */
+@Component
+class LinkDecisions {
+
+	private final LinkCache links;
+
+	private final SettingsCache settings;
+
+	private final Sessions sessions;
+
+	private final AddressCheck addresses;
+
+	private final IpLimits limits;
+
+	private final Duration unknownCodesPeriod;
+
+	private final Clock clock;
+
+	LinkDecisions(LinkCache links, SettingsCache settings, Sessions sessions, AddressCheck addresses,
+			IpLimits limits, LimitsProperties limitsProperties, Clock clock) {
+		this.links = links;
+		this.settings = settings;
+		this.sessions = sessions;
+		this.addresses = addresses;
+		this.limits = limits;
+		this.unknownCodesPeriod = limitsProperties.unknownCodesPeriod();
+		this.clock = clock;
+	}
+
+	/** A GET: a valid session goes on, verification on asks for the address, verification off issues a session. */
+	Mono<LinkOutcome> open(LinkRequest request) {
+		return withActiveLink(request, (link, tenant) -> {
+			Locale locale = locale(request, link);
+			Right action = request.action();
+			return this.sessions.check(request.cookieHeaders(), link.id()).map((check) -> {
+				if (check instanceof Sessions.Valid) {
+					return new LinkOutcome.Granted(link, action, locale);
+				}
+				return tenant.emailVerification() ? new LinkOutcome.EmailRequired(link, action, null, locale)
+						: new LinkOutcome.SessionIssued(link, action, false, locale);
+			});
+		});
+	}
+
+	/** The prompt's POST: a cross-site post is refused before anything is looked up. */
+	Mono<LinkOutcome> submit(LinkRequest request) {
+		if (!request.sameOrigin()) {
+			return Mono.just(new LinkOutcome.Forbidden(null, locale(request, null)));
+		}
+		return withActiveLink(request, (link, tenant) -> this.addresses.verify(request, link, tenant,
+				request.action(), locale(request, link)));
+	}
+
+	/**
+	 * Resolves the code to an active link and its tenant's settings, then decides with {@code next}. The client's
+	 * unknown-code token is reserved before anything is looked up and given back when the code names an active
+	 * link (or the lookup failed): a burst of guesses gets no more lookups than the budget, however many arrive at
+	 * once. A path segment that names no action is not found before any budget is spent.
+	 */
+	private Mono<LinkOutcome> withActiveLink(LinkRequest request,
+			BiFunction<Link, TenantSettings, Mono<LinkOutcome>> next) {
+		if (request.action() == null) {
+			return Mono.just(new LinkOutcome.NotFound(locale(request, null)));
+		}
+		String client = request.client();
+		if (!this.limits.reserveCode(client)) {
+			return Mono.just(new LinkOutcome.TooManyAttempts(null, this.unknownCodesPeriod, locale(request, null)));
+		}
+		if (!LinkCode.isWellFormed(request.code())) {
+			return Mono.just(new LinkOutcome.NotFound(locale(request, null)));
+		}
+		Instant now = this.clock.instant();
+		return this.links.byCode(LinkCode.hash(request.code()))
+			.filter((link) -> link.status(now) == Link.Status.ACTIVE)
+			.doOnNext((link) -> this.limits.refundCode(client))
+			.doOnError((ex) -> this.limits.refundCode(client))
+			.flatMap((link) -> this.settings.get(link.tenantId()).flatMap((tenant) -> next.apply(link, tenant)))
+			.defaultIfEmpty(new LinkOutcome.NotFound(locale(request, null)));
+	}
+
+	private static Locale locale(LinkRequest request, Link link) {
+		return PageLocales.resolve(request.language(), (link != null) ? link.locale() : null,
+				request.acceptLanguage());
+	}
+
+}

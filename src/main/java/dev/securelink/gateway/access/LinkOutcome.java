@@ -1,0 +1,93 @@
+package dev.securelink.gateway.access;
+
+import java.time.Duration;
+import java.util.Locale;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.securelink.gateway.link.Link;
+import dev.securelink.gateway.link.Right;
+
+/**
+ * What a request to a link comes to, decided by {@link LinkDecisions} and answered by {@link LinkResponder}. Every
+ * outcome carries the page language (a pure function of the request and the link) and, once the code named an
+ * active link, that link's id for the access log.
+ */
+sealed interface LinkOutcome {
+
+	Locale locale();
+
+	/** The link the code named, or null when it named none (or was never looked up). */
+	@Nullable String linkId();
+
+	/** The browser already holds a valid session: 303 to the document space (the action's page, if allowed). */
+	record Granted(Link link, Right action, Locale locale) implements LinkOutcome {
+
+		@Override
+		public String linkId() {
+			return this.link.id();
+		}
+
+	}
+
+	/** A new session for the link, then a 303 to the document space. */
+	record SessionIssued(Link link, Right action, boolean emailVerified, Locale locale) implements LinkOutcome {
+
+		@Override
+		public String linkId() {
+			return this.link.id();
+		}
+
+	}
+
+	/** Verification on and no session: the e-mail prompt, with the reason the last address was refused. */
+	record EmailRequired(Link link, Right action, @Nullable PromptError error, Locale locale) implements LinkOutcome {
+
+		@Override
+		public String linkId() {
+			return this.link.id();
+		}
+
+	}
+
+	/** Why the prompt is shown again. */
+	enum PromptError {
+
+		/** Nothing typed. */
+		BLANK("blank"),
+
+		/** An address that is none of the link's recipients. */
+		MISMATCH("mismatch");
+
+		private final String id;
+
+		PromptError(String id) {
+			this.id = id;
+		}
+
+		/** The key of the message in the prompt's template. */
+		String id() {
+			return this.id;
+		}
+
+	}
+
+	/** The link's e-mail check is locked, or this client spent a budget. */
+	record TooManyAttempts(@Nullable String linkId, Duration retryAfter, Locale locale) implements LinkOutcome {
+	}
+
+	/** A cross-site post, or one without a valid form token. */
+	record Forbidden(@Nullable String linkId, Locale locale) implements LinkOutcome {
+	}
+
+	/** No usable link behind this code: one answer for every reason. */
+	record NotFound(Locale locale) implements LinkOutcome {
+
+		@Override
+		public @Nullable String linkId() {
+			return null;
+		}
+
+	}
+
+}

@@ -1,0 +1,80 @@
+package dev.securelink.gateway.access;
+
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+
+import dev.securelink.gateway.GatewayProperties;
+import dev.securelink.gateway.link.Right;
+import dev.securelink.gateway.web.ClientAddress;
+import dev.securelink.gateway.web.SameOrigin;
+
+/**
+ * The one place that reads a link request's HTTP: path, cookies, origin evidence, the client's address and, for a
+ * POST from the gateway's own origin, the form. A cross-site POST's body is never read.
+ */
+@Component
+class LinkRequestConverter {
+
+	private final ClientAddress clients;
+
+	private final FormTokens forms;
+
+	private final SameOrigin sameOrigin;
+
+	LinkRequestConverter(ClientAddress clients, FormTokens forms, GatewayProperties properties) {
+		this.clients = clients;
+		this.forms = forms;
+		this.sameOrigin = new SameOrigin(properties.publicBaseUrl());
+	}
+
+	Mono<LinkRequest> open(ServerRequest request) {
+		HttpHeaders headers = request.headers().asHttpHeaders();
+		return Mono.just(LinkRequest.open(request.pathVariable("code"), action(request),
+				this.clients.of(request.exchange()), cookies(headers), this.forms.nonce(request.exchange().getRequest()),
+				request.queryParam("lang").orElse(null), languages(headers)));
+	}
+
+	/** Errors with Spring's {@code DataBufferLimitException} when the form is larger than the codecs allow. */
+	Mono<LinkRequest> submit(ServerRequest request) {
+		HttpHeaders headers = request.headers().asHttpHeaders();
+		String code = request.pathVariable("code");
+		Right action = action(request);
+		String client = this.clients.of(request.exchange());
+		String nonce = this.forms.nonce(request.exchange().getRequest());
+		// Without any origin evidence the form token decides.
+		if (!this.sameOrigin.test(headers, false)) {
+			return Mono.just(LinkRequest.submit(code, action, false, client, cookies(headers), nonce, null, null, null,
+					languages(headers)));
+		}
+		return request.formData()
+			.map((form) -> LinkRequest.submit(code, action, true, client, cookies(headers), nonce,
+					form.getFirst("csrf"), form.getFirst("email"), form.getFirst("lang"), languages(headers)));
+	}
+
+	private static @Nullable Right action(ServerRequest request) {
+		String action = request.pathVariables().get("action");
+		if (action == null) {
+			return Right.VIEW;
+		}
+		return switch (action) {
+			case "sign" -> Right.SIGN;
+			case "pay" -> Right.PAY;
+			default -> null;
+		};
+	}
+
+	private static List<String> cookies(HttpHeaders headers) {
+		return headers.getOrEmpty(HttpHeaders.COOKIE);
+	}
+
+	private static List<String> languages(HttpHeaders headers) {
+		return headers.getOrEmpty(HttpHeaders.ACCEPT_LANGUAGE);
+	}
+
+}

@@ -1,0 +1,100 @@
+package dev.securelink.gateway.access;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseCookie;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import dev.securelink.gateway.link.Link;
+import dev.securelink.gateway.link.Right;
+import dev.securelink.gateway.session.Sessions;
+import dev.securelink.gateway.web.AccessLogFilter;
+import dev.securelink.gateway.web.MessagePages;
+import dev.securelink.gateway.web.PageKind;
+import dev.securelink.gateway.web.PageLocales;
+import dev.securelink.gateway.web.Pages;
+
+/** Turns a {@link LinkOutcome} into the answer: the 303 with the session, the e-mail prompt, or a message page. */
+@Component
+class LinkResponder {
+
+	private final Sessions sessions;
+
+	private final FormTokens forms;
+
+	private final MessagePages pages;
+
+	LinkResponder(Sessions sessions, FormTokens forms, MessagePages pages) {
+		this.sessions = sessions;
+		this.forms = forms;
+		this.pages = pages;
+	}
+
+	Mono<ServerResponse> respond(ServerRequest request, LinkRequest link, LinkOutcome outcome) {
+		PageLocales.choose(request.exchange(), outcome.locale());
+		if (outcome.linkId() != null) {
+			request.exchange().getAttributes().put(AccessLogFilter.LINK_ID, outcome.linkId());
+		}
+		// Java 17: the sealed hierarchy is exhaustive by construction; the last branch is NotFound.
+		if (outcome instanceof LinkOutcome.Granted granted) {
+			return seeOther(granted.link(), granted.action(), List.of());
+		}
+		if (outcome instanceof LinkOutcome.SessionIssued issued) {
+			return seeOther(issued.link(), issued.action(),
+					this.sessions.issue(request.exchange().getRequest(), issued.link(), issued.emailVerified()));
+		}
+		if (outcome instanceof LinkOutcome.EmailRequired required) {
+			return prompt(request, link, required);
+		}
+		if (outcome instanceof LinkOutcome.TooManyAttempts tooMany) {
+			return this.pages.response(request, PageKind.LOCKED,
+					Map.of(HttpHeaders.RETRY_AFTER, String.valueOf(tooMany.retryAfter().toSeconds())));
+		}
+		if (outcome instanceof LinkOutcome.Forbidden) {
+			return this.pages.response(request, PageKind.FORBIDDEN);
+		}
+		return this.pages.response(request, PageKind.NOT_FOUND);
+	}
+
+	/** The sign and pay buttons land on their page; a link without that right opens the document instead. */
+	static String target(Link link, Right action) {
+		String base = "/d/" + link.id() + "/";
+		return (action != Right.VIEW && link.rights().contains(action)) ? base + action.id() : base;
+	}
+
+	private static Mono<ServerResponse> seeOther(Link link, Right action, List<ResponseCookie> cookies) {
+		return ServerResponse.seeOther(URI.create(target(link, action)))
+			.cookies((all) -> cookies.forEach((cookie) -> all.add(cookie.getName(), cookie)))
+			.build();
+	}
+
+	private Mono<ServerResponse> prompt(ServerRequest request, LinkRequest link, LinkOutcome.EmailRequired required) {
+		List<ResponseCookie> cookies = new ArrayList<>();
+		String nonce = link.formNonce();
+		if (nonce == null) {
+			nonce = this.forms.newNonce();
+			cookies.add(this.forms.cookie(nonce));
+		}
+		Map<String, Object> model = new HashMap<>();
+		model.put("formAction", request.path());
+		model.put("csrf", this.forms.token(nonce, required.link().id()));
+		model.put("action", required.action().id());
+		HttpStatus status = HttpStatus.OK;
+		if (required.error() != null) {
+			model.put("error", required.error().id());
+			status = HttpStatus.UNPROCESSABLE_CONTENT;
+		}
+		return Pages.render(status, "prompt", model, cookies);
+	}
+
+}

@@ -1,0 +1,230 @@
+package dev.securelink.gateway.access;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.r2dbc.core.DatabaseClient;
+
+import dev.securelink.gateway.audit.AuditLog;
+import dev.securelink.gateway.keys.GatewayKeys;
+import dev.securelink.gateway.keys.KeysProperties;
+import dev.securelink.gateway.link.Link;
+import dev.securelink.gateway.link.RecipientMacs;
+import dev.securelink.gateway.link.Right;
+import dev.securelink.gateway.support.TestDatabase;
+import dev.securelink.gateway.support.TestKeys;
+import dev.securelink.gateway.tenant.TenantSettings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The decision's ordering contract for the prompt's POST, without HTTP or a Spring context: the form token first,
+ * then the client's address budget, then the link's attempt, then the address. Nothing later is spent when an
+ * earlier step refuses; a refused link attempt gives the client's token back. Real PostgreSQL for the attempt
+ * counter and the audit trail.
+ */
+class AddressCheckTests {
+
+	private static final String RECIPIENT = "ada@example.com";
+
+	private static final Locale LOCALE = Locale.FRENCH;
+
+	private static final String CLIENT = "198.51.100.7";
+
+	private static final GatewayKeys KEYS = GatewayKeys
+		.from(new KeysProperties(TestKeys.EMAIL_PEPPER, TestKeys.SESSION, TestKeys.assertionPem(), null));
+
+	/** Two wrong addresses lock a link; three per client per period. */
+	private final LimitsProperties limitsProperties = new LimitsProperties(2, Duration.ofMinutes(15),
+			Duration.ofMinutes(15), Duration.ofHours(24), 30, Duration.ofMinutes(1), 3, Duration.ofMinutes(15));
+
+	private final DatabaseClient db = TestDatabase.client();
+
+	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+	private final FormTokens forms = new FormTokens(KEYS);
+
+	private final RecipientMacs macs = new RecipientMacs(KEYS);
+
+	private final IpLimits limits = new IpLimits(this.limitsProperties);
+
+	private final AddressCheck check = new AddressCheck(this.forms, this.limits,
+			new AttemptGuard(this.db, TestDatabase.transactions(), this.limitsProperties), this.macs,
+			new AuditLog(this.db, TestDatabase.transactions(), KEYS, this.meters), this.limitsProperties,
+			java.time.Clock.systemUTC(), this.meters);
+
+	private final TenantSettings verificationOn = settings(true);
+
+	private Link link;
+
+	private String nonce;
+
+	@BeforeEach
+	void storeLink() {
+		String tenant = "check-" + UUID.randomUUID();
+		Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+		this.db.sql("insert into tenant (id, created_at, updated_at) values (:id, :now, :now)")
+			.bind("id", tenant)
+			.bind("now", now)
+			.then()
+			.block(Duration.ofSeconds(10));
+		byte[] codeHash = new byte[32];
+		new SecureRandom().nextBytes(codeHash);
+		String id = Base64.getUrlEncoder().withoutPadding().encodeToString(codeHash).substring(0, 22);
+		this.link = new Link(id, tenant, "invoices/1", EnumSet.of(Right.VIEW), this.macs.mac(RECIPIENT), null, now,
+				now.plus(Duration.ofDays(7)), null, 0);
+		this.db.sql("""
+				insert into link (id, tenant_id, document, rights, code_hash, recipient_macs, created_at, expires_at)
+				values (:id, :tenant, :document, array['view'], :codeHash, :macs, :now, :expiresAt)
+				""")
+			.bind("id", id)
+			.bind("tenant", tenant)
+			.bind("document", this.link.document())
+			.bind("codeHash", codeHash)
+			.bind("macs", this.link.recipientMacs())
+			.bind("now", now)
+			.bind("expiresAt", this.link.expiresAt())
+			.then()
+			.block(Duration.ofSeconds(10));
+		this.nonce = this.forms.newNonce();
+	}
+
+	@Test
+	void verifyWhenFormTokenInvalidThenForbiddenAndNothingSpent() {
+		LinkOutcome outcome = verify(post("not-the-token", "mallory@example.com"), this.verificationOn);
+		assertThat(outcome).isEqualTo(new LinkOutcome.Forbidden(this.link.id(), LOCALE));
+		assertNothingSpent();
+	}
+
+	@Test
+	void verifyWhenVerificationOffThenSessionAfterTheTokenAndNothingSpent() {
+		LinkOutcome outcome = verify(post(token(), null), settings(false));
+		assertThat(outcome).isEqualTo(new LinkOutcome.SessionIssued(this.link, Right.VIEW, false, LOCALE));
+		assertNothingSpent();
+	}
+
+	@Test
+	void verifyWhenAddressBlankThenPromptAgainAndNothingSpent() {
+		LinkOutcome outcome = verify(post(token(), "  "), this.verificationOn);
+		assertThat(outcome)
+			.isEqualTo(new LinkOutcome.EmailRequired(this.link, Right.VIEW, LinkOutcome.PromptError.BLANK, LOCALE));
+		assertNothingSpent();
+	}
+
+	@Test
+	void verifyWhenClientBudgetSpentThenTooManyBeforeTheLinkIsReserved() {
+		for (int i = 0; i < 3; i++) {
+			assertThat(this.limits.reserveAddress(CLIENT)).isTrue();
+		}
+		LinkOutcome outcome = verify(post(token(), RECIPIENT), this.verificationOn);
+		assertThat(outcome).isEqualTo(new LinkOutcome.TooManyAttempts(this.link.id(), Duration.ofMinutes(15), LOCALE));
+		assertThat(attemptRows()).isZero();
+		assertThat(comparisons()).isZero();
+	}
+
+	@Test
+	void verifyWhenLinkLockedThenTooManyWithoutComparingAndTheClientTokenBack() {
+		assertThat(verify(post(token(), "one@example.com"), this.verificationOn))
+			.isInstanceOf(LinkOutcome.EmailRequired.class);
+		LinkOutcome locked = verify(post(token(), "two@example.com"), this.verificationOn);
+		assertThat(locked).isInstanceOf(LinkOutcome.TooManyAttempts.class);
+		assertThat(comparisons()).isEqualTo(2);
+		// Locked: the right address is not even compared, and this client's third token is given back.
+		LinkOutcome refused = verify(post(token(), RECIPIENT), this.verificationOn);
+		assertThat(refused).isInstanceOf(LinkOutcome.TooManyAttempts.class);
+		assertThat(((LinkOutcome.TooManyAttempts) refused).retryAfter()).isGreaterThan(Duration.ofMinutes(14));
+		assertThat(comparisons()).isEqualTo(2);
+		assertThat(this.limits.reserveAddress(CLIENT)).isTrue();
+		assertThat(this.limits.reserveAddress(CLIENT)).isFalse();
+		assertThat(events("locked")).isOne();
+	}
+
+	@Test
+	void verifyWhenAddressWrongThenPromptAgainWithOneFailureCounted() {
+		LinkOutcome outcome = verify(post(token(), "mallory@example.com"), this.verificationOn);
+		assertThat(outcome).isEqualTo(
+				new LinkOutcome.EmailRequired(this.link, Right.VIEW, LinkOutcome.PromptError.MISMATCH, LOCALE));
+		assertThat(failures()).isOne();
+		assertThat(comparisons()).isOne();
+		assertThat(events("failed")).isOne();
+	}
+
+	@Test
+	void verifyWhenAddressMatchesThenVerifiedSessionAndBothBudgetsGivenBack() {
+		verify(post(token(), "mallory@example.com"), this.verificationOn);
+		LinkOutcome outcome = verify(post(token(), " Ada@Example.com "), this.verificationOn);
+		assertThat(outcome).isEqualTo(new LinkOutcome.SessionIssued(this.link, Right.VIEW, true, LOCALE));
+		assertThat(failures()).isZero();
+		assertThat(events("verified")).isOne();
+		// The wrong address keeps its token; the matching one gave its back.
+		assertThat(this.limits.reserveAddress(CLIENT)).isTrue();
+		assertThat(this.limits.reserveAddress(CLIENT)).isTrue();
+		assertThat(this.limits.reserveAddress(CLIENT)).isFalse();
+	}
+
+	private LinkOutcome verify(LinkRequest request, TenantSettings tenant) {
+		return this.check.verify(request, this.link, tenant, Right.VIEW, LOCALE).block(Duration.ofSeconds(10));
+	}
+
+	private LinkRequest post(String formToken, String address) {
+		return LinkRequest.submit("code", Right.VIEW, true, CLIENT, List.of(), this.nonce, formToken, address, null,
+				List.of());
+	}
+
+	private String token() {
+		return this.forms.token(this.nonce, this.link.id());
+	}
+
+	private void assertNothingSpent() {
+		assertThat(attemptRows()).isZero();
+		assertThat(comparisons()).isZero();
+		for (int i = 0; i < 3; i++) {
+			assertThat(this.limits.reserveAddress(CLIENT)).isTrue();
+		}
+	}
+
+	private long attemptRows() {
+		return this.db.sql("select count(*) from link_attempt where link_id = :id")
+			.bind("id", this.link.id())
+			.map((row) -> row.get(0, Long.class))
+			.one()
+			.block(Duration.ofSeconds(10));
+	}
+
+	private long failures() {
+		return this.db.sql("select failures from link_attempt where link_id = :id")
+			.bind("id", this.link.id())
+			.map((row) -> row.get(0, Integer.class).longValue())
+			.one()
+			.block(Duration.ofSeconds(10));
+	}
+
+	private long events(String type) {
+		return this.db.sql("select count(*) from access_event where link_id = :id and type = :type")
+			.bind("id", this.link.id())
+			.bind("type", type)
+			.map((row) -> row.get(0, Long.class))
+			.one()
+			.block(Duration.ofSeconds(10));
+	}
+
+	private double comparisons() {
+		return this.meters.counter("securelink.address.comparisons").count();
+	}
+
+	private TenantSettings settings(boolean emailVerification) {
+		return new TenantSettings("t", emailVerification, false, null, 1, null);
+	}
+
+}
