@@ -1,21 +1,30 @@
 package dev.securelink.gateway;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * The package map, kept by the build: features depend on each other only as listed here, and never in a cycle.
- * A new dependency between features is a decision; make it here, where it shows.
+ * A new dependency between features is a decision; make it here, where it shows. Each table is written and read
+ * by the SQL of one package; the others go through that package's types.
  */
 class ArchitectureTests {
 
@@ -32,11 +41,16 @@ class ArchitectureTests {
 			Map.entry("input", Set.of()),
 			Map.entry("keys", Set.of()),
 			Map.entry("link", Set.of("audit", "change", "input", "keys", "tenant")),
-			Map.entry("privacy", Set.of("admin", "audit", "input", "tenant")),
+			Map.entry("privacy", Set.of("admin", "audit", "input", "link", "tenant")),
 			Map.entry("proxy", Set.of("audit", "keys", "link", "session", "web")),
 			Map.entry("session", Set.of("keys", "link", "tenant")),
 			Map.entry("tenant", Set.of("audit", "change", "input")),
 			Map.entry("web", Set.of()));
+
+	/** Each table (as the migrations create it) and the one package whose SQL may name it. */
+	private static final Map<String, String> TABLE_OWNERS = Map.of("tenant", "tenant", "link", "link",
+			"link_attempt", "access", "access_event", "audit", "access_event_tombstone", "audit", "admin_principal",
+			"admin");
 
 	private static final JavaClasses CLASSES = new ClassFileImporter()
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -70,7 +84,44 @@ class ArchitectureTests {
 				present.add(name.substring(ROOT.length() + 1).split("\\.")[0]);
 			}
 		});
-		org.assertj.core.api.Assertions.assertThat(ALLOWED.keySet()).containsExactlyInAnyOrderElementsOf(present);
+		assertThat(ALLOWED.keySet()).containsExactlyInAnyOrderElementsOf(present);
+	}
+
+	@Test
+	void everyTableWhenMigratedThenOwnedByOnePackage() throws IOException {
+		Set<String> migrated = new TreeSet<>();
+		Pattern create = Pattern.compile("(?i)create table (\\w+)");
+		for (Path script : files(Path.of("src/main/resources/db/migration"))) {
+			create.matcher(Files.readString(script)).results().forEach((found) -> migrated.add(found.group(1)));
+		}
+		assertThat(TABLE_OWNERS.keySet()).containsExactlyInAnyOrderElementsOf(migrated);
+	}
+
+	@Test
+	void sqlWhenItNamesATableThenInTheTablesPackage() throws IOException {
+		String tables = String.join("|", TABLE_OWNERS.keySet());
+		Pattern sql = Pattern.compile("(?i)\\b(?:from|join|into|update|table)\\s+(" + tables + ")\\b(?![\\w.(])");
+		Path root = Path.of("src/main/java/dev/securelink/gateway");
+		List<String> strays = new ArrayList<>();
+		for (Path source : files(root)) {
+			String relative = root.relativize(source).toString();
+			String owner = relative.contains("/") ? relative.substring(0, relative.indexOf('/')) : "";
+			// Comments may talk about tables; only code (SQL in strings and text blocks) is checked.
+			String code = Files.readString(source).replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("//[^\\n]*", "");
+			sql.matcher(code).results().forEach((found) -> {
+				String table = found.group(1).toLowerCase(Locale.ROOT);
+				if (!TABLE_OWNERS.get(table).equals(owner)) {
+					strays.add(relative + " names " + table + " (owned by " + TABLE_OWNERS.get(table) + ")");
+				}
+			});
+		}
+		assertThat(strays).as("SQL on another package's table: read it through that package's types").isEmpty();
+	}
+
+	private static List<Path> files(Path dir) throws IOException {
+		try (Stream<Path> walk = Files.walk(dir)) {
+			return walk.filter(Files::isRegularFile).sorted().toList();
+		}
 	}
 
 }

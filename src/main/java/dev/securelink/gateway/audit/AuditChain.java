@@ -55,6 +55,16 @@ public class AuditChain {
 			.all();
 	}
 
+	/** The tenant's events of one type, oldest first. */
+	public Flux<StoredEvent> ofType(String tenantId, String type) {
+		return this.db.sql("select * from access_event where tenant_id = :tenant and type = :type "
+				+ "and hash is not null order by id")
+			.bind("tenant", tenantId)
+			.bind("type", type)
+			.map(AuditChain::stored)
+			.all();
+	}
+
 	public Mono<Verification> verify(String tenantId) {
 		Flux<StoredEvent> chain = this.db.sql("""
 				select id, tenant_id, link_id, type, outcome, actor, client, occurred_at, session_id, detail,

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 
 import javax.crypto.spec.SecretKeySpec;
 
@@ -66,6 +67,22 @@ public class AuditLog {
 			.flatMap((previous) -> insert(event, previous))
 			.as(this.transaction::transactional)
 			.doOnError((ex) -> this.failures.increment());
+	}
+
+	/**
+	 * Deletes the events of the given links, leaving a tombstone (id and hashes only) of each chained one so that
+	 * the tenant's chain still verifies. Runs in the caller's transaction, if any.
+	 */
+	public Mono<Void> purgeLinks(List<String> linkIds) {
+		String[] ids = linkIds.toArray(String[]::new);
+		return this.db.sql("""
+				insert into access_event_tombstone (id, tenant_id, prev_hash, hash)
+				select id, tenant_id, prev_hash, hash from access_event
+				where link_id = any(:ids) and hash is not null
+				""")
+			.bind("ids", ids)
+			.then()
+			.then(this.db.sql("delete from access_event where link_id = any(:ids)").bind("ids", ids).then());
 	}
 
 	private Mono<Void> insert(AccessEvent event, byte[] previous) {

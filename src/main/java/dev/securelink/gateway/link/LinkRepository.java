@@ -3,6 +3,8 @@ package dev.securelink.gateway.link;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -45,12 +47,48 @@ public class LinkRepository {
 			.then();
 	}
 
-	Mono<Link> find(String tenantId, String id) {
+	public Mono<Link> find(String tenantId, String id) {
 		return this.db.sql("select " + COLUMNS + " from link where tenant_id = :tenant and id = :id")
 			.bind("tenant", tenantId)
 			.bind("id", id)
 			.map(LinkRepository::link)
 			.one();
+	}
+
+	/** How many of the tenant's links are active at {@code now}, per right (rights no link has are absent). */
+	public Mono<Map<Right, Long>> activeByRight(String tenantId, Instant now) {
+		return this.db.sql("""
+				select r.right_id, count(*) as links
+				from link, unnest(rights) as r(right_id)
+				where tenant_id = :tenant and revoked_at is null and expires_at > :now
+				group by r.right_id
+				""")
+			.bind("tenant", tenantId)
+			.bind("now", now)
+			.map((row) -> Map.entry(Right.fromId(row.get("right_id", String.class)), row.get("links", Long.class)))
+			.all()
+			.collectMap(Map.Entry::getKey, Map.Entry::getValue);
+	}
+
+	/**
+	 * Up to {@code limit} ids of links that expired before {@code cutoff}, oldest first, locked until the caller's
+	 * transaction ends (the retention purge deletes them in that transaction).
+	 */
+	public Mono<List<String>> lockExpiredBefore(Instant cutoff, int limit) {
+		return this.db.sql("select id from link where expires_at < :cutoff order by expires_at limit :limit for update")
+			.bind("cutoff", cutoff)
+			.bind("limit", limit)
+			.map((row) -> row.get("id", String.class))
+			.all()
+			.collectList();
+	}
+
+	/** Deletes the links (their failure counters go with them); answers how many went. */
+	public Mono<Long> delete(List<String> ids) {
+		return this.db.sql("delete from link where id = any(:ids)")
+			.bind("ids", ids.toArray(String[]::new))
+			.fetch()
+			.rowsUpdated();
 	}
 
 	/** The lookup of the public flow: by the code's hash, whatever the tenant. */

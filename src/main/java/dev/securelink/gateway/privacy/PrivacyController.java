@@ -12,7 +12,6 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.http.HttpStatus;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -21,9 +20,12 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
 import dev.securelink.gateway.admin.AdminPrincipals;
+import dev.securelink.gateway.audit.AccessEvent;
 import dev.securelink.gateway.audit.AuditChain;
 import dev.securelink.gateway.input.BadInputException;
 import dev.securelink.gateway.input.TenantIds;
+import dev.securelink.gateway.link.LinkRepository;
+import dev.securelink.gateway.link.Right;
 import dev.securelink.gateway.tenant.TenantRepository;
 
 /**
@@ -44,18 +46,18 @@ class PrivacyController {
 
 	private final TenantRepository tenants;
 
-	private final DatabaseClient db;
+	private final LinkRepository links;
 
 	private final JsonMapper json;
 
 	private final Clock clock;
 
-	PrivacyController(AuditChain chain, AdminPrincipals principals, TenantRepository tenants, DatabaseClient db,
+	PrivacyController(AuditChain chain, AdminPrincipals principals, TenantRepository tenants, LinkRepository links,
 			JsonMapper json, Clock clock) {
 		this.chain = chain;
 		this.principals = principals;
 		this.tenants = tenants;
-		this.db = db;
+		this.links = links;
 		this.json = json;
 		this.clock = clock;
 	}
@@ -82,20 +84,16 @@ class PrivacyController {
 	@GetMapping("/links/{linkId}/evidence")
 	Mono<Map<String, Object>> evidence(@PathVariable String tenantId, @PathVariable String linkId) {
 		return Mono.fromCallable(() -> TenantIds.requireValid(tenantId))
-			.flatMap((tenant) -> this.db.sql("select id, document, created_at, expires_at, revoked_at from link "
-					+ "where tenant_id = :tenant and id = :id")
-				.bind("tenant", tenant)
-				.bind("id", linkId)
-				.map((row) -> {
+			.flatMap((tenant) -> this.links.find(tenant, linkId)
+				.map((found) -> {
 					Map<String, Object> link = new LinkedHashMap<>();
-					link.put("id", row.get("id", String.class));
-					link.put("document", row.get("document", String.class));
-					link.put("createdAt", row.get("created_at", Instant.class));
-					link.put("expiresAt", row.get("expires_at", Instant.class));
-					link.put("revokedAt", row.get("revoked_at", Instant.class));
+					link.put("id", found.id());
+					link.put("document", found.document());
+					link.put("createdAt", found.createdAt());
+					link.put("expiresAt", found.expiresAt());
+					link.put("revokedAt", found.revokedAt());
 					return link;
 				})
-				.one()
 				.switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
 						"No such link for this tenant.")))
 				.flatMap((link) -> Mono.zip(this.chain.ofLink(tenant, linkId).map(EventView::of).collectList(),
@@ -121,23 +119,9 @@ class PrivacyController {
 		return Mono.fromCallable(() -> TenantIds.requireValid(tenantId)).flatMap((tenant) -> {
 			Instant now = this.clock.instant();
 			Mono<List<AdminPrincipals.Principal>> principals = this.principals.of(tenant).collectList();
-			Mono<Map<String, Long>> links = this.db.sql("""
-					select r.right_id, count(*) as links
-					from link, unnest(rights) as r(right_id)
-					where tenant_id = :tenant and revoked_at is null and expires_at > :now
-					group by r.right_id
-					""")
-				.bind("tenant", tenant)
-				.bind("now", now)
-				.map((row) -> Map.entry(row.get("right_id", String.class), row.get("links", Long.class)))
-				.all()
-				.collectMap(Map.Entry::getKey, Map.Entry::getValue);
-			Mono<List<Map<String, Object>>> history = this.db.sql("select occurred_at, actor, detail from access_event "
-					+ "where tenant_id = :tenant and type = 'settings_changed' order by id")
-				.bind("tenant", tenant)
-				.map((row) -> supportChange(row.get("occurred_at", Instant.class), row.get("actor", String.class),
-						row.get("detail", String.class)))
-				.all()
+			Mono<Map<Right, Long>> links = this.links.activeByRight(tenant, now);
+			Mono<List<Map<String, Object>>> history = this.chain.ofType(tenant, "settings_changed")
+				.map((stored) -> supportChange(stored.event()))
 				.filter((change) -> !change.isEmpty())
 				.collectList();
 			return Mono.zip(principals, links, history, this.tenants.find(tenant)).map((all) -> {
@@ -146,8 +130,8 @@ class PrivacyController {
 				support.put("until", all.getT4().supportAccessActive(now) ? all.getT4().supportAccessUntil() : null);
 				support.put("history", all.getT3());
 				Map<String, Long> perRight = new LinkedHashMap<>();
-				for (String right : List.of("view", "sign", "pay")) {
-					perRight.put(right, all.getT2().getOrDefault(right, 0L));
+				for (Right right : Right.values()) {
+					perRight.put(right.id(), all.getT2().getOrDefault(right, 0L));
 				}
 				Map<String, Object> overview = new LinkedHashMap<>();
 				overview.put("tenantId", tenant);
@@ -161,8 +145,8 @@ class PrivacyController {
 
 	/** A settings change as support-access history: empty when support access did not change. */
 	@SuppressWarnings("unchecked")
-	private Map<String, Object> supportChange(Instant at, String actor, String detail) {
-		Map<String, Object> parsed = this.json.readValue(detail, Map.class);
+	private Map<String, Object> supportChange(AccessEvent event) {
+		Map<String, Object> parsed = this.json.readValue(event.detail(), Map.class);
 		Map<String, Object> before = (Map<String, Object>) parsed.get("before");
 		Map<String, Object> after = (Map<String, Object>) parsed.get("after");
 		boolean changed = !java.util.Objects.equals(before.get("supportAccess"), after.get("supportAccess"))
@@ -171,8 +155,8 @@ class PrivacyController {
 			return Map.of();
 		}
 		Map<String, Object> change = new LinkedHashMap<>();
-		change.put("at", at);
-		change.put("by", actor);
+		change.put("at", event.occurredAt());
+		change.put("by", event.actor());
 		change.put("supportAccess", after.get("supportAccess"));
 		change.put("until", after.get("supportAccessUntil"));
 		return change;

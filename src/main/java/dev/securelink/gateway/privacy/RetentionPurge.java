@@ -11,9 +11,11 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.context.SmartLifecycle;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
+
+import dev.securelink.gateway.audit.AuditLog;
+import dev.securelink.gateway.link.LinkRepository;
 
 /**
  * Deletes links, their failure counters and their events {@code securelink.retention.days} after the link expired,
@@ -25,7 +27,9 @@ class RetentionPurge implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(RetentionPurge.class);
 
-	private final DatabaseClient db;
+	private final LinkRepository links;
+
+	private final AuditLog audit;
 
 	private final TransactionalOperator transaction;
 
@@ -35,8 +39,10 @@ class RetentionPurge implements SmartLifecycle {
 
 	private volatile Disposable schedule;
 
-	RetentionPurge(DatabaseClient db, TransactionalOperator transaction, RetentionProperties properties, Clock clock) {
-		this.db = db;
+	RetentionPurge(LinkRepository links, AuditLog audit, TransactionalOperator transaction,
+			RetentionProperties properties, Clock clock) {
+		this.links = links;
+		this.audit = audit;
 		this.transaction = transaction;
 		this.properties = properties;
 		this.clock = clock;
@@ -64,27 +70,8 @@ class RetentionPurge implements SmartLifecycle {
 	}
 
 	private Mono<Long> batch(Instant cutoff) {
-		return this.db.sql("select id from link where expires_at < :cutoff order by expires_at limit :batch for update")
-			.bind("cutoff", cutoff)
-			.bind("batch", this.properties.batchSize())
-			.map((row) -> row.get("id", String.class))
-			.all()
-			.collectList()
-			.flatMap((ids) -> {
-				if (ids.isEmpty()) {
-					return Mono.just(0L);
-				}
-				String[] doomed = ids.toArray(String[]::new);
-				return this.db.sql("""
-						insert into access_event_tombstone (id, tenant_id, prev_hash, hash)
-						select id, tenant_id, prev_hash, hash from access_event
-						where link_id = any(:ids) and hash is not null
-						""")
-					.bind("ids", doomed)
-					.then()
-					.then(this.db.sql("delete from access_event where link_id = any(:ids)").bind("ids", doomed).then())
-					.then(this.db.sql("delete from link where id = any(:ids)").bind("ids", doomed).fetch().rowsUpdated());
-			})
+		return this.links.lockExpiredBefore(cutoff, this.properties.batchSize())
+			.flatMap((ids) -> ids.isEmpty() ? Mono.just(0L) : this.audit.purgeLinks(ids).then(this.links.delete(ids)))
 			.as(this.transaction::transactional);
 	}
 
