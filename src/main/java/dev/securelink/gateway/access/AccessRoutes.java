@@ -9,6 +9,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import dev.securelink.gateway.web.MessagePages;
 import dev.securelink.gateway.web.PageKind;
 import dev.securelink.gateway.web.RequestPaths;
+import dev.securelink.gateway.web.GatewayPaths;
 
 /**
  * The public paths of the link flow (the URL contract in the README). {@code /d/**} never reaches this router: the
@@ -20,10 +21,10 @@ class AccessRoutes {
 	@Bean
 	RouterFunction<ServerResponse> linkRoutes(LinkAccessHandler links, MessagePages pages) {
 		return RouterFunctions.route()
-			.GET("/l/{code}", links::open)
-			.GET("/l/{code}/{action}", links::open)
-			.POST("/l/{code}", links::submit)
-			.POST("/l/{code}/{action}", links::submit)
+			.GET(GatewayPaths.LINK_ROUTE, links::open)
+			.GET(GatewayPaths.LINK_ACTION_ROUTE, links::open)
+			.POST(GatewayPaths.LINK_ROUTE, links::submit)
+			.POST(GatewayPaths.LINK_ACTION_ROUTE, links::submit)
 			// Any other method or spelling of a link path: the same page as an unknown code, nothing looked up.
 			.route((request) -> RequestPaths.isLink(request.exchange().getRequest().getPath().value()),
 					(request) -> pages.response(request, PageKind.NOT_FOUND))

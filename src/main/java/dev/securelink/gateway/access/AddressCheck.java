@@ -17,6 +17,7 @@ import dev.securelink.gateway.link.Link;
 import dev.securelink.gateway.link.RecipientMacs;
 import dev.securelink.gateway.link.Right;
 import dev.securelink.gateway.tenant.TenantSettings;
+import dev.securelink.gateway.audit.AuditType;
 
 /**
  * The prompt's POST for an active link: form token, then the client's address budget, then the link's attempt,
@@ -89,24 +90,24 @@ class AddressCheck {
 			if (address.length() <= MAX_ADDRESS_LENGTH && this.macs.matches(link.recipientMacs(), address)) {
 				this.limits.refundAddress(client);
 				return this.attempts.release(link.id(), reserved)
-					.then(record(link, "verified", clientHash, now))
+					.then(record(link, AuditType.VERIFIED, clientHash, now))
 					.thenReturn(new LinkOutcome.SessionIssued(link, action, true, locale));
 			}
 			if (reserved.locked()) {
-				return record(link, "locked", clientHash, now).thenReturn(
+				return record(link, AuditType.LOCKED, clientHash, now).thenReturn(
 						new LinkOutcome.TooManyAttempts(link.id(), retryAfter(reserved.locksUntil(), now), locale));
 			}
-			return record(link, "failed", clientHash, now)
+			return record(link, AuditType.FAILED, clientHash, now)
 				.thenReturn(new LinkOutcome.EmailRequired(link, action, LinkOutcome.PromptError.MISMATCH, locale));
 		});
 	}
 
-	private Mono<Void> record(Link link, String type, String clientHash, Instant now) {
-		this.meters.counter("securelink.verifications", "outcome", type).increment();
-		if (type.equals("locked")) {
+	private Mono<Void> record(Link link, AuditType type, String clientHash, Instant now) {
+		this.meters.counter("securelink.verifications", "outcome", type.id()).increment();
+		if (type == AuditType.LOCKED) {
 			this.meters.counter("securelink.lockouts").increment();
 		}
-		return this.audit.record(new AccessEvent(link.tenantId(), link.id(), type, "ok", null, clientHash, now));
+		return this.audit.record(AccessEvent.ofVerification(type, link.tenantId(), link.id(), clientHash, now));
 	}
 
 	static Duration retryAfter(Instant until, Instant now) {

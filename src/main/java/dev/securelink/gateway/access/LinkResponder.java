@@ -23,6 +23,7 @@ import dev.securelink.gateway.web.MessagePages;
 import dev.securelink.gateway.web.PageKind;
 import dev.securelink.gateway.web.PageLocales;
 import dev.securelink.gateway.web.Pages;
+import dev.securelink.gateway.web.GatewayPaths;
 
 /** Turns a {@link LinkOutcome} into the answer: the 303 with the session, the e-mail prompt, or a message page. */
 @Component
@@ -68,7 +69,7 @@ class LinkResponder {
 
 	/** The sign and pay buttons land on their page; a link without that right opens the document instead. */
 	static String target(Link link, Right action) {
-		String base = "/d/" + link.id() + "/";
+		String base = GatewayPaths.document(link.id());
 		return (action != Right.VIEW && link.rights().contains(action)) ? base + action.id() : base;
 	}
 

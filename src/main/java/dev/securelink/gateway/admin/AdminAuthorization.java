@@ -105,8 +105,8 @@ class AdminAuthorization {
 			}
 			String path = context.getExchange().getRequest().getPath().value();
 			String method = context.getExchange().getRequest().getMethod().name();
-			return this.audit.record(new AccessEvent(tenantId, null, "support_read", "ok", jwt.getSubject(), null,
-					now, null, this.json.writeValueAsString(Map.of("method", method, "path", path))))
+			return this.audit.record(AccessEvent.supportRead(tenantId, jwt.getSubject(), now,
+					this.json.writeValueAsString(Map.of("method", method, "path", path))))
 				.then(this.principals.seen(tenantId, jwt, now))
 				.thenReturn(new AuthorizationDecision(true));
 		});

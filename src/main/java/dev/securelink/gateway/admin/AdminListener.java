@@ -62,7 +62,8 @@ final class AdminListener implements SmartLifecycle, WebFilter, Ordered {
 	/** Whether a path belongs to the admin listener: the admin API, its OpenAPI document and Swagger UI. */
 	static boolean isAdminPath(String rawPath) {
 		String first = RequestPaths.firstSegment(rawPath);
-		return first.equals("admin") || first.equals("v3") || first.startsWith("swagger-ui") || first.equals("webjars");
+		return RequestPaths.isAdmin(rawPath) || first.equals("v3") || first.startsWith("swagger-ui")
+				|| first.equals("webjars");
 	}
 
 	@Override

@@ -19,6 +19,7 @@ import org.springframework.security.web.server.authorization.AuthorizationContex
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+import dev.securelink.gateway.web.GatewayPaths;
 
 /**
  * Bearer-token security for {@code /admin/**} only; the public paths never pass through Spring Security. Tokens
@@ -32,7 +33,7 @@ class AdminSecurityConfiguration {
 
 	private static final Log logger = LogFactory.getLog(AdminSecurityConfiguration.class);
 
-	private static final String TENANT = "/admin/v1/tenants/{tenantId}";
+	private static final String TENANT = GatewayPaths.ADMIN_TENANT;
 
 	/** One admin route: its path patterns, whether it reads or writes, and who may call it. */
 	private record Route(boolean read, HttpMethod write, ReactiveAuthorizationManager<AuthorizationContext> access,
@@ -68,7 +69,7 @@ class AdminSecurityConfiguration {
 	@Bean
 	SecurityWebFilterChain adminSecurity(ServerHttpSecurity http, ObjectProvider<ReactiveJwtDecoder> decoders,
 			ProblemWriter problems, AdminAuthorization authorization) {
-		http.securityMatcher(ServerWebExchangeMatchers.pathMatchers("/admin/**"))
+		http.securityMatcher(ServerWebExchangeMatchers.pathMatchers(GatewayPaths.ADMIN + "**"))
 			.authorizeExchange((exchanges) -> {
 				for (Route route : routes(authorization)) {
 					for (HttpMethod method : route.methods()) {

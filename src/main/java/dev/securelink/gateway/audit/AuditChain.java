@@ -56,11 +56,11 @@ public class AuditChain {
 	}
 
 	/** The tenant's events of one type, oldest first. */
-	public Flux<StoredEvent> ofType(String tenantId, String type) {
+	public Flux<StoredEvent> ofType(String tenantId, AuditType type) {
 		return this.db.sql("select * from access_event where tenant_id = :tenant and type = :type "
 				+ "and hash is not null order by id")
 			.bind("tenant", tenantId)
-			.bind("type", type)
+			.bind("type", type.id())
 			.map(AuditChain::stored)
 			.all();
 	}

@@ -21,10 +21,11 @@ import dev.securelink.gateway.input.TenantIds;
 import dev.securelink.gateway.link.LinkRequests.CreateLink;
 import dev.securelink.gateway.link.LinkRequests.LinkPage;
 import dev.securelink.gateway.link.LinkRequests.LinkView;
+import dev.securelink.gateway.web.GatewayPaths;
 
 /** {@code /admin/v1/tenants/{tenantId}/links}: create, read, list and revoke links. */
 @RestController
-@RequestMapping("/admin/v1/tenants/{tenantId}/links")
+@RequestMapping(GatewayPaths.ADMIN_TENANT + "/links")
 class LinkAdminController {
 
 	private final LinkService links;
@@ -40,7 +41,7 @@ class LinkAdminController {
 		return Mono.fromCallable(() -> TenantIds.requireValid(tenantId))
 			.flatMap((tenant) -> this.links.create(tenant, request, caller.getSubject()))
 			.map((link) -> ResponseEntity
-				.created(URI.create("/admin/v1/tenants/" + tenantId + "/links/" + link.id()))
+				.created(URI.create(GatewayPaths.tenant(tenantId) + "/links/" + link.id()))
 				.body(link));
 	}
 

@@ -24,6 +24,8 @@ import dev.securelink.gateway.link.LinkRequests.CreateLink;
 import dev.securelink.gateway.link.LinkRequests.LinkPage;
 import dev.securelink.gateway.link.LinkRequests.LinkView;
 import dev.securelink.gateway.tenant.TenantRepository;
+import dev.securelink.gateway.web.GatewayPaths;
+import dev.securelink.gateway.audit.AuditType;
 
 /** Creating, reading and revoking a tenant's links, each change audited in the same transaction. */
 @Service
@@ -72,9 +74,9 @@ class LinkService {
 					this.macs.macs(request.recipients()), request.locale(), now, expiresAt, null, 0);
 			return this.tenants.ensure(tenantId, now)
 				.then(this.links.insert(link, LinkCode.hash(code)))
-				.then(this.audit.record(new AccessEvent(tenantId, link.id(), "created", "ok", actor, null, now)))
+				.then(this.audit.record(AccessEvent.ofAdmin(AuditType.CREATED, tenantId, link.id(), actor, now)))
 				.as(this.transaction::transactional)
-				.thenReturn(LinkView.of(link, this.properties.baseUrl() + "/l/" + code, now));
+				.thenReturn(LinkView.of(link, GatewayPaths.link(this.properties.baseUrl(), code), now));
 		});
 	}
 
@@ -112,7 +114,7 @@ class LinkService {
 				.switchIfEmpty(Mono.error(LinkService::notFound))
 				.filter(LinkRepository.Revocation::first)
 				.flatMap((first) -> this.audit
-					.record(new AccessEvent(tenantId, id, "revoked", "ok", actor, null, now))
+					.record(AccessEvent.ofAdmin(AuditType.REVOKED, tenantId, id, actor, now))
 					.then(this.changes.notify(new Change(Change.Kind.LINK, id))))
 				.as(this.transaction::transactional);
 		});

@@ -27,13 +27,15 @@ import dev.securelink.gateway.input.TenantIds;
 import dev.securelink.gateway.link.LinkRepository;
 import dev.securelink.gateway.link.Right;
 import dev.securelink.gateway.tenant.TenantRepository;
+import dev.securelink.gateway.web.GatewayPaths;
+import dev.securelink.gateway.audit.AuditType;
 
 /**
  * What the company's GDPR settings page shows and what it can prove: who has access to its data, its audit
  * events, the verification of their chain, and one document's evidence.
  */
 @RestController
-@RequestMapping("/admin/v1/tenants/{tenantId}")
+@RequestMapping(GatewayPaths.ADMIN_TENANT)
 class PrivacyController {
 
 	static final String ALGORITHM = "hash = SHA-256(prevHash || UTF-8(canonical)); prevHash is empty for a tenant's "
@@ -120,7 +122,7 @@ class PrivacyController {
 			Instant now = this.clock.instant();
 			Mono<List<AdminPrincipals.Principal>> principals = this.principals.of(tenant).collectList();
 			Mono<Map<Right, Long>> links = this.links.activeByRight(tenant, now);
-			Mono<List<Map<String, Object>>> history = this.chain.ofType(tenant, "settings_changed")
+			Mono<List<Map<String, Object>>> history = this.chain.ofType(tenant, AuditType.SETTINGS_CHANGED)
 				.map((stored) -> supportChange(stored.event()))
 				.filter((change) -> !change.isEmpty())
 				.collectList();

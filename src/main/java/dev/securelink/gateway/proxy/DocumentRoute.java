@@ -40,6 +40,9 @@ import dev.securelink.gateway.web.MessagePages;
 import dev.securelink.gateway.web.PageKind;
 import dev.securelink.gateway.web.PageLocales;
 import dev.securelink.gateway.web.SameOrigin;
+import dev.securelink.gateway.web.GatewayPaths;
+import dev.securelink.gateway.audit.AuditOutcome;
+import dev.securelink.gateway.audit.AuditType;
 
 /**
  * {@code /d/{linkId}/**}, the document space, served by a Reactor Netty route ahead of WebFlux (routed by prefix,
@@ -67,7 +70,7 @@ class DocumentRoute implements NettyRouteProvider {
 
 	private static final Log logger = LogFactory.getLog(DocumentRoute.class);
 
-	static final String PREFIX = "/d/";
+	static final String PREFIX = GatewayPaths.DOCUMENT;
 
 	private final Sessions sessions;
 
@@ -226,8 +229,8 @@ class DocumentRoute implements NettyRouteProvider {
 			return page(exchange, PageKind.FORBIDDEN);
 		}
 		if (read) {
-			String type = (needed == Right.SIGN) ? "sign_viewed" : "pay_viewed";
-			return recordOpened(exchange, session).then(this.audit.record(event(exchange, session, type, "ok")))
+			AuditType type = (needed == Right.SIGN) ? AuditType.SIGN_VIEWED : AuditType.PAY_VIEWED;
+			return recordOpened(exchange, session).then(this.audit.record(event(exchange, session, type, AuditOutcome.OK)))
 				.then(Mono.defer(() -> forward(exchange, session)));
 		}
 		org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders(
@@ -235,8 +238,8 @@ class DocumentRoute implements NettyRouteProvider {
 		if (!this.sameOrigin.test(headers, true)) {
 			return page(exchange, PageKind.FORBIDDEN);
 		}
-		String type = (needed == Right.SIGN) ? "signed" : "paid";
-		return this.audit.record(event(exchange, session, type, "requested"))
+		AuditType type = (needed == Right.SIGN) ? AuditType.SIGNED : AuditType.PAID;
+		return this.audit.record(event(exchange, session, type, AuditOutcome.REQUESTED))
 			.then(Mono.defer(() -> forward(exchange, session)));
 	}
 
@@ -281,7 +284,7 @@ class DocumentRoute implements NettyRouteProvider {
 		if (this.opened.getIfPresent(id) != null) {
 			return Mono.empty();
 		}
-		return this.audit.record(event(exchange, session, "opened", "ok"))
+		return this.audit.record(event(exchange, session, AuditType.OPENED, AuditOutcome.OK))
 			.doOnSuccess((done) -> this.opened.put(id, Boolean.TRUE))
 			.onErrorResume((ex) -> {
 				// Reading stays available when the audit database hiccups; the next request tries again.
@@ -295,12 +298,12 @@ class DocumentRoute implements NettyRouteProvider {
 		this.inFlight.computeIfPresent(sessionId, (id, count) -> (count > 1) ? count - 1 : null);
 	}
 
-	private AccessEvent event(Exchange exchange, Sessions.Valid session, String type, String outcome) {
+	private AccessEvent event(Exchange exchange, Sessions.Valid session, AuditType type, AuditOutcome outcome) {
 		Link link = session.link();
 		String client = this.clients.of(exchange.request.remoteAddress(),
 				exchange.request.requestHeaders().getAll("X-Forwarded-For"));
-		return new AccessEvent(link.tenantId(), link.id(), type, outcome, null, this.audit.clientHash(client),
-				this.clock.instant(), session.claims().id(), null);
+		return AccessEvent.ofSession(type, outcome, link.tenantId(), link.id(), this.audit.clientHash(client),
+				this.clock.instant(), session.claims().id());
 	}
 
 	/**

@@ -9,6 +9,7 @@ import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import dev.securelink.gateway.web.GatewayPaths;
 
 /** {@code /.well-known/jwks.json}: the public key the upstream verifies the gateway's assertions with. */
 @Configuration(proxyBeanMethods = false)
@@ -17,7 +18,7 @@ class JwksRoutes {
 	@Bean
 	RouterFunction<ServerResponse> jwksRoute(Assertions assertions) {
 		return RouterFunctions.route()
-			.GET("/.well-known/jwks.json", (request) -> ServerResponse.ok()
+			.GET(GatewayPaths.JWKS, (request) -> ServerResponse.ok()
 				.contentType(MediaType.APPLICATION_JSON)
 				.cacheControl(CacheControl.maxAge(Duration.ofMinutes(5)).cachePublic())
 				.bodyValue(assertions.jwks()))

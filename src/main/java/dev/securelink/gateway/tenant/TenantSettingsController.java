@@ -28,10 +28,11 @@ import dev.securelink.gateway.change.Change;
 import dev.securelink.gateway.change.ChangeNotifier;
 import dev.securelink.gateway.input.BadInputException;
 import dev.securelink.gateway.input.TenantIds;
+import dev.securelink.gateway.web.GatewayPaths;
 
 /** {@code /admin/v1/tenants/{tenantId}/settings}: the tenant's privacy settings. */
 @RestController
-@RequestMapping("/admin/v1/tenants/{tenantId}/settings")
+@RequestMapping(GatewayPaths.ADMIN_TENANT + "/settings")
 class TenantSettingsController {
 
 	static final Duration MAX_SUPPORT_ACCESS = Duration.ofDays(30);
@@ -81,8 +82,8 @@ class TenantSettingsController {
 				.flatMap((before) -> this.tenants
 					.save(tenant, update.emailVerification(), update.supportAccess(), until, now)
 					.flatMap((after) -> (after.version() == before.version()) ? Mono.just(after)
-							: this.audit.record(new AccessEvent(tenant, null, "settings_changed", "ok",
-									caller.getSubject(), null, now, null, detail(before, after)))
+							: this.audit.record(AccessEvent.settingsChanged(tenant, caller.getSubject(), now,
+									detail(before, after)))
 								.then(this.changes.notify(new Change(Change.Kind.TENANT, tenant)))
 								.thenReturn(after)))
 				.as(this.transaction::transactional)

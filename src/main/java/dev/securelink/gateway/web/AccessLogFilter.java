@@ -62,11 +62,11 @@ public class AccessLogFilter implements WebFilter {
 			String linkId = exchange.getAttribute(LINK_ID);
 			Map<String, String> variables = exchange.getAttribute(RouterFunctions.URI_TEMPLATE_VARIABLES_ATTRIBUTE);
 			String action = (variables != null) ? variables.get("action") : null;
-			return "/l/~" + ((linkId != null) ? linkId : "unknown")
+			return GatewayPaths.LINK + "~" + ((linkId != null) ? linkId : "unknown")
 					+ (("sign".equals(action) || "pay".equals(action)) ? "/" + action : "");
 		}
 		// The admin API's ids are not secrets, and its callers hold a token, not a code.
-		return RequestPaths.firstSegment(path).equals("admin") ? path : RequestPaths.redacted(path);
+		return RequestPaths.isAdmin(path) ? path : RequestPaths.redacted(path);
 	}
 
 }

@@ -36,7 +36,7 @@ class RejectedRequests implements ServerExchangeRejectedHandler {
 		if (RequestPaths.isLink(path)) {
 			return this.pages.write(exchange, PageKind.NOT_FOUND);
 		}
-		if (RequestPaths.firstSegment(path).equals("admin")) {
+		if (RequestPaths.isAdmin(path)) {
 			byte[] problem = PROBLEM.getBytes(StandardCharsets.UTF_8);
 			exchange.getResponse().setStatusCode(HttpStatus.BAD_REQUEST);
 			exchange.getResponse().getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);

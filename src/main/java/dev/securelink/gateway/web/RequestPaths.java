@@ -35,7 +35,12 @@ public final class RequestPaths {
 
 	/** Whether the path belongs to the link flow ({@code /l/{code}…}), in any spelling. */
 	public static boolean isLink(String rawPath) {
-		return firstSegment(rawPath).equals("l");
+		return firstSegment(rawPath).equals(GatewayPaths.segment(GatewayPaths.LINK));
+	}
+
+	/** Whether the path belongs to the admin API ({@code /admin/…}), in any spelling. */
+	public static boolean isAdmin(String rawPath) {
+		return firstSegment(rawPath).equals(GatewayPaths.segment(GatewayPaths.ADMIN));
 	}
 
 	/**

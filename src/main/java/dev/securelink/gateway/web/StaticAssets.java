@@ -33,7 +33,7 @@ class StaticAssets {
 	@Bean
 	RouterFunction<ServerResponse> assetRoutes() {
 		Map<String, Asset> assets = load();
-		return RouterFunctions.route().GET("/_gw/{name}", (request) -> serve(assets, request)).build();
+		return RouterFunctions.route().GET(GatewayPaths.ASSET_ROUTE, (request) -> serve(assets, request)).build();
 	}
 
 	private record Asset(MediaType type, byte[] content) {

@@ -13,6 +13,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.yaml.snakeyaml.Yaml;
 
+import dev.securelink.gateway.web.GatewayPaths;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -64,7 +66,7 @@ class HelmChartTests {
 	void templateWhenHighlyAvailableThenIngressRoutesOnlyPublicPathsAndHpaPdbServiceMonitorExist() {
 		Map<String, Map<String, Object>> objects = render(CHART.resolve("ci/ha-values.yaml"));
 		List<Map<String, Object>> paths = path(objects.get("Ingress"), "spec", "rules", 0, "http", "paths");
-		assertThat(paths).extracting((path) -> path.get("path")).containsExactly("/l/", "/d/", "/_gw/", "/.well-known/");
+		assertThat(paths).extracting((path) -> path.get("path")).containsExactlyElementsOf(GatewayPaths.PUBLIC_PREFIXES);
 		assertThat(objects.get("Ingress").toString()).doesNotContain("/admin").doesNotContain("9090");
 		assertThat(objects.get("HorizontalPodAutoscaler")).containsEntry("apiVersion", "autoscaling/v2");
 		assertThat(map(objects.get("HorizontalPodAutoscaler"), "spec")).containsEntry("minReplicas", 3)

@@ -1,0 +1,22 @@
+package dev.securelink.gateway.audit;
+
+/** How the recorded action ended, as far as the gateway knows when it records it. */
+public enum AuditOutcome {
+
+	/** Done. */
+	OK("ok"),
+
+	/** Handed to the upstream, which decides (a sign or pay request is recorded before it is forwarded). */
+	REQUESTED("requested");
+
+	private final String id;
+
+	AuditOutcome(String id) {
+		this.id = id;
+	}
+
+	public String id() {
+		return this.id;
+	}
+
+}

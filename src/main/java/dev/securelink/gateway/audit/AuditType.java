@@ -1,0 +1,52 @@
+package dev.securelink.gateway.audit;
+
+/** What an audit event records; {@link #id()} is what is stored, hashed and shown by the events API. */
+public enum AuditType {
+
+	/** The admin API created a link. */
+	CREATED("created"),
+
+	/** The admin API revoked a link. */
+	REVOKED("revoked"),
+
+	/** A session's first document request (written once per session). */
+	OPENED("opened"),
+
+	/** A typed address matched one of the link's recipients. */
+	VERIFIED("verified"),
+
+	/** A typed address matched none of them. */
+	FAILED("failed"),
+
+	/** A wrong address that locked the link's e-mail check. */
+	LOCKED("locked"),
+
+	/** The sign page was shown (a GET under the sign path). */
+	SIGN_VIEWED("sign_viewed"),
+
+	/** The pay page was shown (a GET under the pay path). */
+	PAY_VIEWED("pay_viewed"),
+
+	/** A signature was submitted to the upstream. */
+	SIGNED("signed"),
+
+	/** A payment was submitted to the upstream. */
+	PAID("paid"),
+
+	/** The tenant's GDPR settings changed (the detail holds before and after). */
+	SETTINGS_CHANGED("settings_changed"),
+
+	/** Support staff read the tenant's data (the detail holds the method and path). */
+	SUPPORT_READ("support_read");
+
+	private final String id;
+
+	AuditType(String id) {
+		this.id = id;
+	}
+
+	public String id() {
+		return this.id;
+	}
+
+}
