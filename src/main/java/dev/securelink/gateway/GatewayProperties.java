@@ -12,8 +12,10 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Settings shared by several features: {@code securelink.*}.
  *
- * @param publicBaseUrl the origin customers reach the gateway at; links are built from it, never from Host
- * @param linkDefaultLifetime how long a link lives when the request names no {@code expiresAt}
+ * @param publicBaseUrl the origin customers reach the gateway at; links are built from
+ * it, never from Host
+ * @param linkDefaultLifetime how long a link lives when the request names no
+ * {@code expiresAt}
  * @param linkMaxLifetime the longest {@code expiresAt} accepted
  */
 @Validated

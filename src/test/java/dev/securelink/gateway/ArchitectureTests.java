@@ -22,35 +22,35 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * The package map, kept by the build: features depend on each other only as listed here, and never in a cycle.
- * A new dependency between features is a decision; make it here, where it shows. Each table is written and read
- * by the SQL of one package; the others go through that package's types.
+ * The package map, kept by the build: features depend on each other only as listed here,
+ * and never in a cycle. A new dependency between features is a decision; make it here,
+ * where it shows. Each table is written and read by the SQL of one package; the others go
+ * through that package's types.
  */
 class ArchitectureTests {
 
 	private static final String ROOT = "dev.securelink.gateway";
 
-	/** Each feature package and the feature packages it may use (the root package's shared beans: all of them). */
+	/**
+	 * Each feature package and the feature packages it may use (the root package's shared
+	 * beans: all of them).
+	 */
 	private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
 			Map.entry("access", Set.of("audit", "keys", "link", "session", "tenant", "web")),
-			Map.entry("admin", Set.of("audit", "input", "tenant", "web")),
-			Map.entry("audit", Set.of("keys")),
-			Map.entry("change", Set.of()),
-			Map.entry("database", Set.of("keys")),
-			Map.entry("demo", Set.of()),
-			Map.entry("input", Set.of()),
-			Map.entry("keys", Set.of()),
+			Map.entry("admin", Set.of("audit", "input", "tenant", "web")), Map.entry("audit", Set.of("keys")),
+			Map.entry("change", Set.of()), Map.entry("database", Set.of("keys")), Map.entry("demo", Set.of()),
+			Map.entry("input", Set.of()), Map.entry("keys", Set.of()),
 			Map.entry("link", Set.of("audit", "change", "input", "keys", "tenant", "web")),
 			Map.entry("privacy", Set.of("admin", "audit", "input", "link", "tenant", "web")),
 			Map.entry("proxy", Set.of("audit", "keys", "link", "session", "web")),
 			Map.entry("session", Set.of("keys", "link", "tenant")),
-			Map.entry("tenant", Set.of("audit", "change", "input", "web")),
-			Map.entry("web", Set.of()));
+			Map.entry("tenant", Set.of("audit", "change", "input", "web")), Map.entry("web", Set.of()));
 
-	/** Each table (as the migrations create it) and the one package whose SQL may name it. */
-	private static final Map<String, String> TABLE_OWNERS = Map.of("tenant", "tenant", "link", "link",
-			"link_attempt", "access", "access_event", "audit", "access_event_tombstone", "audit", "admin_principal",
-			"admin");
+	/**
+	 * Each table (as the migrations create it) and the one package whose SQL may name it.
+	 */
+	private static final Map<String, String> TABLE_OWNERS = Map.of("tenant", "tenant", "link", "link", "link_attempt",
+			"access", "access_event", "audit", "access_event_tombstone", "audit", "admin_principal", "admin");
 
 	private static final JavaClasses CLASSES = new ClassFileImporter()
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -68,8 +68,11 @@ class ArchitectureTests {
 			forbidden.remove(feature.getKey());
 			forbidden.removeAll(feature.getValue());
 			List<String> packages = forbidden.stream().map((name) -> ROOT + "." + name + "..").toList();
-			noClasses().that().resideInAPackage(ROOT + "." + feature.getKey() + "..")
-				.should().dependOnClassesThat().resideInAnyPackage(packages.toArray(String[]::new))
+			noClasses().that()
+				.resideInAPackage(ROOT + "." + feature.getKey() + "..")
+				.should()
+				.dependOnClassesThat()
+				.resideInAnyPackage(packages.toArray(String[]::new))
 				.because("the package map in ArchitectureTests lists what " + feature.getKey() + " may use")
 				.check(CLASSES);
 		}
@@ -106,7 +109,8 @@ class ArchitectureTests {
 		for (Path source : files(root)) {
 			String relative = root.relativize(source).toString();
 			String owner = relative.contains("/") ? relative.substring(0, relative.indexOf('/')) : "";
-			// Comments may talk about tables; only code (SQL in strings and text blocks) is checked.
+			// Comments may talk about tables; only code (SQL in strings and text blocks)
+			// is checked.
 			String code = Files.readString(source).replaceAll("(?s)/\\*.*?\\*/", "").replaceAll("//[^\\n]*", "");
 			sql.matcher(code).results().forEach((found) -> {
 				String table = found.group(1).toLowerCase(Locale.ROOT);

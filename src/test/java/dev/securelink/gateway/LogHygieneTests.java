@@ -11,7 +11,10 @@ import dev.securelink.gateway.support.Secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Runs last: every line the whole suite logged, the access log included, holds no code, cookie or address. */
+/**
+ * Runs last: every line the whole suite logged, the access log included, holds no code,
+ * cookie or address.
+ */
 @Order(Integer.MAX_VALUE)
 class LogHygieneTests {
 
@@ -27,7 +30,8 @@ class LogHygieneTests {
 					&& line.matches(".*GET /d/[A-Za-z0-9_-]{16}/\\S* 200 \\d+ms.*"));
 		for (String line : lines) {
 			if (line.startsWith("org.springframework.test.web.reactive.server.ExchangeResult")) {
-				// WebTestClient's own dump of a failed test's request: the test client's output, not the gateway's.
+				// WebTestClient's own dump of a failed test's request: the test client's
+				// output, not the gateway's.
 				continue;
 			}
 			for (String secret : secrets) {

@@ -12,8 +12,9 @@ import dev.securelink.gateway.web.RequestPaths;
 import dev.securelink.gateway.web.GatewayPaths;
 
 /**
- * The public paths of the link flow (the URL contract in the README). {@code /d/**} never reaches this router: the
- * document route serves it ahead of WebFlux, and its pages are written ahead of the dispatcher.
+ * The public paths of the link flow (the URL contract in the README). {@code /d/**} never
+ * reaches this router: the document route serves it ahead of WebFlux, and its pages are
+ * written ahead of the dispatcher.
  */
 @Configuration(proxyBeanMethods = false)
 class AccessRoutes {
@@ -25,7 +26,8 @@ class AccessRoutes {
 			.GET(GatewayPaths.LINK_ACTION_ROUTE, links::open)
 			.POST(GatewayPaths.LINK_ROUTE, links::submit)
 			.POST(GatewayPaths.LINK_ACTION_ROUTE, links::submit)
-			// Any other method or spelling of a link path: the same page as an unknown code, nothing looked up.
+			// Any other method or spelling of a link path: the same page as an unknown
+			// code, nothing looked up.
 			.route((request) -> RequestPaths.isLink(request.exchange().getRequest().getPath().value()),
 					(request) -> pages.response(request, PageKind.NOT_FOUND))
 			.build();

@@ -20,9 +20,10 @@ import dev.securelink.gateway.tenant.TenantSettings;
 import dev.securelink.gateway.audit.AuditType;
 
 /**
- * The prompt's POST for an active link: form token, then the client's address budget, then the link's attempt,
- * then the address. The client's token and the link's attempt are both reserved before the address is compared,
- * so a burst gets no more comparisons than either allows; a matching address gives both back.
+ * The prompt's POST for an active link: form token, then the client's address budget,
+ * then the link's attempt, then the address. The client's token and the link's attempt
+ * are both reserved before the address is compared, so a burst gets no more comparisons
+ * than either allows; a matching address gives both back.
  */
 @Component
 class AddressCheck {
@@ -45,7 +46,10 @@ class AddressCheck {
 
 	private final MeterRegistry meters;
 
-	/** Addresses compared with a link's recipients: never more per burst than the lock threshold allows. */
+	/**
+	 * Addresses compared with a link's recipients: never more per burst than the lock
+	 * threshold allows.
+	 */
 	private final Counter comparisons;
 
 	AddressCheck(FormTokens forms, IpLimits limits, AttemptGuard attempts, RecipientMacs macs, AuditLog audit,
@@ -58,7 +62,8 @@ class AddressCheck {
 		this.wrongAddressesPeriod = limitsProperties.wrongAddressesPeriod();
 		this.clock = clock;
 		this.meters = meters;
-		// Registered up front so that dashboards see a zero, not a missing series, before the first lock.
+		// Registered up front so that dashboards see a zero, not a missing series, before
+		// the first lock.
 		meters.counter("securelink.lockouts");
 		this.comparisons = meters.counter("securelink.address.comparisons");
 	}

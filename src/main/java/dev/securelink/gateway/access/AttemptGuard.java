@@ -12,12 +12,14 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
 
 /**
- * The per-link attempt counter in PostgreSQL. An attempt is reserved before its address is compared: under the
- * row lock, a locked link refuses it, and otherwise it is counted as a failure at once; the reservation that
- * reaches {@code lockThreshold} within the window locks the link's e-mail check for {@code lockDuration}, doubled
- * for each earlier lock. A burst of any size, on any number of instances, therefore gets at most the threshold's
- * comparisons. An address that then matches gives its reservation back (the count starts again, and a lock that
- * reservation set is lifted). A lock expires by itself and touches no session.
+ * The per-link attempt counter in PostgreSQL. An attempt is reserved before its address
+ * is compared: under the row lock, a locked link refuses it, and otherwise it is counted
+ * as a failure at once; the reservation that reaches {@code lockThreshold} within the
+ * window locks the link's e-mail check for {@code lockDuration}, doubled for each earlier
+ * lock. A burst of any size, on any number of instances, therefore gets at most the
+ * threshold's comparisons. An address that then matches gives its reservation back (the
+ * count starts again, and a lock that reservation set is lifted). A lock expires by
+ * itself and touches no session.
  */
 @Component
 class AttemptGuard {
@@ -46,7 +48,8 @@ class AttemptGuard {
 	/**
 	 * One comparison may be made.
 	 *
-	 * @param locksUntil set when this reservation locked the link (it was the threshold's): the end of that lock
+	 * @param locksUntil set when this reservation locked the link (it was the
+	 * threshold's): the end of that lock
 	 */
 	record Reserved(Instant locksUntil) implements Reservation {
 
@@ -56,7 +59,10 @@ class AttemptGuard {
 
 	}
 
-	/** Reserves one comparison of an address for {@code linkId}, counting it as a failure until it is released. */
+	/**
+	 * Reserves one comparison of an address for {@code linkId}, counting it as a failure
+	 * until it is released.
+	 */
 	Mono<Reservation> reserve(String linkId, Instant now) {
 		return this.db.sql("""
 				insert into link_attempt (link_id, failures, window_start, lock_count)
@@ -65,8 +71,9 @@ class AttemptGuard {
 			.bind("id", linkId)
 			.bind("now", now)
 			.then()
-			.then(this.db.sql("select failures, window_start, lock_count, locked_until from link_attempt "
-					+ "where link_id = :id for update")
+			.then(this.db
+				.sql("select failures, window_start, lock_count, locked_until from link_attempt "
+						+ "where link_id = :id for update")
 				.bind("id", linkId)
 				.map(AttemptGuard::state)
 				.one())
@@ -75,12 +82,11 @@ class AttemptGuard {
 	}
 
 	/**
-	 * Gives back a reservation whose address matched: the failure count starts again, and the lock the reservation
-	 * set, if it did, is lifted.
+	 * Gives back a reservation whose address matched: the failure count starts again, and
+	 * the lock the reservation set, if it did, is lifted.
 	 */
 	Mono<Void> release(String linkId, Reserved reservation) {
-		String lift = reservation.locked()
-				? ", locked_until = null, lock_count = greatest(lock_count - 1, 0) " : " ";
+		String lift = reservation.locked() ? ", locked_until = null, lock_count = greatest(lock_count - 1, 0) " : " ";
 		return this.db.sql("update link_attempt set failures = 0" + lift + "where link_id = :id")
 			.bind("id", linkId)
 			.then();

@@ -17,10 +17,10 @@ import dev.securelink.gateway.keys.GatewayKeys;
 import dev.securelink.gateway.keys.Hmac;
 
 /**
- * CSRF protection of the e-mail form as a signed double submit: a random pre-session nonce in a
- * {@code __Host-} cookie, and in the form an HMAC of that nonce and the link id. A page on another site can
- * neither read the cookie nor compute the token. The HMAC keys derive from the session keys, so they rotate
- * with them.
+ * CSRF protection of the e-mail form as a signed double submit: a random pre-session
+ * nonce in a {@code __Host-} cookie, and in the form an HMAC of that nonce and the link
+ * id. A page on another site can neither read the cookie nor compute the token. The HMAC
+ * keys derive from the session keys, so they rotate with them.
  */
 @Component
 class FormTokens {
@@ -36,7 +36,8 @@ class FormTokens {
 	private final List<SecretKeySpec> keys;
 
 	FormTokens(GatewayKeys keys) {
-		this.keys = keys.sessionKeys().stream()
+		this.keys = keys.sessionKeys()
+			.stream()
 			.map((key) -> Hmac.key(Hmac.sha256(Hmac.key(key.secret()), "securelink form token")))
 			.toList();
 	}

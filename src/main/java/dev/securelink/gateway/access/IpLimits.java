@@ -12,8 +12,9 @@ import org.springframework.stereotype.Component;
 import dev.securelink.gateway.web.ClientAddress;
 
 /**
- * Per-client-IP token buckets, one instance's view (the per-link lock in PostgreSQL is the exact, shared limit):
- * one for unknown codes, one for wrong addresses; IPv6 clients are counted by their /64.
+ * Per-client-IP token buckets, one instance's view (the per-link lock in PostgreSQL is
+ * the exact, shared limit): one for unknown codes, one for wrong addresses; IPv6 clients
+ * are counted by their /64.
  */
 @Component
 class IpLimits {
@@ -31,8 +32,9 @@ class IpLimits {
 	}
 
 	/**
-	 * Reserves one unknown-code token before a code is looked up; false when none was left. It stays spent unless
-	 * {@link #refundCode} gives it back (the code named an active link): only unknown codes cost the client.
+	 * Reserves one unknown-code token before a code is looked up; false when none was
+	 * left. It stays spent unless {@link #refundCode} gives it back (the code named an
+	 * active link): only unknown codes cost the client.
 	 */
 	boolean reserveCode(String client) {
 		return reserve(this.unknownCodes, this.limits.unknownCodes(), this.limits.unknownCodesPeriod(), client);
@@ -43,8 +45,9 @@ class IpLimits {
 	}
 
 	/**
-	 * Reserves one wrong-address token before an address is compared; false when none was left. A reservation is
-	 * spent unless {@link #refundAddress} gives it back (the address matched, or nothing was compared).
+	 * Reserves one wrong-address token before an address is compared; false when none was
+	 * left. A reservation is spent unless {@link #refundAddress} gives it back (the
+	 * address matched, or nothing was compared).
 	 */
 	boolean reserveAddress(String client) {
 		return reserve(this.wrongAddresses, this.limits.wrongAddresses(), this.limits.wrongAddressesPeriod(), client);
@@ -54,7 +57,10 @@ class IpLimits {
 		refund(this.wrongAddresses, client);
 	}
 
-	/** Takes a token at once (atomic per bucket): a burst can never pass a check it then overspends. */
+	/**
+	 * Takes a token at once (atomic per bucket): a burst can never pass a check it then
+	 * overspends.
+	 */
 	private static boolean reserve(Cache<String, Bucket> buckets, int capacity, Duration period, String client) {
 		return buckets.get(key(client), (key) -> bucket(capacity, period)).tryConsume(1);
 	}
@@ -72,7 +78,8 @@ class IpLimits {
 	}
 
 	private static Cache<String, Bucket> buckets(Duration period) {
-		// A bucket untouched for a whole period is full again: forgetting it changes nothing.
+		// A bucket untouched for a whole period is full again: forgetting it changes
+		// nothing.
 		return Caffeine.newBuilder().expireAfterAccess(period).maximumSize(200_000).build();
 	}
 

@@ -12,10 +12,14 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Brute-force limits: {@code securelink.limits.*}.
  *
- * @param lockThreshold wrong addresses within {@code lockWindow} that lock a link's e-mail check
- * @param lockDuration the first lock; each new lock of the same link doubles it, up to {@code maxLockDuration}
- * @param unknownCodes per client IP, unknown or malformed codes allowed per {@code unknownCodesPeriod}
- * @param wrongAddresses per client IP, wrong addresses allowed per {@code wrongAddressesPeriod}
+ * @param lockThreshold wrong addresses within {@code lockWindow} that lock a link's
+ * e-mail check
+ * @param lockDuration the first lock; each new lock of the same link doubles it, up to
+ * {@code maxLockDuration}
+ * @param unknownCodes per client IP, unknown or malformed codes allowed per
+ * {@code unknownCodesPeriod}
+ * @param wrongAddresses per client IP, wrong addresses allowed per
+ * {@code wrongAddressesPeriod}
  */
 @Validated
 @ConfigurationProperties("securelink.limits")

@@ -13,9 +13,10 @@ import dev.securelink.gateway.web.MessagePages;
 import dev.securelink.gateway.web.PageKind;
 
 /**
- * {@code /l/{code}[/sign|/pay]}: the link as mailed. Each request is read once ({@link LinkRequestConverter}),
- * decided without HTTP ({@link LinkDecisions}, returning a {@link LinkOutcome}) and answered in one place
- * ({@link LinkResponder}). What is left here are the failures that are not decisions.
+ * {@code /l/{code}[/sign|/pay]}: the link as mailed. Each request is read once
+ * ({@link LinkRequestConverter}), decided without HTTP ({@link LinkDecisions}, returning
+ * a {@link LinkOutcome}) and answered in one place ({@link LinkResponder}). What is left
+ * here are the failures that are not decisions.
  */
 @Component
 class LinkAccessHandler {
@@ -49,7 +50,8 @@ class LinkAccessHandler {
 		return this.converter.submit(request)
 			.flatMap((link) -> this.decisions.submit(link)
 				.flatMap((outcome) -> this.responder.respond(request, link, outcome)))
-			// A form body past spring.http.codecs.max-in-memory-size: refused as too large, nothing looked at.
+			// A form body past spring.http.codecs.max-in-memory-size: refused as too
+			// large, nothing looked at.
 			.onErrorResume(DataBufferLimitException.class, (ex) -> this.pages.response(request, PageKind.TOO_LARGE))
 			.onErrorResume((ex) -> unavailable(request, ex));
 	}

@@ -20,10 +20,12 @@ import dev.securelink.gateway.tenant.TenantSettings;
 import dev.securelink.gateway.web.PageLocales;
 
 /**
- * What a request to a link comes to. A GET never changes server state (mail scanners prefetch links): it shows the
- * e-mail prompt, or issues a session straight away when the tenant has verification off. The prompt's POST goes
- * through {@link AddressCheck}. Unknown, malformed, expired and revoked codes all come to the same
- * {@link LinkOutcome.NotFound}, and each spends one of the client's unknown-code tokens, so guessing is slow.
+ * What a request to a link comes to. A GET never changes server state (mail scanners
+ * prefetch links): it shows the e-mail prompt, or issues a session straight away when the
+ * tenant has verification off. The prompt's POST goes through {@link AddressCheck}.
+ * Unknown, malformed, expired and revoked codes all come to the same
+ * {@link LinkOutcome.NotFound}, and each spends one of the client's unknown-code tokens,
+ * so guessing is slow.
  */
 @Component
 class LinkDecisions {
@@ -42,8 +44,8 @@ class LinkDecisions {
 
 	private final Clock clock;
 
-	LinkDecisions(LinkCache links, SettingsCache settings, Sessions sessions, AddressCheck addresses,
-			IpLimits limits, LimitsProperties limitsProperties, Clock clock) {
+	LinkDecisions(LinkCache links, SettingsCache settings, Sessions sessions, AddressCheck addresses, IpLimits limits,
+			LimitsProperties limitsProperties, Clock clock) {
 		this.links = links;
 		this.settings = settings;
 		this.sessions = sessions;
@@ -53,7 +55,10 @@ class LinkDecisions {
 		this.clock = clock;
 	}
 
-	/** A GET: a valid session goes on, verification on asks for the address, verification off issues a session. */
+	/**
+	 * A GET: a valid session goes on, verification on asks for the address, verification
+	 * off issues a session.
+	 */
 	Mono<LinkOutcome> open(LinkRequest request) {
 		return withActiveLink(request, (link, tenant) -> {
 			Locale locale = locale(request, link);
@@ -73,15 +78,16 @@ class LinkDecisions {
 		if (!request.sameOrigin()) {
 			return Mono.just(new LinkOutcome.Forbidden(null, locale(request, null)));
 		}
-		return withActiveLink(request, (link, tenant) -> this.addresses.verify(request, link, tenant,
-				request.action(), locale(request, link)));
+		return withActiveLink(request, (link, tenant) -> this.addresses.verify(request, link, tenant, request.action(),
+				locale(request, link)));
 	}
 
 	/**
-	 * Resolves the code to an active link and its tenant's settings, then decides with {@code next}. The client's
-	 * unknown-code token is reserved before anything is looked up and given back when the code names an active
-	 * link (or the lookup failed): a burst of guesses gets no more lookups than the budget, however many arrive at
-	 * once. A path segment that names no action is not found before any budget is spent.
+	 * Resolves the code to an active link and its tenant's settings, then decides with
+	 * {@code next}. The client's unknown-code token is reserved before anything is looked
+	 * up and given back when the code names an active link (or the lookup failed): a
+	 * burst of guesses gets no more lookups than the budget, however many arrive at once.
+	 * A path segment that names no action is not found before any budget is spent.
 	 */
 	private Mono<LinkOutcome> withActiveLink(LinkRequest request,
 			BiFunction<Link, TenantSettings, Mono<LinkOutcome>> next) {
@@ -105,8 +111,7 @@ class LinkDecisions {
 	}
 
 	private static Locale locale(LinkRequest request, Link link) {
-		return PageLocales.resolve(request.language(), (link != null) ? link.locale() : null,
-				request.acceptLanguage());
+		return PageLocales.resolve(request.language(), (link != null) ? link.locale() : null, request.acceptLanguage());
 	}
 
 }

@@ -9,9 +9,10 @@ import dev.securelink.gateway.link.Link;
 import dev.securelink.gateway.link.Right;
 
 /**
- * What a request to a link comes to, decided by {@link LinkDecisions} and answered by {@link LinkResponder}. Every
- * outcome carries the page language (a pure function of the request and the link) and, once the code named an
- * active link, that link's id for the access log.
+ * What a request to a link comes to, decided by {@link LinkDecisions} and answered by
+ * {@link LinkResponder}. Every outcome carries the page language (a pure function of the
+ * request and the link) and, once the code named an active link, that link's id for the
+ * access log.
  */
 sealed interface LinkOutcome {
 
@@ -20,7 +21,10 @@ sealed interface LinkOutcome {
 	/** The link the code named, or null when it named none (or was never looked up). */
 	@Nullable String linkId();
 
-	/** The browser already holds a valid session: 303 to the document space (the action's page, if allowed). */
+	/**
+	 * The browser already holds a valid session: 303 to the document space (the action's
+	 * page, if allowed).
+	 */
 	record Granted(Link link, Right action, Locale locale) implements LinkOutcome {
 
 		@Override
@@ -40,7 +44,10 @@ sealed interface LinkOutcome {
 
 	}
 
-	/** Verification on and no session: the e-mail prompt, with the reason the last address was refused. */
+	/**
+	 * Verification on and no session: the e-mail prompt, with the reason the last address
+	 * was refused.
+	 */
 	record EmailRequired(Link link, Right action, @Nullable PromptError error, Locale locale) implements LinkOutcome {
 
 		@Override

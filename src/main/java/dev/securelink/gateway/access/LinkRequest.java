@@ -7,19 +7,23 @@ import org.jspecify.annotations.Nullable;
 import dev.securelink.gateway.link.Right;
 
 /**
- * What a request to {@code /l/{code}[/sign|/pay]} says, read once by {@link LinkRequestConverter}: the decision
- * works on this and never on the HTTP request.
+ * What a request to {@code /l/{code}[/sign|/pay]} says, read once by
+ * {@link LinkRequestConverter}: the decision works on this and never on the HTTP request.
  *
  * @param code the path's code, as typed (not yet checked to be well formed)
- * @param action the right the path asks for, or null for a segment that names none (answered as not found)
+ * @param action the right the path asks for, or null for a segment that names none
+ * (answered as not found)
  * @param submitted whether this is the prompt's POST rather than a GET
- * @param sameOrigin for a POST, whether the browser's origin evidence allows it (a GET is always true)
+ * @param sameOrigin for a POST, whether the browser's origin evidence allows it (a GET is
+ * always true)
  * @param client the client's IP, as the trusted proxies let it be known
- * @param cookieHeaders the raw {@code Cookie} header lines (the session is checked on them)
+ * @param cookieHeaders the raw {@code Cookie} header lines (the session is checked on
+ * them)
  * @param formNonce the form-token nonce the browser holds, or null
  * @param formToken the posted form token, or null
  * @param address the posted e-mail address, or null
- * @param language the language the visitor chose ({@code ?lang=} or the form's field), or null
+ * @param language the language the visitor chose ({@code ?lang=} or the form's field), or
+ * null
  * @param acceptLanguage the raw {@code Accept-Language} header lines
  */
 record LinkRequest(String code, @Nullable Right action, boolean submitted, boolean sameOrigin, String client,

@@ -15,8 +15,9 @@ import dev.securelink.gateway.web.ClientAddress;
 import dev.securelink.gateway.web.SameOrigin;
 
 /**
- * The one place that reads a link request's HTTP: path, cookies, origin evidence, the client's address and, for a
- * POST from the gateway's own origin, the form. A cross-site POST's body is never read.
+ * The one place that reads a link request's HTTP: path, cookies, origin evidence, the
+ * client's address and, for a POST from the gateway's own origin, the form. A cross-site
+ * POST's body is never read.
  */
 @Component
 class LinkRequestConverter {
@@ -35,12 +36,16 @@ class LinkRequestConverter {
 
 	Mono<LinkRequest> open(ServerRequest request) {
 		HttpHeaders headers = request.headers().asHttpHeaders();
-		return Mono.just(LinkRequest.open(request.pathVariable("code"), action(request),
-				this.clients.of(request.exchange()), cookies(headers), this.forms.nonce(request.exchange().getRequest()),
-				request.queryParam("lang").orElse(null), languages(headers)));
+		return Mono
+			.just(LinkRequest.open(request.pathVariable("code"), action(request), this.clients.of(request.exchange()),
+					cookies(headers), this.forms.nonce(request.exchange().getRequest()),
+					request.queryParam("lang").orElse(null), languages(headers)));
 	}
 
-	/** Errors with Spring's {@code DataBufferLimitException} when the form is larger than the codecs allow. */
+	/**
+	 * Errors with Spring's {@code DataBufferLimitException} when the form is larger than
+	 * the codecs allow.
+	 */
 	Mono<LinkRequest> submit(ServerRequest request) {
 		HttpHeaders headers = request.headers().asHttpHeaders();
 		String code = request.pathVariable("code");

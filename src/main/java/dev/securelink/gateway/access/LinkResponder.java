@@ -25,7 +25,10 @@ import dev.securelink.gateway.web.PageLocales;
 import dev.securelink.gateway.web.Pages;
 import dev.securelink.gateway.web.GatewayPaths;
 
-/** Turns a {@link LinkOutcome} into the answer: the 303 with the session, the e-mail prompt, or a message page. */
+/**
+ * Turns a {@link LinkOutcome} into the answer: the 303 with the session, the e-mail
+ * prompt, or a message page.
+ */
 @Component
 class LinkResponder {
 
@@ -46,7 +49,8 @@ class LinkResponder {
 		if (outcome.linkId() != null) {
 			request.exchange().getAttributes().put(AccessLogFilter.LINK_ID, outcome.linkId());
 		}
-		// Java 17: the sealed hierarchy is exhaustive by construction; the last branch is NotFound.
+		// Java 17: the sealed hierarchy is exhaustive by construction; the last branch is
+		// NotFound.
 		if (outcome instanceof LinkOutcome.Granted granted) {
 			return seeOther(granted.link(), granted.action(), List.of());
 		}
@@ -67,7 +71,10 @@ class LinkResponder {
 		return this.pages.response(request, PageKind.NOT_FOUND);
 	}
 
-	/** The sign and pay buttons land on their page; a link without that right opens the document instead. */
+	/**
+	 * The sign and pay buttons land on their page; a link without that right opens the
+	 * document instead.
+	 */
 	static String target(Link link, Right action) {
 		String base = GatewayPaths.document(link.id());
 		return (action != Right.VIEW && link.rights().contains(action)) ? base + action.id() : base;

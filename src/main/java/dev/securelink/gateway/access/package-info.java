@@ -1,5 +1,6 @@
 /**
- * The link flow a customer meets: the code check, the e-mail prompt with its CSRF token, the per-link lock and
- * per-IP budgets against guessing, and the exchange of a verified code for a session.
+ * The link flow a customer meets: the code check, the e-mail prompt with its CSRF token,
+ * the per-link lock and per-IP budgets against guessing, and the exchange of a verified
+ * code for a session.
  */
 package dev.securelink.gateway.access;

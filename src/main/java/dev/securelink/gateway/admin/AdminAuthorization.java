@@ -25,11 +25,13 @@ import dev.securelink.gateway.input.TenantIds;
 import dev.securelink.gateway.tenant.SettingsCache;
 
 /**
- * Who may make an admin call for a tenant. The invoicing application: a token whose {@code tenant} claim is the
- * path's tenant and whose {@code scope} holds one of the call's scopes. Support staff: a token whose
- * {@code roles} hold {@code support} and that names no tenant, on read calls only, and only while the tenant's
- * support access is on (from the settings cache, which the change feed updates on every instance at once);
- * every such request is audited before it is granted. Each granted caller is remembered for the overview.
+ * Who may make an admin call for a tenant. The invoicing application: a token whose
+ * {@code tenant} claim is the path's tenant and whose {@code scope} holds one of the
+ * call's scopes. Support staff: a token whose {@code roles} hold {@code support} and that
+ * names no tenant, on read calls only, and only while the tenant's support access is on
+ * (from the settings cache, which the change feed updates on every instance at once);
+ * every such request is audited before it is granted. Each granted caller is remembered
+ * for the overview.
  */
 @Component
 class AdminAuthorization {
@@ -61,7 +63,10 @@ class AdminAuthorization {
 		return manager(false, scopes);
 	}
 
-	/** The tenant's own application with one of {@code scopes}, or support staff while support access is on. */
+	/**
+	 * The tenant's own application with one of {@code scopes}, or support staff while
+	 * support access is on.
+	 */
 	ReactiveAuthorizationManager<AuthorizationContext> tenantOrSupport(String... scopes) {
 		return manager(true, scopes);
 	}
@@ -82,31 +87,38 @@ class AdminAuthorization {
 		boolean support = claimed == null && AdminPrincipals.claimList(jwt, "roles").contains("support");
 		Instant now = this.clock.instant();
 		if (!TenantIds.isValid(tenantId)) {
-			// A malformed tenant id names no data: the handler answers 400 rather than a misleading 403.
+			// A malformed tenant id names no data: the handler answers 400 rather than a
+			// misleading 403.
 			return Mono.just(new AuthorizationDecision(claimed != null || support));
 		}
 		if (claimed != null) {
-			boolean scoped = token.getAuthorities().stream().map(GrantedAuthority::getAuthority)
+			boolean scoped = token.getAuthorities()
+				.stream()
+				.map(GrantedAuthority::getAuthority)
 				.anyMatch(authorities::contains);
 			if (!scoped || !claimed.equals(tenantId)) {
 				return Mono.just(new AuthorizationDecision(false));
 			}
 			return this.principals.seen(tenantId, jwt, now).thenReturn(new AuthorizationDecision(true));
 		}
-		// Only read routes take tenantOrSupport, and they allow only GET and HEAD: the route table decides the method.
+		// Only read routes take tenantOrSupport, and they allow only GET and HEAD: the
+		// route table decides the method.
 		if (!support || !supportMayRead) {
 			return Mono.just(new AuthorizationDecision(false));
 		}
 		return this.settings.get(tenantId).flatMap((settings) -> {
 			if (!settings.supportAccessActive(now)) {
-				context.getExchange().getAttributes().put(DENIAL,
-						"Support access is off for this tenant: the company has not granted it, or it has ended.");
+				context.getExchange()
+					.getAttributes()
+					.put(DENIAL,
+							"Support access is off for this tenant: the company has not granted it, or it has ended.");
 				return Mono.just(new AuthorizationDecision(false));
 			}
 			String path = context.getExchange().getRequest().getPath().value();
 			String method = context.getExchange().getRequest().getMethod().name();
-			return this.audit.record(AccessEvent.supportRead(tenantId, jwt.getSubject(), now,
-					this.json.writeValueAsString(Map.of("method", method, "path", path))))
+			return this.audit
+				.record(AccessEvent.supportRead(tenantId, jwt.getSubject(), now,
+						this.json.writeValueAsString(Map.of("method", method, "path", path))))
 				.then(this.principals.seen(tenantId, jwt, now))
 				.thenReturn(new AuthorizationDecision(true));
 		});

@@ -24,10 +24,11 @@ import org.springframework.web.server.WebFilterChain;
 import dev.securelink.gateway.web.RequestPaths;
 
 /**
- * {@code securelink.admin.port}: the admin API (and its OpenAPI document) on a listener of its own, so that the
- * public port, the one an ingress reaches, answers 404 to every spelling of {@code /admin/**} and
- * {@code /v3/api-docs}, and the admin port answers nothing else. The listener serves the same WebFlux application
- * with the same connection rules ({@link NettyServerCustomizer}s) as the public one. Without the property
+ * {@code securelink.admin.port}: the admin API (and its OpenAPI document) on a listener
+ * of its own, so that the public port, the one an ingress reaches, answers 404 to every
+ * spelling of {@code /admin/**} and {@code /v3/api-docs}, and the admin port answers
+ * nothing else. The listener serves the same WebFlux application with the same connection
+ * rules ({@link NettyServerCustomizer}s) as the public one. Without the property
  * everything is served on the public port (a development setting).
  */
 final class AdminListener implements SmartLifecycle, WebFilter, Ordered {
@@ -47,19 +48,26 @@ final class AdminListener implements SmartLifecycle, WebFilter, Ordered {
 
 	private volatile LoopResources loops;
 
-	AdminListener(int configuredPort, ObjectProvider<HttpHandler> httpHandler, List<NettyServerCustomizer> customizers) {
+	AdminListener(int configuredPort, ObjectProvider<HttpHandler> httpHandler,
+			List<NettyServerCustomizer> customizers) {
 		this.configuredPort = configuredPort;
 		this.httpHandler = httpHandler;
 		this.customizers = customizers;
 	}
 
-	/** The port the listener is bound to (the configured one, or the free one chosen for 0). */
+	/**
+	 * The port the listener is bound to (the configured one, or the free one chosen for
+	 * 0).
+	 */
 	int port() {
 		DisposableServer running = this.server;
 		return (running != null) ? running.port() : this.configuredPort;
 	}
 
-	/** Whether a path belongs to the admin listener: the admin API, its OpenAPI document and Swagger UI. */
+	/**
+	 * Whether a path belongs to the admin listener: the admin API, its OpenAPI document
+	 * and Swagger UI.
+	 */
 	static boolean isAdminPath(String rawPath) {
 		String first = RequestPaths.firstSegment(rawPath);
 		return RequestPaths.isAdmin(rawPath) || first.equals("v3") || first.startsWith("swagger-ui")
@@ -79,7 +87,8 @@ final class AdminListener implements SmartLifecycle, WebFilter, Ordered {
 
 	@Override
 	public int getOrder() {
-		// Ahead of every other filter, the security chain included: the wrong port learns nothing.
+		// Ahead of every other filter, the security chain included: the wrong port learns
+		// nothing.
 		return Ordered.HIGHEST_PRECEDENCE + 5;
 	}
 

@@ -13,8 +13,8 @@ import org.springframework.http.server.reactive.HttpHandler;
 class AdminListenerConfiguration {
 
 	@Bean
-	AdminListener adminListener(AdminProperties properties,
-			ObjectProvider<HttpHandler> httpHandler, ObjectProvider<NettyServerCustomizer> customizers) {
+	AdminListener adminListener(AdminProperties properties, ObjectProvider<HttpHandler> httpHandler,
+			ObjectProvider<NettyServerCustomizer> customizers) {
 		return new AdminListener(properties.port(), httpHandler, customizers.orderedStream().toList());
 	}
 

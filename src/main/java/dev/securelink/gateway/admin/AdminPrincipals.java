@@ -14,9 +14,10 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.stereotype.Component;
 
 /**
- * Remembers who used the admin API for which tenant, for the company's "who has access" view: subject, name,
- * roles, last seen, and whether the token showed multi-factor authentication ({@code amr} holding {@code mfa}).
- * One instance writes a principal at most once a minute.
+ * Remembers who used the admin API for which tenant, for the company's "who has access"
+ * view: subject, name, roles, last seen, and whether the token showed multi-factor
+ * authentication ({@code amr} holding {@code mfa}). One instance writes a principal at
+ * most once a minute.
  */
 @Component
 public class AdminPrincipals {
@@ -63,8 +64,9 @@ public class AdminPrincipals {
 	}
 
 	public reactor.core.publisher.Flux<Principal> of(String tenantId) {
-		return this.db.sql("select subject, name, roles, mfa, last_seen from admin_principal where tenant_id = :tenant "
-				+ "order by last_seen desc")
+		return this.db
+			.sql("select subject, name, roles, mfa, last_seen from admin_principal where tenant_id = :tenant "
+					+ "order by last_seen desc")
 			.bind("tenant", tenantId)
 			.map((row) -> new Principal(row.get("subject", String.class), row.get("name", String.class),
 					List.of(row.get("roles", String.class).split(" ")).stream().filter((r) -> !r.isEmpty()).toList(),

@@ -25,8 +25,9 @@ import org.springframework.web.server.ServerWebInputException;
 import dev.securelink.gateway.input.BadInputException;
 
 /**
- * The one error handler of the admin API: every error is an RFC 9457 problem detail; input errors name the
- * field in {@code errors[].field}. Messages never echo the rejected value, which may be an address.
+ * The one error handler of the admin API: every error is an RFC 9457 problem detail;
+ * input errors name the field in {@code errors[].field}. Messages never echo the rejected
+ * value, which may be an address.
  */
 @RestControllerAdvice
 class AdminProblemHandler extends ResponseEntityExceptionHandler {
@@ -47,8 +48,9 @@ class AdminProblemHandler extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(Exception.class)
 	Mono<ResponseEntity<Object>> unexpected(Exception ex, ServerWebExchange exchange) {
-		logger.error("Admin request failed: " + exchange.getRequest().getMethod() + " "
-				+ exchange.getRequest().getPath(), ex);
+		logger.error(
+				"Admin request failed: " + exchange.getRequest().getMethod() + " " + exchange.getRequest().getPath(),
+				ex);
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
 				"The request could not be completed.");
 		return handleExceptionInternal(ex, problem, null, HttpStatus.INTERNAL_SERVER_ERROR, exchange);
@@ -57,7 +59,8 @@ class AdminProblemHandler extends ResponseEntityExceptionHandler {
 	@Override
 	protected Mono<ResponseEntity<Object>> handleWebExchangeBindException(WebExchangeBindException ex,
 			HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
-		List<FieldProblem> problems = ex.getFieldErrors().stream()
+		List<FieldProblem> problems = ex.getFieldErrors()
+			.stream()
 			.map((error) -> new FieldProblem(error.getField(), error.getDefaultMessage()))
 			.toList();
 		return invalid(problems, ex, exchange);
@@ -71,8 +74,10 @@ class AdminProblemHandler extends ResponseEntityExceptionHandler {
 		}
 		JacksonException json = causedBy(ex, JacksonException.class);
 		if (json != null && !json.getPath().isEmpty()) {
-			String field = json.getPath().stream()
-				.map((ref) -> (ref.getPropertyName() != null) ? "." + ref.getPropertyName() : "[" + ref.getIndex() + "]")
+			String field = json.getPath()
+				.stream()
+				.map((ref) -> (ref.getPropertyName() != null) ? "." + ref.getPropertyName()
+						: "[" + ref.getIndex() + "]")
 				.collect(Collectors.joining())
 				.substring(1);
 			return invalid(List.of(new FieldProblem(field, "has an invalid value")), ex, exchange);
@@ -84,13 +89,11 @@ class AdminProblemHandler extends ResponseEntityExceptionHandler {
 
 	private Mono<ResponseEntity<Object>> invalid(List<FieldProblem> problems, Exception ex,
 			ServerWebExchange exchange) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, problems.stream()
-			.map((p) -> p.field() + " " + p.message())
-			.collect(Collectors.joining("; ")));
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+				problems.stream().map((p) -> p.field() + " " + p.message()).collect(Collectors.joining("; ")));
 		problem.setTitle("Invalid request");
-		problem.setProperty("errors", problems.stream()
-			.map((p) -> Map.of("field", p.field(), "message", p.message()))
-			.toList());
+		problem.setProperty("errors",
+				problems.stream().map((p) -> Map.of("field", p.field(), "message", p.message())).toList());
 		return handleExceptionInternal(ex, problem, null, HttpStatus.BAD_REQUEST, exchange);
 	}
 

@@ -22,11 +22,13 @@ import org.springframework.security.web.server.util.matcher.ServerWebExchangeMat
 import dev.securelink.gateway.web.GatewayPaths;
 
 /**
- * Bearer-token security for {@code /admin/**} only; the public paths never pass through Spring Security. Tokens
- * are verified as Spring Boot's {@code spring.security.oauth2.resourceserver.jwt.*} properties configure, with
- * {@link AdminTokenValidation}'s rules on top. Authorization is one table of routes, each naming the methods it
- * allows and who may call it; a read route allows GET and HEAD alike (HEAD is a GET without its body, so it gets
- * the same decision and the same audit). Whatever the table does not name, any method on any path, is denied.
+ * Bearer-token security for {@code /admin/**} only; the public paths never pass through
+ * Spring Security. Tokens are verified as Spring Boot's
+ * {@code spring.security.oauth2.resourceserver.jwt.*} properties configure, with
+ * {@link AdminTokenValidation}'s rules on top. Authorization is one table of routes, each
+ * naming the methods it allows and who may call it; a read route allows GET and HEAD
+ * alike (HEAD is a GET without its body, so it gets the same decision and the same
+ * audit). Whatever the table does not name, any method on any path, is denied.
  */
 @Configuration(proxyBeanMethods = false)
 class AdminSecurityConfiguration {
@@ -35,7 +37,10 @@ class AdminSecurityConfiguration {
 
 	private static final String TENANT = GatewayPaths.ADMIN_TENANT;
 
-	/** One admin route: its path patterns, whether it reads or writes, and who may call it. */
+	/**
+	 * One admin route: its path patterns, whether it reads or writes, and who may call
+	 * it.
+	 */
 	private record Route(boolean read, HttpMethod write, ReactiveAuthorizationManager<AuthorizationContext> access,
 			String... patterns) {
 
@@ -47,8 +52,7 @@ class AdminSecurityConfiguration {
 
 	/** The whole admin API; a new endpoint is denied until it is listed here. */
 	static List<Route> routes(AdminAuthorization authorization) {
-		return List.of(
-				read(authorization.tenantOrSupport("links:read", "settings:write"), TENANT + "/settings"),
+		return List.of(read(authorization.tenantOrSupport("links:read", "settings:write"), TENANT + "/settings"),
 				write(HttpMethod.PUT, authorization.tenant("settings:write"), TENANT + "/settings"),
 				read(authorization.tenant("links:read", "settings:write"), TENANT + "/access"),
 				read(authorization.tenantOrSupport("links:read"), TENANT + "/links", TENANT + "/links/{linkId}",
@@ -94,7 +98,8 @@ class AdminSecurityConfiguration {
 
 	private static ReactiveJwtDecoder decoder(ObjectProvider<ReactiveJwtDecoder> decoders) {
 		return decoders.getIfAvailable(() -> {
-			logger.warn("No spring.security.oauth2.resourceserver.jwt.* configured: the admin API refuses every request");
+			logger
+				.warn("No spring.security.oauth2.resourceserver.jwt.* configured: the admin API refuses every request");
 			return (token) -> Mono.error(new BadJwtException("No token issuer is configured"));
 		});
 	}

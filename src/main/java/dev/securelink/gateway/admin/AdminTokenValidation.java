@@ -15,11 +15,12 @@ import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.util.StringUtils;
 
 /**
- * What every admin token must carry, whichever way Boot is told to verify it (issuer-uri, jwk-set-uri or
- * public-key-location): an {@code exp}, an {@code iss} equal to the configured issuer, and one of the configured
- * audiences (Boot's own audience check, which this class makes mandatory). Boot adds {@link OAuth2TokenValidator}
- * beans to its decoder; start-up fails, naming every missing property at once, when tokens are configured without
- * an audience or an issuer.
+ * What every admin token must carry, whichever way Boot is told to verify it (issuer-uri,
+ * jwk-set-uri or public-key-location): an {@code exp}, an {@code iss} equal to the
+ * configured issuer, and one of the configured audiences (Boot's own audience check,
+ * which this class makes mandatory). Boot adds {@link OAuth2TokenValidator} beans to its
+ * decoder; start-up fails, naming every missing property at once, when tokens are
+ * configured without an audience or an issuer.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({ AdminProperties.class, OAuth2ResourceServerProperties.class })
@@ -30,8 +31,7 @@ class AdminTokenValidation {
 	static final String ISSUER = "securelink.admin.issuer";
 
 	@Bean
-	OAuth2TokenValidator<Jwt> adminTokenRules(OAuth2ResourceServerProperties resourceServer,
-			AdminProperties admin) {
+	OAuth2TokenValidator<Jwt> adminTokenRules(OAuth2ResourceServerProperties resourceServer, AdminProperties admin) {
 		OAuth2ResourceServerProperties.Jwt jwt = resourceServer.getJwt();
 		String issuer = StringUtils.hasText(admin.issuer()) ? admin.issuer() : jwt.getIssuerUri();
 		boolean configured = StringUtils.hasText(jwt.getIssuerUri()) || StringUtils.hasText(jwt.getJwkSetUri())

@@ -21,11 +21,12 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
 
 /**
- * Builds Jackson's deserializers and serializers for every JSON body the admin API reads or writes at start-up, in
- * the mappers WebFlux's codecs use, and Bean Validation's metadata of every body it validates. Built lazily, the
- * first requests of a fresh instance that meet a type at the same time on two event loops wait on Jackson's cache
- * lock or Hibernate Validator's metadata lock, blocking a loop (BlockHound caught both when the demo created its
- * two links in parallel right after starting).
+ * Builds Jackson's deserializers and serializers for every JSON body the admin API reads
+ * or writes at start-up, in the mappers WebFlux's codecs use, and Bean Validation's
+ * metadata of every body it validates. Built lazily, the first requests of a fresh
+ * instance that meet a type at the same time on two event loops wait on Jackson's cache
+ * lock or Hibernate Validator's metadata lock, blocking a loop (BlockHound caught both
+ * when the demo created its two links in parallel right after starting).
  */
 @Component
 class JsonWarmUp implements SmartInitializingSingleton {

@@ -9,7 +9,9 @@ import io.swagger.v3.oas.models.security.SecurityScheme;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The admin API's OpenAPI document at {@code /v3/api-docs}: a bearer JWT on every call. */
+/**
+ * The admin API's OpenAPI document at {@code /v3/api-docs}: a bearer JWT on every call.
+ */
 @Configuration(proxyBeanMethods = false)
 class OpenApiConfiguration {
 

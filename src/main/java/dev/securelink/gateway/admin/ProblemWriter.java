@@ -18,8 +18,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Writes the admin API's 401 and 403 answers, which Spring Security decides before any controller runs, as
- * RFC 9457 problem details like every other admin error.
+ * Writes the admin API's 401 and 403 answers, which Spring Security decides before any
+ * controller runs, as RFC 9457 problem details like every other admin error.
  */
 @Component
 class ProblemWriter implements ServerAuthenticationEntryPoint, ServerAccessDeniedHandler {
@@ -32,7 +32,8 @@ class ProblemWriter implements ServerAuthenticationEntryPoint, ServerAccessDenie
 
 	@Override
 	public Mono<Void> commence(ServerWebExchange exchange, AuthenticationException ex) {
-		// RFC 6750: say that a bearer token is expected and, when one was sent, that it was not accepted.
+		// RFC 6750: say that a bearer token is expected and, when one was sent, that it
+		// was not accepted.
 		String challenge = (exchange.getRequest().getHeaders().containsHeader(HttpHeaders.AUTHORIZATION)
 				|| ex instanceof InvalidBearerTokenException) ? "Bearer error=\"invalid_token\"" : "Bearer";
 		exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, challenge);
@@ -56,8 +57,8 @@ class ProblemWriter implements ServerAuthenticationEntryPoint, ServerAccessDenie
 		exchange.getResponse().setStatusCode(status);
 		exchange.getResponse().getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
 		return exchange.getResponse()
-			.writeWith(Mono.fromCallable(() -> exchange.getResponse().bufferFactory()
-				.wrap(this.json.writeValueAsBytes(problem))));
+			.writeWith(Mono
+				.fromCallable(() -> exchange.getResponse().bufferFactory().wrap(this.json.writeValueAsBytes(problem))));
 	}
 
 }

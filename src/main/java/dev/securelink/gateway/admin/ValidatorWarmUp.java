@@ -7,8 +7,9 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
 
 /**
- * Makes Bean Validation load its message bundles at start-up. Loaded lazily they are read from jar files on an
- * event-loop thread by the first invalid request, which then blocks that loop.
+ * Makes Bean Validation load its message bundles at start-up. Loaded lazily they are read
+ * from jar files on an event-loop thread by the first invalid request, which then blocks
+ * that loop.
  */
 @Component
 class ValidatorWarmUp implements SmartInitializingSingleton {

@@ -6,35 +6,44 @@ import java.time.temporal.ChronoUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One line of the audit trail. Never a code, a cookie, a token or an e-mail address; the client only as a keyed
- * hash. Made by the named factories below, one per kind of actor; the record holds what is stored (and hashed)
- * exactly, so that a row altered in the database still reads, and fails verification instead of the read.
+ * One line of the audit trail. Never a code, a cookie, a token or an e-mail address; the
+ * client only as a keyed hash. Made by the named factories below, one per kind of actor;
+ * the record holds what is stored (and hashed) exactly, so that a row altered in the
+ * database still reads, and fails verification instead of the read.
  *
  * @param type an {@link AuditType#id()}
  * @param outcome an {@link AuditOutcome#id()}
  * @param actor who acted: the admin token's subject, or null for a link's visitor
- * @param client the visitor's keyed client hash ({@link AuditLog#clientHash}), or null for the admin API
- * @param sessionId the document session, for events of a session ({@code opened} is written once per session)
- * @param detail JSON with what else matters (old and new settings, the path support staff read), or null
+ * @param client the visitor's keyed client hash ({@link AuditLog#clientHash}), or null
+ * for the admin API
+ * @param sessionId the document session, for events of a session ({@code opened} is
+ * written once per session)
+ * @param detail JSON with what else matters (old and new settings, the path support staff
+ * read), or null
  */
-public record AccessEvent(String tenantId, @Nullable String linkId, String type, String outcome,
-		@Nullable String actor, @Nullable String client, Instant occurredAt, @Nullable String sessionId,
-		@Nullable String detail) {
+public record AccessEvent(String tenantId, @Nullable String linkId, String type, String outcome, @Nullable String actor,
+		@Nullable String client, Instant occurredAt, @Nullable String sessionId, @Nullable String detail) {
 
 	public AccessEvent {
 		// PostgreSQL keeps microseconds: the hashed form must be exactly what is stored.
 		occurredAt = occurredAt.truncatedTo(ChronoUnit.MICROS);
 	}
 
-	/** The admin API acted on a link ({@link AuditType#CREATED}, {@link AuditType#REVOKED}). */
+	/**
+	 * The admin API acted on a link ({@link AuditType#CREATED},
+	 * {@link AuditType#REVOKED}).
+	 */
 	public static AccessEvent ofAdmin(AuditType type, String tenantId, String linkId, String actor, Instant at) {
 		return new AccessEvent(tenantId, linkId, type.id(), AuditOutcome.OK.id(), actor, null, at, null, null);
 	}
 
-	/** An admin caller changed the tenant's settings; {@code detail} holds them before and after. */
+	/**
+	 * An admin caller changed the tenant's settings; {@code detail} holds them before and
+	 * after.
+	 */
 	public static AccessEvent settingsChanged(String tenantId, String actor, Instant at, String detail) {
-		return new AccessEvent(tenantId, null, AuditType.SETTINGS_CHANGED.id(), AuditOutcome.OK.id(), actor, null, at, null,
-				detail);
+		return new AccessEvent(tenantId, null, AuditType.SETTINGS_CHANGED.id(), AuditOutcome.OK.id(), actor, null, at,
+				null, detail);
 	}
 
 	/** Support staff read the tenant's data; {@code detail} names the method and path. */
@@ -43,24 +52,32 @@ public record AccessEvent(String tenantId, @Nullable String linkId, String type,
 				detail);
 	}
 
-	/** A visitor's e-mail check on a link ({@link AuditType#VERIFIED}, {@link AuditType#FAILED}, ...). */
+	/**
+	 * A visitor's e-mail check on a link ({@link AuditType#VERIFIED},
+	 * {@link AuditType#FAILED}, ...).
+	 */
 	public static AccessEvent ofVerification(AuditType type, String tenantId, String linkId, String client,
 			Instant at) {
 		return new AccessEvent(tenantId, linkId, type.id(), AuditOutcome.OK.id(), null, client, at, null, null);
 	}
 
-	/** What a visitor did in a document session (opened, viewed or submitted a sign or pay page). */
+	/**
+	 * What a visitor did in a document session (opened, viewed or submitted a sign or pay
+	 * page).
+	 */
 	public static AccessEvent ofSession(AuditType type, AuditOutcome outcome, String tenantId, String linkId,
 			String client, Instant at, String sessionId) {
 		return new AccessEvent(tenantId, linkId, type.id(), outcome.id(), null, client, at, sessionId, null);
 	}
 
-	/** The form the chain hashes: every field, in order, separated by U+001F; absent fields empty. */
+	/**
+	 * The form the chain hashes: every field, in order, separated by U+001F; absent
+	 * fields empty.
+	 */
 	public String canonical() {
 		long micros = ChronoUnit.MICROS.between(Instant.EPOCH, this.occurredAt);
-		return String.join("\u001f", this.tenantId, orEmpty(this.linkId), this.type, this.outcome,
-				orEmpty(this.actor), orEmpty(this.client), Long.toString(micros), orEmpty(this.sessionId),
-				orEmpty(this.detail));
+		return String.join("\u001f", this.tenantId, orEmpty(this.linkId), this.type, this.outcome, orEmpty(this.actor),
+				orEmpty(this.client), Long.toString(micros), orEmpty(this.sessionId), orEmpty(this.detail));
 	}
 
 	private static String orEmpty(@Nullable String value) {

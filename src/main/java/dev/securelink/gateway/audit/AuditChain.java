@@ -11,9 +11,10 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads the chained audit trail back and checks it: every event's hash must be SHA-256 of its predecessor's hash
- * and its own canonical form, and every event must name its predecessor's hash. Events removed by retention
- * leave a tombstone (id and hashes, no content), so purging never breaks the chain; any other removal does.
+ * Reads the chained audit trail back and checks it: every event's hash must be SHA-256 of
+ * its predecessor's hash and its own canonical form, and every event must name its
+ * predecessor's hash. Events removed by retention leave a tombstone (id and hashes, no
+ * content), so purging never breaks the chain; any other removal does.
  */
 @Component
 public class AuditChain {
@@ -31,14 +32,16 @@ public class AuditChain {
 	/**
 	 * The outcome of a check.
 	 *
-	 * @param firstBroken the id of the first event at which the chain does not hold, or null when it holds
+	 * @param firstBroken the id of the first event at which the chain does not hold, or
+	 * null when it holds
 	 */
 	public record Verification(boolean valid, long events, Long firstBroken, String reason) {
 	}
 
 	public Flux<StoredEvent> ofLink(String tenantId, String linkId) {
-		return this.db.sql("select * from access_event where tenant_id = :tenant and link_id = :link "
-				+ "and hash is not null order by id")
+		return this.db
+			.sql("select * from access_event where tenant_id = :tenant and link_id = :link "
+					+ "and hash is not null order by id")
 			.bind("tenant", tenantId)
 			.bind("link", linkId)
 			.map(AuditChain::stored)
@@ -46,8 +49,9 @@ public class AuditChain {
 	}
 
 	public Flux<StoredEvent> ofTenant(String tenantId, long afterId, int limit) {
-		return this.db.sql("select * from access_event where tenant_id = :tenant and hash is not null and id > :after "
-				+ "order by id limit :limit")
+		return this.db
+			.sql("select * from access_event where tenant_id = :tenant and hash is not null and id > :after "
+					+ "order by id limit :limit")
 			.bind("tenant", tenantId)
 			.bind("after", afterId)
 			.bind("limit", limit)
@@ -57,8 +61,9 @@ public class AuditChain {
 
 	/** The tenant's events of one type, oldest first. */
 	public Flux<StoredEvent> ofType(String tenantId, AuditType type) {
-		return this.db.sql("select * from access_event where tenant_id = :tenant and type = :type "
-				+ "and hash is not null order by id")
+		return this.db
+			.sql("select * from access_event where tenant_id = :tenant and type = :type "
+					+ "and hash is not null order by id")
 			.bind("tenant", tenantId)
 			.bind("type", type.id())
 			.map(AuditChain::stored)
@@ -95,16 +100,14 @@ public class AuditChain {
 			}
 			expected[0] = stored.hash();
 			return Mono.empty();
-		})
-			.next()
-			.switchIfEmpty(Mono.fromSupplier(() -> new Verification(true, count[0], null, null)));
+		}).next().switchIfEmpty(Mono.fromSupplier(() -> new Verification(true, count[0], null, null)));
 	}
 
 	private static StoredEvent stored(Readable row) {
 		AccessEvent event = new AccessEvent(row.get("tenant_id", String.class), row.get("link_id", String.class),
 				row.get("type", String.class), row.get("outcome", String.class), row.get("actor", String.class),
-				row.get("client", String.class), row.get("occurred_at", Instant.class), row.get("session_id", String.class),
-				row.get("detail", String.class));
+				row.get("client", String.class), row.get("occurred_at", Instant.class),
+				row.get("session_id", String.class), row.get("detail", String.class));
 		return new StoredEvent(row.get("id", Long.class), event, row.get("prev_hash", byte[].class),
 				row.get("hash", byte[].class));
 	}

@@ -21,9 +21,10 @@ import dev.securelink.gateway.keys.GatewayKeys;
 import dev.securelink.gateway.keys.Hmac;
 
 /**
- * Appends to the durable, hash-chained audit trail; the returned Mono completes once the row is written. Each
- * tenant's events form one chain, extended under a transaction-scoped advisory lock so that concurrent writers
- * (on any instance) never fork it.
+ * Appends to the durable, hash-chained audit trail; the returned Mono completes once the
+ * row is written. Each tenant's events form one chain, extended under a
+ * transaction-scoped advisory lock so that concurrent writers (on any instance) never
+ * fork it.
  */
 @Component
 public class AuditLog {
@@ -46,8 +47,9 @@ public class AuditLog {
 	}
 
 	/**
-	 * A client IP as the audit trail keeps it: a keyed hash (HMAC with the pepper, 16 bytes), enough to tell
-	 * repeated attempts from one client apart from many, useless for recovering the address.
+	 * A client IP as the audit trail keeps it: a keyed hash (HMAC with the pepper, 16
+	 * bytes), enough to tell repeated attempts from one client apart from many, useless
+	 * for recovering the address.
 	 */
 	public String clientHash(String ip) {
 		return HexFormat.of().formatHex(Hmac.sha256(this.pepper, "client:" + ip), 0, 16);
@@ -58,8 +60,9 @@ public class AuditLog {
 		return this.db.sql("select pg_advisory_xact_lock(hashtext(:tenant))")
 			.bind("tenant", event.tenantId())
 			.then()
-			.then(this.db.sql("select hash from access_event where tenant_id = :tenant and hash is not null "
-					+ "order by id desc limit 1")
+			.then(this.db
+				.sql("select hash from access_event where tenant_id = :tenant and hash is not null "
+						+ "order by id desc limit 1")
 				.bind("tenant", event.tenantId())
 				.map((row) -> row.get("hash", byte[].class))
 				.one()
@@ -70,8 +73,9 @@ public class AuditLog {
 	}
 
 	/**
-	 * Deletes the events of the given links, leaving a tombstone (id and hashes only) of each chained one so that
-	 * the tenant's chain still verifies. Runs in the caller's transaction, if any.
+	 * Deletes the events of the given links, leaving a tombstone (id and hashes only) of
+	 * each chained one so that the tenant's chain still verifies. Runs in the caller's
+	 * transaction, if any.
 	 */
 	public Mono<Void> purgeLinks(List<String> linkIds) {
 		String[] ids = linkIds.toArray(String[]::new);
@@ -106,7 +110,10 @@ public class AuditLog {
 			.then();
 	}
 
-	/** SHA-256 over the previous event's hash (empty for the first) and the event's canonical form. */
+	/**
+	 * SHA-256 over the previous event's hash (empty for the first) and the event's
+	 * canonical form.
+	 */
 	public static byte[] chain(byte[] previous, AccessEvent event) {
 		try {
 			MessageDigest digest = MessageDigest.getInstance("SHA-256");

@@ -6,7 +6,10 @@ public enum AuditOutcome {
 	/** Done. */
 	OK("ok"),
 
-	/** Handed to the upstream, which decides (a sign or pay request is recorded before it is forwarded). */
+	/**
+	 * Handed to the upstream, which decides (a sign or pay request is recorded before it
+	 * is forwarded).
+	 */
 	REQUESTED("requested");
 
 	private final String id;

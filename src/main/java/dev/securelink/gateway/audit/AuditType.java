@@ -1,6 +1,9 @@
 package dev.securelink.gateway.audit;
 
-/** What an audit event records; {@link #id()} is what is stored, hashed and shown by the events API. */
+/**
+ * What an audit event records; {@link #id()} is what is stored, hashed and shown by the
+ * events API.
+ */
 public enum AuditType {
 
 	/** The admin API created a link. */

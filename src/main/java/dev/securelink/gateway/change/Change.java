@@ -1,6 +1,9 @@
 package dev.securelink.gateway.change;
 
-/** Something that every instance must forget at once: a link's state or a tenant's settings. */
+/**
+ * Something that every instance must forget at once: a link's state or a tenant's
+ * settings.
+ */
 public record Change(Kind kind, String id) {
 
 	/** What changed. */

@@ -21,9 +21,10 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * LISTENs on one connection for the changes that {@link ChangeNotifier} announces and hands them to the caches.
- * When the connection drops, the caches forget everything (what was missed is unknown) and the feed reconnects
- * with backoff; the caches' TTL bounds staleness meanwhile.
+ * LISTENs on one connection for the changes that {@link ChangeNotifier} announces and
+ * hands them to the caches. When the connection drops, the caches forget everything (what
+ * was missed is unknown) and the feed reconnects with backoff; the caches' TTL bounds
+ * staleness meanwhile.
  */
 @Component
 class ChangeFeed implements SmartLifecycle {
@@ -64,7 +65,8 @@ class ChangeFeed implements SmartLifecycle {
 		return postgres.createStatement("LISTEN " + ChangeNotifier.CHANNEL)
 			.execute()
 			.flatMap((result) -> result.getRowsUpdated())
-			// Whatever changed while no connection listened is unknown: on every re-listen, forget everything.
+			// Whatever changed while no connection listened is unknown: on every
+			// re-listen, forget everything.
 			.thenMany(Flux.defer(() -> {
 				if (this.listenedBefore.getAndSet(true)) {
 					this.listeners.forEach(ChangeListener::changesMissed);

@@ -5,7 +5,9 @@ public interface ChangeListener {
 
 	void changed(Change change);
 
-	/** The feed was interrupted and notifications may have been missed: forget everything. */
+	/**
+	 * The feed was interrupted and notifications may have been missed: forget everything.
+	 */
 	void changesMissed();
 
 }

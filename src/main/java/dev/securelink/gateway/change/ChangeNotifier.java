@@ -12,9 +12,10 @@ import org.springframework.transaction.reactive.TransactionSynchronization;
 import org.springframework.transaction.reactive.TransactionSynchronizationManager;
 
 /**
- * Announces a change to every instance through PostgreSQL NOTIFY. Called inside the transaction that makes the
- * change, the notification is delivered exactly when that transaction commits, and never if it rolls back. This
- * instance's caches hear of it on commit too, without waiting for its own notification to come back.
+ * Announces a change to every instance through PostgreSQL NOTIFY. Called inside the
+ * transaction that makes the change, the notification is delivered exactly when that
+ * transaction commits, and never if it rolls back. This instance's caches hear of it on
+ * commit too, without waiting for its own notification to come back.
  */
 @Component
 public class ChangeNotifier {

@@ -1,5 +1,6 @@
 /**
- * Cross-instance invalidation: changes are announced with PostgreSQL NOTIFY inside the changing transaction and
- * received by every instance's LISTEN feed, which tells the caches what to forget.
+ * Cross-instance invalidation: changes are announced with PostgreSQL NOTIFY inside the
+ * changing transaction and received by every instance's LISTEN feed, which tells the
+ * caches what to forget.
  */
 package dev.securelink.gateway.change;

@@ -24,16 +24,21 @@ import org.springframework.util.StringUtils;
 import dev.securelink.gateway.keys.DevelopmentKeys;
 
 /**
- * Decides the database before any bean exists: the configured server when {@code spring.r2dbc.url} is set;
- * otherwise, only when asked for with {@code securelink.database.embedded=true} (the development run and the demo
- * ask, production never does), a real embedded PostgreSQL with its data, password and generated keys under
- * {@code securelink.data-dir}. Without either, start-up fails at once, naming what to configure: a forgotten URL
- * must never give a replica a database of its own. Flyway's JDBC URL is derived from the R2DBC one unless set, so
- * one variable is enough for operators.
+ * Decides the database before any bean exists: the configured server when
+ * {@code spring.r2dbc.url} is set; otherwise, only when asked for with
+ * {@code securelink.database.embedded=true} (the development run and the demo ask,
+ * production never does), a real embedded PostgreSQL with its data, password and
+ * generated keys under {@code securelink.data-dir}. Without either, start-up fails at
+ * once, naming what to configure: a forgotten URL must never give a replica a database of
+ * its own. Flyway's JDBC URL is derived from the R2DBC one unless set, so one variable is
+ * enough for operators.
  */
 class DatabaseEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
-	/** After config data (application.yaml, environment) is loaded; tests decide their database before this. */
+	/**
+	 * After config data (application.yaml, environment) is loaded; tests decide their
+	 * database before this.
+	 */
 	static final int ORDER = Ordered.LOWEST_PRECEDENCE - 100;
 
 	private static final String SOURCE = "securelinkDatabase";
@@ -62,7 +67,8 @@ class DatabaseEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
 			if (!environment.getProperty(EMBEDDED, Boolean.class, false)) {
 				throw new MissingConfigurationException(missing(environment));
 			}
-			if (!ClassUtils.isPresent("io.zonky.test.db.postgres.embedded.EmbeddedPostgres", getClass().getClassLoader())) {
+			if (!ClassUtils.isPresent("io.zonky.test.db.postgres.embedded.EmbeddedPostgres",
+					getClass().getClassLoader())) {
 				throw new MissingConfigurationException(List.of("spring.r2dbc.url (" + EMBEDDED + "=true, but this "
 						+ "artifact carries no embedded PostgreSQL: it is for ./mvnw spring-boot:run only)"));
 			}
@@ -71,7 +77,8 @@ class DatabaseEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
 					this.log);
 			EmbeddedDatabase database = EmbeddedDatabase.start(dataDir.resolve("postgres"),
 					(String) keys.remove(DevelopmentKeys.DATABASE_PASSWORD), false, false);
-			// Registered as the first bean so that it is destroyed last, after the web server and the pool.
+			// Registered as the first bean so that it is destroyed last, after the web
+			// server and the pool.
 			application.addInitializers((context) -> ((GenericApplicationContext) context)
 				.registerBean("embeddedDatabase", EmbeddedDatabase.class, () -> database));
 			application.addListeners((ApplicationListener<ApplicationFailedEvent>) (event) -> database.close());
@@ -92,7 +99,10 @@ class DatabaseEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
 		environment.getPropertySources().addFirst(new MapPropertySource(SOURCE, properties));
 	}
 
-	/** What a production start lacks, every item at once: the database URL, and the keys not configured either. */
+	/**
+	 * What a production start lacks, every item at once: the database URL, and the keys
+	 * not configured either.
+	 */
 	static List<String> missing(Environment environment) {
 		List<String> missing = new ArrayList<>();
 		missing.add("spring.r2dbc.url (SPRING_R2DBC_URL, with .username and .password; or " + EMBEDDED
@@ -109,7 +119,10 @@ class DatabaseEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
 		return missing;
 	}
 
-	/** {@code r2dbc:postgresql://host:port/db?x=y} → {@code jdbc:postgresql://host:port/db?x=y}. */
+	/**
+	 * {@code r2dbc:postgresql://host:port/db?x=y} →
+	 * {@code jdbc:postgresql://host:port/db?x=y}.
+	 */
 	static String jdbcUrl(String r2dbcUrl) {
 		String prefix = "r2dbc:postgresql:";
 		String pooled = "r2dbc:pool:postgresql:";

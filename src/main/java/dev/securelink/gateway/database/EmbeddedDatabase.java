@@ -13,10 +13,11 @@ import java.util.Map;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
- * A real PostgreSQL server started from the zonky binaries, for development and tests only; as root it runs under
- * {@code unshare} as nobody. Its superuser has a password and every connection must give it (SCRAM-SHA-256): a
- * new cluster is created by initdb with trust authentication, and is switched over, password set and
- * {@code pg_hba.conf} rewritten and reloaded, before this method returns and before anything else connects.
+ * A real PostgreSQL server started from the zonky binaries, for development and tests
+ * only; as root it runs under {@code unshare} as nobody. Its superuser has a password and
+ * every connection must give it (SCRAM-SHA-256): a new cluster is created by initdb with
+ * trust authentication, and is switched over, password set and {@code pg_hba.conf}
+ * rewritten and reloaded, before this method returns and before anything else connects.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
 
@@ -45,10 +46,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
 	/**
 	 * Starts a server on a free port.
 	 * @param dataDirectory where the cluster lives
-	 * @param password the superuser's password; a kept cluster must have been created with the same one
-	 * @param clean whether to wipe it on start (tests) or keep it across restarts (the default run)
-	 * @param stopAtExit whether a JVM shutdown hook stops it; an application stops it itself, after the web
-	 * server has drained, since a hook would run at the same time as that drain
+	 * @param password the superuser's password; a kept cluster must have been created
+	 * with the same one
+	 * @param clean whether to wipe it on start (tests) or keep it across restarts (the
+	 * default run)
+	 * @param stopAtExit whether a JVM shutdown hook stops it; an application stops it
+	 * itself, after the web server has drained, since a hook would run at the same time
+	 * as that drain
 	 */
 	public static EmbeddedDatabase start(Path dataDirectory, String password, boolean clean, boolean stopAtExit) {
 		try {

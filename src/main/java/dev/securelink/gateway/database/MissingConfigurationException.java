@@ -2,7 +2,9 @@ package dev.securelink.gateway.database;
 
 import java.util.List;
 
-/** Start-up refused: what production needs was not configured. Each item names a property. */
+/**
+ * Start-up refused: what production needs was not configured. Each item names a property.
+ */
 class MissingConfigurationException extends RuntimeException {
 
 	private final List<String> missing;

@@ -29,9 +29,10 @@ import org.springframework.web.util.HtmlUtils;
 import dev.securelink.gateway.GatewayProperties;
 
 /**
- * The demo's document service, in process on {@code securelink.demo.port}: an invoice (PDF download, a Pay button
- * that POSTs) and an offer (a Sign button that POSTs). Each page shows whether the gateway's assertion arrived and
- * verified against the gateway's published JWKS, as a real document service would check it.
+ * The demo's document service, in process on {@code securelink.demo.port}: an invoice
+ * (PDF download, a Pay button that POSTs) and an offer (a Sign button that POSTs). Each
+ * page shows whether the gateway's assertion arrived and verified against the gateway's
+ * published JWKS, as a real document service would check it.
  */
 @Component
 @Profile("demo")
@@ -96,7 +97,9 @@ public class DemoDocumentService implements SmartLifecycle {
 		String last = path.substring(path.lastIndexOf('/') + 1);
 		String number = HtmlUtils.htmlEscape(path.split("/")[2]);
 		boolean post = request.method().name().equals("POST");
-		return request.receive().then().then(verify(request.requestHeaders().get("X-SecureLink-Assertion"), "/" + path))
+		return request.receive()
+			.then()
+			.then(verify(request.requestHeaders().get("X-SecureLink-Assertion"), "/" + path))
 			.flatMap((verdict) -> {
 				if (invoice && last.equals("invoice.pdf")) {
 					return response.header("Content-Type", "application/pdf")
@@ -114,11 +117,14 @@ public class DemoDocumentService implements SmartLifecycle {
 					return html(response, "Offer signed", "<p class=\"ok\">Thank you: the offer is signed.</p>",
 							verdict);
 				}
-				return invoice ? html(response, "Invoice " + number, """
-						<p>Acme Consulting · consulting, November 2026 · <strong>€1,250.00</strong> due 31 December 2026</p>
-						<p><a href="invoice.pdf">Download the invoice (PDF)</a></p>
-						<form method="post" action="pay"><button type="submit">Pay €1,250.00</button></form>
-						""", verdict)
+				return invoice
+						? html(response, "Invoice " + number,
+								"""
+										<p>Acme Consulting · consulting, November 2026 · <strong>€1,250.00</strong> due 31 December 2026</p>
+										<p><a href="invoice.pdf">Download the invoice (PDF)</a></p>
+										<form method="post" action="pay"><button type="submit">Pay €1,250.00</button></form>
+										""",
+								verdict)
 						: html(response, "Offer " + number, """
 								<p>Acme Consulting · website redesign · <strong>€8,400.00</strong></p>
 								<form method="post" action="sign"><button type="submit">Sign the offer</button></form>
@@ -127,8 +133,9 @@ public class DemoDocumentService implements SmartLifecycle {
 	}
 
 	/**
-	 * Checks the assertion as a document service should: signature by the published key, audience, expiry, and
-	 * that the path asked for is the document the assertion names or lies below it.
+	 * Checks the assertion as a document service should: signature by the published key,
+	 * audience, expiry, and that the path asked for is the document the assertion names
+	 * or lies below it.
 	 */
 	private Mono<String> verify(String assertion, String path) {
 		if (assertion == null) {
@@ -165,22 +172,16 @@ public class DemoDocumentService implements SmartLifecycle {
 		if (cached != null) {
 			return Mono.just(cached);
 		}
-		return HttpClient.create()
-			.get()
-			.uri(this.jwksUrl)
-			.responseContent()
-			.aggregate()
-			.asString()
-			.map((json) -> {
-				try {
-					JWKSet parsed = JWKSet.parse(json);
-					this.keys.set(parsed);
-					return parsed;
-				}
-				catch (java.text.ParseException ex) {
-					throw new IllegalStateException("The gateway's JWKS is not valid", ex);
-				}
-			});
+		return HttpClient.create().get().uri(this.jwksUrl).responseContent().aggregate().asString().map((json) -> {
+			try {
+				JWKSet parsed = JWKSet.parse(json);
+				this.keys.set(parsed);
+				return parsed;
+			}
+			catch (java.text.ParseException ex) {
+				throw new IllegalStateException("The gateway's JWKS is not valid", ex);
+			}
+		});
 	}
 
 	private static Mono<Void> html(HttpServerResponse response, String title, String body, String verdict) {
@@ -218,7 +219,10 @@ public class DemoDocumentService implements SmartLifecycle {
 		for (int offset : offsets) {
 			pdf.append(String.format("%010d 00000 n \n", offset));
 		}
-		pdf.append("trailer\n<< /Size ").append(objects.length + 1).append(" /Root 1 0 R >>\nstartxref\n").append(xref)
+		pdf.append("trailer\n<< /Size ")
+			.append(objects.length + 1)
+			.append(" /Root 1 0 R >>\nstartxref\n")
+			.append(xref)
 			.append("\n%%EOF\n");
 		return pdf.toString().getBytes(StandardCharsets.US_ASCII);
 	}

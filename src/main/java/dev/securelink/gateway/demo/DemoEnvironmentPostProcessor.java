@@ -15,9 +15,10 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * With the {@code demo} profile only: trusts a development token issuer whose key is generated on first start
- * under the data directory (so the printed token works across restarts), and points the upstream at the
- * in-process demo document service. Anything configured explicitly wins.
+ * With the {@code demo} profile only: trusts a development token issuer whose key is
+ * generated on first start under the data directory (so the printed token works across
+ * restarts), and points the upstream at the in-process demo document service. Anything
+ * configured explicitly wins.
  */
 class DemoEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 

@@ -23,7 +23,10 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
-/** The demo's stand-in for the invoicing application's token issuer: an RSA key kept under the data directory. */
+/**
+ * The demo's stand-in for the invoicing application's token issuer: an RSA key kept under
+ * the data directory.
+ */
 final class DemoIssuer {
 
 	/** The {@code iss} of the demo's admin tokens. */
@@ -57,7 +60,8 @@ final class DemoIssuer {
 	/** A token for {@code tenant} with every admin scope, valid for 30 days. */
 	static String token(Path privateKey, String tenant) {
 		try {
-			String base64 = Files.readString(privateKey).replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "")
+			String base64 = Files.readString(privateKey)
+				.replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "")
 				.replaceAll("\\s", "");
 			RSAPrivateKey key = (RSAPrivateKey) KeyFactory.getInstance("RSA")
 				.generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));

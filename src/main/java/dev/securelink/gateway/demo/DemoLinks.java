@@ -21,10 +21,11 @@ import org.springframework.stereotype.Component;
 import dev.securelink.gateway.GatewayProperties;
 
 /**
- * Once the gateway listens, sets up the demo through its own admin API, exactly as the invoicing application
- * would: a tenant with e-mail verification on and one with it off, an invoice and an offer. Then it prints the
- * links and a ready curl. The printout goes to standard output on purpose and never to a log: codes and the token
- * are secrets everywhere but in this development demo.
+ * Once the gateway listens, sets up the demo through its own admin API, exactly as the
+ * invoicing application would: a tenant with e-mail verification on and one with it off,
+ * an invoice and an offer. Then it prints the links and a ready curl. The printout goes
+ * to standard output on purpose and never to a log: codes and the token are secrets
+ * everywhere but in this development demo.
  */
 @Component
 @Profile("demo")
@@ -72,8 +73,9 @@ class DemoLinks implements SmartLifecycle {
 							link("/demo/offers/2026-007", "sign", "en")),
 					call(admin, openToken, "POST", "/admin/v1/tenants/demo-open/links",
 							link("/demo/invoices/2026-0043", "pay", "en"))))
-			.subscribe((links) -> print((String) links.getT1().get("url"), (String) links.getT2().get("url"),
-					(String) links.getT3().get("url"), token),
+			.subscribe(
+					(links) -> print((String) links.getT1().get("url"), (String) links.getT2().get("url"),
+							(String) links.getT3().get("url"), token),
 					(error) -> logger.error("Demo setup through the admin API failed", error));
 	}
 

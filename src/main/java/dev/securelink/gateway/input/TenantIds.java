@@ -14,7 +14,8 @@ public final class TenantIds {
 		return tenantId != null && VALID.matcher(tenantId).matches();
 	}
 
-	/** @throws BadInputException when the id is outside {@code [A-Za-z0-9._-]{1,64}} */
+	/**
+	 * @throws BadInputException when the id is outside {@code [A-Za-z0-9._-]{1,64}} */
 	public static String requireValid(String tenantId) {
 		if (!isValid(tenantId)) {
 			throw new BadInputException("tenantId", "must match [A-Za-z0-9._-]{1,64}");

@@ -23,12 +23,16 @@ import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
 /**
- * Keys for the embedded default: generated on first start and kept in a file beside the embedded database, so
- * a restart never invalidates links or sessions. Configured keys always win.
+ * Keys for the embedded default: generated on first start and kept in a file beside the
+ * embedded database, so a restart never invalidates links or sessions. Configured keys
+ * always win.
  */
 public final class DevelopmentKeys {
 
-	/** The embedded PostgreSQL's superuser password, kept in the same file (never a configuration property). */
+	/**
+	 * The embedded PostgreSQL's superuser password, kept in the same file (never a
+	 * configuration property).
+	 */
 	public static final String DATABASE_PASSWORD = "securelink.database.embedded-password";
 
 	private static final SecureRandom RANDOM = new SecureRandom();
@@ -37,8 +41,9 @@ public final class DevelopmentKeys {
 	}
 
 	/**
-	 * The {@code securelink.keys.*} properties that the environment lacks, and the embedded database's password
-	 * ({@link #DATABASE_PASSWORD}), from (or into) {@code file}.
+	 * The {@code securelink.keys.*} properties that the environment lacks, and the
+	 * embedded database's password ({@link #DATABASE_PASSWORD}), from (or into)
+	 * {@code file}.
 	 */
 	public static Map<String, Object> loadOrCreate(Path file, Environment environment, Log log) {
 		Properties stored = new Properties();
@@ -56,7 +61,8 @@ public final class DevelopmentKeys {
 			if (changed) {
 				Files.createDirectories(file.getParent());
 				Files.deleteIfExists(file);
-				Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+				Files.createFile(file,
+						PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
 				try (Writer writer = Files.newBufferedWriter(file)) {
 					stored.store(writer, "Development keys of securelink-gateway; never use them in production");
 				}
@@ -66,7 +72,8 @@ public final class DevelopmentKeys {
 			throw new UncheckedIOException("Could not keep development keys in " + file, ex);
 		}
 		Map<String, Object> missing = new LinkedHashMap<>();
-		stored.stringPropertyNames().stream()
+		stored.stringPropertyNames()
+			.stream()
 			.filter((name) -> !name.equals(DATABASE_PASSWORD) && !StringUtils.hasText(environment.getProperty(name)))
 			.filter((name) -> !name.equals("securelink.keys.assertion")
 					|| !StringUtils.hasText(environment.getProperty("securelink.keys.assertion-location")))

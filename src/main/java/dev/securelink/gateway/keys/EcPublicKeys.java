@@ -12,8 +12,9 @@ import org.bouncycastle.jce.spec.ECNamedCurveParameterSpec;
 import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 
 /**
- * The public half of the assertion's EC P-256 private key, Q = d·G, computed once at start-up with BouncyCastle's
- * curve arithmetic: a PKCS#8 file need not carry the public key, and the JDK has no call that derives it.
+ * The public half of the assertion's EC P-256 private key, Q = d·G, computed once at
+ * start-up with BouncyCastle's curve arithmetic: a PKCS#8 file need not carry the public
+ * key, and the JDK has no call that derives it.
  */
 final class EcPublicKeys {
 

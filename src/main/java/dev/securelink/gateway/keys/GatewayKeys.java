@@ -16,8 +16,8 @@ import javax.crypto.spec.SecretKeySpec;
 import org.springframework.util.StringUtils;
 
 /**
- * The parsed, validated secrets. Every problem of the configuration is reported at once, by property name,
- * and no secret value ever appears in a message.
+ * The parsed, validated secrets. Every problem of the configuration is reported at once,
+ * by property name, and no secret value ever appears in a message.
  */
 public final class GatewayKeys {
 
@@ -55,7 +55,9 @@ public final class GatewayKeys {
 		return this.assertionKey;
 	}
 
-	/** Published at {@code /.well-known/jwks.json} for the upstream to verify assertions. */
+	/**
+	 * Published at {@code /.well-known/jwks.json} for the upstream to verify assertions.
+	 */
 	public ECPublicKey assertionPublicKey() {
 		return this.assertionPublicKey;
 	}

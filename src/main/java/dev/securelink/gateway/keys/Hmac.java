@@ -6,7 +6,10 @@ import java.security.GeneralSecurityException;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/** HMAC-SHA256, the one keyed hash the gateway uses (recipient MACs, client hashes, form tokens). */
+/**
+ * HMAC-SHA256, the one keyed hash the gateway uses (recipient MACs, client hashes, form
+ * tokens).
+ */
 public final class Hmac {
 
 	private Hmac() {

@@ -6,8 +6,10 @@ import org.springframework.core.io.Resource;
 /**
  * The gateway's secrets as configured: {@code securelink.keys.*}.
  *
- * @param emailPepper base64 of at least 32 bytes, the HMAC key for recipient e-mail addresses
- * @param session comma-separated {@code kid:base64secret} entries of at least 32 bytes; the first signs
+ * @param emailPepper base64 of at least 32 bytes, the HMAC key for recipient e-mail
+ * addresses
+ * @param session comma-separated {@code kid:base64secret} entries of at least 32 bytes;
+ * the first signs
  * @param assertion PEM (PKCS#8) EC P-256 private key that signs the upstream assertion
  * @param assertionLocation a file holding that PEM, instead of {@code assertion}
  */

@@ -1,5 +1,6 @@
 /**
- * The gateway's secrets: the e-mail pepper, the session signing keys and the assertion key, validated at
- * start-up with every problem named at once; development keys for the embedded default.
+ * The gateway's secrets: the e-mail pepper, the session signing keys and the assertion
+ * key, validated at start-up with every problem named at once; development keys for the
+ * embedded default.
  */
 package dev.securelink.gateway.keys;

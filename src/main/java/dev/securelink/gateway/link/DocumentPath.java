@@ -12,8 +12,9 @@ import jakarta.validation.ConstraintValidatorContext;
 import jakarta.validation.Payload;
 
 /**
- * An upstream document path that can only ever mean itself: absolute, no dot segments, no empty segments, no
- * encoded separators or dots, no parameters, no control characters, no double encoding.
+ * An upstream document path that can only ever mean itself: absolute, no dot segments, no
+ * empty segments, no encoded separators or dots, no parameters, no control characters, no
+ * double encoding.
  */
 @Documented
 @Constraint(validatedBy = DocumentPath.Validator.class)

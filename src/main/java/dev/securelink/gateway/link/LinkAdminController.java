@@ -40,8 +40,7 @@ class LinkAdminController {
 			@AuthenticationPrincipal Jwt caller) {
 		return Mono.fromCallable(() -> TenantIds.requireValid(tenantId))
 			.flatMap((tenant) -> this.links.create(tenant, request, caller.getSubject()))
-			.map((link) -> ResponseEntity
-				.created(URI.create(GatewayPaths.tenant(tenantId) + "/links/" + link.id()))
+			.map((link) -> ResponseEntity.created(URI.create(GatewayPaths.tenant(tenantId) + "/links/" + link.id()))
 				.body(link));
 	}
 

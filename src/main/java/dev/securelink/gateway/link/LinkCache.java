@@ -17,9 +17,10 @@ import dev.securelink.gateway.change.Change;
 import dev.securelink.gateway.change.ChangeListener;
 
 /**
- * Links for the public flow, without a query on a hit. A code's hash maps to a link id forever, so that mapping
- * is kept long; a link's state (revoked, epoch) is kept at most {@link #TTL}, and revocations arrive sooner
- * through the change feed. A miss costs one indexed query, which fills both caches.
+ * Links for the public flow, without a query on a hit. A code's hash maps to a link id
+ * forever, so that mapping is kept long; a link's state (revoked, epoch) is kept at most
+ * {@link #TTL}, and revocations arrive sooner through the change feed. A miss costs one
+ * indexed query, which fills both caches.
  */
 @Component
 public class LinkCache implements ChangeListener {
@@ -48,21 +49,22 @@ public class LinkCache implements ChangeListener {
 	/** The link a code opens, whatever its state; empty when no link has that code. */
 	public Mono<Link> byCode(byte[] codeHash) {
 		String key = HexFormat.of().formatHex(codeHash);
-		return Mono.fromFuture(() -> this.idByCode.get(key, (k, executor) -> this.links.findByCodeHash(codeHash)
-			.doOnNext((link) -> this.byId.put(link.id(), CompletableFuture.completedFuture(Optional.of(link))))
-			.map((link) -> Optional.of(link.id()))
-			.defaultIfEmpty(Optional.empty())
-			.toFuture()), true)
+		return Mono.fromFuture(() -> this.idByCode.get(key,
+				(k, executor) -> this.links.findByCodeHash(codeHash)
+					.doOnNext((link) -> this.byId.put(link.id(), CompletableFuture.completedFuture(Optional.of(link))))
+					.map((link) -> Optional.of(link.id()))
+					.defaultIfEmpty(Optional.empty())
+					.toFuture()),
+				true)
 			.flatMap((id) -> id.map(this::byId).orElse(Mono.empty()));
 	}
 
 	public Mono<Link> byId(String id) {
 		return Mono.defer(() -> {
-			CompletableFuture<Optional<Link>> link = this.byId.get(id, (k, executor) -> this.links.findById(id)
-				.map(Optional::of)
-				.defaultIfEmpty(Optional.empty())
-				.toFuture());
-			// A hit is already complete: no future stage and subscription per document request.
+			CompletableFuture<Optional<Link>> link = this.byId.get(id, (k,
+					executor) -> this.links.findById(id).map(Optional::of).defaultIfEmpty(Optional.empty()).toFuture());
+			// A hit is already complete: no future stage and subscription per document
+			// request.
 			return (link.isDone() && !link.isCompletedExceptionally()) ? Mono.justOrEmpty(link.join())
 					: Mono.fromFuture(link, true).flatMap(Mono::justOrEmpty);
 		});

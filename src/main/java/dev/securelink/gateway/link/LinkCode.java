@@ -7,8 +7,9 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * The per-document secret mailed in a link: 192 bits from {@link SecureRandom}, base64url. Only its SHA-256 is
- * stored; that hash is the lookup key, so a database dump holds nothing that opens a document.
+ * The per-document secret mailed in a link: 192 bits from {@link SecureRandom},
+ * base64url. Only its SHA-256 is stored; that hash is the lookup key, so a database dump
+ * holds nothing that opens a document.
  */
 public final class LinkCode {
 
@@ -37,12 +38,18 @@ public final class LinkCode {
 		return ENCODER.encodeToString(bytes);
 	}
 
-	/** Whether {@code code} has the shape of a code, checked before any lookup so junk costs no query. */
+	/**
+	 * Whether {@code code} has the shape of a code, checked before any lookup so junk
+	 * costs no query.
+	 */
 	public static boolean isWellFormed(String code) {
 		return isBase64Url(code, LENGTH);
 	}
 
-	/** Whether {@code value} has the shape of a link id (checked before it names a cookie or a lookup). */
+	/**
+	 * Whether {@code value} has the shape of a link id (checked before it names a cookie
+	 * or a lookup).
+	 */
 	public static boolean isLinkId(String value) {
 		return isBase64Url(value, 16);
 	}
@@ -54,8 +61,8 @@ public final class LinkCode {
 		}
 		for (int i = 0; i < length; i++) {
 			char c = value.charAt(i);
-			boolean base64url = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-					|| c == '-' || c == '_';
+			boolean base64url = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'
+					|| c == '_';
 			if (!base64url) {
 				return false;
 			}

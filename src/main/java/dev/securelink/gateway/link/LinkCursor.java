@@ -12,7 +12,10 @@ record LinkCursor(Instant createdAt, String id) {
 		return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.US_ASCII));
 	}
 
-	/** @throws IllegalArgumentException when {@code value} is not a cursor this gateway made */
+	/**
+	 * @throws IllegalArgumentException when {@code value} is not a cursor this gateway
+	 * made
+	 */
 	static LinkCursor decode(String value) {
 		String raw = new String(Base64.getUrlDecoder().decode(value), StandardCharsets.US_ASCII);
 		String[] parts = raw.split("\\.", 3);

@@ -55,7 +55,10 @@ public class LinkRepository {
 			.one();
 	}
 
-	/** How many of the tenant's links are active at {@code now}, per right (rights no link has are absent). */
+	/**
+	 * How many of the tenant's links are active at {@code now}, per right (rights no link
+	 * has are absent).
+	 */
 	public Mono<Map<Right, Long>> activeByRight(String tenantId, Instant now) {
 		return this.db.sql("""
 				select r.right_id, count(*) as links
@@ -71,8 +74,9 @@ public class LinkRepository {
 	}
 
 	/**
-	 * Up to {@code limit} ids of links that expired before {@code cutoff}, oldest first, locked until the caller's
-	 * transaction ends (the retention purge deletes them in that transaction).
+	 * Up to {@code limit} ids of links that expired before {@code cutoff}, oldest first,
+	 * locked until the caller's transaction ends (the retention purge deletes them in
+	 * that transaction).
 	 */
 	public Mono<List<String>> lockExpiredBefore(Instant cutoff, int limit) {
 		return this.db.sql("select id from link where expires_at < :cutoff order by expires_at limit :limit for update")
@@ -106,7 +110,10 @@ public class LinkRepository {
 			.one();
 	}
 
-	/** A page of a tenant's links, newest first, strictly after the cursor position when one is given. */
+	/**
+	 * A page of a tenant's links, newest first, strictly after the cursor position when
+	 * one is given.
+	 */
 	Flux<Link> page(String tenantId, LinkCursor after, int limit) {
 		String where = (after != null) ? " and (created_at, id) < (:createdAt, :id)" : "";
 		DatabaseClient.GenericExecuteSpec spec = this.db
@@ -121,8 +128,9 @@ public class LinkRepository {
 	}
 
 	/**
-	 * Revokes a link once: the first call stamps {@code revoked_at} and moves the session epoch, so every session
-	 * of the link ends; later calls change nothing. Empty when the tenant has no such link.
+	 * Revokes a link once: the first call stamps {@code revoked_at} and moves the session
+	 * epoch, so every session of the link ends; later calls change nothing. Empty when
+	 * the tenant has no such link.
 	 */
 	Mono<Revocation> revoke(String tenantId, String id, Instant now) {
 		return this.db.sql("""

@@ -19,9 +19,11 @@ final class LinkRequests {
 	/**
 	 * {@code POST /admin/v1/tenants/{tenantId}/links}.
 	 *
-	 * @param rights {@code view} is always granted; {@code sign} and {@code pay} on request
+	 * @param rights {@code view} is always granted; {@code sign} and {@code pay} on
+	 * request
 	 * @param expiresAt defaults to {@code securelink.link-default-lifetime} from now
-	 * @param locale the page language for the recipient; Accept-Language decides when absent
+	 * @param locale the page language for the recipient; Accept-Language decides when
+	 * absent
 	 */
 	record CreateLink(@NotNull @DocumentPath String document,
 			@NotNull @Size(min = 1, max = 10) List<@NotNull @Email @Size(max = 254) String> recipients,
@@ -29,8 +31,8 @@ final class LinkRequests {
 	}
 
 	/**
-	 * A link as the admin API shows it: never the code (except once, in {@code url}, on creation), never the
-	 * recipients' addresses, only how many there are.
+	 * A link as the admin API shows it: never the code (except once, in {@code url}, on
+	 * creation), never the recipients' addresses, only how many there are.
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record LinkView(String id, String url, String document, Set<Right> rights, int recipients, String locale,

@@ -27,7 +27,10 @@ import dev.securelink.gateway.tenant.TenantRepository;
 import dev.securelink.gateway.web.GatewayPaths;
 import dev.securelink.gateway.audit.AuditType;
 
-/** Creating, reading and revoking a tenant's links, each change audited in the same transaction. */
+/**
+ * Creating, reading and revoking a tenant's links, each change audited in the same
+ * transaction.
+ */
 @Service
 class LinkService {
 
@@ -104,8 +107,9 @@ class LinkService {
 	}
 
 	/**
-	 * Idempotent: revoking a revoked link succeeds and changes nothing; an unknown link is 404. The first
-	 * revocation ends the link's sessions on every instance as soon as it commits.
+	 * Idempotent: revoking a revoked link succeeds and changes nothing; an unknown link
+	 * is 404. The first revocation ends the link's sessions on every instance as soon as
+	 * it commits.
 	 */
 	Mono<Void> revoke(String tenantId, String id, String actor) {
 		return Mono.defer(() -> {
@@ -113,8 +117,7 @@ class LinkService {
 			return this.links.revoke(tenantId, id, now)
 				.switchIfEmpty(Mono.error(LinkService::notFound))
 				.filter(LinkRepository.Revocation::first)
-				.flatMap((first) -> this.audit
-					.record(AccessEvent.ofAdmin(AuditType.REVOKED, tenantId, id, actor, now))
+				.flatMap((first) -> this.audit.record(AccessEvent.ofAdmin(AuditType.REVOKED, tenantId, id, actor, now))
 					.then(this.changes.notify(new Change(Change.Kind.LINK, id))))
 				.as(this.transaction::transactional);
 		});
@@ -143,7 +146,10 @@ class LinkService {
 		}
 	}
 
-	/** PostgreSQL keeps microseconds; links carry exactly what is stored, so cursors compare equal. */
+	/**
+	 * PostgreSQL keeps microseconds; links carry exactly what is stored, so cursors
+	 * compare equal.
+	 */
 	private Instant now() {
 		return this.clock.instant().truncatedTo(ChronoUnit.MICROS);
 	}

@@ -12,15 +12,16 @@ import dev.securelink.gateway.keys.GatewayKeys;
 import dev.securelink.gateway.keys.Hmac;
 
 /**
- * Recipient addresses as HMAC-SHA256(pepper, normalized address): the only form in which they are stored, and
- * the form in which a typed address is compared, in constant time.
+ * Recipient addresses as HMAC-SHA256(pepper, normalized address): the only form in which
+ * they are stored, and the form in which a typed address is compared, in constant time.
  */
 @Component
 public class RecipientMacs {
 
 	static final int MAC_BYTES = 32;
 
-	private static final Pattern INVISIBLE = Pattern.compile("[\\u00A0\\u2007\\u202F\\u200B\\u200C\\u200D\\u2060\\uFEFF]");
+	private static final Pattern INVISIBLE = Pattern
+		.compile("[\\u00A0\\u2007\\u202F\\u200B\\u200C\\u200D\\u2060\\uFEFF]");
 
 	private final GatewayKeys keys;
 
@@ -29,9 +30,10 @@ public class RecipientMacs {
 	}
 
 	/**
-	 * NFC-normalised, without the invisible spaces that copying an address from a mail or a PDF brings along
-	 * (no-break, narrow no-break and figure spaces, zero-width spaces and joiners, the byte-order mark), trimmed
-	 * and lower-cased with {@link Locale#ROOT}: case, composition and stray spaces never matter.
+	 * NFC-normalised, without the invisible spaces that copying an address from a mail or
+	 * a PDF brings along (no-break, narrow no-break and figure spaces, zero-width spaces
+	 * and joiners, the byte-order mark), trimmed and lower-cased with
+	 * {@link Locale#ROOT}: case, composition and stray spaces never matter.
 	 */
 	static String normalize(String address) {
 		String composed = Normalizer.normalize(address, Normalizer.Form.NFC);
@@ -52,8 +54,8 @@ public class RecipientMacs {
 	}
 
 	/**
-	 * Whether {@code address} is one of the recipients; every stored MAC is compared, so the time taken does not
-	 * tell which one matched or how far a comparison got.
+	 * Whether {@code address} is one of the recipients; every stored MAC is compared, so
+	 * the time taken does not tell which one matched or how far a comparison got.
 	 */
 	public boolean matches(byte[] storedMacs, String address) {
 		byte[] candidate = mac(address);

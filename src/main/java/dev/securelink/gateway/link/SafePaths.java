@@ -9,13 +9,15 @@ import java.text.Normalizer;
 import java.util.Locale;
 
 /**
- * Paths and queries that can only ever mean themselves, for a link's document and for the part of a document URL
- * a visitor requests. A safe path is absolute; RFC 3986 path characters only, without ';' (parameters) and with
- * '%' only as the start of an escape; no dot segments and no empty segments (a trailing '/' is allowed); no encoded
- * dot, slash, backslash, semicolon or percent (double encoding); no control character, encoded or not. Beyond
- * ASCII, its escapes must decode to well-formed UTF-8 (no overlong forms, no surrogates), and no segment may
- * become a dot segment or hold a slash, backslash or control or format character once decoded and NFKC-normalised,
- * as stacks that fold compatibility characters would see it (fullwidth {@code ．．／}, one-dot leaders, …).
+ * Paths and queries that can only ever mean themselves, for a link's document and for the
+ * part of a document URL a visitor requests. A safe path is absolute; RFC 3986 path
+ * characters only, without ';' (parameters) and with '%' only as the start of an escape;
+ * no dot segments and no empty segments (a trailing '/' is allowed); no encoded dot,
+ * slash, backslash, semicolon or percent (double encoding); no control character, encoded
+ * or not. Beyond ASCII, its escapes must decode to well-formed UTF-8 (no overlong forms,
+ * no surrogates), and no segment may become a dot segment or hold a slash, backslash or
+ * control or format character once decoded and NFKC-normalised, as stacks that fold
+ * compatibility characters would see it (fullwidth {@code ．．／}, one-dot leaders, …).
  */
 public final class SafePaths {
 
@@ -49,8 +51,9 @@ public final class SafePaths {
 	}
 
 	/**
-	 * Whether a raw query string may be passed on as it is: printable ASCII only (no raw control character, space
-	 * or byte beyond ASCII), '%' only as the start of an escape, and escapes that decode to well-formed UTF-8.
+	 * Whether a raw query string may be passed on as it is: printable ASCII only (no raw
+	 * control character, space or byte beyond ASCII), '%' only as the start of an escape,
+	 * and escapes that decode to well-formed UTF-8.
 	 */
 	public static boolean isSafeQuery(String query) {
 		if (query.length() > MAX_LENGTH) {
@@ -68,7 +71,10 @@ public final class SafePaths {
 		return query.indexOf('%') < 0 || decodeUtf8(query) != null;
 	}
 
-	/** RFC 3986 pchar and '/', without ';', with '%' only before two hex digits (a loop: this runs per request). */
+	/**
+	 * RFC 3986 pchar and '/', without ';', with '%' only before two hex digits (a loop:
+	 * this runs per request).
+	 */
 	private static boolean allowedCharacters(String path) {
 		for (int i = 0; i < path.length(); i++) {
 			char c = path.charAt(i);
@@ -100,7 +106,10 @@ public final class SafePaths {
 		return false;
 	}
 
-	/** One segment with escapes: well-formed UTF-8, and nothing a compatibility fold turns into structure. */
+	/**
+	 * One segment with escapes: well-formed UTF-8, and nothing a compatibility fold turns
+	 * into structure.
+	 */
 	private static boolean decodesSafely(String segment) {
 		if (segment.indexOf('%') < 0) {
 			return true;
@@ -124,8 +133,8 @@ public final class SafePaths {
 	}
 
 	/**
-	 * The escapes of {@code value} decoded as strict UTF-8 (the decoder refuses overlong forms, surrogates and
-	 * truncated sequences); null when they are not well-formed.
+	 * The escapes of {@code value} decoded as strict UTF-8 (the decoder refuses overlong
+	 * forms, surrogates and truncated sequences); null when they are not well-formed.
 	 */
 	private static String decodeUtf8(String value) {
 		ByteBuffer bytes = ByteBuffer.allocate(value.length());

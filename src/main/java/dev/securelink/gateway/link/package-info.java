@@ -1,5 +1,5 @@
 /**
- * Secure links: the per-document code (stored only as its hash), the recipients (stored only as HMACs), and the
- * admin API that creates, lists and revokes them.
+ * Secure links: the per-document code (stored only as its hash), the recipients (stored
+ * only as HMACs), and the admin API that creates, lists and revokes them.
  */
 package dev.securelink.gateway.link;

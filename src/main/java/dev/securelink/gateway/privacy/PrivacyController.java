@@ -31,8 +31,9 @@ import dev.securelink.gateway.web.GatewayPaths;
 import dev.securelink.gateway.audit.AuditType;
 
 /**
- * What the company's GDPR settings page shows and what it can prove: who has access to its data, its audit
- * events, the verification of their chain, and one document's evidence.
+ * What the company's GDPR settings page shows and what it can prove: who has access to
+ * its data, its audit events, the verification of their chain, and one document's
+ * evidence.
  */
 @RestController
 @RequestMapping(GatewayPaths.ADMIN_TENANT)
@@ -64,7 +65,10 @@ class PrivacyController {
 		this.clock = clock;
 	}
 
-	/** The tenant's audit events, oldest first, {@code limit} (≤ 500) after {@code afterId}. */
+	/**
+	 * The tenant's audit events, oldest first, {@code limit} (≤ 500) after
+	 * {@code afterId}.
+	 */
 	@GetMapping("/events")
 	Mono<List<EventView>> events(@PathVariable String tenantId, @RequestParam(defaultValue = "0") long afterId,
 			@RequestParam(defaultValue = "100") int limit) {
@@ -82,24 +86,26 @@ class PrivacyController {
 		return Mono.fromCallable(() -> TenantIds.requireValid(tenantId)).flatMap(this.chain::verify);
 	}
 
-	/** One document's events with their hashes and how to check them, and the state of the tenant's chain. */
+	/**
+	 * One document's events with their hashes and how to check them, and the state of the
+	 * tenant's chain.
+	 */
 	@GetMapping("/links/{linkId}/evidence")
 	Mono<Map<String, Object>> evidence(@PathVariable String tenantId, @PathVariable String linkId) {
 		return Mono.fromCallable(() -> TenantIds.requireValid(tenantId))
-			.flatMap((tenant) -> this.links.find(tenant, linkId)
-				.map((found) -> {
-					Map<String, Object> link = new LinkedHashMap<>();
-					link.put("id", found.id());
-					link.put("document", found.document());
-					link.put("createdAt", found.createdAt());
-					link.put("expiresAt", found.expiresAt());
-					link.put("revokedAt", found.revokedAt());
-					return link;
-				})
-				.switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
-						"No such link for this tenant.")))
-				.flatMap((link) -> Mono.zip(this.chain.ofLink(tenant, linkId).map(EventView::of).collectList(),
-						this.chain.verify(tenant))
+			.flatMap((tenant) -> this.links.find(tenant, linkId).map((found) -> {
+				Map<String, Object> link = new LinkedHashMap<>();
+				link.put("id", found.id());
+				link.put("document", found.document());
+				link.put("createdAt", found.createdAt());
+				link.put("expiresAt", found.expiresAt());
+				link.put("revokedAt", found.revokedAt());
+				return link;
+			})
+				.switchIfEmpty(Mono
+					.error(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No such link for this tenant.")))
+				.flatMap((link) -> Mono
+					.zip(this.chain.ofLink(tenant, linkId).map(EventView::of).collectList(), this.chain.verify(tenant))
 					.map((found) -> {
 						Map<String, Object> evidence = new LinkedHashMap<>();
 						evidence.put("tenantId", tenant);
@@ -113,8 +119,8 @@ class PrivacyController {
 	}
 
 	/**
-	 * Who has access: the principals that used the admin API for this tenant, the support access state with its
-	 * history, and the active links per right.
+	 * Who has access: the principals that used the admin API for this tenant, the support
+	 * access state with its history, and the active links per right.
 	 */
 	@GetMapping("/access")
 	Mono<Map<String, Object>> access(@PathVariable String tenantId) {
@@ -145,7 +151,10 @@ class PrivacyController {
 		});
 	}
 
-	/** A settings change as support-access history: empty when support access did not change. */
+	/**
+	 * A settings change as support-access history: empty when support access did not
+	 * change.
+	 */
 	@SuppressWarnings("unchecked")
 	private Map<String, Object> supportChange(AccessEvent event) {
 		Map<String, Object> parsed = this.json.readValue(event.detail(), Map.class);

@@ -12,7 +12,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Retention: {@code securelink.retention.*}.
  *
- * @param days links, their counters and events are purged this long after the link expired
+ * @param days links, their counters and events are purged this long after the link
+ * expired
  * @param interval how often the purge looks for work
  * @param batchSize links purged per transaction, so no purge holds locks for long
  */

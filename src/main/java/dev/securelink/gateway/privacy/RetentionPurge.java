@@ -18,8 +18,9 @@ import dev.securelink.gateway.audit.AuditLog;
 import dev.securelink.gateway.link.LinkRepository;
 
 /**
- * Deletes links, their failure counters and their events {@code securelink.retention.days} after the link expired,
- * in small transactions in the background. Purged events leave a tombstone (id and hashes only) so the tenant's
+ * Deletes links, their failure counters and their events
+ * {@code securelink.retention.days} after the link expired, in small transactions in the
+ * background. Purged events leave a tombstone (id and hashes only) so the tenant's
  * evidence chain still verifies.
  */
 @Component
@@ -62,7 +63,9 @@ class RetentionPurge implements SmartLifecycle {
 			});
 	}
 
-	/** Purges every link past retention, batch after batch; answers how many links went. */
+	/**
+	 * Purges every link past retention, batch after batch; answers how many links went.
+	 */
 	Mono<Long> purge() {
 		Instant cutoff = this.clock.instant().minus(Duration.ofDays(this.properties.days()));
 		return batch(cutoff).expand((purged) -> (purged == this.properties.batchSize()) ? batch(cutoff) : Mono.empty())

@@ -31,11 +31,12 @@ import dev.securelink.gateway.link.Right;
 import dev.securelink.gateway.session.SessionClaims;
 
 /**
- * The identity the upstream receives with every proxied request: the link, tenant and rights headers and the
- * assertion, an ES256 JWT saying the same and naming the link's document ({@code doc}), verifiable with {@code /.well-known/jwks.json}. An ES256 signature costs
- * about a millisecond, so each session's headers are built once and reused until shortly before the assertion
- * expires; they are copied into each request whole (Netty copies validated headers without validating and hashing
- * every name again).
+ * The identity the upstream receives with every proxied request: the link, tenant and
+ * rights headers and the assertion, an ES256 JWT saying the same and naming the link's
+ * document ({@code doc}), verifiable with {@code /.well-known/jwks.json}. An ES256
+ * signature costs about a millisecond, so each session's headers are built once and
+ * reused until shortly before the assertion expires; they are copied into each request
+ * whole (Netty copies validated headers without validating and hashing every name again).
  */
 @Component
 class Assertions {
@@ -80,15 +81,18 @@ class Assertions {
 	}
 
 	/**
-	 * The identity headers of {@code session} on its link's {@code document}: read them or copy them, never modify
-	 * them. A link's document never changes, so the session id keys them.
+	 * The identity headers of {@code session} on its link's {@code document}: read them
+	 * or copy them, never modify them. A link's document never changes, so the session id
+	 * keys them.
 	 */
 	HttpHeaders forSession(SessionClaims session, String document) {
-		return this.bySession.get(session.id(), (id) -> DefaultHttpHeadersFactory.headersFactory().newHeaders()
-			.add(ProxyHeaders.LINK, session.linkId())
-			.add(ProxyHeaders.TENANT, session.tenantId())
-			.add(ProxyHeaders.RIGHTS, String.join(" ", session.rights().stream().map(Right::id).toList()))
-			.add(ProxyHeaders.ASSERTION, sign(session, document)));
+		return this.bySession.get(session.id(),
+				(id) -> DefaultHttpHeadersFactory.headersFactory()
+					.newHeaders()
+					.add(ProxyHeaders.LINK, session.linkId())
+					.add(ProxyHeaders.TENANT, session.tenantId())
+					.add(ProxyHeaders.RIGHTS, String.join(" ", session.rights().stream().map(Right::id).toList()))
+					.add(ProxyHeaders.ASSERTION, sign(session, document)));
 	}
 
 	/** The JWKS document: public keys only. */

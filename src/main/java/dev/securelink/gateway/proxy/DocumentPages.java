@@ -13,9 +13,10 @@ import dev.securelink.gateway.web.MessagePages;
 import dev.securelink.gateway.web.PageKind;
 
 /**
- * A {@code /d/} request that reaches WebFlux at all (a request target in absolute form, which the document route
- * does not take, or the management port) is refused as an address that is not valid: nothing under {@code /d/} is
- * ever answered any other way than by {@link DocumentRoute}.
+ * A {@code /d/} request that reaches WebFlux at all (a request target in absolute form,
+ * which the document route does not take, or the management port) is refused as an
+ * address that is not valid: nothing under {@code /d/} is ever answered any other way
+ * than by {@link DocumentRoute}.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)

@@ -45,25 +45,31 @@ import dev.securelink.gateway.audit.AuditOutcome;
 import dev.securelink.gateway.audit.AuditType;
 
 /**
- * {@code /d/{linkId}/**}, the document space, served by a Reactor Netty route ahead of WebFlux (routed by prefix,
- * no pattern matching): a proxied request builds no {@code ServerWebExchange}, no Spring header adapters and no
- * filter chain, which the benchmark showed to be a large share of a small document's cost (bench/RESULTS.md).
- * The steps, in this order, each refusing before anything reaches the upstream:
+ * {@code /d/{linkId}/**}, the document space, served by a Reactor Netty route ahead of
+ * WebFlux (routed by prefix, no pattern matching): a proxied request builds no
+ * {@code ServerWebExchange}, no Spring header adapters and no filter chain, which the
+ * benchmark showed to be a large share of a small document's cost (bench/RESULTS.md). The
+ * steps, in this order, each refusing before anything reaches the upstream:
  * <ol>
  * <li>method: one of {@link #PROXIED_METHODS} (405);</li>
- * <li>confinement: the requested path and query must be {@link SafePaths#isSafe safe} (400);</li>
+ * <li>confinement: the requested path and query must be {@link SafePaths#isSafe safe}
+ * (400);</li>
  * <li>body: a declared length over the limit is refused at once (413);</li>
- * <li>session: valid for this link, from the caches, no query (403 page "open the link again");</li>
- * <li>the session's share: at most {@code max-connections-per-session} of its requests under way at once (429),
- * so that one session cannot take the upstream pool;</li>
- * <li>actions: under the sign and pay paths any method needs the matching right, and one other than GET/HEAD a
- * same-origin request (403); each is audited durably before it is forwarded (503 when the audit cannot be
- * written); elsewhere only GET and HEAD pass;</li>
- * <li>the proxy hop, last: headers filtered, the gateway's identity and assertion added, bodies streamed.</li>
+ * <li>session: valid for this link, from the caches, no query (403 page "open the link
+ * again");</li>
+ * <li>the session's share: at most {@code max-connections-per-session} of its requests
+ * under way at once (429), so that one session cannot take the upstream pool;</li>
+ * <li>actions: under the sign and pay paths any method needs the matching right, and one
+ * other than GET/HEAD a same-origin request (403); each is audited durably before it is
+ * forwarded (503 when the audit cannot be written); elsewhere only GET and HEAD
+ * pass;</li>
+ * <li>the proxy hop, last: headers filtered, the gateway's identity and assertion added,
+ * bodies streamed.</li>
  * </ol>
- * Every refusal is one of the gateway's localized pages, written here from the bytes {@link MessagePages} rendered
- * at start-up. The access log line WebFlux's filter gives is written here; the security headers are the
- * connection's ({@code EdgeHandler}), on every answer alike.
+ * Every refusal is one of the gateway's localized pages, written here from the bytes
+ * {@link MessagePages} rendered at start-up. The access log line WebFlux's filter gives
+ * is written here; the security headers are the connection's ({@code EdgeHandler}), on
+ * every answer alike.
  */
 @Component
 class DocumentRoute implements NettyRouteProvider {
@@ -90,14 +96,20 @@ class DocumentRoute implements NettyRouteProvider {
 
 	private final MessagePages pages;
 
-	/** The upstream URL's path, without a trailing slash, computed once; null without an upstream. */
+	/**
+	 * The upstream URL's path, without a trailing slash, computed once; null without an
+	 * upstream.
+	 */
 	private final String upstreamPath;
 
 	private final long maxBodySize;
 
 	private final Clock clock;
 
-	/** The methods the document space passes on; anything else is 405 with the gateway's page. */
+	/**
+	 * The methods the document space passes on; anything else is 405 with the gateway's
+	 * page.
+	 */
 	static final Set<HttpMethod> PROXIED_METHODS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST,
 			HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
 
@@ -109,7 +121,10 @@ class DocumentRoute implements NettyRouteProvider {
 
 	private final int maxPerSession;
 
-	/** Sessions whose "opened" event this instance already wrote (the database dedups across instances). */
+	/**
+	 * Sessions whose "opened" event this instance already wrote (the database dedups
+	 * across instances).
+	 */
 	private final Cache<String, Boolean> opened = Caffeine.newBuilder()
 		.maximumSize(100_000)
 		.expireAfterWrite(Duration.ofHours(13))
@@ -117,8 +132,7 @@ class DocumentRoute implements NettyRouteProvider {
 
 	DocumentRoute(Sessions sessions, UpstreamClient upstream, Assertions assertions, AuditLog audit,
 			ClientAddress clients, UpstreamProperties properties, GatewayProperties gateway,
-			ObjectProvider<AccessLogFilter> accessLog,
-			MessagePages pages, Clock clock) {
+			ObjectProvider<AccessLogFilter> accessLog, MessagePages pages, Clock clock) {
 		this.sessions = sessions;
 		this.upstream = upstream;
 		this.assertions = assertions;
@@ -212,10 +226,11 @@ class DocumentRoute implements NettyRouteProvider {
 	}
 
 	/**
-	 * Under the sign and pay paths every method needs the matching right, a GET too (an upstream may start a
-	 * payment on GET); elsewhere only GET and HEAD pass. A request that changes state must come from the gateway's
-	 * origin. Every request under an action path is audited durably before it is forwarded: a signature or payment
-	 * the audit trail does not know of never happens.
+	 * Under the sign and pay paths every method needs the matching right, a GET too (an
+	 * upstream may start a payment on GET); elsewhere only GET and HEAD pass. A request
+	 * that changes state must come from the gateway's origin. Every request under an
+	 * action path is audited durably before it is forwarded: a signature or payment the
+	 * audit trail does not know of never happens.
 	 */
 	private Mono<Void> authorize(Exchange exchange, Sessions.Valid session) {
 		HttpMethod method = exchange.request.method();
@@ -230,7 +245,8 @@ class DocumentRoute implements NettyRouteProvider {
 		}
 		if (read) {
 			AuditType type = (needed == Right.SIGN) ? AuditType.SIGN_VIEWED : AuditType.PAY_VIEWED;
-			return recordOpened(exchange, session).then(this.audit.record(event(exchange, session, type, AuditOutcome.OK)))
+			return recordOpened(exchange, session)
+				.then(this.audit.record(event(exchange, session, type, AuditOutcome.OK)))
 				.then(Mono.defer(() -> forward(exchange, session)));
 		}
 		org.springframework.http.HttpHeaders headers = new org.springframework.http.HttpHeaders(
@@ -256,15 +272,13 @@ class DocumentRoute implements NettyRouteProvider {
 		String forwardedFor = forwardedFor(exchange, peer, trustedPeer);
 		HttpHeaders identity = this.assertions.forSession(session.claims(), link.document());
 		String refresh = (session.refresh() != null) ? session.refresh().toString() : null;
-		return this.upstream
-			.forward(exchange.request, exchange.response, target, this.upstreamPath + document,
-					PREFIX + link.id() + "/",
-					(headers) -> headers.add(identity).set(ProxyHeaders.FORWARDED_FOR, forwardedFor),
-					(headers) -> {
-						if (refresh != null) {
-							headers.add(HttpHeaderNames.SET_COOKIE, refresh);
-						}
-					})
+		return this.upstream.forward(exchange.request, exchange.response, target, this.upstreamPath + document,
+				PREFIX + link.id() + "/",
+				(headers) -> headers.add(identity).set(ProxyHeaders.FORWARDED_FOR, forwardedFor), (headers) -> {
+					if (refresh != null) {
+						headers.add(HttpHeaderNames.SET_COOKIE, refresh);
+					}
+				})
 			.flatMap((failure) -> {
 				if (failure instanceof UpstreamClient.TimedOut) {
 					return page(exchange, PageKind.TIMEOUT);
@@ -287,13 +301,17 @@ class DocumentRoute implements NettyRouteProvider {
 		return this.audit.record(event(exchange, session, AuditType.OPENED, AuditOutcome.OK))
 			.doOnSuccess((done) -> this.opened.put(id, Boolean.TRUE))
 			.onErrorResume((ex) -> {
-				// Reading stays available when the audit database hiccups; the next request tries again.
+				// Reading stays available when the audit database hiccups; the next
+				// request tries again.
 				logger.warn("Could not audit a document opening: " + ex.getClass().getSimpleName());
 				return Mono.empty();
 			});
 	}
 
-	/** One request fewer under way for {@code sessionId}; the entry goes when none is left. */
+	/**
+	 * One request fewer under way for {@code sessionId}; the entry goes when none is
+	 * left.
+	 */
 	private void release(String sessionId) {
 		this.inFlight.computeIfPresent(sessionId, (id, count) -> (count > 1) ? count - 1 : null);
 	}
@@ -307,9 +325,10 @@ class DocumentRoute implements NettyRouteProvider {
 	}
 
 	/**
-	 * Answers with a gateway page, written here on Reactor Netty's response, in the visitor's language (the link's
-	 * locale counts once the session named the link). Whatever the route had put on the response (an upstream's
-	 * headers that never went out) is dropped first.
+	 * Answers with a gateway page, written here on Reactor Netty's response, in the
+	 * visitor's language (the link's locale counts once the session named the link).
+	 * Whatever the route had put on the response (an upstream's headers that never went
+	 * out) is dropped first.
 	 */
 	private Mono<Void> page(Exchange exchange, PageKind kind) {
 		exchange.response.responseHeaders().clear();
@@ -324,7 +343,10 @@ class DocumentRoute implements NettyRouteProvider {
 		return this.pages.write(exchange.response, kind, locale, extra);
 	}
 
-	/** The first value of {@code name} in a raw query, decoded; null when absent or unreadable (a refused query). */
+	/**
+	 * The first value of {@code name} in a raw query, decoded; null when absent or
+	 * unreadable (a refused query).
+	 */
 	static String queryParameter(String query, String name) {
 		if (query == null) {
 			return null;
@@ -338,7 +360,10 @@ class DocumentRoute implements NettyRouteProvider {
 		}
 	}
 
-	/** {@code sign} for the sign paths, {@code pay} for the pay paths, null for any other path. */
+	/**
+	 * {@code sign} for the sign paths, {@code pay} for the pay paths, null for any other
+	 * path.
+	 */
 	private Right actionRight(String rest) {
 		if (matches(this.properties.signPaths(), rest)) {
 			return Right.SIGN;

@@ -11,17 +11,21 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import dev.securelink.gateway.web.GatewayPaths;
 
-/** {@code /.well-known/jwks.json}: the public key the upstream verifies the gateway's assertions with. */
+/**
+ * {@code /.well-known/jwks.json}: the public key the upstream verifies the gateway's
+ * assertions with.
+ */
 @Configuration(proxyBeanMethods = false)
 class JwksRoutes {
 
 	@Bean
 	RouterFunction<ServerResponse> jwksRoute(Assertions assertions) {
 		return RouterFunctions.route()
-			.GET(GatewayPaths.JWKS, (request) -> ServerResponse.ok()
-				.contentType(MediaType.APPLICATION_JSON)
-				.cacheControl(CacheControl.maxAge(Duration.ofMinutes(5)).cachePublic())
-				.bodyValue(assertions.jwks()))
+			.GET(GatewayPaths.JWKS,
+					(request) -> ServerResponse.ok()
+						.contentType(MediaType.APPLICATION_JSON)
+						.cacheControl(CacheControl.maxAge(Duration.ofMinutes(5)).cachePublic())
+						.bodyValue(assertions.jwks()))
 			.build();
 	}
 

@@ -15,34 +15,43 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 
 /**
- * Which headers cross the gateway, in each direction: the one list, documented in docs/behaviour.md ("The proxy
- * hop"). Everything the client may not choose is stripped before the gateway adds its own, so no request header
- * (not even a {@code Connection} that names one) can remove or forge what the gateway asserts.
+ * Which headers cross the gateway, in each direction: the one list, documented in
+ * docs/behaviour.md ("The proxy hop"). Everything the client may not choose is stripped
+ * before the gateway adds its own, so no request header (not even a {@code Connection}
+ * that names one) can remove or forge what the gateway asserts.
  * <p>
- * Names are compared in lower case, and a client header whose name holds an underscore never passes: CGI, WSGI,
- * Rack, PHP and many frameworks read {@code X_SecureLink_Link} and {@code X-SecureLink-Link} as the same header, so
- * an underscore spelling could otherwise slip an identity past every rule below (nginx drops them by default too).
+ * Names are compared in lower case, and a client header whose name holds an underscore
+ * never passes: CGI, WSGI, Rack, PHP and many frameworks read {@code X_SecureLink_Link}
+ * and {@code X-SecureLink-Link} as the same header, so an underscore spelling could
+ * otherwise slip an identity past every rule below (nginx drops them by default too).
  * <p>
- * Both directions copy the headers as one block and then take out what may not pass: Netty copies headers it has
- * already validated (the server's decoded request, the client's decoded response, both validating) without
- * validating and hashing every name again, which per header was most of a proxied request's header work.
+ * Both directions copy the headers as one block and then take out what may not pass:
+ * Netty copies headers it has already validated (the server's decoded request, the
+ * client's decoded response, both validating) without validating and hashing every name
+ * again, which per header was most of a proxied request's header work.
  */
 final class ProxyHeaders {
 
-	/** RFC 9110 7.6.1 hop-by-hop headers, plus the legacy ones proxies still meet; lower case. */
+	/**
+	 * RFC 9110 7.6.1 hop-by-hop headers, plus the legacy ones proxies still meet; lower
+	 * case.
+	 */
 	private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "te", "trailer",
 			"transfer-encoding", "upgrade", "proxy-connection", "proxy-authenticate", "proxy-authorization");
 
 	/**
-	 * Request headers no client may send to the upstream, beyond the hop-by-hop ones: the gateway's own (it sets
-	 * Host, the forwarding headers and the identity itself; cookies pass filtered), credentials for the gateway,
-	 * and the headers common stacks believe about the request's path, method or client address.
+	 * Request headers no client may send to the upstream, beyond the hop-by-hop ones: the
+	 * gateway's own (it sets Host, the forwarding headers and the identity itself;
+	 * cookies pass filtered), credentials for the gateway, and the headers common stacks
+	 * believe about the request's path, method or client address.
 	 */
 	private static final Set<String> REFUSED_FROM_CLIENT = Set.of("host", "authorization", "cookie", "forwarded",
-			// path and host overrides (IIS, Symfony, Laravel, Zend, nginx auth_request, Apache rewrites)
+			// path and host overrides (IIS, Symfony, Laravel, Zend, nginx auth_request,
+			// Apache rewrites)
 			"x-original-url", "x-rewrite-url", "x-original-uri", "x-original-path", "x-override-url", "x-host",
 			"x-original-host", "x-http-host-override",
-			// method overrides (Rails, Express method-override, Spring's HiddenHttpMethodFilter kin, Google APIs)
+			// method overrides (Rails, Express method-override, Spring's
+			// HiddenHttpMethodFilter kin, Google APIs)
 			"x-http-method-override", "x-http-method", "x-method-override", "x-original-method",
 			// client address as told by CDNs and load balancers
 			"x-real-ip", "true-client-ip", "x-client-ip", "client-ip", "cf-connecting-ip", "cf-connecting-ipv6",
@@ -50,16 +59,22 @@ final class ProxyHeaders {
 			"x-proxyuser-ip", "x-azure-clientip", "x-azure-socketip", "akamai-client-ip", "x-appengine-user-ip",
 			"x-original-forwarded-for");
 
-	/** Request header name prefixes no client may send: the gateway's, the forwarding family and Envoy's. */
+	/**
+	 * Request header name prefixes no client may send: the gateway's, the forwarding
+	 * family and Envoy's.
+	 */
 	private static final String[] REFUSED_PREFIXES_FROM_CLIENT = { "proxy-", "x-securelink-", "x-forwarded-",
 			"x-envoy-" };
 
-	/** Response headers the upstream may not send the visitor, beyond the hop-by-hop ones. */
+	/**
+	 * Response headers the upstream may not send the visitor, beyond the hop-by-hop ones.
+	 */
 	private static final Set<String> REFUSED_FROM_UPSTREAM = Set.of("clear-site-data");
 
 	private static final String[] REFUSED_PREFIXES_FROM_UPSTREAM = { "proxy-", "x-securelink-" };
 
-	// The names the gateway sets on every proxied request, as AsciiStrings: Netty hashes a String name each time.
+	// The names the gateway sets on every proxied request, as AsciiStrings: Netty hashes
+	// a String name each time.
 
 	static final AsciiString LINK = AsciiString.cached("X-SecureLink-Link");
 
@@ -79,12 +94,14 @@ final class ProxyHeaders {
 	}
 
 	/**
-	 * Copies the client's headers that may reach the upstream into {@code target}: none of the refused names or
-	 * prefixes above, no name with an underscore, none that the client's Connection names, and its cookies without
-	 * the gateway's own. Even a trusted proxy's forwarding headers stay out: the gateway sends its own view
-	 * ({@code X-Forwarded-For} with a trusted proxy's chain, {@code -Proto} and {@code -Host}, already on
-	 * {@code target}, always stay). The client's {@code User-Agent} and {@code Accept} replace Reactor Netty's
-	 * defaults instead of joining them.
+	 * Copies the client's headers that may reach the upstream into {@code target}: none
+	 * of the refused names or prefixes above, no name with an underscore, none that the
+	 * client's Connection names, and its cookies without the gateway's own. Even a
+	 * trusted proxy's forwarding headers stay out: the gateway sends its own view
+	 * ({@code X-Forwarded-For} with a trusted proxy's chain, {@code -Proto} and
+	 * {@code -Host}, already on {@code target}, always stay). The client's
+	 * {@code User-Agent} and {@code Accept} replace Reactor Netty's defaults instead of
+	 * joining them.
 	 */
 	static void copyRequest(HttpHeaders source, HttpHeaders target) {
 		target.remove(HttpHeaderNames.USER_AGENT).remove(HttpHeaderNames.ACCEPT);
@@ -101,11 +118,13 @@ final class ProxyHeaders {
 	}
 
 	/**
-	 * Copies the upstream's response headers that may reach the client into {@code target}: no hop-by-hop header
-	 * (nor any the upstream's Connection names), no {@code Proxy-*}, {@code X-SecureLink-*} or
-	 * {@code Clear-Site-Data}; no {@code Set-Cookie} for one of the gateway's own cookie names or with a
-	 * {@code Domain} (a session's content may set cookies for this origin only); and {@code Cache-Control} made
-	 * private, since everything behind a session is one visitor's.
+	 * Copies the upstream's response headers that may reach the client into
+	 * {@code target}: no hop-by-hop header (nor any the upstream's Connection names), no
+	 * {@code Proxy-*}, {@code X-SecureLink-*} or {@code Clear-Site-Data}; no
+	 * {@code Set-Cookie} for one of the gateway's own cookie names or with a
+	 * {@code Domain} (a session's content may set cookies for this origin only); and
+	 * {@code Cache-Control} made private, since everything behind a session is one
+	 * visitor's.
 	 */
 	static void copyResponse(HttpHeaders source, HttpHeaders target) {
 		Set<String> named = connectionNamed(source.getAll(HttpHeaderNames.CONNECTION));
@@ -135,8 +154,9 @@ final class ProxyHeaders {
 	}
 
 	/**
-	 * The upstream's {@code Cache-Control} with {@code public} turned into {@code private} and {@code s-maxage}
-	 * removed, as one value; null when it has neither (it passes unchanged).
+	 * The upstream's {@code Cache-Control} with {@code public} turned into
+	 * {@code private} and {@code s-maxage} removed, as one value; null when it has
+	 * neither (it passes unchanged).
 	 */
 	static String privateCacheControl(List<String> values) {
 		StringJoiner kept = new StringJoiner(", ");
@@ -161,7 +181,10 @@ final class ProxyHeaders {
 		return isPrivate ? kept.toString() : (kept.length() == 0) ? "private" : "private, " + kept;
 	}
 
-	/** A {@code Set-Cookie} the visitor must never get: one of the gateway's names, or any {@code Domain}. */
+	/**
+	 * A {@code Set-Cookie} the visitor must never get: one of the gateway's names, or any
+	 * {@code Domain}.
+	 */
 	static boolean isRefusedSetCookie(String setCookie) {
 		String[] parts = setCookie.split(";");
 		String pair = parts[0].trim();
@@ -181,9 +204,9 @@ final class ProxyHeaders {
 	}
 
 	/**
-	 * Copies {@code source} into {@code target} as one block, then takes the names {@code passes} refuses out
-	 * again, leaving what {@code target} had under them before (such as Reactor Netty's own
-	 * {@code Transfer-Encoding}).
+	 * Copies {@code source} into {@code target} as one block, then takes the names
+	 * {@code passes} refuses out again, leaving what {@code target} had under them before
+	 * (such as Reactor Netty's own {@code Transfer-Encoding}).
 	 */
 	private static void copyAll(HttpHeaders source, HttpHeaders target, Predicate<CharSequence> passes) {
 		List<CharSequence> refused = new ArrayList<>(4);
@@ -207,7 +230,10 @@ final class ProxyHeaders {
 		}
 	}
 
-	/** Lower case ({@link String#toLowerCase} answers the same instance when nothing changes). */
+	/**
+	 * Lower case ({@link String#toLowerCase} answers the same instance when nothing
+	 * changes).
+	 */
 	private static String lower(CharSequence name) {
 		return name.toString().toLowerCase(Locale.ROOT);
 	}
@@ -222,8 +248,9 @@ final class ProxyHeaders {
 	}
 
 	/**
-	 * The header names a {@code Connection} header lists, lower case, without the hop-by-hop ones that are
-	 * dropped anyway: for the common {@code Connection: keep-alive} that leaves nothing to look up per header.
+	 * The header names a {@code Connection} header lists, lower case, without the
+	 * hop-by-hop ones that are dropped anyway: for the common
+	 * {@code Connection: keep-alive} that leaves nothing to look up per header.
 	 */
 	static Set<String> connectionNamed(List<String> connectionHeaders) {
 		if (connectionHeaders.isEmpty()) {
@@ -242,8 +269,8 @@ final class ProxyHeaders {
 	}
 
 	/**
-	 * Whether a cookie name is one of the gateway's own (sessions and the form nonce), in any case: browsers treat
-	 * the {@code __Host-} prefix without regard to case.
+	 * Whether a cookie name is one of the gateway's own (sessions and the form nonce), in
+	 * any case: browsers treat the {@code __Host-} prefix without regard to case.
 	 */
 	static boolean isGatewayCookie(String name) {
 		return name.regionMatches(true, 0, "__Host-sl", 0, 9);

@@ -11,21 +11,28 @@ import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.concurrent.ScheduledFuture;
 
 /**
- * Fails an upstream exchange when the upstream stays silent for the response timeout: from the end of the request
- * until the response starts, and between two reads of it, so a long download that keeps flowing is never cut. It
- * stays on a pooled connection for its whole life and costs a request two timestamps; Reactor Netty's own
- * {@code responseTimeout} adds and removes a handler in the pipeline for every request, which the benchmark put at
- * about 2 % of a small document. One periodic check per connection (every tenth of the timeout) fires it within
- * 1.1 times the timeout, as Netty's {@link ReadTimeoutException}.
+ * Fails an upstream exchange when the upstream stays silent for the response timeout:
+ * from the end of the request until the response starts, and between two reads of it, so
+ * a long download that keeps flowing is never cut. It stays on a pooled connection for
+ * its whole life and costs a request two timestamps; Reactor Netty's own
+ * {@code responseTimeout} adds and removes a handler in the pipeline for every request,
+ * which the benchmark put at about 2 % of a small document. One periodic check per
+ * connection (every tenth of the timeout) fires it within 1.1 times the timeout, as
+ * Netty's {@link ReadTimeoutException}.
  */
 class ResponseDeadline extends ChannelDuplexHandler {
 
-	/** No response is awaited (the connection is idle in the pool or sending its request). */
+	/**
+	 * No response is awaited (the connection is idle in the pool or sending its request).
+	 */
 	private static final long IDLE = -1;
 
 	private final long nanos;
 
-	/** The last sign of life of the awaited response (request sent, or a read), or {@link #IDLE}. */
+	/**
+	 * The last sign of life of the awaited response (request sent, or a read), or
+	 * {@link #IDLE}.
+	 */
 	private long lastActivity = IDLE;
 
 	private ScheduledFuture<?> check;

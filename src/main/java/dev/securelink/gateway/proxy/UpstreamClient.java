@@ -32,9 +32,10 @@ import org.springframework.stereotype.Component;
 import dev.securelink.gateway.GatewayProperties;
 
 /**
- * The one proxy hop: a shared, pooled, keep-alive Reactor Netty {@link HttpClient} (no WebClient, no codecs).
- * Bodies pass through as retained buffers in both directions, never decoded, copied or held whole. Requests
- * that are not idempotent go through a client that never retries.
+ * The one proxy hop: a shared, pooled, keep-alive Reactor Netty {@link HttpClient} (no
+ * WebClient, no codecs). Bodies pass through as retained buffers in both directions,
+ * never decoded, copied or held whole. Requests that are not idempotent go through a
+ * client that never retries.
  */
 @Component
 class UpstreamClient implements DisposableBean {
@@ -56,7 +57,10 @@ class UpstreamClient implements DisposableBean {
 	/** The upstream's scheme and authority, which request paths are relative to. */
 	private final String origin;
 
-	/** One timer per method and status class, looked up without Micrometer's registry on the hot path. */
+	/**
+	 * One timer per method and status class, looked up without Micrometer's registry on
+	 * the hot path.
+	 */
 	private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
 	UpstreamClient(UpstreamProperties properties, GatewayProperties gateway, MeterRegistry meters) {
@@ -67,18 +71,22 @@ class UpstreamClient implements DisposableBean {
 			.maxIdleTime(properties.maxIdleTime())
 			.maxLifeTime(properties.maxLifeTime())
 			.evictInBackground(properties.maxIdleTime())
-			// A bounded queue with a deadline: a saturated upstream answers 503/504 rather than holding every request.
+			// A bounded queue with a deadline: a saturated upstream answers 503/504
+			// rather than holding every request.
 			.pendingAcquireMaxCount(properties.maxPendingAcquires())
 			.pendingAcquireTimeout(properties.acquireTimeout())
 			.build();
 		HttpClient client = HttpClient.create(this.connections)
-			// A body is passed on in the pieces it was read in (slices, never copies), not cut into 8 KB chunks.
+			// A body is passed on in the pieces it was read in (slices, never copies),
+			// not cut into 8 KB chunks.
 			.httpResponseDecoder((decoder) -> decoder.maxChunkSize(64 * 1024))
-			// The same on every request: set once, copied as a block (ProxyHeaders keeps any client's out).
+			// The same on every request: set once, copied as a block (ProxyHeaders keeps
+			// any client's out).
 			.headers((headers) -> headers.set(ProxyHeaders.FORWARDED_PROTO, gateway.publicBaseUrl().getScheme())
 				.set(ProxyHeaders.FORWARDED_HOST, gateway.publicBaseUrl().getAuthority()))
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis())
-			// Right before Reactor Netty's bridge: it sees decoded responses and the requests being written.
+			// Right before Reactor Netty's bridge: it sees decoded responses and the
+			// requests being written.
 			.doOnChannelInit((observer, channel, address) -> channel.pipeline()
 				.addBefore(NettyPipeline.ReactiveBridge, "securelinkResponseDeadline",
 						new ResponseDeadline(properties.responseTimeout())))
@@ -87,8 +95,10 @@ class UpstreamClient implements DisposableBean {
 			.keepAlive(true);
 		URI url = properties.url();
 		if (url != null) {
-			// The address is fixed once, so each request names only its path: Reactor Netty parses an absolute URL
-			// with regular expressions on every request (3.5 % of a small document's CPU in the benchmark).
+			// The address is fixed once, so each request names only its path: Reactor
+			// Netty parses an absolute URL
+			// with regular expressions on every request (3.5 % of a small document's CPU
+			// in the benchmark).
 			boolean https = "https".equalsIgnoreCase(url.getScheme());
 			String host = url.getHost().startsWith("[") ? url.getHost().substring(1, url.getHost().length() - 1)
 					: url.getHost();
@@ -102,7 +112,10 @@ class UpstreamClient implements DisposableBean {
 		this.origin = (url != null) ? url.getScheme() + "://" + url.getRawAuthority() : null;
 	}
 
-	/** What the upstream answered before the gateway started writing it back, or why it did not. */
+	/**
+	 * What the upstream answered before the gateway started writing it back, or why it
+	 * did not.
+	 */
 	sealed interface Failure {
 
 	}
@@ -115,7 +128,10 @@ class UpstreamClient implements DisposableBean {
 	record TimedOut() implements Failure {
 	}
 
-	/** A redirect outside the document or to a host not allowed: 502, nothing of it reaches the client. */
+	/**
+	 * A redirect outside the document or to a host not allowed: 502, nothing of it
+	 * reaches the client.
+	 */
 	record ForbiddenRedirect() implements Failure {
 	}
 
@@ -128,13 +144,14 @@ class UpstreamClient implements DisposableBean {
 	}
 
 	/**
-	 * Streams the request to {@code pathAndQuery} on the upstream with {@code headers} added after the client's were
-	 * filtered, and the answer back, on Reactor Netty's request and response directly. Completes empty when the
-	 * answer was written; emits a {@link Failure} when nothing was written yet and the gateway should answer with its
+	 * Streams the request to {@code pathAndQuery} on the upstream with {@code headers}
+	 * added after the client's were filtered, and the answer back, on Reactor Netty's
+	 * request and response directly. Completes empty when the answer was written; emits a
+	 * {@link Failure} when nothing was written yet and the gateway should answer with its
 	 * own page instead.
-	 *
 	 * @param pathAndQuery the upstream path and query, raw (already confined)
-	 * @param answerHeaders applied to the client's response headers once the upstream's were copied
+	 * @param answerHeaders applied to the client's response headers once the upstream's
+	 * were copied
 	 */
 	Mono<Failure> forward(HttpServerRequest request, HttpServerResponse response, String pathAndQuery,
 			String documentBase, String linkBase, Consumer<HttpHeaders> gatewayHeaders,
@@ -179,7 +196,10 @@ class UpstreamClient implements DisposableBean {
 			});
 	}
 
-	/** The request's {@code Content-Length}, or -1 when it declares none (Netty's decoder rejected malformed ones). */
+	/**
+	 * The request's {@code Content-Length}, or -1 when it declares none (Netty's decoder
+	 * rejected malformed ones).
+	 */
 	static long declaredLength(HttpHeaders headers) {
 		String length = headers.get(HttpHeaderNames.CONTENT_LENGTH);
 		return (length != null) ? Long.parseLong(length.trim()) : -1;
@@ -187,11 +207,13 @@ class UpstreamClient implements DisposableBean {
 
 	/** Time to the upstream's response head (or failure), by method and status class. */
 	private void record(String method, String status, long start) {
-		this.timers.computeIfAbsent(method + " " + status, (key) -> Timer.builder("securelink.upstream.requests")
-			.description("Upstream requests until the response head arrived")
-			.tag("method", method)
-			.tag("status", status)
-			.register(this.meters))
+		this.timers
+			.computeIfAbsent(method + " " + status,
+					(key) -> Timer.builder("securelink.upstream.requests")
+						.description("Upstream requests until the response head arrived")
+						.tag("method", method)
+						.tag("status", status)
+						.register(this.meters))
 			.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
 	}
 
@@ -210,7 +232,10 @@ class UpstreamClient implements DisposableBean {
 		});
 	}
 
-	/** Status and headers of the upstream's answer, written on Netty's response headers directly. */
+	/**
+	 * Status and headers of the upstream's answer, written on Netty's response headers
+	 * directly.
+	 */
 	private static void copyResponse(HttpClientResponse upstream, HttpServerResponse response, String location,
 			String refresh) {
 		response.status(upstream.status());
@@ -222,7 +247,8 @@ class UpstreamClient implements DisposableBean {
 		if (refresh != null) {
 			target.set(REFRESH, refresh);
 		}
-		// Framing is never allowed; the rest of the upstream's CSP stays. The other security headers are the
+		// Framing is never allowed; the rest of the upstream's CSP stays. The other
+		// security headers are the
 		// caller's (the same as on the gateway's own pages).
 		target.set(X_FRAME_OPTIONS, "DENY");
 		target.set(HttpHeaderNames.CONTENT_SECURITY_POLICY,
@@ -244,8 +270,8 @@ class UpstreamClient implements DisposableBean {
 	}
 
 	/**
-	 * Where a redirect may send the visitor: inside this document (rewritten to {@code /d/{linkId}/…}), to an
-	 * allowed host (unchanged), or nowhere (null).
+	 * Where a redirect may send the visitor: inside this document (rewritten to
+	 * {@code /d/{linkId}/…}), to an allowed host (unchanged), or nowhere (null).
 	 */
 	String rewriteLocation(String location, String requested, String documentBase, String linkBase) {
 		URI request;
@@ -275,9 +301,10 @@ class UpstreamClient implements DisposableBean {
 	}
 
 	/**
-	 * {@code Refresh} ({@code <seconds>[; url=<target>]}, the header form of a meta refresh) under the rules of
-	 * {@link #rewriteLocation}: a bare delay reloads the same page and passes; a target is rewritten or allowed as a
-	 * redirect would be; anything else, or anything unreadable, is refused (null).
+	 * {@code Refresh} ({@code <seconds>[; url=<target>]}, the header form of a meta
+	 * refresh) under the rules of {@link #rewriteLocation}: a bare delay reloads the same
+	 * page and passes; a target is rewritten or allowed as a redirect would be; anything
+	 * else, or anything unreadable, is refused (null).
 	 */
 	String rewriteRefresh(String refresh, String requested, String documentBase, String linkBase) {
 		int separator = indexOfAny(refresh, ";,");

@@ -1,6 +1,7 @@
 /**
- * The document space {@code /d/{linkId}/**}, served by a Reactor Netty route ahead of WebFlux: confinement,
- * session and action checks, then the streaming proxy hop to the document service with filtered headers and a
- * signed assertion; its pages through WebFlux; the JWKS that verifies the assertion.
+ * The document space {@code /d/{linkId}/**}, served by a Reactor Netty route ahead of
+ * WebFlux: confinement, session and action checks, then the streaming proxy hop to the
+ * document service with filtered headers and a signed assertion; its pages through
+ * WebFlux; the JWKS that verifies the assertion.
  */
 package dev.securelink.gateway.proxy;

@@ -10,15 +10,17 @@ import dev.securelink.gateway.link.Right;
  *
  * @param id unique per session (never reused: a new verification makes a new session)
  * @param epoch the link's session epoch when issued; revoking the link moves it
- * @param emailVerified whether the visitor typed a recipient address, or the tenant had verification off
- * @param seenAt last activity, refreshed as the session is used; the idle limit counts from it
+ * @param emailVerified whether the visitor typed a recipient address, or the tenant had
+ * verification off
+ * @param seenAt last activity, refreshed as the session is used; the idle limit counts
+ * from it
  */
 public record SessionClaims(String id, String tenantId, String linkId, Set<Right> rights, int epoch,
 		boolean emailVerified, Instant issuedAt, Instant expiresAt, Instant seenAt) {
 
 	SessionClaims seen(Instant now) {
-		return new SessionClaims(this.id, this.tenantId, this.linkId, this.rights, this.epoch,
-				this.emailVerified, this.issuedAt, this.expiresAt, now);
+		return new SessionClaims(this.id, this.tenantId, this.linkId, this.rights, this.epoch, this.emailVerified,
+				this.issuedAt, this.expiresAt, now);
 	}
 
 }

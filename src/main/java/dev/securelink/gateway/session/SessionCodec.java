@@ -28,10 +28,11 @@ import dev.securelink.gateway.keys.GatewayKeys;
 import dev.securelink.gateway.link.Right;
 
 /**
- * Sessions as compact JWS (HS256 with a {@code kid}): the first configured key signs, every configured key
- * verifies, so keys rotate without ending anyone's session. A verified token's claims are kept briefly by
- * token value, so a busy session pays for parsing and the HMAC once; expiry and link state are still checked
- * on every request by {@link Sessions}.
+ * Sessions as compact JWS (HS256 with a {@code kid}): the first configured key signs,
+ * every configured key verifies, so keys rotate without ending anyone's session. A
+ * verified token's claims are kept briefly by token value, so a busy session pays for
+ * parsing and the HMAC once; expiry and link state are still checked on every request by
+ * {@link Sessions}.
  */
 @Component
 public class SessionCodec {
@@ -82,7 +83,10 @@ public class SessionCodec {
 		return jwt.serialize();
 	}
 
-	/** The claims of a token this gateway signed with a key it still holds; empty for anything else. */
+	/**
+	 * The claims of a token this gateway signed with a key it still holds; empty for
+	 * anything else.
+	 */
 	Optional<SessionClaims> decode(String token) {
 		SessionClaims cached = this.verified.getIfPresent(token);
 		if (cached != null) {
@@ -107,9 +111,8 @@ public class SessionCodec {
 				rights.add(Right.fromId(right));
 			}
 			return Optional.of(new SessionClaims(set.getJWTID(), set.getStringClaim("ten"), set.getSubject(), rights,
-					set.getIntegerClaim("ep"), set.getBooleanClaim("ev"),
-					set.getIssueTime().toInstant(), set.getExpirationTime().toInstant(),
-					java.time.Instant.ofEpochSecond(set.getLongClaim("seen"))));
+					set.getIntegerClaim("ep"), set.getBooleanClaim("ev"), set.getIssueTime().toInstant(),
+					set.getExpirationTime().toInstant(), java.time.Instant.ofEpochSecond(set.getLongClaim("seen"))));
 		}
 		catch (ParseException | JOSEException | RuntimeException ex) {
 			// Forged, truncated or foreign: every unusable token is simply no session.

@@ -15,12 +15,11 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param idleTimeout a session unused this long is over
  * @param absoluteTimeout a session is over this long after it was issued, however busy
- * @param maxPerBrowser how many document sessions one browser keeps; the oldest go first, so the gateway's
- * cookies stay well under 4 KB
+ * @param maxPerBrowser how many document sessions one browser keeps; the oldest go first,
+ * so the gateway's cookies stay well under 4 KB
  */
 @Validated
 @ConfigurationProperties("securelink.session")
 public record SessionProperties(@NotNull @DefaultValue("30m") Duration idleTimeout,
-		@NotNull @DefaultValue("12h") Duration absoluteTimeout,
-		@Min(1) @Max(8) @DefaultValue("8") int maxPerBrowser) {
+		@NotNull @DefaultValue("12h") Duration absoluteTimeout, @Min(1) @Max(8) @DefaultValue("8") int maxPerBrowser) {
 }

@@ -29,10 +29,11 @@ import dev.securelink.gateway.tenant.SettingsCache;
 import dev.securelink.gateway.tenant.TenantSettings;
 
 /**
- * Document sessions: one {@code __Host-} cookie per link, so several documents stay open in one browser. A
- * session is valid only while its signature, its idle and absolute limits, its link (active, same epoch, same
- * tenant) and its tenant's settings (verification turned on ends sessions issued without it) all agree; links
- * and settings come from the caches, so a valid session costs no query.
+ * Document sessions: one {@code __Host-} cookie per link, so several documents stay open
+ * in one browser. A session is valid only while its signature, its idle and absolute
+ * limits, its link (active, same epoch, same tenant) and its tenant's settings
+ * (verification turned on ends sessions issued without it) all agree; links and settings
+ * come from the caches, so a valid session costs no query.
  */
 @Component
 public class Sessions {
@@ -71,7 +72,10 @@ public class Sessions {
 		this.clock = clock;
 	}
 
-	/** Whether {@code value} has the shape of a link id (checked before it names a cookie or a lookup). */
+	/**
+	 * Whether {@code value} has the shape of a link id (checked before it names a cookie
+	 * or a lookup).
+	 */
 	public static boolean isLinkId(String value) {
 		return LinkCode.isLinkId(value);
 	}
@@ -84,14 +88,18 @@ public class Sessions {
 	/**
 	 * A session that may be used now.
 	 *
-	 * @param refresh a cookie carrying the new last-activity time, or null when the old one is recent enough
+	 * @param refresh a cookie carrying the new last-activity time, or null when the old
+	 * one is recent enough
 	 */
-	public record Valid(SessionClaims claims, Link link, TenantSettings settings, ResponseCookie refresh)
-			implements Check {
+	public record Valid(SessionClaims claims, Link link, TenantSettings settings,
+			ResponseCookie refresh) implements Check {
 
 	}
 
-	/** No usable session: missing, forged, expired, idle, or its link or settings moved on. */
+	/**
+	 * No usable session: missing, forged, expired, idle, or its link or settings moved
+	 * on.
+	 */
 	public record Invalid() implements Check {
 
 	}
@@ -100,7 +108,10 @@ public class Sessions {
 		return check(request.getHeaders().getOrEmpty(HttpHeaders.COOKIE), linkId);
 	}
 
-	/** The check on the raw {@code Cookie} header lines, for code that runs ahead of WebFlux. */
+	/**
+	 * The check on the raw {@code Cookie} header lines, for code that runs ahead of
+	 * WebFlux.
+	 */
 	public Mono<Check> check(List<String> cookieHeaders, String linkId) {
 		if (!isLinkId(linkId)) {
 			return Mono.just(new Invalid());
@@ -122,8 +133,8 @@ public class Sessions {
 	}
 
 	/**
-	 * The value of one cookie, scanned from the raw header: decoding every cookie the browser sends, as
-	 * {@code getCookies()} does, showed in the hot path's profile.
+	 * The value of one cookie, scanned from the raw header: decoding every cookie the
+	 * browser sends, as {@code getCookies()} does, showed in the hot path's profile.
 	 */
 	static String cookie(List<String> cookieHeaders, String name) {
 		for (String header : cookieHeaders) {
@@ -154,15 +165,16 @@ public class Sessions {
 		if (now.isBefore(claims.seenAt().plus(SEEN_GRANULARITY))) {
 			return null;
 		}
-		// A client that ignores Set-Cookie keeps sending the old token: sign its refresh once a minute, not per request.
-		return this.refreshed.get(claims.id() + "@" + claims.seenAt().getEpochSecond(), (key) -> cookie(claims.linkId(),
-				this.codec.encode(claims.seen(now.truncatedTo(ChronoUnit.SECONDS))),
-				Duration.between(now, claims.expiresAt())));
+		// A client that ignores Set-Cookie keeps sending the old token: sign its refresh
+		// once a minute, not per request.
+		return this.refreshed.get(claims.id() + "@" + claims.seenAt().getEpochSecond(),
+				(key) -> cookie(claims.linkId(), this.codec.encode(claims.seen(now.truncatedTo(ChronoUnit.SECONDS))),
+						Duration.between(now, claims.expiresAt())));
 	}
 
 	/**
-	 * A brand-new session for {@code link} (never a cookie the browser already had), plus the expiry of the
-	 * browser's oldest document sessions beyond {@code maxPerBrowser}.
+	 * A brand-new session for {@code link} (never a cookie the browser already had), plus
+	 * the expiry of the browser's oldest document sessions beyond {@code maxPerBrowser}.
 	 */
 	public List<ResponseCookie> issue(ServerHttpRequest request, Link link, boolean emailVerified) {
 		Instant now = this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
@@ -180,8 +192,9 @@ public class Sessions {
 	}
 
 	/**
-	 * Expires the oldest document sessions beyond the limit. Browsers send cookies oldest first (RFC 6265
-	 * 5.4), so the raw header order breaks ties between sessions issued in the same second.
+	 * Expires the oldest document sessions beyond the limit. Browsers send cookies oldest
+	 * first (RFC 6265 5.4), so the raw header order breaks ties between sessions issued
+	 * in the same second.
 	 */
 	private List<ResponseCookie> evictions(ServerHttpRequest request, String keep) {
 		record Held(String name, Instant issuedAt) {

@@ -1,5 +1,5 @@
 /**
- * Document sessions: signed cookies (HS256 JWS with key ids), their limits, and the check that binds each one to
- * its link's current state and its tenant's settings.
+ * Document sessions: signed cookies (HS256 JWS with key ids), their limits, and the check
+ * that binds each one to its link's current state and its tenant's settings.
  */
 package dev.securelink.gateway.session;

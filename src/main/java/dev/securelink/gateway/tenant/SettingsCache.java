@@ -14,7 +14,10 @@ import org.springframework.stereotype.Component;
 import dev.securelink.gateway.change.Change;
 import dev.securelink.gateway.change.ChangeListener;
 
-/** Tenant settings for the public flow, kept at most 30 s and forgotten at once when the change feed says so. */
+/**
+ * Tenant settings for the public flow, kept at most 30 s and forgotten at once when the
+ * change feed says so.
+ */
 @Component
 public class SettingsCache implements ChangeListener {
 
@@ -35,7 +38,8 @@ public class SettingsCache implements ChangeListener {
 		return Mono.defer(() -> {
 			CompletableFuture<TenantSettings> settings = this.cache.get(tenantId,
 					(k, executor) -> this.tenants.find(tenantId).toFuture());
-			// A hit is already complete: no future stage and subscription per document request.
+			// A hit is already complete: no future stage and subscription per document
+			// request.
 			return (settings.isDone() && !settings.isCompletedExceptionally()) ? Mono.justOrEmpty(settings.join())
 					: Mono.fromFuture(settings, true);
 		});

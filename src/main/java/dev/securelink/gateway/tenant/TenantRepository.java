@@ -19,7 +19,10 @@ public class TenantRepository {
 		this.db = db;
 	}
 
-	/** The stored settings, or the defaults for a tenant that has none; reading never creates a row. */
+	/**
+	 * The stored settings, or the defaults for a tenant that has none; reading never
+	 * creates a row.
+	 */
 	public Mono<TenantSettings> find(String tenantId) {
 		return this.db.sql("select * from tenant where id = :id")
 			.bind("id", tenantId)
@@ -33,27 +36,25 @@ public class TenantRepository {
 		return this.db.sql("""
 				insert into tenant (id, created_at, updated_at) values (:id, :now, :now)
 				on conflict (id) do nothing
-				""")
-			.bind("id", tenantId)
-			.bind("now", now)
-			.then();
+				""").bind("id", tenantId).bind("now", now).then();
 	}
 
 	/** Saves settings; the version moves only when a value really changes. */
 	Mono<TenantSettings> save(String tenantId, boolean emailVerification, boolean supportAccess, Instant supportUntil,
 			Instant now) {
-		return this.db.sql("""
-				insert into tenant (id, email_verification, support_access, support_access_until, created_at, updated_at)
-				values (:id, :verification, :support, :until, :now, :now)
-				on conflict (id) do update
-				set email_verification = excluded.email_verification,
-				    support_access = excluded.support_access,
-				    support_access_until = excluded.support_access_until,
-				    settings_version = tenant.settings_version + 1,
-				    updated_at = excluded.updated_at
-				where (tenant.email_verification, tenant.support_access, tenant.support_access_until)
-				      is distinct from (excluded.email_verification, excluded.support_access, excluded.support_access_until)
-				""")
+		return this.db
+			.sql("""
+					insert into tenant (id, email_verification, support_access, support_access_until, created_at, updated_at)
+					values (:id, :verification, :support, :until, :now, :now)
+					on conflict (id) do update
+					set email_verification = excluded.email_verification,
+					    support_access = excluded.support_access,
+					    support_access_until = excluded.support_access_until,
+					    settings_version = tenant.settings_version + 1,
+					    updated_at = excluded.updated_at
+					where (tenant.email_verification, tenant.support_access, tenant.support_access_until)
+					      is distinct from (excluded.email_verification, excluded.support_access, excluded.support_access_until)
+					""")
 			.bind("id", tenantId)
 			.bind("verification", emailVerification)
 			.bind("support", supportAccess)

@@ -3,10 +3,11 @@ package dev.securelink.gateway.tenant;
 import java.time.Instant;
 
 /**
- * A tenant's privacy settings. A tenant that never saved any has the defaults: e-mail verification on, support
- * access off.
+ * A tenant's privacy settings. A tenant that never saved any has the defaults: e-mail
+ * verification on, support access off.
  *
- * @param version moves on every change, so that sessions and caches can tell old settings from new
+ * @param version moves on every change, so that sessions and caches can tell old settings
+ * from new
  */
 public record TenantSettings(String tenantId, boolean emailVerification, boolean supportAccess,
 		Instant supportAccessUntil, long version, Instant updatedAt) {
@@ -15,7 +16,10 @@ public record TenantSettings(String tenantId, boolean emailVerification, boolean
 		return new TenantSettings(tenantId, true, false, null, 0, null);
 	}
 
-	/** Support access as it stands at {@code now}: on, and not past its end when it has one. */
+	/**
+	 * Support access as it stands at {@code now}: on, and not past its end when it has
+	 * one.
+	 */
 	public boolean supportAccessActive(Instant now) {
 		return this.supportAccess && (this.supportAccessUntil == null || now.isBefore(this.supportAccessUntil));
 	}

@@ -49,8 +49,8 @@ class TenantSettingsController {
 
 	private final JsonMapper json;
 
-	TenantSettingsController(TenantRepository tenants, AuditLog audit, Clock clock,
-			TransactionalOperator transaction, ChangeNotifier changes, JsonMapper json) {
+	TenantSettingsController(TenantRepository tenants, AuditLog audit, Clock clock, TransactionalOperator transaction,
+			ChangeNotifier changes, JsonMapper json) {
 		this.tenants = tenants;
 		this.audit = audit;
 		this.clock = clock;
@@ -59,7 +59,10 @@ class TenantSettingsController {
 		this.json = json;
 	}
 
-	/** A tenant that never saved settings has the defaults: verification on, support access off. */
+	/**
+	 * A tenant that never saved settings has the defaults: verification on, support
+	 * access off.
+	 */
 	@GetMapping
 	Mono<SettingsView> get(@PathVariable String tenantId) {
 		return Mono.fromCallable(() -> TenantIds.requireValid(tenantId))
@@ -68,9 +71,10 @@ class TenantSettingsController {
 	}
 
 	/**
-	 * Replaces the settings; both switches are required, so nothing is changed by omission. Support access may
-	 * end by itself at {@code supportAccessUntil}, at most 30 days ahead. A real change is audited with the actor
-	 * and the old and new values, and reaches every instance at once.
+	 * Replaces the settings; both switches are required, so nothing is changed by
+	 * omission. Support access may end by itself at {@code supportAccessUntil}, at most
+	 * 30 days ahead. A real change is audited with the actor and the old and new values,
+	 * and reaches every instance at once.
 	 */
 	@PutMapping
 	Mono<SettingsView> put(@PathVariable String tenantId, @Valid @RequestBody SettingsUpdate update,
@@ -81,11 +85,10 @@ class TenantSettingsController {
 			return this.tenants.find(tenant)
 				.flatMap((before) -> this.tenants
 					.save(tenant, update.emailVerification(), update.supportAccess(), until, now)
-					.flatMap((after) -> (after.version() == before.version()) ? Mono.just(after)
-							: this.audit.record(AccessEvent.settingsChanged(tenant, caller.getSubject(), now,
-									detail(before, after)))
-								.then(this.changes.notify(new Change(Change.Kind.TENANT, tenant)))
-								.thenReturn(after)))
+					.flatMap((after) -> (after.version() == before.version()) ? Mono.just(after) : this.audit
+						.record(AccessEvent.settingsChanged(tenant, caller.getSubject(), now, detail(before, after)))
+						.then(this.changes.notify(new Change(Change.Kind.TENANT, tenant)))
+						.thenReturn(after)))
 				.as(this.transaction::transactional)
 				.map((settings) -> SettingsView.of(settings, now));
 		});
@@ -116,8 +119,8 @@ class TenantSettingsController {
 		Map<String, Object> values = new LinkedHashMap<>();
 		values.put("emailVerification", settings.emailVerification());
 		values.put("supportAccess", settings.supportAccess());
-		values.put("supportAccessUntil", (settings.supportAccessUntil() != null)
-				? settings.supportAccessUntil().toString() : null);
+		values.put("supportAccessUntil",
+				(settings.supportAccessUntil() != null) ? settings.supportAccessUntil().toString() : null);
 		return values;
 	}
 
@@ -126,9 +129,12 @@ class TenantSettingsController {
 			Instant supportAccessUntil) {
 	}
 
-	/** The settings as they stand now: {@code supportAccess} is false once its end has passed. */
-	record SettingsView(String tenantId, boolean emailVerification, boolean supportAccess,
-			Instant supportAccessUntil, long version, Instant updatedAt) {
+	/**
+	 * The settings as they stand now: {@code supportAccess} is false once its end has
+	 * passed.
+	 */
+	record SettingsView(String tenantId, boolean emailVerification, boolean supportAccess, Instant supportAccessUntil,
+			long version, Instant updatedAt) {
 
 		static SettingsView of(TenantSettings settings, Instant now) {
 			boolean support = settings.supportAccessActive(now);

@@ -17,11 +17,12 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
 /**
- * One line per request on the {@code securelink.access} logger. The path of a link is never logged as it came:
- * any spelling of {@code /l/{code}} ({@link RequestPaths#isLink}) is written as {@code /l/~<linkId>} once the code
- * is resolved (or {@code /l/~unknown}), followed only by a known action; other paths outside the admin API have
- * every segment long enough to hold a code replaced by {@code ~}. Query strings are left out, and no header, cookie
- * or body is ever logged.
+ * One line per request on the {@code securelink.access} logger. The path of a link is
+ * never logged as it came: any spelling of {@code /l/{code}}
+ * ({@link RequestPaths#isLink}) is written as {@code /l/~<linkId>} once the code is
+ * resolved (or {@code /l/~unknown}), followed only by a known action; other paths outside
+ * the admin API have every segment long enough to hold a code replaced by {@code ~}.
+ * Query strings are left out, and no header, cookie or body is ever logged.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
@@ -47,8 +48,8 @@ public class AccessLogFilter implements WebFilter {
 	}
 
 	/**
-	 * Logs one request that was answered outside WebFlux (the document route), in the same format; {@code path}
-	 * must already be loggable.
+	 * Logs one request that was answered outside WebFlux (the document route), in the
+	 * same format; {@code path} must already be loggable.
 	 */
 	public void record(String method, String path, int status, long startNanos) {
 		if (logger.isInfoEnabled()) {

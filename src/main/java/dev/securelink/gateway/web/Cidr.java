@@ -2,7 +2,9 @@ package dev.securelink.gateway.web;
 
 import io.netty.util.NetUtil;
 
-/** An IPv4 or IPv6 network such as {@code 10.0.0.0/8}; a bare address is a network of one. */
+/**
+ * An IPv4 or IPv6 network such as {@code 10.0.0.0/8}; a bare address is a network of one.
+ */
 record Cidr(byte[] network, int prefix) {
 
 	static Cidr parse(String value) {
@@ -19,7 +21,10 @@ record Cidr(byte[] network, int prefix) {
 		return new Cidr(address, (parts.length == 2) ? Integer.parseInt(parts[1]) : bits);
 	}
 
-	/** @param address the bytes of a literal address, as {@link #literal} gives them (null: no address) */
+	/**
+	 * @param address the bytes of a literal address, as {@link #literal} gives them
+	 * (null: no address)
+	 */
 	boolean contains(byte[] address) {
 		if (address == null || address.length != this.network.length) {
 			return false;
@@ -39,10 +44,11 @@ record Cidr(byte[] network, int prefix) {
 	}
 
 	/**
-	 * The bytes of a literal address, parsed strictly and never by a DNS lookup: IPv4 only as four decimal parts of
-	 * 0–255 without leading zeros ({@code 010.1.1.1}, {@code 1.2.3} and {@code 0x7f.1} are not addresses), IPv6 as
-	 * RFC 4291 text without a zone or brackets; an IPv4-mapped IPv6 address as its IPv4 bytes. Null for anything
-	 * else.
+	 * The bytes of a literal address, parsed strictly and never by a DNS lookup: IPv4
+	 * only as four decimal parts of 0–255 without leading zeros ({@code 010.1.1.1},
+	 * {@code 1.2.3} and {@code 0x7f.1} are not addresses), IPv6 as RFC 4291 text without
+	 * a zone or brackets; an IPv4-mapped IPv6 address as its IPv4 bytes. Null for
+	 * anything else.
 	 */
 	static byte[] literal(String value) {
 		if (value.indexOf(':') < 0) {

@@ -8,9 +8,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * The client's IP: the socket peer, unless that peer is one of {@code securelink.trusted-proxies} (CIDRs); then
- * the right-most {@code X-Forwarded-For} entry that is not itself a trusted proxy. A client can therefore never
- * choose its own address by sending the header.
+ * The client's IP: the socket peer, unless that peer is one of
+ * {@code securelink.trusted-proxies} (CIDRs); then the right-most {@code X-Forwarded-For}
+ * entry that is not itself a trusted proxy. A client can therefore never choose its own
+ * address by sending the header.
  */
 @Component
 public class ClientAddress {
@@ -30,8 +31,9 @@ public class ClientAddress {
 	}
 
 	/**
-	 * The key a per-client budget is kept under: an IPv4 address as it is, an IPv6 address by its /64, the block
-	 * one subscriber usually holds whole (one budget per address would let a client rotate through 2^64 of them).
+	 * The key a per-client budget is kept under: an IPv4 address as it is, an IPv6
+	 * address by its /64, the block one subscriber usually holds whole (one budget per
+	 * address would let a client rotate through 2^64 of them).
 	 */
 	public static String budgetKey(String ip) {
 		byte[] address = Cidr.literal(ip);
@@ -51,8 +53,8 @@ public class ClientAddress {
 	}
 
 	/**
-	 * The client's IP from the socket peer and the raw {@code X-Forwarded-For} header lines, for code that runs
-	 * ahead of WebFlux.
+	 * The client's IP from the socket peer and the raw {@code X-Forwarded-For} header
+	 * lines, for code that runs ahead of WebFlux.
 	 */
 	public String of(InetSocketAddress remote, List<String> forwardedForHeaders) {
 		String peer = hostAddress(remote);

@@ -29,28 +29,33 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
 /**
- * The public listener's rules for a connection, right behind Netty's HTTP codec, ahead of Reactor Netty and every
- * route (the document route and WebFlux alike):
+ * The public listener's rules for a connection, right behind Netty's HTTP codec, ahead of
+ * Reactor Netty and every route (the document route and WebFlux alike):
  * <ul>
- * <li><b>Framing.</b> A request is refused before anything sees it when its framing is ambiguous: a
- * {@code Transfer-Encoding} other than a single {@code chunked} is 501 (RFC 9112 6.1: the gateway knows no other
- * coding, and a coding it ignores would let the body be read as the next request), no or more than one
- * {@code Host} is 400 (RFC 9112 3.2), and a GET or HEAD with a body is 400 (such a body means nothing and is never
- * passed upstream).</li>
- * <li><b>Deadlines.</b> A connection that does not deliver a complete request head in time, counted from when it
- * opens or from the first byte of its next request, is closed; so is one whose request body stops arriving for
- * the body deadline, after a 408 when nothing of the answer was sent yet. Netty's idle timeouts restart on every
- * byte, so a client dribbling its request would otherwise hold a connection (and, for a document, an upstream
- * connection) for as long as it likes. Time when the gateway itself stopped reading (backpressure from a slow
- * upstream) does not count. A kept-alive connection that sends nothing is left to
- * {@code server.netty.idle-timeout}, longer than the keep-alive of common ingresses and load balancers.</li>
- * <li><b>Security headers</b> on every response head written, whoever wrote it: gateway pages, proxied documents
- * and Netty's own refusals (400, 413, 414, 431).</li>
- * <li><b>Peers</b>: while no trusted proxy is configured, each request's peer is shown to {@link UntrustedPeers}.</li>
+ * <li><b>Framing.</b> A request is refused before anything sees it when its framing is
+ * ambiguous: a {@code Transfer-Encoding} other than a single {@code chunked} is 501 (RFC
+ * 9112 6.1: the gateway knows no other coding, and a coding it ignores would let the body
+ * be read as the next request), no or more than one {@code Host} is 400 (RFC 9112 3.2),
+ * and a GET or HEAD with a body is 400 (such a body means nothing and is never passed
+ * upstream).</li>
+ * <li><b>Deadlines.</b> A connection that does not deliver a complete request head in
+ * time, counted from when it opens or from the first byte of its next request, is closed;
+ * so is one whose request body stops arriving for the body deadline, after a 408 when
+ * nothing of the answer was sent yet. Netty's idle timeouts restart on every byte, so a
+ * client dribbling its request would otherwise hold a connection (and, for a document, an
+ * upstream connection) for as long as it likes. Time when the gateway itself stopped
+ * reading (backpressure from a slow upstream) does not count. A kept-alive connection
+ * that sends nothing is left to {@code server.netty.idle-timeout}, longer than the
+ * keep-alive of common ingresses and load balancers.</li>
+ * <li><b>Security headers</b> on every response head written, whoever wrote it: gateway
+ * pages, proxied documents and Netty's own refusals (400, 413, 414, 431).</li>
+ * <li><b>Peers</b>: while no trusted proxy is configured, each request's peer is shown to
+ * {@link UntrustedPeers}.</li>
  * </ul>
- * Two handlers share the state: {@link #firstByte()} sits before the HTTP codec and sees bytes arrive, this one
- * after it. One periodic check per connection keeps the per-request cost to writing a timestamp; it runs five
- * times per shortest deadline, and a deadline counts that period off, so no connection outlives a deadline.
+ * Two handlers share the state: {@link #firstByte()} sits before the HTTP codec and sees
+ * bytes arrive, this one after it. One periodic check per connection keeps the
+ * per-request cost to writing a timestamp; it runs five times per shortest deadline, and
+ * a deadline counts that period off, so no connection outlives a deadline.
  */
 class EdgeHandler extends ChannelDuplexHandler {
 
@@ -63,10 +68,16 @@ class EdgeHandler extends ChannelDuplexHandler {
 	/** Reading a request body, which last made progress at {@link #since}. */
 	private static final int BODY = 2;
 
-	/** A response was sent and nothing of the next request has arrived: the idle timeout's business. */
+	/**
+	 * A response was sent and nothing of the next request has arrived: the idle timeout's
+	 * business.
+	 */
 	private static final int BETWEEN_REQUESTS = 3;
 
-	/** This connection's request was refused here; what else arrives is dropped until it closes. */
+	/**
+	 * This connection's request was refused here; what else arrives is dropped until it
+	 * closes.
+	 */
 	private static final int REFUSED = 4;
 
 	private final SecurityHeaders securityHeaders;
@@ -81,12 +92,17 @@ class EdgeHandler extends ChannelDuplexHandler {
 
 	private long since;
 
-	/** Whether a response head went out for the current request, so that a late 408 cannot follow it. */
+	/**
+	 * Whether a response head went out for the current request, so that a late 408 cannot
+	 * follow it.
+	 */
 	private boolean answering;
 
 	private ScheduledFuture<?> check;
 
-	/** Counts each request's peer while no trusted proxy is configured; null otherwise. */
+	/**
+	 * Counts each request's peer while no trusted proxy is configured; null otherwise.
+	 */
 	private final UntrustedPeers untrustedPeers;
 
 	EdgeHandler(SecurityHeaders securityHeaders, UntrustedPeers untrustedPeers, Duration headTimeout,
@@ -99,7 +115,10 @@ class EdgeHandler extends ChannelDuplexHandler {
 		this.bodyNanos = Math.max(bodyTimeout.toNanos() - this.periodNanos, this.periodNanos);
 	}
 
-	/** The handler to put before the HTTP codec: it starts the deadline when a new request's first bytes arrive. */
+	/**
+	 * The handler to put before the HTTP codec: it starts the deadline when a new
+	 * request's first bytes arrive.
+	 */
 	ChannelHandler firstByte() {
 		return new ChannelInboundHandlerAdapter() {
 
@@ -118,14 +137,15 @@ class EdgeHandler extends ChannelDuplexHandler {
 	@Override
 	public void handlerAdded(ChannelHandlerContext context) {
 		this.since = System.nanoTime();
-		this.check = context.executor().scheduleAtFixedRate(() -> expire(context), this.periodNanos,
-				this.periodNanos, TimeUnit.NANOSECONDS);
+		this.check = context.executor()
+			.scheduleAtFixedRate(() -> expire(context), this.periodNanos, this.periodNanos, TimeUnit.NANOSECONDS);
 	}
 
 	private void expire(ChannelHandlerContext context) {
 		long now = System.nanoTime();
 		if (this.state == BODY && !context.channel().config().isAutoRead()) {
-			// The gateway is not reading (backpressure): the client is not the one being slow.
+			// The gateway is not reading (backpressure): the client is not the one being
+			// slow.
 			this.since = now;
 		}
 		if (this.state == HEAD && now - this.since > this.headNanos) {
@@ -194,7 +214,10 @@ class EdgeHandler extends ChannelDuplexHandler {
 		return length != null && !length.trim().equals("0");
 	}
 
-	/** Answers {@code status} with a short text and the security headers, then closes the connection. */
+	/**
+	 * Answers {@code status} with a short text and the security headers, then closes the
+	 * connection.
+	 */
 	private void refuse(ChannelHandlerContext context, HttpResponseStatus status, String text) {
 		this.state = REFUSED;
 		FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
@@ -205,7 +228,8 @@ class EdgeHandler extends ChannelDuplexHandler {
 			.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
 			.set(Pages.MARK, "refused");
 		this.securityHeaders.apply(response.headers());
-		// Written from here, toward the codec: the rest of the pipeline never sees this request.
+		// Written from here, toward the codec: the rest of the pipeline never sees this
+		// request.
 		context.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
 	}
 

@@ -3,20 +3,25 @@ package dev.securelink.gateway.web;
 import java.util.List;
 
 /**
- * Every path the gateway answers, in one place: the routes, the access log, the chart's ingress (its paths are
- * {@link #PUBLIC_PREFIXES}, a test compares them) and the tests use these. Everything else on the public port is
- * the upstream's nothing: a 404 page.
+ * Every path the gateway answers, in one place: the routes, the access log, the chart's
+ * ingress (its paths are {@link #PUBLIC_PREFIXES}, a test compares them) and the tests
+ * use these. Everything else on the public port is the upstream's nothing: a 404 page.
  */
 public final class GatewayPaths {
 
-	/** The link as mailed: {@code /l/{code}}, with {@code /sign} or {@code /pay} for the buttons. */
+	/**
+	 * The link as mailed: {@code /l/{code}}, with {@code /sign} or {@code /pay} for the
+	 * buttons.
+	 */
 	public static final String LINK = "/l/";
 
 	public static final String LINK_ROUTE = "/l/{code}";
 
 	public static final String LINK_ACTION_ROUTE = "/l/{code}/{action}";
 
-	/** The document space of one session: {@code /d/{linkId}/**}, proxied to the upstream. */
+	/**
+	 * The document space of one session: {@code /d/{linkId}/**}, proxied to the upstream.
+	 */
 	public static final String DOCUMENT = "/d/";
 
 	/** The gateway's own static assets (styles), served from memory. */
@@ -29,18 +34,25 @@ public final class GatewayPaths {
 
 	public static final String JWKS = "/.well-known/jwks.json";
 
-	/** The admin API: never routed by the public ingress, and on its own port when one is set. */
+	/**
+	 * The admin API: never routed by the public ingress, and on its own port when one is
+	 * set.
+	 */
 	public static final String ADMIN = "/admin/";
 
 	public static final String ADMIN_TENANT = "/admin/v1/tenants/{tenantId}";
 
-	/** The prefixes an ingress routes to the gateway's public port, in the chart's order. */
+	/**
+	 * The prefixes an ingress routes to the gateway's public port, in the chart's order.
+	 */
 	public static final List<String> PUBLIC_PREFIXES = List.of(LINK, DOCUMENT, ASSETS, WELL_KNOWN);
 
 	private GatewayPaths() {
 	}
 
-	/** The first segment of {@code prefix}, as {@link RequestPaths#firstSegment} gives it. */
+	/**
+	 * The first segment of {@code prefix}, as {@link RequestPaths#firstSegment} gives it.
+	 */
 	static String segment(String prefix) {
 		return prefix.substring(1, prefix.length() - 1);
 	}

@@ -21,11 +21,13 @@ import org.thymeleaf.ITemplateEngine;
 import org.thymeleaf.context.Context;
 
 /**
- * The one writer of the gateway's message pages. Every {@link PageKind} in every language is rendered once, at
- * start-up (which is also what keeps templates and message bundles from ever being read on an event loop); a
- * request only picks the bytes. The document route writes them on Reactor Netty's response, the WebFlux handlers
- * and filters as a response of their own: the same bytes, status and page marker either way, and the connection's
- * security headers on both. Only the e-mail prompt, which carries a form token, is rendered per request.
+ * The one writer of the gateway's message pages. Every {@link PageKind} in every language
+ * is rendered once, at start-up (which is also what keeps templates and message bundles
+ * from ever being read on an event loop); a request only picks the bytes. The document
+ * route writes them on Reactor Netty's response, the WebFlux handlers and filters as a
+ * response of their own: the same bytes, status and page marker either way, and the
+ * connection's security headers on both. Only the e-mail prompt, which carries a form
+ * token, is rendered per request.
  */
 @Component
 public class MessagePages {
@@ -48,8 +50,8 @@ public class MessagePages {
 	}
 
 	/**
-	 * The page's bytes in {@code locale} (one of {@link PageLocales#SUPPORTED}; anything else, or none, as on the
-	 * management port, is English).
+	 * The page's bytes in {@code locale} (one of {@link PageLocales#SUPPORTED}; anything
+	 * else, or none, as on the management port, is English).
 	 */
 	public byte[] body(PageKind kind, Locale locale) {
 		Map<String, byte[]> byLanguage = this.bodies.get(kind);
@@ -57,7 +59,10 @@ public class MessagePages {
 		return (locale != null) ? byLanguage.getOrDefault(locale.getLanguage(), english) : english;
 	}
 
-	/** The page as a handler function's answer, in the request's language, with {@code extra} headers. */
+	/**
+	 * The page as a handler function's answer, in the request's language, with
+	 * {@code extra} headers.
+	 */
 	public Mono<ServerResponse> response(ServerRequest request, PageKind kind, Map<String, String> extra) {
 		byte[] body = body(kind, request.exchange().getLocaleContext().getLocale());
 		return ServerResponse.status(kind.status())
@@ -71,7 +76,9 @@ public class MessagePages {
 		return response(request, kind, Map.of());
 	}
 
-	/** Writes the page on a WebFlux exchange, for code that runs ahead of the dispatcher. */
+	/**
+	 * Writes the page on a WebFlux exchange, for code that runs ahead of the dispatcher.
+	 */
 	public Mono<Void> write(ServerWebExchange exchange, PageKind kind) {
 		byte[] body = body(kind, exchange.getLocaleContext().getLocale());
 		exchange.getResponse().setStatusCode(kind.status());
@@ -79,7 +86,8 @@ public class MessagePages {
 		headers.set(HttpHeaders.CONTENT_TYPE, HTML);
 		headers.set(Pages.MARK, kind.id());
 		headers.setContentLength(body.length);
-		return exchange.getResponse().writeWith(Mono.fromSupplier(() -> exchange.getResponse().bufferFactory().wrap(body)));
+		return exchange.getResponse()
+			.writeWith(Mono.fromSupplier(() -> exchange.getResponse().bufferFactory().wrap(body)));
 	}
 
 	/** Writes the page on Reactor Netty's response directly, for the document route. */

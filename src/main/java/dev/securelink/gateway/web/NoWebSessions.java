@@ -11,11 +11,12 @@ import org.springframework.web.server.WebSession;
 import org.springframework.web.server.session.WebSessionManager;
 
 /**
- * WebFlux's session manager, replaced: the gateway keeps no server-side sessions (its sessions are signed cookies),
- * yet Thymeleaf's view asks every exchange for one. Spring's in-memory store then makes a session object per page,
- * on a bounded-elastic thread and handed back on a parallel one, so every page was finished off its connection's
- * event loop (which is what exposed reactor-netty#4361, see pom.xml). This one answers the same empty session,
- * which can never be started, on the caller's thread.
+ * WebFlux's session manager, replaced: the gateway keeps no server-side sessions (its
+ * sessions are signed cookies), yet Thymeleaf's view asks every exchange for one.
+ * Spring's in-memory store then makes a session object per page, on a bounded-elastic
+ * thread and handed back on a parallel one, so every page was finished off its
+ * connection's event loop (which is what exposed reactor-netty#4361, see pom.xml). This
+ * one answers the same empty session, which can never be started, on the caller's thread.
  */
 final class NoWebSessions implements WebSessionManager {
 

@@ -3,8 +3,9 @@ package dev.securelink.gateway.web;
 import org.springframework.http.HttpStatus;
 
 /**
- * Every message page the gateway shows, with the status it is always answered with; its texts are
- * {@code page.<id>.title} and {@code page.<id>.text} in the messages, and {@link #id} is the page marker's value.
+ * Every message page the gateway shows, with the status it is always answered with; its
+ * texts are {@code page.<id>.title} and {@code page.<id>.text} in the messages, and
+ * {@link #id} is the page marker's value.
  */
 public enum PageKind {
 

@@ -9,8 +9,8 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.i18n.LocaleContextResolver;
 
 /**
- * The language of the gateway's pages ({@link #resolve}): WebFlux's view of it is the language a handler chose for
- * this exchange, else {@link #resolve} without a link.
+ * The language of the gateway's pages ({@link #resolve}): WebFlux's view of it is the
+ * language a handler chose for this exchange, else {@link #resolve} without a link.
  */
 public class PageLocales implements LocaleContextResolver {
 
@@ -29,9 +29,9 @@ public class PageLocales implements LocaleContextResolver {
 	}
 
 	/**
-	 * The page language, one pure function for every page: the visitor's {@code ?lang=} switch, then the link's
-	 * locale, then the best of Accept-Language among the supported ones, then English.
-	 *
+	 * The page language, one pure function for every page: the visitor's {@code ?lang=}
+	 * switch, then the link's locale, then the best of Accept-Language among the
+	 * supported ones, then English.
 	 * @param requested the {@code lang} the visitor chose, or null
 	 * @param linkLocale the link's locale, or null (no link known, or none set)
 	 * @param acceptLanguage the request's Accept-Language header lines
@@ -56,7 +56,10 @@ public class PageLocales implements LocaleContextResolver {
 		return (best != null) ? best : Locale.ENGLISH;
 	}
 
-	/** Fixes the page language of this exchange (a handler that knows the link chose it with {@link #resolve}). */
+	/**
+	 * Fixes the page language of this exchange (a handler that knows the link chose it
+	 * with {@link #resolve}).
+	 */
 	public static void choose(ServerWebExchange exchange, Locale locale) {
 		if (locale != null) {
 			exchange.getAttributes().put(CHOSEN, locale);

@@ -11,9 +11,10 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
 
 /**
- * Renders the e-mail prompt once per language and error at start-up, so that its template and message bundles are
- * read from the jar here, on the main thread, and never by a request on an event-loop thread (the message pages are
- * rendered once and kept by {@link MessagePages}).
+ * Renders the e-mail prompt once per language and error at start-up, so that its template
+ * and message bundles are read from the jar here, on the main thread, and never by a
+ * request on an event-loop thread (the message pages are rendered once and kept by
+ * {@link MessagePages}).
  */
 @Component
 class PageWarmUp implements SmartInitializingSingleton {

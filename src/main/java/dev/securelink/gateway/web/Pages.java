@@ -13,13 +13,16 @@ import org.springframework.http.ResponseCookie;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
- * The gateway's pages are marked with {@link #MARK} so that nobody mistakes them for a page of the document
- * service. The message pages come from {@link MessagePages}; this renders the one page that differs per request,
- * the e-mail prompt (it carries a form token), with Thymeleaf in the exchange's language.
+ * The gateway's pages are marked with {@link #MARK} so that nobody mistakes them for a
+ * page of the document service. The message pages come from {@link MessagePages}; this
+ * renders the one page that differs per request, the e-mail prompt (it carries a form
+ * token), with Thymeleaf in the exchange's language.
  */
 public final class Pages {
 
-	/** Response header naming the gateway page, on every page the gateway makes itself. */
+	/**
+	 * Response header naming the gateway page, on every page the gateway makes itself.
+	 */
 	public static final String MARK = "X-SecureLink-Page";
 
 	private Pages() {

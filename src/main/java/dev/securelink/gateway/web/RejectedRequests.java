@@ -12,11 +12,12 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Answers what Spring Security's firewall refuses (encoded slashes and dots, {@code //}, {@code ;}, control
- * characters, methods outside the standard ones) like any other malformed address: under the link flow the same
- * "this link does not work" page as an unknown code, so that a mangled link says no more than a wrong one; on the
- * admin API a problem detail; elsewhere the "address not valid" page. Spring Security uses this bean for its one
- * {@code WebFilterChainProxy}, which every WebFlux request passes.
+ * Answers what Spring Security's firewall refuses (encoded slashes and dots, {@code //},
+ * {@code ;}, control characters, methods outside the standard ones) like any other
+ * malformed address: under the link flow the same "this link does not work" page as an
+ * unknown code, so that a mangled link says no more than a wrong one; on the admin API a
+ * problem detail; elsewhere the "address not valid" page. Spring Security uses this bean
+ * for its one {@code WebFilterChainProxy}, which every WebFlux request passes.
  */
 @Component
 class RejectedRequests implements ServerExchangeRejectedHandler {

@@ -5,21 +5,24 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * What a raw request path is, however it is spelled: {@code /l/…}, {@code /%6C/…}, {@code //l/…} and
- * {@code /l;x/…} are all the link flow's, and whatever is logged of a path is made from these rules, never from a
- * prefix of the raw text.
+ * What a raw request path is, however it is spelled: {@code /l/…}, {@code /%6C/…},
+ * {@code //l/…} and {@code /l;x/…} are all the link flow's, and whatever is logged of a
+ * path is made from these rules, never from a prefix of the raw text.
  */
 public final class RequestPaths {
 
-	/** Decoded segments this long or longer are never logged: a code (32 characters) cannot hide in a shorter one. */
+	/**
+	 * Decoded segments this long or longer are never logged: a code (32 characters)
+	 * cannot hide in a shorter one.
+	 */
 	private static final int LOGGABLE_SEGMENT = 20;
 
 	private RequestPaths() {
 	}
 
 	/**
-	 * The first segment of {@code rawPath} as a router would compare it: leading slashes skipped, path parameters
-	 * ({@code ;…}) cut, percent escapes decoded, lower case.
+	 * The first segment of {@code rawPath} as a router would compare it: leading slashes
+	 * skipped, path parameters ({@code ;…}) cut, percent escapes decoded, lower case.
 	 */
 	public static String firstSegment(String rawPath) {
 		int start = 0;
@@ -33,7 +36,9 @@ public final class RequestPaths {
 		return decode(rawPath.substring(start, end)).toLowerCase(Locale.ROOT);
 	}
 
-	/** Whether the path belongs to the link flow ({@code /l/{code}…}), in any spelling. */
+	/**
+	 * Whether the path belongs to the link flow ({@code /l/{code}…}), in any spelling.
+	 */
 	public static boolean isLink(String rawPath) {
 		return firstSegment(rawPath).equals(GatewayPaths.segment(GatewayPaths.LINK));
 	}
@@ -44,8 +49,9 @@ public final class RequestPaths {
 	}
 
 	/**
-	 * {@code rawPath} as a log line may show it: every segment that decodes to {@value #LOGGABLE_SEGMENT} characters
-	 * or more becomes {@code ~}; a link-flow path is never passed here (the access log names its link instead).
+	 * {@code rawPath} as a log line may show it: every segment that decodes to
+	 * {@value #LOGGABLE_SEGMENT} characters or more becomes {@code ~}; a link-flow path
+	 * is never passed here (the access log names its link instead).
 	 */
 	public static String redacted(String rawPath) {
 		StringBuilder out = new StringBuilder(rawPath.length());
@@ -64,7 +70,9 @@ public final class RequestPaths {
 		return out.toString();
 	}
 
-	/** Percent escapes decoded as UTF-8 (malformed ones kept as they are); never throws. */
+	/**
+	 * Percent escapes decoded as UTF-8 (malformed ones kept as they are); never throws.
+	 */
 	static String decode(String value) {
 		if (value.indexOf('%') < 0) {
 			return value;

@@ -5,9 +5,10 @@ import java.net.URI;
 import org.springframework.http.HttpHeaders;
 
 /**
- * Whether a state-changing request comes from the gateway's own origin. Browsers send {@code Origin: null} on a
- * same-origin form post when the page's referrer policy is {@code no-referrer} (as every gateway response's is),
- * so a real Origin is compared when there is one, and Fetch Metadata's {@code Sec-Fetch-Site} decides otherwise.
+ * Whether a state-changing request comes from the gateway's own origin. Browsers send
+ * {@code Origin: null} on a same-origin form post when the page's referrer policy is
+ * {@code no-referrer} (as every gateway response's is), so a real Origin is compared when
+ * there is one, and Fetch Metadata's {@code Sec-Fetch-Site} decides otherwise.
  */
 public final class SameOrigin {
 
@@ -18,8 +19,9 @@ public final class SameOrigin {
 	}
 
 	/**
-	 * @param evidenceRequired whether a request that carries neither a real Origin nor Fetch Metadata (an old
-	 * client, a script) is refused; otherwise another defence (a CSRF token) must decide for it
+	 * @param evidenceRequired whether a request that carries neither a real Origin nor
+	 * Fetch Metadata (an old client, a script) is refused; otherwise another defence (a
+	 * CSRF token) must decide for it
 	 */
 	public boolean test(HttpHeaders headers, boolean evidenceRequired) {
 		String origin = headers.getOrigin();

@@ -12,9 +12,10 @@ import org.springframework.stereotype.Component;
 import dev.securelink.gateway.GatewayProperties;
 
 /**
- * The security headers of every response the public listener sends, errors included: {@link EdgeHandler} sets them
- * on each response head as Netty writes it, so no handler, error path, upstream answer or refusal of Netty's own
- * (400, 413, 414, 431) can leave them out or weaken them.
+ * The security headers of every response the public listener sends, errors included:
+ * {@link EdgeHandler} sets them on each response head as Netty writes it, so no handler,
+ * error path, upstream answer or refusal of Netty's own (400, 413, 414, 431) can leave
+ * them out or weaken them.
  */
 @Component
 public class SecurityHeaders {
@@ -26,23 +27,28 @@ public class SecurityHeaders {
 	/** Set on every response, over any value it has. */
 	private final List<Map.Entry<AsciiString, String>> always;
 
-	/** Set on a response that has no such header (a proxied document may bring its own). */
+	/**
+	 * Set on a response that has no such header (a proxied document may bring its own).
+	 */
 	private static final List<Map.Entry<AsciiString, String>> UNLESS_PRESENT = List.of(
 			Map.entry(AsciiString.cached("Content-Security-Policy"), PAGE_POLICY),
 			Map.entry(AsciiString.cached("Cache-Control"), "no-store"));
 
 	SecurityHeaders(GatewayProperties properties) {
-		List<Map.Entry<AsciiString, String>> always = new ArrayList<>(List.of(
-				Map.entry(AsciiString.cached("Referrer-Policy"), "no-referrer"),
-				Map.entry(AsciiString.cached("X-Content-Type-Options"), "nosniff")));
+		List<Map.Entry<AsciiString, String>> always = new ArrayList<>(
+				List.of(Map.entry(AsciiString.cached("Referrer-Policy"), "no-referrer"),
+						Map.entry(AsciiString.cached("X-Content-Type-Options"), "nosniff")));
 		if ("https".equalsIgnoreCase(properties.publicBaseUrl().getScheme())) {
-			always.add(Map.entry(AsciiString.cached("Strict-Transport-Security"),
-					"max-age=31536000; includeSubDomains"));
+			always
+				.add(Map.entry(AsciiString.cached("Strict-Transport-Security"), "max-age=31536000; includeSubDomains"));
 		}
 		this.always = List.copyOf(always);
 	}
 
-	/** Sets the gateway's headers on a response about to be sent, over whatever weaker values it has. */
+	/**
+	 * Sets the gateway's headers on a response about to be sent, over whatever weaker
+	 * values it has.
+	 */
 	public void apply(HttpHeaders headers) {
 		for (Map.Entry<AsciiString, String> header : this.always) {
 			headers.set(header.getKey(), header.getValue());

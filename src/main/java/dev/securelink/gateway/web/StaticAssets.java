@@ -21,9 +21,10 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
- * {@code /_gw/*}: the gateway's own assets (its stylesheet), read from {@code classpath:/static/} once at start-up
- * and served from memory, cacheable for an hour. Spring's resource handler would open and read the file (from the
- * jar, through blocking streams) on an event-loop thread for every request.
+ * {@code /_gw/*}: the gateway's own assets (its stylesheet), read from
+ * {@code classpath:/static/} once at start-up and served from memory, cacheable for an
+ * hour. Spring's resource handler would open and read the file (from the jar, through
+ * blocking streams) on an event-loop thread for every request.
  */
 @Configuration(proxyBeanMethods = false)
 class StaticAssets {
@@ -53,8 +54,9 @@ class StaticAssets {
 			for (Resource resource : new PathMatchingResourcePatternResolver().getResources("classpath:/static/*")) {
 				String name = resource.getFilename();
 				if (name != null && resource.isReadable()) {
-					assets.put(name, new Asset(MediaTypeFactory.getMediaType(name).orElse(MediaType.APPLICATION_OCTET_STREAM),
-							resource.getContentAsByteArray()));
+					assets.put(name,
+							new Asset(MediaTypeFactory.getMediaType(name).orElse(MediaType.APPLICATION_OCTET_STREAM),
+									resource.getContentAsByteArray()));
 				}
 			}
 		}

@@ -14,11 +14,14 @@ import reactor.core.publisher.Flux;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Notices a gateway behind a proxy that nobody named in {@code securelink.trusted-proxies}: when most requests of
- * the last minute came from private-range peers (an ingress controller, a load balancer in the cluster), every
- * client looks like that proxy and the per-client budgets become one budget for everybody. Then it logs one WARN
- * a minute and counts it ({@code securelink_untrusted_proxy_warnings_total}). Loopback peers (development, a local
- * sidecar) do not count. Counting costs two adders per request, and only while no trusted proxy is configured.
+ * Notices a gateway behind a proxy that nobody named in
+ * {@code securelink.trusted-proxies}: when most requests of the last minute came from
+ * private-range peers (an ingress controller, a load balancer in the cluster), every
+ * client looks like that proxy and the per-client budgets become one budget for
+ * everybody. Then it logs one WARN a minute and counts it
+ * ({@code securelink_untrusted_proxy_warnings_total}). Loopback peers (development, a
+ * local sidecar) do not count. Counting costs two adders per request, and only while no
+ * trusted proxy is configured.
  */
 final class UntrustedPeers implements SmartLifecycle {
 

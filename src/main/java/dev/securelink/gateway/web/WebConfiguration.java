@@ -14,7 +14,10 @@ import org.springframework.web.server.session.WebSessionManager;
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration {
 
-	/** Framing, read deadlines and security headers for every connection (see {@link EdgeHandler}). */
+	/**
+	 * Framing, read deadlines and security headers for every connection (see
+	 * {@link EdgeHandler}).
+	 */
 	@Bean
 	NettyServerCustomizer edge(WebProperties properties, SecurityHeaders securityHeaders,
 			UntrustedPeers untrustedPeers) {
@@ -29,13 +32,19 @@ class WebConfiguration {
 		});
 	}
 
-	/** Warns once a minute when the gateway looks like it runs behind a proxy nobody declared. */
+	/**
+	 * Warns once a minute when the gateway looks like it runs behind a proxy nobody
+	 * declared.
+	 */
 	@Bean
 	UntrustedPeers untrustedPeers(MeterRegistry meters) {
 		return new UntrustedPeers(meters, Duration.ofMinutes(1));
 	}
 
-	/** Replaces WebFlux's session manager under its well-known bean name: no server-side sessions. */
+	/**
+	 * Replaces WebFlux's session manager under its well-known bean name: no server-side
+	 * sessions.
+	 */
 	@Bean(name = "webSessionManager")
 	WebSessionManager webSessionManager() {
 		return new NoWebSessions();

@@ -9,11 +9,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * The public listener: {@code securelink.*}.
  *
- * @param trustedProxies CIDRs of the proxies (ingress, load balancer) whose {@code X-Forwarded-For} is believed
+ * @param trustedProxies CIDRs of the proxies (ingress, load balancer) whose
+ * {@code X-Forwarded-For} is believed
  * @param headerReadTimeout how long a connection may take to send a complete request head
- * @param bodyReadTimeout how long a request body may stop arriving before the request is answered 408
+ * @param bodyReadTimeout how long a request body may stop arriving before the request is
+ * answered 408
  */
 @ConfigurationProperties("securelink")
-public record WebProperties(@DefaultValue List<String> trustedProxies,
-		@DefaultValue("10s") Duration headerReadTimeout, @DefaultValue("15s") Duration bodyReadTimeout) {
+public record WebProperties(@DefaultValue List<String> trustedProxies, @DefaultValue("10s") Duration headerReadTimeout,
+		@DefaultValue("15s") Duration bodyReadTimeout) {
 }

@@ -29,9 +29,10 @@ import dev.securelink.gateway.tenant.TenantSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The decision's ordering contract for the prompt's POST, without HTTP or a Spring context: the form token first,
- * then the client's address budget, then the link's attempt, then the address. Nothing later is spent when an
- * earlier step refuses; a refused link attempt gives the client's token back. Real PostgreSQL for the attempt
+ * The decision's ordering contract for the prompt's POST, without HTTP or a Spring
+ * context: the form token first, then the client's address budget, then the link's
+ * attempt, then the address. Nothing later is spent when an earlier step refuses; a
+ * refused link attempt gives the client's token back. Real PostgreSQL for the attempt
  * counter and the audit trail.
  */
 class AddressCheckTests {
@@ -140,7 +141,8 @@ class AddressCheckTests {
 		LinkOutcome locked = verify(post(token(), "two@example.com"), this.verificationOn);
 		assertThat(locked).isInstanceOf(LinkOutcome.TooManyAttempts.class);
 		assertThat(comparisons()).isEqualTo(2);
-		// Locked: the right address is not even compared, and this client's third token is given back.
+		// Locked: the right address is not even compared, and this client's third token
+		// is given back.
 		LinkOutcome refused = verify(post(token(), RECIPIENT), this.verificationOn);
 		assertThat(refused).isInstanceOf(LinkOutcome.TooManyAttempts.class);
 		assertThat(((LinkOutcome.TooManyAttempts) refused).retryAfter()).isGreaterThan(Duration.ofMinutes(14));
@@ -153,8 +155,8 @@ class AddressCheckTests {
 	@Test
 	void verifyWhenAddressWrongThenPromptAgainWithOneFailureCounted() {
 		LinkOutcome outcome = verify(post(token(), "mallory@example.com"), this.verificationOn);
-		assertThat(outcome).isEqualTo(
-				new LinkOutcome.EmailRequired(this.link, Right.VIEW, LinkOutcome.PromptError.MISMATCH, LOCALE));
+		assertThat(outcome)
+			.isEqualTo(new LinkOutcome.EmailRequired(this.link, Right.VIEW, LinkOutcome.PromptError.MISMATCH, LOCALE));
 		assertThat(failures()).isOne();
 		assertThat(comparisons()).isOne();
 		assertThat(events("failed")).isOne();

@@ -70,8 +70,9 @@ class LinkFlowTests {
 				"recipients", List.of(ANNA), "expiresAt", Instant.now().plusSeconds(60).toString()));
 		this.clock.advance(Duration.ofMinutes(2));
 
-		List<String> paths = List.of(Browser.path((String) revoked.get("url")), Browser.path((String) expiring.get("url")),
-				"/l/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "/l/short", "/l/" + "A".repeat(31) + "!", "/l/" + "A".repeat(31) + "~");
+		List<String> paths = List.of(Browser.path((String) revoked.get("url")),
+				Browser.path((String) expiring.get("url")), "/l/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "/l/short",
+				"/l/" + "A".repeat(31) + "!", "/l/" + "A".repeat(31) + "~");
 		List<String> bodies = paths.stream().map((path) -> {
 			EntityExchangeResult<String> result = new Browser(this.client).get(path);
 			assertThat(result.getStatus().value()).as(path).isEqualTo(404);
@@ -121,8 +122,9 @@ class LinkFlowTests {
 			scanner.get(Browser.path((String) link.get("url")));
 			scanner.get(Browser.path((String) link.get("url")) + "/pay");
 		}
-		assertThat(count("select count(*) from access_event where link_id = '" + link.get("id")
-				+ "' and type <> 'created'")).isZero();
+		assertThat(count(
+				"select count(*) from access_event where link_id = '" + link.get("id") + "' and type <> 'created'"))
+			.isZero();
 		assertThat(count("select count(*) from link_attempt where link_id = '" + link.get("id") + "'")).isZero();
 	}
 
@@ -132,11 +134,14 @@ class LinkFlowTests {
 		String id = (String) link.get("id");
 		Browser browser = new Browser(this.client);
 
-		EntityExchangeResult<String> result = browser.verify(Browser.path((String) link.get("url")), "  Anna@EXAMPLE.com ");
+		EntityExchangeResult<String> result = browser.verify(Browser.path((String) link.get("url")),
+				"  Anna@EXAMPLE.com ");
 
 		assertThat(result.getStatus().value()).isEqualTo(303);
 		assertThat(result.getResponseHeaders().getLocation()).hasToString("/d/" + id + "/");
-		String setCookie = result.getResponseHeaders().get(HttpHeaders.SET_COOKIE).stream()
+		String setCookie = result.getResponseHeaders()
+			.get(HttpHeaders.SET_COOKIE)
+			.stream()
 			.filter((header) -> header.startsWith("__Host-sls-" + id + "="))
 			.findFirst()
 			.orElseThrow();
@@ -146,7 +151,8 @@ class LinkFlowTests {
 			.contains("path=/", "max-age=43200", "secure", "httponly", "samesite=lax");
 		assertThat(browser.get("/d/" + id + "/").getStatus().value()).isEqualTo(200);
 		assertThat(count("select count(*) from access_event where link_id = '" + id
-				+ "' and type = 'verified' and client is not null")).isEqualTo(1);
+				+ "' and type = 'verified' and client is not null"))
+			.isEqualTo(1);
 	}
 
 	@Test
@@ -211,8 +217,8 @@ class LinkFlowTests {
 
 		EntityExchangeResult<String> locked = new Browser(this.client).verify(path, ANNA);
 		assertThat(locked.getStatus().value()).isEqualTo(429);
-		assertThat(Long.parseLong(locked.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER)))
-			.isBetween(14 * 60L, 15 * 60L + 1);
+		assertThat(Long.parseLong(locked.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER))).isBetween(14 * 60L,
+				15 * 60L + 1);
 		assertThat(anna.get("/d/" + id + "/").getStatus().value()).as("existing session survives the lock")
 			.isEqualTo(200);
 
@@ -238,7 +244,8 @@ class LinkFlowTests {
 		Browser browser = new Browser(this.client);
 		String token = Browser.csrfToken(browser.get(path));
 
-		assertThat(browser.postFrom("https://evil.example", path, Map.of("email", ANNA, "csrf", token)).getStatus()
+		assertThat(browser.postFrom("https://evil.example", path, Map.of("email", ANNA, "csrf", token))
+			.getStatus()
 			.value()).isEqualTo(403);
 		assertThat(browser.post(path, Map.of("email", ANNA)).getStatus().value()).isEqualTo(403);
 		assertThat(browser.post(path, Map.of("email", ANNA, "csrf", token + "x")).getStatus().value()).isEqualTo(403);
@@ -254,13 +261,15 @@ class LinkFlowTests {
 		String path = Browser.path((String) link.get("url"));
 		Browser browser = new Browser(this.client);
 		String token = Browser.csrfToken(browser.get(path));
-		this.client.post().uri(path)
+		this.client.post()
+			.uri(path)
 			.header("Sec-Fetch-Site", "cross-site")
 			.header(HttpHeaders.COOKIE, browser.cookieHeader())
 			.contentType(org.springframework.http.MediaType.APPLICATION_FORM_URLENCODED)
 			.bodyValue("email=anna%40example.com&csrf=" + token)
 			.exchange()
-			.expectStatus().isForbidden();
+			.expectStatus()
+			.isForbidden();
 	}
 
 	@Test
@@ -296,8 +305,8 @@ class LinkFlowTests {
 
 	@Test
 	void submitWhenAddressCarriesInvisibleSpacesOrAnotherCompositionThenStillTheRecipient() {
-		Map<String, Object> link = this.admin.createLink(this.tenant, Map.of("document", "/invoices/nfc",
-				"recipients", List.of("Jos\u00e9@example.com")));
+		Map<String, Object> link = this.admin.createLink(this.tenant,
+				Map.of("document", "/invoices/nfc", "recipients", List.of("Jos\u00e9@example.com")));
 		String path = Browser.path((String) link.get("url"));
 		for (String typed : List.of("jose\u0301@example.com", "\u00a0jos\u00e9@example.com\u200b",
 				"jo\u200ds\u00e9@exam\ufeffple.com\u202f")) {
@@ -324,7 +333,8 @@ class LinkFlowTests {
 		Browser guesser = new Browser(this.client);
 		assertThat(wrongAddressesRefused(guesser, "/invoices/v6-",
 				(i, j) -> guesser.ip("2001:db8:77:1::" + Integer.toHexString(i * 16 + j + 1))))
-			.as("one budget of 20 for the whole /64").isEqualTo(4);
+			.as("one budget of 20 for the whole /64")
+			.isEqualTo(4);
 		Browser neighbour = new Browser(this.client).ip("2001:db8:77:2::1");
 		String fresh = Browser.path((String) link("/invoices/v6-other").get("url"));
 		assertThat(neighbour.verify(fresh, "nobody@example.com").getStatus().value()).as("another /64").isEqualTo(422);
@@ -365,8 +375,8 @@ class LinkFlowTests {
 		Browser browser = new Browser(this.client);
 		List<String> ids = new java.util.ArrayList<>();
 		for (int i = 0; i < 11; i++) {
-			Map<String, Object> link = this.admin.createLink(longTenant,
-					Map.of("document", "/invoices/" + i, "recipients", List.of(ANNA), "rights", List.of("sign", "pay")));
+			Map<String, Object> link = this.admin.createLink(longTenant, Map.of("document", "/invoices/" + i,
+					"recipients", List.of(ANNA), "rights", List.of("sign", "pay")));
 			ids.add((String) link.get("id"));
 			browser.get(Browser.path((String) link.get("url")));
 		}
@@ -388,8 +398,7 @@ class LinkFlowTests {
 		for (int i = 0; i < 5; i++) {
 			assertThat(browser.get("/d/" + link.get("id") + "/x" + i).getStatus().value()).isEqualTo(200);
 		}
-		assertThat(cacheMisses("links") + cacheMisses("tenant-settings") + cacheMisses("link-codes"))
-			.isEqualTo(misses);
+		assertThat(cacheMisses("links") + cacheMisses("tenant-settings") + cacheMisses("link-codes")).isEqualTo(misses);
 	}
 
 	@Test
@@ -420,8 +429,7 @@ class LinkFlowTests {
 		assertThat(title(new Browser(this.client).language("fr").get(plainPath))).isEqualTo("Ouvrir votre document");
 		assertThat(title(new Browser(this.client).language("de-AT").get(plainPath))).isEqualTo("Ihr Dokument öffnen");
 		assertThat(title(new Browser(this.client).language("ja").get(plainPath))).isEqualTo("Open your document");
-		assertThat(title(new Browser(this.client).language("nl").get("/l/unknown")))
-			.isEqualTo("Deze link werkt niet");
+		assertThat(title(new Browser(this.client).language("nl").get("/l/unknown"))).isEqualTo("Deze link werkt niet");
 
 		Document page = Jsoup.parse(new Browser(this.client).language("fr").get(plainPath).getResponseBody());
 		assertThat(page.select("html").attr("lang")).isEqualTo("fr");
@@ -450,18 +458,22 @@ class LinkFlowTests {
 		}
 		assertThat(tooMany).isEqualTo(5);
 		assertThat(new Browser(this.client).get("/l/" + "9".repeat(32)).getStatus().value())
-			.as("another client is not affected").isEqualTo(404);
+			.as("another client is not affected")
+			.isEqualTo(404);
 	}
 
 	@Test
 	void openWhenOneClientBurstsUnknownCodesAtOnceThenNoMoreLookupsThanItsBudget() {
 		double lookupsBefore = codeLookups();
-		org.springframework.web.reactive.function.client.WebClient web = org.springframework.web.reactive.function
-			.client.WebClient.create("http://localhost:" + this.port);
+		org.springframework.web.reactive.function.client.WebClient web = org.springframework.web.reactive.function.client.WebClient
+			.create("http://localhost:" + this.port);
 		List<Integer> statuses = reactor.core.publisher.Flux.range(0, 80)
-			.flatMap((i) -> web.get().uri("/l/" + String.format("B%031d", i))
-				.header("X-Forwarded-For", "198.51.100.201")
-				.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value())), 80)
+			.flatMap(
+					(i) -> web.get()
+						.uri("/l/" + String.format("B%031d", i))
+						.header("X-Forwarded-For", "198.51.100.201")
+						.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value())),
+					80)
 			.collectList()
 			.block(Duration.ofSeconds(60));
 		assertThat(statuses).filteredOn((status) -> status == 404).hasSize(30);
@@ -478,7 +490,10 @@ class LinkFlowTests {
 		assertThat(new Browser(this.client).verify(fresh, ANNA).getStatus().value()).isEqualTo(303);
 	}
 
-	/** Four wrong addresses on each of six new links; {@code before} runs before each. Answers how many were 429. */
+	/**
+	 * Four wrong addresses on each of six new links; {@code before} runs before each.
+	 * Answers how many were 429.
+	 */
 	private int wrongAddressesRefused(Browser guesser, String documentPrefix,
 			java.util.function.BiConsumer<Integer, Integer> before) {
 		int tooMany = 0;
@@ -495,8 +510,8 @@ class LinkFlowTests {
 	}
 
 	private Map<String, Object> link(String document) {
-		return this.admin.createLink(this.tenant, Map.of("document", document, "recipients", List.of(ANNA, "bob@example.com"),
-				"rights", List.of("sign", "pay")));
+		return this.admin.createLink(this.tenant, Map.of("document", document, "recipients",
+				List.of(ANNA, "bob@example.com"), "rights", List.of("sign", "pay")));
 	}
 
 	private long count(String sql) {
@@ -504,13 +519,22 @@ class LinkFlowTests {
 	}
 
 	private double codeLookups() {
-		return this.meters.find("cache.gets").tag("cache", "link-codes").functionCounters().stream()
-			.mapToDouble(io.micrometer.core.instrument.FunctionCounter::count).sum();
+		return this.meters.find("cache.gets")
+			.tag("cache", "link-codes")
+			.functionCounters()
+			.stream()
+			.mapToDouble(io.micrometer.core.instrument.FunctionCounter::count)
+			.sum();
 	}
 
 	private double cacheMisses(String cache) {
-		return this.meters.find("cache.gets").tag("cache", cache).tag("result", "miss").functionCounters().stream()
-			.mapToDouble(io.micrometer.core.instrument.FunctionCounter::count).sum();
+		return this.meters.find("cache.gets")
+			.tag("cache", cache)
+			.tag("result", "miss")
+			.functionCounters()
+			.stream()
+			.mapToDouble(io.micrometer.core.instrument.FunctionCounter::count)
+			.sum();
 	}
 
 	private static String title(EntityExchangeResult<String> page) {

@@ -17,7 +17,10 @@ import dev.securelink.gateway.support.RawHttp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** However a link's path is spelled, and whatever answers it, no log line ever holds its code. */
+/**
+ * However a link's path is spelled, and whatever answers it, no log line ever holds its
+ * code.
+ */
 @GatewayTest
 class LinkPathSpellingTests {
 

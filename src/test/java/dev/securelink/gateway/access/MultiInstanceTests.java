@@ -78,7 +78,8 @@ class MultiInstanceTests {
 		assertThat(statuses).filteredOn((status) -> status == 422).hasSize(4);
 		assertThat(statuses).filteredOn((status) -> status == 429).hasSize(16);
 		assertThat(count("select count(*) from access_event where link_id = '" + link.get("id")
-				+ "' and type in ('failed', 'locked')")).isEqualTo(5);
+				+ "' and type in ('failed', 'locked')"))
+			.isEqualTo(5);
 		assertThat(count("select lock_count from link_attempt where link_id = '" + link.get("id") + "'")).isEqualTo(1);
 	}
 
@@ -97,16 +98,18 @@ class MultiInstanceTests {
 					+ "' and type in ('failed', 'locked', 'verified')");
 			assertThat(compared).as("never more than the threshold").isLessThanOrEqualTo(5).isEqualTo(decided);
 			boolean accepted = statuses.get(3 + round * 6) == 303;
-			assertThat(count("select count(*) from access_event where link_id = '" + link.get("id")
-					+ "' and type = 'verified'")).isEqualTo(accepted ? 1 : 0);
+			assertThat(count(
+					"select count(*) from access_event where link_id = '" + link.get("id") + "' and type = 'verified'"))
+				.isEqualTo(accepted ? 1 : 0);
 			assertThat(statuses).filteredOn((status) -> status == 303).hasSize(accepted ? 1 : 0);
 			assertThat(statuses).allMatch((status) -> status == 303 || status == 422 || status == 429);
 		}
 	}
 
 	/**
-	 * {@code size} concurrent answers to one prompt, alternating between the two instances, each from its own client
-	 * address; the one at {@code right} (if any) is the recipient's address. Statuses in request order.
+	 * {@code size} concurrent answers to one prompt, alternating between the two
+	 * instances, each from its own client address; the one at {@code right} (if any) is
+	 * the recipient's address. Statuses in request order.
 	 */
 	private List<Integer> burst(Map<String, Object> link, int size, int right) {
 		String path = Browser.path((String) link.get("url"));
@@ -116,14 +119,19 @@ class MultiInstanceTests {
 		List<WebClient> instances = List.of(WebClient.create("http://localhost:" + this.port),
 				WebClient.create("http://localhost:" + second.getEnvironment().getProperty("local.server.port")));
 		return Flux.range(0, size)
-			.flatMapSequential((i) -> instances.get(i % 2).post().uri(path)
-				.header(HttpHeaders.ORIGIN, Browser.ORIGIN)
-				.header(HttpHeaders.COOKIE, cookie)
-				.header("X-Forwarded-For", "10.99." + (i / 2) + "." + (1 + i % 2))
-				.contentType(MediaType.APPLICATION_FORM_URLENCODED)
-				.body(BodyInserters.fromFormData("email", (i == right) ? "anna@example.com" : "guess" + i + "@example.com")
-					.with("csrf", token))
-				.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value())), size)
+			.flatMapSequential(
+					(i) -> instances.get(i % 2)
+						.post()
+						.uri(path)
+						.header(HttpHeaders.ORIGIN, Browser.ORIGIN)
+						.header(HttpHeaders.COOKIE, cookie)
+						.header("X-Forwarded-For", "10.99." + (i / 2) + "." + (1 + i % 2))
+						.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+						.body(BodyInserters
+							.fromFormData("email", (i == right) ? "anna@example.com" : "guess" + i + "@example.com")
+							.with("csrf", token))
+						.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value())),
+					size)
 			.collectList()
 			.block(Duration.ofSeconds(60));
 	}
@@ -174,29 +182,42 @@ class MultiInstanceTests {
 		setSupport(tenant, true);
 		String support = "Bearer " + TestKeys.supportToken("agent-multi");
 		WebTestClient onSecond = secondClient();
-		assertThat(onSecond.get().uri("/admin/v1/tenants/" + tenant + "/settings").header(HttpHeaders.AUTHORIZATION,
-				support).exchange().expectBody(String.class).returnResult().getStatus().value()).isEqualTo(200);
+		assertThat(onSecond.get()
+			.uri("/admin/v1/tenants/" + tenant + "/settings")
+			.header(HttpHeaders.AUTHORIZATION, support)
+			.exchange()
+			.expectBody(String.class)
+			.returnResult()
+			.getStatus()
+			.value()).isEqualTo(200);
 
 		setSupport(tenant, false);
 
 		long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
 		int status;
 		do {
-			status = onSecond.get().uri("/admin/v1/tenants/" + tenant + "/settings")
+			status = onSecond.get()
+				.uri("/admin/v1/tenants/" + tenant + "/settings")
 				.header(HttpHeaders.AUTHORIZATION, support)
-				.exchange().expectBody(String.class).returnResult().getStatus().value();
+				.exchange()
+				.expectBody(String.class)
+				.returnResult()
+				.getStatus()
+				.value();
 		}
 		while (status != 403 && System.nanoTime() < deadline);
 		assertThat(status).isEqualTo(403);
 	}
 
 	private void setSupport(String tenant, boolean on) {
-		this.client.put().uri("/admin/v1/tenants/" + tenant + "/settings")
+		this.client.put()
+			.uri("/admin/v1/tenants/" + tenant + "/settings")
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token(tenant, Admin.ALL_SCOPES))
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(Map.of("emailVerification", true, "supportAccess", on))
 			.exchange()
-			.expectStatus().isOk();
+			.expectStatus()
+			.isOk();
 	}
 
 	private static int statusWithin(Browser browser, String path, int expected, Duration limit)

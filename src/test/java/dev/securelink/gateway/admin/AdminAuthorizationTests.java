@@ -26,7 +26,10 @@ import dev.securelink.gateway.support.TestKeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** One authorization for every method and every token: what the route table does not allow is denied. */
+/**
+ * One authorization for every method and every token: what the route table does not allow
+ * is denied.
+ */
 @GatewayTest
 class AdminAuthorizationTests {
 
@@ -82,9 +85,11 @@ class AdminAuthorizationTests {
 		assertThat(call(HttpMethod.DELETE, path, support).getStatus().value()).isEqualTo(403);
 
 		assertThat(Queries.number(this.db, "select count(*) from access_event where tenant_id = '" + this.tenant
-				+ "' and type = 'support_read' and detail like '%\"HEAD\"%'")).isEqualTo(1);
-		assertThat(Queries.number(this.db, "select count(*) from access_event where tenant_id = '" + this.tenant
-				+ "' and type = 'support_read'")).isEqualTo(2);
+				+ "' and type = 'support_read' and detail like '%\"HEAD\"%'"))
+			.isEqualTo(1);
+		assertThat(Queries.number(this.db,
+				"select count(*) from access_event where tenant_id = '" + this.tenant + "' and type = 'support_read'"))
+			.isEqualTo(2);
 	}
 
 	@ParameterizedTest
@@ -98,7 +103,8 @@ class AdminAuthorizationTests {
 			int onMissing = raw(method, missing, token).status();
 			assertThat(onExisting).as(method + " on an existing link").isBetween(400, 499).isEqualTo(onMissing);
 		}
-		// Without a token: 401, or 400 where the firewall refuses a method outside the standard ones first.
+		// Without a token: 401, or 400 where the firewall refuses a method outside the
+		// standard ones first.
 		assertThat(raw(method, existing, null).status()).isIn(400, 401);
 	}
 
@@ -114,8 +120,11 @@ class AdminAuthorizationTests {
 	@Test
 	void tokenWhenExpiryAudienceOrIssuerMissingOrWrongThen401() {
 		String path = "/admin/v1/tenants/" + this.tenant + "/links";
-		JWTClaimsSet good = TestKeys.claims().subject("invoicing-app").claim("tenant", this.tenant)
-			.claim("scope", Admin.ALL_SCOPES).build();
+		JWTClaimsSet good = TestKeys.claims()
+			.subject("invoicing-app")
+			.claim("tenant", this.tenant)
+			.claim("scope", Admin.ALL_SCOPES)
+			.build();
 		assertThat(call(HttpMethod.GET, path, TestKeys.sign(good)).getStatus().value()).isEqualTo(200);
 		List<JWTClaimsSet> bad = List.of(new JWTClaimsSet.Builder(good).expirationTime(null).build(),
 				new JWTClaimsSet.Builder(good).expirationTime(Date.from(Instant.now().minusSeconds(3600))).build(),
@@ -130,7 +139,9 @@ class AdminAuthorizationTests {
 	}
 
 	private EntityExchangeResult<byte[]> call(HttpMethod method, String path, String token) {
-		return this.client.method(method).uri(path).header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+		return this.client.method(method)
+			.uri(path)
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
 			.exchange()
 			.expectBody()
 			.returnResult();

@@ -13,7 +13,10 @@ import dev.securelink.gateway.support.TestKeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** With {@code securelink.admin.port}, the admin API lives on its own listener and nowhere else. */
+/**
+ * With {@code securelink.admin.port}, the admin API lives on its own listener and nowhere
+ * else.
+ */
 @GatewayTest
 @TestPropertySource(properties = "securelink.admin.port=0")
 class AdminListenerTests {
@@ -28,8 +31,9 @@ class AdminListenerTests {
 	void adminApiWhenAskedOnThePublicPortThen404InAnySpellingAndOnTheAdminPortServed() throws Exception {
 		String tenant = Admin.newTenant();
 		String token = "Authorization: Bearer " + TestKeys.token(tenant, Admin.ALL_SCOPES);
-		for (String path : new String[] { "/admin/v1/tenants/" + tenant + "/links", "/%61dmin/v1/tenants/" + tenant
-				+ "/links", "/ADMIN/v1/tenants/" + tenant + "/links", "/v3/api-docs", "/swagger-ui.html" }) {
+		for (String path : new String[] { "/admin/v1/tenants/" + tenant + "/links",
+				"/%61dmin/v1/tenants/" + tenant + "/links", "/ADMIN/v1/tenants/" + tenant + "/links", "/v3/api-docs",
+				"/swagger-ui.html" }) {
 			assertThat(status(this.publicPort, "GET", path, token)).as("public " + path).isEqualTo(404);
 		}
 		assertThat(status(this.publicPort, "HEAD", "/admin/v1/tenants/" + tenant + "/links", token)).isEqualTo(404);

@@ -16,13 +16,13 @@ class AdminTokenValidationTests {
 	@Test
 	void startWhenTokensConfiguredWithoutAudienceOrIssuerThenFailsNamingEveryProperty() {
 		for (OAuth2ResourceServerProperties properties : List.of(withJwkSetUri(), withPublicKey())) {
-			assertThatThrownBy(() -> new AdminTokenValidation().adminTokenRules(properties,
-					new AdminProperties(null, null)))
+			assertThatThrownBy(
+					() -> new AdminTokenValidation().adminTokenRules(properties, new AdminProperties(null, null)))
 				.hasMessageContaining("spring.security.oauth2.resourceserver.jwt.audiences")
 				.hasMessageContaining("securelink.admin.issuer");
 			properties.getJwt().setAudiences(List.of("securelink-admin"));
-			assertThatThrownBy(() -> new AdminTokenValidation().adminTokenRules(properties,
-					new AdminProperties(null, null)))
+			assertThatThrownBy(
+					() -> new AdminTokenValidation().adminTokenRules(properties, new AdminProperties(null, null)))
 				.hasMessageNotContaining("audiences")
 				.hasMessageContaining("securelink.admin.issuer");
 			assertThatCode(() -> new AdminTokenValidation().adminTokenRules(properties,
@@ -31,8 +31,7 @@ class AdminTokenValidationTests {
 		}
 		OAuth2ResourceServerProperties byIssuer = new OAuth2ResourceServerProperties();
 		byIssuer.getJwt().setIssuerUri("https://issuer.example");
-		assertThatThrownBy(() -> new AdminTokenValidation().adminTokenRules(byIssuer,
-				new AdminProperties(null, null)))
+		assertThatThrownBy(() -> new AdminTokenValidation().adminTokenRules(byIssuer, new AdminProperties(null, null)))
 			.hasMessageContaining("audiences")
 			.hasMessageNotContaining("securelink.admin.issuer");
 	}
@@ -40,7 +39,8 @@ class AdminTokenValidationTests {
 	@Test
 	void startWhenNoTokensConfiguredThenNothingIsRequired() {
 		assertThat(new AdminTokenValidation().adminTokenRules(new OAuth2ResourceServerProperties(),
-				new AdminProperties(null, null))).isNotNull();
+				new AdminProperties(null, null)))
+			.isNotNull();
 	}
 
 	private static OAuth2ResourceServerProperties withJwkSetUri() {

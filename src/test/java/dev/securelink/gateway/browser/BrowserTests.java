@@ -42,9 +42,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The whole flow in Debian's Chromium, as a customer clicking a link in an e-mail meets it, against the gateway
- * with its demo document service; and axe-core's WCAG 2.2 AA scan of the gateway's pages in all four languages.
- * Screenshots of every step land in {@code target/browser/}.
+ * The whole flow in Debian's Chromium, as a customer clicking a link in an e-mail meets
+ * it, against the gateway with its demo document service; and axe-core's WCAG 2.2 AA scan
+ * of the gateway's pages in all four languages. Screenshots of every step land in
+ * {@code target/browser/}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
 @ActiveProfiles("demo")
@@ -118,7 +119,8 @@ class BrowserTests {
 		browser.findElement(By.cssSelector("button[type=submit]")).click();
 		new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.titleContains("Invoice"));
 		String documentUrl = browser.getCurrentUrl();
-		assertThat(documentUrl).matches(BASE + "/d/[A-Za-z0-9_-]{16}/").doesNotContain(url.substring(url.lastIndexOf('/')));
+		assertThat(documentUrl).matches(BASE + "/d/[A-Za-z0-9_-]{16}/")
+			.doesNotContain(url.substring(url.lastIndexOf('/')));
 		assertThat(browser.findElement(By.id("assertion")).getText()).startsWith("Gateway assertion verified");
 		screenshot(browser, "03-invoice");
 
@@ -176,9 +178,13 @@ class BrowserTests {
 	}
 
 	private String createLink(String document) {
-		WebTestClient client = WebTestClient.bindToServer().baseUrl(BASE).responseTimeout(Duration.ofSeconds(30)).build();
-		return (String) new Admin(client).createLink(Admin.newTenant(),
-				Map.of("document", document, "recipients", List.of("anna@example.com"), "rights", List.of("pay", "sign")))
+		WebTestClient client = WebTestClient.bindToServer()
+			.baseUrl(BASE)
+			.responseTimeout(Duration.ofSeconds(30))
+			.build();
+		return (String) new Admin(client)
+			.createLink(Admin.newTenant(), Map.of("document", document, "recipients", List.of("anna@example.com"),
+					"rights", List.of("pay", "sign")))
 			.get("url");
 	}
 

@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The development database asks every connection for its password, from its first start and after restarts. */
+/**
+ * The development database asks every connection for its password, from its first start
+ * and after restarts.
+ */
 class EmbeddedDatabaseTests {
 
 	@Test

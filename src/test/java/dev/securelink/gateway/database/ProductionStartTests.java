@@ -18,8 +18,9 @@ import dev.securelink.gateway.GatewayApplication;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The gateway started as production starts it, in a JVM of its own with the application's classpath only (none of
- * the tests' set-up): without a database it must refuse to start, at once, naming what to configure.
+ * The gateway started as production starts it, in a JVM of its own with the application's
+ * classpath only (none of the tests' set-up): without a database it must refuse to start,
+ * at once, naming what to configure.
  */
 class ProductionStartTests {
 
@@ -45,14 +46,18 @@ class ProductionStartTests {
 	private record Result(int exitCode, String output) {
 	}
 
-	/** Runs the application on the classpath entries {@code keep} accepts, without the tests' own classes. */
+	/**
+	 * Runs the application on the classpath entries {@code keep} accepts, without the
+	 * tests' own classes.
+	 */
 	private static Result start(Predicate<String> keep, String... args) throws Exception {
 		String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
 			.filter((entry) -> !entry.endsWith("test-classes"))
 			.filter(keep)
 			.collect(Collectors.joining(File.pathSeparator));
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-cp", classpath, GatewayApplication.class.getName(), "--server.port=0", "--management.server.port=0"));
+		List<String> command = new ArrayList<>(
+				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
+						GatewayApplication.class.getName(), "--server.port=0", "--management.server.port=0"));
 		command.addAll(List.of(args));
 		Path log = Files.createTempFile("securelink-start", ".log");
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());

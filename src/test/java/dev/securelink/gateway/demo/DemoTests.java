@@ -20,8 +20,8 @@ import dev.securelink.gateway.support.Instances;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What a newcomer sees after {@code ./mvnw spring-boot:run}: the demo profile prints working links and a curl whose
- * token the admin API accepts.
+ * What a newcomer sees after {@code ./mvnw spring-boot:run}: the demo profile prints
+ * working links and a curl whose token the admin API accepts.
  */
 class DemoTests {
 
@@ -37,23 +37,37 @@ class DemoTests {
 				"--securelink.data-dir=" + Files.createTempDirectory("securelink-demo"))) {
 			String banner = awaitBanner(printed);
 			System.setOut(original);
-			WebTestClient client = WebTestClient.bindToServer().baseUrl("http://localhost:" + port)
-				.responseTimeout(Duration.ofSeconds(30)).build();
+			WebTestClient client = WebTestClient.bindToServer()
+				.baseUrl("http://localhost:" + port)
+				.responseTimeout(Duration.ofSeconds(30))
+				.build();
 
 			String checked = path(banner, "Invoice, e-mail check on");
 			client.get().uri(checked).exchange().expectStatus().isOk();
 			String open = path(banner, "Invoice of a company with the e-mail check off");
-			String document = client.get().uri(open).exchange().expectStatus().isSeeOther()
-				.expectBody(String.class).returnResult().getResponseHeaders().getLocation().toString();
+			String document = client.get()
+				.uri(open)
+				.exchange()
+				.expectStatus()
+				.isSeeOther()
+				.expectBody(String.class)
+				.returnResult()
+				.getResponseHeaders()
+				.getLocation()
+				.toString();
 			assertThat(document).matches("/d/[A-Za-z0-9_-]{16}/");
 
 			Matcher token = Pattern.compile("export TOKEN=(\\S+)").matcher(banner);
 			assertThat(token.find()).isTrue();
-			client.get().uri("/admin/v1/tenants/demo/links")
+			client.get()
+				.uri("/admin/v1/tenants/demo/links")
 				.header(HttpHeaders.AUTHORIZATION, "Bearer " + token.group(1))
 				.exchange()
-				.expectStatus().isOk()
-				.expectBody().jsonPath("$.items.length()").isEqualTo(2);
+				.expectStatus()
+				.isOk()
+				.expectBody()
+				.jsonPath("$.items.length()")
+				.isEqualTo(2);
 		}
 		finally {
 			System.setOut(original);

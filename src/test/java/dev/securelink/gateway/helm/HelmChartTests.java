@@ -18,7 +18,10 @@ import dev.securelink.gateway.web.GatewayPaths;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The chart, linted and rendered by a real Helm (from Maven Central, through helm-java), without a cluster. */
+/**
+ * The chart, linted and rendered by a real Helm (from Maven Central, through helm-java),
+ * without a cluster.
+ */
 class HelmChartTests {
 
 	static final Path CHART = Path.of("helm", "securelink-gateway");
@@ -53,20 +56,21 @@ class HelmChartTests {
 		assertThat(map(container, "readinessProbe", "httpGet")).containsEntry("path", "/actuator/health/readiness");
 		assertThat(map(container, "lifecycle", "preStop", "sleep")).containsEntry("seconds", 10);
 		assertThat(pod).containsEntry("terminationGracePeriodSeconds", 40);
-		assertThat((List<Map<String, Object>>) pod.get("volumes")).anySatisfy((volume) -> assertThat(volume)
-			.containsEntry("name", "tmp").containsEntry("emptyDir", Map.of()));
+		assertThat((List<Map<String, Object>>) pod.get("volumes")).anySatisfy(
+				(volume) -> assertThat(volume).containsEntry("name", "tmp").containsEntry("emptyDir", Map.of()));
 		assertThat(map(deployment, "spec", "template", "metadata", "annotations")).containsKey("checksum/config");
 		assertThat((List<Map<String, Object>>) container.get("env")).anySatisfy((env) -> assertThat(env)
 			.containsEntry("name", "SECURELINK_KEYS_SESSION")
-			.containsEntry("valueFrom", Map.of("secretKeyRef", Map.of("name", "securelink-gateway", "key",
-					"SECURELINK_KEYS_SESSION"))));
+			.containsEntry("valueFrom",
+					Map.of("secretKeyRef", Map.of("name", "securelink-gateway", "key", "SECURELINK_KEYS_SESSION"))));
 	}
 
 	@Test
 	void templateWhenHighlyAvailableThenIngressRoutesOnlyPublicPathsAndHpaPdbServiceMonitorExist() {
 		Map<String, Map<String, Object>> objects = render(CHART.resolve("ci/ha-values.yaml"));
 		List<Map<String, Object>> paths = path(objects.get("Ingress"), "spec", "rules", 0, "http", "paths");
-		assertThat(paths).extracting((path) -> path.get("path")).containsExactlyElementsOf(GatewayPaths.PUBLIC_PREFIXES);
+		assertThat(paths).extracting((path) -> path.get("path"))
+			.containsExactlyElementsOf(GatewayPaths.PUBLIC_PREFIXES);
 		assertThat(objects.get("Ingress").toString()).doesNotContain("/admin").doesNotContain("9090");
 		assertThat(objects.get("HorizontalPodAutoscaler")).containsEntry("apiVersion", "autoscaling/v2");
 		assertThat(map(objects.get("HorizontalPodAutoscaler"), "spec")).containsEntry("minReplicas", 3)
@@ -95,9 +99,13 @@ class HelmChartTests {
 
 	@Test
 	void templateWhenConfigChangesThenThePodTemplateChangesSoPodsRoll() {
-		String before = new Helm(CHART).template().withName("gw").withValuesFile(CHART.resolve("ci/default-values.yaml"))
+		String before = new Helm(CHART).template()
+			.withName("gw")
+			.withValuesFile(CHART.resolve("ci/default-values.yaml"))
 			.call();
-		String after = new Helm(CHART).template().withName("gw").withValuesFile(CHART.resolve("ci/default-values.yaml"))
+		String after = new Helm(CHART).template()
+			.withName("gw")
+			.withValuesFile(CHART.resolve("ci/default-values.yaml"))
 			.set("publicBaseUrl", "https://other.example")
 			.call();
 		assertThat(checksum(before)).isNotEqualTo(checksum(after));
@@ -119,7 +127,8 @@ class HelmChartTests {
 		assertThat((String) path(objects.get("ConfigMap"), "data", "application.yaml")).contains("port: 8081");
 		assertThat(path(objects.get("Service/admin"), "spec", "ports", 0, "targetPort").toString()).isEqualTo("admin");
 		assertThat(path(objects.get("Deployment"), "spec", "template", "spec", "containers", 0, "ports").toString())
-			.contains("name=admin").contains("containerPort=8081");
+			.contains("name=admin")
+			.contains("containerPort=8081");
 		List<Map<String, Object>> ingress = path(objects.get("NetworkPolicy"), "spec", "ingress");
 		assertThat(ingress.get(1).toString()).contains("port=admin");
 		assertThat(ingress.get(0).toString()).contains("port=http").doesNotContain("admin");
@@ -130,25 +139,32 @@ class HelmChartTests {
 		assertThatThrownBy(() -> new Helm(CHART).template().withName("gw").set("ingress.enabled", "true").call())
 			.hasMessageContaining("trustedProxies is required with ingress.enabled=true")
 			.hasMessageContaining("pod CIDR");
-		assertThat(new Helm(CHART).template().withName("gw").set("ingress.enabled", "true")
-			.set("trustedProxies[0]", "10.42.0.0/16").call()).contains("kind: Ingress").contains("- 10.42.0.0/16");
+		assertThat(new Helm(CHART).template()
+			.withName("gw")
+			.set("ingress.enabled", "true")
+			.set("trustedProxies[0]", "10.42.0.0/16")
+			.call()).contains("kind: Ingress").contains("- 10.42.0.0/16");
 	}
 
 	@Test
 	void templateWhenAdminTokensWithoutAudienceOrIssuerThenRefusedNamingTheValue() {
-		assertThatThrownBy(() -> new Helm(CHART).template().withName("gw")
+		assertThatThrownBy(() -> new Helm(CHART).template()
+			.withName("gw")
 			.set("adminAuth.issuerUri", "https://login.example/realms/x")
 			.call()).hasMessageContaining("adminAuth.audiences is required");
-		assertThatThrownBy(() -> new Helm(CHART).template().withName("gw")
+		assertThatThrownBy(() -> new Helm(CHART).template()
+			.withName("gw")
 			.set("adminAuth.jwkSetUri", "https://login.example/keys")
 			.set("adminAuth.audiences[0]", "securelink-admin")
 			.call()).hasMessageContaining("adminAuth.issuer is required");
-		String manifests = new Helm(CHART).template().withName("gw")
+		String manifests = new Helm(CHART).template()
+			.withName("gw")
 			.set("adminAuth.jwkSetUri", "https://login.example/keys")
 			.set("adminAuth.audiences[0]", "securelink-admin")
 			.set("adminAuth.issuer", "https://login.example")
 			.call();
-		assertThat(manifests).contains("jwk-set-uri: https://login.example/keys").contains("- securelink-admin")
+		assertThat(manifests).contains("jwk-set-uri: https://login.example/keys")
+			.contains("- securelink-admin")
 			.contains("issuer: https://login.example");
 	}
 

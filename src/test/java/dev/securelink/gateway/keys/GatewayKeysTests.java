@@ -36,8 +36,8 @@ class GatewayKeysTests {
 	void fromWhenKeysTooShortOrMalformedThenNamedWithoutEchoingTheSecret() {
 		String shortSecret = Base64.getEncoder().encodeToString("sixteen-bytes-ok".getBytes());
 		assertThatIllegalStateException()
-			.isThrownBy(() -> GatewayKeys.from(new KeysProperties(shortSecret, "nokid", "-----BEGIN PRIVATE KEY-----\n"
-					+ "bm90IGEga2V5\n-----END PRIVATE KEY-----", null)))
+			.isThrownBy(() -> GatewayKeys.from(new KeysProperties(shortSecret, "nokid",
+					"-----BEGIN PRIVATE KEY-----\n" + "bm90IGEga2V5\n-----END PRIVATE KEY-----", null)))
 			.withMessageContaining("securelink.keys.email-pepper is too short: 16 bytes")
 			.withMessageContaining("securelink.keys.session has an entry without a valid kid")
 			.withMessageContaining("securelink.keys.assertion is not a PKCS#8 EC private key")

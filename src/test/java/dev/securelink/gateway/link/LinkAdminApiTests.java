@@ -44,9 +44,8 @@ class LinkAdminApiTests {
 
 	@Test
 	void createWhenValidThenCodeShownOnceInUrlAndOnlyItsHashStored() {
-		Map<String, Object> created = this.admin.createLink(this.tenant,
-				Map.of("document", "/invoices/2026-001", "recipients", List.of("Anna@Example.com"), "rights",
-						List.of("pay"), "locale", "nl"));
+		Map<String, Object> created = this.admin.createLink(this.tenant, Map.of("document", "/invoices/2026-001",
+				"recipients", List.of("Anna@Example.com"), "rights", List.of("pay"), "locale", "nl"));
 
 		String url = (String) created.get("url");
 		assertThat(url).matches("http://localhost:8080/l/[A-Za-z0-9_-]{32}");
@@ -63,25 +62,34 @@ class LinkAdminApiTests {
 			.block(Duration.ofSeconds(10));
 		assertThat(storedHash).isEqualTo(LinkCode.hash(code));
 
-		this.admin.get(this.tenant, "/links/" + created.get("id")).exchange()
-			.expectStatus().isOk()
+		this.admin.get(this.tenant, "/links/" + created.get("id"))
+			.exchange()
+			.expectStatus()
+			.isOk()
 			.expectBody()
-			.jsonPath("$.id").isEqualTo(created.get("id"))
-			.jsonPath("$.url").doesNotExist()
-			.jsonPath("$.status").isEqualTo("active");
+			.jsonPath("$.id")
+			.isEqualTo(created.get("id"))
+			.jsonPath("$.url")
+			.doesNotExist()
+			.jsonPath("$.status")
+			.isEqualTo("active");
 	}
 
 	@Test
 	void createWhenNoExpiryThenThirtyDaysAndLocationHeader() {
-		this.admin.post(this.tenant, "/links").bodyValue(Admin.linkRequest("/offers/7", "a@example.com"))
+		this.admin.post(this.tenant, "/links")
+			.bodyValue(Admin.linkRequest("/offers/7", "a@example.com"))
 			.exchange()
-			.expectStatus().isCreated()
-			.expectHeader().value(HttpHeaders.LOCATION, (location) -> assertThat(location)
-				.startsWith("/admin/v1/tenants/" + this.tenant + "/links/"))
+			.expectStatus()
+			.isCreated()
+			.expectHeader()
+			.value(HttpHeaders.LOCATION,
+					(location) -> assertThat(location).startsWith("/admin/v1/tenants/" + this.tenant + "/links/"))
 			.expectBody()
-			.jsonPath("$.expiresAt").value((String expiresAt) -> assertThat(Instant.parse(expiresAt))
-				.isBetween(Instant.now().plus(Duration.ofDays(30)).minusSeconds(120),
-						Instant.now().plus(Duration.ofDays(30)).plusSeconds(120)));
+			.jsonPath("$.expiresAt")
+			.value((String expiresAt) -> assertThat(Instant.parse(expiresAt)).isBetween(
+					Instant.now().plus(Duration.ofDays(30)).minusSeconds(120),
+					Instant.now().plus(Duration.ofDays(30)).plusSeconds(120)));
 	}
 
 	@Test
@@ -89,27 +97,43 @@ class LinkAdminApiTests {
 		for (int i = 0; i < 3; i++) {
 			this.admin.createLink(this.tenant, Admin.linkRequest("/invoices/" + i, "a@example.com"));
 		}
-		Map<?, ?> first = (Map<?, ?>) this.admin.get(this.tenant, "/links?limit=2").exchange()
-			.expectStatus().isOk()
-			.expectBody(Map.class).returnResult().getResponseBody();
+		Map<?, ?> first = (Map<?, ?>) this.admin.get(this.tenant, "/links?limit=2")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(Map.class)
+			.returnResult()
+			.getResponseBody();
 		assertThat((List<?>) first.get("items")).hasSize(2);
 		assertThat(documents(first)).containsExactly((Object) "/invoices/2", "/invoices/1");
 
-		Map<?, ?> second = (Map<?, ?>) this.admin.get(this.tenant, "/links?limit=2&cursor=" + first.get("nextCursor")).exchange()
-			.expectStatus().isOk()
-			.expectBody(Map.class).returnResult().getResponseBody();
+		Map<?, ?> second = (Map<?, ?>) this.admin.get(this.tenant, "/links?limit=2&cursor=" + first.get("nextCursor"))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(Map.class)
+			.returnResult()
+			.getResponseBody();
 		assertThat(documents(second)).containsExactly((Object) "/invoices/0");
 		assertThat(second.containsKey("nextCursor")).isFalse();
 	}
 
 	@Test
 	void listWhenCursorForgedOrLimitOutOfRangeThen400() {
-		this.admin.get(this.tenant, "/links?cursor=bm90LWEtY3Vyc29y").exchange()
-			.expectStatus().isBadRequest()
-			.expectBody().jsonPath("$.errors[0].field").isEqualTo("cursor");
-		this.admin.get(this.tenant, "/links?limit=101").exchange()
-			.expectStatus().isBadRequest()
-			.expectBody().jsonPath("$.errors[0].field").isEqualTo("limit");
+		this.admin.get(this.tenant, "/links?cursor=bm90LWEtY3Vyc29y")
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.errors[0].field")
+			.isEqualTo("cursor");
+		this.admin.get(this.tenant, "/links?limit=101")
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.errors[0].field")
+			.isEqualTo("limit");
 	}
 
 	@Test
@@ -117,13 +141,20 @@ class LinkAdminApiTests {
 		String id = (String) this.admin.createLink(this.tenant, Admin.linkRequest("/invoices/9", "a@example.com"))
 			.get("id");
 		for (int i = 0; i < 2; i++) {
-			this.client.delete().uri("/admin/v1/tenants/" + this.tenant + "/links/" + id)
+			this.client.delete()
+				.uri("/admin/v1/tenants/" + this.tenant + "/links/" + id)
 				.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token(this.tenant, "links:write"))
 				.exchange()
-				.expectStatus().isNoContent();
+				.expectStatus()
+				.isNoContent();
 		}
-		this.admin.get(this.tenant, "/links/" + id).exchange()
-			.expectBody().jsonPath("$.status").isEqualTo("revoked").jsonPath("$.revokedAt").exists();
+		this.admin.get(this.tenant, "/links/" + id)
+			.exchange()
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo("revoked")
+			.jsonPath("$.revokedAt")
+			.exists();
 		assertThat(count("select count(*) from access_event where link_id = '" + id + "' and type = 'revoked'"))
 			.isEqualTo(1);
 		assertThat(count("select session_epoch from link where id = '" + id + "'")).isEqualTo(1);
@@ -131,12 +162,17 @@ class LinkAdminApiTests {
 
 	@Test
 	void revokeWhenUnknownLinkThen404Problem() {
-		this.client.delete().uri("/admin/v1/tenants/" + this.tenant + "/links/AAAAAAAAAAAAAAAA")
+		this.client.delete()
+			.uri("/admin/v1/tenants/" + this.tenant + "/links/AAAAAAAAAAAAAAAA")
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token(this.tenant, "links:write"))
 			.exchange()
-			.expectStatus().isNotFound()
-			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.expectBody().jsonPath("$.status").isEqualTo(404);
+			.expectStatus()
+			.isNotFound()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo(404);
 	}
 
 	@Test
@@ -144,58 +180,84 @@ class LinkAdminApiTests {
 		String id = (String) this.admin.createLink(this.tenant, Admin.linkRequest("/secret/doc", "a@example.com"))
 			.get("id");
 		String other = Admin.newTenant();
-		this.admin.get(other, "/links/" + id).exchange()
-			.expectStatus().isNotFound()
-			.expectBody(String.class).value((body) -> assertThat(body).doesNotContain("/secret/doc"));
-		this.client.delete().uri("/admin/v1/tenants/" + other + "/links/" + id)
+		this.admin.get(other, "/links/" + id)
+			.exchange()
+			.expectStatus()
+			.isNotFound()
+			.expectBody(String.class)
+			.value((body) -> assertThat(body).doesNotContain("/secret/doc"));
+		this.client.delete()
+			.uri("/admin/v1/tenants/" + other + "/links/" + id)
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token(other, "links:write"))
 			.exchange()
-			.expectStatus().isNotFound();
+			.expectStatus()
+			.isNotFound();
 		this.admin.get(this.tenant, "/links/" + id).exchange().expectBody().jsonPath("$.status").isEqualTo("active");
 		this.admin.get(other, "/links").exchange().expectBody().jsonPath("$.items.length()").isEqualTo(0);
 	}
 
 	@Test
 	void callWhenNoTokenOrBadTokenThen401Problem() {
-		this.client.get().uri("/admin/v1/tenants/" + this.tenant + "/links").exchange()
-			.expectStatus().isUnauthorized()
-			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-		this.client.get().uri("/admin/v1/tenants/" + this.tenant + "/links")
+		this.client.get()
+			.uri("/admin/v1/tenants/" + this.tenant + "/links")
+			.exchange()
+			.expectStatus()
+			.isUnauthorized()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectHeader()
+			.valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+		this.client.get()
+			.uri("/admin/v1/tenants/" + this.tenant + "/links")
 			.header(HttpHeaders.AUTHORIZATION, "Bearer not.a.jwt")
 			.exchange()
-			.expectStatus().isUnauthorized()
-			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+			.expectStatus()
+			.isUnauthorized()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
 	}
 
 	@Test
 	void callWhenWrongScopeOrTenantThen403ProblemAndNothingWritten() {
-		this.client.post().uri("/admin/v1/tenants/" + this.tenant + "/links")
+		this.client.post()
+			.uri("/admin/v1/tenants/" + this.tenant + "/links")
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token(this.tenant, "links:read"))
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(Admin.linkRequest("/invoices/1", "a@example.com"))
 			.exchange()
-			.expectStatus().isForbidden()
-			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
-		this.client.post().uri("/admin/v1/tenants/" + this.tenant + "/links")
+			.expectStatus()
+			.isForbidden()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+		this.client.post()
+			.uri("/admin/v1/tenants/" + this.tenant + "/links")
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token("someone-else", Admin.ALL_SCOPES))
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(Admin.linkRequest("/invoices/1", "a@example.com"))
 			.exchange()
-			.expectStatus().isForbidden();
-		this.client.get().uri("/admin/v1/tenants/" + this.tenant + "/links")
+			.expectStatus()
+			.isForbidden();
+		this.client.get()
+			.uri("/admin/v1/tenants/" + this.tenant + "/links")
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token(null, Admin.ALL_SCOPES))
 			.exchange()
-			.expectStatus().isForbidden();
+			.expectStatus()
+			.isForbidden();
 		assertThat(linksOfTenant()).isZero();
 	}
 
 	@Test
 	void createWhenMalformedJsonThen400() {
-		this.admin.post(this.tenant, "/links").bodyValue("{\"document\": \"/a\", ").exchange()
-			.expectStatus().isBadRequest()
-			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.expectBody().jsonPath("$.detail").isEqualTo("The body is not valid JSON.");
+		this.admin.post(this.tenant, "/links")
+			.bodyValue("{\"document\": \"/a\", ")
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.detail")
+			.isEqualTo("The body is not valid JSON.");
 		assertThat(linksOfTenant()).isZero();
 	}
 
@@ -208,7 +270,8 @@ class LinkAdminApiTests {
 	@Test
 	void createWhenNoRecipientsOrElevenThen400NamingRecipients() {
 		expectBadField(Map.of("document", "/a", "recipients", List.of()), "recipients");
-		List<String> eleven = java.util.stream.IntStream.range(0, 11).mapToObj((i) -> "r" + i + "@example.com")
+		List<String> eleven = java.util.stream.IntStream.range(0, 11)
+			.mapToObj((i) -> "r" + i + "@example.com")
 			.toList();
 		expectBadField(Map.of("document", "/a", "recipients", eleven), "recipients");
 	}
@@ -218,9 +281,10 @@ class LinkAdminApiTests {
 		this.admin.post(this.tenant, "/links")
 			.bodyValue(Map.of("document", "/a", "recipients", List.of("ok@example.com", "not-an-address")))
 			.exchange()
-			.expectStatus().isBadRequest()
-			.expectBody(String.class).value((body) -> assertThat(body).contains("recipients[1]")
-				.doesNotContain("not-an-address"));
+			.expectStatus()
+			.isBadRequest()
+			.expectBody(String.class)
+			.value((body) -> assertThat(body).contains("recipients[1]").doesNotContain("not-an-address"));
 		assertThat(linksOfTenant()).isZero();
 	}
 
@@ -246,25 +310,32 @@ class LinkAdminApiTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "bad tenant", "a/b", "tenant!", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" })
+	@ValueSource(strings = { "bad tenant", "a/b", "tenant!",
+			"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" })
 	void callWhenTenantIdMalformedThen400(String tenantId) {
-		this.client.post().uri("/admin/v1/tenants/{tenant}/links", tenantId)
+		this.client.post()
+			.uri("/admin/v1/tenants/{tenant}/links", tenantId)
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token(tenantId, Admin.ALL_SCOPES))
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(Admin.linkRequest("/a", "a@example.com"))
 			.exchange()
-			.expectStatus().value((status) -> assertThat(status).isIn(400, 404));
+			.expectStatus()
+			.value((status) -> assertThat(status).isIn(400, 404));
 	}
 
 	@Test
 	void callWhenTenantIdHasForbiddenCharacterThen400NamingTenantId() {
-		this.client.post().uri("/admin/v1/tenants/{tenant}/links", "tenant!")
+		this.client.post()
+			.uri("/admin/v1/tenants/{tenant}/links", "tenant!")
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token("tenant!", Admin.ALL_SCOPES))
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(Admin.linkRequest("/a", "a@example.com"))
 			.exchange()
-			.expectStatus().isBadRequest()
-			.expectBody().jsonPath("$.errors[0].field").isEqualTo("tenantId");
+			.expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.errors[0].field")
+			.isEqualTo("tenantId");
 	}
 
 	@Test
@@ -273,8 +344,10 @@ class LinkAdminApiTests {
 		this.admin.post(this.tenant, "/links")
 			.bodyValue("{\"document\": \"/a\", \"recipients\": [\"a@example.com\"], \"locale\": \"" + padding + "\"}")
 			.exchange()
-			.expectStatus().isEqualTo(413)
-			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+			.expectStatus()
+			.isEqualTo(413)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
 		assertThat(linksOfTenant()).isZero();
 	}
 
@@ -284,8 +357,9 @@ class LinkAdminApiTests {
 		String url = (String) this.admin.createLink(this.tenant, Admin.linkRequest("/invoices/dump", address))
 			.get("url");
 		String code = url.substring(url.lastIndexOf('/') + 1);
-		List<String> tables = this.db.sql("select table_name from information_schema.tables "
-				+ "where table_schema = 'public' and table_type = 'BASE TABLE'")
+		List<String> tables = this.db
+			.sql("select table_name from information_schema.tables "
+					+ "where table_schema = 'public' and table_type = 'BASE TABLE'")
 			.map((row) -> row.get(0, String.class))
 			.all()
 			.collectList()
@@ -306,13 +380,18 @@ class LinkAdminApiTests {
 	}
 
 	private void expectBadField(Map<String, Object> body, String field) {
-		this.admin.post(this.tenant, "/links").bodyValue(body)
+		this.admin.post(this.tenant, "/links")
+			.bodyValue(body)
 			.exchange()
-			.expectStatus().isBadRequest()
-			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectStatus()
+			.isBadRequest()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.expectBody()
-			.jsonPath("$.status").isEqualTo(400)
-			.jsonPath("$.errors[0].field").isEqualTo(field);
+			.jsonPath("$.status")
+			.isEqualTo(400)
+			.jsonPath("$.errors[0].field")
+			.isEqualTo(field);
 		assertThat(linksOfTenant()).isZero();
 	}
 

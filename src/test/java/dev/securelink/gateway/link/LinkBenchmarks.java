@@ -14,7 +14,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import reactor.core.publisher.Mono;
 
-/** The code's shape check and hash, and a link cache hit as the hot path subscribes to it. */
+/**
+ * The code's shape check and hash, and a link cache hit as the hot path subscribes to it.
+ */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -29,7 +31,8 @@ public class LinkBenchmarks {
 		this.code = LinkCode.generate();
 		Link link = new Link("AAAAAAAAAAAAAAAA", "tenant-1", "/docs/1", EnumSet.of(Right.VIEW), new byte[32], null,
 				Instant.now(), Instant.now().plusSeconds(86_400), null, 0);
-		// A repository that answers from memory: the benchmark measures the cache, not PostgreSQL.
+		// A repository that answers from memory: the benchmark measures the cache, not
+		// PostgreSQL.
 		LinkRepository memory = new LinkRepository(null) {
 			@Override
 			public Mono<Link> findById(String id) {

@@ -29,18 +29,34 @@ class OperationsTests {
 	@Test
 	void managementWhenOnItsOwnPortThenProbesIncludeTheDatabaseAndPrometheusServes() {
 		assertThat(this.managementPort).isNotEqualTo(this.port);
-		WebTestClient management = WebTestClient.bindToServer().baseUrl("http://localhost:" + this.managementPort)
+		WebTestClient management = WebTestClient.bindToServer()
+			.baseUrl("http://localhost:" + this.managementPort)
 			.build();
-		management.get().uri("/actuator/health/liveness").exchange()
-			.expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("UP");
-		management.get().uri("/actuator/health/readiness").exchange()
-			.expectStatus().isOk()
+		management.get()
+			.uri("/actuator/health/liveness")
+			.exchange()
+			.expectStatus()
+			.isOk()
 			.expectBody()
-			.jsonPath("$.status").isEqualTo("UP")
-			.jsonPath("$.components.r2dbc.status").isEqualTo("UP");
-		management.get().uri("/actuator/prometheus").exchange()
-			.expectStatus().isOk()
-			.expectBody(String.class).value((body) -> assertThat(body).contains("jvm_memory_used_bytes"));
+			.jsonPath("$.status")
+			.isEqualTo("UP");
+		management.get()
+			.uri("/actuator/health/readiness")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo("UP")
+			.jsonPath("$.components.r2dbc.status")
+			.isEqualTo("UP");
+		management.get()
+			.uri("/actuator/prometheus")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.value((body) -> assertThat(body).contains("jvm_memory_used_bytes"));
 		this.client.get().uri("/actuator/health").exchange().expectStatus().isNotFound();
 	}
 
@@ -48,16 +64,24 @@ class OperationsTests {
 	void prometheusWhenTheFlowRanThenEveryGatewayMetricIsExported() {
 		Admin admin = new Admin(this.client);
 		String tenant = Admin.newTenant();
-		java.util.Map<String, Object> link = admin.createLink(tenant, Admin.linkRequest("/docs/metrics", "a@example.com"));
+		java.util.Map<String, Object> link = admin.createLink(tenant,
+				Admin.linkRequest("/docs/metrics", "a@example.com"));
 		Browser browser = new Browser(this.client);
 		browser.verify(Browser.path((String) link.get("url")), "wrong@example.com");
 		browser.verify(Browser.path((String) link.get("url")), "a@example.com");
 		browser.get("/d/" + link.get("id") + "/");
 
-		String metrics = WebTestClient.bindToServer().baseUrl("http://localhost:" + this.managementPort).build()
-			.get().uri("/actuator/prometheus").exchange()
-			.expectStatus().isOk()
-			.expectBody(String.class).returnResult().getResponseBody();
+		String metrics = WebTestClient.bindToServer()
+			.baseUrl("http://localhost:" + this.managementPort)
+			.build()
+			.get()
+			.uri("/actuator/prometheus")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
 		assertThat(metrics).contains("securelink_verifications_total{outcome=\"verified\"")
 			.contains("securelink_verifications_total{outcome=\"failed\"")
 			.contains("securelink_sessions_issued_total{email_verified=\"true\"")
@@ -75,25 +99,36 @@ class OperationsTests {
 				Admin.linkRequest(document, "a@example.com"));
 		Browser browser = new Browser(this.client);
 		browser.verify(Browser.path((String) link.get("url")), "a@example.com");
-		// The management server runs the application's filters but not its document route: the page for an
+		// The management server runs the application's filters but not its document
+		// route: the page for an
 		// address that is not valid, never the document.
-		WebTestClient.bindToServer().baseUrl("http://localhost:" + this.managementPort).build()
-			.get().uri("/d/" + link.get("id") + "/page")
+		WebTestClient.bindToServer()
+			.baseUrl("http://localhost:" + this.managementPort)
+			.build()
+			.get()
+			.uri("/d/" + link.get("id") + "/page")
 			.header(org.springframework.http.HttpHeaders.COOKIE, browser.cookieHeader())
 			.exchange()
-			.expectStatus().isBadRequest()
-			.expectHeader().valueEquals("X-SecureLink-Page", "badpath");
+			.expectStatus()
+			.isBadRequest()
+			.expectHeader()
+			.valueEquals("X-SecureLink-Page", "badpath");
 		assertThat(TestUpstream.received(document)).isEmpty();
 		assertThat(browser.get("/d/" + link.get("id") + "/page").getStatus().value()).isEqualTo(200);
 	}
 
 	@Test
 	void openApiWhenRequestedThenDescribesTheAdminApi() {
-		this.client.get().uri("/v3/api-docs").exchange()
-			.expectStatus().isOk()
+		this.client.get()
+			.uri("/v3/api-docs")
+			.exchange()
+			.expectStatus()
+			.isOk()
 			.expectBody()
-			.jsonPath("$.paths['/admin/v1/tenants/{tenantId}/links']").exists()
-			.jsonPath("$.paths['/admin/v1/tenants/{tenantId}/settings']").exists();
+			.jsonPath("$.paths['/admin/v1/tenants/{tenantId}/links']")
+			.exists()
+			.jsonPath("$.paths['/admin/v1/tenants/{tenantId}/settings']")
+			.exists();
 	}
 
 }

@@ -61,45 +61,61 @@ class PrivacyTests {
 	void supportWhenAccessOffThen403WhenOnReadOnlyUntilItEndsAndEveryRequestAudited() {
 		this.admin.createLink(this.tenant, Admin.linkRequest("/invoices/support", "anna@example.com"));
 		String support = TestKeys.supportToken("agent-007");
-		support("/links", support).expectStatus().isForbidden()
-			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.expectBody().jsonPath("$.detail").value((String detail) -> assertThat(detail).contains("Support access is off"));
+		support("/links", support).expectStatus()
+			.isForbidden()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.detail")
+			.value((String detail) -> assertThat(detail).contains("Support access is off"));
 
 		settings(Map.of("emailVerification", true, "supportAccess", true, "supportAccessUntil",
-				Instant.now().plus(Duration.ofHours(1)).toString())).expectStatus().isOk();
+				Instant.now().plus(Duration.ofHours(1)).toString()))
+			.expectStatus()
+			.isOk();
 		support("/links", support).expectStatus().isOk().expectBody().jsonPath("$.items.length()").isEqualTo(1);
 		support("/settings", support).expectStatus().isOk().expectBody().jsonPath("$.supportAccess").isEqualTo(true);
 		support("/events", support).expectStatus().isOk();
-		this.client.post().uri("/admin/v1/tenants/" + this.tenant + "/links")
+		this.client.post()
+			.uri("/admin/v1/tenants/" + this.tenant + "/links")
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + support)
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(Admin.linkRequest("/x", "a@example.com"))
 			.exchange()
-			.expectStatus().isForbidden();
+			.expectStatus()
+			.isForbidden();
 
 		this.clock.advance(Duration.ofHours(2));
 		support("/links", support).expectStatus().isForbidden();
 		this.admin.get(this.tenant, "/settings").exchange().expectBody().jsonPath("$.supportAccess").isEqualTo(false);
 
 		assertThat(Queries.number(this.db, "select count(*) from access_event where tenant_id = '" + this.tenant
-				+ "' and type = 'support_read' and actor = 'agent-007'")).isEqualTo(3);
+				+ "' and type = 'support_read' and actor = 'agent-007'"))
+			.isEqualTo(3);
 	}
 
 	@Test
 	void settingsWhenSupportUntilInvalidThen400AndNothingChanged() {
 		settings(Map.of("emailVerification", true, "supportAccess", true, "supportAccessUntil",
-				Instant.now().plus(Duration.ofDays(31)).toString())).expectStatus().isBadRequest()
-			.expectBody().jsonPath("$.errors[0].field").isEqualTo("supportAccessUntil");
+				Instant.now().plus(Duration.ofDays(31)).toString()))
+			.expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.errors[0].field")
+			.isEqualTo("supportAccessUntil");
 		settings(Map.of("emailVerification", true, "supportAccess", false, "supportAccessUntil",
-				Instant.now().plus(Duration.ofDays(1)).toString())).expectStatus().isBadRequest();
+				Instant.now().plus(Duration.ofDays(1)).toString()))
+			.expectStatus()
+			.isBadRequest();
 		this.admin.get(this.tenant, "/settings").exchange().expectBody().jsonPath("$.supportAccess").isEqualTo(false);
 	}
 
 	@Test
 	void settingsWhenChangedThenAuditedWithActorAndOldAndNewValues() {
 		settings(Map.of("emailVerification", false, "supportAccess", false)).expectStatus().isOk();
-		String detail = this.db.sql("select detail from access_event where tenant_id = :t and type = 'settings_changed' "
-				+ "and actor = 'invoicing-app'")
+		String detail = this.db
+			.sql("select detail from access_event where tenant_id = :t and type = 'settings_changed' "
+					+ "and actor = 'invoicing-app'")
 			.bind("t", this.tenant)
 			.map((row) -> row.get("detail", String.class))
 			.one()
@@ -117,26 +133,39 @@ class PrivacyTests {
 		support("/links", TestKeys.supportToken("agent-42")).expectStatus().isOk();
 		settings(Map.of("emailVerification", true, "supportAccess", false)).expectStatus().isOk();
 
-		this.admin.get(this.tenant, "/access").exchange()
-			.expectStatus().isOk()
+		this.admin.get(this.tenant, "/access")
+			.exchange()
+			.expectStatus()
+			.isOk()
 			.expectBody()
-			.jsonPath("$.principals[?(@.subject == 'agent-42')].mfa").isEqualTo(List.of(true))
-			.jsonPath("$.principals[?(@.subject == 'agent-42')].roles[0]").isEqualTo("support")
-			.jsonPath("$.principals[?(@.subject == 'agent-42')].name").isEqualTo(List.of("Sam Support"))
-			.jsonPath("$.principals[?(@.subject == 'invoicing-app')].mfa").isEqualTo(List.of(false))
-			.jsonPath("$.supportAccess.enabled").isEqualTo(false)
-			.jsonPath("$.supportAccess.history.length()").isEqualTo(2)
-			.jsonPath("$.supportAccess.history[0].supportAccess").isEqualTo(true)
-			.jsonPath("$.supportAccess.history[1].supportAccess").isEqualTo(false)
-			.jsonPath("$.activeLinks.view").isEqualTo(2)
-			.jsonPath("$.activeLinks.sign").isEqualTo(1)
-			.jsonPath("$.activeLinks.pay").isEqualTo(1);
+			.jsonPath("$.principals[?(@.subject == 'agent-42')].mfa")
+			.isEqualTo(List.of(true))
+			.jsonPath("$.principals[?(@.subject == 'agent-42')].roles[0]")
+			.isEqualTo("support")
+			.jsonPath("$.principals[?(@.subject == 'agent-42')].name")
+			.isEqualTo(List.of("Sam Support"))
+			.jsonPath("$.principals[?(@.subject == 'invoicing-app')].mfa")
+			.isEqualTo(List.of(false))
+			.jsonPath("$.supportAccess.enabled")
+			.isEqualTo(false)
+			.jsonPath("$.supportAccess.history.length()")
+			.isEqualTo(2)
+			.jsonPath("$.supportAccess.history[0].supportAccess")
+			.isEqualTo(true)
+			.jsonPath("$.supportAccess.history[1].supportAccess")
+			.isEqualTo(false)
+			.jsonPath("$.activeLinks.view")
+			.isEqualTo(2)
+			.jsonPath("$.activeLinks.sign")
+			.isEqualTo(1)
+			.jsonPath("$.activeLinks.pay")
+			.isEqualTo(1);
 	}
 
 	@Test
 	void evidenceWhenExportedThenEveryEventRecomputesToItsHashAndTheChainHolds() throws Exception {
-		Map<String, Object> link = this.admin.createLink(this.tenant, Admin.linkRequest("/invoices/evidence",
-				"anna@example.com"));
+		Map<String, Object> link = this.admin.createLink(this.tenant,
+				Admin.linkRequest("/invoices/evidence", "anna@example.com"));
 		String path = Browser.path((String) link.get("url"));
 		Browser browser = new Browser(this.client);
 		browser.verify(path, "wrong@example.com");
@@ -145,9 +174,13 @@ class PrivacyTests {
 		browser.post("/d/" + link.get("id") + "/pay/now", Map.of("amount", "1"));
 		this.admin.revoke(this.tenant, (String) link.get("id"));
 
-		Map<?, ?> evidence = this.admin.get(this.tenant, "/links/" + link.get("id") + "/evidence").exchange()
-			.expectStatus().isOk()
-			.expectBody(Map.class).returnResult().getResponseBody();
+		Map<?, ?> evidence = this.admin.get(this.tenant, "/links/" + link.get("id") + "/evidence")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(Map.class)
+			.returnResult()
+			.getResponseBody();
 		List<?> events = (List<?>) evidence.get("events");
 		assertThat(events.stream().map((event) -> String.valueOf(((Map<?, ?>) event).get("type"))).toList())
 			.containsExactly("created", "failed", "verified", "opened", "paid", "revoked");
@@ -172,34 +205,50 @@ class PrivacyTests {
 			for (int i = 0; i < 3; i++) {
 				this.admin.createLink(each, Admin.linkRequest("/invoices/" + i, "anna@example.com"));
 			}
-			this.admin.get(each, "/events/verification").exchange()
-				.expectBody().jsonPath("$.valid").isEqualTo(true).jsonPath("$.events").isEqualTo(3);
+			this.admin.get(each, "/events/verification")
+				.exchange()
+				.expectBody()
+				.jsonPath("$.valid")
+				.isEqualTo(true)
+				.jsonPath("$.events")
+				.isEqualTo(3);
 		}
 		List<Long> alteredIds = ids(altered);
-		this.db.sql("update access_event set outcome = 'forged' where id = " + alteredIds.get(1)).then()
+		this.db.sql("update access_event set outcome = 'forged' where id = " + alteredIds.get(1))
+			.then()
 			.block(Duration.ofSeconds(10));
-		this.admin.get(altered, "/events/verification").exchange()
+		this.admin.get(altered, "/events/verification")
+			.exchange()
 			.expectBody()
-			.jsonPath("$.valid").isEqualTo(false)
-			.jsonPath("$.firstBroken").isEqualTo(alteredIds.get(1))
-			.jsonPath("$.reason").isEqualTo("its content was altered");
+			.jsonPath("$.valid")
+			.isEqualTo(false)
+			.jsonPath("$.firstBroken")
+			.isEqualTo(alteredIds.get(1))
+			.jsonPath("$.reason")
+			.isEqualTo("its content was altered");
 
 		List<Long> removedIds = ids(removed);
 		this.db.sql("delete from access_event where id = " + removedIds.get(1)).then().block(Duration.ofSeconds(10));
-		this.admin.get(removed, "/events/verification").exchange()
+		this.admin.get(removed, "/events/verification")
+			.exchange()
 			.expectBody()
-			.jsonPath("$.valid").isEqualTo(false)
-			.jsonPath("$.firstBroken").isEqualTo(removedIds.get(2));
+			.jsonPath("$.valid")
+			.isEqualTo(false)
+			.jsonPath("$.firstBroken")
+			.isEqualTo(removedIds.get(2));
 	}
 
 	@Test
 	void purgeWhenLinksArePastRetentionThenTheyAndTheirEventsGoAndNothingElse() {
-		Map<String, Object> old = this.admin.createLink(this.tenant, Admin.linkRequest("/invoices/old", "a@example.com"));
+		Map<String, Object> old = this.admin.createLink(this.tenant,
+				Admin.linkRequest("/invoices/old", "a@example.com"));
 		Map<String, Object> current = this.admin.createLink(this.tenant,
 				Admin.linkRequest("/invoices/current", "a@example.com"));
 		new Browser(this.client).verify(Browser.path((String) old.get("url")), "wrong@example.com");
 		this.db.sql("update link set expires_at = now() - interval '400 days' where id = :id")
-			.bind("id", old.get("id")).then().block(Duration.ofSeconds(10));
+			.bind("id", old.get("id"))
+			.then()
+			.block(Duration.ofSeconds(10));
 
 		Long purged = this.retention.purge().block(Duration.ofSeconds(30));
 
@@ -211,10 +260,10 @@ class PrivacyTests {
 			.isZero();
 		assertThat(Queries.number(this.db, "select count(*) from link where id = '" + current.get("id") + "'"))
 			.isEqualTo(1);
-		assertThat(Queries.number(this.db, "select count(*) from access_event where link_id = '" + current.get("id")
-				+ "'")).isEqualTo(1);
-		this.admin.get(this.tenant, "/events/verification").exchange()
-			.expectBody().jsonPath("$.valid").isEqualTo(true);
+		assertThat(Queries.number(this.db,
+				"select count(*) from access_event where link_id = '" + current.get("id") + "'"))
+			.isEqualTo(1);
+		this.admin.get(this.tenant, "/events/verification").exchange().expectBody().jsonPath("$.valid").isEqualTo(true);
 	}
 
 	private List<Long> ids(String tenant) {
@@ -227,7 +276,8 @@ class PrivacyTests {
 	}
 
 	private WebTestClient.ResponseSpec support(String path, String token) {
-		return this.client.get().uri("/admin/v1/tenants/" + this.tenant + path)
+		return this.client.get()
+			.uri("/admin/v1/tenants/" + this.tenant + path)
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
 			.exchange();
 	}

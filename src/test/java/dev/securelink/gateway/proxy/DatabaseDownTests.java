@@ -57,11 +57,13 @@ class DatabaseDownTests {
 
 		database.close();
 
-		assertThat(browser.post("/d/" + link.get("id") + "/sign/confirm", Map.of("signature", "Anna")).getStatus()
-			.value()).isEqualTo(503);
+		assertThat(
+				browser.post("/d/" + link.get("id") + "/sign/confirm", Map.of("signature", "Anna")).getStatus().value())
+			.isEqualTo(503);
 		assertThat(TestUpstream.received(document)).extracting(TestUpstream.Received::method).containsExactly("GET");
 		assertThat(browser.get("/d/" + link.get("id") + "/again").getStatus().value())
-			.as("reading goes on from the caches").isEqualTo(200);
+			.as("reading goes on from the caches")
+			.isEqualTo(200);
 	}
 
 }

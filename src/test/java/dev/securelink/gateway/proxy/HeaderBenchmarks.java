@@ -11,8 +11,10 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
-
-/** Filtering a browser's request headers for the upstream, and the CSP merge of a response. */
+/**
+ * Filtering a browser's request headers for the upstream, and the CSP merge of a
+ * response.
+ */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

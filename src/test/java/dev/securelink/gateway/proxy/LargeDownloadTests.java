@@ -32,8 +32,8 @@ import dev.securelink.gateway.support.GatewayTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Streams a 200 MB document through a gateway running in its own JVM with a 128 MB heap: it can only pass if no
- * body is ever held whole.
+ * Streams a 200 MB document through a gateway running in its own JVM with a 128 MB heap:
+ * it can only pass if no body is ever held whole.
  */
 @GatewayTest
 class LargeDownloadTests {
@@ -49,8 +49,8 @@ class LargeDownloadTests {
 	@Test
 	void getWhen200MbDocumentThenStreamedThroughA128MbHeap() throws Exception {
 		Admin admin = new Admin(this.client);
-		Map<String, Object> link = admin.createLink(Admin.newTenant(), Map.of("document", "/docs/" + UUID.randomUUID(),
-				"recipients", List.of("anna@example.com")));
+		Map<String, Object> link = admin.createLink(Admin.newTenant(),
+				Map.of("document", "/docs/" + UUID.randomUUID(), "recipients", List.of("anna@example.com")));
 		Browser browser = new Browser(this.client);
 		browser.verify(Browser.path((String) link.get("url")), "anna@example.com");
 
@@ -63,13 +63,11 @@ class LargeDownloadTests {
 				.header(HttpHeaders.COOKIE, browser.cookieHeader())
 				.exchangeToMono((response) -> {
 					assertThat(response.statusCode().value()).isEqualTo(200);
-					return response.bodyToFlux(DataBuffer.class)
-						.map((buffer) -> {
-							long length = buffer.readableByteCount();
-							DataBufferUtils.release(buffer);
-							return length;
-						})
-						.reduce(0L, Long::sum);
+					return response.bodyToFlux(DataBuffer.class).map((buffer) -> {
+						long length = buffer.readableByteCount();
+						DataBufferUtils.release(buffer);
+						return length;
+					}).reduce(0L, Long::sum);
 				})
 				.block(Duration.ofMinutes(2));
 			assertThat(received).isEqualTo(SIZE);
@@ -84,9 +82,9 @@ class LargeDownloadTests {
 	}
 
 	private Process startSmallGateway() throws Exception {
-		List<String> command = new ArrayList<>(List.of(
-				Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m", "-XX:+UseSerialGC",
-				"-cp", System.getProperty("java.class.path")));
+		List<String> command = new ArrayList<>(
+				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+						"-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path")));
 		for (String name : List.of("spring.r2dbc.url", "spring.r2dbc.username", "spring.r2dbc.password",
 				"spring.flyway.url", "spring.flyway.user", "spring.flyway.password", "securelink.keys.email-pepper",
 				"securelink.keys.session", "securelink.keys.assertion", "securelink.upstream.url",
@@ -99,10 +97,14 @@ class LargeDownloadTests {
 		return new ProcessBuilder(command).redirectErrorStream(true).start();
 	}
 
-	/** Reads the child's log until Netty says which port it bound, and keeps draining it afterwards. */
+	/**
+	 * Reads the child's log until Netty says which port it bound, and keeps draining it
+	 * afterwards.
+	 */
 	private static int awaitPort(Process process) throws Exception {
 		Pattern started = Pattern.compile("Netty started on port (\\d+)");
-		BufferedReader log = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+		BufferedReader log = new BufferedReader(
+				new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
 		CompletableFuture<Integer> port = new CompletableFuture<>();
 		Thread drain = new Thread(() -> {
 			try {

@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ProxyHeadersTests {
@@ -27,7 +26,8 @@ class ProxyHeadersTests {
 		ProxyHeaders.copyRequest(client, upstream);
 		assertThat(upstream.getAll(name)).as(name).doesNotContain("forged");
 		assertThat(upstream.get("Accept-Language")).isEqualTo("nl");
-		assertThat(upstream.getAll("X-Forwarded-Host")).as("the gateway's own stays").containsExactly("docs.example.com");
+		assertThat(upstream.getAll("X-Forwarded-Host")).as("the gateway's own stays")
+			.containsExactly("docs.example.com");
 	}
 
 	@Test
@@ -94,7 +94,10 @@ class ProxyHeadersTests {
 		assertThat(response.getAll("Set-Cookie")).containsExactly("upstream=fine; Path=/");
 	}
 
-	/** An upstream request as Reactor Netty prepares it, with the gateway's own forwarding headers. */
+	/**
+	 * An upstream request as Reactor Netty prepares it, with the gateway's own forwarding
+	 * headers.
+	 */
 	private static DefaultHttpHeaders upstreamRequest() {
 		DefaultHttpHeaders headers = new DefaultHttpHeaders();
 		headers.add("X-Forwarded-Proto", "https");

@@ -85,7 +85,8 @@ class ProxyTests {
 	@ValueSource(strings = { "/..%2f..%2fetc", "/%2e%2e/x", "/a%2Fb", "/a%5cb", "/a;jsessionid=1", "/a%252e%252e",
 			"/a%00b", "/a%0d%0ab", "/a//b", "/./a", "/a/..", "/a/../../b", "/%2E/x" })
 	void getWhenPathTriesToLeaveTheDocumentThen400AndNoUpstreamCall(String rest) {
-		int status = this.client.get().uri(URI.create("http://localhost:" + this.port + "/d/" + this.linkId + rest))
+		int status = this.client.get()
+			.uri(URI.create("http://localhost:" + this.port + "/d/" + this.linkId + rest))
 			.header(HttpHeaders.COOKIE, this.browser.cookieHeader())
 			.exchange()
 			.expectBody(String.class)
@@ -97,9 +98,9 @@ class ProxyTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "/a%C0%AE%C0%AE/x", "/%C0%AF", "/%E0%80%AE", "/%EF%BC%8E%EF%BC%8E/etc",
-			"/%EF%BC%8E", "/a%EF%BC%8Fb", "/a%EF%BC%BCb", "/%E2%80%A4/x", "/%E2%80%A5", "/a%ED%A0%80",
-			"/a%E2%80%AEb", "/a%C2%85b", "/a%FF", "/a%E2%82", "/a%C3" })
+	@ValueSource(strings = { "/a%C0%AE%C0%AE/x", "/%C0%AF", "/%E0%80%AE", "/%EF%BC%8E%EF%BC%8E/etc", "/%EF%BC%8E",
+			"/a%EF%BC%8Fb", "/a%EF%BC%BCb", "/%E2%80%A4/x", "/%E2%80%A5", "/a%ED%A0%80", "/a%E2%80%AEb", "/a%C2%85b",
+			"/a%FF", "/a%E2%82", "/a%C3" })
 	void getWhenEscapesDecodeToMalformedUtf8OrHideStructureThen400AndNoUpstreamCall(String rest) {
 		assertThat(rawStatus("/d/" + this.linkId + rest)).as(rest).isEqualTo(400);
 		assertThat(TestUpstream.received(this.document)).isEmpty();
@@ -122,7 +123,8 @@ class ProxyTests {
 				request.writeBytes(("GET /d/" + this.linkId + "/page?").getBytes(StandardCharsets.US_ASCII));
 				request.writeBytes(query);
 				request.writeBytes((" HTTP/1.1\r\nHost: localhost\r\nCookie: " + this.browser.cookieHeader()
-						+ "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+						+ "\r\nConnection: close\r\n\r\n")
+					.getBytes(StandardCharsets.US_ASCII));
 				socket.getOutputStream().write(request.toByteArray());
 				String head = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
 				assertThat(head).isEqualTo("HTTP/1.1 400");
@@ -160,17 +162,19 @@ class ProxyTests {
 
 		assertThat(this.browser.get("/d/" + this.linkId + "/sign/review").getStatus().value()).isEqualTo(200);
 		assertThat(TestUpstream.received(this.document)).hasSize(1);
-		assertThat(count("select count(*) from access_event where link_id = '" + this.linkId
-				+ "' and type = 'sign_viewed'")).isEqualTo(1);
-		assertThat(count("select count(*) from access_event where link_id = '" + this.linkId
-				+ "' and type = 'pay_viewed'")).isZero();
+		assertThat(count(
+				"select count(*) from access_event where link_id = '" + this.linkId + "' and type = 'sign_viewed'"))
+			.isEqualTo(1);
+		assertThat(count(
+				"select count(*) from access_event where link_id = '" + this.linkId + "' and type = 'pay_viewed'"))
+			.isZero();
 	}
 
 	@Test
 	void pageWhenTheSessionNamesTheLinkThenInTheLinksLanguageUnlessTheVisitorSwitched() throws Exception {
 		this.document = "/docs/" + UUID.randomUUID();
-		Map<String, Object> link = this.admin.createLink(this.tenant, Map.of("document", this.document, "recipients",
-				List.of("anna@example.com"), "locale", "nl"));
+		Map<String, Object> link = this.admin.createLink(this.tenant,
+				Map.of("document", this.document, "recipients", List.of("anna@example.com"), "locale", "nl"));
 		Browser dutch = new Browser(this.client).language("de");
 		dutch.verify(Browser.path((String) link.get("url")), "anna@example.com");
 		String pay = "/d/" + link.get("id") + "/pay/start";
@@ -197,18 +201,21 @@ class ProxyTests {
 		Map<String, Object> other = this.admin.createLink(this.tenant,
 				Map.of("document", otherDocument, "recipients", List.of("bob@example.com")));
 		assertThat(this.browser.get("/d/" + other.get("id") + "/").getStatus().value()).isEqualTo(403);
-		this.client.get().uri("/d/" + this.linkId + "/x?doc=" + otherDocument)
+		this.client.get()
+			.uri("/d/" + this.linkId + "/x?doc=" + otherDocument)
 			.header(HttpHeaders.COOKIE, this.browser.cookieHeader())
 			.header("X-SecureLink-Link", (String) other.get("id"))
 			.exchange()
-			.expectStatus().isOk();
+			.expectStatus()
+			.isOk();
 		assertThat(TestUpstream.received(otherDocument)).isEmpty();
 		assertThat(TestUpstream.received(this.document).get(0).header("X-SecureLink-Link")).isEqualTo(this.linkId);
 	}
 
 	@Test
 	void getWhenClientSendsHopByHopAndSpoofedHeadersThenNoneArriveAndTheGatewaysOwnStay() {
-		this.client.get().uri("/d/" + this.linkId + "/headers")
+		this.client.get()
+			.uri("/d/" + this.linkId + "/headers")
 			.header(HttpHeaders.COOKIE, this.browser.cookieHeader() + "; theme=dark")
 			.header("Connection", "X-SecureLink-Tenant, X-Private")
 			.header("X-Private", "secret")
@@ -222,7 +229,8 @@ class ProxyTests {
 			.header("X-Document-Format", "pdf")
 			.header("X-Forwarded-For", "203.0.113.7")
 			.exchange()
-			.expectStatus().isOk();
+			.expectStatus()
+			.isOk();
 		TestUpstream.Received received = TestUpstream.received(this.document).get(0);
 		assertThat(received.headers()).doesNotContainKeys("x-private", "keep-alive", "te", "upgrade",
 				"proxy-authorization", "authorization");
@@ -238,8 +246,10 @@ class ProxyTests {
 
 	@Test
 	void getWhenClientSpellsIdentityRoutingOrAddressHeadersAnyWayThenNoneArriveEvenFromATrustedProxy() {
-		// The tests' loopback peer is a trusted proxy: the gateway still owns every forwarding header.
-		this.client.get().uri("/d/" + this.linkId + "/spellings")
+		// The tests' loopback peer is a trusted proxy: the gateway still owns every
+		// forwarding header.
+		this.client.get()
+			.uri("/d/" + this.linkId + "/spellings")
 			.header(HttpHeaders.COOKIE, this.browser.cookieHeader())
 			.header("X_SecureLink_Tenant", "someone-else")
 			.header("x-securelink-rights", "view sign pay")
@@ -254,7 +264,8 @@ class ProxyTests {
 			.header("X-Forwarded-Port", "1")
 			.header("X-Forwarded-For", "203.0.113.7")
 			.exchange()
-			.expectStatus().isOk();
+			.expectStatus()
+			.isOk();
 		TestUpstream.Received received = TestUpstream.received(this.document).get(0);
 		assertThat(received.headers()).doesNotContainKeys("x_securelink_tenant", "x-original-url", "x-rewrite-url",
 				"x-http-method-override", "x-real-ip", "true-client-ip", "cf-connecting-ip", "forwarded",
@@ -294,9 +305,14 @@ class ProxyTests {
 		String assertion = received.get(0).header("X-SecureLink-Assertion");
 		assertThat(received.get(1).header("X-SecureLink-Assertion")).as("signed once per session").isEqualTo(assertion);
 
-		String jwks = this.client.get().uri("/.well-known/jwks.json").exchange()
-			.expectStatus().isOk()
-			.expectBody(String.class).returnResult().getResponseBody();
+		String jwks = this.client.get()
+			.uri("/.well-known/jwks.json")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
 		assertThat(jwks).doesNotContain("\"d\"");
 		SignedJWT jwt = SignedJWT.parse(assertion);
 		ECKey key = (ECKey) JWKSet.parse(jwks).getKeyByKeyId(jwt.getHeader().getKeyID());
@@ -319,24 +335,36 @@ class ProxyTests {
 		assertThat(received.get(0).method()).isEqualTo("POST");
 		assertThat(received.get(0).bodyBytes()).isEqualTo("signature=Anna".length());
 		assertThat(count("select count(*) from access_event where link_id = '" + this.linkId
-				+ "' and type = 'signed' and outcome = 'requested'")).isEqualTo(1);
+				+ "' and type = 'signed' and outcome = 'requested'"))
+			.isEqualTo(1);
 	}
 
 	@Test
 	void postWhenRightMissingOrForeignOriginOrPathNotAnActionThen403AndNoUpstreamCall() {
 		assertThat(this.browser.post("/d/" + this.linkId + "/pay/now", Map.of("a", "b")).getStatus().value())
-			.as("no pay right").isEqualTo(403);
-		assertThat(this.browser.postFrom("https://evil.example", "/d/" + this.linkId + "/sign/confirm",
-				Map.of("a", "b")).getStatus().value()).as("foreign origin").isEqualTo(403);
-		assertThat(this.browser.postFrom(null, "/d/" + this.linkId + "/sign/confirm", Map.of("a", "b")).getStatus()
+			.as("no pay right")
+			.isEqualTo(403);
+		assertThat(
+				this.browser.postFrom("https://evil.example", "/d/" + this.linkId + "/sign/confirm", Map.of("a", "b"))
+					.getStatus()
+					.value())
+			.as("foreign origin")
+			.isEqualTo(403);
+		assertThat(this.browser.postFrom(null, "/d/" + this.linkId + "/sign/confirm", Map.of("a", "b"))
+			.getStatus()
 			.value()).as("no origin, no fetch metadata").isEqualTo(403);
 		assertThat(this.browser.post("/d/" + this.linkId + "/invoice", Map.of("a", "b")).getStatus().value())
-			.as("not a sign or pay path").isEqualTo(403);
-		assertThat(this.client.delete().uri("/d/" + this.linkId + "/sign/x")
+			.as("not a sign or pay path")
+			.isEqualTo(403);
+		assertThat(this.client.delete()
+			.uri("/d/" + this.linkId + "/sign/x")
 			.header(HttpHeaders.COOKIE, this.browser.cookieHeader())
 			.header("Sec-Fetch-Site", "same-origin")
-			.exchange().expectBody(String.class).returnResult().getStatus().value())
-			.as("DELETE is an action too").isEqualTo(200);
+			.exchange()
+			.expectBody(String.class)
+			.returnResult()
+			.getStatus()
+			.value()).as("DELETE is an action too").isEqualTo(200);
 		assertThat(TestUpstream.received(this.document)).hasSize(1);
 	}
 
@@ -367,10 +395,12 @@ class ProxyTests {
 
 	@Test
 	void headWhenSessionValidThenTheUpstreamsHeadWithoutBody() {
-		EntityExchangeResult<byte[]> head = this.client.head().uri("/d/" + this.linkId + "/page")
+		EntityExchangeResult<byte[]> head = this.client.head()
+			.uri("/d/" + this.linkId + "/page")
 			.header(HttpHeaders.COOKIE, this.browser.cookieHeader())
 			.exchange()
-			.expectBody().returnResult();
+			.expectBody()
+			.returnResult();
 		assertThat(head.getStatus().value()).isEqualTo(200);
 		assertThat(head.getResponseBody()).isNullOrEmpty();
 		assertThat(head.getResponseHeaders().getCacheControl()).isEqualTo("no-store");
@@ -403,10 +433,11 @@ class ProxyTests {
 			RawHttp.Answer halfway = connection.exchange("GET", d + "/halfway", null, cookie);
 			assertThat(halfway.status()).as("upstream died after its head").isEqualTo(502);
 			assertThat(halfway.body()).contains("not from the document");
-			assertThat(connection.exchange("POST", d + "/sign/x", "a=b", cookie, origin).body())
-				.as("action").isEqualTo("POST " + this.document + "/sign/x 3");
+			assertThat(connection.exchange("POST", d + "/sign/x", "a=b", cookie, origin).body()).as("action")
+				.isEqualTo("POST " + this.document + "/sign/x 3");
 			assertThat(connection.exchange("POST", d + "/invoice", "x".repeat(5000), cookie, origin).status())
-				.as("refused action, body never read").isEqualTo(403);
+				.as("refused action, body never read")
+				.isEqualTo(403);
 			assertThat(connection.exchange("GET", d + "/reset", null, cookie).status()).as("reset").isEqualTo(502);
 			assertThat(connection.exchange("GET", d + "/inside", null, cookie).status()).as("redirect").isEqualTo(302);
 			assertThat(connection.exchange("GET", "/l/" + "A".repeat(32), null).status()).as("not a document")
@@ -463,29 +494,42 @@ class ProxyTests {
 	void openedWhenFirstDocumentGetOfASessionThenAuditedOnce() {
 		this.browser.get("/d/" + this.linkId + "/");
 		this.browser.get("/d/" + this.linkId + "/again");
-		assertThat(count("select count(*) from access_event where link_id = '" + this.linkId
-				+ "' and type = 'opened'")).isEqualTo(1);
+		assertThat(count("select count(*) from access_event where link_id = '" + this.linkId + "' and type = 'opened'"))
+			.isEqualTo(1);
 	}
 
 	@Test
 	void requestWhenUrlHeadersOrBodyOversizedThen414And431And413WithoutUpstreamCall() {
 		assertThat(this.browser.get("/d/" + this.linkId + "/" + "a".repeat(9000)).getStatus().value()).isEqualTo(414);
-		int headers = this.client.get().uri("/d/" + this.linkId + "/h")
+		int headers = this.client.get()
+			.uri("/d/" + this.linkId + "/h")
 			.header(HttpHeaders.COOKIE, this.browser.cookieHeader())
 			.header("X-Big", "b".repeat(17 * 1024))
-			.exchange().expectBody(String.class).returnResult().getStatus().value();
+			.exchange()
+			.expectBody(String.class)
+			.returnResult()
+			.getStatus()
+			.value();
 		assertThat(headers).isEqualTo(431);
-		int declared = this.client.post().uri("/d/" + this.linkId + "/sign/upload")
+		int declared = this.client.post()
+			.uri("/d/" + this.linkId + "/sign/upload")
 			.header(HttpHeaders.COOKIE, this.browser.cookieHeader())
 			.header(HttpHeaders.ORIGIN, Browser.ORIGIN)
 			.contentType(MediaType.APPLICATION_OCTET_STREAM)
 			.bodyValue(new byte[11 * 1024 * 1024])
-			.exchange().expectBody(String.class).returnResult().getStatus().value();
+			.exchange()
+			.expectBody(String.class)
+			.returnResult()
+			.getStatus()
+			.value();
 		assertThat(declared).isEqualTo(413);
 		assertThat(TestUpstream.received(this.document)).isEmpty();
 	}
 
-	/** The status of a GET of {@code pathAndQuery} sent exactly as written, with this test's session. */
+	/**
+	 * The status of a GET of {@code pathAndQuery} sent exactly as written, with this
+	 * test's session.
+	 */
 	private int rawStatus(String pathAndQuery) {
 		try (RawHttp connection = new RawHttp(this.port)) {
 			return connection.exchange("GET", pathAndQuery, null, "Cookie: " + this.browser.cookieHeader()).status();

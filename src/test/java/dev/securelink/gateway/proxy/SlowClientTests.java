@@ -33,7 +33,10 @@ import dev.securelink.gateway.support.TestUpstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Clients that send too slowly or too much, against a gateway with a short header deadline. */
+/**
+ * Clients that send too slowly or too much, against a gateway with a short header
+ * deadline.
+ */
 @GatewayTest
 @TestPropertySource(properties = { "securelink.header-read-timeout=1s", "securelink.body-read-timeout=4s" })
 class SlowClientTests {
@@ -67,13 +70,17 @@ class SlowClientTests {
 	void keptAliveConnectionWhenIdleLongerThanTheHeaderDeadlineThenTheNextRequestIsServed() throws Exception {
 		try (RawHttp connection = new RawHttp(this.port)) {
 			assertThat(connection.exchange("GET", "/l/" + "A".repeat(32), null).status()).isEqualTo(404);
-			// Idle for 2.5 times the deadline: an ingress's pooled connection, between two visitors.
+			// Idle for 2.5 times the deadline: an ingress's pooled connection, between
+			// two visitors.
 			Thread.sleep(2500);
 			assertThat(connection.exchange("GET", "/l/" + "B".repeat(32), null).status()).isEqualTo(404);
 		}
 	}
 
-	/** Starts a request head and sends one more byte every 250 ms: the gateway must close within 3 s. */
+	/**
+	 * Starts a request head and sends one more byte every 250 ms: the gateway must close
+	 * within 3 s.
+	 */
 	private static void assertDribblerClosed(Socket socket) throws Exception {
 		socket.setSoTimeout(5000);
 		OutputStream out = socket.getOutputStream();
@@ -125,8 +132,10 @@ class SlowClientTests {
 			for (int i = 0; i < 8; i++) {
 				stalled.add(stall(upload));
 			}
-			// Each upload is audited after it took its place and before it is forwarded: once all eight are in
-			// the audit trail, the session's ninth request is refused before anything is audited or forwarded.
+			// Each upload is audited after it took its place and before it is forwarded:
+			// once all eight are in
+			// the audit trail, the session's ninth request is refused before anything is
+			// audited or forwarded.
 			String audited = "select count(*) from access_event where link_id = '" + signing.get("id")
 					+ "' and type = 'signed'";
 			for (int i = 0; i < 100 && Queries.number(this.db, audited) < 8; i++) {
@@ -141,8 +150,9 @@ class SlowClientTests {
 			}
 
 			try (RawHttp connection = new RawHttp(this.port)) {
-				assertThat(connection.exchange("GET", "/d/" + other.get("id") + "/", null,
-						"Cookie: " + reader.cookieHeader()).status()).as("another tenant, within 5 s").isEqualTo(200);
+				assertThat(connection
+					.exchange("GET", "/d/" + other.get("id") + "/", null, "Cookie: " + reader.cookieHeader())
+					.status()).as("another tenant, within 5 s").isEqualTo(200);
 			}
 			for (Socket socket : stalled) {
 				socket.setSoTimeout(5000);
@@ -158,11 +168,16 @@ class SlowClientTests {
 		assertThat(TestUpstream.received(otherDocument)).hasSize(1);
 	}
 
-	/** Sends {@code head} (request line and headers) with a body of 1000 declared bytes, of which 10 are sent. */
+	/**
+	 * Sends {@code head} (request line and headers) with a body of 1000 declared bytes,
+	 * of which 10 are sent.
+	 */
 	private Socket stall(String head) throws Exception {
 		Socket socket = new Socket("127.0.0.1", this.port);
-		socket.getOutputStream().write((head + "Host: localhost:" + this.port + "\r\nOrigin: " + Browser.ORIGIN
-				+ "\r\nContent-Length: 1000\r\n\r\nemail=anna").getBytes(StandardCharsets.US_ASCII));
+		socket.getOutputStream()
+			.write((head + "Host: localhost:" + this.port + "\r\nOrigin: " + Browser.ORIGIN
+					+ "\r\nContent-Length: 1000\r\n\r\nemail=anna")
+				.getBytes(StandardCharsets.US_ASCII));
 		socket.getOutputStream().flush();
 		return socket;
 	}

@@ -16,7 +16,10 @@ import dev.securelink.gateway.support.GatewayTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A gateway whose document service refuses connections (nothing listens on the discard port). */
+/**
+ * A gateway whose document service refuses connections (nothing listens on the discard
+ * port).
+ */
 @GatewayTest
 @TestPropertySource(properties = "securelink.upstream.url=http://127.0.0.1:9")
 class UpstreamDownTests {

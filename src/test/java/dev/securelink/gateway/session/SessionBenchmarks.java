@@ -18,7 +18,10 @@ import dev.securelink.gateway.keys.KeysProperties;
 import dev.securelink.gateway.link.Right;
 import dev.securelink.gateway.support.TestKeys;
 
-/** Session tokens: verification as the hot path pays it (cached by token) and uncached, and signing. */
+/**
+ * Session tokens: verification as the hot path pays it (cached by token) and uncached,
+ * and signing.
+ */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -36,8 +39,8 @@ public class SessionBenchmarks {
 
 	@Setup
 	public void setUp() {
-		GatewayKeys keys = GatewayKeys.from(new KeysProperties(TestKeys.EMAIL_PEPPER, TestKeys.SESSION,
-				TestKeys.assertionPem(), null));
+		GatewayKeys keys = GatewayKeys
+			.from(new KeysProperties(TestKeys.EMAIL_PEPPER, TestKeys.SESSION, TestKeys.assertionPem(), null));
 		this.codec = new SessionCodec(keys);
 		this.uncached = new SessionCodec(keys);
 		Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);

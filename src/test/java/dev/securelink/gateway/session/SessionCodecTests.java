@@ -16,9 +16,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class SessionCodecTests {
 
-	static final String OLD = "old:" + Base64.getEncoder().encodeToString("an-older-session-key-of-32-bytes!".getBytes());
+	static final String OLD = "old:"
+			+ Base64.getEncoder().encodeToString("an-older-session-key-of-32-bytes!".getBytes());
 
-	static final String NEW = "new:" + Base64.getEncoder().encodeToString("the-newest-session-key-32-bytes!!".getBytes());
+	static final String NEW = "new:"
+			+ Base64.getEncoder().encodeToString("the-newest-session-key-32-bytes!!".getBytes());
 
 	@Test
 	void decodeWhenSignedWithAnOlderKeyStillConfiguredThenValidSoRotationLogsNobodyOut() {
@@ -47,8 +49,8 @@ class SessionCodecTests {
 	}
 
 	private static SessionCodec codec(String sessionKeys) {
-		return new SessionCodec(GatewayKeys.from(new KeysProperties(TestKeys.EMAIL_PEPPER, sessionKeys,
-				TestKeys.assertionPem(), null)));
+		return new SessionCodec(GatewayKeys
+			.from(new KeysProperties(TestKeys.EMAIL_PEPPER, sessionKeys, TestKeys.assertionPem(), null)));
 	}
 
 	private static SessionClaims claims() {

@@ -8,7 +8,10 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-/** Calls the admin API as the invoicing application would, with a token from {@link TestKeys}. */
+/**
+ * Calls the admin API as the invoicing application would, with a token from
+ * {@link TestKeys}.
+ */
 public final class Admin {
 
 	public static final String ALL_SCOPES = "links:read links:write settings:write";
@@ -19,7 +22,10 @@ public final class Admin {
 		this.client = client;
 	}
 
-	/** A tenant id no other test uses, so tests sharing one database never see each other's data. */
+	/**
+	 * A tenant id no other test uses, so tests sharing one database never see each
+	 * other's data.
+	 */
 	public static String newTenant() {
 		return "t-" + UUID.randomUUID().toString().substring(0, 12);
 	}
@@ -29,13 +35,15 @@ public final class Admin {
 	}
 
 	public WebTestClient.RequestBodySpec post(String tenant, String path) {
-		return this.client.post().uri("/admin/v1/tenants/" + tenant + path)
+		return this.client.post()
+			.uri("/admin/v1/tenants/" + tenant + path)
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token(tenant, ALL_SCOPES))
 			.contentType(MediaType.APPLICATION_JSON);
 	}
 
 	public WebTestClient.RequestHeadersSpec<?> get(String tenant, String path) {
-		return this.client.get().uri("/admin/v1/tenants/" + tenant + path)
+		return this.client.get()
+			.uri("/admin/v1/tenants/" + tenant + path)
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token(tenant, ALL_SCOPES));
 	}
 
@@ -45,7 +53,8 @@ public final class Admin {
 		((List<String>) request.get("recipients")).forEach(Secrets::remember);
 		Map<String, Object> created = post(tenant, "/links").bodyValue(request)
 			.exchange()
-			.expectStatus().isCreated()
+			.expectStatus()
+			.isCreated()
 			.expectBody(Map.class)
 			.returnResult()
 			.getResponseBody();
@@ -61,7 +70,8 @@ public final class Admin {
 
 	/** Puts {@code body} as a tenant's settings and answers what the gateway said. */
 	public WebTestClient.ResponseSpec settings(String tenant, Map<String, Object> body) {
-		return this.client.put().uri("/admin/v1/tenants/" + tenant + "/settings")
+		return this.client.put()
+			.uri("/admin/v1/tenants/" + tenant + "/settings")
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token(tenant, ALL_SCOPES))
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(body)
@@ -71,14 +81,18 @@ public final class Admin {
 	/** Turns a tenant's support access on for an hour, verification on. */
 	public void supportAccessForAnHour(String tenant) {
 		settings(tenant, Map.of("emailVerification", true, "supportAccess", true, "supportAccessUntil",
-				java.time.Instant.now().plus(java.time.Duration.ofHours(1)).toString())).expectStatus().isOk();
+				java.time.Instant.now().plus(java.time.Duration.ofHours(1)).toString()))
+			.expectStatus()
+			.isOk();
 	}
 
 	public void revoke(String tenant, String linkId) {
-		this.client.delete().uri("/admin/v1/tenants/" + tenant + "/links/" + linkId)
+		this.client.delete()
+			.uri("/admin/v1/tenants/" + tenant + "/links/" + linkId)
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token(tenant, ALL_SCOPES))
 			.exchange()
-			.expectStatus().isNoContent();
+			.expectStatus()
+			.isNoContent();
 	}
 
 }

@@ -5,18 +5,22 @@ import org.junit.platform.launcher.LauncherSessionListener;
 import reactor.blockhound.BlockHound;
 
 /**
- * Installs BlockHound once per test JVM, before any test, so that a blocking call on an event-loop thread fails
- * the request (and the test) that made it. The allow-list is as short as it can be; each entry says why.
+ * Installs BlockHound once per test JVM, before any test, so that a blocking call on an
+ * event-loop thread fails the request (and the test) that made it. The allow-list is as
+ * short as it can be; each entry says why.
  */
 public class BlockHoundInstaller implements LauncherSessionListener {
 
 	@Override
 	public void launcherSessionOpened(LauncherSession session) {
 		BlockHound.install((builder) -> builder
-			// SecureRandom's reads of /dev/urandom never wait once the kernel's pool is initialised (at boot).
+			// SecureRandom's reads of /dev/urandom never wait once the kernel's pool is
+			// initialised (at boot).
 			.allowBlockingCallsInside("sun.security.provider.NativePRNG$RandomIO", "implNextBytes")
-			// Netty 4.2's adaptive allocator takes a StampedLock for an instant when a magazine grows; Netty's own
-			// BlockHound integration allows the allocating side but not this freeing side yet.
+			// Netty 4.2's adaptive allocator takes a StampedLock for an instant when a
+			// magazine grows; Netty's own
+			// BlockHound integration allows the allocating side but not this freeing side
+			// yet.
 			.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Magazine", "free"));
 	}
 

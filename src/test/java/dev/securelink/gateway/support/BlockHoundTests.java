@@ -16,7 +16,8 @@ class BlockHoundTests {
 		Mono.fromCallable(() -> {
 			Thread.sleep(1);
 			return "";
-		}).subscribeOn(Schedulers.parallel())
+		})
+			.subscribeOn(Schedulers.parallel())
 			.as(StepVerifier::create)
 			.expectError(BlockingOperationError.class)
 			.verify(Duration.ofSeconds(10));

@@ -18,8 +18,9 @@ import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.function.BodyInserters;
 
 /**
- * A visitor's browser over WebTestClient: a cookie jar, its own client IP (the tests' loopback peer is a trusted
- * proxy, so X-Forwarded-For names it) and, for form posts, the Origin a browser sends.
+ * A visitor's browser over WebTestClient: a cookie jar, its own client IP (the tests'
+ * loopback peer is a trusted proxy, so X-Forwarded-For names it) and, for form posts, the
+ * Origin a browser sends.
  */
 public final class Browser {
 
@@ -39,7 +40,10 @@ public final class Browser {
 		this.ip = "10." + random.nextInt(256) + "." + random.nextInt(256) + "." + random.nextInt(1, 255);
 	}
 
-	/** Acts from {@code address} (the tests' loopback peer is a trusted proxy) from now on. */
+	/**
+	 * Acts from {@code address} (the tests' loopback peer is a trusted proxy) from now
+	 * on.
+	 */
 	public Browser ip(String address) {
 		this.ip = address;
 		return this;
@@ -65,7 +69,10 @@ public final class Browser {
 
 	/** The Cookie header this browser sends. */
 	public String cookieHeader() {
-		return this.jar.entrySet().stream().map((e) -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("; "));
+		return this.jar.entrySet()
+			.stream()
+			.map((e) -> e.getKey() + "=" + e.getValue())
+			.collect(Collectors.joining("; "));
 	}
 
 	public EntityExchangeResult<String> get(String path) {
@@ -92,7 +99,9 @@ public final class Browser {
 			.returnResult());
 	}
 
-	/** Opens a mailed link and answers the prompt with {@code address}, as a person would. */
+	/**
+	 * Opens a mailed link and answers the prompt with {@code address}, as a person would.
+	 */
 	public EntityExchangeResult<String> verify(String linkPath, String address) {
 		EntityExchangeResult<String> prompt = get(linkPath);
 		return post(linkPath, Map.of("email", address, "csrf", csrfToken(prompt)));

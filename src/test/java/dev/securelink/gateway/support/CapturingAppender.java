@@ -7,7 +7,10 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.AppenderBase;
 
-/** Keeps every log line of the test JVM in memory (configured in logback-test.xml) for the log-hygiene check. */
+/**
+ * Keeps every log line of the test JVM in memory (configured in logback-test.xml) for the
+ * log-hygiene check.
+ */
 public class CapturingAppender extends AppenderBase<ILoggingEvent> {
 
 	private static final ConcurrentLinkedQueue<String> LINES = new ConcurrentLinkedQueue<>();

@@ -12,8 +12,8 @@ import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTest
 import org.springframework.context.annotation.Import;
 
 /**
- * A full gateway on a random port against the test database. Every test class with this annotation shares one
- * application context, so the suite starts the gateway once.
+ * A full gateway on a random port against the test database. Every test class with this
+ * annotation shares one application context, so the suite starts the gateway once.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

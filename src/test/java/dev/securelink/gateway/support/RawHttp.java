@@ -10,9 +10,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One HTTP/1.1 keep-alive connection driven by hand, for what a client library hides: request targets it would
- * normalize, and whether each answer is framed (length or chunks) so that the next request on the connection is
- * served. An answer that does not come within the timeout fails the test.
+ * One HTTP/1.1 keep-alive connection driven by hand, for what a client library hides:
+ * request targets it would normalize, and whether each answer is framed (length or
+ * chunks) so that the next request on the connection is served. An answer that does not
+ * come within the timeout fails the test.
  */
 public final class RawHttp implements AutoCloseable {
 
@@ -31,17 +32,24 @@ public final class RawHttp implements AutoCloseable {
 		return this.socket;
 	}
 
-	/** An answer: status, headers by lower-case name (the last of repeated ones), body as text. */
+	/**
+	 * An answer: status, headers by lower-case name (the last of repeated ones), body as
+	 * text.
+	 */
 	public record Answer(int status, Map<String, String> headers, String body) {
 	}
 
 	/**
-	 * Sends {@code method target} with {@code headers} (lines without CRLF) and an optional body, and reads the
-	 * whole answer.
+	 * Sends {@code method target} with {@code headers} (lines without CRLF) and an
+	 * optional body, and reads the whole answer.
 	 */
 	public Answer exchange(String method, String target, String body, String... headers) throws IOException {
-		StringBuilder request = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
-			.append("Host: localhost:").append(this.socket.getPort()).append("\r\n");
+		StringBuilder request = new StringBuilder(method).append(' ')
+			.append(target)
+			.append(" HTTP/1.1\r\n")
+			.append("Host: localhost:")
+			.append(this.socket.getPort())
+			.append("\r\n");
 		for (String header : headers) {
 			request.append(header).append("\r\n");
 		}
@@ -80,8 +88,8 @@ public final class RawHttp implements AutoCloseable {
 			readLine();
 			return new Answer(status, headers, text(body.toByteArray()));
 		}
-		throw new IllegalStateException("An answer without length or chunks cannot be followed on its connection: "
-				+ headers);
+		throw new IllegalStateException(
+				"An answer without length or chunks cannot be followed on its connection: " + headers);
 	}
 
 	private String readHead() throws IOException {

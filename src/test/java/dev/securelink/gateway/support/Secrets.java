@@ -4,8 +4,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Every secret the tests handled (codes, recipient addresses, session and form cookies), so that the last test
- * can check that none of them reached a log line.
+ * Every secret the tests handled (codes, recipient addresses, session and form cookies),
+ * so that the last test can check that none of them reached a log line.
  */
 public final class Secrets {
 

@@ -11,9 +11,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 
 /**
- * The tests' client drops pooled connections after 5 s idle, well before the gateway closes them: a request sent
- * on a connection the gateway is closing at that moment would be reset, as with any client whose idle timeout
- * outlives the server's (and some tests shorten the gateway's deadlines).
+ * The tests' client drops pooled connections after 5 s idle, well before the gateway
+ * closes them: a request sent on a connection the gateway is closing at that moment would
+ * be reset, as with any client whose idle timeout outlives the server's (and some tests
+ * shorten the gateway's deadlines).
  */
 @TestConfiguration(proxyBeanMethods = false)
 class TestClientConfiguration {

@@ -7,8 +7,9 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * The gateway's clock in tests: real time plus an offset that a test may move forward (lock expiry, idle
- * timeouts). Tests that move it call {@link #reset()} when done, since the application context is shared.
+ * The gateway's clock in tests: real time plus an offset that a test may move forward
+ * (lock expiry, idle timeouts). Tests that move it call {@link #reset()} when done, since
+ * the application context is shared.
  */
 public final class TestClock extends Clock {
 

@@ -20,10 +20,11 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 import dev.securelink.gateway.database.EmbeddedDatabase;
 
 /**
- * The one place that decides which PostgreSQL the tests use, once per test JVM: {@code TEST_DATABASE_URL}
- * (a {@code postgresql://host:port/db} address, with {@code TEST_DATABASE_USERNAME} and
- * {@code TEST_DATABASE_PASSWORD}) when set, else Testcontainers when a Docker engine answers, else the embedded
- * PostgreSQL. Always a real server, never H2 or mocks.
+ * The one place that decides which PostgreSQL the tests use, once per test JVM:
+ * {@code TEST_DATABASE_URL} (a {@code postgresql://host:port/db} address, with
+ * {@code TEST_DATABASE_USERNAME} and {@code TEST_DATABASE_PASSWORD}) when set, else
+ * Testcontainers when a Docker engine answers, else the embedded PostgreSQL. Always a
+ * real server, never H2 or mocks.
  */
 public final class TestDatabase {
 
@@ -34,7 +35,10 @@ public final class TestDatabase {
 	private TestDatabase() {
 	}
 
-	/** The {@code spring.r2dbc.*} properties of the test database, starting it on first use. */
+	/**
+	 * The {@code spring.r2dbc.*} properties of the test database, starting it on first
+	 * use.
+	 */
 	public static synchronized Map<String, Object> springProperties() {
 		if (properties == null) {
 			properties = start();
@@ -43,8 +47,9 @@ public final class TestDatabase {
 	}
 
 	/**
-	 * A client on the test database with the gateway's schema migrated, for tests of one class without a Spring
-	 * context (the same Flyway scripts; a no-op when a context migrated it already).
+	 * A client on the test database with the gateway's schema migrated, for tests of one
+	 * class without a Spring context (the same Flyway scripts; a no-op when a context
+	 * migrated it already).
 	 */
 	public static synchronized DatabaseClient client() {
 		if (client == null) {
@@ -52,10 +57,7 @@ public final class TestDatabase {
 			String url = (String) spring.get("spring.r2dbc.url");
 			String user = (String) spring.get("spring.r2dbc.username");
 			String password = (String) spring.get("spring.r2dbc.password");
-			Flyway.configure()
-				.dataSource(url.replaceFirst("^r2dbc:", "jdbc:"), user, password)
-				.load()
-				.migrate();
+			Flyway.configure().dataSource(url.replaceFirst("^r2dbc:", "jdbc:"), user, password).load().migrate();
 			ConnectionFactory factory = ConnectionFactories.get(ConnectionFactoryOptions.parse(url)
 				.mutate()
 				.option(ConnectionFactoryOptions.USER, user)

@@ -10,9 +10,9 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Points every application context that a test starts (including second instances started by hand) at the test
- * database and the test keys, before the gateway decides on an embedded database of its own. Properties a test
- * sets itself win.
+ * Points every application context that a test starts (including second instances started
+ * by hand) at the test database and the test keys, before the gateway decides on an
+ * embedded database of its own. Properties a test sets itself win.
  */
 class TestEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
@@ -30,12 +30,14 @@ class TestEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered 
 		Map<String, Object> properties = new LinkedHashMap<>(TestDatabase.springProperties());
 		properties.putAll(TestKeys.springProperties());
 		if ("false".equals(environment.getProperty("securelink.test.issuer"))) {
-			// A test of the demo's own token issuer: leave the admin API's trust to the demo.
+			// A test of the demo's own token issuer: leave the admin API's trust to the
+			// demo.
 			properties.remove("spring.security.oauth2.resourceserver.jwt.public-key-location");
 			properties.remove("spring.security.oauth2.resourceserver.jwt.audiences");
 			properties.remove("securelink.admin.issuer");
 		}
-		// Tests are "behind a proxy" on loopback, so each can act from its own client IP via X-Forwarded-For.
+		// Tests are "behind a proxy" on loopback, so each can act from its own client IP
+		// via X-Forwarded-For.
 		properties.put("securelink.trusted-proxies", "127.0.0.1/32,::1/128");
 		properties.put("securelink.upstream.url", TestUpstream.url());
 		properties.put("securelink.upstream.response-timeout", "3s");

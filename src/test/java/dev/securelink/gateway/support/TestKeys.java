@@ -24,8 +24,9 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
 /**
- * Keys for the tests, made once per JVM: the gateway's own secrets, and an RSA key standing in for the invoicing
- * application's token issuer (its public half is what the gateway trusts).
+ * Keys for the tests, made once per JVM: the gateway's own secrets, and an RSA key
+ * standing in for the invoicing application's token issuer (its public half is what the
+ * gateway trusts).
  */
 public final class TestKeys {
 
@@ -33,7 +34,9 @@ public final class TestKeys {
 
 	public static final String SESSION = "t1:" + base64("test-session-key-test-session-key-1");
 
-	/** The {@code iss} and {@code aud} the gateway requires of admin tokens in the tests. */
+	/**
+	 * The {@code iss} and {@code aud} the gateway requires of admin tokens in the tests.
+	 */
 	public static final String ISSUER_ID = "https://invoicing.test";
 
 	public static final String AUDIENCE = "securelink-admin";
@@ -47,7 +50,9 @@ public final class TestKeys {
 	private TestKeys() {
 	}
 
-	/** The properties that configure the gateway's keys and its trust in the test issuer. */
+	/**
+	 * The properties that configure the gateway's keys and its trust in the test issuer.
+	 */
 	static synchronized Map<String, Object> springProperties() {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("securelink.keys.email-pepper", EMAIL_PEPPER);
@@ -65,7 +70,10 @@ public final class TestKeys {
 		return pem("PRIVATE KEY", ASSERTION.getPrivate().getEncoded());
 	}
 
-	/** A token for {@code tenant} with the given space-separated scopes, as the invoicing application sends. */
+	/**
+	 * A token for {@code tenant} with the given space-separated scopes, as the invoicing
+	 * application sends.
+	 */
 	public static String token(String tenant, String scopes) {
 		JWTClaimsSet.Builder claims = claims().subject("invoicing-app")
 			.jwtID(UUID.randomUUID().toString())
@@ -76,7 +84,10 @@ public final class TestKeys {
 		return sign(claims.build());
 	}
 
-	/** A support staff token: {@code roles} holds {@code support}, no tenant, multi-factor per {@code amr}. */
+	/**
+	 * A support staff token: {@code roles} holds {@code support}, no tenant, multi-factor
+	 * per {@code amr}.
+	 */
 	public static String supportToken(String subject) {
 		return sign(claims().subject(subject)
 			.claim("roles", java.util.List.of("support"))
@@ -85,7 +96,10 @@ public final class TestKeys {
 			.build());
 	}
 
-	/** The claims every valid admin token has: issuer, audience, issued now, expiring in ten minutes. */
+	/**
+	 * The claims every valid admin token has: issuer, audience, issued now, expiring in
+	 * ten minutes.
+	 */
 	public static JWTClaimsSet.Builder claims() {
 		return new JWTClaimsSet.Builder().issuer(ISSUER_ID)
 			.audience(AUDIENCE)

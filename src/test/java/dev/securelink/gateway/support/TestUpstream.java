@@ -18,9 +18,10 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * The document service in the tests: a real Reactor Netty server on a free port, started once per test JVM, that
- * records every request it receives. What it answers depends on the last path segment, so each test picks its
- * behaviour by its link's document path and counts what arrived under it.
+ * The document service in the tests: a real Reactor Netty server on a free port, started
+ * once per test JVM, that records every request it receives. What it answers depends on
+ * the last path segment, so each test picks its behaviour by its link's document path and
+ * counts what arrived under it.
  */
 public final class TestUpstream {
 
@@ -58,8 +59,9 @@ public final class TestUpstream {
 		String path = uri.contains("?") ? uri.substring(0, uri.indexOf('?')) : uri;
 		String last = path.substring(path.lastIndexOf('/') + 1);
 		Map<String, String> headers = new java.util.HashMap<>();
-		request.requestHeaders().forEach((header) -> headers.merge(header.getKey().toLowerCase(java.util.Locale.ROOT),
-				header.getValue(), (a, b) -> a + "," + b));
+		request.requestHeaders()
+			.forEach((header) -> headers.merge(header.getKey().toLowerCase(java.util.Locale.ROOT), header.getValue(),
+					(a, b) -> a + "," + b));
 		AtomicLong bytes = new AtomicLong();
 		Mono<Void> bodyRead = request.receive().doOnNext((buffer) -> bytes.addAndGet(buffer.readableBytes())).then();
 		return bodyRead.then(Mono.defer(() -> {
@@ -85,8 +87,12 @@ public final class TestUpstream {
 				case "outside" -> redirect(response, "/elsewhere/secret");
 				case "payment" -> redirect(response, "https://pay.example.com/checkout?id=7");
 				case "evil" -> redirect(response, "https://evil.example/phish");
-				case "refresh-inside" -> response.header("Refresh", "0; url=http://" + request.requestHeaders().get("Host")
-						+ path.substring(0, path.lastIndexOf('/')) + "/next").sendString(Mono.just("soon")).then();
+				case "refresh-inside" -> response
+					.header("Refresh",
+							"0; url=http://" + request.requestHeaders().get("Host")
+									+ path.substring(0, path.lastIndexOf('/')) + "/next")
+					.sendString(Mono.just("soon"))
+					.then();
 				case "refresh-evil" -> response.header("Refresh", "3;URL='https://evil.example/phish'")
 					.sendString(Mono.just("soon"))
 					.then();

@@ -29,57 +29,87 @@ class TenantSettingsApiTests {
 
 	@Test
 	void getWhenNeverSavedThenVerificationOnAndSupportAccessOff() {
-		get("links:read").expectStatus().isOk()
+		get("links:read").expectStatus()
+			.isOk()
 			.expectBody()
-			.jsonPath("$.tenantId").isEqualTo(this.tenant)
-			.jsonPath("$.emailVerification").isEqualTo(true)
-			.jsonPath("$.supportAccess").isEqualTo(false);
+			.jsonPath("$.tenantId")
+			.isEqualTo(this.tenant)
+			.jsonPath("$.emailVerification")
+			.isEqualTo(true)
+			.jsonPath("$.supportAccess")
+			.isEqualTo(false);
 	}
 
 	@Test
 	void putWhenChangedThenStoredAndVersionMovesOnlyOnRealChange() {
-		put(Map.of("emailVerification", false, "supportAccess", true)).expectStatus().isOk()
+		put(Map.of("emailVerification", false, "supportAccess", true)).expectStatus()
+			.isOk()
 			.expectBody()
-			.jsonPath("$.emailVerification").isEqualTo(false)
-			.jsonPath("$.supportAccess").isEqualTo(true)
-			.jsonPath("$.version").isEqualTo(1);
-		put(Map.of("emailVerification", false, "supportAccess", true)).expectStatus().isOk()
-			.expectBody().jsonPath("$.version").isEqualTo(1);
-		put(Map.of("emailVerification", true, "supportAccess", true)).expectStatus().isOk()
-			.expectBody().jsonPath("$.version").isEqualTo(2);
-		get("settings:write").expectStatus().isOk()
-			.expectBody().jsonPath("$.emailVerification").isEqualTo(true).jsonPath("$.supportAccess").isEqualTo(true);
+			.jsonPath("$.emailVerification")
+			.isEqualTo(false)
+			.jsonPath("$.supportAccess")
+			.isEqualTo(true)
+			.jsonPath("$.version")
+			.isEqualTo(1);
+		put(Map.of("emailVerification", false, "supportAccess", true)).expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.version")
+			.isEqualTo(1);
+		put(Map.of("emailVerification", true, "supportAccess", true)).expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.version")
+			.isEqualTo(2);
+		get("settings:write").expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.emailVerification")
+			.isEqualTo(true)
+			.jsonPath("$.supportAccess")
+			.isEqualTo(true);
 	}
 
 	@Test
 	void putWhenFieldMissingOrNotBooleanThen400AndNothingChanged() {
-		put(Map.of("emailVerification", false)).expectStatus().isBadRequest()
-			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.expectBody().jsonPath("$.errors[0].field").isEqualTo("supportAccess");
-		put(Map.of("emailVerification", "perhaps", "supportAccess", false)).expectStatus().isBadRequest()
-			.expectBody().jsonPath("$.errors[0].field").isEqualTo("emailVerification");
+		put(Map.of("emailVerification", false)).expectStatus()
+			.isBadRequest()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.errors[0].field")
+			.isEqualTo("supportAccess");
+		put(Map.of("emailVerification", "perhaps", "supportAccess", false)).expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.errors[0].field")
+			.isEqualTo("emailVerification");
 		get("links:read").expectBody().jsonPath("$.emailVerification").isEqualTo(true);
 	}
 
 	@Test
 	void putWhenOnlyLinkScopesThen403() {
-		this.client.put().uri("/admin/v1/tenants/" + this.tenant + "/settings")
+		this.client.put()
+			.uri("/admin/v1/tenants/" + this.tenant + "/settings")
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token(this.tenant, "links:read links:write"))
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(Map.of("emailVerification", false, "supportAccess", false))
 			.exchange()
-			.expectStatus().isForbidden();
+			.expectStatus()
+			.isForbidden();
 		get("links:read").expectBody().jsonPath("$.emailVerification").isEqualTo(true);
 	}
 
 	private WebTestClient.ResponseSpec get(String scopes) {
-		return this.client.get().uri("/admin/v1/tenants/" + this.tenant + "/settings")
+		return this.client.get()
+			.uri("/admin/v1/tenants/" + this.tenant + "/settings")
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token(this.tenant, scopes))
 			.exchange();
 	}
 
 	private WebTestClient.ResponseSpec put(Map<String, Object> body) {
-		return this.client.put().uri("/admin/v1/tenants/" + this.tenant + "/settings")
+		return this.client.put()
+			.uri("/admin/v1/tenants/" + this.tenant + "/settings")
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token(this.tenant, "settings:write"))
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(body)

@@ -14,8 +14,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ClientAddressTests {
 
-	ClientAddress clients = new ClientAddress(new WebProperties(List.of("10.0.0.0/8", "2001:db8::/32"),
-			Duration.ofSeconds(10), Duration.ofSeconds(15)));
+	ClientAddress clients = new ClientAddress(
+			new WebProperties(List.of("10.0.0.0/8", "2001:db8::/32"), Duration.ofSeconds(10), Duration.ofSeconds(15)));
 
 	@Test
 	void ofWhenPeerIsNotATrustedProxyThenForwardedForIsIgnored() {
@@ -49,14 +49,17 @@ class ClientAddressTests {
 	@Test
 	void trustedProxiesWhenNotStrictIpNetworksThenStartUpFailsNamingTheProperty() {
 		for (String bad : List.of("10.0.0.0/33", "10.0.0/8", "10.0.0.0/+8", "proxy.internal", "10.0.0.0/", "::1/129")) {
-			assertThatThrownBy(() -> new ClientAddress(new WebProperties(List.of(bad), Duration.ofSeconds(10),
-					Duration.ofSeconds(15)))).as(bad).hasMessageContaining("securelink.trusted-proxies");
+			assertThatThrownBy(() -> new ClientAddress(
+					new WebProperties(List.of(bad), Duration.ofSeconds(10), Duration.ofSeconds(15))))
+				.as(bad)
+				.hasMessageContaining("securelink.trusted-proxies");
 		}
 	}
 
 	@Test
 	void budgetKeyWhenIpv6ThenTheSlash64() {
-		assertThat(ClientAddress.budgetKey("2001:db8:1:2:aaaa::1")).isEqualTo(ClientAddress.budgetKey("2001:db8:1:2::ffff"))
+		assertThat(ClientAddress.budgetKey("2001:db8:1:2:aaaa::1"))
+			.isEqualTo(ClientAddress.budgetKey("2001:db8:1:2::ffff"))
 			.isEqualTo("2001:db8:1:2::/64");
 		assertThat(ClientAddress.budgetKey("2001:db8:1:3::1")).isNotEqualTo(ClientAddress.budgetKey("2001:db8:1:2::1"));
 		assertThat(ClientAddress.budgetKey("203.0.113.9")).isEqualTo("203.0.113.9");

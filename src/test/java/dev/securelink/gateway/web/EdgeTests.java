@@ -18,7 +18,10 @@ import dev.securelink.gateway.support.RawHttp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What the connection itself refuses, and how: strict framing, and the security headers on every refusal. */
+/**
+ * What the connection itself refuses, and how: strict framing, and the security headers
+ * on every refusal.
+ */
 @GatewayTest
 class EdgeTests {
 
@@ -28,9 +31,10 @@ class EdgeTests {
 	@ParameterizedTest
 	@CsvSource({ "'gzip, chunked', 501", "'x-custom, chunked', 501", "'chunked, chunked', 400", "gzip, 400",
 			"identity, 400", "x-custom, 400", "'chunked, gzip', 400" })
-	void requestWhenTransferCodingIsNotPlainChunkedThenRefusedAndTheBodyIsNeverReadAsARequest(String coding,
-			int status) throws Exception {
-		// Netty's decoder itself refuses a coding list that does not end in chunked (400, RFC 9112 6.3); the edge
+	void requestWhenTransferCodingIsNotPlainChunkedThenRefusedAndTheBodyIsNeverReadAsARequest(String coding, int status)
+			throws Exception {
+		// Netty's decoder itself refuses a coding list that does not end in chunked (400,
+		// RFC 9112 6.3); the edge
 		// answers 501 to the rest that is not a single chunked.
 		try (RawHttp connection = new RawHttp(this.port)) {
 			RawHttp.Answer answer = connection.exchange("POST", "/l/" + "C".repeat(32), null,
@@ -43,7 +47,8 @@ class EdgeTests {
 
 	@Test
 	void keptAliveConnectionWhenPagesAndTheirStylesheetFollowEachOtherThenEveryRequestIsServed() throws Exception {
-		// Reactor Netty 1.3.6 stopped reading such a connection now and then (reactor-netty#4361): a visitor's
+		// Reactor Netty 1.3.6 stopped reading such a connection now and then
+		// (reactor-netty#4361): a visitor's
 		// browser waited for the stylesheet of the prompt until it gave up.
 		for (int i = 0; i < 40; i++) {
 			try (RawHttp connection = new RawHttp(this.port)) {
@@ -97,8 +102,9 @@ class EdgeTests {
 			assertSecurityHeaders(answer.headers());
 		}
 		try (RawHttp connection = new RawHttp(this.port)) {
-			assertThat(connection.exchange(method, "/d/AAAAAAAAAAAAAAAA/x", null, "Transfer-Encoding: chunked")
-				.status()).isEqualTo(400);
+			assertThat(
+					connection.exchange(method, "/d/AAAAAAAAAAAAAAAA/x", null, "Transfer-Encoding: chunked").status())
+				.isEqualTo(400);
 		}
 	}
 
@@ -123,10 +129,11 @@ class EdgeTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "/l/%2e%2e/x", "/l/%2E%2E/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "//l/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC",
-			"/l;x=1/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "/l/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC%2Fsign",
-			"/l/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC/sign/extra", "/L/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC",
-			"/l/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC%00", "/l/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC/%252e", "/l/" })
+	@ValueSource(strings = { "/l/%2e%2e/x", "/l/%2E%2E/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC",
+			"//l/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "/l;x=1/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC",
+			"/l/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC%2Fsign", "/l/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC/sign/extra",
+			"/L/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC", "/l/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC%00",
+			"/l/CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC/%252e", "/l/" })
 	void linkPathWhenMalformedThenTheSamePageAsAnUnknownCode(String target) throws Exception {
 		RawHttp.Answer unknown;
 		try (RawHttp connection = new RawHttp(this.port)) {

@@ -32,8 +32,8 @@ class SecurityHeadersTests {
 	void everyStatusWhenAnsweredByTheGatewayThenCarriesTheSecurityHeaders() {
 		Admin admin = new Admin(this.client);
 		String tenant = Admin.newTenant();
-		Map<String, Object> link = admin.createLink(tenant, Map.of("document", "/a", "recipients",
-				List.of("anna@example.com")));
+		Map<String, Object> link = admin.createLink(tenant,
+				Map.of("document", "/a", "recipients", List.of("anna@example.com")));
 		String path = Browser.path((String) link.get("url"));
 		Browser browser = new Browser(this.client);
 
@@ -63,12 +63,15 @@ class SecurityHeadersTests {
 			assertThat(headers.getFirst("Content-Security-Policy")).as(name).contains("frame-ancestors 'none'");
 			assertThat(headers.containsHeader("Strict-Transport-Security")).as(name + ": plain http").isFalse();
 		});
-		answers.entrySet().stream()
+		answers.entrySet()
+			.stream()
 			.filter((entry) -> !entry.getKey().equals("stylesheet"))
 			.forEach((entry) -> assertThat(entry.getValue().getResponseHeaders().getCacheControl()).as(entry.getKey())
 				.contains("no-store"));
-		assertThat(answers.get("stylesheet").getResponseHeaders().getContentType().isCompatibleWith(
-				MediaType.valueOf("text/css"))).isTrue();
+		assertThat(answers.get("stylesheet")
+			.getResponseHeaders()
+			.getContentType()
+			.isCompatibleWith(MediaType.valueOf("text/css"))).isTrue();
 	}
 
 	@Test
