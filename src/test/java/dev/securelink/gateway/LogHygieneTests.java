@@ -1,6 +1,7 @@
 package dev.securelink.gateway;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 import org.junit.jupiter.api.Order;
@@ -35,7 +36,8 @@ class LogHygieneTests {
 				continue;
 			}
 			for (String secret : secrets) {
-				assertThat(line.toLowerCase()).as("a log line").doesNotContain(secret.toLowerCase());
+				assertThat(line.toLowerCase(Locale.ROOT)).as("a log line")
+					.doesNotContain(secret.toLowerCase(Locale.ROOT));
 			}
 		}
 	}

@@ -6,10 +6,10 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
+import dev.securelink.gateway.web.GatewayPaths;
 import dev.securelink.gateway.web.MessagePages;
 import dev.securelink.gateway.web.PageKind;
 import dev.securelink.gateway.web.RequestPaths;
-import dev.securelink.gateway.web.GatewayPaths;
 
 /**
  * The public paths of the link flow (the URL contract in the README). {@code /d/**} never

@@ -7,17 +7,16 @@ import java.util.Locale;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import reactor.core.publisher.Mono;
-
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
 
 import dev.securelink.gateway.audit.AccessEvent;
 import dev.securelink.gateway.audit.AuditLog;
+import dev.securelink.gateway.audit.AuditType;
 import dev.securelink.gateway.link.Link;
 import dev.securelink.gateway.link.RecipientMacs;
 import dev.securelink.gateway.link.Right;
 import dev.securelink.gateway.tenant.TenantSettings;
-import dev.securelink.gateway.audit.AuditType;
 
 /**
  * The prompt's POST for an active link: form token, then the client's address budget,

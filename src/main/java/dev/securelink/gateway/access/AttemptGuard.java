@@ -4,12 +4,11 @@ import java.time.Duration;
 import java.time.Instant;
 
 import io.r2dbc.spi.Readable;
-import reactor.core.publisher.Mono;
-
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
 
 /**
  * The per-link attempt counter in PostgreSQL. An attempt is reserved before its address

@@ -6,9 +6,8 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.function.BiFunction;
 
-import reactor.core.publisher.Mono;
-
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
 
 import dev.securelink.gateway.link.Link;
 import dev.securelink.gateway.link.LinkCache;

@@ -3,11 +3,10 @@ package dev.securelink.gateway.access;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Mono;
-
 import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
+import reactor.core.publisher.Mono;
 
 import dev.securelink.gateway.GatewayProperties;
 import dev.securelink.gateway.link.Right;

@@ -6,24 +6,23 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import reactor.core.publisher.Mono;
-
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseCookie;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
 
 import dev.securelink.gateway.link.Link;
 import dev.securelink.gateway.link.Right;
 import dev.securelink.gateway.session.Sessions;
 import dev.securelink.gateway.web.AccessLogFilter;
+import dev.securelink.gateway.web.GatewayPaths;
 import dev.securelink.gateway.web.MessagePages;
 import dev.securelink.gateway.web.PageKind;
 import dev.securelink.gateway.web.PageLocales;
 import dev.securelink.gateway.web.Pages;
-import dev.securelink.gateway.web.GatewayPaths;
 
 /**
  * Turns a {@link LinkOutcome} into the answer: the 303 with the session, the e-mail

@@ -4,8 +4,6 @@ import java.util.List;
 
 import jakarta.validation.Validator;
 import org.reactivestreams.Publisher;
-import tools.jackson.databind.ObjectMapper;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.core.MethodParameter;
@@ -19,6 +17,7 @@ import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.stereotype.Component;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * Builds Jackson's deserializers and serializers for every JSON body the admin API reads

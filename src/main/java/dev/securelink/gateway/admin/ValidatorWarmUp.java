@@ -2,7 +2,6 @@ package dev.securelink.gateway.admin;
 
 import jakarta.validation.Validator;
 import jakarta.validation.constraints.NotNull;
-
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
 

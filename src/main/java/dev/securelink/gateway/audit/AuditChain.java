@@ -4,11 +4,10 @@ import java.security.MessageDigest;
 import java.time.Instant;
 
 import io.r2dbc.spi.Readable;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * Reads the chained audit trail back and checks it: every event's hash must be SHA-256 of

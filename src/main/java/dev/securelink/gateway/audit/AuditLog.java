@@ -10,12 +10,11 @@ import javax.crypto.spec.SecretKeySpec;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import reactor.core.publisher.Mono;
-
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
 
 import dev.securelink.gateway.keys.GatewayKeys;
 import dev.securelink.gateway.keys.Hmac;

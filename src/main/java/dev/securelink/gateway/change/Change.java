@@ -9,7 +9,11 @@ public record Change(Kind kind, String id) {
 	/** What changed. */
 	public enum Kind {
 
-		LINK, TENANT
+		/** A link changed (revoked, its session epoch moved). */
+		LINK,
+
+		/** A tenant's settings changed. */
+		TENANT
 
 	}
 

@@ -2,14 +2,13 @@ package dev.securelink.gateway.change;
 
 import java.util.List;
 
-import reactor.core.publisher.Mono;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.NoTransactionException;
 import org.springframework.transaction.reactive.TransactionSynchronization;
 import org.springframework.transaction.reactive.TransactionSynchronizationManager;
+import reactor.core.publisher.Mono;
 
 /**
  * Announces a change to every instance through PostgreSQL NOTIFY. Called inside the

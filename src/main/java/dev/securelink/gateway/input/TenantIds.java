@@ -15,7 +15,9 @@ public final class TenantIds {
 	}
 
 	/**
-	 * @throws BadInputException when the id is outside {@code [A-Za-z0-9._-]{1,64}} */
+	 * The tenant id, checked.
+	 * @throws BadInputException when the id is outside {@code [A-Za-z0-9._-]{1,64}}
+	 */
 	public static String requireValid(String tenantId) {
 		if (!isValid(tenantId)) {
 			throw new BadInputException("tenantId", "must match [A-Za-z0-9._-]{1,64}");

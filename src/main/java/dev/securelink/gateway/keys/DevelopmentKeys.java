@@ -18,7 +18,6 @@ import java.util.Properties;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
-
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 

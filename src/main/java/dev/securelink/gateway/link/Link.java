@@ -13,7 +13,14 @@ public record Link(String id, String tenantId, String document, Set<Right> right
 	/** What a link is at an instant; only {@code ACTIVE} opens anything. */
 	public enum Status {
 
-		ACTIVE, EXPIRED, REVOKED
+		/** Opens the document. */
+		ACTIVE,
+
+		/** Past its expiry. */
+		EXPIRED,
+
+		/** Revoked by the admin API. */
+		REVOKED
 
 	}
 

@@ -3,8 +3,6 @@ package dev.securelink.gateway.link;
 import java.net.URI;
 
 import jakarta.validation.Valid;
-import reactor.core.publisher.Mono;
-
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -16,6 +14,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
 
 import dev.securelink.gateway.input.TenantIds;
 import dev.securelink.gateway.link.LinkRequests.CreateLink;

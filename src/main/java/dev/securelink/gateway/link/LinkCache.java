@@ -9,9 +9,8 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
-import reactor.core.publisher.Mono;
-
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
 
 import dev.securelink.gateway.change.Change;
 import dev.securelink.gateway.change.ChangeListener;

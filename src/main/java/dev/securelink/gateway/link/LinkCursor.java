@@ -13,6 +13,7 @@ record LinkCursor(Instant createdAt, String id) {
 	}
 
 	/**
+	 * The cursor behind {@code value}.
 	 * @throws IllegalArgumentException when {@code value} is not a cursor this gateway
 	 * made
 	 */

@@ -9,12 +9,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.r2dbc.spi.Readable;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /** Links in PostgreSQL; every query of the admin side is scoped by tenant. */
 @Repository

@@ -7,12 +7,15 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 /** What a link lets its holder do with the document; {@code view} is always granted. */
 public enum Right {
 
+	/** Open the document. */
 	@JsonProperty("view")
 	VIEW,
 
+	/** Sign the offer (the upstream's sign page and its submission). */
 	@JsonProperty("sign")
 	SIGN,
 
+	/** Pay the invoice (the upstream's pay page and its submission). */
 	@JsonProperty("pay")
 	PAY;
 

@@ -8,9 +8,6 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import reactor.core.publisher.Mono;
-import tools.jackson.databind.json.JsonMapper;
-
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -18,17 +15,19 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.securelink.gateway.admin.AdminPrincipals;
 import dev.securelink.gateway.audit.AccessEvent;
 import dev.securelink.gateway.audit.AuditChain;
+import dev.securelink.gateway.audit.AuditType;
 import dev.securelink.gateway.input.BadInputException;
 import dev.securelink.gateway.input.TenantIds;
 import dev.securelink.gateway.link.LinkRepository;
 import dev.securelink.gateway.link.Right;
 import dev.securelink.gateway.tenant.TenantRepository;
 import dev.securelink.gateway.web.GatewayPaths;
-import dev.securelink.gateway.audit.AuditType;
 
 /**
  * What the company's GDPR settings page shows and what it can prove: who has access to

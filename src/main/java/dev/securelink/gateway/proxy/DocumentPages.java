@@ -1,13 +1,12 @@
 package dev.securelink.gateway.proxy;
 
-import reactor.core.publisher.Mono;
-
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
 
 import dev.securelink.gateway.web.MessagePages;
 import dev.securelink.gateway.web.PageKind;

@@ -17,32 +17,31 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.reactor.netty.NettyRouteProvider;
+import org.springframework.http.support.Netty4HeadersAdapter;
+import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.HttpServerRoutes;
 
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.reactor.netty.NettyRouteProvider;
-import org.springframework.http.support.Netty4HeadersAdapter;
-import org.springframework.stereotype.Component;
-
 import dev.securelink.gateway.GatewayProperties;
 import dev.securelink.gateway.audit.AccessEvent;
 import dev.securelink.gateway.audit.AuditLog;
+import dev.securelink.gateway.audit.AuditOutcome;
+import dev.securelink.gateway.audit.AuditType;
 import dev.securelink.gateway.link.Link;
 import dev.securelink.gateway.link.Right;
 import dev.securelink.gateway.link.SafePaths;
 import dev.securelink.gateway.session.Sessions;
 import dev.securelink.gateway.web.AccessLogFilter;
 import dev.securelink.gateway.web.ClientAddress;
+import dev.securelink.gateway.web.GatewayPaths;
 import dev.securelink.gateway.web.MessagePages;
 import dev.securelink.gateway.web.PageKind;
 import dev.securelink.gateway.web.PageLocales;
 import dev.securelink.gateway.web.SameOrigin;
-import dev.securelink.gateway.web.GatewayPaths;
-import dev.securelink.gateway.audit.AuditOutcome;
-import dev.securelink.gateway.audit.AuditType;
 
 /**
  * {@code /d/{linkId}/**}, the document space, served by a Reactor Netty route ahead of

@@ -16,6 +16,8 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.AsciiString;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.NettyPipeline;
@@ -25,9 +27,6 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.internal.shaded.reactor.pool.PoolAcquirePendingLimitException;
 import reactor.netty.resources.ConnectionProvider;
-
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.stereotype.Component;
 
 import dev.securelink.gateway.GatewayProperties;
 

@@ -21,7 +21,6 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-
 import org.springframework.stereotype.Component;
 
 import dev.securelink.gateway.keys.GatewayKeys;

@@ -3,11 +3,10 @@ package dev.securelink.gateway.tenant;
 import java.time.Instant;
 
 import io.r2dbc.spi.Readable;
-import reactor.core.publisher.Mono;
-
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
+import reactor.core.publisher.Mono;
 
 /** Tenants' settings in PostgreSQL. */
 @Repository

@@ -22,6 +22,7 @@ record Cidr(byte[] network, int prefix) {
 	}
 
 	/**
+	 * Whether the address is inside this block.
 	 * @param address the bytes of a literal address, as {@link #literal} gives them
 	 * (null: no address)
 	 */

@@ -15,8 +15,10 @@ public final class GatewayPaths {
 	 */
 	public static final String LINK = "/l/";
 
+	/** The route of a mailed link. */
 	public static final String LINK_ROUTE = "/l/{code}";
 
+	/** The route of the sign and pay buttons. */
 	public static final String LINK_ACTION_ROUTE = "/l/{code}/{action}";
 
 	/**
@@ -27,11 +29,13 @@ public final class GatewayPaths {
 	/** The gateway's own static assets (styles), served from memory. */
 	public static final String ASSETS = "/_gw/";
 
+	/** The route of one asset. */
 	public static final String ASSET_ROUTE = "/_gw/{name}";
 
 	/** Where the upstream finds the keys that verify the gateway's assertions. */
 	public static final String WELL_KNOWN = "/.well-known/";
 
+	/** The gateway's public keys as a JWK set. */
 	public static final String JWKS = "/.well-known/jwks.json";
 
 	/**
@@ -40,6 +44,7 @@ public final class GatewayPaths {
 	 */
 	public static final String ADMIN = "/admin/";
 
+	/** One tenant's resources in the admin API. */
 	public static final String ADMIN_TENANT = "/admin/v1/tenants/{tenantId}";
 
 	/**

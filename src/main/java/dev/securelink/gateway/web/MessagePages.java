@@ -8,9 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.netty.buffer.Unpooled;
-import reactor.core.publisher.Mono;
-import reactor.netty.http.server.HttpServerResponse;
-
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -19,6 +16,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.server.ServerWebExchange;
 import org.thymeleaf.ITemplateEngine;
 import org.thymeleaf.context.Context;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerResponse;
 
 /**
  * The one writer of the gateway's message pages. Every {@link PageKind} in every language

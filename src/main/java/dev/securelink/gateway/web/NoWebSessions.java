@@ -4,11 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
-import reactor.core.publisher.Mono;
-
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebSession;
 import org.springframework.web.server.session.WebSessionManager;
+import reactor.core.publisher.Mono;
 
 /**
  * WebFlux's session manager, replaced: the gateway keeps no server-side sessions (its

@@ -14,6 +14,7 @@ import org.springframework.web.server.i18n.LocaleContextResolver;
  */
 public class PageLocales implements LocaleContextResolver {
 
+	/** The languages every page exists in; the first is the fallback. */
 	public static final List<Locale> SUPPORTED = List.of(Locale.ENGLISH, Locale.FRENCH, Locale.forLanguageTag("nl"),
 			Locale.GERMAN);
 

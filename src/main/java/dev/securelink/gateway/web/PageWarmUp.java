@@ -4,11 +4,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.thymeleaf.ITemplateEngine;
-import org.thymeleaf.context.Context;
-
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
+import org.thymeleaf.ITemplateEngine;
+import org.thymeleaf.context.Context;
 
 /**
  * Renders the e-mail prompt once per language and error at start-up, so that its template

@@ -2,14 +2,13 @@ package dev.securelink.gateway.web;
 
 import java.nio.charset.StandardCharsets;
 
-import reactor.core.publisher.Mono;
-
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
 
 /**
  * Answers what Spring Security's firewall refuses (encoded slashes and dots, {@code //},

@@ -19,6 +19,7 @@ public final class SameOrigin {
 	}
 
 	/**
+	 * Whether the request's origin evidence allows a state-changing request.
 	 * @param evidenceRequired whether a request that carries neither a real Origin nor
 	 * Fetch Metadata (an old client, a script) is refused; otherwise another defence (a
 	 * CSRF token) must decide for it

@@ -6,7 +6,6 @@ import java.util.Map;
 
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
-
 import org.springframework.stereotype.Component;
 
 import dev.securelink.gateway.GatewayProperties;

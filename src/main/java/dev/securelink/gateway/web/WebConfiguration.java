@@ -3,13 +3,12 @@ package dev.securelink.gateway.web;
 import java.time.Duration;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import reactor.netty.NettyPipeline;
-
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.server.i18n.LocaleContextResolver;
 import org.springframework.web.server.session.WebSessionManager;
+import reactor.netty.NettyPipeline;
 
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration {

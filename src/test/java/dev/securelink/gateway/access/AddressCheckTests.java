@@ -13,7 +13,6 @@ import java.util.UUID;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
 import org.springframework.r2dbc.core.DatabaseClient;
 
 import dev.securelink.gateway.audit.AuditLog;

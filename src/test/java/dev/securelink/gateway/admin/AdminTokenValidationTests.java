@@ -3,7 +3,6 @@ package dev.securelink.gateway.admin;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-
 import org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerProperties;
 import org.springframework.core.io.ByteArrayResource;
 

@@ -3,7 +3,6 @@ package dev.securelink.gateway.web;
 import java.net.URI;
 
 import org.junit.jupiter.api.Test;
-
 import org.springframework.http.HttpHeaders;
 
 import static org.assertj.core.api.Assertions.assertThat;
