@@ -4,4 +4,7 @@
  * document service. Each subpackage is one feature; the allowed dependencies between them
  * are listed in the architecture test.
  */
+@NullMarked
 package dev.securelink.gateway;
+
+import org.jspecify.annotations.NullMarked;

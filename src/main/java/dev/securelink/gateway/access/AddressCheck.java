@@ -97,9 +97,10 @@ class AddressCheck {
 					.then(record(link, AuditType.VERIFIED, clientHash, now))
 					.thenReturn(new LinkOutcome.SessionIssued(link, action, true, locale));
 			}
-			if (reserved.locked()) {
-				return record(link, AuditType.LOCKED, clientHash, now).thenReturn(
-						new LinkOutcome.TooManyAttempts(link.id(), retryAfter(reserved.locksUntil(), now), locale));
+			Instant locksUntil = reserved.locksUntil();
+			if (locksUntil != null) {
+				return record(link, AuditType.LOCKED, clientHash, now)
+					.thenReturn(new LinkOutcome.TooManyAttempts(link.id(), retryAfter(locksUntil, now), locale));
 			}
 			return record(link, AuditType.FAILED, clientHash, now)
 				.thenReturn(new LinkOutcome.EmailRequired(link, action, LinkOutcome.PromptError.MISMATCH, locale));
@@ -115,7 +116,7 @@ class AddressCheck {
 	}
 
 	static Duration retryAfter(Instant until, Instant now) {
-		return Duration.between(now, until).plusSeconds(1).withNanos(0);
+		return Duration.ofSeconds(Duration.between(now, until).getSeconds() + 1);
 	}
 
 }

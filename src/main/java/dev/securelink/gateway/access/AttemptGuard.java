@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 import io.r2dbc.spi.Readable;
+import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Component;
@@ -50,7 +51,7 @@ class AttemptGuard {
 	 * @param locksUntil set when this reservation locked the link (it was the
 	 * threshold's): the end of that lock
 	 */
-	record Reserved(Instant locksUntil) implements Reservation {
+	record Reserved(@Nullable Instant locksUntil) implements Reservation {
 
 		boolean locked() {
 			return this.locksUntil != null;
@@ -111,7 +112,8 @@ class AttemptGuard {
 		return (duration.compareTo(this.limits.maxLockDuration()) > 0) ? this.limits.maxLockDuration() : duration;
 	}
 
-	private Mono<Void> save(String linkId, int failures, Instant windowStart, int lockCount, Instant lockedUntil) {
+	private Mono<Void> save(String linkId, int failures, Instant windowStart, int lockCount,
+			@Nullable Instant lockedUntil) {
 		return this.db.sql("""
 				update link_attempt set failures = :failures, window_start = :windowStart, lock_count = :lockCount,
 				                        locked_until = :lockedUntil
@@ -130,7 +132,7 @@ class AttemptGuard {
 				row.get("lock_count", Integer.class), row.get("locked_until", Instant.class));
 	}
 
-	private record State(int failures, Instant windowStart, int lockCount, Instant lockedUntil) {
+	private record State(int failures, Instant windowStart, int lockCount, @Nullable Instant lockedUntil) {
 	}
 
 }

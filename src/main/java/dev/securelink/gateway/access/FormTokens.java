@@ -8,6 +8,7 @@ import java.util.List;
 
 import javax.crypto.spec.SecretKeySpec;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpCookie;
 import org.springframework.http.ResponseCookie;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -43,7 +44,7 @@ class FormTokens {
 	}
 
 	/** The nonce the browser holds, or null when it holds none (or junk). */
-	String nonce(ServerHttpRequest request) {
+	@Nullable String nonce(ServerHttpRequest request) {
 		HttpCookie cookie = request.getCookies().getFirst(COOKIE);
 		String value = (cookie != null) ? cookie.getValue() : null;
 		return (value != null && value.length() == NONCE_LENGTH && value.matches("[A-Za-z0-9_-]+")) ? value : null;
@@ -63,7 +64,7 @@ class FormTokens {
 		return BASE64URL.encodeToString(Hmac.sha256(this.keys.get(0), nonce + "|" + linkId));
 	}
 
-	boolean valid(String nonce, String linkId, String token) {
+	boolean valid(@Nullable String nonce, String linkId, @Nullable String token) {
 		if (nonce == null || token == null) {
 			return false;
 		}

@@ -4,8 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.function.BiFunction;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -59,9 +59,8 @@ class LinkDecisions {
 	 * off issues a session.
 	 */
 	Mono<LinkOutcome> open(LinkRequest request) {
-		return withActiveLink(request, (link, tenant) -> {
+		return withActiveLink(request, (link, tenant, action) -> {
 			Locale locale = locale(request, link);
-			Right action = request.action();
 			return this.sessions.check(request.cookieHeaders(), link.id()).map((check) -> {
 				if (check instanceof Sessions.Valid) {
 					return new LinkOutcome.Granted(link, action, locale);
@@ -77,8 +76,8 @@ class LinkDecisions {
 		if (!request.sameOrigin()) {
 			return Mono.just(new LinkOutcome.Forbidden(null, locale(request, null)));
 		}
-		return withActiveLink(request, (link, tenant) -> this.addresses.verify(request, link, tenant, request.action(),
-				locale(request, link)));
+		return withActiveLink(request,
+				(link, tenant, action) -> this.addresses.verify(request, link, tenant, action, locale(request, link)));
 	}
 
 	/**
@@ -88,9 +87,9 @@ class LinkDecisions {
 	 * burst of guesses gets no more lookups than the budget, however many arrive at once.
 	 * A path segment that names no action is not found before any budget is spent.
 	 */
-	private Mono<LinkOutcome> withActiveLink(LinkRequest request,
-			BiFunction<Link, TenantSettings, Mono<LinkOutcome>> next) {
-		if (request.action() == null) {
+	private Mono<LinkOutcome> withActiveLink(LinkRequest request, ActiveLinkDecision next) {
+		Right action = request.action();
+		if (action == null) {
 			return Mono.just(new LinkOutcome.NotFound(locale(request, null)));
 		}
 		String client = request.client();
@@ -105,12 +104,21 @@ class LinkDecisions {
 			.filter((link) -> link.status(now) == Link.Status.ACTIVE)
 			.doOnNext((link) -> this.limits.refundCode(client))
 			.doOnError((ex) -> this.limits.refundCode(client))
-			.flatMap((link) -> this.settings.get(link.tenantId()).flatMap((tenant) -> next.apply(link, tenant)))
+			.flatMap(
+					(link) -> this.settings.get(link.tenantId()).flatMap((tenant) -> next.decide(link, tenant, action)))
 			.defaultIfEmpty(new LinkOutcome.NotFound(locale(request, null)));
 	}
 
-	private static Locale locale(LinkRequest request, Link link) {
+	private static Locale locale(LinkRequest request, @Nullable Link link) {
 		return PageLocales.resolve(request.language(), (link != null) ? link.locale() : null, request.acceptLanguage());
+	}
+
+	/** What is decided once the code named an active link. */
+	@FunctionalInterface
+	private interface ActiveLinkDecision {
+
+		Mono<LinkOutcome> decide(Link link, TenantSettings tenant, Right action);
+
 	}
 
 }

@@ -3,4 +3,7 @@
  * the per-link lock and per-IP budgets against guessing, and the exchange of a verified
  * code for a session.
  */
+@NullMarked
 package dev.securelink.gateway.access;
+
+import org.jspecify.annotations.NullMarked;

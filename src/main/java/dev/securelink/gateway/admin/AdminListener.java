@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.SmartLifecycle;
@@ -43,9 +44,9 @@ final class AdminListener implements SmartLifecycle, WebFilter, Ordered {
 
 	private final List<NettyServerCustomizer> customizers;
 
-	private volatile DisposableServer server;
+	private volatile @Nullable DisposableServer server;
 
-	private volatile LoopResources loops;
+	private volatile @Nullable LoopResources loops;
 
 	AdminListener(int configuredPort, ObjectProvider<HttpHandler> httpHandler,
 			List<NettyServerCustomizer> customizers) {

@@ -6,6 +6,7 @@ import java.util.stream.Collectors;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -102,7 +103,7 @@ class AdminProblemHandler extends ResponseEntityExceptionHandler {
 		return handleExceptionInternal(ex, problem, null, HttpStatus.CONTENT_TOO_LARGE, exchange);
 	}
 
-	private static <T extends Throwable> T causedBy(Throwable ex, Class<T> type) {
+	private static <T extends Throwable> @Nullable T causedBy(Throwable ex, Class<T> type) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
 			if (type.isInstance(cause)) {
 				return type.cast(cause);
@@ -111,7 +112,7 @@ class AdminProblemHandler extends ResponseEntityExceptionHandler {
 		return null;
 	}
 
-	private record FieldProblem(String field, String message) {
+	private record FieldProblem(String field, @Nullable String message) {
 	}
 
 }

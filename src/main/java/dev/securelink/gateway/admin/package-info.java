@@ -3,4 +3,7 @@
  * tenant matching, and the one handler that turns every error into an RFC 9457 problem
  * detail.
  */
+@NullMarked
 package dev.securelink.gateway.admin;
+
+import org.jspecify.annotations.NullMarked;

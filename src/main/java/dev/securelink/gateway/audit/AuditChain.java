@@ -4,6 +4,7 @@ import java.security.MessageDigest;
 import java.time.Instant;
 
 import io.r2dbc.spi.Readable;
+import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -25,7 +26,15 @@ public class AuditChain {
 	}
 
 	/** An event as stored, with its place in the chain. */
-	public record StoredEvent(long id, AccessEvent event, byte[] prevHash, byte[] hash) {
+	public record StoredEvent(long id, AccessEvent event, byte @Nullable [] prevHash, byte[] hash) {
+	}
+
+	/**
+	 * A link of the chain as verification walks it: a purged event is a tombstone, its
+	 * hashes only.
+	 */
+	private record ChainEntry(long id, @Nullable AccessEvent event, byte @Nullable [] prevHash, byte[] hash) {
+
 	}
 
 	/**
@@ -34,7 +43,7 @@ public class AuditChain {
 	 * @param firstBroken the id of the first event at which the chain does not hold, or
 	 * null when it holds
 	 */
-	public record Verification(boolean valid, long events, Long firstBroken, String reason) {
+	public record Verification(boolean valid, long events, @Nullable Long firstBroken, @Nullable String reason) {
 	}
 
 	public Flux<StoredEvent> ofLink(String tenantId, String linkId) {
@@ -70,7 +79,7 @@ public class AuditChain {
 	}
 
 	public Mono<Verification> verify(String tenantId) {
-		Flux<StoredEvent> chain = this.db.sql("""
+		Flux<ChainEntry> chain = this.db.sql("""
 				select id, tenant_id, link_id, type, outcome, actor, client, occurred_at, session_id, detail,
 				       prev_hash, hash, false as tombstone
 				from access_event where tenant_id = :tenant and hash is not null
@@ -81,25 +90,31 @@ public class AuditChain {
 				""")
 			.bind("tenant", tenantId)
 			.map((row) -> Boolean.TRUE.equals(row.get("tombstone", Boolean.class))
-					? new StoredEvent(row.get("id", Long.class), null, row.get("prev_hash", byte[].class),
+					? new ChainEntry(row.get("id", Long.class), null, row.get("prev_hash", byte[].class),
 							row.get("hash", byte[].class))
-					: stored(row))
+					: entry(stored(row)))
 			.all();
 		byte[][] expected = { new byte[0] };
 		long[] count = { 0 };
 		return chain.concatMap((stored) -> {
 			count[0]++;
-			byte[] prev = (stored.prevHash() != null) ? stored.prevHash() : new byte[0];
+			byte[] prevHash = stored.prevHash();
+			byte[] prev = (prevHash != null) ? prevHash : new byte[0];
+			AccessEvent event = stored.event();
 			if (!MessageDigest.isEqual(prev, expected[0])) {
 				return Mono.just(new Verification(false, count[0], stored.id(),
 						"does not follow the event before it: an event was removed or altered"));
 			}
-			if (stored.event() != null && !MessageDigest.isEqual(stored.hash(), AuditLog.chain(prev, stored.event()))) {
+			if (event != null && !MessageDigest.isEqual(stored.hash(), AuditLog.chain(prev, event))) {
 				return Mono.just(new Verification(false, count[0], stored.id(), "its content was altered"));
 			}
 			expected[0] = stored.hash();
 			return Mono.empty();
 		}).next().switchIfEmpty(Mono.fromSupplier(() -> new Verification(true, count[0], null, null)));
+	}
+
+	private static ChainEntry entry(StoredEvent stored) {
+		return new ChainEntry(stored.id(), stored.event(), stored.prevHash(), stored.hash());
 	}
 
 	private static StoredEvent stored(Readable row) {

@@ -1,5 +1,7 @@
 package dev.securelink.gateway.change;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Something that every instance must forget at once: a link's state or a tenant's
  * settings.
@@ -21,9 +23,9 @@ public record Change(Kind kind, String id) {
 		return this.kind.name().toLowerCase(java.util.Locale.ROOT) + ":" + this.id;
 	}
 
-	static Change parse(String payload) {
-		int colon = payload.indexOf(':');
-		if (colon < 0) {
+	static @Nullable Change parse(@Nullable String payload) {
+		int colon = (payload != null) ? payload.indexOf(':') : -1;
+		if (payload == null || colon < 0) {
 			return null;
 		}
 		String kind = payload.substring(0, colon);

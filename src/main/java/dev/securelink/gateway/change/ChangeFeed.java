@@ -12,6 +12,7 @@ import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.Wrapped;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
@@ -38,7 +39,7 @@ class ChangeFeed implements SmartLifecycle {
 
 	private final AtomicBoolean listenedBefore = new AtomicBoolean();
 
-	private volatile Disposable subscription;
+	private volatile @Nullable Disposable subscription;
 
 	ChangeFeed(ConnectionFactory connections, List<ChangeListener> listeners, MeterRegistry registry) {
 		this.connections = connections;

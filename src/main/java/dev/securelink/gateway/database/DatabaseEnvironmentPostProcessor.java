@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import org.apache.commons.logging.Log;
 import org.springframework.boot.EnvironmentPostProcessor;
@@ -74,8 +75,10 @@ class DatabaseEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
 			Path dataDir = Path.of(environment.getProperty("securelink.data-dir", "data")).toAbsolutePath();
 			Map<String, Object> keys = DevelopmentKeys.loadOrCreate(dataDir.resolve("keys.properties"), environment,
 					this.log);
-			EmbeddedDatabase database = EmbeddedDatabase.start(dataDir.resolve("postgres"),
-					(String) keys.remove(DevelopmentKeys.DATABASE_PASSWORD), false, false);
+			EmbeddedDatabase database = EmbeddedDatabase.start(
+					dataDir.resolve("postgres"), (String) Objects
+						.requireNonNull(keys.remove(DevelopmentKeys.DATABASE_PASSWORD), "loadOrCreate fills it"),
+					false, false);
 			// Registered as the first bean so that it is destroyed last, after the web
 			// server and the pool.
 			application.addInitializers((context) -> ((GenericApplicationContext) context)
@@ -87,8 +90,9 @@ class DatabaseEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
 					+ dataDir);
 		}
 		if (!StringUtils.hasText(environment.getProperty("spring.flyway.url"))) {
+			// Set by now: configured, or the embedded database's (checked above).
 			String r2dbcUrl = (String) properties.getOrDefault("spring.r2dbc.url",
-					environment.getProperty("spring.r2dbc.url"));
+					environment.getRequiredProperty("spring.r2dbc.url"));
 			properties.put("spring.flyway.url", jdbcUrl(r2dbcUrl));
 			properties.put("spring.flyway.user", properties.getOrDefault("spring.r2dbc.username",
 					environment.getProperty("spring.r2dbc.username", "")));

@@ -12,6 +12,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Profile;
@@ -49,7 +50,7 @@ public class DemoDocumentService implements SmartLifecycle {
 
 	private final AtomicInteger signatures = new AtomicInteger();
 
-	private volatile DisposableServer server;
+	private volatile @Nullable DisposableServer server;
 
 	DemoDocumentService(Environment environment, GatewayProperties gateway) {
 		this.port = environment.getProperty("securelink.demo.port", Integer.class, 8081);

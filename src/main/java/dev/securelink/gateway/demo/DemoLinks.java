@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Profile;
@@ -41,7 +42,7 @@ class DemoLinks implements SmartLifecycle {
 
 	private final JsonMapper json;
 
-	private volatile Disposable setup;
+	private volatile @Nullable Disposable setup;
 
 	DemoLinks(Environment environment, GatewayProperties gateway, JsonMapper json) {
 		this.environment = environment;
@@ -78,7 +79,7 @@ class DemoLinks implements SmartLifecycle {
 					(error) -> logger.error("Demo setup through the admin API failed", error));
 	}
 
-	private void print(String invoice, String offer, String open, String token) {
+	private void print(@Nullable String invoice, @Nullable String offer, @Nullable String open, String token) {
 		String base = this.gateway.baseUrl();
 		System.out.println("""
 

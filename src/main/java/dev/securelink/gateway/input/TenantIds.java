@@ -2,6 +2,9 @@ package dev.securelink.gateway.input;
 
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+import org.springframework.lang.Contract;
+
 /** Tenant ids as the invoicing application names them. */
 public final class TenantIds {
 
@@ -10,7 +13,8 @@ public final class TenantIds {
 	private TenantIds() {
 	}
 
-	public static boolean isValid(String tenantId) {
+	@Contract("null -> false")
+	public static boolean isValid(@Nullable String tenantId) {
 		return tenantId != null && VALID.matcher(tenantId).matches();
 	}
 
@@ -18,7 +22,7 @@ public final class TenantIds {
 	 * The tenant id, checked.
 	 * @throws BadInputException when the id is outside {@code [A-Za-z0-9._-]{1,64}}
 	 */
-	public static String requireValid(String tenantId) {
+	public static String requireValid(@Nullable String tenantId) {
 		if (!isValid(tenantId)) {
 			throw new BadInputException("tenantId", "must match [A-Za-z0-9._-]{1,64}");
 		}

@@ -4,4 +4,7 @@
  * turns into a problem detail naming the field. Here, not in {@code admin}, so that the
  * features depend on it and {@code admin} on them, never both ways.
  */
+@NullMarked
 package dev.securelink.gateway.input;
+
+import org.jspecify.annotations.NullMarked;

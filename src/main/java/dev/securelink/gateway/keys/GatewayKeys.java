@@ -13,6 +13,7 @@ import java.util.List;
 
 import javax.crypto.spec.SecretKeySpec;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.util.StringUtils;
 
 /**
@@ -67,13 +68,13 @@ public final class GatewayKeys {
 		byte[] pepper = secret("securelink.keys.email-pepper", properties.emailPepper(), errors);
 		List<SessionKey> sessionKeys = sessionKeys(properties.session(), errors);
 		ECPrivateKey assertionKey = assertionKey(properties, errors);
-		if (!errors.isEmpty()) {
+		if (pepper == null || sessionKeys == null || assertionKey == null || !errors.isEmpty()) {
 			throw new IllegalStateException("Invalid gateway keys:\n - " + String.join("\n - ", errors));
 		}
 		return new GatewayKeys(Hmac.key(pepper), sessionKeys, assertionKey);
 	}
 
-	private static byte[] secret(String name, String base64, List<String> errors) {
+	private static byte @Nullable [] secret(String name, @Nullable String base64, List<String> errors) {
 		if (!StringUtils.hasText(base64)) {
 			errors.add(name + " is missing (base64 of at least " + MIN_SECRET_BYTES + " random bytes)");
 			return null;
@@ -92,7 +93,7 @@ public final class GatewayKeys {
 		}
 	}
 
-	private static List<SessionKey> sessionKeys(String value, List<String> errors) {
+	private static @Nullable List<SessionKey> sessionKeys(@Nullable String value, List<String> errors) {
 		String name = "securelink.keys.session";
 		List<SessionKey> keys = new ArrayList<>();
 		if (!StringUtils.hasText(value)) {
@@ -118,7 +119,7 @@ public final class GatewayKeys {
 		return keys;
 	}
 
-	private static ECPrivateKey assertionKey(KeysProperties properties, List<String> errors) {
+	private static @Nullable ECPrivateKey assertionKey(KeysProperties properties, List<String> errors) {
 		String name = "securelink.keys.assertion";
 		String pem = properties.assertion();
 		if (!StringUtils.hasText(pem) && properties.assertionLocation() != null) {

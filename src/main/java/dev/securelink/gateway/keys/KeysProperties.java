@@ -1,5 +1,6 @@
 package dev.securelink.gateway.keys;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.core.io.Resource;
 
@@ -14,5 +15,6 @@ import org.springframework.core.io.Resource;
  * @param assertionLocation a file holding that PEM, instead of {@code assertion}
  */
 @ConfigurationProperties("securelink.keys")
-public record KeysProperties(String emailPepper, String session, String assertion, Resource assertionLocation) {
+public record KeysProperties(@Nullable String emailPepper, @Nullable String session, @Nullable String assertion,
+		@Nullable Resource assertionLocation) {
 }

@@ -3,12 +3,14 @@ package dev.securelink.gateway.link;
 import java.time.Instant;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A stored link. It holds no secret in clear: the code exists only as its hash (not even
  * loaded here), the recipients only as HMACs.
  */
-public record Link(String id, String tenantId, String document, Set<Right> rights, byte[] recipientMacs, String locale,
-		Instant createdAt, Instant expiresAt, Instant revokedAt, int sessionEpoch) {
+public record Link(String id, String tenantId, String document, Set<Right> rights, byte[] recipientMacs,
+		@Nullable String locale, Instant createdAt, Instant expiresAt, @Nullable Instant revokedAt, int sessionEpoch) {
 
 	/** What a link is at an instant; only {@code ACTIVE} opens anything. */
 	public enum Status {

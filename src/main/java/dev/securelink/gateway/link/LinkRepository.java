@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.r2dbc.spi.Readable;
+import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
@@ -113,7 +114,7 @@ public class LinkRepository {
 	 * A page of a tenant's links, newest first, strictly after the cursor position when
 	 * one is given.
 	 */
-	Flux<Link> page(String tenantId, LinkCursor after, int limit) {
+	Flux<Link> page(String tenantId, @Nullable LinkCursor after, int limit) {
 		String where = (after != null) ? " and (created_at, id) < (:createdAt, :id)" : "";
 		DatabaseClient.GenericExecuteSpec spec = this.db
 			.sql("select " + COLUMNS + " from link where tenant_id = :tenant" + where

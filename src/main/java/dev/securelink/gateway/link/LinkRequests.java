@@ -9,6 +9,7 @@ import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import org.jspecify.annotations.Nullable;
 
 /** The admin API's link bodies. */
 final class LinkRequests {
@@ -35,10 +36,10 @@ final class LinkRequests {
 	 * creation), never the recipients' addresses, only how many there are.
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	record LinkView(String id, String url, String document, Set<Right> rights, int recipients, String locale,
-			String status, Instant createdAt, Instant expiresAt, Instant revokedAt) {
+	record LinkView(String id, @Nullable String url, String document, Set<Right> rights, int recipients,
+			@Nullable String locale, String status, Instant createdAt, Instant expiresAt, @Nullable Instant revokedAt) {
 
-		static LinkView of(Link link, String url, Instant now) {
+		static LinkView of(Link link, @Nullable String url, Instant now) {
 			return new LinkView(link.id(), url, link.document(), link.rights(),
 					link.recipientMacs().length / RecipientMacs.MAC_BYTES, link.locale(),
 					link.status(now).name().toLowerCase(java.util.Locale.ROOT), link.createdAt(), link.expiresAt(),
@@ -49,7 +50,7 @@ final class LinkRequests {
 
 	/** One page of links, newest first; {@code nextCursor} is absent on the last page. */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	record LinkPage(List<LinkView> items, String nextCursor) {
+	record LinkPage(List<LinkView> items, @Nullable String nextCursor) {
 	}
 
 }

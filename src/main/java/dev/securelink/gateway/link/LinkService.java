@@ -98,8 +98,11 @@ class LinkService {
 			Instant now = now();
 			return this.links.page(tenantId, after, size + 1).collectList().map((rows) -> {
 				List<Link> items = rows.subList(0, Math.min(size, rows.size()));
-				Link last = items.isEmpty() ? null : items.get(items.size() - 1);
-				String next = (rows.size() > size) ? new LinkCursor(last.createdAt(), last.id()).encode() : null;
+				String next = null;
+				if (rows.size() > size) {
+					Link last = items.get(items.size() - 1);
+					next = new LinkCursor(last.createdAt(), last.id()).encode();
+				}
 				return new LinkPage(items.stream().map((link) -> LinkView.of(link, null, now)).toList(), next);
 			});
 		});

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.Locale;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Paths and queries that can only ever mean themselves, for a link's document and for the
  * part of a document URL a visitor requests. A safe path is absolute; RFC 3986 path
@@ -136,7 +138,7 @@ public final class SafePaths {
 	 * The escapes of {@code value} decoded as strict UTF-8 (the decoder refuses overlong
 	 * forms, surrogates and truncated sequences); null when they are not well-formed.
 	 */
-	private static String decodeUtf8(String value) {
+	private static @Nullable String decodeUtf8(String value) {
 		ByteBuffer bytes = ByteBuffer.allocate(value.length());
 		for (int i = 0; i < value.length(); i++) {
 			char c = value.charAt(i);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -157,8 +158,8 @@ class PrivacyController {
 	@SuppressWarnings("unchecked")
 	private Map<String, Object> supportChange(AccessEvent event) {
 		Map<String, Object> parsed = this.json.readValue(event.detail(), Map.class);
-		Map<String, Object> before = (Map<String, Object>) parsed.get("before");
-		Map<String, Object> after = (Map<String, Object>) parsed.get("after");
+		Map<String, Object> before = (Map<String, Object>) parsed.getOrDefault("before", Map.of());
+		Map<String, Object> after = (Map<String, Object>) parsed.getOrDefault("after", Map.of());
 		boolean changed = !java.util.Objects.equals(before.get("supportAccess"), after.get("supportAccess"))
 				|| !java.util.Objects.equals(before.get("supportAccessUntil"), after.get("supportAccessUntil"));
 		if (!changed) {
@@ -174,16 +175,17 @@ class PrivacyController {
 
 	/** An event with its place in the chain, hashes in base64. */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	record EventView(long id, String linkId, String type, String outcome, String actor, String client,
-			Instant occurredAt, String sessionId, String detail, String canonical, String prevHash, String hash) {
+	record EventView(long id, @Nullable String linkId, String type, String outcome, @Nullable String actor,
+			@Nullable String client, Instant occurredAt, @Nullable String sessionId, @Nullable String detail,
+			String canonical, @Nullable String prevHash, String hash) {
 
 		static EventView of(AuditChain.StoredEvent stored) {
 			Base64.Encoder base64 = Base64.getEncoder();
 			var event = stored.event();
+			byte[] prevHash = stored.prevHash();
 			return new EventView(stored.id(), event.linkId(), event.type(), event.outcome(), event.actor(),
 					event.client(), event.occurredAt(), event.sessionId(), event.detail(), event.canonical(),
-					(stored.prevHash() != null) ? base64.encodeToString(stored.prevHash()) : null,
-					base64.encodeToString(stored.hash()));
+					(prevHash != null) ? base64.encodeToString(prevHash) : null, base64.encodeToString(stored.hash()));
 		}
 
 	}

@@ -6,6 +6,7 @@ import java.time.Instant;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -37,7 +38,7 @@ class RetentionPurge implements SmartLifecycle {
 
 	private final Clock clock;
 
-	private volatile Disposable schedule;
+	private volatile @Nullable Disposable schedule;
 
 	RetentionPurge(LinkRepository links, AuditLog audit, TransactionalOperator transaction,
 			RetentionProperties properties, Clock clock) {

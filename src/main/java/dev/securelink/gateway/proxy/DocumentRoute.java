@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
 import org.springframework.http.support.Netty4HeadersAdapter;
@@ -91,7 +92,7 @@ class DocumentRoute implements NettyRouteProvider {
 
 	private final SameOrigin sameOrigin;
 
-	private final AccessLogFilter accessLog;
+	private final @Nullable AccessLogFilter accessLog;
 
 	private final MessagePages pages;
 
@@ -99,7 +100,7 @@ class DocumentRoute implements NettyRouteProvider {
 	 * The upstream URL's path, without a trailing slash, computed once; null without an
 	 * upstream.
 	 */
-	private final String upstreamPath;
+	private final @Nullable String upstreamPath;
 
 	private final long maxBodySize;
 
@@ -164,7 +165,7 @@ class DocumentRoute implements NettyRouteProvider {
 		/** The raw path without the query, as WebFlux would see it. */
 		final String path;
 
-		final String query;
+		final @Nullable String query;
 
 		final String linkId;
 
@@ -172,7 +173,7 @@ class DocumentRoute implements NettyRouteProvider {
 		final String rest;
 
 		/** The session's link once it is known, for the language of a page. */
-		Link link;
+		@Nullable Link link;
 
 		Exchange(HttpServerRequest request, HttpServerResponse response) {
 			this.request = request;
@@ -233,7 +234,7 @@ class DocumentRoute implements NettyRouteProvider {
 	 */
 	private Mono<Void> authorize(Exchange exchange, Sessions.Valid session) {
 		HttpMethod method = exchange.request.method();
-		boolean read = method == HttpMethod.GET || method == HttpMethod.HEAD;
+		boolean read = HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method);
 		Right needed = actionRight(exchange.rest);
 		if (needed == null) {
 			return read ? recordOpened(exchange, session).then(Mono.defer(() -> forward(exchange, session)))
@@ -346,7 +347,7 @@ class DocumentRoute implements NettyRouteProvider {
 	 * The first value of {@code name} in a raw query, decoded; null when absent or
 	 * unreadable (a refused query).
 	 */
-	static String queryParameter(String query, String name) {
+	static @Nullable String queryParameter(@Nullable String query, String name) {
 		if (query == null) {
 			return null;
 		}
@@ -363,7 +364,7 @@ class DocumentRoute implements NettyRouteProvider {
 	 * {@code sign} for the sign paths, {@code pay} for the pay paths, null for any other
 	 * path.
 	 */
-	private Right actionRight(String rest) {
+	private @Nullable Right actionRight(String rest) {
 		if (matches(this.properties.signPaths(), rest)) {
 			return Right.SIGN;
 		}
@@ -380,7 +381,7 @@ class DocumentRoute implements NettyRouteProvider {
 		return false;
 	}
 
-	private static String forwardedFor(Exchange exchange, InetSocketAddress peer, boolean trustedPeer) {
+	private static String forwardedFor(Exchange exchange, @Nullable InetSocketAddress peer, boolean trustedPeer) {
 		String address = ClientAddress.hostAddress(peer);
 		String earlier = trustedPeer ? exchange.request.requestHeaders().get("X-Forwarded-For") : null;
 		return (earlier != null && !earlier.isBlank()) ? earlier + ", " + address : address;

@@ -13,6 +13,7 @@ import java.util.function.Predicate;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which headers cross the gateway, in each direction: the one list, documented in
@@ -158,7 +159,7 @@ final class ProxyHeaders {
 	 * {@code private} and {@code s-maxage} removed, as one value; null when it has
 	 * neither (it passes unchanged).
 	 */
-	static String privateCacheControl(List<String> values) {
+	static @Nullable String privateCacheControl(List<String> values) {
 		StringJoiner kept = new StringJoiner(", ");
 		boolean changed = false;
 		boolean isPrivate = false;

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Fails an upstream exchange when the upstream stays silent for the response timeout:
@@ -35,7 +36,7 @@ class ResponseDeadline extends ChannelDuplexHandler {
 	 */
 	private long lastActivity = IDLE;
 
-	private ScheduledFuture<?> check;
+	private @Nullable ScheduledFuture<?> check;
 
 	ResponseDeadline(Duration timeout) {
 		this.nanos = timeout.toNanos();

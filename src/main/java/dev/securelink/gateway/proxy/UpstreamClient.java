@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.netty.util.AsciiString;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Flux;
@@ -54,7 +55,7 @@ class UpstreamClient implements DisposableBean {
 	private final MeterRegistry meters;
 
 	/** The upstream's scheme and authority, which request paths are relative to. */
-	private final String origin;
+	private final @Nullable String origin;
 
 	/**
 	 * One timer per method and status class, looked up without Micrometer's registry on
@@ -156,7 +157,7 @@ class UpstreamClient implements DisposableBean {
 			String documentBase, String linkBase, Consumer<HttpHeaders> gatewayHeaders,
 			Consumer<HttpHeaders> answerHeaders) {
 		HttpMethod method = request.method();
-		boolean idempotent = method == HttpMethod.GET || method == HttpMethod.HEAD;
+		boolean idempotent = HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method);
 		HttpHeaders clientHeaders = request.requestHeaders();
 		boolean hasBody = declaredLength(clientHeaders) > 0
 				|| clientHeaders.contains(HttpHeaderNames.TRANSFER_ENCODING);
@@ -235,8 +236,8 @@ class UpstreamClient implements DisposableBean {
 	 * Status and headers of the upstream's answer, written on Netty's response headers
 	 * directly.
 	 */
-	private static void copyResponse(HttpClientResponse upstream, HttpServerResponse response, String location,
-			String refresh) {
+	private static void copyResponse(HttpClientResponse upstream, HttpServerResponse response,
+			@Nullable String location, @Nullable String refresh) {
 		response.status(upstream.status());
 		HttpHeaders target = response.responseHeaders();
 		ProxyHeaders.copyResponse(upstream.responseHeaders(), target);
@@ -272,7 +273,7 @@ class UpstreamClient implements DisposableBean {
 	 * Where a redirect may send the visitor: inside this document (rewritten to
 	 * {@code /d/{linkId}/…}), to an allowed host (unchanged), or nowhere (null).
 	 */
-	String rewriteLocation(String location, String requested, String documentBase, String linkBase) {
+	@Nullable String rewriteLocation(String location, String requested, String documentBase, String linkBase) {
 		URI request;
 		URI target;
 		try {
@@ -305,7 +306,7 @@ class UpstreamClient implements DisposableBean {
 	 * page and passes; a target is rewritten or allowed as a redirect would be; anything
 	 * else, or anything unreadable, is refused (null).
 	 */
-	String rewriteRefresh(String refresh, String requested, String documentBase, String linkBase) {
+	@Nullable String rewriteRefresh(String refresh, String requested, String documentBase, String linkBase) {
 		int separator = indexOfAny(refresh, ";,");
 		String delay = ((separator < 0) ? refresh : refresh.substring(0, separator)).trim();
 		if (delay.isEmpty() || !delay.chars().allMatch((c) -> (c >= '0' && c <= '9') || c == '.')) {

@@ -4,4 +4,7 @@
  * document service with filtered headers and a signed assertion; its pages through
  * WebFlux; the JWKS that verifies the assertion.
  */
+@NullMarked
 package dev.securelink.gateway.proxy;
+
+import org.jspecify.annotations.NullMarked;

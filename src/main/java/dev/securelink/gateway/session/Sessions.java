@@ -15,6 +15,7 @@ import java.util.Optional;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseCookie;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -91,7 +92,7 @@ public class Sessions {
 	 * one is recent enough
 	 */
 	public record Valid(SessionClaims claims, Link link, TenantSettings settings,
-			ResponseCookie refresh) implements Check {
+			@Nullable ResponseCookie refresh) implements Check {
 
 	}
 
@@ -135,7 +136,7 @@ public class Sessions {
 	 * The value of one cookie, scanned from the raw header: decoding every cookie the
 	 * browser sends, as {@code getCookies()} does, showed in the hot path's profile.
 	 */
-	static String cookie(List<String> cookieHeaders, String name) {
+	static @Nullable String cookie(List<String> cookieHeaders, String name) {
 		for (String header : cookieHeaders) {
 			int from = 0;
 			while (from < header.length()) {
@@ -160,7 +161,7 @@ public class Sessions {
 				&& now.isBefore(claims.seenAt().plus(this.properties.idleTimeout()));
 	}
 
-	private ResponseCookie refresh(SessionClaims claims, Instant now) {
+	private @Nullable ResponseCookie refresh(SessionClaims claims, Instant now) {
 		if (now.isBefore(claims.seenAt().plus(SEEN_GRANULARITY))) {
 			return null;
 		}

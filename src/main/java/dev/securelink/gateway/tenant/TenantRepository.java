@@ -3,6 +3,7 @@ package dev.securelink.gateway.tenant;
 import java.time.Instant;
 
 import io.r2dbc.spi.Readable;
+import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
@@ -39,8 +40,8 @@ public class TenantRepository {
 	}
 
 	/** Saves settings; the version moves only when a value really changes. */
-	Mono<TenantSettings> save(String tenantId, boolean emailVerification, boolean supportAccess, Instant supportUntil,
-			Instant now) {
+	Mono<TenantSettings> save(String tenantId, boolean emailVerification, boolean supportAccess,
+			@Nullable Instant supportUntil, Instant now) {
 		return this.db
 			.sql("""
 					insert into tenant (id, email_verification, support_access, support_access_until, created_at, updated_at)

@@ -2,6 +2,8 @@ package dev.securelink.gateway.tenant;
 
 import java.time.Instant;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A tenant's privacy settings. A tenant that never saved any has the defaults: e-mail
  * verification on, support access off.
@@ -10,7 +12,7 @@ import java.time.Instant;
  * from new
  */
 public record TenantSettings(String tenantId, boolean emailVerification, boolean supportAccess,
-		Instant supportAccessUntil, long version, Instant updatedAt) {
+		@Nullable Instant supportAccessUntil, long version, @Nullable Instant updatedAt) {
 
 	static TenantSettings defaults(String tenantId) {
 		return new TenantSettings(tenantId, true, false, null, 0, null);

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -93,7 +94,7 @@ class TenantSettingsController {
 		});
 	}
 
-	private static Instant supportUntil(SettingsUpdate update, Instant now) {
+	private static @Nullable Instant supportUntil(SettingsUpdate update, Instant now) {
 		Instant until = update.supportAccessUntil();
 		if (until == null) {
 			return null;
@@ -132,8 +133,8 @@ class TenantSettingsController {
 	 * The settings as they stand now: {@code supportAccess} is false once its end has
 	 * passed.
 	 */
-	record SettingsView(String tenantId, boolean emailVerification, boolean supportAccess, Instant supportAccessUntil,
-			long version, Instant updatedAt) {
+	record SettingsView(String tenantId, boolean emailVerification, boolean supportAccess,
+			@Nullable Instant supportAccessUntil, long version, @Nullable Instant updatedAt) {
 
 		static SettingsView of(TenantSettings settings, Instant now) {
 			boolean support = settings.supportAccessActive(now);

@@ -1,6 +1,7 @@
 package dev.securelink.gateway.web;
 
 import io.netty.util.NetUtil;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An IPv4 or IPv6 network such as {@code 10.0.0.0/8}; a bare address is a network of one.
@@ -51,7 +52,7 @@ record Cidr(byte[] network, int prefix) {
 	 * a zone or brackets; an IPv4-mapped IPv6 address as its IPv4 bytes. Null for
 	 * anything else.
 	 */
-	static byte[] literal(String value) {
+	static byte @Nullable [] literal(String value) {
 		if (value.indexOf(':') < 0) {
 			return ipv4(value);
 		}
@@ -70,7 +71,7 @@ record Cidr(byte[] network, int prefix) {
 		return mapped ? new byte[] { bytes[12], bytes[13], bytes[14], bytes[15] } : bytes;
 	}
 
-	private static byte[] ipv4(String value) {
+	private static byte @Nullable [] ipv4(String value) {
 		String[] parts = value.split("\\.", -1);
 		if (parts.length != 4) {
 			return null;

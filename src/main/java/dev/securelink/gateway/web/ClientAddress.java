@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 
@@ -56,7 +57,7 @@ public class ClientAddress {
 	 * The client's IP from the socket peer and the raw {@code X-Forwarded-For} header
 	 * lines, for code that runs ahead of WebFlux.
 	 */
-	public String of(InetSocketAddress remote, List<String> forwardedForHeaders) {
+	public String of(@Nullable InetSocketAddress remote, List<String> forwardedForHeaders) {
 		String peer = hostAddress(remote);
 		if (!isTrusted(peer)) {
 			return peer;
@@ -82,12 +83,12 @@ public class ClientAddress {
 	}
 
 	/** Whether the socket peer is a configured trusted proxy. */
-	public boolean fromTrustedProxy(InetSocketAddress remote) {
+	public boolean fromTrustedProxy(@Nullable InetSocketAddress remote) {
 		return remote != null && remote.getAddress() != null && isTrusted(remote.getAddress().getHostAddress());
 	}
 
 	/** The peer's IP as text, or {@code unknown} when the socket has none. */
-	public static String hostAddress(InetSocketAddress remote) {
+	public static String hostAddress(@Nullable InetSocketAddress remote) {
 		return (remote != null && remote.getAddress() != null) ? remote.getAddress().getHostAddress() : "unknown";
 	}
 
@@ -97,6 +98,9 @@ public class ClientAddress {
 			return false;
 		}
 		byte[] address = Cidr.literal(ip);
+		if (address == null) {
+			return false;
+		}
 		for (Cidr network : this.trusted) {
 			if (network.contains(address)) {
 				return true;

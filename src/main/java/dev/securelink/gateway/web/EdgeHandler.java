@@ -27,6 +27,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The public listener's rules for a connection, right behind Netty's HTTP codec, ahead of
@@ -98,14 +99,14 @@ class EdgeHandler extends ChannelDuplexHandler {
 	 */
 	private boolean answering;
 
-	private ScheduledFuture<?> check;
+	private @Nullable ScheduledFuture<?> check;
 
 	/**
 	 * Counts each request's peer while no trusted proxy is configured; null otherwise.
 	 */
-	private final UntrustedPeers untrustedPeers;
+	private final @Nullable UntrustedPeers untrustedPeers;
 
-	EdgeHandler(SecurityHeaders securityHeaders, UntrustedPeers untrustedPeers, Duration headTimeout,
+	EdgeHandler(SecurityHeaders securityHeaders, @Nullable UntrustedPeers untrustedPeers, Duration headTimeout,
 			Duration bodyTimeout) {
 		this.securityHeaders = securityHeaders;
 		this.untrustedPeers = untrustedPeers;
@@ -172,7 +173,7 @@ class EdgeHandler extends ChannelDuplexHandler {
 			HttpResponseStatus refusal = request.decoderResult().isSuccess() ? framingRefusal(request) : null;
 			if (refusal != null) {
 				ReferenceCountUtil.release(message);
-				refuse(context, refusal, (refusal == HttpResponseStatus.NOT_IMPLEMENTED)
+				refuse(context, refusal, HttpResponseStatus.NOT_IMPLEMENTED.equals(refusal)
 						? "The request's transfer coding is not supported." : "The request is not framed correctly.");
 				return;
 			}
@@ -193,7 +194,7 @@ class EdgeHandler extends ChannelDuplexHandler {
 	}
 
 	/** Why a decoded request head must not be served, or null when it may. */
-	static HttpResponseStatus framingRefusal(HttpRequest request) {
+	static @Nullable HttpResponseStatus framingRefusal(HttpRequest request) {
 		List<String> codings = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
 		if (!codings.isEmpty() && (codings.size() > 1 || !codings.get(0).trim().equalsIgnoreCase("chunked"))) {
 			return HttpResponseStatus.NOT_IMPLEMENTED;

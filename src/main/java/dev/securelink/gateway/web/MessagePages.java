@@ -6,8 +6,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 import io.netty.buffer.Unpooled;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -52,9 +54,9 @@ public class MessagePages {
 	 * The page's bytes in {@code locale} (one of {@link PageLocales#SUPPORTED}; anything
 	 * else, or none, as on the management port, is English).
 	 */
-	public byte[] body(PageKind kind, Locale locale) {
-		Map<String, byte[]> byLanguage = this.bodies.get(kind);
-		byte[] english = byLanguage.get(Locale.ENGLISH.getLanguage());
+	public byte[] body(PageKind kind, @Nullable Locale locale) {
+		Map<String, byte[]> byLanguage = Objects.requireNonNull(this.bodies.get(kind), "rendered at start-up");
+		byte[] english = Objects.requireNonNull(byLanguage.get(Locale.ENGLISH.getLanguage()), "rendered at start-up");
 		return (locale != null) ? byLanguage.getOrDefault(locale.getLanguage(), english) : english;
 	}
 

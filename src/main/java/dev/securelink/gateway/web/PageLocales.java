@@ -3,6 +3,7 @@ package dev.securelink.gateway.web;
 import java.util.List;
 import java.util.Locale;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.i18n.LocaleContext;
 import org.springframework.context.i18n.SimpleLocaleContext;
 import org.springframework.web.server.ServerWebExchange;
@@ -21,7 +22,7 @@ public class PageLocales implements LocaleContextResolver {
 	private static final String CHOSEN = PageLocales.class.getName() + ".chosen";
 
 	/** The supported locale for a language tag, or null. */
-	public static Locale supported(String tag) {
+	public static @Nullable Locale supported(@Nullable String tag) {
 		if (tag == null || tag.isBlank()) {
 			return null;
 		}
@@ -37,7 +38,7 @@ public class PageLocales implements LocaleContextResolver {
 	 * @param linkLocale the link's locale, or null (no link known, or none set)
 	 * @param acceptLanguage the request's Accept-Language header lines
 	 */
-	public static Locale resolve(String requested, String linkLocale, List<String> acceptLanguage) {
+	public static Locale resolve(@Nullable String requested, @Nullable String linkLocale, List<String> acceptLanguage) {
 		Locale switched = supported(requested);
 		if (switched != null) {
 			return switched;
@@ -78,7 +79,7 @@ public class PageLocales implements LocaleContextResolver {
 	}
 
 	@Override
-	public void setLocaleContext(ServerWebExchange exchange, LocaleContext localeContext) {
+	public void setLocaleContext(ServerWebExchange exchange, @Nullable LocaleContext localeContext) {
 		throw new UnsupportedOperationException("The page language follows the link and the browser");
 	}
 

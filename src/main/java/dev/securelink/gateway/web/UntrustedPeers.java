@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -37,7 +38,7 @@ final class UntrustedPeers implements SmartLifecycle {
 
 	private final Duration period;
 
-	private volatile Disposable schedule;
+	private volatile @Nullable Disposable schedule;
 
 	UntrustedPeers(MeterRegistry meters, Duration period) {
 		this.warnings = Counter.builder("securelink.untrusted.proxy.warnings")

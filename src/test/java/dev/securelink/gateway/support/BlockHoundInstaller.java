@@ -21,7 +21,15 @@ public class BlockHoundInstaller implements LauncherSessionListener {
 			// magazine grows; Netty's own
 			// BlockHound integration allows the allocating side but not this freeing side
 			// yet.
-			.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Magazine", "free"));
+			.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Magazine", "free")
+			// Jackson 3 builds a body type's deserializer on first use under a
+			// ReentrantLock
+			// (DeserializerCache's _incompleteDeserializersLock): two loops meeting a new
+			// type at once wait for each other for as long as building it takes, CPU work
+			// without I/O. The gateway no longer pre-builds them through Jackson's
+			// internals.
+			.allowBlockingCallsInside("tools.jackson.databind.deser.DeserializerCache",
+					"_createAndCacheValueDeserializer"));
 	}
 
 }
