@@ -19,10 +19,13 @@ import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.securelink.gateway.support.Admin;
+import dev.securelink.gateway.support.Behaviour;
 import dev.securelink.gateway.support.Browser;
+import dev.securelink.gateway.support.CreatedLink;
 import dev.securelink.gateway.support.GatewayTest;
 import dev.securelink.gateway.support.Queries;
 import dev.securelink.gateway.support.TestClock;
+import dev.securelink.gateway.web.GatewayPaths;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,15 +65,15 @@ class LinkFlowTests {
 	}
 
 	@Test
+	@Behaviour({ "1", "2" })
 	void openWhenUnknownExpiredRevokedOrMalformedThenOneIdentical404WithoutCookie() {
-		Map<String, Object> revoked = link("/invoices/revoked");
-		this.admin.revoke(this.tenant, (String) revoked.get("id"));
-		Map<String, Object> expiring = this.admin.createLink(this.tenant, Map.of("document", "/invoices/expiring",
-				"recipients", List.of(ANNA), "expiresAt", Instant.now().plusSeconds(60).toString()));
+		CreatedLink revoked = link("/invoices/revoked");
+		this.admin.revoke(this.tenant, revoked.id());
+		CreatedLink expiring = this.admin.createLink(this.tenant, Map.of("document", "/invoices/expiring", "recipients",
+				List.of(ANNA), "expiresAt", Instant.now().plusSeconds(60).toString()));
 		this.clock.advance(Duration.ofMinutes(2));
 
-		List<String> paths = List.of(Browser.path((String) revoked.get("url")),
-				Browser.path((String) expiring.get("url")), "/l/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "/l/short",
+		List<String> paths = List.of(revoked.path(), expiring.path(), "/l/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "/l/short",
 				"/l/" + "A".repeat(31) + "!", "/l/" + "A".repeat(31) + "~");
 		List<String> bodies = paths.stream().map((path) -> {
 			EntityExchangeResult<String> result = new Browser(this.client).get(path);
@@ -83,6 +86,7 @@ class LinkFlowTests {
 	}
 
 	@Test
+	@Behaviour("1")
 	void openWhenCodeMalformedThenNoLookupAtAll() {
 		double before = codeLookups();
 		Browser browser = new Browser(this.client);
@@ -95,9 +99,48 @@ class LinkFlowTests {
 	}
 
 	@Test
+	@Behaviour({ "4", "8" })
+	void openWhenSessionHeldThen303AndAButtonWithoutItsRightLandsOnTheDocument() {
+		CreatedLink link = this.admin.createLink(this.tenant,
+				Map.of("document", "/invoices/view-only", "recipients", List.of(ANNA)));
+		Browser browser = new Browser(this.client);
+		browser.verify(link.path(), ANNA);
+		EntityExchangeResult<String> again = browser.get(link.path());
+		assertThat(again.getStatus().value()).isEqualTo(303);
+		assertThat(again.getResponseHeaders().getLocation()).hasToString(link.documentSpace());
+		EntityExchangeResult<String> sign = browser.get(link.path() + "/sign");
+		assertThat(sign.getStatus().value()).isEqualTo(303);
+		assertThat(sign.getResponseHeaders().getLocation()).as("no sign right: the document")
+			.hasToString(link.documentSpace());
+	}
+
+	@Test
+	@Behaviour({ "10", "12", "13" })
+	void submitWhenCodeUnknownOrAddressBlankOrVerificationOffThenAsForAGetOrPromptOrSession() {
+		CreatedLink link = link("/invoices/post-rows");
+		Browser browser = new Browser(this.client);
+		String token = Browser.csrfToken(browser.get(link.path()));
+		EntityExchangeResult<String> unknown = browser.post(GatewayPaths.LINK + "A".repeat(32),
+				Map.of("email", ANNA, "csrf", token));
+		assertThat(unknown.getStatus().value()).as("an unknown code posted: the GET's page").isEqualTo(404);
+
+		EntityExchangeResult<String> blank = browser.post(link.path(), Map.of("email", "  ", "csrf", token));
+		assertThat(blank.getStatus().value()).isEqualTo(422);
+		assertThat(blank.getResponseBody()).contains("Enter the e-mail address at which you received the document.");
+		assertThat(count("select count(*) from link_attempt where link_id = $1", link.id())).as("not counted").isZero();
+
+		this.admin.settings(this.tenant, false);
+		EntityExchangeResult<String> off = browser.post(link.path(), Map.of("csrf", token));
+		assertThat(off.getStatus().value()).isEqualTo(303);
+		assertThat(off.getResponseHeaders().getLocation()).hasToString(link.documentSpace());
+		assertThat(browser.get(link.documentSpace()).getStatus().value()).isEqualTo(200);
+	}
+
+	@Test
+	@Behaviour("5")
 	void openWhenVerificationOnThenAccessiblePromptAndNoSession() {
-		Map<String, Object> link = link("/invoices/1");
-		EntityExchangeResult<String> page = new Browser(this.client).get(Browser.path((String) link.get("url")));
+		CreatedLink link = link("/invoices/1");
+		EntityExchangeResult<String> page = new Browser(this.client).get(link.path());
 
 		assertThat(page.getStatus().value()).isEqualTo(200);
 		assertThat(page.getResponseHeaders().getFirst(HttpHeaders.CACHE_CONTROL)).isEqualTo("no-store");
@@ -114,27 +157,27 @@ class LinkFlowTests {
 	}
 
 	@Test
+	@Behaviour("7")
 	void openWhenRepeatedThenNothingChangesOnTheServer() {
-		Map<String, Object> link = link("/invoices/prefetched");
+		CreatedLink link = link("/invoices/prefetched");
 		Browser scanner = new Browser(this.client);
 		for (int i = 0; i < 3; i++) {
-			scanner.get(Browser.path((String) link.get("url")));
-			scanner.get(Browser.path((String) link.get("url")) + "/pay");
+			scanner.get(link.path());
+			scanner.get(link.path() + "/pay");
 		}
-		assertThat(count(
-				"select count(*) from access_event where link_id = '" + link.get("id") + "' and type <> 'created'"))
+		assertThat(count("select count(*) from access_event where link_id = $1 and type <> 'created'", link.id()))
 			.isZero();
-		assertThat(count("select count(*) from link_attempt where link_id = '" + link.get("id") + "'")).isZero();
+		assertThat(count("select count(*) from link_attempt where link_id = $1", link.id())).isZero();
 	}
 
 	@Test
+	@Behaviour("16")
 	void submitWhenRightAddressThenNewSessionAnd303ToAUrlWithoutTheCode() {
-		Map<String, Object> link = link("/invoices/2");
-		String id = (String) link.get("id");
+		CreatedLink link = link("/invoices/2");
+		String id = link.id();
 		Browser browser = new Browser(this.client);
 
-		EntityExchangeResult<String> result = browser.verify(Browser.path((String) link.get("url")),
-				"  Anna@EXAMPLE.com ");
+		EntityExchangeResult<String> result = browser.verify(link.path(), "  Anna@EXAMPLE.com ");
 
 		assertThat(result.getStatus().value()).isEqualTo(303);
 		assertThat(result.getResponseHeaders().getLocation()).hasToString("/d/" + id + "/");
@@ -149,27 +192,29 @@ class LinkFlowTests {
 		assertThat(List.of(setCookie.split("; "))).extracting(String::toLowerCase)
 			.contains("path=/", "max-age=43200", "secure", "httponly", "samesite=lax");
 		assertThat(browser.get("/d/" + id + "/").getStatus().value()).isEqualTo(200);
-		assertThat(count("select count(*) from access_event where link_id = '" + id
-				+ "' and type = 'verified' and client is not null"))
+		assertThat(count(
+				"select count(*) from access_event where link_id = $1 and type = 'verified' and client is not null",
+				id))
 			.isEqualTo(1);
 	}
 
 	@Test
+	@Behaviour("16")
 	void submitWhenFromSignButtonThenLandsOnTheSignPage() {
-		Map<String, Object> link = link("/offers/3");
-		EntityExchangeResult<String> result = new Browser(this.client)
-			.verify(Browser.path((String) link.get("url")) + "/sign", ANNA);
-		assertThat(result.getResponseHeaders().getLocation()).hasToString("/d/" + link.get("id") + "/sign");
+		CreatedLink link = link("/offers/3");
+		EntityExchangeResult<String> result = new Browser(this.client).verify(link.path() + "/sign", ANNA);
+		assertThat(result.getResponseHeaders().getLocation()).hasToString(link.documentSpace() + "sign");
 	}
 
 	@Test
+	@Behaviour("16")
 	void submitWhenCookiePlantedThenReplacedByANewSession() {
-		Map<String, Object> link = link("/invoices/fixation");
-		String id = (String) link.get("id");
+		CreatedLink link = link("/invoices/fixation");
+		String id = link.id();
 		Browser browser = new Browser(this.client).cookie("__Host-sls-" + id, "planted-by-attacker");
 		assertThat(browser.get("/d/" + id + "/").getStatus().value()).isEqualTo(403);
 
-		String path = Browser.path((String) link.get("url"));
+		String path = link.path();
 		String token = Browser.csrfToken(browser.get(path));
 		browser.post(path, Map.of("email", ANNA, "csrf", token));
 		String first = browser.cookie("__Host-sls-" + id);
@@ -180,9 +225,10 @@ class LinkFlowTests {
 	}
 
 	@Test
+	@Behaviour("17")
 	void submitWhenWrongAddressThenGenericErrorTiedToTheFieldAndEveryFailureLooksTheSame() {
-		Map<String, Object> link = link("/invoices/4");
-		String path = Browser.path((String) link.get("url"));
+		CreatedLink link = link("/invoices/4");
+		String path = link.path();
 		Browser browser = new Browser(this.client);
 
 		EntityExchangeResult<String> first = browser.verify(path, "mallory@example.com");
@@ -200,10 +246,11 @@ class LinkFlowTests {
 	}
 
 	@Test
+	@Behaviour({ "15", "18" })
 	void submitWhenFiveWrongAddressesThenLockedEvenForTheRightOneUntilItExpiresAndSessionsSurvive() {
-		Map<String, Object> link = link("/invoices/locked");
-		String id = (String) link.get("id");
-		String path = Browser.path((String) link.get("url"));
+		CreatedLink link = link("/invoices/locked");
+		String id = link.id();
+		String path = link.path();
 		Browser anna = new Browser(this.client);
 		anna.verify(path, ANNA);
 		Browser attacker = new Browser(this.client);
@@ -232,14 +279,14 @@ class LinkFlowTests {
 			.isEqualTo(429);
 		this.clock.advance(Duration.ofMinutes(15));
 		assertThat(new Browser(this.client).verify(path, ANNA).getStatus().value()).isEqualTo(303);
-		assertThat(count("select count(*) from access_event where link_id = '" + id + "' and type = 'locked'"))
-			.isEqualTo(2);
+		assertThat(count("select count(*) from access_event where link_id = $1 and type = 'locked'", id)).isEqualTo(2);
 	}
 
 	@Test
+	@Behaviour({ "9", "11" })
 	void submitWhenCrossSiteOrWithoutTokenThen403AndNoSession() {
-		Map<String, Object> link = link("/invoices/csrf");
-		String path = Browser.path((String) link.get("url"));
+		CreatedLink link = link("/invoices/csrf");
+		String path = link.path();
 		Browser browser = new Browser(this.client);
 		String token = Browser.csrfToken(browser.get(path));
 
@@ -255,9 +302,10 @@ class LinkFlowTests {
 	}
 
 	@Test
+	@Behaviour("9")
 	void submitWhenFetchMetadataSaysCrossSiteThen403() {
-		Map<String, Object> link = link("/invoices/sec-fetch");
-		String path = Browser.path((String) link.get("url"));
+		CreatedLink link = link("/invoices/sec-fetch");
+		String path = link.path();
 		Browser browser = new Browser(this.client);
 		String token = Browser.csrfToken(browser.get(path));
 		this.client.post()
@@ -272,29 +320,30 @@ class LinkFlowTests {
 	}
 
 	@Test
+	@Behaviour({ "6", "23" })
 	void openWhenVerificationOffThenSessionAtOnceAndTurningItOnEndsThatSession() {
 		this.admin.settings(this.tenant, false);
-		Map<String, Object> link = link("/invoices/open");
-		String id = (String) link.get("id");
+		CreatedLink link = link("/invoices/open");
+		String id = link.id();
 		Browser browser = new Browser(this.client);
 
-		EntityExchangeResult<String> opened = browser.get(Browser.path((String) link.get("url")));
+		EntityExchangeResult<String> opened = browser.get(link.path());
 		assertThat(opened.getStatus().value()).isEqualTo(303);
 		assertThat(opened.getResponseHeaders().getLocation()).hasToString("/d/" + id + "/");
 		assertThat(browser.get("/d/" + id + "/").getStatus().value()).isEqualTo(200);
 
 		this.admin.settings(this.tenant, true);
 		assertThat(browser.get("/d/" + id + "/").getStatus().value()).isEqualTo(403);
-		assertThat(browser.get(Browser.path((String) link.get("url"))).getStatus().value()).as("prompt again")
-			.isEqualTo(200);
+		assertThat(browser.get(link.path()).getStatus().value()).as("prompt again").isEqualTo(200);
 	}
 
 	@Test
+	@Behaviour("19")
 	void sessionWhenOtherSettingsChangeThenItStaysOpen() {
-		Map<String, Object> link = link("/invoices/settings-version");
-		String id = (String) link.get("id");
+		CreatedLink link = link("/invoices/settings-version");
+		String id = link.id();
 		Browser browser = new Browser(this.client);
-		browser.verify(Browser.path((String) link.get("url")), ANNA);
+		browser.verify(link.path(), ANNA);
 		assertThat(browser.get("/d/" + id + "/").getStatus().value()).isEqualTo(200);
 
 		this.admin.supportAccessForAnHour(this.tenant);
@@ -303,10 +352,11 @@ class LinkFlowTests {
 	}
 
 	@Test
+	@Behaviour("16")
 	void submitWhenAddressCarriesInvisibleSpacesOrAnotherCompositionThenStillTheRecipient() {
-		Map<String, Object> link = this.admin.createLink(this.tenant,
+		CreatedLink link = this.admin.createLink(this.tenant,
 				Map.of("document", "/invoices/nfc", "recipients", List.of("Jos\u00e9@example.com")));
-		String path = Browser.path((String) link.get("url"));
+		String path = link.path();
 		for (String typed : List.of("jose\u0301@example.com", "\u00a0jos\u00e9@example.com\u200b",
 				"jo\u200ds\u00e9@exam\ufeffple.com\u202f")) {
 			assertThat(new Browser(this.client).verify(path, typed).getStatus().value()).as(typed).isEqualTo(303);
@@ -315,19 +365,21 @@ class LinkFlowTests {
 	}
 
 	@Test
+	@Behaviour("12a")
 	void submitWhenFormBodyOverTheLimitThen413AndNothingCounted() {
-		Map<String, Object> link = link("/invoices/big-form");
-		String path = Browser.path((String) link.get("url"));
+		CreatedLink link = link("/invoices/big-form");
+		String path = link.path();
 		Browser browser = new Browser(this.client);
 		String token = Browser.csrfToken(browser.get(path));
 		EntityExchangeResult<String> answer = browser.post(path,
 				Map.of("email", ANNA, "csrf", token, "padding", "x".repeat(70 * 1024)));
 		assertThat(answer.getStatus().value()).isEqualTo(413);
 		assertThat(answer.getResponseHeaders().getFirst("X-SecureLink-Page")).isEqualTo("toolarge");
-		assertThat(count("select count(*) from link_attempt where link_id = '" + link.get("id") + "'")).isZero();
+		assertThat(count("select count(*) from link_attempt where link_id = $1", link.id())).isZero();
 	}
 
 	@Test
+	@Behaviour("14")
 	void submitWhenIpv6ClientsShareA64ThenTheyShareOneBudget() {
 		Browser guesser = new Browser(this.client);
 		assertThat(wrongAddressesRefused(guesser, "/invoices/v6-",
@@ -335,16 +387,17 @@ class LinkFlowTests {
 			.as("one budget of 20 for the whole /64")
 			.isEqualTo(4);
 		Browser neighbour = new Browser(this.client).ip("2001:db8:77:2::1");
-		String fresh = Browser.path((String) link("/invoices/v6-other").get("url"));
+		String fresh = link("/invoices/v6-other").path();
 		assertThat(neighbour.verify(fresh, "nobody@example.com").getStatus().value()).as("another /64").isEqualTo(422);
 	}
 
 	@Test
+	@Behaviour({ "21", "22" })
 	void sessionWhenRevokedOrIdleOrPastItsLifeThenEnded() {
-		Map<String, Object> link = link("/invoices/ending");
-		String id = (String) link.get("id");
+		CreatedLink link = link("/invoices/ending");
+		String id = link.id();
 		Browser browser = new Browser(this.client);
-		browser.verify(Browser.path((String) link.get("url")), ANNA);
+		browser.verify(link.path(), ANNA);
 
 		this.clock.advance(Duration.ofMinutes(25));
 		assertThat(browser.get("/d/" + id + "/").getStatus().value()).as("used within 30 min").isEqualTo(200);
@@ -354,7 +407,7 @@ class LinkFlowTests {
 		assertThat(browser.get("/d/" + id + "/").getStatus().value()).as("idle 31 min").isEqualTo(403);
 
 		Browser other = new Browser(this.client);
-		other.verify(Browser.path((String) link.get("url")), ANNA);
+		other.verify(link.path(), ANNA);
 		for (int i = 0; i < 25; i++) {
 			this.clock.advance(Duration.ofMinutes(29));
 			other.get("/d/" + id + "/");
@@ -362,22 +415,23 @@ class LinkFlowTests {
 		assertThat(other.get("/d/" + id + "/").getStatus().value()).as("12 h absolute limit").isEqualTo(403);
 
 		Browser third = new Browser(this.client);
-		third.verify(Browser.path((String) link.get("url")), ANNA);
+		third.verify(link.path(), ANNA);
 		this.admin.revoke(this.tenant, id);
 		assertThat(third.get("/d/" + id + "/").getStatus().value()).isEqualTo(403);
 	}
 
 	@Test
+	@Behaviour("24")
 	void sessionsWhenManyDocumentsOpenedThenEachRecentOneStaysOpenAndCookiesStayUnder4Kb() {
 		String longTenant = "t-" + "x".repeat(48) + Admin.newTenant();
 		this.admin.settings(longTenant, false);
 		Browser browser = new Browser(this.client);
 		List<String> ids = new java.util.ArrayList<>();
 		for (int i = 0; i < 11; i++) {
-			Map<String, Object> link = this.admin.createLink(longTenant, Map.of("document", "/invoices/" + i,
-					"recipients", List.of(ANNA), "rights", List.of("sign", "pay")));
-			ids.add((String) link.get("id"));
-			browser.get(Browser.path((String) link.get("url")));
+			CreatedLink link = this.admin.createLink(longTenant, Map.of("document", "/invoices/" + i, "recipients",
+					List.of(ANNA), "rights", List.of("sign", "pay")));
+			ids.add(link.id());
+			browser.get(link.path());
 		}
 		assertThat(browser.cookieHeader().length()).isLessThan(4096);
 		for (String id : ids.subList(3, 11)) {
@@ -387,23 +441,25 @@ class LinkFlowTests {
 	}
 
 	@Test
+	@Behaviour("19")
 	void documentWhenSessionValidAndLinkCachedThenNoDatabaseLookup() {
-		Map<String, Object> link = link("/invoices/hot");
+		CreatedLink link = link("/invoices/hot");
 		Browser browser = new Browser(this.client);
-		browser.verify(Browser.path((String) link.get("url")), ANNA);
-		browser.get("/d/" + link.get("id") + "/");
+		browser.verify(link.path(), ANNA);
+		browser.get(link.documentSpace());
 		double misses = cacheMisses("links") + cacheMisses("tenant-settings") + cacheMisses("link-codes");
 		assertThat(misses).as("the first request loaded the link and settings").isPositive();
 		for (int i = 0; i < 5; i++) {
-			assertThat(browser.get("/d/" + link.get("id") + "/x" + i).getStatus().value()).isEqualTo(200);
+			assertThat(browser.get(link.documentSpace() + "x" + i).getStatus().value()).isEqualTo(200);
 		}
 		assertThat(cacheMisses("links") + cacheMisses("tenant-settings") + cacheMisses("link-codes")).isEqualTo(misses);
 	}
 
 	@Test
+	@Behaviour("20")
 	void documentWhenNoSessionOrUnknownLinkThenSameOpenFromEmailPage() {
-		Map<String, Object> link = link("/invoices/nosession");
-		EntityExchangeResult<String> known = new Browser(this.client).get("/d/" + link.get("id") + "/");
+		CreatedLink link = link("/invoices/nosession");
+		EntityExchangeResult<String> known = new Browser(this.client).get(link.documentSpace());
 		EntityExchangeResult<String> unknown = new Browser(this.client).get("/d/AAAAAAAAAAAAAAAA/");
 		assertThat(known.getStatus().value()).isEqualTo(403);
 		assertThat(known.getResponseBody()).isEqualTo(unknown.getResponseBody());
@@ -412,12 +468,13 @@ class LinkFlowTests {
 	}
 
 	@Test
+	@Behaviour("5")
 	void pageWhenLanguageChosenThenLinkLocaleThenAcceptLanguageThenEnglish() {
-		Map<String, Object> german = this.admin.createLink(this.tenant,
+		CreatedLink german = this.admin.createLink(this.tenant,
 				Map.of("document", "/a", "recipients", List.of(ANNA), "locale", "de"));
-		Map<String, Object> plain = link("/b");
-		String germanPath = Browser.path((String) german.get("url"));
-		String plainPath = Browser.path((String) plain.get("url"));
+		CreatedLink plain = link("/b");
+		String germanPath = german.path();
+		String plainPath = plain.path();
 
 		assertThat(title(new Browser(this.client).language("fr-BE,fr;q=0.9").get(germanPath)))
 			.isEqualTo("Ihr Dokument öffnen");
@@ -437,16 +494,17 @@ class LinkFlowTests {
 	}
 
 	@Test
+	@Behaviour("17")
 	void submitWhenWrongAddressInDutchThenErrorInDutch() {
-		Map<String, Object> link = this.admin.createLink(this.tenant,
+		CreatedLink link = this.admin.createLink(this.tenant,
 				Map.of("document", "/a", "recipients", List.of(ANNA), "locale", "nl"));
-		EntityExchangeResult<String> result = new Browser(this.client).verify(Browser.path((String) link.get("url")),
-				"wrong@example.com");
+		EntityExchangeResult<String> result = new Browser(this.client).verify(link.path(), "wrong@example.com");
 		assertThat(Jsoup.parse(result.getResponseBody()).select("#email-error").text())
 			.isEqualTo("Dit adres geeft geen toegang tot dit document. Controleer het en probeer opnieuw.");
 	}
 
 	@Test
+	@Behaviour("3")
 	void openWhenOneClientTriesManyUnknownCodesThen429() {
 		Browser guesser = new Browser(this.client);
 		int tooMany = 0;
@@ -462,6 +520,7 @@ class LinkFlowTests {
 	}
 
 	@Test
+	@Behaviour("3")
 	void openWhenOneClientBurstsUnknownCodesAtOnceThenNoMoreLookupsThanItsBudget() {
 		double lookupsBefore = codeLookups();
 		org.springframework.web.reactive.function.client.WebClient web = org.springframework.web.reactive.function.client.WebClient
@@ -481,11 +540,12 @@ class LinkFlowTests {
 	}
 
 	@Test
+	@Behaviour("14")
 	void submitWhenOneClientSpendsItsWrongAddressBudgetAcrossLinksThen429ForThatClientOnly() {
 		Browser guesser = new Browser(this.client);
 		assertThat(wrongAddressesRefused(guesser, "/invoices/budget", (i, j) -> {
 		})).as("20 wrong addresses per client, each link below its own lock").isEqualTo(4);
-		String fresh = Browser.path((String) link("/invoices/budget-other").get("url"));
+		String fresh = link("/invoices/budget-other").path();
 		assertThat(new Browser(this.client).verify(fresh, ANNA).getStatus().value()).isEqualTo(303);
 	}
 
@@ -497,7 +557,7 @@ class LinkFlowTests {
 			java.util.function.BiConsumer<Integer, Integer> before) {
 		int tooMany = 0;
 		for (int i = 0; i < 6; i++) {
-			String path = Browser.path((String) link(documentPrefix + i).get("url"));
+			String path = link(documentPrefix + i).path();
 			for (int j = 0; j < 4; j++) {
 				before.accept(i, j);
 				if (guesser.verify(path, "g" + i + j + "@example.com").getStatus().value() == 429) {
@@ -508,13 +568,13 @@ class LinkFlowTests {
 		return tooMany;
 	}
 
-	private Map<String, Object> link(String document) {
+	private CreatedLink link(String document) {
 		return this.admin.createLink(this.tenant, Map.of("document", document, "recipients",
 				List.of(ANNA, "bob@example.com"), "rights", List.of("sign", "pay")));
 	}
 
-	private long count(String sql) {
-		return Queries.number(this.db, sql);
+	private long count(String sql, Object... params) {
+		return Queries.number(this.db, sql, params);
 	}
 
 	private double codeLookups() {

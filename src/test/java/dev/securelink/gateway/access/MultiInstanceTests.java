@@ -20,13 +20,16 @@ import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 
 import dev.securelink.gateway.support.Admin;
+import dev.securelink.gateway.support.Behaviour;
 import dev.securelink.gateway.support.Browser;
+import dev.securelink.gateway.support.CreatedLink;
 import dev.securelink.gateway.support.GatewayTest;
 import dev.securelink.gateway.support.Instances;
 import dev.securelink.gateway.support.Queries;
 import dev.securelink.gateway.support.TestKeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Two gateway instances on one database, as behind a load balancer. */
 @GatewayTest
@@ -64,10 +67,11 @@ class MultiInstanceTests {
 	}
 
 	@Test
+	@Behaviour("18")
 	void submitWhenTwentyConcurrentWrongAddressesOnTwoInstancesThenExactlyFiveAreComparedBeforeTheLock() {
 		Admin admin = new Admin(this.client);
 		String tenant = Admin.newTenant();
-		Map<String, Object> link = admin.createLink(tenant,
+		CreatedLink link = admin.createLink(tenant,
 				Map.of("document", "/invoices/race", "recipients", List.of("anna@example.com")));
 		double comparedBefore = comparisons();
 
@@ -76,29 +80,30 @@ class MultiInstanceTests {
 		assertThat(comparisons() - comparedBefore).as("addresses compared, on both instances").isEqualTo(5);
 		assertThat(statuses).filteredOn((status) -> status == 422).hasSize(4);
 		assertThat(statuses).filteredOn((status) -> status == 429).hasSize(16);
-		assertThat(count("select count(*) from access_event where link_id = '" + link.get("id")
-				+ "' and type in ('failed', 'locked')"))
+		assertThat(count("select count(*) from access_event where link_id = $1 and type in ('failed', 'locked')",
+				link.id()))
 			.isEqualTo(5);
-		assertThat(count("select lock_count from link_attempt where link_id = '" + link.get("id") + "'")).isEqualTo(1);
+		assertThat(count("select lock_count from link_attempt where link_id = $1", link.id())).isEqualTo(1);
 	}
 
 	@Test
+	@Behaviour({ "16", "18" })
 	void submitWhenTheRightAddressIsInsideABurstThenAcceptedOnlyIfItsAttemptWasReservedBeforeTheLock() {
 		Admin admin = new Admin(this.client);
 		for (int round = 0; round < 3; round++) {
-			Map<String, Object> link = admin.createLink(Admin.newTenant(),
+			CreatedLink link = admin.createLink(Admin.newTenant(),
 					Map.of("document", "/invoices/race", "recipients", List.of("anna@example.com")));
 			double comparedBefore = comparisons();
 
 			List<Integer> statuses = burst(link, 30, 3 + round * 6);
 
 			long compared = (long) (comparisons() - comparedBefore);
-			long decided = count("select count(*) from access_event where link_id = '" + link.get("id")
-					+ "' and type in ('failed', 'locked', 'verified')");
+			long decided = count(
+					"select count(*) from access_event where link_id = $1 and type in ('failed', 'locked', 'verified')",
+					link.id());
 			assertThat(compared).as("never more than the threshold").isLessThanOrEqualTo(5).isEqualTo(decided);
 			boolean accepted = statuses.get(3 + round * 6) == 303;
-			assertThat(count(
-					"select count(*) from access_event where link_id = '" + link.get("id") + "' and type = 'verified'"))
+			assertThat(count("select count(*) from access_event where link_id = $1 and type = 'verified'", link.id()))
 				.isEqualTo(accepted ? 1 : 0);
 			assertThat(statuses).filteredOn((status) -> status == 303).hasSize(accepted ? 1 : 0);
 			assertThat(statuses).allMatch((status) -> status == 303 || status == 422 || status == 429);
@@ -110,8 +115,8 @@ class MultiInstanceTests {
 	 * instances, each from its own client address; the one at {@code right} (if any) is
 	 * the recipient's address. Statuses in request order.
 	 */
-	private List<Integer> burst(Map<String, Object> link, int size, int right) {
-		String path = Browser.path((String) link.get("url"));
+	private List<Integer> burst(CreatedLink link, int size, int right) {
+		String path = link.path();
 		Browser browser = new Browser(this.client);
 		String token = Browser.csrfToken(browser.get(path));
 		String cookie = browser.cookieHeader();
@@ -142,37 +147,39 @@ class MultiInstanceTests {
 	}
 
 	@Test
+	@Behaviour("22")
 	void revokeWhenOnOneInstanceThenTheOtherRefusesTheSessionWithinASecond() throws InterruptedException {
 		Admin admin = new Admin(this.client);
 		String tenant = Admin.newTenant();
 		admin.settings(tenant, false);
-		Map<String, Object> link = admin.createLink(tenant,
+		CreatedLink link = admin.createLink(tenant,
 				Map.of("document", "/invoices/revoke", "recipients", List.of("anna@example.com")));
-		String id = (String) link.get("id");
+		String id = link.id();
 		Browser onSecond = new Browser(secondClient());
-		onSecond.get(Browser.path((String) link.get("url")));
+		onSecond.get(link.path());
 		assertThat(onSecond.get("/d/" + id + "/").getStatus().value()).isEqualTo(200);
 
 		admin.revoke(tenant, id);
 
-		assertThat(statusWithin(onSecond, "/d/" + id + "/", 403, Duration.ofSeconds(1))).isEqualTo(403);
+		assertStatusWithin(onSecond, "/d/" + id + "/", 403, Duration.ofSeconds(1));
 	}
 
 	@Test
+	@Behaviour("23")
 	void verificationWhenTurnedOnThroughOneInstanceThenTheOtherEndsSessionsIssuedWithoutIt()
 			throws InterruptedException {
 		Admin admin = new Admin(this.client);
 		String tenant = Admin.newTenant();
 		admin.settings(tenant, false);
-		Map<String, Object> link = admin.createLink(tenant,
+		CreatedLink link = admin.createLink(tenant,
 				Map.of("document", "/invoices/settings", "recipients", List.of("anna@example.com")));
 		Browser onSecond = new Browser(secondClient());
-		onSecond.get(Browser.path((String) link.get("url")));
-		assertThat(onSecond.get("/d/" + link.get("id") + "/").getStatus().value()).isEqualTo(200);
+		onSecond.get(link.path());
+		assertThat(onSecond.get(link.documentSpace()).getStatus().value()).isEqualTo(200);
 
 		admin.settings(tenant, true);
 
-		assertThat(statusWithin(onSecond, "/d/" + link.get("id") + "/", 403, Duration.ofSeconds(1))).isEqualTo(403);
+		assertStatusWithin(onSecond, link.documentSpace(), 403, Duration.ofSeconds(1));
 	}
 
 	@Test
@@ -219,23 +226,18 @@ class MultiInstanceTests {
 			.isOk();
 	}
 
-	private static int statusWithin(Browser browser, String path, int expected, Duration limit)
-			throws InterruptedException {
-		long deadline = System.nanoTime() + limit.toNanos();
-		int status;
-		do {
-			status = browser.get(path).getStatus().value();
-			if (status == expected) {
-				return status;
-			}
-			Thread.sleep(25);
-		}
-		while (System.nanoTime() < deadline);
-		return status;
+	/**
+	 * Polls until {@code path} answers {@code expected} (within {@code limit}), the
+	 * notification's budget.
+	 */
+	private static void assertStatusWithin(Browser browser, String path, int expected, Duration limit) {
+		await().atMost(limit)
+			.pollInterval(Duration.ofMillis(25))
+			.untilAsserted(() -> assertThat(browser.get(path).getStatus().value()).isEqualTo(expected));
 	}
 
-	private long count(String sql) {
-		return Queries.number(this.db, sql);
+	private long count(String sql, Object... params) {
+		return Queries.number(this.db, sql, params);
 	}
 
 }

@@ -51,8 +51,7 @@ class AdminAuthorizationTests {
 	void setUp() {
 		this.admin = new Admin(this.client);
 		this.tenant = Admin.newTenant();
-		this.linkId = (String) this.admin.createLink(this.tenant, Admin.linkRequest("/invoices/head", "a@example.com"))
-			.get("id");
+		this.linkId = this.admin.createLink(this.tenant, Admin.linkRequest("/invoices/head", "a@example.com")).id();
 	}
 
 	@ParameterizedTest
@@ -83,11 +82,12 @@ class AdminAuthorizationTests {
 		assertThat(call(HttpMethod.GET, path, support).getStatus().value()).isEqualTo(200);
 		assertThat(call(HttpMethod.DELETE, path, support).getStatus().value()).isEqualTo(403);
 
-		assertThat(Queries.number(this.db, "select count(*) from access_event where tenant_id = '" + this.tenant
-				+ "' and type = 'support_read' and detail like '%\"HEAD\"%'"))
+		assertThat(Queries.number(this.db,
+				"select count(*) from access_event where tenant_id = $1 and type = 'support_read' and detail like '%\"HEAD\"%'",
+				this.tenant))
 			.isEqualTo(1);
 		assertThat(Queries.number(this.db,
-				"select count(*) from access_event where tenant_id = '" + this.tenant + "' and type = 'support_read'"))
+				"select count(*) from access_event where tenant_id = $1 and type = 'support_read'", this.tenant))
 			.isEqualTo(2);
 	}
 

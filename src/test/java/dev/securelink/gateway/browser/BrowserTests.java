@@ -181,10 +181,10 @@ class BrowserTests {
 			.baseUrl(BASE)
 			.responseTimeout(Duration.ofSeconds(30))
 			.build();
-		return (String) new Admin(client)
+		return new Admin(client)
 			.createLink(Admin.newTenant(), Map.of("document", document, "recipients", List.of("anna@example.com"),
 					"rights", List.of("pay", "sign")))
-			.get("url");
+			.url();
 	}
 
 	private WebDriver browser(String acceptLanguage) throws IOException {

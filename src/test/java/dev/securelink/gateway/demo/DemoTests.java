@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpHeaders;
@@ -17,6 +18,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import dev.securelink.gateway.support.Instances;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What a newcomer sees after {@code ./mvnw spring-boot:run}: the demo profile prints
@@ -73,19 +75,22 @@ class DemoTests {
 		}
 	}
 
-	private static String awaitBanner(ByteArrayOutputStream printed) throws InterruptedException {
-		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-		while (System.nanoTime() < deadline) {
-			String output = printed.toString(StandardCharsets.UTF_8);
-			if (output.contains("=== securelink-gateway demo ===") && output.contains("export TOKEN=")) {
-				Thread.sleep(100);
-				return printed.toString(StandardCharsets.UTF_8);
-			}
-			Thread.sleep(100);
+	private static String awaitBanner(ByteArrayOutputStream printed) {
+		try {
+			await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+				String output = printed.toString(StandardCharsets.UTF_8);
+				// The token line is the banner's last: once it is there, the banner is
+				// whole.
+				return output.contains("=== securelink-gateway demo ===") && output.contains("export TOKEN=")
+						&& output.substring(output.indexOf("export TOKEN=")).contains("\n");
+			});
 		}
-		String output = printed.toString(StandardCharsets.UTF_8);
-		throw new AssertionError("the demo printed no links within a minute; it printed:\n"
-				+ output.substring(Math.max(0, output.length() - 20000)));
+		catch (ConditionTimeoutException ex) {
+			String output = printed.toString(StandardCharsets.UTF_8);
+			throw new AssertionError("the demo printed no links within a minute; it printed:\n"
+					+ output.substring(Math.max(0, output.length() - 20000)), ex);
+		}
+		return printed.toString(StandardCharsets.UTF_8);
 	}
 
 	/** The path of the link printed on the line after {@code heading}. */

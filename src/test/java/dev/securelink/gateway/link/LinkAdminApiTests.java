@@ -16,6 +16,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.securelink.gateway.support.Admin;
+import dev.securelink.gateway.support.CreatedLink;
 import dev.securelink.gateway.support.GatewayTest;
 import dev.securelink.gateway.support.Queries;
 import dev.securelink.gateway.support.TestKeys;
@@ -43,31 +44,31 @@ class LinkAdminApiTests {
 
 	@Test
 	void createWhenValidThenCodeShownOnceInUrlAndOnlyItsHashStored() {
-		Map<String, Object> created = this.admin.createLink(this.tenant, Map.of("document", "/invoices/2026-001",
-				"recipients", List.of("Anna@Example.com"), "rights", List.of("pay"), "locale", "nl"));
+		CreatedLink created = this.admin.createLink(this.tenant, Map.of("document", "/invoices/2026-001", "recipients",
+				List.of("Anna@Example.com"), "rights", List.of("pay"), "locale", "nl"));
 
-		String url = (String) created.get("url");
+		String url = created.url();
 		assertThat(url).matches("http://localhost:8080/l/[A-Za-z0-9_-]{32}");
-		assertThat(created).containsEntry("document", "/invoices/2026-001")
-			.containsEntry("rights", List.of("view", "pay"))
-			.containsEntry("recipients", 1)
-			.containsEntry("locale", "nl")
-			.containsEntry("status", "active");
+		assertThat(created.document()).isEqualTo("/invoices/2026-001");
+		assertThat(created.rights()).containsExactly("view", "pay");
+		assertThat(created.recipients()).isOne();
+		assertThat(created.locale()).isEqualTo("nl");
+		assertThat(created.status()).isEqualTo("active");
 		String code = url.substring(url.lastIndexOf('/') + 1);
 		byte[] storedHash = this.db.sql("select code_hash from link where id = :id")
-			.bind("id", created.get("id"))
+			.bind("id", created.id())
 			.map((row) -> row.get("code_hash", byte[].class))
 			.one()
 			.block(Duration.ofSeconds(10));
 		assertThat(storedHash).isEqualTo(LinkCode.hash(code));
 
-		this.admin.get(this.tenant, "/links/" + created.get("id"))
+		this.admin.get(this.tenant, "/links/" + created.id())
 			.exchange()
 			.expectStatus()
 			.isOk()
 			.expectBody()
 			.jsonPath("$.id")
-			.isEqualTo(created.get("id"))
+			.isEqualTo(created.id())
 			.jsonPath("$.url")
 			.doesNotExist()
 			.jsonPath("$.status")
@@ -137,8 +138,7 @@ class LinkAdminApiTests {
 
 	@Test
 	void revokeWhenRepeatedThenIdempotentAndLinkShowsRevoked() {
-		String id = (String) this.admin.createLink(this.tenant, Admin.linkRequest("/invoices/9", "a@example.com"))
-			.get("id");
+		String id = this.admin.createLink(this.tenant, Admin.linkRequest("/invoices/9", "a@example.com")).id();
 		for (int i = 0; i < 2; i++) {
 			this.client.delete()
 				.uri("/admin/v1/tenants/" + this.tenant + "/links/" + id)
@@ -154,9 +154,8 @@ class LinkAdminApiTests {
 			.isEqualTo("revoked")
 			.jsonPath("$.revokedAt")
 			.exists();
-		assertThat(count("select count(*) from access_event where link_id = '" + id + "' and type = 'revoked'"))
-			.isEqualTo(1);
-		assertThat(count("select session_epoch from link where id = '" + id + "'")).isEqualTo(1);
+		assertThat(count("select count(*) from access_event where link_id = $1 and type = 'revoked'", id)).isEqualTo(1);
+		assertThat(count("select session_epoch from link where id = $1", id)).isEqualTo(1);
 	}
 
 	@Test
@@ -176,8 +175,7 @@ class LinkAdminApiTests {
 
 	@Test
 	void getWhenAnotherTenantsLinkThen404AndNoData() {
-		String id = (String) this.admin.createLink(this.tenant, Admin.linkRequest("/secret/doc", "a@example.com"))
-			.get("id");
+		String id = this.admin.createLink(this.tenant, Admin.linkRequest("/secret/doc", "a@example.com")).id();
 		String other = Admin.newTenant();
 		this.admin.get(other, "/links/" + id)
 			.exchange()
@@ -353,8 +351,7 @@ class LinkAdminApiTests {
 	@Test
 	void databaseWhenDumpedThenHoldsNoCodeAndNoAddressInClear() {
 		String address = "Dump.Check@Example.org";
-		String url = (String) this.admin.createLink(this.tenant, Admin.linkRequest("/invoices/dump", address))
-			.get("url");
+		String url = this.admin.createLink(this.tenant, Admin.linkRequest("/invoices/dump", address)).url();
 		String code = url.substring(url.lastIndexOf('/') + 1);
 		List<String> tables = this.db
 			.sql("select table_name from information_schema.tables "
@@ -395,11 +392,11 @@ class LinkAdminApiTests {
 	}
 
 	private long linksOfTenant() {
-		return count("select count(*) from link where tenant_id = '" + this.tenant + "'");
+		return count("select count(*) from link where tenant_id = $1", this.tenant);
 	}
 
-	private long count(String sql) {
-		return Queries.number(this.db, sql);
+	private long count(String sql, Object... params) {
+		return Queries.number(this.db, sql, params);
 	}
 
 	@SuppressWarnings("unchecked")

@@ -7,7 +7,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.securelink.gateway.support.Admin;
+import dev.securelink.gateway.support.Behaviour;
 import dev.securelink.gateway.support.Browser;
+import dev.securelink.gateway.support.CreatedLink;
 import dev.securelink.gateway.support.GatewayTest;
 import dev.securelink.gateway.support.TestUpstream;
 
@@ -63,12 +65,11 @@ class OperationsTests {
 	void prometheusWhenTheFlowRanThenEveryGatewayMetricIsExported() {
 		Admin admin = new Admin(this.client);
 		String tenant = Admin.newTenant();
-		java.util.Map<String, Object> link = admin.createLink(tenant,
-				Admin.linkRequest("/docs/metrics", "a@example.com"));
+		CreatedLink link = admin.createLink(tenant, Admin.linkRequest("/docs/metrics", "a@example.com"));
 		Browser browser = new Browser(this.client);
-		browser.verify(Browser.path((String) link.get("url")), "wrong@example.com");
-		browser.verify(Browser.path((String) link.get("url")), "a@example.com");
-		browser.get("/d/" + link.get("id") + "/");
+		browser.verify(link.path(), "wrong@example.com");
+		browser.verify(link.path(), "a@example.com");
+		browser.get(link.documentSpace());
 
 		String metrics = WebTestClient.bindToServer()
 			.baseUrl("http://localhost:" + this.managementPort)
@@ -91,13 +92,13 @@ class OperationsTests {
 	}
 
 	@Test
+	@Behaviour("38")
 	void documentWhenAskedOnTheManagementPortThenNeverProxied() {
 		Admin admin = new Admin(this.client);
 		String document = "/docs/" + java.util.UUID.randomUUID();
-		java.util.Map<String, Object> link = admin.createLink(Admin.newTenant(),
-				Admin.linkRequest(document, "a@example.com"));
+		CreatedLink link = admin.createLink(Admin.newTenant(), Admin.linkRequest(document, "a@example.com"));
 		Browser browser = new Browser(this.client);
-		browser.verify(Browser.path((String) link.get("url")), "a@example.com");
+		browser.verify(link.path(), "a@example.com");
 		// The management server runs the application's filters but not its document
 		// route: the page for an
 		// address that is not valid, never the document.
@@ -105,7 +106,7 @@ class OperationsTests {
 			.baseUrl("http://localhost:" + this.managementPort)
 			.build()
 			.get()
-			.uri("/d/" + link.get("id") + "/page")
+			.uri(link.documentSpace() + "page")
 			.header(org.springframework.http.HttpHeaders.COOKIE, browser.cookieHeader())
 			.exchange()
 			.expectStatus()
@@ -113,7 +114,7 @@ class OperationsTests {
 			.expectHeader()
 			.valueEquals("X-SecureLink-Page", "badpath");
 		assertThat(TestUpstream.received(document)).isEmpty();
-		assertThat(browser.get("/d/" + link.get("id") + "/page").getStatus().value()).isEqualTo(200);
+		assertThat(browser.get(link.documentSpace() + "page").getStatus().value()).isEqualTo(200);
 	}
 
 	@Test

@@ -19,6 +19,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.securelink.gateway.support.Admin;
 import dev.securelink.gateway.support.Browser;
+import dev.securelink.gateway.support.CreatedLink;
 import dev.securelink.gateway.support.GatewayTest;
 import dev.securelink.gateway.support.Queries;
 import dev.securelink.gateway.support.TestClock;
@@ -88,8 +89,9 @@ class PrivacyTests {
 		support("/links", support).expectStatus().isForbidden();
 		this.admin.get(this.tenant, "/settings").exchange().expectBody().jsonPath("$.supportAccess").isEqualTo(false);
 
-		assertThat(Queries.number(this.db, "select count(*) from access_event where tenant_id = '" + this.tenant
-				+ "' and type = 'support_read' and actor = 'agent-007'"))
+		assertThat(Queries.number(this.db,
+				"select count(*) from access_event where tenant_id = $1 and type = 'support_read' and actor = 'agent-007'",
+				this.tenant))
 			.isEqualTo(3);
 	}
 
@@ -163,17 +165,17 @@ class PrivacyTests {
 
 	@Test
 	void evidenceWhenExportedThenEveryEventRecomputesToItsHashAndTheChainHolds() throws Exception {
-		Map<String, Object> link = this.admin.createLink(this.tenant,
+		CreatedLink link = this.admin.createLink(this.tenant,
 				Admin.linkRequest("/invoices/evidence", "anna@example.com"));
-		String path = Browser.path((String) link.get("url"));
+		String path = link.path();
 		Browser browser = new Browser(this.client);
 		browser.verify(path, "wrong@example.com");
 		browser.verify(path, "anna@example.com");
-		browser.get("/d/" + link.get("id") + "/");
-		browser.post("/d/" + link.get("id") + "/pay/now", Map.of("amount", "1"));
-		this.admin.revoke(this.tenant, (String) link.get("id"));
+		browser.get(link.documentSpace());
+		browser.post(link.documentSpace() + "pay/now", Map.of("amount", "1"));
+		this.admin.revoke(this.tenant, link.id());
 
-		Map<?, ?> evidence = this.admin.get(this.tenant, "/links/" + link.get("id") + "/evidence")
+		Map<?, ?> evidence = this.admin.get(this.tenant, "/links/" + link.id() + "/evidence")
 			.exchange()
 			.expectStatus()
 			.isOk()
@@ -213,7 +215,8 @@ class PrivacyTests {
 				.isEqualTo(3);
 		}
 		List<Long> alteredIds = ids(altered);
-		this.db.sql("update access_event set outcome = 'forged' where id = " + alteredIds.get(1))
+		this.db.sql("update access_event set outcome = 'forged' where id = :id")
+			.bind("id", alteredIds.get(1))
 			.then()
 			.block(Duration.ofSeconds(10));
 		this.admin.get(altered, "/events/verification")
@@ -227,7 +230,10 @@ class PrivacyTests {
 			.isEqualTo("its content was altered");
 
 		List<Long> removedIds = ids(removed);
-		this.db.sql("delete from access_event where id = " + removedIds.get(1)).then().block(Duration.ofSeconds(10));
+		this.db.sql("delete from access_event where id = :id")
+			.bind("id", removedIds.get(1))
+			.then()
+			.block(Duration.ofSeconds(10));
 		this.admin.get(removed, "/events/verification")
 			.exchange()
 			.expectBody()
@@ -239,28 +245,23 @@ class PrivacyTests {
 
 	@Test
 	void purgeWhenLinksArePastRetentionThenTheyAndTheirEventsGoAndNothingElse() {
-		Map<String, Object> old = this.admin.createLink(this.tenant,
-				Admin.linkRequest("/invoices/old", "a@example.com"));
-		Map<String, Object> current = this.admin.createLink(this.tenant,
+		CreatedLink old = this.admin.createLink(this.tenant, Admin.linkRequest("/invoices/old", "a@example.com"));
+		CreatedLink current = this.admin.createLink(this.tenant,
 				Admin.linkRequest("/invoices/current", "a@example.com"));
-		new Browser(this.client).verify(Browser.path((String) old.get("url")), "wrong@example.com");
+		new Browser(this.client).verify(old.path(), "wrong@example.com");
 		this.db.sql("update link set expires_at = now() - interval '400 days' where id = :id")
-			.bind("id", old.get("id"))
+			.bind("id", old.id())
 			.then()
 			.block(Duration.ofSeconds(10));
 
 		Long purged = this.retention.purge().block(Duration.ofSeconds(30));
 
 		assertThat(purged).isGreaterThanOrEqualTo(1);
-		assertThat(Queries.number(this.db, "select count(*) from link where id = '" + old.get("id") + "'")).isZero();
-		assertThat(Queries.number(this.db, "select count(*) from link_attempt where link_id = '" + old.get("id") + "'"))
-			.isZero();
-		assertThat(Queries.number(this.db, "select count(*) from access_event where link_id = '" + old.get("id") + "'"))
-			.isZero();
-		assertThat(Queries.number(this.db, "select count(*) from link where id = '" + current.get("id") + "'"))
-			.isEqualTo(1);
-		assertThat(Queries.number(this.db,
-				"select count(*) from access_event where link_id = '" + current.get("id") + "'"))
+		assertThat(Queries.number(this.db, "select count(*) from link where id = $1", old.id())).isZero();
+		assertThat(Queries.number(this.db, "select count(*) from link_attempt where link_id = $1", old.id())).isZero();
+		assertThat(Queries.number(this.db, "select count(*) from access_event where link_id = $1", old.id())).isZero();
+		assertThat(Queries.number(this.db, "select count(*) from link where id = $1", current.id())).isEqualTo(1);
+		assertThat(Queries.number(this.db, "select count(*) from access_event where link_id = $1", current.id()))
 			.isEqualTo(1);
 		this.admin.get(this.tenant, "/events/verification").exchange().expectBody().jsonPath("$.valid").isEqualTo(true);
 	}

@@ -14,7 +14,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.securelink.gateway.database.EmbeddedDatabase;
 import dev.securelink.gateway.support.Admin;
+import dev.securelink.gateway.support.Behaviour;
 import dev.securelink.gateway.support.Browser;
+import dev.securelink.gateway.support.CreatedLink;
 import dev.securelink.gateway.support.GatewayTest;
 import dev.securelink.gateway.support.TestUpstream;
 
@@ -45,22 +47,22 @@ class DatabaseDownTests {
 	}
 
 	@Test
+	@Behaviour("29")
 	void signWhenTheAuditCannotBeWrittenThen503AndNothingForwarded() {
 		String document = "/docs/" + UUID.randomUUID();
 		Admin admin = new Admin(this.client);
-		Map<String, Object> link = admin.createLink(Admin.newTenant(),
+		CreatedLink link = admin.createLink(Admin.newTenant(),
 				Map.of("document", document, "recipients", List.of("anna@example.com"), "rights", List.of("sign")));
 		Browser browser = new Browser(this.client);
-		browser.verify(Browser.path((String) link.get("url")), "anna@example.com");
-		assertThat(browser.get("/d/" + link.get("id") + "/").getStatus().value()).isEqualTo(200);
+		browser.verify(link.path(), "anna@example.com");
+		assertThat(browser.get(link.documentSpace()).getStatus().value()).isEqualTo(200);
 
 		database.close();
 
-		assertThat(
-				browser.post("/d/" + link.get("id") + "/sign/confirm", Map.of("signature", "Anna")).getStatus().value())
+		assertThat(browser.post(link.documentSpace() + "sign/confirm", Map.of("signature", "Anna")).getStatus().value())
 			.isEqualTo(503);
 		assertThat(TestUpstream.received(document)).extracting(TestUpstream.Received::method).containsExactly("GET");
-		assertThat(browser.get("/d/" + link.get("id") + "/again").getStatus().value())
+		assertThat(browser.get(link.documentSpace() + "again").getStatus().value())
 			.as("reading goes on from the caches")
 			.isEqualTo(200);
 	}

@@ -25,8 +25,11 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 import dev.securelink.gateway.GatewayApplication;
 import dev.securelink.gateway.support.Admin;
+import dev.securelink.gateway.support.Behaviour;
 import dev.securelink.gateway.support.Browser;
+import dev.securelink.gateway.support.CreatedLink;
 import dev.securelink.gateway.support.GatewayTest;
+import dev.securelink.gateway.support.TestUpstream.Scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,19 +49,20 @@ class LargeDownloadTests {
 	Environment environment;
 
 	@Test
+	@Behaviour("19")
 	void getWhen200MbDocumentThenStreamedThroughA128MbHeap() throws Exception {
 		Admin admin = new Admin(this.client);
-		Map<String, Object> link = admin.createLink(Admin.newTenant(),
+		CreatedLink link = admin.createLink(Admin.newTenant(),
 				Map.of("document", "/docs/" + UUID.randomUUID(), "recipients", List.of("anna@example.com")));
 		Browser browser = new Browser(this.client);
-		browser.verify(Browser.path((String) link.get("url")), "anna@example.com");
+		browser.verify(link.path(), "anna@example.com");
 
 		Process gateway = startSmallGateway();
 		try {
 			int port = awaitPort(gateway);
 			long received = WebClient.create("http://127.0.0.1:" + port)
 				.get()
-				.uri("/d/" + link.get("id") + "/big?size=" + SIZE)
+				.uri(link.documentSpace() + Scenario.BIG_PDF.segment() + "?size=" + SIZE)
 				.header(HttpHeaders.COOKIE, browser.cookieHeader())
 				.exchangeToMono((response) -> {
 					assertThat(response.statusCode().value()).isEqualTo(200);

@@ -24,11 +24,14 @@ import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.securelink.gateway.support.Admin;
+import dev.securelink.gateway.support.Behaviour;
 import dev.securelink.gateway.support.Browser;
+import dev.securelink.gateway.support.CreatedLink;
 import dev.securelink.gateway.support.GatewayTest;
 import dev.securelink.gateway.support.Queries;
 import dev.securelink.gateway.support.RawHttp;
 import dev.securelink.gateway.support.TestUpstream;
+import dev.securelink.gateway.support.TestUpstream.Scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -64,14 +67,15 @@ class ProxyTests {
 	}
 
 	void open(List<String> rights) {
-		Map<String, Object> link = this.admin.createLink(this.tenant,
+		CreatedLink link = this.admin.createLink(this.tenant,
 				Map.of("document", this.document, "recipients", List.of("anna@example.com"), "rights", rights));
-		this.linkId = (String) link.get("id");
+		this.linkId = link.id();
 		this.browser = new Browser(this.client);
-		this.browser.verify(Browser.path((String) link.get("url")), "anna@example.com");
+		this.browser.verify(link.path(), "anna@example.com");
 	}
 
 	@Test
+	@Behaviour("19")
 	void getWhenSessionValidThenTheDocumentPathWithQueryReachesTheUpstreamOnce() {
 		EntityExchangeResult<String> result = this.browser.get("/d/" + this.linkId + "/page/1?lang=nl&x=y+z");
 		assertThat(result.getStatus().value()).isEqualTo(200);
@@ -83,6 +87,7 @@ class ProxyTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "/..%2f..%2fetc", "/%2e%2e/x", "/a%2Fb", "/a%5cb", "/a;jsessionid=1", "/a%252e%252e",
 			"/a%00b", "/a%0d%0ab", "/a//b", "/./a", "/a/..", "/a/../../b", "/%2E/x" })
+	@Behaviour("25")
 	void getWhenPathTriesToLeaveTheDocumentThen400AndNoUpstreamCall(String rest) {
 		int status = this.client.get()
 			.uri(URI.create("http://localhost:" + this.port + "/d/" + this.linkId + rest))
@@ -107,12 +112,14 @@ class ProxyTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "?a=%C0%AE", "?a=%FF", "?a=%E2%82", "?a=%zz", "?a=b%" })
+	@Behaviour("25a")
 	void getWhenQueryEscapesAreMalformedThen400AndNoUpstreamCall(String query) {
 		assertThat(rawStatus("/d/" + this.linkId + "/page" + query)).as(query).isEqualTo(400);
 		assertThat(TestUpstream.received(this.document)).isEmpty();
 	}
 
 	@Test
+	@Behaviour({ "25", "25a" })
 	void getWhenQueryHasRawControlOrNonAsciiBytesThen400AndNoUpstreamCall() throws Exception {
 		for (byte[] query : List.of(new byte[] { 'a', '=', (byte) 0xC3, (byte) 0xA9 }, new byte[] { 'a', '=', 1 },
 				new byte[] { 'a', '=', 0x7f })) {
@@ -133,6 +140,7 @@ class ProxyTests {
 	}
 
 	@Test
+	@Behaviour({ "19", "25a" })
 	void getWhenPathAndQueryAreWellFormedBeyondAsciiThenTheUpstreamSeesExactlyTheseBytes() {
 		String rest = "/caf%C3%A9/%E6%96%87%E6%9B%B8.pdf?name=%C3%A9t%C3%A9&x=%F0%9F%93%84";
 		assertThat(rawStatus("/d/" + this.linkId + rest)).isEqualTo(200);
@@ -142,6 +150,7 @@ class ProxyTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "TRACE", "OPTIONS", "PROPFIND", "BREW", "CONNECT", "MKCOL" })
+	@Behaviour("24a")
 	void requestWhenMethodIsNotProxiedThen405PageAndNoUpstreamCall(String method) throws Exception {
 		try (RawHttp connection = new RawHttp(this.port)) {
 			RawHttp.Answer answer = connection.exchange(method, "/d/" + this.linkId + "/sign/x", null,
@@ -154,6 +163,7 @@ class ProxyTests {
 	}
 
 	@Test
+	@Behaviour({ "27a", "28" })
 	void getUnderAnActionPathWhenTheSessionLacksTheRightThen403ElseAuditedAndForwarded() {
 		assertThat(this.browser.get("/d/" + this.linkId + "/pay/start").getStatus().value()).isEqualTo(403);
 		assertThat(this.browser.get("/d/" + this.linkId + "/pay").getStatus().value()).isEqualTo(403);
@@ -161,22 +171,21 @@ class ProxyTests {
 
 		assertThat(this.browser.get("/d/" + this.linkId + "/sign/review").getStatus().value()).isEqualTo(200);
 		assertThat(TestUpstream.received(this.document)).hasSize(1);
-		assertThat(count(
-				"select count(*) from access_event where link_id = '" + this.linkId + "' and type = 'sign_viewed'"))
+		assertThat(count("select count(*) from access_event where link_id = $1 and type = 'sign_viewed'", this.linkId))
 			.isEqualTo(1);
-		assertThat(count(
-				"select count(*) from access_event where link_id = '" + this.linkId + "' and type = 'pay_viewed'"))
+		assertThat(count("select count(*) from access_event where link_id = $1 and type = 'pay_viewed'", this.linkId))
 			.isZero();
 	}
 
 	@Test
+	@Behaviour("20")
 	void pageWhenTheSessionNamesTheLinkThenInTheLinksLanguageUnlessTheVisitorSwitched() throws Exception {
 		this.document = "/docs/" + UUID.randomUUID();
-		Map<String, Object> link = this.admin.createLink(this.tenant,
+		CreatedLink link = this.admin.createLink(this.tenant,
 				Map.of("document", this.document, "recipients", List.of("anna@example.com"), "locale", "nl"));
 		Browser dutch = new Browser(this.client).language("de");
-		dutch.verify(Browser.path((String) link.get("url")), "anna@example.com");
-		String pay = "/d/" + link.get("id") + "/pay/start";
+		dutch.verify(link.path(), "anna@example.com");
+		String pay = link.documentSpace() + "pay/start";
 		try (RawHttp connection = new RawHttp(this.port)) {
 			RawHttp.Answer answer = connection.exchange("GET", pay, null, "Cookie: " + dutch.cookieHeader(),
 					"Accept-Language: de");
@@ -185,8 +194,7 @@ class ProxyTests {
 			RawHttp.Answer switched = connection.exchange("GET", pay + "?lang=fr", null,
 					"Cookie: " + dutch.cookieHeader(), "Accept-Language: de");
 			assertThat(org.jsoup.Jsoup.parse(switched.body()).select("html").attr("lang")).isEqualTo("fr");
-			RawHttp.Answer noSession = connection.exchange("GET", "/d/" + link.get("id") + "/", null,
-					"Accept-Language: de");
+			RawHttp.Answer noSession = connection.exchange("GET", link.documentSpace(), null, "Accept-Language: de");
 			assertThat(org.jsoup.Jsoup.parse(noSession.body()).select("html").attr("lang")).as("no link known")
 				.isEqualTo("de");
 			assertThat(noSession.headers()).containsEntry("x-securelink-page", "session")
@@ -195,15 +203,16 @@ class ProxyTests {
 	}
 
 	@Test
+	@Behaviour("20")
 	void getWhenSessionIsForAnotherLinkThenNeverItsDocument() {
 		String otherDocument = "/docs/" + UUID.randomUUID();
-		Map<String, Object> other = this.admin.createLink(this.tenant,
+		CreatedLink other = this.admin.createLink(this.tenant,
 				Map.of("document", otherDocument, "recipients", List.of("bob@example.com")));
-		assertThat(this.browser.get("/d/" + other.get("id") + "/").getStatus().value()).isEqualTo(403);
+		assertThat(this.browser.get(other.documentSpace()).getStatus().value()).isEqualTo(403);
 		this.client.get()
 			.uri("/d/" + this.linkId + "/x?doc=" + otherDocument)
 			.header(HttpHeaders.COOKIE, this.browser.cookieHeader())
-			.header("X-SecureLink-Link", (String) other.get("id"))
+			.header("X-SecureLink-Link", other.id())
 			.exchange()
 			.expectStatus()
 			.isOk();
@@ -212,6 +221,7 @@ class ProxyTests {
 	}
 
 	@Test
+	@Behaviour("19")
 	void getWhenClientSendsHopByHopAndSpoofedHeadersThenNoneArriveAndTheGatewaysOwnStay() {
 		this.client.get()
 			.uri("/d/" + this.linkId + "/headers")
@@ -244,6 +254,7 @@ class ProxyTests {
 	}
 
 	@Test
+	@Behaviour("19")
 	void getWhenClientSpellsIdentityRoutingOrAddressHeadersAnyWayThenNoneArriveEvenFromATrustedProxy() {
 		// The tests' loopback peer is a trusted proxy: the gateway still owns every
 		// forwarding header.
@@ -276,20 +287,23 @@ class ProxyTests {
 	}
 
 	@Test
+	@Behaviour("36a")
 	void refreshWhenUpstreamSendsOneThenItObeysTheRedirectRules() {
-		EntityExchangeResult<String> inside = this.browser.get("/d/" + this.linkId + "/refresh-inside");
+		EntityExchangeResult<String> inside = this.browser.get("/d/" + this.linkId + Scenario.REFRESH_INSIDE);
 		assertThat(inside.getStatus().value()).isEqualTo(200);
 		assertThat(inside.getResponseHeaders().getFirst("Refresh")).isEqualTo("0; url=/d/" + this.linkId + "/next");
-		assertThat(this.browser.get("/d/" + this.linkId + "/refresh-self").getResponseHeaders().getFirst("Refresh"))
+		assertThat(
+				this.browser.get("/d/" + this.linkId + Scenario.REFRESH_SELF).getResponseHeaders().getFirst("Refresh"))
 			.isEqualTo("30");
-		EntityExchangeResult<String> evil = this.browser.get("/d/" + this.linkId + "/refresh-evil");
+		EntityExchangeResult<String> evil = this.browser.get("/d/" + this.linkId + Scenario.REFRESH_TO_EVIL);
 		assertThat(evil.getStatus().value()).isEqualTo(502);
 		assertThat(evil.getResponseHeaders().containsHeader("Refresh")).isFalse();
 	}
 
 	@Test
+	@Behaviour("19")
 	void responseWhenUpstreamAllowsSharedCachingOrSetsWideCookiesThenPrivateAndDropped() {
-		EntityExchangeResult<String> result = this.browser.get("/d/" + this.linkId + "/public");
+		EntityExchangeResult<String> result = this.browser.get("/d/" + this.linkId + Scenario.SHARED_CACHING);
 		HttpHeaders headers = result.getResponseHeaders();
 		assertThat(headers.get(HttpHeaders.CACHE_CONTROL)).containsExactly("private, max-age=86400");
 		assertThat(headers.containsHeader("Clear-Site-Data")).isFalse();
@@ -297,6 +311,7 @@ class ProxyTests {
 	}
 
 	@Test
+	@Behaviour("19")
 	void assertionWhenVerifiedWithThePublishedJwksThenNamesLinkTenantAndRights() throws Exception {
 		this.browser.get("/d/" + this.linkId + "/one");
 		this.browser.get("/d/" + this.linkId + "/two");
@@ -325,6 +340,7 @@ class ProxyTests {
 	}
 
 	@Test
+	@Behaviour("27")
 	void signPostWhenValidThenAuditedAndArrivesExactlyOnce() {
 		EntityExchangeResult<String> result = this.browser.post("/d/" + this.linkId + "/sign/confirm",
 				Map.of("signature", "Anna"));
@@ -333,12 +349,14 @@ class ProxyTests {
 		assertThat(received).hasSize(1);
 		assertThat(received.get(0).method()).isEqualTo("POST");
 		assertThat(received.get(0).bodyBytes()).isEqualTo("signature=Anna".length());
-		assertThat(count("select count(*) from access_event where link_id = '" + this.linkId
-				+ "' and type = 'signed' and outcome = 'requested'"))
+		assertThat(count(
+				"select count(*) from access_event where link_id = $1 and type = 'signed' and outcome = 'requested'",
+				this.linkId))
 			.isEqualTo(1);
 	}
 
 	@Test
+	@Behaviour("28")
 	void postWhenRightMissingOrForeignOriginOrPathNotAnActionThen403AndNoUpstreamCall() {
 		assertThat(this.browser.post("/d/" + this.linkId + "/pay/now", Map.of("a", "b")).getStatus().value())
 			.as("no pay right")
@@ -368,14 +386,15 @@ class ProxyTests {
 	}
 
 	@Test
+	@Behaviour({ "33", "34" })
 	void getWhenUpstreamResetsOrIsSlowThenTheGatewaysOwn502Or504() {
-		EntityExchangeResult<String> reset = this.browser.get("/d/" + this.linkId + "/reset");
+		EntityExchangeResult<String> reset = this.browser.get("/d/" + this.linkId + Scenario.RESET);
 		assertThat(reset.getStatus().value()).isEqualTo(502);
 		assertThat(reset.getResponseHeaders().getFirst("X-SecureLink-Page")).isEqualTo("badgateway");
 		assertThat(reset.getResponseBody()).contains("not from the document");
 
 		long start = System.nanoTime();
-		EntityExchangeResult<String> slow = this.browser.get("/d/" + this.linkId + "/slow");
+		EntityExchangeResult<String> slow = this.browser.get("/d/" + this.linkId + Scenario.SLOW);
 		Duration took = Duration.ofNanos(System.nanoTime() - start);
 		assertThat(slow.getStatus().value()).isEqualTo(504);
 		assertThat(slow.getResponseHeaders().getFirst("X-SecureLink-Page")).isEqualTo("timeout");
@@ -383,8 +402,9 @@ class ProxyTests {
 	}
 
 	@Test
+	@Behaviour("33")
 	void getWhenUpstreamSendsItsHeadThenDiesThenTheGatewaysOwn502WithNoneOfTheUpstreamsHeaders() {
-		EntityExchangeResult<String> halfway = this.browser.get("/d/" + this.linkId + "/halfway");
+		EntityExchangeResult<String> halfway = this.browser.get("/d/" + this.linkId + Scenario.HALFWAY);
 		assertThat(halfway.getStatus().value()).isEqualTo(502);
 		assertThat(halfway.getResponseHeaders().getFirst("X-SecureLink-Page")).isEqualTo("badgateway");
 		assertThat(halfway.getResponseHeaders().getContentType().toString()).startsWith("text/html");
@@ -393,6 +413,7 @@ class ProxyTests {
 	}
 
 	@Test
+	@Behaviour("19")
 	void headWhenSessionValidThenTheUpstreamsHeadWithoutBody() {
 		EntityExchangeResult<byte[]> head = this.client.head()
 			.uri("/d/" + this.linkId + "/page")
@@ -408,6 +429,7 @@ class ProxyTests {
 	}
 
 	@Test
+	@Behaviour("37")
 	void getWhenRequestTargetIsInAbsoluteFormThenRefusedWithoutUpstreamCall() throws Exception {
 		try (RawHttp connection = new RawHttp(this.port)) {
 			RawHttp.Answer answer = connection.exchange("GET",
@@ -420,6 +442,7 @@ class ProxyTests {
 	}
 
 	@Test
+	@Behaviour({ "19", "33" })
 	void keepAliveWhenEveryKindOfDocumentAnswerThenTheNextRequestOnTheConnectionIsServed() throws Exception {
 		String cookie = "Cookie: " + this.browser.cookieHeader();
 		String origin = "Origin: " + Browser.ORIGIN;
@@ -429,7 +452,7 @@ class ProxyTests {
 			assertThat(connection.exchange("GET", d + "/page", null).status()).as("no session").isEqualTo(403);
 			assertThat(connection.exchange("GET", d + "/a%2fb", null, cookie).status()).as("bad path").isEqualTo(400);
 			assertThat(connection.exchange("HEAD", d + "/page", null, cookie).status()).as("head").isEqualTo(200);
-			RawHttp.Answer halfway = connection.exchange("GET", d + "/halfway", null, cookie);
+			RawHttp.Answer halfway = connection.exchange("GET", d + Scenario.HALFWAY, null, cookie);
 			assertThat(halfway.status()).as("upstream died after its head").isEqualTo(502);
 			assertThat(halfway.body()).contains("not from the document");
 			assertThat(connection.exchange("POST", d + "/sign/x", "a=b", cookie, origin).body()).as("action")
@@ -437,8 +460,10 @@ class ProxyTests {
 			assertThat(connection.exchange("POST", d + "/invoice", "x".repeat(5000), cookie, origin).status())
 				.as("refused action, body never read")
 				.isEqualTo(403);
-			assertThat(connection.exchange("GET", d + "/reset", null, cookie).status()).as("reset").isEqualTo(502);
-			assertThat(connection.exchange("GET", d + "/inside", null, cookie).status()).as("redirect").isEqualTo(302);
+			assertThat(connection.exchange("GET", d + Scenario.RESET, null, cookie).status()).as("reset")
+				.isEqualTo(502);
+			assertThat(connection.exchange("GET", d + Scenario.REDIRECT_INSIDE, null, cookie).status()).as("redirect")
+				.isEqualTo(302);
 			assertThat(connection.exchange("GET", "/l/" + "A".repeat(32), null).status()).as("not a document")
 				.isEqualTo(404);
 			assertThat(connection.exchange("GET", d + "/last", null, cookie).body())
@@ -447,10 +472,11 @@ class ProxyTests {
 	}
 
 	@Test
+	@Behaviour("34a")
 	void getWhenUpstreamStallsInsideTheBodyThenTheConnectionIsCutAfterTheResponseTimeout() throws Exception {
 		long start = System.nanoTime();
 		try (RawHttp connection = new RawHttp(this.port)) {
-			assertThatThrownBy(() -> connection.exchange("GET", "/d/" + this.linkId + "/stall", null,
+			assertThatThrownBy(() -> connection.exchange("GET", "/d/" + this.linkId + Scenario.STALL, null,
 					"Cookie: " + this.browser.cookieHeader()))
 				.isInstanceOf(java.io.IOException.class)
 				.hasMessageContaining("before the body's end");
@@ -460,26 +486,31 @@ class ProxyTests {
 	}
 
 	@Test
+	@Behaviour({ "27", "34" })
 	void postWhenSlowUpstreamThenNeverRetried() {
-		this.browser.post("/d/" + this.linkId + "/sign/slow", Map.of("a", "b"));
-		this.browser.post("/d/" + this.linkId + "/sign/reset", Map.of("a", "b"));
+		this.browser.post("/d/" + this.linkId + "/sign" + Scenario.SLOW, Map.of("a", "b"));
+		this.browser.post("/d/" + this.linkId + "/sign" + Scenario.RESET, Map.of("a", "b"));
 		assertThat(TestUpstream.received(this.document)).hasSize(2);
 	}
 
 	@Test
+	@Behaviour({ "35", "36" })
 	void redirectWhenInsideTheDocumentThenRewrittenElseOnlyToAllowedHosts() {
-		assertThat(location("/inside")).isEqualTo("/d/" + this.linkId + "/other?x=1");
-		assertThat(location("/sub/relative")).isEqualTo("/d/" + this.linkId + "/sub/next/page");
-		assertThat(location("/payment")).isEqualTo("https://pay.example.com/checkout?id=7");
-		EntityExchangeResult<String> outside = this.browser.get("/d/" + this.linkId + "/outside");
+		assertThat(location(Scenario.REDIRECT_INSIDE.toString())).isEqualTo("/d/" + this.linkId + "/other?x=1");
+		assertThat(location("/sub" + Scenario.REDIRECT_RELATIVE)).isEqualTo("/d/" + this.linkId + "/sub/next/page");
+		assertThat(location(Scenario.REDIRECT_TO_PAYMENT.toString()))
+			.isEqualTo("https://pay.example.com/checkout?id=7");
+		EntityExchangeResult<String> outside = this.browser.get("/d/" + this.linkId + Scenario.REDIRECT_OUTSIDE);
 		assertThat(outside.getStatus().value()).isEqualTo(502);
 		assertThat(outside.getResponseHeaders().getLocation()).isNull();
-		assertThat(this.browser.get("/d/" + this.linkId + "/evil").getStatus().value()).isEqualTo(502);
+		assertThat(this.browser.get("/d/" + this.linkId + Scenario.REDIRECT_TO_EVIL).getStatus().value())
+			.isEqualTo(502);
 	}
 
 	@Test
+	@Behaviour("19")
 	void responseWhenUpstreamHeadersWeakerThenTheGatewaysWinAndItsCookiesAreUntouchable() {
-		EntityExchangeResult<String> result = this.browser.get("/d/" + this.linkId + "/weak");
+		EntityExchangeResult<String> result = this.browser.get("/d/" + this.linkId + Scenario.WEAK_HEADERS);
 		HttpHeaders headers = result.getResponseHeaders();
 		assertThat(headers.getFirst("Referrer-Policy")).isEqualTo("no-referrer");
 		assertThat(headers.getFirst("X-Content-Type-Options")).isEqualTo("nosniff");
@@ -490,14 +521,16 @@ class ProxyTests {
 	}
 
 	@Test
+	@Behaviour("26")
 	void openedWhenFirstDocumentGetOfASessionThenAuditedOnce() {
 		this.browser.get("/d/" + this.linkId + "/");
 		this.browser.get("/d/" + this.linkId + "/again");
-		assertThat(count("select count(*) from access_event where link_id = '" + this.linkId + "' and type = 'opened'"))
+		assertThat(count("select count(*) from access_event where link_id = $1 and type = 'opened'", this.linkId))
 			.isEqualTo(1);
 	}
 
 	@Test
+	@Behaviour({ "30", "31" })
 	void requestWhenUrlHeadersOrBodyOversizedThen414And431And413WithoutUpstreamCall() {
 		assertThat(this.browser.get("/d/" + this.linkId + "/" + "a".repeat(9000)).getStatus().value()).isEqualTo(414);
 		int headers = this.client.get()
@@ -544,8 +577,8 @@ class ProxyTests {
 		return result.getResponseHeaders().getFirst(HttpHeaders.LOCATION);
 	}
 
-	private long count(String sql) {
-		return Queries.number(this.db, sql);
+	private long count(String sql, Object... params) {
+		return Queries.number(this.db, sql, params);
 	}
 
 }

@@ -24,13 +24,16 @@ import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
 
 import dev.securelink.gateway.support.Admin;
+import dev.securelink.gateway.support.Behaviour;
 import dev.securelink.gateway.support.Browser;
+import dev.securelink.gateway.support.CreatedLink;
 import dev.securelink.gateway.support.GatewayTest;
 import dev.securelink.gateway.support.Queries;
 import dev.securelink.gateway.support.RawHttp;
 import dev.securelink.gateway.support.TestUpstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Clients that send too slowly or too much, against a gateway with a short header
@@ -50,6 +53,7 @@ class SlowClientTests {
 	DatabaseClient db;
 
 	@Test
+	@Behaviour("32")
 	void connectionWhenHeadersDribbleThenClosedAfterTheDeadline() throws Exception {
 		try (Socket socket = new Socket("127.0.0.1", this.port)) {
 			assertDribblerClosed(socket);
@@ -57,6 +61,7 @@ class SlowClientTests {
 	}
 
 	@Test
+	@Behaviour("32")
 	void keptAliveConnectionWhenNextHeadDribblesThenClosedAfterTheDeadline() throws Exception {
 		try (RawHttp connection = new RawHttp(this.port)) {
 			assertThat(connection.exchange("GET", "/l/" + "A".repeat(32), null).status()).isEqualTo(404);
@@ -66,6 +71,7 @@ class SlowClientTests {
 	}
 
 	@Test
+	@Behaviour("32")
 	void keptAliveConnectionWhenIdleLongerThanTheHeaderDeadlineThenTheNextRequestIsServed() throws Exception {
 		try (RawHttp connection = new RawHttp(this.port)) {
 			assertThat(connection.exchange("GET", "/l/" + "A".repeat(32), null).status()).isEqualTo(404);
@@ -107,26 +113,27 @@ class SlowClientTests {
 	}
 
 	@Test
+	@Behaviour({ "0d", "25b" })
 	void bodiesWhenHundredsStallThenEachIsCutByTheDeadlineAndAnotherTenantsDocumentStillAnswers() throws Exception {
 		Admin admin = new Admin(this.client);
-		Map<String, Object> signing = admin.createLink(Admin.newTenant(), Map.of("document",
-				"/docs/" + UUID.randomUUID(), "recipients", List.of("anna@example.com"), "rights", List.of("sign")));
+		CreatedLink signing = admin.createLink(Admin.newTenant(), Map.of("document", "/docs/" + UUID.randomUUID(),
+				"recipients", List.of("anna@example.com"), "rights", List.of("sign")));
 		Browser signer = new Browser(this.client);
-		signer.verify(Browser.path((String) signing.get("url")), "anna@example.com");
+		signer.verify(signing.path(), "anna@example.com");
 		String otherDocument = "/docs/" + UUID.randomUUID();
-		Map<String, Object> other = admin.createLink(Admin.newTenant(),
+		CreatedLink other = admin.createLink(Admin.newTenant(),
 				Map.of("document", otherDocument, "recipients", List.of("bob@example.com")));
 		Browser reader = new Browser(this.client);
-		reader.verify(Browser.path((String) other.get("url")), "bob@example.com");
+		reader.verify(other.path(), "bob@example.com");
 
 		List<Socket> stalled = new java.util.ArrayList<>();
 		try {
-			String code = Browser.path((String) signing.get("url"));
+			String code = signing.path();
 			for (int i = 0; i < 200; i++) {
 				stalled.add(stall("POST " + code + " HTTP/1.1\r\nX-Forwarded-For: 198.51.100." + (i % 250)
 						+ "\r\nContent-Type: application/x-www-form-urlencoded\r\n"));
 			}
-			String upload = "POST /d/" + signing.get("id") + "/sign/upload HTTP/1.1\r\nCookie: " + signer.cookieHeader()
+			String upload = "POST /d/" + signing.id() + "/sign/upload HTTP/1.1\r\nCookie: " + signer.cookieHeader()
 					+ "\r\nContent-Type: application/octet-stream\r\n";
 			for (int i = 0; i < 8; i++) {
 				stalled.add(stall(upload));
@@ -135,22 +142,17 @@ class SlowClientTests {
 			// once all eight are in
 			// the audit trail, the session's ninth request is refused before anything is
 			// audited or forwarded.
-			String audited = "select count(*) from access_event where link_id = '" + signing.get("id")
-					+ "' and type = 'signed'";
-			for (int i = 0; i < 100 && Queries.number(this.db, audited) < 8; i++) {
-				Thread.sleep(20);
-			}
-			assertThat(Queries.number(this.db, audited)).isEqualTo(8);
+			await().atMost(Duration.ofSeconds(5))
+				.untilAsserted(() -> assertThat(Queries.events(this.db, signing.id(), "signed")).isEqualTo(8));
 			try (RawHttp connection = new RawHttp(this.port)) {
-				RawHttp.Answer ninth = connection.exchange("GET", "/d/" + signing.get("id") + "/page", null,
+				RawHttp.Answer ninth = connection.exchange("GET", signing.documentSpace() + "page", null,
 						"Cookie: " + signer.cookieHeader());
 				assertThat(ninth.status()).isEqualTo(429);
 				assertThat(ninth.headers()).containsEntry("retry-after", "1");
 			}
 
 			try (RawHttp connection = new RawHttp(this.port)) {
-				assertThat(connection
-					.exchange("GET", "/d/" + other.get("id") + "/", null, "Cookie: " + reader.cookieHeader())
+				assertThat(connection.exchange("GET", other.documentSpace(), null, "Cookie: " + reader.cookieHeader())
 					.status()).as("another tenant, within 5 s").isEqualTo(200);
 			}
 			for (Socket socket : stalled) {
@@ -182,19 +184,20 @@ class SlowClientTests {
 	}
 
 	@Test
+	@Behaviour("30")
 	void postWhenChunkedBodyGrowsPastTheLimitThen413() {
 		String document = "/docs/" + UUID.randomUUID();
-		Map<String, Object> link = new Admin(this.client).createLink(Admin.newTenant(),
+		CreatedLink link = new Admin(this.client).createLink(Admin.newTenant(),
 				Map.of("document", document, "recipients", List.of("anna@example.com"), "rights", List.of("sign")));
 		Browser browser = new Browser(this.client);
-		browser.verify(Browser.path((String) link.get("url")), "anna@example.com");
+		browser.verify(link.path(), "anna@example.com");
 		byte[] megabyte = new byte[1024 * 1024];
 		Flux<DataBuffer> elevenMegabytes = Flux.range(0, 11)
 			.map((i) -> DefaultDataBufferFactory.sharedInstance.wrap(megabyte));
 
 		int status = WebClient.create("http://127.0.0.1:" + this.port)
 			.post()
-			.uri("/d/" + link.get("id") + "/sign/upload")
+			.uri(link.documentSpace() + "sign/upload")
 			.header(HttpHeaders.COOKIE, browser.cookieHeader())
 			.header(HttpHeaders.ORIGIN, Browser.ORIGIN)
 			.contentType(MediaType.APPLICATION_OCTET_STREAM)

@@ -10,7 +10,9 @@ import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.securelink.gateway.support.Admin;
+import dev.securelink.gateway.support.Behaviour;
 import dev.securelink.gateway.support.Browser;
+import dev.securelink.gateway.support.CreatedLink;
 import dev.securelink.gateway.support.GatewayTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,15 +29,16 @@ class UpstreamDownTests {
 	WebTestClient client;
 
 	@Test
+	@Behaviour("33")
 	void getWhenUpstreamRefusesThenTheGatewaysOwn502Page() {
 		Admin admin = new Admin(this.client);
 		String tenant = Admin.newTenant();
-		Map<String, Object> link = admin.createLink(tenant,
+		CreatedLink link = admin.createLink(tenant,
 				Map.of("document", "/docs/down", "recipients", List.of("anna@example.com")));
 		Browser browser = new Browser(this.client);
-		browser.verify(Browser.path((String) link.get("url")), "anna@example.com");
+		browser.verify(link.path(), "anna@example.com");
 
-		EntityExchangeResult<String> result = browser.get("/d/" + link.get("id") + "/");
+		EntityExchangeResult<String> result = browser.get(link.documentSpace());
 
 		assertThat(result.getStatus().value()).isEqualTo(502);
 		assertThat(result.getResponseHeaders().getFirst("X-SecureLink-Page")).isEqualTo("badgateway");

@@ -49,17 +49,16 @@ public final class Admin {
 
 	/** Creates a link and answers its creation response. */
 	@SuppressWarnings("unchecked")
-	public Map<String, Object> createLink(String tenant, Map<String, Object> request) {
+	public CreatedLink createLink(String tenant, Map<String, Object> request) {
 		((List<String>) request.get("recipients")).forEach(Secrets::remember);
-		Map<String, Object> created = post(tenant, "/links").bodyValue(request)
+		CreatedLink created = post(tenant, "/links").bodyValue(request)
 			.exchange()
 			.expectStatus()
 			.isCreated()
-			.expectBody(Map.class)
+			.expectBody(CreatedLink.class)
 			.returnResult()
 			.getResponseBody();
-		String url = (String) created.get("url");
-		Secrets.remember(url.substring(url.lastIndexOf('/') + 1));
+		Secrets.remember(created.code());
 		return created;
 	}
 

@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import dev.securelink.gateway.support.Behaviour;
 import dev.securelink.gateway.support.GatewayTest;
 import dev.securelink.gateway.support.RawHttp;
 
@@ -30,6 +31,7 @@ class EdgeTests {
 	@ParameterizedTest
 	@CsvSource({ "'gzip, chunked', 501", "'x-custom, chunked', 501", "'chunked, chunked', 400", "gzip, 400",
 			"identity, 400", "x-custom, 400", "'chunked, gzip', 400" })
+	@Behaviour("0a")
 	void requestWhenTransferCodingIsNotPlainChunkedThenRefusedAndTheBodyIsNeverReadAsARequest(String coding, int status)
 			throws Exception {
 		// Netty's decoder itself refuses a coding list that does not end in chunked (400,
@@ -76,6 +78,7 @@ class EdgeTests {
 	}
 
 	@Test
+	@Behaviour("0b")
 	void requestWhenTwoHostHeadersOrNoneThen400() throws Exception {
 		try (RawHttp connection = new RawHttp(this.port)) {
 			RawHttp.Answer answer = connection.exchange("GET", "/_gw/gateway.css", null, "Host: evil.example");
@@ -94,6 +97,7 @@ class EdgeTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "GET", "HEAD" })
+	@Behaviour("0c")
 	void safeMethodWhenItCarriesABodyThen400(String method) throws Exception {
 		try (RawHttp connection = new RawHttp(this.port)) {
 			RawHttp.Answer answer = connection.exchange(method, "/l/" + "C".repeat(32), "email=a%40b.c");
@@ -108,6 +112,7 @@ class EdgeTests {
 	}
 
 	@Test
+	@Behaviour("31")
 	void nettyRefusalsWhenUrlOrHeadersOversizedOrMalformedThenCarryTheSecurityHeaders() throws Exception {
 		Map<String, List<String>> requests = Map.of("414", List.of("GET", "/l/" + "a".repeat(9000)), "431",
 				List.of("GET", "/l/x", "X-Big: " + "b".repeat(17 * 1024)));
@@ -149,6 +154,7 @@ class EdgeTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "BREW" })
+	@Behaviour("1a")
 	void linkPathWhenAnyOtherMethodThenTheSamePageAsAnUnknownCode(String method) throws Exception {
 		try (RawHttp connection = new RawHttp(this.port)) {
 			RawHttp.Answer answer = connection.exchange(method, "/l/" + "C".repeat(32), null);
@@ -159,6 +165,7 @@ class EdgeTests {
 	}
 
 	@Test
+	@Behaviour("0e")
 	void otherPathWhenTheFirewallRefusesItThenTheGatewaysPageOrAProblem() throws Exception {
 		try (RawHttp connection = new RawHttp(this.port)) {
 			RawHttp.Answer answer = connection.exchange("GET", "/_gw/%2e%2e/gateway.css", null);

@@ -17,6 +17,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import dev.securelink.gateway.GatewayProperties;
 import dev.securelink.gateway.support.Admin;
 import dev.securelink.gateway.support.Browser;
+import dev.securelink.gateway.support.CreatedLink;
 import dev.securelink.gateway.support.GatewayTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,9 +32,9 @@ class SecurityHeadersTests {
 	void everyStatusWhenAnsweredByTheGatewayThenCarriesTheSecurityHeaders() {
 		Admin admin = new Admin(this.client);
 		String tenant = Admin.newTenant();
-		Map<String, Object> link = admin.createLink(tenant,
+		CreatedLink link = admin.createLink(tenant,
 				Map.of("document", "/a", "recipients", List.of("anna@example.com")));
-		String path = Browser.path((String) link.get("url"));
+		String path = link.path();
 		Browser browser = new Browser(this.client);
 
 		Map<String, EntityExchangeResult<String>> answers = new LinkedHashMap<>();
@@ -41,8 +42,8 @@ class SecurityHeadersTests {
 		answers.put("wrong address", browser.verify(path, "x@example.com"));
 		answers.put("cross-site", browser.postFrom("https://evil.example", path, Map.of("email", "a@b.c")));
 		answers.put("granted", browser.verify(path, "anna@example.com"));
-		answers.put("document", browser.get("/d/" + link.get("id") + "/"));
-		answers.put("no session", new Browser(this.client).get("/d/" + link.get("id") + "/"));
+		answers.put("document", browser.get(link.documentSpace()));
+		answers.put("no session", new Browser(this.client).get(link.documentSpace()));
 		answers.put("unknown code", browser.get("/l/" + "C".repeat(32)));
 		answers.put("unknown path", browser.get("/nothing-here"));
 		answers.put("stylesheet", browser.get("/_gw/gateway.css"));
