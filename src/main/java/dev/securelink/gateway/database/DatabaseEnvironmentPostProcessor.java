@@ -90,9 +90,10 @@ class DatabaseEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
 					+ dataDir);
 		}
 		if (!StringUtils.hasText(environment.getProperty("spring.flyway.url"))) {
-			// Set by now: configured, or the embedded database's (checked above).
-			String r2dbcUrl = (String) properties.getOrDefault("spring.r2dbc.url",
-					environment.getRequiredProperty("spring.r2dbc.url"));
+			// Set by now: the embedded database's, or configured (checked above).
+			Object embeddedUrl = properties.get("spring.r2dbc.url");
+			String r2dbcUrl = (embeddedUrl != null) ? (String) embeddedUrl
+					: environment.getRequiredProperty("spring.r2dbc.url");
 			properties.put("spring.flyway.url", jdbcUrl(r2dbcUrl));
 			properties.put("spring.flyway.user", properties.getOrDefault("spring.r2dbc.username",
 					environment.getProperty("spring.r2dbc.username", "")));
