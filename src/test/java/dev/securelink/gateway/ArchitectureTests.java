@@ -50,7 +50,8 @@ class ArchitectureTests {
 	 * Each table (as the migrations create it) and the one package whose SQL may name it.
 	 */
 	private static final Map<String, String> TABLE_OWNERS = Map.of("tenant", "tenant", "link", "link", "link_attempt",
-			"access", "access_event", "audit", "access_event_tombstone", "audit", "admin_principal", "admin");
+			"access", "access_event", "audit", "access_event_tombstone", "audit", "audit_chain_head", "audit",
+			"admin_principal", "admin");
 
 	private static final JavaClasses CLASSES = new ClassFileImporter()
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

@@ -11,10 +11,12 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Reads the chained audit trail back and checks it: every event's hash must be SHA-256 of
- * its predecessor's hash and its own canonical form, and every event must name its
- * predecessor's hash. Events removed by retention leave a tombstone (id and hashes, no
- * content), so purging never breaks the chain; any other removal does.
+ * Reads the audit trail back and checks its chains: in {@code seq} order, every sealed
+ * event's hash must be SHA-256 of its predecessor's hash and its own canonical form,
+ * every event must name its predecessor's hash, and the last must be the tenant's chain
+ * head. Events removed by retention leave a tombstone (place and hashes, no content), so
+ * purging never breaks the chain; any other removal does, the newest events' included.
+ * Events not yet sealed are listed (without hashes) but not verified.
  */
 @Component
 public class AuditChain {
@@ -25,31 +27,51 @@ public class AuditChain {
 		this.db = db;
 	}
 
-	/** An event as stored, with its place in the chain. */
-	public record StoredEvent(long id, AccessEvent event, byte @Nullable [] prevHash, byte[] hash) {
+	/**
+	 * An event as stored, with its place in the chain once it is sealed.
+	 *
+	 * @param seq its place in the tenant's chain, or null while it is not sealed
+	 */
+	public record StoredEvent(long id, AccessEvent event, @Nullable Long seq, byte @Nullable [] prevHash,
+			byte @Nullable [] hash) {
+
+		/** Whether the event has its place in the chain (and its hashes). */
+		public boolean sealed() {
+			return this.seq != null;
+		}
+
 	}
 
 	/**
 	 * A link of the chain as verification walks it: a purged event is a tombstone, its
 	 * hashes only.
 	 */
-	private record ChainEntry(long id, @Nullable AccessEvent event, byte @Nullable [] prevHash, byte[] hash) {
+	private record ChainEntry(long id, long seq, @Nullable AccessEvent event, byte @Nullable [] prevHash, byte[] hash) {
 
 	}
 
 	/**
 	 * The outcome of a check.
 	 *
+	 * @param events the sealed events checked (tombstones included)
 	 * @param firstBroken the id of the first event at which the chain does not hold, or
-	 * null when it holds
+	 * null when it holds (or when only its end is missing)
+	 * @param unsealed events written but not sealed yet: not covered by this check
 	 */
-	public record Verification(boolean valid, long events, @Nullable Long firstBroken, @Nullable String reason) {
+	public record Verification(boolean valid, long events, @Nullable Long firstBroken, @Nullable String reason,
+			long unsealed) {
 	}
+
+	/**
+	 * Listed events: sealed ones and those awaiting sealing, never the unchained ones
+	 * from before V3.
+	 */
+	private static final String LISTED = "(seq is not null or not sealed)";
 
 	public Flux<StoredEvent> ofLink(String tenantId, String linkId) {
 		return this.db
-			.sql("select * from access_event where tenant_id = :tenant and link_id = :link "
-					+ "and hash is not null order by id")
+			.sql("select * from access_event where tenant_id = :tenant and link_id = :link " + "and " + LISTED
+					+ " order by id")
 			.bind("tenant", tenantId)
 			.bind("link", linkId)
 			.map(AuditChain::stored)
@@ -58,7 +80,7 @@ public class AuditChain {
 
 	public Flux<StoredEvent> ofTenant(String tenantId, long afterId, int limit) {
 		return this.db
-			.sql("select * from access_event where tenant_id = :tenant and hash is not null and id > :after "
+			.sql("select * from access_event where tenant_id = :tenant and " + LISTED + " and id > :after "
 					+ "order by id limit :limit")
 			.bind("tenant", tenantId)
 			.bind("after", afterId)
@@ -70,8 +92,8 @@ public class AuditChain {
 	/** The tenant's events of one type, oldest first. */
 	public Flux<StoredEvent> ofType(String tenantId, AuditType type) {
 		return this.db
-			.sql("select * from access_event where tenant_id = :tenant and type = :type "
-					+ "and hash is not null order by id")
+			.sql("select * from access_event where tenant_id = :tenant and type = :type " + "and " + LISTED
+					+ " order by id")
 			.bind("tenant", tenantId)
 			.bind("type", type.id())
 			.map(AuditChain::stored)
@@ -80,50 +102,72 @@ public class AuditChain {
 
 	public Mono<Verification> verify(String tenantId) {
 		Flux<ChainEntry> chain = this.db.sql("""
-				select id, tenant_id, link_id, type, outcome, actor, client, occurred_at, session_id, detail,
+				select id, seq, tenant_id, link_id, type, outcome, actor, client, occurred_at, session_id, detail,
 				       prev_hash, hash, false as tombstone
-				from access_event where tenant_id = :tenant and hash is not null
+				from access_event where tenant_id = :tenant and seq is not null
 				union all
-				select id, tenant_id, null, null, null, null, null, null, null, null, prev_hash, hash, true
+				select id, seq, tenant_id, null, null, null, null, null, null, null, null, prev_hash, hash, true
 				from access_event_tombstone where tenant_id = :tenant
-				order by id
+				order by seq
 				""")
 			.bind("tenant", tenantId)
-			.map((row) -> Boolean.TRUE.equals(row.get("tombstone", Boolean.class))
-					? new ChainEntry(row.get("id", Long.class), null, row.get("prev_hash", byte[].class),
-							row.get("hash", byte[].class))
-					: entry(stored(row)))
+			.map((row) -> new ChainEntry(row.get("id", Long.class), row.get("seq", Long.class),
+					Boolean.TRUE.equals(row.get("tombstone", Boolean.class)) ? null : event(row),
+					row.get("prev_hash", byte[].class), row.get("hash", byte[].class)))
 			.all();
+		Mono<Head> head = this.db.sql("select seq, hash from audit_chain_head where tenant_id = :tenant")
+			.bind("tenant", tenantId)
+			.map((row) -> new Head(row.get("seq", Long.class), row.get("hash", byte[].class)))
+			.one()
+			.defaultIfEmpty(new Head(0, new byte[0]));
+		Mono<Long> unsealed = this.db.sql("select count(*) from access_event where tenant_id = :tenant and not sealed")
+			.bind("tenant", tenantId)
+			.map((row) -> row.get(0, Long.class))
+			.one();
+		return Mono.zip(head, unsealed).flatMap((found) -> walk(chain, found.getT1(), found.getT2()));
+	}
+
+	private static Mono<Verification> walk(Flux<ChainEntry> chain, Head head, long unsealed) {
 		byte[][] expected = { new byte[0] };
 		long[] count = { 0 };
-		return chain.concatMap((stored) -> {
+		return chain.concatMap((entry) -> {
 			count[0]++;
-			byte[] prevHash = stored.prevHash();
+			byte[] prevHash = entry.prevHash();
 			byte[] prev = (prevHash != null) ? prevHash : new byte[0];
-			AccessEvent event = stored.event();
-			if (!MessageDigest.isEqual(prev, expected[0])) {
-				return Mono.just(new Verification(false, count[0], stored.id(),
-						"does not follow the event before it: an event was removed or altered"));
+			AccessEvent event = entry.event();
+			if (entry.seq() != count[0] || !MessageDigest.isEqual(prev, expected[0])) {
+				return Mono.just(new Verification(false, count[0], entry.id(),
+						"does not follow the event before it: an event was removed or altered", unsealed));
 			}
-			if (event != null && !MessageDigest.isEqual(stored.hash(), AuditLog.chain(prev, event))) {
-				return Mono.just(new Verification(false, count[0], stored.id(), "its content was altered"));
+			if (event != null && !MessageDigest.isEqual(entry.hash(), AuditLog.chain(prev, event))) {
+				return Mono.just(new Verification(false, count[0], entry.id(), "its content was altered", unsealed));
 			}
-			expected[0] = stored.hash();
+			expected[0] = entry.hash();
 			return Mono.empty();
-		}).next().switchIfEmpty(Mono.fromSupplier(() -> new Verification(true, count[0], null, null)));
+		}).next().switchIfEmpty(Mono.fromSupplier(() -> {
+			if (count[0] != head.seq() || !MessageDigest.isEqual(expected[0], head.hash())) {
+				return new Verification(false, count[0], null, "the chain ends at event " + count[0]
+						+ " but its head is at " + head.seq() + ": its newest events were removed", unsealed);
+			}
+			return new Verification(true, count[0], null, null, unsealed);
+		}));
 	}
 
-	private static ChainEntry entry(StoredEvent stored) {
-		return new ChainEntry(stored.id(), stored.event(), stored.prevHash(), stored.hash());
-	}
-
-	private static StoredEvent stored(Readable row) {
-		AccessEvent event = new AccessEvent(row.get("tenant_id", String.class), row.get("link_id", String.class),
+	/** An event's content as stored (the row of an {@code access_event} query). */
+	static AccessEvent event(Readable row) {
+		return new AccessEvent(row.get("tenant_id", String.class), row.get("link_id", String.class),
 				row.get("type", String.class), row.get("outcome", String.class), row.get("actor", String.class),
 				row.get("client", String.class), row.get("occurred_at", Instant.class),
 				row.get("session_id", String.class), row.get("detail", String.class));
-		return new StoredEvent(row.get("id", Long.class), event, row.get("prev_hash", byte[].class),
-				row.get("hash", byte[].class));
+	}
+
+	private static StoredEvent stored(Readable row) {
+		return new StoredEvent(row.get("id", Long.class), event(row), row.get("seq", Long.class),
+				row.get("prev_hash", byte[].class), row.get("hash", byte[].class));
+	}
+
+	/** Where a tenant's chain ends, as the sealer left it. */
+	record Head(long seq, byte[] hash) {
 	}
 
 }

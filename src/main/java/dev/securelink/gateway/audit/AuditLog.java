@@ -13,35 +13,31 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 import dev.securelink.gateway.keys.GatewayKeys;
 import dev.securelink.gateway.keys.Hmac;
 
 /**
- * Appends to the durable, hash-chained audit trail; the returned Mono completes once the
- * row is written. Each tenant's events form one chain, extended under a
- * transaction-scoped advisory lock so that concurrent writers (on any instance) never
- * fork it.
+ * Appends to the durable audit trail: one insert, no lock, and the returned Mono
+ * completes once the row is written (so an event that gates a request is durable before
+ * the answer). {@link AuditSealer} links each tenant's new events into its hash chain in
+ * the background.
  */
 @Component
 public class AuditLog {
 
 	private final DatabaseClient db;
 
-	private final TransactionalOperator transaction;
-
 	private final SecretKeySpec pepper;
 
 	private final Counter failures;
 
-	public AuditLog(DatabaseClient db, TransactionalOperator transaction, GatewayKeys keys, MeterRegistry meters) {
+	public AuditLog(DatabaseClient db, GatewayKeys keys, MeterRegistry meters) {
 		this.failures = Counter.builder("securelink.audit.failures")
 			.description("Audit events that could not be written")
 			.register(meters);
 		this.db = db;
-		this.transaction = transaction;
 		this.pepper = keys.emailPepper();
 	}
 
@@ -54,45 +50,15 @@ public class AuditLog {
 		return HexFormat.of().formatHex(Hmac.sha256(this.pepper, "client:" + ip), 0, 16);
 	}
 
-	/** Appends {@code event}; a second {@code opened} of the same session is ignored. */
-	public Mono<Void> record(AccessEvent event) {
-		return this.db.sql("select pg_advisory_xact_lock(hashtext(:tenant))")
-			.bind("tenant", event.tenantId())
-			.then()
-			.then(this.db
-				.sql("select hash from access_event where tenant_id = :tenant and hash is not null "
-						+ "order by id desc limit 1")
-				.bind("tenant", event.tenantId())
-				.map((row) -> row.get("hash", byte[].class))
-				.one()
-				.defaultIfEmpty(new byte[0]))
-			.flatMap((previous) -> insert(event, previous))
-			.as(this.transaction::transactional)
-			.doOnError((ex) -> this.failures.increment());
-	}
-
 	/**
-	 * Deletes the events of the given links, leaving a tombstone (id and hashes only) of
-	 * each chained one so that the tenant's chain still verifies. Runs in the caller's
-	 * transaction, if any.
+	 * Appends {@code event}, unsealed; a second {@code opened} of the same session is
+	 * ignored.
 	 */
-	public Mono<Void> purgeLinks(List<String> linkIds) {
-		String[] ids = linkIds.toArray(String[]::new);
-		return this.db.sql("""
-				insert into access_event_tombstone (id, tenant_id, prev_hash, hash)
-				select id, tenant_id, prev_hash, hash from access_event
-				where link_id = any(:ids) and hash is not null
-				""")
-			.bind("ids", ids)
-			.then()
-			.then(this.db.sql("delete from access_event where link_id = any(:ids)").bind("ids", ids).then());
-	}
-
-	private Mono<Void> insert(AccessEvent event, byte[] previous) {
+	public Mono<Void> record(AccessEvent event) {
 		return this.db.sql("""
 				insert into access_event (tenant_id, link_id, type, outcome, actor, client, occurred_at, session_id,
-				                          detail, prev_hash, hash)
-				values (:tenant, :link, :type, :outcome, :actor, :client, :at, :session, :detail, :prev, :hash)
+				                          detail)
+				values (:tenant, :link, :type, :outcome, :actor, :client, :at, :session, :detail)
 				on conflict (link_id, session_id) where type = 'opened' do nothing
 				""")
 			.bind("tenant", event.tenantId())
@@ -104,9 +70,25 @@ public class AuditLog {
 			.bind("at", event.occurredAt())
 			.bind("session", Parameter.fromOrEmpty(event.sessionId(), String.class))
 			.bind("detail", Parameter.fromOrEmpty(event.detail(), String.class))
-			.bind("prev", Parameter.fromOrEmpty((previous.length > 0) ? previous : null, byte[].class))
-			.bind("hash", chain(previous, event))
-			.then();
+			.then()
+			.doOnError((ex) -> this.failures.increment());
+	}
+
+	/**
+	 * Deletes the events of the given links, leaving a tombstone (id and hashes only) of
+	 * each chained one so that the tenant's chain still verifies. Runs in the caller's
+	 * transaction, if any.
+	 */
+	public Mono<Void> purgeLinks(List<String> linkIds) {
+		String[] ids = linkIds.toArray(String[]::new);
+		return this.db.sql("""
+				insert into access_event_tombstone (id, tenant_id, seq, prev_hash, hash)
+				select id, tenant_id, seq, prev_hash, hash from access_event
+				where link_id = any(:ids) and seq is not null
+				""")
+			.bind("ids", ids)
+			.then()
+			.then(this.db.sql("delete from access_event where link_id = any(:ids)").bind("ids", ids).then());
 	}
 
 	/**

@@ -173,19 +173,25 @@ class PrivacyController {
 		return change;
 	}
 
-	/** An event with its place in the chain, hashes in base64. */
+	/**
+	 * An event with its place in the chain, hashes in base64; {@code sealed} is false
+	 * (and {@code seq} and the hashes absent) until the sealer has linked it into the
+	 * chain.
+	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record EventView(long id, @Nullable String linkId, String type, String outcome, @Nullable String actor,
 			@Nullable String client, Instant occurredAt, @Nullable String sessionId, @Nullable String detail,
-			String canonical, @Nullable String prevHash, String hash) {
+			String canonical, boolean sealed, @Nullable Long seq, @Nullable String prevHash, @Nullable String hash) {
 
 		static EventView of(AuditChain.StoredEvent stored) {
-			Base64.Encoder base64 = Base64.getEncoder();
 			var event = stored.event();
-			byte[] prevHash = stored.prevHash();
 			return new EventView(stored.id(), event.linkId(), event.type(), event.outcome(), event.actor(),
 					event.client(), event.occurredAt(), event.sessionId(), event.detail(), event.canonical(),
-					(prevHash != null) ? base64.encodeToString(prevHash) : null, base64.encodeToString(stored.hash()));
+					stored.sealed(), stored.seq(), base64(stored.prevHash()), base64(stored.hash()));
+		}
+
+		private static @Nullable String base64(byte @Nullable [] bytes) {
+			return (bytes != null) ? Base64.getEncoder().encodeToString(bytes) : null;
 		}
 
 	}

@@ -61,8 +61,7 @@ class AddressCheckTests {
 
 	private final AddressCheck check = new AddressCheck(this.forms, this.limits,
 			new AttemptGuard(this.db, TestDatabase.transactions(), this.limitsProperties), this.macs,
-			new AuditLog(this.db, TestDatabase.transactions(), KEYS, this.meters), this.limitsProperties,
-			java.time.Clock.systemUTC(), this.meters);
+			new AuditLog(this.db, KEYS, this.meters), this.limitsProperties, java.time.Clock.systemUTC(), this.meters);
 
 	private final TenantSettings verificationOn = settings(true);
 

@@ -2,6 +2,8 @@ package dev.securelink.gateway.privacy;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -23,6 +25,7 @@ import dev.securelink.gateway.support.CreatedLink;
 import dev.securelink.gateway.support.GatewayTest;
 import dev.securelink.gateway.support.Queries;
 import dev.securelink.gateway.support.TestClock;
+import dev.securelink.gateway.support.TestDatabase;
 import dev.securelink.gateway.support.TestKeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -174,6 +177,7 @@ class PrivacyTests {
 		browser.get(link.documentSpace());
 		browser.post(link.documentSpace() + "pay/now", Map.of("amount", "1"));
 		this.admin.revoke(this.tenant, link.id());
+		Queries.awaitSealed(this.db, this.tenant);
 
 		Map<?, ?> evidence = this.admin.get(this.tenant, "/links/" + link.id() + "/evidence")
 			.exchange()
@@ -187,6 +191,7 @@ class PrivacyTests {
 			.containsExactly("created", "failed", "verified", "opened", "paid", "revoked");
 		for (Object item : events) {
 			Map<?, ?> event = (Map<?, ?>) item;
+			assertThat(event.get("sealed")).isEqualTo(true);
 			MessageDigest digest = MessageDigest.getInstance("SHA-256");
 			if (event.get("prevHash") != null) {
 				digest.update(Base64.getDecoder().decode((String) event.get("prevHash")));
@@ -206,6 +211,7 @@ class PrivacyTests {
 			for (int i = 0; i < 3; i++) {
 				this.admin.createLink(each, Admin.linkRequest("/invoices/" + i, "anna@example.com"));
 			}
+			Queries.awaitSealed(this.db, each);
 			this.admin.get(each, "/events/verification")
 				.exchange()
 				.expectBody()
@@ -254,6 +260,8 @@ class PrivacyTests {
 			.then()
 			.block(Duration.ofSeconds(10));
 
+		Queries.awaitSealed(this.db, this.tenant);
+
 		Long purged = this.retention.purge().block(Duration.ofSeconds(30));
 
 		assertThat(purged).isGreaterThanOrEqualTo(1);
@@ -264,6 +272,95 @@ class PrivacyTests {
 		assertThat(Queries.number(this.db, "select count(*) from access_event where link_id = $1", current.id()))
 			.isEqualTo(1);
 		this.admin.get(this.tenant, "/events/verification").exchange().expectBody().jsonPath("$.valid").isEqualTo(true);
+	}
+
+	@Test
+	void purgeWhenItTakesTheTenantsNewestEventsThenTheChainStillVerifiesAndGoesOnFromItsHead() {
+		CreatedLink first = this.admin.createLink(this.tenant, Admin.linkRequest("/invoices/first", "a@example.com"));
+		CreatedLink newest = this.admin.createLink(this.tenant, Admin.linkRequest("/invoices/newest", "a@example.com"));
+		new Browser(this.client).verify(newest.path(), "wrong@example.com");
+		Queries.awaitSealed(this.db, this.tenant);
+		this.db.sql("update link set expires_at = now() - interval '400 days' where id = :id")
+			.bind("id", newest.id())
+			.then()
+			.block(Duration.ofSeconds(10));
+
+		this.retention.purge().block(Duration.ofSeconds(30));
+
+		verification(this.tenant).jsonPath("$.valid").isEqualTo(true).jsonPath("$.events").isEqualTo(3);
+		this.admin.revoke(this.tenant, first.id());
+		Queries.awaitSealed(this.db, this.tenant);
+		verification(this.tenant).jsonPath("$.valid")
+			.isEqualTo(true)
+			.jsonPath("$.events")
+			.isEqualTo(4)
+			.jsonPath("$.unsealed")
+			.isEqualTo(0);
+	}
+
+	@Test
+	void verificationWhenTheNewestEventIsDeletedThenReportedAlthoughEveryLinkStillHolds() {
+		for (int i = 0; i < 3; i++) {
+			this.admin.createLink(this.tenant, Admin.linkRequest("/invoices/" + i, "a@example.com"));
+		}
+		Queries.awaitSealed(this.db, this.tenant);
+		List<Long> ids = ids(this.tenant);
+		this.db.sql("delete from access_event where id = :id")
+			.bind("id", ids.get(2))
+			.then()
+			.block(Duration.ofSeconds(10));
+
+		verification(this.tenant).jsonPath("$.valid")
+			.isEqualTo(false)
+			.jsonPath("$.events")
+			.isEqualTo(2)
+			.jsonPath("$.reason")
+			.isEqualTo("the chain ends at event 2 but its head is at 3: its newest events were removed");
+	}
+
+	@Test
+	void eventsWhenTheChainIsHeldByAnotherSealerThenListedUnsealedAndSealedOnceItLetsGo() throws Exception {
+		// A sealer on "another instance" holds the tenant's chain head and dies without
+		// sealing: its connection closes, its transaction rolls back.
+		try (Connection other = TestDatabase.jdbcConnection()) {
+			try (PreparedStatement head = other.prepareStatement(
+					"insert into audit_chain_head (tenant_id, seq, hash, sealed_at) values (?, 0, ''::bytea, now())")) {
+				head.setString(1, this.tenant);
+				head.executeUpdate();
+			}
+			other.setAutoCommit(false);
+			try (PreparedStatement hold = other
+				.prepareStatement("select seq from audit_chain_head where tenant_id = ? for update")) {
+				hold.setString(1, this.tenant);
+				hold.executeQuery().close();
+			}
+			this.admin.createLink(this.tenant, Admin.linkRequest("/invoices/held", "a@example.com"));
+			this.admin.get(this.tenant, "/events")
+				.exchange()
+				.expectBody()
+				.jsonPath("$[0].type")
+				.isEqualTo("created")
+				.jsonPath("$[0].sealed")
+				.isEqualTo(false)
+				.jsonPath("$[0].hash")
+				.doesNotExist();
+			verification(this.tenant).jsonPath("$.valid").isEqualTo(true).jsonPath("$.unsealed").isEqualTo(1);
+		}
+		Queries.awaitSealed(this.db, this.tenant);
+		this.admin.get(this.tenant, "/events")
+			.exchange()
+			.expectBody()
+			.jsonPath("$[0].sealed")
+			.isEqualTo(true)
+			.jsonPath("$[0].seq")
+			.isEqualTo(1)
+			.jsonPath("$[0].hash")
+			.exists();
+		verification(this.tenant).jsonPath("$.valid").isEqualTo(true).jsonPath("$.events").isEqualTo(1);
+	}
+
+	private WebTestClient.BodyContentSpec verification(String tenant) {
+		return this.admin.get(tenant, "/events/verification").exchange().expectStatus().isOk().expectBody();
 	}
 
 	private List<Long> ids(String tenant) {

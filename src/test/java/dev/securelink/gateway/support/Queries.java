@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import org.springframework.r2dbc.core.DatabaseClient;
 
+import static org.awaitility.Awaitility.await;
+
 /** What the tests read straight from the database to check what the gateway wrote. */
 public final class Queries {
 
@@ -24,6 +26,17 @@ public final class Queries {
 			throw new IllegalStateException("No row for: " + sql);
 		}
 		return number;
+	}
+
+	/**
+	 * Waits until the background sealer has linked every event of {@code tenantId} into
+	 * its chain.
+	 */
+	public static void awaitSealed(DatabaseClient db, String tenantId) {
+		await().atMost(Duration.ofSeconds(10))
+			.pollInterval(Duration.ofMillis(50))
+			.until(() -> number(db, "select count(*) from access_event where tenant_id = $1 and not sealed",
+					tenantId) == 0);
 	}
 
 	/** How many of the link's audit events have {@code type}. */

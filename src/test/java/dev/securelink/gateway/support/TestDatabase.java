@@ -2,6 +2,9 @@ package dev.securelink.gateway.support;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -65,6 +68,15 @@ public final class TestDatabase {
 			client = DatabaseClient.create(factory);
 		}
 		return client;
+	}
+
+	/**
+	 * A plain JDBC connection to the test database, for a test that plays another client.
+	 */
+	public static Connection jdbcConnection() throws SQLException {
+		Map<String, Object> spring = springProperties();
+		return DriverManager.getConnection(((String) spring.get("spring.r2dbc.url")).replaceFirst("^r2dbc:", "jdbc:"),
+				(String) spring.get("spring.r2dbc.username"), (String) spring.get("spring.r2dbc.password"));
 	}
 
 	/** Transactions on {@link #client()}'s connections. */

@@ -1,0 +1,23 @@
+package dev.securelink.gateway.audit;
+
+import java.time.Duration;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The audit trail's sealing: {@code securelink.audit.*}.
+ *
+ * @param sealInterval how often each instance looks for events to seal; an event is
+ * sealed within about this long (plus the time a burst takes to seal)
+ * @param sealBatch events sealed per transaction, so that no sealer holds a tenant's
+ * chain for long
+ */
+@Validated
+@ConfigurationProperties("securelink.audit")
+public record AuditProperties(@NotNull @DefaultValue("250ms") Duration sealInterval,
+		@Min(1) @DefaultValue("500") int sealBatch) {
+}

@@ -1,0 +1,188 @@
+package dev.securelink.gateway.audit;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.r2dbc.spi.Readable;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Links each tenant's new events into its hash chain, in the background and on every
+ * instance. One sealer at a time per tenant: a sealer holds the tenant's
+ * {@code audit_chain_head} row ({@code FOR UPDATE SKIP LOCKED}, so another instance
+ * passes on to the next tenant instead of waiting), gives the unsealed events their
+ * places ({@code seq}) in id order, chains their hashes from the head and moves the head,
+ * all in one transaction. A sealer that dies mid-way rolls back; the next tick, on any
+ * instance, seals the same events.
+ */
+@Component
+class AuditSealer implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(AuditSealer.class);
+
+	private static final HexFormat HEX = HexFormat.of();
+
+	private final DatabaseClient db;
+
+	private final TransactionalOperator transaction;
+
+	private final AuditProperties properties;
+
+	private final Clock clock;
+
+	private final Counter sealed;
+
+	private volatile @Nullable Disposable schedule;
+
+	AuditSealer(DatabaseClient db, TransactionalOperator transaction, AuditProperties properties, Clock clock,
+			MeterRegistry meters) {
+		this.db = db;
+		this.transaction = transaction;
+		this.properties = properties;
+		this.clock = clock;
+		this.sealed = Counter.builder("securelink.audit.sealed")
+			.description("Audit events linked into their tenant's chain")
+			.register(meters);
+	}
+
+	@Override
+	public void start() {
+		this.schedule = Flux.interval(this.properties.sealInterval(), this.properties.sealInterval())
+			.onBackpressureDrop()
+			.concatMap((tick) -> sealAll().onErrorResume((ex) -> {
+				logger.warn("Audit sealing failed, will try again: " + ex.getClass().getSimpleName());
+				return Mono.empty();
+			}), 0)
+			.subscribe();
+	}
+
+	/** Seals every tenant's unsealed events; answers how many were sealed. */
+	Mono<Long> sealAll() {
+		return this.db.sql("select distinct tenant_id from access_event where not sealed")
+			.map((row) -> row.get("tenant_id", String.class))
+			.all()
+			.concatMap(this::seal)
+			.reduce(0L, Long::sum);
+	}
+
+	/**
+	 * Seals the tenant's unsealed events, batch after batch, unless another sealer holds
+	 * its chain.
+	 */
+	Mono<Long> seal(String tenantId) {
+		return batch(tenantId)
+			.expand((count) -> (count == this.properties.sealBatch()) ? batch(tenantId) : Mono.empty())
+			.reduce(0L, Long::sum);
+	}
+
+	/**
+	 * One batch in one transaction. The head row is created first, on its own: inside the
+	 * transaction, a second sealer's insert would wait for the first one's commit instead
+	 * of skipping the locked row.
+	 */
+	private Mono<Long> batch(String tenantId) {
+		Mono<Long> sealing = this.db
+			.sql("select seq, hash from audit_chain_head where tenant_id = :tenant for update skip locked")
+			.bind("tenant", tenantId)
+			.map((row) -> new AuditChain.Head(row.get("seq", Long.class), row.get("hash", byte[].class)))
+			.one()
+			.flatMap((head) -> this.db
+				.sql("select * from access_event where tenant_id = :tenant and not sealed order by id limit :batch "
+						+ "for update")
+				.bind("tenant", tenantId)
+				.bind("batch", this.properties.sealBatch())
+				.map(AuditSealer::unsealed)
+				.all()
+				.collectList()
+				.flatMap((events) -> events.isEmpty() ? Mono.just(0L) : link(tenantId, head, events)))
+			.defaultIfEmpty(0L)
+			.as(this.transaction::transactional);
+		return this.db
+			.sql("insert into audit_chain_head (tenant_id, seq, hash, sealed_at) "
+					+ "values (:tenant, 0, :empty, :now) on conflict (tenant_id) do nothing")
+			.bind("tenant", tenantId)
+			.bind("empty", new byte[0])
+			.bind("now", this.clock.instant())
+			.then()
+			.then(sealing)
+			.doOnNext(this.sealed::increment);
+	}
+
+	/**
+	 * Chains {@code events} from {@code head}, in the order given, and moves the head
+	 * past them.
+	 */
+	private Mono<Long> link(String tenantId, AuditChain.Head head, List<Unsealed> events) {
+		int size = events.size();
+		Long[] ids = new Long[size];
+		Long[] seqs = new Long[size];
+		String[] prevs = new String[size];
+		String[] hashes = new String[size];
+		byte[] previous = head.hash();
+		for (int i = 0; i < size; i++) {
+			byte[] hash = AuditLog.chain(previous, events.get(i).event());
+			ids[i] = events.get(i).id();
+			seqs[i] = head.seq() + i + 1;
+			prevs[i] = HEX.formatHex(previous);
+			hashes[i] = HEX.formatHex(hash);
+			previous = hash;
+		}
+		Instant now = this.clock.instant();
+		return this.db.sql("""
+				update access_event e
+				set seq = v.seq, prev_hash = decode(nullif(v.prev, ''), 'hex'), hash = decode(v.hash, 'hex'),
+				    sealed = true
+				from unnest(:ids::bigint[], :seqs::bigint[], :prevs::text[], :hashes::text[]) as v(id, seq, prev, hash)
+				where e.id = v.id
+				""")
+			.bind("ids", ids)
+			.bind("seqs", seqs)
+			.bind("prevs", prevs)
+			.bind("hashes", hashes)
+			.then()
+			.then(this.db
+				.sql("update audit_chain_head set seq = :seq, hash = :hash, sealed_at = :now "
+						+ "where tenant_id = :tenant")
+				.bind("seq", head.seq() + size)
+				.bind("hash", previous)
+				.bind("now", now)
+				.bind("tenant", tenantId)
+				.then())
+			.thenReturn((long) size);
+	}
+
+	private static Unsealed unsealed(Readable row) {
+		return new Unsealed(row.get("id", Long.class), AuditChain.event(row));
+	}
+
+	@Override
+	public void stop() {
+		Disposable current = this.schedule;
+		if (current != null) {
+			current.dispose();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		Disposable current = this.schedule;
+		return current != null && !current.isDisposed();
+	}
+
+	private record Unsealed(long id, AccessEvent event) {
+	}
+
+}
