@@ -215,6 +215,38 @@ class MultiInstanceTests {
 		assertThat(status).isEqualTo(403);
 	}
 
+	@Test
+	void auditWhenBothInstancesAppendForOneTenantAtOnceThenOneUnbrokenChain() {
+		String tenant = Admin.newTenant();
+		String token = "Bearer " + TestKeys.token(tenant, Admin.ALL_SCOPES);
+		List<WebClient> instances = List.of(WebClient.create("http://localhost:" + this.port),
+				WebClient.create("http://localhost:" + second.getEnvironment().getProperty("local.server.port")));
+		Flux.range(0, 40)
+			.flatMap((i) -> instances.get(i % 2)
+				.post()
+				.uri("/admin/v1/tenants/" + tenant + "/links")
+				.header(HttpHeaders.AUTHORIZATION, token)
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(Admin.linkRequest("/invoices/chain-" + i, "a@example.com"))
+				.retrieve()
+				.toBodilessEntity(), 16)
+			.blockLast(Duration.ofSeconds(60));
+
+		Queries.awaitSealed(this.db, tenant);
+		this.client.get()
+			.uri("/admin/v1/tenants/" + tenant + "/events/verification")
+			.header(HttpHeaders.AUTHORIZATION, token)
+			.exchange()
+			.expectBody()
+			.jsonPath("$.valid")
+			.isEqualTo(true)
+			.jsonPath("$.events")
+			.isEqualTo(40);
+		assertThat(count("select count(distinct seq) from access_event where tenant_id = $1 and seq between 1 and 40",
+				tenant))
+			.isEqualTo(40);
+	}
+
 	private void setSupport(String tenant, boolean on) {
 		this.client.put()
 			.uri("/admin/v1/tenants/" + tenant + "/settings")

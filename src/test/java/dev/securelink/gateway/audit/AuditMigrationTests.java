@@ -1,0 +1,119 @@
+package dev.securelink.gateway.audit;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.UUID;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.ConnectionFactoryOptions;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.springframework.r2dbc.connection.R2dbcTransactionManager;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
+
+import dev.securelink.gateway.keys.GatewayKeys;
+import dev.securelink.gateway.keys.KeysProperties;
+import dev.securelink.gateway.support.TestDatabase;
+import dev.securelink.gateway.support.TestKeys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Chains written before the background sealer (migrations V1–V3: ordered by id, linked
+ * under a lock, a purged event left as a tombstone) keep verifying after V4, and the
+ * chain goes on from where they ended. On a database of its own, migrated step by step.
+ */
+class AuditMigrationTests {
+
+	@Test
+	void migrateWhenChainsWereWrittenBeforeTheSealerThenTheyVerifyAndGoOn() throws Exception {
+		String database = "migration_" + UUID.randomUUID().toString().replace("-", "");
+		try (Connection admin = TestDatabase.jdbcConnection(); Statement statement = admin.createStatement()) {
+			statement.execute("create database " + database);
+		}
+		try {
+			migrateAndVerify(database);
+		}
+		finally {
+			try (Connection admin = TestDatabase.jdbcConnection(); Statement statement = admin.createStatement()) {
+				statement.execute("drop database " + database + " with (force)");
+			}
+		}
+	}
+
+	private static void migrateAndVerify(String database) throws Exception {
+		Map<String, Object> spring = TestDatabase.springProperties();
+		String r2dbcUrl = ((String) spring.get("spring.r2dbc.url")).replaceFirst("/[^/?]+(\\?.*)?$", "/" + database);
+		String jdbcUrl = r2dbcUrl.replaceFirst("^r2dbc:", "jdbc:");
+		String user = (String) spring.get("spring.r2dbc.username");
+		String password = (String) spring.get("spring.r2dbc.password");
+		Flyway.configure().dataSource(jdbcUrl, user, password).target("3").load().migrate();
+
+		// A chain as V3's AuditLog wrote it: three events by id, the second later purged.
+		Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
+		byte[] previous = new byte[0];
+		try (Connection connection = DriverManager.getConnection(jdbcUrl, user, password)) {
+			for (int i = 1; i <= 3; i++) {
+				AccessEvent event = AccessEvent.ofAdmin(AuditType.CREATED, "acme", "link" + i, "app",
+						at.plusSeconds(i));
+				byte[] hash = AuditLog.chain(previous, event);
+				try (PreparedStatement insert = connection.prepareStatement((i == 2)
+						? "insert into access_event_tombstone (id, tenant_id, prev_hash, hash) values (?, ?, ?, ?)"
+						: "insert into access_event (id, tenant_id, link_id, type, outcome, actor, occurred_at, "
+								+ "prev_hash, hash) values (?, ?, ?, 'created', 'ok', 'app', ?, ?, ?)")) {
+					insert.setLong(1, i);
+					insert.setString(2, "acme");
+					if (i == 2) {
+						insert.setBytes(3, (previous.length > 0) ? previous : null);
+						insert.setBytes(4, hash);
+					}
+					else {
+						insert.setString(3, "link" + i);
+						insert.setTimestamp(4, Timestamp.from(event.occurredAt()));
+						insert.setBytes(5, (previous.length > 0) ? previous : null);
+						insert.setBytes(6, hash);
+					}
+					insert.executeUpdate();
+				}
+				previous = hash;
+			}
+			try (Statement statement = connection.createStatement()) {
+				statement.execute("select setval('access_event_id_seq', 3)");
+			}
+		}
+
+		Flyway.configure().dataSource(jdbcUrl, user, password).load().migrate();
+
+		DatabaseClient db = DatabaseClient.create(ConnectionFactories.get(ConnectionFactoryOptions.parse(r2dbcUrl)
+			.mutate()
+			.option(ConnectionFactoryOptions.USER, user)
+			.option(ConnectionFactoryOptions.PASSWORD, password)
+			.build()));
+		AuditChain chain = new AuditChain(db);
+		assertThat(chain.verify("acme").block(Duration.ofSeconds(10)))
+			.isEqualTo(new AuditChain.Verification(true, 3, null, null, 0));
+
+		GatewayKeys keys = GatewayKeys
+			.from(new KeysProperties(TestKeys.EMAIL_PEPPER, TestKeys.SESSION, TestKeys.assertionPem(), null));
+		new AuditLog(db, keys, new SimpleMeterRegistry())
+			.record(AccessEvent.ofAdmin(AuditType.REVOKED, "acme", "link3", "app", at.plusSeconds(9)))
+			.block(Duration.ofSeconds(10));
+		AuditSealer sealer = new AuditSealer(db,
+				TransactionalOperator.create(new R2dbcTransactionManager(db.getConnectionFactory())),
+				new AuditProperties(Duration.ofSeconds(1), 500), Clock.systemUTC(), new SimpleMeterRegistry());
+		assertThat(sealer.sealAll().block(Duration.ofSeconds(10))).isOne();
+		assertThat(chain.verify("acme").block(Duration.ofSeconds(10)))
+			.isEqualTo(new AuditChain.Verification(true, 4, null, null, 0));
+	}
+
+}
