@@ -51,7 +51,7 @@ class ArchitectureTests {
 	 */
 	private static final Map<String, String> TABLE_OWNERS = Map.of("tenant", "tenant", "link", "link", "link_attempt",
 			"access", "access_event", "audit", "access_event_tombstone", "audit", "audit_chain_head", "audit",
-			"admin_principal", "admin");
+			"audit_checkpoint", "audit", "admin_principal", "admin");
 
 	private static final JavaClasses CLASSES = new ClassFileImporter()
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

@@ -56,7 +56,10 @@ class AdminSecurityConfiguration {
 				write(HttpMethod.PUT, authorization.tenant("settings:write"), TENANT + "/settings"),
 				read(authorization.tenant("links:read", "settings:write"), TENANT + "/access"),
 				read(authorization.tenantOrSupport("links:read"), TENANT + "/links", TENANT + "/links/{linkId}",
-						TENANT + "/links/{linkId}/evidence", TENANT + "/events", TENANT + "/events/verification"),
+						TENANT + "/links/{linkId}/evidence", TENANT + "/events", TENANT + "/events/verification",
+						TENANT + "/events/checkpoint"),
+				// Verifying against a checkpoint the tenant kept: a read, with a body.
+				write(HttpMethod.POST, authorization.tenant("links:read"), TENANT + "/events/verification"),
 				write(HttpMethod.POST, authorization.tenant("links:write"), TENANT + "/links"),
 				write(HttpMethod.DELETE, authorization.tenant("links:write"), TENANT + "/links/{linkId}"));
 	}

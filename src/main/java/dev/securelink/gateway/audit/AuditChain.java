@@ -2,6 +2,7 @@ package dev.securelink.gateway.audit;
 
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.List;
 
 import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
@@ -57,9 +58,11 @@ public class AuditChain {
 	 * @param firstBroken the id of the first event at which the chain does not hold, or
 	 * null when it holds (or when only its end is missing)
 	 * @param unsealed events written but not sealed yet: not covered by this check
+	 * @param checkpoint the furthest checkpoint the chain was checked to reach (the
+	 * latest stored one, or the caller's), or null when there was none
 	 */
 	public record Verification(boolean valid, long events, @Nullable Long firstBroken, @Nullable String reason,
-			long unsealed) {
+			long unsealed, @Nullable Long checkpoint) {
 	}
 
 	/**
@@ -101,6 +104,16 @@ public class AuditChain {
 	}
 
 	public Mono<Verification> verify(String tenantId) {
+		return verify(tenantId, null);
+	}
+
+	/**
+	 * Verifies the tenant's chain, and that it still reaches its latest stored checkpoint
+	 * and {@code kept} (a checkpoint the tenant kept, already checked to be signed for
+	 * it) with the same hashes: deleting or rewriting the newest events after a
+	 * checkpoint, even with the chain head, then shows.
+	 */
+	public Mono<Verification> verify(String tenantId, AuditCheckpoints.@Nullable Checkpoint kept) {
 		Flux<ChainEntry> chain = this.db.sql("""
 				select id, seq, tenant_id, link_id, type, outcome, actor, client, occurred_at, session_id, detail,
 				       prev_hash, hash, false as tombstone
@@ -124,32 +137,54 @@ public class AuditChain {
 			.bind("tenant", tenantId)
 			.map((row) -> row.get(0, Long.class))
 			.one();
-		return Mono.zip(head, unsealed).flatMap((found) -> walk(chain, found.getT1(), found.getT2()));
+		Mono<List<Head>> checkpoints = this.db
+			.sql("select seq, hash from audit_checkpoint where tenant_id = :tenant order by seq desc limit 1")
+			.bind("tenant", tenantId)
+			.map((row) -> new Head(row.get("seq", Long.class), row.get("hash", byte[].class)))
+			.all()
+			.concatWith((kept != null) ? Mono.just(new Head(kept.seq(), kept.hash())) : Mono.empty())
+			.collectList();
+		return Mono.zip(head, unsealed, checkpoints)
+			.flatMap((found) -> walk(chain, found.getT1(), found.getT2(), found.getT3()));
 	}
 
-	private static Mono<Verification> walk(Flux<ChainEntry> chain, Head head, long unsealed) {
+	private static Mono<Verification> walk(Flux<ChainEntry> chain, Head head, long unsealed, List<Head> checkpoints) {
 		byte[][] expected = { new byte[0] };
 		long[] count = { 0 };
+		Long furthest = checkpoints.stream().map(Head::seq).max(Long::compare).orElse(null);
 		return chain.concatMap((entry) -> {
 			count[0]++;
+			for (Head checkpoint : checkpoints) {
+				if (checkpoint.seq() == entry.seq() && !MessageDigest.isEqual(checkpoint.hash(), entry.hash())) {
+					return Mono.just(new Verification(false, count[0], entry.id(),
+							"differs from checkpoint " + checkpoint.seq() + ": this or an earlier event was rewritten",
+							unsealed, furthest));
+				}
+			}
 			byte[] prevHash = entry.prevHash();
 			byte[] prev = (prevHash != null) ? prevHash : new byte[0];
 			AccessEvent event = entry.event();
 			if (entry.seq() != count[0] || !MessageDigest.isEqual(prev, expected[0])) {
 				return Mono.just(new Verification(false, count[0], entry.id(),
-						"does not follow the event before it: an event was removed or altered", unsealed));
+						"does not follow the event before it: an event was removed or altered", unsealed, furthest));
 			}
 			if (event != null && !MessageDigest.isEqual(entry.hash(), AuditLog.chain(prev, event))) {
-				return Mono.just(new Verification(false, count[0], entry.id(), "its content was altered", unsealed));
+				return Mono
+					.just(new Verification(false, count[0], entry.id(), "its content was altered", unsealed, furthest));
 			}
 			expected[0] = entry.hash();
 			return Mono.empty();
 		}).next().switchIfEmpty(Mono.fromSupplier(() -> {
+			if (furthest != null && count[0] < furthest) {
+				return new Verification(false, count[0], null, "the chain ends at event " + count[0]
+						+ " but checkpoint " + furthest + " was signed after it: events were removed", unsealed,
+						furthest);
+			}
 			if (count[0] != head.seq() || !MessageDigest.isEqual(expected[0], head.hash())) {
 				return new Verification(false, count[0], null, "the chain ends at event " + count[0]
-						+ " but its head is at " + head.seq() + ": its newest events were removed", unsealed);
+						+ " but its head is at " + head.seq() + ": its newest events were removed", unsealed, furthest);
 			}
-			return new Verification(true, count[0], null, null, unsealed);
+			return new Verification(true, count[0], null, null, unsealed, furthest);
 		}));
 	}
 

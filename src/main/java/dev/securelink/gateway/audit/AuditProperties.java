@@ -15,9 +15,11 @@ import org.springframework.validation.annotation.Validated;
  * sealed within about this long (plus the time a burst takes to seal)
  * @param sealBatch events sealed per transaction, so that no sealer holds a tenant's
  * chain for long
+ * @param checkpointInterval how often each instance signs a checkpoint of every chain
+ * that moved since its last one
  */
 @Validated
 @ConfigurationProperties("securelink.audit")
 public record AuditProperties(@NotNull @DefaultValue("250ms") Duration sealInterval,
-		@Min(1) @DefaultValue("500") int sealBatch) {
+		@Min(1) @DefaultValue("500") int sealBatch, @NotNull @DefaultValue("1m") Duration checkpointInterval) {
 }

@@ -116,9 +116,11 @@ class DatabaseEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
 				missing.add(key);
 			}
 		}
-		if (!StringUtils.hasText(environment.getProperty("securelink.keys.assertion"))
-				&& !StringUtils.hasText(environment.getProperty("securelink.keys.assertion-location"))) {
-			missing.add("securelink.keys.assertion (or securelink.keys.assertion-location)");
+		for (String key : List.of("securelink.keys.assertion", "securelink.keys.checkpoint")) {
+			if (!StringUtils.hasText(environment.getProperty(key))
+					&& !StringUtils.hasText(environment.getProperty(key + "-location"))) {
+				missing.add(key + " (or " + key + "-location)");
+			}
 		}
 		return missing;
 	}

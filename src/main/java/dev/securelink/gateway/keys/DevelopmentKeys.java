@@ -56,6 +56,7 @@ public final class DevelopmentKeys {
 			changed |= fill(stored, "securelink.keys.email-pepper", DevelopmentKeys::secret);
 			changed |= fill(stored, "securelink.keys.session", () -> "dev1:" + secret());
 			changed |= fill(stored, "securelink.keys.assertion", DevelopmentKeys::ecPrivateKey);
+			changed |= fill(stored, "securelink.keys.checkpoint", DevelopmentKeys::ecPrivateKey);
 			changed |= fill(stored, DATABASE_PASSWORD, DevelopmentKeys::secret);
 			if (changed) {
 				Files.createDirectories(file.getParent());
@@ -74,8 +75,7 @@ public final class DevelopmentKeys {
 		stored.stringPropertyNames()
 			.stream()
 			.filter((name) -> !name.equals(DATABASE_PASSWORD) && !StringUtils.hasText(environment.getProperty(name)))
-			.filter((name) -> !name.equals("securelink.keys.assertion")
-					|| !StringUtils.hasText(environment.getProperty("securelink.keys.assertion-location")))
+			.filter((name) -> !StringUtils.hasText(environment.getProperty(name + "-location")))
 			.forEach((name) -> missing.put(name, stored.getProperty(name)));
 		if (!missing.isEmpty()) {
 			log.warn("Using development keys from " + file + " for " + String.join(", ", missing.keySet())

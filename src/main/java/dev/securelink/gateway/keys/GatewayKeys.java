@@ -14,6 +14,7 @@ import java.util.List;
 import javax.crypto.spec.SecretKeySpec;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.Resource;
 import org.springframework.util.StringUtils;
 
 /**
@@ -32,11 +33,18 @@ public final class GatewayKeys {
 
 	private final ECPublicKey assertionPublicKey;
 
-	private GatewayKeys(SecretKeySpec emailPepper, List<SessionKey> sessionKeys, ECPrivateKey assertionKey) {
+	private final ECPrivateKey checkpointKey;
+
+	private final ECPublicKey checkpointPublicKey;
+
+	private GatewayKeys(SecretKeySpec emailPepper, List<SessionKey> sessionKeys, ECPrivateKey assertionKey,
+			ECPrivateKey checkpointKey) {
 		this.emailPepper = emailPepper;
 		this.sessionKeys = List.copyOf(sessionKeys);
 		this.assertionKey = assertionKey;
 		this.assertionPublicKey = EcPublicKeys.derive(assertionKey);
+		this.checkpointKey = checkpointKey;
+		this.checkpointPublicKey = EcPublicKeys.derive(checkpointKey);
 	}
 
 	/** One HMAC key for sessions; the first configured one signs, all verify. */
@@ -63,15 +71,32 @@ public final class GatewayKeys {
 		return this.assertionPublicKey;
 	}
 
+	/** Signs the audit trail's checkpoints; never the assertions. */
+	public ECPrivateKey checkpointKey() {
+		return this.checkpointKey;
+	}
+
+	/**
+	 * Published at {@code /.well-known/jwks.json} (its own {@code kid}) for anyone to
+	 * verify a checkpoint offline.
+	 */
+	public ECPublicKey checkpointPublicKey() {
+		return this.checkpointPublicKey;
+	}
+
 	public static GatewayKeys from(KeysProperties properties) {
 		List<String> errors = new ArrayList<>();
 		byte[] pepper = secret("securelink.keys.email-pepper", properties.emailPepper(), errors);
 		List<SessionKey> sessionKeys = sessionKeys(properties.session(), errors);
-		ECPrivateKey assertionKey = assertionKey(properties, errors);
-		if (pepper == null || sessionKeys == null || assertionKey == null || !errors.isEmpty()) {
+		ECPrivateKey assertionKey = ecKey("securelink.keys.assertion", properties.assertion(),
+				properties.assertionLocation(), errors);
+		ECPrivateKey checkpointKey = ecKey("securelink.keys.checkpoint", properties.checkpoint(),
+				properties.checkpointLocation(), errors);
+		if (pepper == null || sessionKeys == null || assertionKey == null || checkpointKey == null
+				|| !errors.isEmpty()) {
 			throw new IllegalStateException("Invalid gateway keys:\n - " + String.join("\n - ", errors));
 		}
-		return new GatewayKeys(Hmac.key(pepper), sessionKeys, assertionKey);
+		return new GatewayKeys(Hmac.key(pepper), sessionKeys, assertionKey, checkpointKey);
 	}
 
 	private static byte @Nullable [] secret(String name, @Nullable String base64, List<String> errors) {
@@ -119,15 +144,19 @@ public final class GatewayKeys {
 		return keys;
 	}
 
-	private static @Nullable ECPrivateKey assertionKey(KeysProperties properties, List<String> errors) {
-		String name = "securelink.keys.assertion";
-		String pem = properties.assertion();
-		if (!StringUtils.hasText(pem) && properties.assertionLocation() != null) {
+	/**
+	 * An EC P-256 private key given as PEM in {@code name}, or in a file at
+	 * {@code name-location}.
+	 */
+	private static @Nullable ECPrivateKey ecKey(String name, @Nullable String value, @Nullable Resource location,
+			List<String> errors) {
+		String pem = value;
+		if (!StringUtils.hasText(pem) && location != null) {
 			try {
-				pem = properties.assertionLocation().getContentAsString(StandardCharsets.US_ASCII);
+				pem = location.getContentAsString(StandardCharsets.US_ASCII);
 			}
 			catch (IOException ex) {
-				errors.add("securelink.keys.assertion-location cannot be read: " + properties.assertionLocation());
+				errors.add(name + "-location cannot be read: " + location);
 				return null;
 			}
 		}

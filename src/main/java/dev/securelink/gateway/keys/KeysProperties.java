@@ -13,8 +13,11 @@ import org.springframework.core.io.Resource;
  * the first signs
  * @param assertion PEM (PKCS#8) EC P-256 private key that signs the upstream assertion
  * @param assertionLocation a file holding that PEM, instead of {@code assertion}
+ * @param checkpoint PEM (PKCS#8) EC P-256 private key that signs the audit checkpoints
+ * (its own key: the checkpoints outlive assertion-key rotations)
+ * @param checkpointLocation a file holding that PEM, instead of {@code checkpoint}
  */
 @ConfigurationProperties("securelink.keys")
 public record KeysProperties(@Nullable String emailPepper, @Nullable String session, @Nullable String assertion,
-		@Nullable Resource assertionLocation) {
+		@Nullable Resource assertionLocation, @Nullable String checkpoint, @Nullable Resource checkpointLocation) {
 }

@@ -6,12 +6,19 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -22,6 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.securelink.gateway.admin.AdminPrincipals;
 import dev.securelink.gateway.audit.AccessEvent;
 import dev.securelink.gateway.audit.AuditChain;
+import dev.securelink.gateway.audit.AuditCheckpoints;
 import dev.securelink.gateway.audit.AuditType;
 import dev.securelink.gateway.input.BadInputException;
 import dev.securelink.gateway.input.TenantIds;
@@ -39,11 +47,19 @@ import dev.securelink.gateway.web.GatewayPaths;
 @RequestMapping(GatewayPaths.ADMIN_TENANT)
 class PrivacyController {
 
+	/** How anyone checks a checkpoint offline. */
+	static final String VERIFY_WITH = "An ES256 JWS (typ securelink-checkpoint+jwt): verify it with the key of its kid "
+			+ "in the gateway's /.well-known/jwks.json; its claims name the tenant, seq (the number of sealed events, "
+			+ "purged ones included) and hash, the hash of the event at seq. Each exported event at or before seq "
+			+ "must recompute (algorithm) into a chain that arrives at that hash.";
+
 	static final String ALGORITHM = "hash = SHA-256(prevHash || UTF-8(canonical)); prevHash is empty for a tenant's "
 			+ "first event; canonical = tenantId, linkId, type, outcome, actor, client, occurredAt (microseconds "
 			+ "since the epoch), sessionId, detail, joined by U+001F, absent values empty";
 
 	private final AuditChain chain;
+
+	private final AuditCheckpoints checkpoints;
 
 	private final AdminPrincipals principals;
 
@@ -55,9 +71,10 @@ class PrivacyController {
 
 	private final Clock clock;
 
-	PrivacyController(AuditChain chain, AdminPrincipals principals, TenantRepository tenants, LinkRepository links,
-			JsonMapper json, Clock clock) {
+	PrivacyController(AuditChain chain, AuditCheckpoints checkpoints, AdminPrincipals principals,
+			TenantRepository tenants, LinkRepository links, JsonMapper json, Clock clock) {
 		this.chain = chain;
+		this.checkpoints = checkpoints;
 		this.principals = principals;
 		this.tenants = tenants;
 		this.links = links;
@@ -80,10 +97,64 @@ class PrivacyController {
 		}).flatMap((tenant) -> this.chain.ofTenant(tenant, afterId, limit).map(EventView::of).collectList());
 	}
 
-	/** Recomputes the whole chain and names the first event where it does not hold. */
+	/**
+	 * Recomputes the whole chain, checks it still reaches its head and its latest
+	 * checkpoint, and names the first event where it does not hold.
+	 */
 	@GetMapping("/events/verification")
 	Mono<AuditChain.Verification> verify(@PathVariable String tenantId) {
 		return Mono.fromCallable(() -> TenantIds.requireValid(tenantId)).flatMap(this.chain::verify);
+	}
+
+	/**
+	 * The same, and that the chain still reaches a checkpoint the tenant kept: then even
+	 * deleting or rewriting the stored checkpoints and the head along with the newest
+	 * events shows.
+	 */
+	@PostMapping("/events/verification")
+	Mono<AuditChain.Verification> verifyAgainst(@PathVariable String tenantId,
+			@RequestBody @Valid KeptCheckpoint kept) {
+		return Mono.fromCallable(() -> {
+			String tenant = TenantIds.requireValid(tenantId);
+			AuditCheckpoints.Checkpoint checkpoint = this.checkpoints.verified(kept.checkpoint(), tenant);
+			if (checkpoint == null) {
+				throw new BadInputException("checkpoint",
+						"is not a checkpoint of this tenant signed with the gateway's checkpoint key");
+			}
+			return checkpoint;
+		}).flatMap((checkpoint) -> this.chain.verify(checkpoint.tenantId(), checkpoint));
+	}
+
+	/**
+	 * The tenant's latest signed checkpoint: keep the {@code jws} to check the chain
+	 * against it later.
+	 */
+	@GetMapping("/events/checkpoint")
+	Mono<CheckpointView> checkpoint(@PathVariable String tenantId) {
+		return Mono.fromCallable(() -> TenantIds.requireValid(tenantId))
+			.flatMap(this.checkpoints::latest)
+			.map(CheckpointView::of)
+			.switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
+					"No checkpoint yet: one is signed within securelink.audit.checkpoint-interval of the first "
+							+ "sealed event.")));
+	}
+
+	/** A checkpoint the tenant kept, handed back. */
+	record KeptCheckpoint(@NotBlank @Size(max = 4096) String checkpoint) {
+	}
+
+	/**
+	 * A checkpoint as the admin API shows it, the signed {@code jws} and what it says.
+	 */
+	record CheckpointView(String tenantId, long seq, long count, String hash, Instant createdAt, String jws,
+			String verifyWith) {
+
+		static CheckpointView of(AuditCheckpoints.Checkpoint checkpoint) {
+			return new CheckpointView(checkpoint.tenantId(), checkpoint.seq(), checkpoint.seq(),
+					Base64.getEncoder().encodeToString(checkpoint.hash()), checkpoint.createdAt(), checkpoint.jws(),
+					VERIFY_WITH);
+		}
+
 	}
 
 	/**
@@ -106,16 +177,31 @@ class PrivacyController {
 					.error(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No such link for this tenant.")))
 				.flatMap((link) -> Mono
 					.zip(this.chain.ofLink(tenant, linkId).map(EventView::of).collectList(), this.chain.verify(tenant))
-					.map((found) -> {
+					.flatMap((found) -> covering(tenant, found.getT1()).map((checkpoint) -> {
 						Map<String, Object> evidence = new LinkedHashMap<>();
 						evidence.put("tenantId", tenant);
 						evidence.put("link", link);
 						evidence.put("algorithm", ALGORITHM);
 						evidence.put("events", found.getT1());
 						evidence.put("chain", found.getT2());
+						// Absent until a checkpoint was signed after the link's last
+						// sealed event.
+						checkpoint.map(CheckpointView::of).ifPresent((view) -> evidence.put("checkpoint", view));
 						evidence.put("exportedAt", this.clock.instant());
 						return evidence;
-					})));
+					}))));
+	}
+
+	/** The first checkpoint signed after the last of {@code events} that is sealed. */
+	private Mono<Optional<AuditCheckpoints.Checkpoint>> covering(String tenant, List<EventView> events) {
+		long last = events.stream()
+			.map(EventView::seq)
+			.filter(Objects::nonNull)
+			.mapToLong(Long::longValue)
+			.max()
+			.orElse(0);
+		return (last == 0) ? Mono.just(Optional.empty())
+				: this.checkpoints.covering(tenant, last).map(Optional::of).defaultIfEmpty(Optional.empty());
 	}
 
 	/**

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -16,7 +15,6 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -50,7 +48,7 @@ class Assertions {
 
 	private final String keyId;
 
-	private final JWKSet publicKeys;
+	private final ECKey publicKey;
 
 	private final String issuer;
 
@@ -69,7 +67,7 @@ class Assertions {
 				.keyIDFromThumbprint()
 				.build();
 			this.keyId = publicKey.getKeyID();
-			this.publicKeys = new JWKSet(publicKey);
+			this.publicKey = publicKey;
 			this.signer = new ECDSASigner(keys.assertionKey());
 		}
 		catch (JOSEException ex) {
@@ -94,9 +92,9 @@ class Assertions {
 					.add(ProxyHeaders.ASSERTION, sign(session, document)));
 	}
 
-	/** The JWKS document: public keys only. */
-	Map<String, Object> jwks() {
-		return this.publicKeys.toJSONObject(true);
+	/** The public key that verifies assertions, as a JWK. */
+	ECKey publicKey() {
+		return this.publicKey;
 	}
 
 	private String sign(SessionClaims session, String document) {

@@ -17,7 +17,6 @@ import org.springframework.r2dbc.core.DatabaseClient;
 
 import dev.securelink.gateway.audit.AuditLog;
 import dev.securelink.gateway.keys.GatewayKeys;
-import dev.securelink.gateway.keys.KeysProperties;
 import dev.securelink.gateway.link.Link;
 import dev.securelink.gateway.link.RecipientMacs;
 import dev.securelink.gateway.link.Right;
@@ -42,8 +41,7 @@ class AddressCheckTests {
 
 	private static final String CLIENT = "198.51.100.7";
 
-	private static final GatewayKeys KEYS = GatewayKeys
-		.from(new KeysProperties(TestKeys.EMAIL_PEPPER, TestKeys.SESSION, TestKeys.assertionPem(), null));
+	private static final GatewayKeys KEYS = GatewayKeys.from(TestKeys.keysProperties());
 
 	/** Two wrong addresses lock a link; three per client per period. */
 	private final LimitsProperties limitsProperties = new LimitsProperties(2, Duration.ofMinutes(15),

@@ -22,7 +22,6 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
 
 import dev.securelink.gateway.keys.GatewayKeys;
-import dev.securelink.gateway.keys.KeysProperties;
 import dev.securelink.gateway.support.TestDatabase;
 import dev.securelink.gateway.support.TestKeys;
 
@@ -101,19 +100,19 @@ class AuditMigrationTests {
 			.build()));
 		AuditChain chain = new AuditChain(db);
 		assertThat(chain.verify("acme").block(Duration.ofSeconds(10)))
-			.isEqualTo(new AuditChain.Verification(true, 3, null, null, 0));
+			.isEqualTo(new AuditChain.Verification(true, 3, null, null, 0, null));
 
-		GatewayKeys keys = GatewayKeys
-			.from(new KeysProperties(TestKeys.EMAIL_PEPPER, TestKeys.SESSION, TestKeys.assertionPem(), null));
+		GatewayKeys keys = GatewayKeys.from(TestKeys.keysProperties());
 		new AuditLog(db, keys, new SimpleMeterRegistry())
 			.record(AccessEvent.ofAdmin(AuditType.REVOKED, "acme", "link3", "app", at.plusSeconds(9)))
 			.block(Duration.ofSeconds(10));
 		AuditSealer sealer = new AuditSealer(db,
 				TransactionalOperator.create(new R2dbcTransactionManager(db.getConnectionFactory())),
-				new AuditProperties(Duration.ofSeconds(1), 500), Clock.systemUTC(), new SimpleMeterRegistry());
+				new AuditProperties(Duration.ofSeconds(1), 500, Duration.ofMinutes(1)), Clock.systemUTC(),
+				new SimpleMeterRegistry());
 		assertThat(sealer.sealAll().block(Duration.ofSeconds(10))).isOne();
 		assertThat(chain.verify("acme").block(Duration.ofSeconds(10)))
-			.isEqualTo(new AuditChain.Verification(true, 4, null, null, 0));
+			.isEqualTo(new AuditChain.Verification(true, 4, null, null, 0, null));
 	}
 
 }

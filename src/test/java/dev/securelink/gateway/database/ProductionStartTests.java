@@ -32,6 +32,7 @@ class ProductionStartTests {
 			.contains("securelink.keys.email-pepper")
 			.contains("securelink.keys.session")
 			.contains("securelink.keys.assertion")
+			.contains("securelink.keys.checkpoint")
 			.contains("SECURELINK_DATABASE_EMBEDDED=true")
 			.doesNotContain("embedded PostgreSQL on port");
 	}

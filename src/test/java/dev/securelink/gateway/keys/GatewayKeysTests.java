@@ -26,10 +26,12 @@ class GatewayKeysTests {
 
 	@Test
 	void fromWhenNothingConfiguredThenEveryMissingKeyIsNamedAtOnce() {
-		assertThatIllegalStateException().isThrownBy(() -> GatewayKeys.from(new KeysProperties(null, null, null, null)))
+		assertThatIllegalStateException()
+			.isThrownBy(() -> GatewayKeys.from(new KeysProperties(null, null, null, null, null, null)))
 			.withMessageContaining("securelink.keys.email-pepper is missing")
 			.withMessageContaining("securelink.keys.session is missing")
-			.withMessageContaining("securelink.keys.assertion is missing");
+			.withMessageContaining("securelink.keys.assertion is missing")
+			.withMessageContaining("securelink.keys.checkpoint is missing");
 	}
 
 	@Test
@@ -37,7 +39,8 @@ class GatewayKeysTests {
 		String shortSecret = Base64.getEncoder().encodeToString("sixteen-bytes-ok".getBytes());
 		assertThatIllegalStateException()
 			.isThrownBy(() -> GatewayKeys.from(new KeysProperties(shortSecret, "nokid",
-					"-----BEGIN PRIVATE KEY-----\n" + "bm90IGEga2V5\n-----END PRIVATE KEY-----", null)))
+					"-----BEGIN PRIVATE KEY-----\n" + "bm90IGEga2V5\n-----END PRIVATE KEY-----", null,
+					TestKeys.checkpointPem(), null)))
 			.withMessageContaining("securelink.keys.email-pepper is too short: 16 bytes")
 			.withMessageContaining("securelink.keys.session has an entry without a valid kid")
 			.withMessageContaining("securelink.keys.assertion is not a PKCS#8 EC private key")
@@ -48,7 +51,7 @@ class GatewayKeysTests {
 	void fromWhenSeveralSessionKeysThenFirstSignsAndAllAreKept() {
 		String second = "t0:" + Base64.getEncoder().encodeToString(new byte[32]);
 		GatewayKeys keys = GatewayKeys.from(new KeysProperties(TestKeys.EMAIL_PEPPER, TestKeys.SESSION + "," + second,
-				TestKeys.assertionPem(), null));
+				TestKeys.assertionPem(), null, TestKeys.checkpointPem(), null));
 		assertThat(keys.sessionKeys()).extracting(GatewayKeys.SessionKey::kid).containsExactly("t1", "t0");
 	}
 

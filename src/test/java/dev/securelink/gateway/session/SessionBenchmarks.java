@@ -39,8 +39,8 @@ public class SessionBenchmarks {
 
 	@Setup
 	public void setUp() {
-		GatewayKeys keys = GatewayKeys
-			.from(new KeysProperties(TestKeys.EMAIL_PEPPER, TestKeys.SESSION, TestKeys.assertionPem(), null));
+		GatewayKeys keys = GatewayKeys.from(new KeysProperties(TestKeys.EMAIL_PEPPER, TestKeys.SESSION,
+				TestKeys.assertionPem(), null, TestKeys.checkpointPem(), null));
 		this.codec = new SessionCodec(keys);
 		this.uncached = new SessionCodec(keys);
 		Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);

@@ -49,8 +49,8 @@ class SessionCodecTests {
 	}
 
 	private static SessionCodec codec(String sessionKeys) {
-		return new SessionCodec(GatewayKeys
-			.from(new KeysProperties(TestKeys.EMAIL_PEPPER, sessionKeys, TestKeys.assertionPem(), null)));
+		return new SessionCodec(GatewayKeys.from(new KeysProperties(TestKeys.EMAIL_PEPPER, sessionKeys,
+				TestKeys.assertionPem(), null, TestKeys.checkpointPem(), null)));
 	}
 
 	private static SessionClaims claims() {

@@ -43,6 +43,7 @@ class TestEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered 
 		properties.put("securelink.upstream.response-timeout", "3s");
 		properties.put("securelink.upstream.allowed-redirect-hosts", "pay.example.com");
 		properties.put("securelink.audit.seal-interval", "100ms");
+		properties.put("securelink.audit.checkpoint-interval", "300ms");
 		properties.keySet().removeIf(environment::containsProperty);
 		environment.getPropertySources().addLast(new MapPropertySource("securelinkTest", properties));
 	}

@@ -23,6 +23,8 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
+import dev.securelink.gateway.keys.KeysProperties;
+
 /**
  * Keys for the tests, made once per JVM: the gateway's own secrets, and an RSA key
  * standing in for the invoicing application's token issuer (its public half is what the
@@ -45,6 +47,8 @@ public final class TestKeys {
 
 	private static final KeyPair ASSERTION = generate("EC", new ECGenParameterSpec("secp256r1"));
 
+	private static final KeyPair CHECKPOINT = generate("EC", new ECGenParameterSpec("secp256r1"));
+
 	private static Path issuerPublicKey;
 
 	private TestKeys() {
@@ -58,11 +62,25 @@ public final class TestKeys {
 		properties.put("securelink.keys.email-pepper", EMAIL_PEPPER);
 		properties.put("securelink.keys.session", SESSION);
 		properties.put("securelink.keys.assertion", assertionPem());
+		properties.put("securelink.keys.checkpoint", checkpointPem());
 		properties.put("spring.security.oauth2.resourceserver.jwt.public-key-location",
 				issuerPublicKey().toUri().toString());
 		properties.put("spring.security.oauth2.resourceserver.jwt.audiences", AUDIENCE);
 		properties.put("securelink.admin.issuer", ISSUER_ID);
 		return properties;
+	}
+
+	/** The gateway's checkpoint key, PKCS#8 PEM. */
+	public static String checkpointPem() {
+		return pem("PRIVATE KEY", CHECKPOINT.getPrivate().getEncoded());
+	}
+
+	/**
+	 * The gateway's keys as configured in the tests, for tests that build them without
+	 * Spring.
+	 */
+	public static KeysProperties keysProperties() {
+		return new KeysProperties(EMAIL_PEPPER, SESSION, assertionPem(), null, checkpointPem(), null);
 	}
 
 	/** The gateway's assertion key, PKCS#8 PEM. */

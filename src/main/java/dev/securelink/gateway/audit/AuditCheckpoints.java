@@ -1,0 +1,241 @@
+package dev.securelink.gateway.audit;
+
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.Date;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.r2dbc.spi.Readable;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import dev.securelink.gateway.GatewayProperties;
+import dev.securelink.gateway.keys.GatewayKeys;
+
+/**
+ * Signed checkpoints of the tenants' chains. Every
+ * {@code securelink.audit.checkpoint-interval}, each instance signs, for every tenant
+ * whose chain head moved since its last checkpoint, an ES256 JWS of the tenant, the
+ * head's {@code seq} (which is also the number of sealed events, purged ones included),
+ * its hash and the time; two instances signing the same head store it once. The key is
+ * {@code securelink.keys.checkpoint}, kept outside the database; its public part is in
+ * {@code /.well-known/jwks.json} under its own {@code kid}.
+ */
+@Component
+public class AuditCheckpoints implements SmartLifecycle {
+
+	/**
+	 * The JWS {@code typ} of a checkpoint, so that no other token of the gateway passes
+	 * for one.
+	 */
+	static final JOSEObjectType TYPE = new JOSEObjectType("securelink-checkpoint+jwt");
+
+	private static final Log logger = LogFactory.getLog(AuditCheckpoints.class);
+
+	private final DatabaseClient db;
+
+	private final AuditProperties properties;
+
+	private final Clock clock;
+
+	private final String issuer;
+
+	private final ECKey publicKey;
+
+	private final ECDSASigner signer;
+
+	private final ECDSAVerifier verifier;
+
+	private final Counter signed;
+
+	private volatile @Nullable Disposable schedule;
+
+	AuditCheckpoints(DatabaseClient db, GatewayKeys keys, AuditProperties properties, GatewayProperties gateway,
+			Clock clock, MeterRegistry meters) {
+		this.db = db;
+		this.properties = properties;
+		this.clock = clock;
+		this.issuer = gateway.baseUrl();
+		try {
+			this.publicKey = new ECKey.Builder(Curve.P_256, keys.checkpointPublicKey()).keyUse(KeyUse.SIGNATURE)
+				.algorithm(JWSAlgorithm.ES256)
+				.keyIDFromThumbprint()
+				.build();
+			this.signer = new ECDSASigner(keys.checkpointKey());
+			this.verifier = new ECDSAVerifier(keys.checkpointPublicKey());
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException("Invalid checkpoint key", ex);
+		}
+		this.signed = Counter.builder("securelink.audit.checkpoints")
+			.description("Checkpoints of tenants' audit chains signed")
+			.register(meters);
+	}
+
+	/**
+	 * A signed statement of how far a tenant's chain had come.
+	 *
+	 * @param seq the head's place, also the number of sealed events up to it
+	 * @param hash the hash of the event at {@code seq}
+	 * @param jws the checkpoint as signed: what a tenant keeps and may hand back
+	 */
+	public record Checkpoint(String tenantId, long seq, byte[] hash, Instant createdAt, String jws) {
+	}
+
+	/** The public key that verifies checkpoints, as a JWK. */
+	public ECKey publicKey() {
+		return this.publicKey;
+	}
+
+	@Override
+	public void start() {
+		this.schedule = Flux.interval(this.properties.checkpointInterval(), this.properties.checkpointInterval())
+			.onBackpressureDrop()
+			.concatMap((tick) -> checkpointAll().onErrorResume((ex) -> {
+				logger.warn("Audit checkpoints failed, will try again: " + ex.getClass().getSimpleName());
+				return Mono.empty();
+			}), 0)
+			.subscribe();
+	}
+
+	/**
+	 * Signs a checkpoint for every chain whose head moved since its last one; answers how
+	 * many.
+	 */
+	Mono<Long> checkpointAll() {
+		return this.db.sql("""
+				select h.tenant_id, h.seq, h.hash from audit_chain_head h
+				where h.seq > coalesce((select max(c.seq) from audit_checkpoint c where c.tenant_id = h.tenant_id), 0)
+				""")
+			.map((row) -> new Checkpoint(row.get("tenant_id", String.class), row.get("seq", Long.class),
+					row.get("hash", byte[].class), this.clock.instant(), ""))
+			.all()
+			.concatMap(this::store)
+			.count();
+	}
+
+	private Mono<Checkpoint> store(Checkpoint head) {
+		Checkpoint checkpoint = sign(head.tenantId(), head.seq(), head.hash(), head.createdAt());
+		return this.db.sql("""
+				insert into audit_checkpoint (tenant_id, seq, hash, created_at, jws)
+				values (:tenant, :seq, :hash, :at, :jws) on conflict (tenant_id, seq) do nothing
+				""")
+			.bind("tenant", checkpoint.tenantId())
+			.bind("seq", checkpoint.seq())
+			.bind("hash", checkpoint.hash())
+			.bind("at", checkpoint.createdAt())
+			.bind("jws", checkpoint.jws())
+			.then()
+			.doOnSuccess((done) -> this.signed.increment())
+			.thenReturn(checkpoint);
+	}
+
+	/** The tenant's latest checkpoint. */
+	public Mono<Checkpoint> latest(String tenantId) {
+		return this.db.sql("select * from audit_checkpoint where tenant_id = :tenant order by seq desc limit 1")
+			.bind("tenant", tenantId)
+			.map(AuditCheckpoints::checkpoint)
+			.one();
+	}
+
+	/**
+	 * The tenant's first checkpoint at or after {@code seq}: the one that covers an event
+	 * there.
+	 */
+	public Mono<Checkpoint> covering(String tenantId, long seq) {
+		return this.db
+			.sql("select * from audit_checkpoint where tenant_id = :tenant and seq >= :seq order by seq limit 1")
+			.bind("tenant", tenantId)
+			.bind("seq", seq)
+			.map(AuditCheckpoints::checkpoint)
+			.one();
+	}
+
+	/**
+	 * A checkpoint as a caller hands it back: signed with the checkpoint key, of type
+	 * {@link #TYPE}, for {@code tenantId}; otherwise null.
+	 */
+	public @Nullable Checkpoint verified(String jws, String tenantId) {
+		try {
+			SignedJWT jwt = SignedJWT.parse(jws);
+			if (!TYPE.equals(jwt.getHeader().getType()) || !JWSAlgorithm.ES256.equals(jwt.getHeader().getAlgorithm())
+					|| !jwt.verify(this.verifier)) {
+				return null;
+			}
+			JWTClaimsSet claims = jwt.getJWTClaimsSet();
+			Long seq = claims.getLongClaim("seq");
+			String hash = claims.getStringClaim("hash");
+			Date issued = claims.getIssueTime();
+			if (!tenantId.equals(claims.getStringClaim("tenant")) || seq == null || hash == null || issued == null) {
+				return null;
+			}
+			return new Checkpoint(tenantId, seq, Base64.getDecoder().decode(hash), issued.toInstant(), jws);
+		}
+		catch (ParseException | JOSEException | IllegalArgumentException ex) {
+			return null;
+		}
+	}
+
+	private Checkpoint sign(String tenantId, long seq, byte[] hash, Instant now) {
+		// A JWT's times have second precision: the stored time is the signed one.
+		Instant at = now.truncatedTo(ChronoUnit.SECONDS);
+		JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(this.issuer)
+			.issueTime(Date.from(at))
+			.claim("tenant", tenantId)
+			.claim("seq", seq)
+			.claim("count", seq)
+			.claim("hash", Base64.getEncoder().encodeToString(hash))
+			.build();
+		SignedJWT jwt = new SignedJWT(
+				new JWSHeader.Builder(JWSAlgorithm.ES256).type(TYPE).keyID(this.publicKey.getKeyID()).build(), claims);
+		try {
+			jwt.sign(this.signer);
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException("ES256 signing failed", ex);
+		}
+		return new Checkpoint(tenantId, seq, hash, at, jwt.serialize());
+	}
+
+	private static Checkpoint checkpoint(Readable row) {
+		return new Checkpoint(row.get("tenant_id", String.class), row.get("seq", Long.class),
+				row.get("hash", byte[].class), row.get("created_at", Instant.class), row.get("jws", String.class));
+	}
+
+	@Override
+	public void stop() {
+		Disposable current = this.schedule;
+		if (current != null) {
+			current.dispose();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		Disposable current = this.schedule;
+		return current != null && !current.isDisposed();
+	}
+
+}
