@@ -12,8 +12,8 @@ import dev.securelink.gateway.web.ClientAddress;
 
 /**
  * Per-client-IP token buckets, one instance's view (the per-link lock in PostgreSQL is
- * the exact, shared limit): one for unknown codes, one for wrong addresses; IPv6 clients
- * are counted by their /64.
+ * the exact, shared limit): one for unknown codes, one for wrong addresses, and one per
+ * link for new sessions; IPv6 clients are counted by their /64.
  */
 @Component
 class IpLimits {
@@ -22,12 +22,15 @@ class IpLimits {
 
 	private final Cache<String, Bucket> wrongAddresses;
 
+	private final Cache<String, Bucket> sessions;
+
 	private final LimitsProperties limits;
 
 	IpLimits(LimitsProperties limits) {
 		this.limits = limits;
 		this.unknownCodes = buckets(limits.unknownCodesPeriod());
 		this.wrongAddresses = buckets(limits.wrongAddressesPeriod());
+		this.sessions = buckets(limits.sessionsPeriod());
 	}
 
 	/**
@@ -54,6 +57,16 @@ class IpLimits {
 
 	void refundAddress(String client) {
 		refund(this.wrongAddresses, client);
+	}
+
+	/**
+	 * Takes one of the client's session tokens for {@code linkId}; false when none was
+	 * left. A loop of opens from one address then meets 429, and nobody else does.
+	 */
+	boolean reserveSession(String client, String linkId) {
+		return this.sessions
+			.get(key(client) + " " + linkId, (key) -> bucket(this.limits.sessions(), this.limits.sessionsPeriod()))
+			.tryConsume(1);
 	}
 
 	/**

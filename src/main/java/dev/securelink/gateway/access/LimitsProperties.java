@@ -19,6 +19,7 @@ import org.springframework.validation.annotation.Validated;
  * {@code unknownCodesPeriod}
  * @param wrongAddresses per client IP, wrong addresses allowed per
  * {@code wrongAddressesPeriod}
+ * @param sessions per client IP and link, new sessions issued per {@code sessionsPeriod}
  */
 @Validated
 @ConfigurationProperties("securelink.limits")
@@ -26,5 +27,6 @@ public record LimitsProperties(@Min(1) @DefaultValue("5") int lockThreshold,
 		@NotNull @DefaultValue("15m") Duration lockWindow, @NotNull @DefaultValue("15m") Duration lockDuration,
 		@NotNull @DefaultValue("24h") Duration maxLockDuration, @Min(1) @DefaultValue("30") int unknownCodes,
 		@NotNull @DefaultValue("1m") Duration unknownCodesPeriod, @Min(1) @DefaultValue("20") int wrongAddresses,
-		@NotNull @DefaultValue("15m") Duration wrongAddressesPeriod) {
+		@NotNull @DefaultValue("15m") Duration wrongAddressesPeriod, @Min(1) @DefaultValue("10") int sessions,
+		@NotNull @DefaultValue("1m") Duration sessionsPeriod) {
 }

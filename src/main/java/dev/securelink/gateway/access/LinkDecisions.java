@@ -41,6 +41,8 @@ class LinkDecisions {
 
 	private final Duration unknownCodesPeriod;
 
+	private final Duration sessionsPeriod;
+
 	private final Clock clock;
 
 	LinkDecisions(LinkCache links, SettingsCache settings, Sessions sessions, AddressCheck addresses, IpLimits limits,
@@ -51,6 +53,7 @@ class LinkDecisions {
 		this.addresses = addresses;
 		this.limits = limits;
 		this.unknownCodesPeriod = limitsProperties.unknownCodesPeriod();
+		this.sessionsPeriod = limitsProperties.sessionsPeriod();
 		this.clock = clock;
 	}
 
@@ -104,9 +107,22 @@ class LinkDecisions {
 			.filter((link) -> link.status(now) == Link.Status.ACTIVE)
 			.doOnNext((link) -> this.limits.refundCode(client))
 			.doOnError((ex) -> this.limits.refundCode(client))
-			.flatMap(
-					(link) -> this.settings.get(link.tenantId()).flatMap((tenant) -> next.decide(link, tenant, action)))
+			.flatMap((link) -> this.settings.get(link.tenantId())
+				.flatMap((tenant) -> next.decide(link, tenant, action))
+				.map((outcome) -> limitSessions(outcome, client)))
 			.defaultIfEmpty(new LinkOutcome.NotFound(locale(request, null)));
+	}
+
+	/**
+	 * A new session spends one of the client's session tokens for the link, whichever way
+	 * it was granted (verification off, or the right address): beyond, 429.
+	 */
+	private LinkOutcome limitSessions(LinkOutcome outcome, String client) {
+		if (outcome instanceof LinkOutcome.SessionIssued issued
+				&& !this.limits.reserveSession(client, issued.link().id())) {
+			return new LinkOutcome.TooManyAttempts(issued.link().id(), this.sessionsPeriod, issued.locale());
+		}
+		return outcome;
 	}
 
 	private static Locale locale(LinkRequest request, @Nullable Link link) {

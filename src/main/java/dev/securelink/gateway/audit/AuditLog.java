@@ -3,11 +3,15 @@ package dev.securelink.gateway.audit;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.crypto.spec.SecretKeySpec;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -33,7 +37,21 @@ public class AuditLog {
 
 	private final Counter failures;
 
-	public AuditLog(DatabaseClient db, GatewayKeys keys, MeterRegistry meters) {
+	private final int maxOpenedPerLink;
+
+	private final Counter openedDropped;
+
+	/** Openings recorded per link in the hour since the first of them. */
+	private final Cache<String, AtomicInteger> openedPerLink = Caffeine.newBuilder()
+		.expireAfterWrite(Duration.ofHours(1))
+		.maximumSize(100_000)
+		.build();
+
+	public AuditLog(DatabaseClient db, GatewayKeys keys, AuditProperties properties, MeterRegistry meters) {
+		this.maxOpenedPerLink = properties.maxOpenedPerLink();
+		this.openedDropped = Counter.builder("securelink.audit.opened.dropped")
+			.description("Document openings not recorded: the link had securelink.audit.max-opened-per-link this hour")
+			.register(meters);
 		this.failures = Counter.builder("securelink.audit.failures")
 			.description("Audit events that could not be written")
 			.register(meters);
@@ -72,6 +90,21 @@ public class AuditLog {
 			.bind("detail", Parameter.fromOrEmpty(event.detail(), String.class))
 			.then()
 			.doOnError((ex) -> this.failures.increment());
+	}
+
+	/**
+	 * Appends a session's {@code opened}, unless the link already had
+	 * {@code max-opened-per-link} of them this hour: a link opened in a loop (or by a
+	 * crawler with a fresh session each time) cannot flood its tenant's trail.
+	 */
+	public Mono<Void> recordOpened(AccessEvent event) {
+		String linkId = event.linkId();
+		if (linkId != null && this.openedPerLink.get(linkId, (key) -> new AtomicInteger())
+			.incrementAndGet() > this.maxOpenedPerLink) {
+			this.openedDropped.increment();
+			return Mono.empty();
+		}
+		return record(event);
 	}
 
 	/**

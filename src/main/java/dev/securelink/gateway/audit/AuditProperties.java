@@ -17,9 +17,13 @@ import org.springframework.validation.annotation.Validated;
  * chain for long
  * @param checkpointInterval how often each instance signs a checkpoint of every chain
  * that moved since its last one
+ * @param maxOpenedPerLink {@code opened} events recorded per link and hour on each
+ * instance (one per session); beyond, they are only counted
+ * ({@code securelink.audit.opened.dropped})
  */
 @Validated
 @ConfigurationProperties("securelink.audit")
 public record AuditProperties(@NotNull @DefaultValue("250ms") Duration sealInterval,
-		@Min(1) @DefaultValue("500") int sealBatch, @NotNull @DefaultValue("1m") Duration checkpointInterval) {
+		@Min(1) @DefaultValue("500") int sealBatch, @NotNull @DefaultValue("1m") Duration checkpointInterval,
+		@Min(1) @DefaultValue("100") int maxOpenedPerLink) {
 }

@@ -298,7 +298,7 @@ class DocumentRoute implements NettyRouteProvider {
 		if (this.opened.getIfPresent(id) != null) {
 			return Mono.empty();
 		}
-		return this.audit.record(event(exchange, session, AuditType.OPENED, AuditOutcome.OK))
+		return this.audit.recordOpened(event(exchange, session, AuditType.OPENED, AuditOutcome.OK))
 			.doOnSuccess((done) -> this.opened.put(id, Boolean.TRUE))
 			.onErrorResume((ex) -> {
 				// Reading stays available when the audit database hiccups; the next

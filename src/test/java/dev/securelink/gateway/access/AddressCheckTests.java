@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.r2dbc.core.DatabaseClient;
 
 import dev.securelink.gateway.audit.AuditLog;
+import dev.securelink.gateway.audit.AuditProperties;
 import dev.securelink.gateway.keys.GatewayKeys;
 import dev.securelink.gateway.link.Link;
 import dev.securelink.gateway.link.RecipientMacs;
@@ -45,7 +46,8 @@ class AddressCheckTests {
 
 	/** Two wrong addresses lock a link; three per client per period. */
 	private final LimitsProperties limitsProperties = new LimitsProperties(2, Duration.ofMinutes(15),
-			Duration.ofMinutes(15), Duration.ofHours(24), 30, Duration.ofMinutes(1), 3, Duration.ofMinutes(15));
+			Duration.ofMinutes(15), Duration.ofHours(24), 30, Duration.ofMinutes(1), 3, Duration.ofMinutes(15), 10,
+			Duration.ofMinutes(1));
 
 	private final DatabaseClient db = TestDatabase.client();
 
@@ -57,9 +59,11 @@ class AddressCheckTests {
 
 	private final IpLimits limits = new IpLimits(this.limitsProperties);
 
-	private final AddressCheck check = new AddressCheck(this.forms, this.limits,
-			new AttemptGuard(this.db, TestDatabase.transactions(), this.limitsProperties), this.macs,
-			new AuditLog(this.db, KEYS, this.meters), this.limitsProperties, java.time.Clock.systemUTC(), this.meters);
+	private final AddressCheck check = new AddressCheck(
+			this.forms, this.limits, new AttemptGuard(this.db, TestDatabase.transactions(), this.limitsProperties),
+			this.macs, new AuditLog(this.db, KEYS,
+					new AuditProperties(Duration.ofSeconds(1), 500, Duration.ofMinutes(1), 100), this.meters),
+			this.limitsProperties, java.time.Clock.systemUTC(), this.meters);
 
 	private final TenantSettings verificationOn = settings(true);
 

@@ -365,6 +365,26 @@ class LinkFlowTests {
 	}
 
 	@Test
+	@Behaviour("6a")
+	void openWhenOneClientMintsSessionsInALoopThen429ForItAlone() {
+		this.admin.settings(this.tenant, false);
+		CreatedLink link = link("/invoices/loop");
+		// A script that drops the cookie every time: each open asks for a new session.
+		for (int i = 0; i < 10; i++) {
+			assertThat(new Browser(this.client).ip("203.0.113.61").get(link.path()).getStatus().value())
+				.as("session " + (i + 1))
+				.isEqualTo(303);
+		}
+		EntityExchangeResult<String> refused = new Browser(this.client).ip("203.0.113.61").get(link.path());
+		assertThat(refused.getStatus().value()).isEqualTo(429);
+		assertThat(refused.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("60");
+		assertThat(refused.getResponseHeaders().getFirst(HttpHeaders.SET_COOKIE)).as("no session").isNull();
+		assertThat(new Browser(this.client).ip("203.0.113.62").get(link.path()).getStatus().value())
+			.as("another visitor")
+			.isEqualTo(303);
+	}
+
+	@Test
 	@Behaviour("12a")
 	void submitWhenFormBodyOverTheLimitThen413AndNothingCounted() {
 		CreatedLink link = link("/invoices/big-form");

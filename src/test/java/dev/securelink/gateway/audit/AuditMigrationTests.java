@@ -103,12 +103,13 @@ class AuditMigrationTests {
 			.isEqualTo(new AuditChain.Verification(true, 3, null, null, 0, null));
 
 		GatewayKeys keys = GatewayKeys.from(TestKeys.keysProperties());
-		new AuditLog(db, keys, new SimpleMeterRegistry())
+		new AuditLog(db, keys, new AuditProperties(Duration.ofSeconds(1), 500, Duration.ofMinutes(1), 100),
+				new SimpleMeterRegistry())
 			.record(AccessEvent.ofAdmin(AuditType.REVOKED, "acme", "link3", "app", at.plusSeconds(9)))
 			.block(Duration.ofSeconds(10));
 		AuditSealer sealer = new AuditSealer(db,
 				TransactionalOperator.create(new R2dbcTransactionManager(db.getConnectionFactory())),
-				new AuditProperties(Duration.ofSeconds(1), 500, Duration.ofMinutes(1)), Clock.systemUTC(),
+				new AuditProperties(Duration.ofSeconds(1), 500, Duration.ofMinutes(1), 100), Clock.systemUTC(),
 				new SimpleMeterRegistry());
 		assertThat(sealer.sealAll().block(Duration.ofSeconds(10))).isOne();
 		assertThat(chain.verify("acme").block(Duration.ofSeconds(10)))
