@@ -4,8 +4,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.spi.Readable;
 import org.apache.commons.logging.Log;
@@ -45,6 +48,12 @@ class AuditSealer implements SmartLifecycle {
 
 	private final Counter sealed;
 
+	/**
+	 * When the oldest event still unsealed after the last round was written (epoch ms),
+	 * or 0.
+	 */
+	private final AtomicLong oldestUnsealed = new AtomicLong();
+
 	private volatile @Nullable Disposable schedule;
 
 	AuditSealer(DatabaseClient db, TransactionalOperator transaction, AuditProperties properties, Clock clock,
@@ -55,6 +64,10 @@ class AuditSealer implements SmartLifecycle {
 		this.clock = clock;
 		this.sealed = Counter.builder("securelink.audit.sealed")
 			.description("Audit events linked into their tenant's chain")
+			.register(meters);
+		Gauge.builder("securelink.audit.unsealed.age", this, AuditSealer::unsealedAgeSeconds)
+			.description("Age of the oldest audit event still unsealed after the last sealing round")
+			.baseUnit("seconds")
 			.register(meters);
 	}
 
@@ -75,7 +88,17 @@ class AuditSealer implements SmartLifecycle {
 			.map((row) -> row.get("tenant_id", String.class))
 			.all()
 			.concatMap(this::seal)
-			.reduce(0L, Long::sum);
+			.reduce(0L, Long::sum)
+			.flatMap((count) -> this.db.sql("select min(occurred_at) as oldest from access_event where not sealed")
+				.map((row) -> Optional.ofNullable(row.get("oldest", Instant.class)))
+				.one()
+				.doOnNext((oldest) -> this.oldestUnsealed.set(oldest.map(Instant::toEpochMilli).orElse(0L)))
+				.thenReturn(count));
+	}
+
+	private double unsealedAgeSeconds() {
+		long oldest = this.oldestUnsealed.get();
+		return (oldest == 0) ? 0 : Math.max(0, this.clock.millis() - oldest) / 1000.0;
 	}
 
 	/**

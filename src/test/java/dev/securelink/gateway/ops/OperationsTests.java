@@ -88,6 +88,10 @@ class OperationsTests {
 			.contains("securelink_upstream_requests_seconds_count{method=\"GET\",status=\"2xx\"")
 			.contains("cache_gets_total{cache=\"links\"")
 			.contains("securelink_audit_failures_total")
+			.contains("securelink_audit_sealed_total")
+			.contains("securelink_audit_unsealed_age_seconds")
+			.contains("securelink_audit_checkpoints_total")
+			.contains("securelink_audit_opened_dropped_total")
 			.contains("securelink_notifications_reconnects_total");
 	}
 

@@ -10,6 +10,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,7 @@ import dev.securelink.gateway.support.TestDatabase;
 import dev.securelink.gateway.support.TestKeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 @GatewayTest
 class PrivacyTests {
@@ -44,6 +46,9 @@ class PrivacyTests {
 
 	@Autowired
 	RetentionPurge retention;
+
+	@Autowired
+	MeterRegistry meters;
 
 	Admin admin;
 
@@ -345,6 +350,10 @@ class PrivacyTests {
 				.jsonPath("$[0].hash")
 				.doesNotExist();
 			verification(this.tenant).jsonPath("$.valid").isEqualTo(true).jsonPath("$.unsealed").isEqualTo(1);
+			await().atMost(Duration.ofSeconds(5))
+				.untilAsserted(() -> assertThat(this.meters.get("securelink.audit.unsealed.age").gauge().value())
+					.as("the sealing lag shows")
+					.isGreaterThan(0));
 		}
 		Queries.awaitSealed(this.db, this.tenant);
 		this.admin.get(this.tenant, "/events")
