@@ -114,13 +114,19 @@ public class AuditLog {
 	 */
 	public Mono<Void> purgeLinks(List<String> linkIds) {
 		String[] ids = linkIds.toArray(String[]::new);
-		return this.db.sql("""
-				insert into access_event_tombstone (id, tenant_id, seq, prev_hash, hash)
-				select id, tenant_id, seq, prev_hash, hash from access_event
-				where link_id = any(:ids) and seq is not null
-				""")
+		// Locked first, in id order as the sealer locks them: a sealer busy with one of
+		// these events finishes first (and the event gets its tombstone below), or waits
+		// and
+		// then finds it gone. Never sealed after the tombstones were taken and then
+		// deleted.
+		return this.db.sql("select id from access_event where link_id = any(:ids) order by id for update")
 			.bind("ids", ids)
 			.then()
+			.then(this.db.sql("""
+					insert into access_event_tombstone (id, tenant_id, seq, prev_hash, hash)
+					select id, tenant_id, seq, prev_hash, hash from access_event
+					where link_id = any(:ids) and seq is not null
+					""").bind("ids", ids).then())
 			.then(this.db.sql("delete from access_event where link_id = any(:ids)").bind("ids", ids).then());
 	}
 
