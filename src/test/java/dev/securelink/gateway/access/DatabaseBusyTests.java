@@ -1,0 +1,60 @@
+package dev.securelink.gateway.access;
+
+import java.time.Duration;
+
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+
+import dev.securelink.gateway.support.Browser;
+import dev.securelink.gateway.support.GatewayTest;
+import dev.securelink.gateway.web.GatewayPaths;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A gateway whose database pool is exhausted (two connections: the change feed's LISTEN
+ * and one held by the test): a request that needs the database waits at most
+ * {@code spring.r2dbc.pool.max-acquire-time} and is answered 503, instead of waiting as
+ * long as the database is busy.
+ */
+@GatewayTest
+@TestPropertySource(properties = { "spring.r2dbc.pool.initial-size=1", "spring.r2dbc.pool.max-size=2",
+		"spring.r2dbc.pool.max-acquire-time=1s" })
+class DatabaseBusyTests {
+
+	@Autowired
+	WebTestClient client;
+
+	@Autowired
+	ConnectionFactory connections;
+
+	@Test
+	void openWhenNoDatabaseConnectionIsFreeThenThe503PageAfterTheAcquireTimeout() {
+		// The sealer and the checkpoints borrow the other connection every few hundred
+		// ms.
+		Connection held = Mono.from(this.connections.create())
+			.retryWhen(Retry.fixedDelay(100, Duration.ofMillis(50)))
+			.block(Duration.ofSeconds(30));
+		try {
+			EntityExchangeResult<String> answer = new Browser(this.client).ip("203.0.113.90")
+				.get(GatewayPaths.LINK + "B".repeat(32));
+			assertThat(answer.getStatus().value()).isEqualTo(503);
+			assertThat(answer.getResponseHeaders().getFirst("X-SecureLink-Page")).isEqualTo("unavailable");
+		}
+		finally {
+			Mono.from(held.close()).block(Duration.ofSeconds(10));
+		}
+		assertThat(
+				new Browser(this.client).ip("203.0.113.91").get(GatewayPaths.LINK + "B".repeat(32)).getStatus().value())
+			.as("the database free again: an unknown code's page")
+			.isEqualTo(404);
+	}
+
+}
