@@ -21,16 +21,12 @@ import com.nimbusds.jwt.SignedJWT;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.spi.Readable;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import dev.securelink.gateway.BackgroundTask;
 import dev.securelink.gateway.GatewayProperties;
 import dev.securelink.gateway.keys.GatewayKeys;
 
@@ -44,7 +40,7 @@ import dev.securelink.gateway.keys.GatewayKeys;
  * {@code /.well-known/jwks.json} under its own {@code kid}.
  */
 @Component
-public class AuditCheckpoints implements SmartLifecycle {
+public class AuditCheckpoints extends BackgroundTask<Long> {
 
 	/**
 	 * The JWS {@code typ} of a checkpoint, so that no other token of the gateway passes
@@ -52,11 +48,7 @@ public class AuditCheckpoints implements SmartLifecycle {
 	 */
 	static final JOSEObjectType TYPE = new JOSEObjectType("securelink-checkpoint+jwt");
 
-	private static final Log logger = LogFactory.getLog(AuditCheckpoints.class);
-
 	private final DatabaseClient db;
-
-	private final AuditProperties properties;
 
 	private final Clock clock;
 
@@ -70,12 +62,10 @@ public class AuditCheckpoints implements SmartLifecycle {
 
 	private final Counter signed;
 
-	private volatile @Nullable Disposable schedule;
-
 	AuditCheckpoints(DatabaseClient db, GatewayKeys keys, AuditProperties properties, GatewayProperties gateway,
 			Clock clock, MeterRegistry meters) {
+		super("Audit checkpoints", properties.checkpointInterval(), properties.checkpointInterval());
 		this.db = db;
-		this.properties = properties;
 		this.clock = clock;
 		this.issuer = gateway.baseUrl();
 		try {
@@ -110,14 +100,8 @@ public class AuditCheckpoints implements SmartLifecycle {
 	}
 
 	@Override
-	public void start() {
-		this.schedule = Flux.interval(this.properties.checkpointInterval(), this.properties.checkpointInterval())
-			.onBackpressureDrop()
-			.concatMap((tick) -> checkpointAll().onErrorResume((ex) -> {
-				logger.warn("Audit checkpoints failed, will try again: " + ex.getClass().getSimpleName());
-				return Mono.empty();
-			}), 0)
-			.subscribe();
+	protected Mono<Long> round() {
+		return checkpointAll();
 	}
 
 	/**
@@ -222,20 +206,6 @@ public class AuditCheckpoints implements SmartLifecycle {
 	private static Checkpoint checkpoint(Readable row) {
 		return new Checkpoint(row.get("tenant_id", String.class), row.get("seq", Long.class),
 				row.get("hash", byte[].class), row.get("created_at", Instant.class), row.get("jws", String.class));
-	}
-
-	@Override
-	public void stop() {
-		Disposable current = this.schedule;
-		if (current != null) {
-			current.dispose();
-		}
-	}
-
-	@Override
-	public boolean isRunning() {
-		Disposable current = this.schedule;
-		return current != null && !current.isDisposed();
 	}
 
 }

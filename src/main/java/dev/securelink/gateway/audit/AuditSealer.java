@@ -11,16 +11,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.spi.Readable;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+
+import dev.securelink.gateway.BackgroundTask;
 
 /**
  * Links each tenant's new events into its hash chain, in the background and on every
@@ -32,9 +28,7 @@ import reactor.core.publisher.Mono;
  * instance, seals the same events.
  */
 @Component
-class AuditSealer implements SmartLifecycle {
-
-	private static final Log logger = LogFactory.getLog(AuditSealer.class);
+class AuditSealer extends BackgroundTask<Long> {
 
 	private static final HexFormat HEX = HexFormat.of();
 
@@ -54,10 +48,9 @@ class AuditSealer implements SmartLifecycle {
 	 */
 	private final AtomicLong oldestUnsealed = new AtomicLong();
 
-	private volatile @Nullable Disposable schedule;
-
 	AuditSealer(DatabaseClient db, TransactionalOperator transaction, AuditProperties properties, Clock clock,
 			MeterRegistry meters) {
+		super("Audit sealing", properties.sealInterval(), properties.sealInterval());
 		this.db = db;
 		this.transaction = transaction;
 		this.properties = properties;
@@ -72,14 +65,8 @@ class AuditSealer implements SmartLifecycle {
 	}
 
 	@Override
-	public void start() {
-		this.schedule = Flux.interval(this.properties.sealInterval(), this.properties.sealInterval())
-			.onBackpressureDrop()
-			.concatMap((tick) -> sealAll().onErrorResume((ex) -> {
-				logger.warn("Audit sealing failed, will try again: " + ex.getClass().getSimpleName());
-				return Mono.empty();
-			}), 0)
-			.subscribe();
+	protected Mono<Long> round() {
+		return sealAll();
 	}
 
 	/** Seals every tenant's unsealed events; answers how many were sealed. */
@@ -189,20 +176,6 @@ class AuditSealer implements SmartLifecycle {
 
 	private static Unsealed unsealed(Readable row) {
 		return new Unsealed(row.get("id", Long.class), AuditChain.event(row));
-	}
-
-	@Override
-	public void stop() {
-		Disposable current = this.schedule;
-		if (current != null) {
-			current.dispose();
-		}
-	}
-
-	@Override
-	public boolean isRunning() {
-		Disposable current = this.schedule;
-		return current != null && !current.isDisposed();
 	}
 
 	private record Unsealed(long id, AccessEvent event) {

@@ -6,14 +6,11 @@ import java.time.Instant;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import dev.securelink.gateway.BackgroundTask;
 import dev.securelink.gateway.audit.AuditLog;
 import dev.securelink.gateway.link.LinkRepository;
 
@@ -24,7 +21,7 @@ import dev.securelink.gateway.link.LinkRepository;
  * evidence chain still verifies.
  */
 @Component
-class RetentionPurge implements SmartLifecycle {
+class RetentionPurge extends BackgroundTask<Long> {
 
 	private static final Log logger = LogFactory.getLog(RetentionPurge.class);
 
@@ -38,10 +35,9 @@ class RetentionPurge implements SmartLifecycle {
 
 	private final Clock clock;
 
-	private volatile @Nullable Disposable schedule;
-
 	RetentionPurge(LinkRepository links, AuditLog audit, TransactionalOperator transaction,
 			RetentionProperties properties, Clock clock) {
+		super("Retention purge", Duration.ofMinutes(1), properties.interval());
 		this.links = links;
 		this.audit = audit;
 		this.transaction = transaction;
@@ -50,17 +46,15 @@ class RetentionPurge implements SmartLifecycle {
 	}
 
 	@Override
-	public void start() {
-		this.schedule = Flux.interval(Duration.ofMinutes(1), this.properties.interval())
-			.concatMap((tick) -> purge().onErrorResume((ex) -> {
-				logger.warn("Retention purge failed, will try again: " + ex.getMessage());
-				return Mono.empty();
-			}))
-			.subscribe((purged) -> {
-				if (purged > 0) {
-					logger.info("Retention purge removed " + purged + " expired links with their events");
-				}
-			});
+	protected Mono<Long> round() {
+		return purge();
+	}
+
+	@Override
+	protected void completed(Long purged) {
+		if (purged > 0) {
+			logger.info("Retention purge removed " + purged + " expired links with their events");
+		}
 	}
 
 	/**
@@ -76,20 +70,6 @@ class RetentionPurge implements SmartLifecycle {
 		return this.links.lockExpiredBefore(cutoff, this.properties.batchSize())
 			.flatMap((ids) -> ids.isEmpty() ? Mono.just(0L) : this.audit.purgeLinks(ids).then(this.links.delete(ids)))
 			.as(this.transaction::transactional);
-	}
-
-	@Override
-	public void stop() {
-		Disposable current = this.schedule;
-		if (current != null) {
-			current.dispose();
-		}
-	}
-
-	@Override
-	public boolean isRunning() {
-		Disposable current = this.schedule;
-		return current != null && !current.isDisposed();
 	}
 
 }
