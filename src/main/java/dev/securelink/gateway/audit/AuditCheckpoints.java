@@ -7,17 +7,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Date;
 
-import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.spi.Readable;
@@ -28,6 +20,7 @@ import reactor.core.publisher.Mono;
 
 import dev.securelink.gateway.BackgroundTask;
 import dev.securelink.gateway.GatewayProperties;
+import dev.securelink.gateway.keys.Es256Signer;
 import dev.securelink.gateway.keys.GatewayKeys;
 
 /**
@@ -54,11 +47,7 @@ public class AuditCheckpoints extends BackgroundTask<Long> {
 
 	private final String issuer;
 
-	private final ECKey publicKey;
-
-	private final ECDSASigner signer;
-
-	private final ECDSAVerifier verifier;
+	private final Es256Signer signer;
 
 	private final Counter signed;
 
@@ -68,17 +57,7 @@ public class AuditCheckpoints extends BackgroundTask<Long> {
 		this.db = db;
 		this.clock = clock;
 		this.issuer = gateway.baseUrl();
-		try {
-			this.publicKey = new ECKey.Builder(Curve.P_256, keys.checkpointPublicKey()).keyUse(KeyUse.SIGNATURE)
-				.algorithm(JWSAlgorithm.ES256)
-				.keyIDFromThumbprint()
-				.build();
-			this.signer = new ECDSASigner(keys.checkpointKey());
-			this.verifier = new ECDSAVerifier(keys.checkpointPublicKey());
-		}
-		catch (JOSEException ex) {
-			throw new IllegalStateException("Invalid checkpoint key", ex);
-		}
+		this.signer = keys.checkpointSigner();
 		this.signed = Counter.builder("securelink.audit.checkpoints")
 			.description("Checkpoints of tenants' audit chains signed")
 			.register(meters);
@@ -96,7 +75,7 @@ public class AuditCheckpoints extends BackgroundTask<Long> {
 
 	/** The public key that verifies checkpoints, as a JWK. */
 	public ECKey publicKey() {
-		return this.publicKey;
+		return this.signer.publicJwk();
 	}
 
 	@Override
@@ -113,15 +92,14 @@ public class AuditCheckpoints extends BackgroundTask<Long> {
 				select h.tenant_id, h.seq, h.hash from audit_chain_head h
 				where h.seq > coalesce((select max(c.seq) from audit_checkpoint c where c.tenant_id = h.tenant_id), 0)
 				""")
-			.map((row) -> new Checkpoint(row.get("tenant_id", String.class), row.get("seq", Long.class),
-					row.get("hash", byte[].class), this.clock.instant(), ""))
+			.map((row) -> sign(row.get("tenant_id", String.class), row.get("seq", Long.class),
+					row.get("hash", byte[].class), this.clock.instant()))
 			.all()
 			.concatMap(this::store)
 			.count();
 	}
 
-	private Mono<Checkpoint> store(Checkpoint head) {
-		Checkpoint checkpoint = sign(head.tenantId(), head.seq(), head.hash(), head.createdAt());
+	private Mono<Checkpoint> store(Checkpoint checkpoint) {
 		return this.db.sql("""
 				insert into audit_checkpoint (tenant_id, seq, hash, created_at, jws)
 				values (:tenant, :seq, :hash, :at, :jws) on conflict (tenant_id, seq) do nothing
@@ -162,13 +140,11 @@ public class AuditCheckpoints extends BackgroundTask<Long> {
 	 * {@link #TYPE}, for {@code tenantId}; otherwise null.
 	 */
 	public @Nullable Checkpoint verified(String jws, String tenantId) {
+		JWTClaimsSet claims = this.signer.verified(jws, TYPE);
+		if (claims == null) {
+			return null;
+		}
 		try {
-			SignedJWT jwt = SignedJWT.parse(jws);
-			if (!TYPE.equals(jwt.getHeader().getType()) || !JWSAlgorithm.ES256.equals(jwt.getHeader().getAlgorithm())
-					|| !jwt.verify(this.verifier)) {
-				return null;
-			}
-			JWTClaimsSet claims = jwt.getJWTClaimsSet();
 			Long seq = claims.getLongClaim("seq");
 			String hash = claims.getStringClaim("hash");
 			Date issued = claims.getIssueTime();
@@ -177,7 +153,7 @@ public class AuditCheckpoints extends BackgroundTask<Long> {
 			}
 			return new Checkpoint(tenantId, seq, Base64.getDecoder().decode(hash), issued.toInstant(), jws);
 		}
-		catch (ParseException | JOSEException | IllegalArgumentException ex) {
+		catch (ParseException | IllegalArgumentException ex) {
 			return null;
 		}
 	}
@@ -192,15 +168,7 @@ public class AuditCheckpoints extends BackgroundTask<Long> {
 			.claim("count", seq)
 			.claim("hash", Base64.getEncoder().encodeToString(hash))
 			.build();
-		SignedJWT jwt = new SignedJWT(
-				new JWSHeader.Builder(JWSAlgorithm.ES256).type(TYPE).keyID(this.publicKey.getKeyID()).build(), claims);
-		try {
-			jwt.sign(this.signer);
-		}
-		catch (JOSEException ex) {
-			throw new IllegalStateException("ES256 signing failed", ex);
-		}
-		return new Checkpoint(tenantId, seq, hash, at, jwt.serialize());
+		return new Checkpoint(tenantId, seq, hash, at, this.signer.sign(claims, TYPE));
 	}
 
 	private static Checkpoint checkpoint(Readable row) {

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.interfaces.ECPrivateKey;
-import java.security.interfaces.ECPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -29,22 +28,16 @@ public final class GatewayKeys {
 
 	private final List<SessionKey> sessionKeys;
 
-	private final ECPrivateKey assertionKey;
+	private final Es256Signer assertionSigner;
 
-	private final ECPublicKey assertionPublicKey;
-
-	private final ECPrivateKey checkpointKey;
-
-	private final ECPublicKey checkpointPublicKey;
+	private final Es256Signer checkpointSigner;
 
 	private GatewayKeys(SecretKeySpec emailPepper, List<SessionKey> sessionKeys, ECPrivateKey assertionKey,
 			ECPrivateKey checkpointKey) {
 		this.emailPepper = emailPepper;
 		this.sessionKeys = List.copyOf(sessionKeys);
-		this.assertionKey = assertionKey;
-		this.assertionPublicKey = EcPublicKeys.derive(assertionKey);
-		this.checkpointKey = checkpointKey;
-		this.checkpointPublicKey = EcPublicKeys.derive(checkpointKey);
+		this.assertionSigner = new Es256Signer(assertionKey, EcPublicKeys.derive(assertionKey));
+		this.checkpointSigner = new Es256Signer(checkpointKey, EcPublicKeys.derive(checkpointKey));
 	}
 
 	/** One HMAC key for sessions; the first configured one signs, all verify. */
@@ -60,28 +53,17 @@ public final class GatewayKeys {
 		return this.sessionKeys;
 	}
 
-	public ECPrivateKey assertionKey() {
-		return this.assertionKey;
+	/** Signs the upstream assertions; its public key is in the JWKS. */
+	public Es256Signer assertionSigner() {
+		return this.assertionSigner;
 	}
 
 	/**
-	 * Published at {@code /.well-known/jwks.json} for the upstream to verify assertions.
+	 * Signs the audit trail's checkpoints, never the assertions; its public key is in the
+	 * JWKS under its own {@code kid}, for anyone to verify a checkpoint offline.
 	 */
-	public ECPublicKey assertionPublicKey() {
-		return this.assertionPublicKey;
-	}
-
-	/** Signs the audit trail's checkpoints; never the assertions. */
-	public ECPrivateKey checkpointKey() {
-		return this.checkpointKey;
-	}
-
-	/**
-	 * Published at {@code /.well-known/jwks.json} (its own {@code kid}) for anyone to
-	 * verify a checkpoint offline.
-	 */
-	public ECPublicKey checkpointPublicKey() {
-		return this.checkpointPublicKey;
+	public Es256Signer checkpointSigner() {
+		return this.checkpointSigner;
 	}
 
 	public static GatewayKeys from(KeysProperties properties) {

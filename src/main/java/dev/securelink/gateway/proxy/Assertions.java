@@ -9,20 +9,14 @@ import java.util.stream.Collectors;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 
 import dev.securelink.gateway.GatewayProperties;
+import dev.securelink.gateway.keys.Es256Signer;
 import dev.securelink.gateway.keys.GatewayKeys;
 import dev.securelink.gateway.link.Right;
 import dev.securelink.gateway.session.SessionClaims;
@@ -44,11 +38,7 @@ class Assertions {
 
 	private static final Duration REUSE = Duration.ofMinutes(10);
 
-	private final ECDSASigner signer;
-
-	private final String keyId;
-
-	private final ECKey publicKey;
+	private final Es256Signer signer;
 
 	private final String issuer;
 
@@ -61,18 +51,7 @@ class Assertions {
 		.build();
 
 	Assertions(GatewayKeys keys, GatewayProperties properties, Clock clock) {
-		try {
-			ECKey publicKey = new ECKey.Builder(Curve.P_256, keys.assertionPublicKey()).keyUse(KeyUse.SIGNATURE)
-				.algorithm(JWSAlgorithm.ES256)
-				.keyIDFromThumbprint()
-				.build();
-			this.keyId = publicKey.getKeyID();
-			this.publicKey = publicKey;
-			this.signer = new ECDSASigner(keys.assertionKey());
-		}
-		catch (JOSEException ex) {
-			throw new IllegalStateException("Invalid assertion key", ex);
-		}
+		this.signer = keys.assertionSigner();
 		this.issuer = properties.baseUrl();
 		this.clock = clock;
 	}
@@ -94,7 +73,7 @@ class Assertions {
 
 	/** The public key that verifies assertions, as a JWK. */
 	ECKey publicKey() {
-		return this.publicKey;
+		return this.signer.publicJwk();
 	}
 
 	private String sign(SessionClaims session, String document) {
@@ -112,14 +91,7 @@ class Assertions {
 			.claim("rights", List.copyOf(session.rights().stream().map(Right::id).collect(Collectors.toList())))
 			.claim("email_verified", session.emailVerified())
 			.build();
-		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(this.keyId).build(), claims);
-		try {
-			jwt.sign(this.signer);
-		}
-		catch (JOSEException ex) {
-			throw new IllegalStateException("ES256 signing failed", ex);
-		}
-		return jwt.serialize();
+		return this.signer.sign(claims, null);
 	}
 
 }

@@ -1,0 +1,87 @@
+package dev.securelink.gateway.keys;
+
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.text.ParseException;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One of the gateway's ES256 keys, as its users need it: JWTs signed with it (the header
+ * naming the key's {@code kid}, its RFC 7638 thumbprint, and a {@code typ}), the public
+ * part as the JWK that {@code /.well-known/jwks.json} publishes, and the check of a JWT
+ * it signed. The private key never leaves this object.
+ */
+public final class Es256Signer {
+
+	private final ECKey publicJwk;
+
+	private final ECDSASigner signer;
+
+	private final ECDSAVerifier verifier;
+
+	Es256Signer(ECPrivateKey privateKey, ECPublicKey publicKey) {
+		try {
+			this.publicJwk = new ECKey.Builder(Curve.P_256, publicKey).keyUse(KeyUse.SIGNATURE)
+				.algorithm(JWSAlgorithm.ES256)
+				.keyIDFromThumbprint()
+				.build();
+			this.signer = new ECDSASigner(privateKey);
+			this.verifier = new ECDSAVerifier(publicKey);
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException("Invalid EC P-256 key", ex);
+		}
+	}
+
+	/** The public key, as published. */
+	public ECKey publicJwk() {
+		return this.publicJwk;
+	}
+
+	/**
+	 * {@code claims} signed, compact form; {@code type} is the header's {@code typ}, or
+	 * none.
+	 */
+	public String sign(JWTClaimsSet claims, @Nullable JOSEObjectType type) {
+		SignedJWT jwt = new SignedJWT(
+				new JWSHeader.Builder(JWSAlgorithm.ES256).type(type).keyID(this.publicJwk.getKeyID()).build(), claims);
+		try {
+			jwt.sign(this.signer);
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException("ES256 signing failed", ex);
+		}
+		return jwt.serialize();
+	}
+
+	/**
+	 * The claims of {@code jws} when this key signed it, with ES256 and {@code type};
+	 * otherwise (malformed, another key or type, a changed byte) null.
+	 */
+	public @Nullable JWTClaimsSet verified(String jws, JOSEObjectType type) {
+		try {
+			SignedJWT jwt = SignedJWT.parse(jws);
+			if (!type.equals(jwt.getHeader().getType()) || !JWSAlgorithm.ES256.equals(jwt.getHeader().getAlgorithm())
+					|| !jwt.verify(this.verifier)) {
+				return null;
+			}
+			return jwt.getJWTClaimsSet();
+		}
+		catch (ParseException | JOSEException ex) {
+			return null;
+		}
+	}
+
+}
