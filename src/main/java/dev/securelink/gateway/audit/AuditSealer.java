@@ -14,6 +14,7 @@ import io.r2dbc.spi.Readable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import dev.securelink.gateway.BackgroundTask;
@@ -69,18 +70,46 @@ class AuditSealer extends BackgroundTask<Long> {
 		return sealAll();
 	}
 
-	/** Seals every tenant's unsealed events; answers how many were sealed. */
+	/**
+	 * Seals every tenant's unsealed events; answers how many were sealed. An idle round
+	 * is one query on the unsealed events' partial index.
+	 */
 	Mono<Long> sealAll() {
 		return this.db.sql("select distinct tenant_id from access_event where not sealed")
 			.map((row) -> row.get("tenant_id", String.class))
 			.all()
-			.concatMap(this::seal)
-			.reduce(0L, Long::sum)
-			.flatMap((count) -> this.db.sql("select min(occurred_at) as oldest from access_event where not sealed")
-				.map((row) -> Optional.ofNullable(row.get("oldest", Instant.class)))
-				.one()
-				.doOnNext((oldest) -> this.oldestUnsealed.set(oldest.map(Instant::toEpochMilli).orElse(0L)))
-				.thenReturn(count));
+			.collectList()
+			.flatMap((tenants) -> {
+				if (tenants.isEmpty()) {
+					this.oldestUnsealed.set(0);
+					return Mono.just(0L);
+				}
+				return ensureHeads(tenants).thenMany(Flux.fromIterable(tenants).concatMap(this::seal))
+					.reduce(0L, Long::sum)
+					.flatMap((count) -> this.db
+						.sql("select min(occurred_at) as oldest from access_event where not sealed")
+						.map((row) -> Optional.ofNullable(row.get("oldest", Instant.class)))
+						.one()
+						.doOnNext((oldest) -> this.oldestUnsealed.set(oldest.map(Instant::toEpochMilli).orElse(0L)))
+						.thenReturn(count));
+			});
+	}
+
+	/**
+	 * Creates the chain heads these tenants do not have yet, in one statement and outside
+	 * any sealing transaction: inside one, a second sealer's insert would wait for the
+	 * first one's commit instead of skipping the locked row.
+	 */
+	private Mono<Void> ensureHeads(List<String> tenants) {
+		return this.db.sql("""
+				insert into audit_chain_head (tenant_id, seq, hash, sealed_at)
+				select tenant, 0, :empty, :now from unnest(:tenants::text[]) as t(tenant)
+				on conflict (tenant_id) do nothing
+				""")
+			.bind("tenants", tenants.toArray(String[]::new))
+			.bind("empty", new byte[0])
+			.bind("now", this.clock.instant())
+			.then();
 	}
 
 	private double unsealedAgeSeconds() {
@@ -92,20 +121,17 @@ class AuditSealer extends BackgroundTask<Long> {
 	 * Seals the tenant's unsealed events, batch after batch, unless another sealer holds
 	 * its chain.
 	 */
-	Mono<Long> seal(String tenantId) {
+	private Mono<Long> seal(String tenantId) {
 		return batch(tenantId)
 			.expand((count) -> (count == this.properties.sealBatch()) ? batch(tenantId) : Mono.empty())
 			.reduce(0L, Long::sum);
 	}
 
 	/**
-	 * One batch in one transaction. The head row is created first, on its own: inside the
-	 * transaction, a second sealer's insert would wait for the first one's commit instead
-	 * of skipping the locked row.
+	 * One batch in one transaction, unless another sealer holds the tenant's chain head.
 	 */
 	private Mono<Long> batch(String tenantId) {
-		Mono<Long> sealing = this.db
-			.sql("select seq, hash from audit_chain_head where tenant_id = :tenant for update skip locked")
+		return this.db.sql("select seq, hash from audit_chain_head where tenant_id = :tenant for update skip locked")
 			.bind("tenant", tenantId)
 			.map((row) -> new AuditChain.Head(row.get("seq", Long.class), row.get("hash", byte[].class)))
 			.one()
@@ -119,15 +145,7 @@ class AuditSealer extends BackgroundTask<Long> {
 				.collectList()
 				.flatMap((events) -> events.isEmpty() ? Mono.just(0L) : link(tenantId, head, events)))
 			.defaultIfEmpty(0L)
-			.as(this.transaction::transactional);
-		return this.db
-			.sql("insert into audit_chain_head (tenant_id, seq, hash, sealed_at) "
-					+ "values (:tenant, 0, :empty, :now) on conflict (tenant_id) do nothing")
-			.bind("tenant", tenantId)
-			.bind("empty", new byte[0])
-			.bind("now", this.clock.instant())
-			.then()
-			.then(sealing)
+			.as(this.transaction::transactional)
 			.doOnNext(this.sealed::increment);
 	}
 
