@@ -74,7 +74,7 @@ public final class GatewayPaths {
 
 	/** Where the admin API's tenant resources live. */
 	public static String tenant(String tenantId) {
-		return "/admin/v1/tenants/" + tenantId;
+		return ADMIN_TENANT.replace("{tenantId}", tenantId);
 	}
 
 }

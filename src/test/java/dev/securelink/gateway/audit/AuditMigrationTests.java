@@ -1,7 +1,6 @@
 package dev.securelink.gateway.audit;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.sql.Timestamp;
@@ -9,17 +8,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
 import java.util.UUID;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.r2dbc.spi.ConnectionFactories;
-import io.r2dbc.spi.ConnectionFactoryOptions;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
-import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.transaction.reactive.TransactionalOperator;
 
 import dev.securelink.gateway.keys.GatewayKeys;
 import dev.securelink.gateway.support.TestDatabase;
@@ -33,6 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * chain goes on from where they ended. On a database of its own, migrated step by step.
  */
 class AuditMigrationTests {
+
+	private static final AuditProperties AUDIT = new AuditProperties(Duration.ofSeconds(1), 500, Duration.ofMinutes(1),
+			100);
 
 	@Test
 	void migrateWhenChainsWereWrittenBeforeTheSealerThenTheyVerifyAndGoOn() throws Exception {
@@ -51,17 +47,13 @@ class AuditMigrationTests {
 	}
 
 	private static void migrateAndVerify(String database) throws Exception {
-		Map<String, Object> spring = TestDatabase.springProperties();
-		String r2dbcUrl = ((String) spring.get("spring.r2dbc.url")).replaceFirst("/[^/?]+(\\?.*)?$", "/" + database);
-		String jdbcUrl = r2dbcUrl.replaceFirst("^r2dbc:", "jdbc:");
-		String user = (String) spring.get("spring.r2dbc.username");
-		String password = (String) spring.get("spring.r2dbc.password");
-		Flyway.configure().dataSource(jdbcUrl, user, password).target("3").load().migrate();
+		TestDatabase.Server server = TestDatabase.server().onDatabase(database);
+		server.migrate("3");
 
 		// A chain as V3's AuditLog wrote it: three events by id, the second later purged.
 		Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
 		byte[] previous = new byte[0];
-		try (Connection connection = DriverManager.getConnection(jdbcUrl, user, password)) {
+		try (Connection connection = server.jdbcConnection()) {
 			for (int i = 1; i <= 3; i++) {
 				AccessEvent event = AccessEvent.ofAdmin(AuditType.CREATED, "acme", "link" + i, "app",
 						at.plusSeconds(i));
@@ -91,25 +83,18 @@ class AuditMigrationTests {
 			}
 		}
 
-		Flyway.configure().dataSource(jdbcUrl, user, password).load().migrate();
+		server.migrate("latest");
 
-		DatabaseClient db = DatabaseClient.create(ConnectionFactories.get(ConnectionFactoryOptions.parse(r2dbcUrl)
-			.mutate()
-			.option(ConnectionFactoryOptions.USER, user)
-			.option(ConnectionFactoryOptions.PASSWORD, password)
-			.build()));
+		DatabaseClient db = server.client();
 		AuditChain chain = new AuditChain(db);
 		assertThat(chain.verify("acme").block(Duration.ofSeconds(10)))
 			.isEqualTo(new AuditChain.Verification(true, 3, null, null, 0, null));
 
 		GatewayKeys keys = GatewayKeys.from(TestKeys.keysProperties());
-		new AuditLog(db, keys, new AuditProperties(Duration.ofSeconds(1), 500, Duration.ofMinutes(1), 100),
-				new SimpleMeterRegistry())
+		new AuditLog(db, keys, AUDIT, new SimpleMeterRegistry())
 			.record(AccessEvent.ofAdmin(AuditType.REVOKED, "acme", "link3", "app", at.plusSeconds(9)))
 			.block(Duration.ofSeconds(10));
-		AuditSealer sealer = new AuditSealer(db,
-				TransactionalOperator.create(new R2dbcTransactionManager(db.getConnectionFactory())),
-				new AuditProperties(Duration.ofSeconds(1), 500, Duration.ofMinutes(1), 100), Clock.systemUTC(),
+		AuditSealer sealer = new AuditSealer(db, TestDatabase.transactions(db), AUDIT, Clock.systemUTC(),
 				new SimpleMeterRegistry());
 		assertThat(sealer.sealAll().block(Duration.ofSeconds(10))).isOne();
 		assertThat(chain.verify("acme").block(Duration.ofSeconds(10)))

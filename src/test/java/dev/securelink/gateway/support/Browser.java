@@ -110,11 +110,6 @@ public final class Browser {
 		return Jsoup.parse(page.getResponseBody()).select("input[name=csrf]").attr("value");
 	}
 
-	/** The path part of a link URL from the admin API. */
-	public static String path(String url) {
-		return url.substring(url.indexOf("/l/"));
-	}
-
 	private <S extends WebTestClient.RequestHeadersSpec<?>> S headers(S spec) {
 		spec.header("X-Forwarded-For", this.ip).header(HttpHeaders.ACCEPT_LANGUAGE, this.acceptLanguage);
 		if (!this.jar.isEmpty()) {

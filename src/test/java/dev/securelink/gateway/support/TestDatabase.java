@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.r2dbc.spi.ConnectionFactories;
-import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 import org.flywaydb.core.Flyway;
 import org.springframework.r2dbc.connection.R2dbcTransactionManager;
@@ -49,23 +48,65 @@ public final class TestDatabase {
 	}
 
 	/**
+	 * The test database's server, seen from a test without a Spring context.
+	 *
+	 * @param r2dbcUrl the R2DBC URL of the test database (or of {@link #onDatabase
+	 * another database} on the same server)
+	 */
+	public record Server(String r2dbcUrl, String user, String password) {
+
+		/**
+		 * The same server's database {@code name} (which the caller creates and drops).
+		 */
+		public Server onDatabase(String name) {
+			return new Server(this.r2dbcUrl.replaceFirst("/[^/?]+(\\?.*)?$", "/" + name), this.user, this.password);
+		}
+
+		/** The JDBC URL, for Flyway and plain connections. */
+		public String jdbcUrl() {
+			return this.r2dbcUrl.replaceFirst("^r2dbc:", "jdbc:");
+		}
+
+		/**
+		 * Runs the gateway's migrations, up to {@code target} ({@code "latest"} for all).
+		 */
+		public void migrate(String target) {
+			Flyway.configure().dataSource(jdbcUrl(), this.user, this.password).target(target).load().migrate();
+		}
+
+		/** A plain JDBC connection, for a test that plays another client. */
+		public Connection jdbcConnection() throws SQLException {
+			return DriverManager.getConnection(jdbcUrl(), this.user, this.password);
+		}
+
+		/** A new R2DBC client (unpooled). */
+		public DatabaseClient client() {
+			return DatabaseClient.create(ConnectionFactories.get(ConnectionFactoryOptions.parse(this.r2dbcUrl)
+				.mutate()
+				.option(ConnectionFactoryOptions.USER, this.user)
+				.option(ConnectionFactoryOptions.PASSWORD, this.password)
+				.build()));
+		}
+
+	}
+
+	/** The test database, starting it on first use. */
+	public static Server server() {
+		Map<String, Object> spring = springProperties();
+		return new Server((String) spring.get("spring.r2dbc.url"), (String) spring.get("spring.r2dbc.username"),
+				(String) spring.get("spring.r2dbc.password"));
+	}
+
+	/**
 	 * A client on the test database with the gateway's schema migrated, for tests of one
 	 * class without a Spring context (the same Flyway scripts; a no-op when a context
 	 * migrated it already).
 	 */
 	public static synchronized DatabaseClient client() {
 		if (client == null) {
-			Map<String, Object> spring = springProperties();
-			String url = (String) spring.get("spring.r2dbc.url");
-			String user = (String) spring.get("spring.r2dbc.username");
-			String password = (String) spring.get("spring.r2dbc.password");
-			Flyway.configure().dataSource(url.replaceFirst("^r2dbc:", "jdbc:"), user, password).load().migrate();
-			ConnectionFactory factory = ConnectionFactories.get(ConnectionFactoryOptions.parse(url)
-				.mutate()
-				.option(ConnectionFactoryOptions.USER, user)
-				.option(ConnectionFactoryOptions.PASSWORD, password)
-				.build());
-			client = DatabaseClient.create(factory);
+			Server server = server();
+			server.migrate("latest");
+			client = server.client();
 		}
 		return client;
 	}
@@ -74,14 +115,17 @@ public final class TestDatabase {
 	 * A plain JDBC connection to the test database, for a test that plays another client.
 	 */
 	public static Connection jdbcConnection() throws SQLException {
-		Map<String, Object> spring = springProperties();
-		return DriverManager.getConnection(((String) spring.get("spring.r2dbc.url")).replaceFirst("^r2dbc:", "jdbc:"),
-				(String) spring.get("spring.r2dbc.username"), (String) spring.get("spring.r2dbc.password"));
+		return server().jdbcConnection();
 	}
 
 	/** Transactions on {@link #client()}'s connections. */
 	public static TransactionalOperator transactions() {
-		return TransactionalOperator.create(new R2dbcTransactionManager(client().getConnectionFactory()));
+		return transactions(client());
+	}
+
+	/** Transactions on {@code db}'s connections. */
+	public static TransactionalOperator transactions(DatabaseClient db) {
+		return TransactionalOperator.create(new R2dbcTransactionManager(db.getConnectionFactory()));
 	}
 
 	private static Map<String, Object> start() {
