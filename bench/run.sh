@@ -4,12 +4,20 @@
 # time each server spent per request (from /proc), with the ratio to nginx.
 #
 #   bench/run.sh [--warmup SECONDS] [--duration SECONDS] [--rounds N] [--connections N] [--links N] [--jfr]
-#                [--threads]
+#                [--threads] [--journeys N] [--visitors N] [--db-delay MS] [--only first-opens]
 #
 # The proxied rows run --rounds times, interleaved (upstream, nginx, gateway, for each body, per round), so that
 # a slow minute of the machine hits both sides; the table shows each target's median round, the spread of its CPU
 # per request over the rounds, and the median of the per-round ratios to nginx.
 # --threads adds, for each gateway row, where its CPU went by thread group (event loop, GC, JIT, ...).
+#
+# Then the first opens, a mailing wave: each visitor opens a distinct link once (GET /l/{code} → 303 → the first
+# GET /d/{linkId}/ with its new session, on one new connection; tenants with the e-mail check off), --journeys per
+# row as fast as --visitors concurrent visitors go, with all links in one tenant and with the same number spread
+# over 100 tenants (interleaved, --rounds times), then at a fixed 100 journeys/s for --duration. They run on a
+# second gateway replica whose database is --db-delay milliseconds away in each direction (0.5 by default; a TCP
+# delay proxy in bench/FirstOpens.java), sharing the first one's database, which stops sealing for them.
+# --only first-opens skips the cached and cache-miss rows.
 #
 # Needs Debian's nginx and wrk:  sudo apt-get install nginx wrk   (plus curl and a JDK 17+).
 # Everything it starts, it stops by process id; its files live in a temporary directory that it removes.
@@ -22,6 +30,10 @@ CONNECTIONS=32
 LINKS=3000
 JFR=false
 THREADS=false
+JOURNEYS=3000
+VISITORS=32
+DB_DELAY=0.5
+ONLY=all
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --warmup) WARMUP=$2; shift 2 ;;
@@ -31,6 +43,10 @@ while [[ $# -gt 0 ]]; do
     --links) LINKS=$2; shift 2 ;;
     --jfr) JFR=true; shift ;;
     --threads) THREADS=true; shift ;;
+    --journeys) JOURNEYS=$2; shift 2 ;;
+    --visitors) VISITORS=$2; shift 2 ;;
+    --db-delay) DB_DELAY=$2; shift 2 ;;
+    --only) ONLY=$2; [[ $ONLY == first-opens ]] || { echo "--only takes first-opens" >&2; exit 2; }; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -93,6 +109,8 @@ mkdir -p "$WORK/www/bench" "$WORK/nginx"
 chmod 755 "$WORK"
 head -c 200 /dev/zero | tr '\0' 'a' > "$WORK/www/bench/small"
 head -c 30720 /dev/zero | tr '\0' 'b' > "$WORK/www/bench/large"
+# The document a first open lands on (GET /d/{linkId}/ is the document's root).
+{ echo '<!doctype html><title>Invoice</title>'; head -c 2000 /dev/zero | tr '\0' 'c'; } > "$WORK/www/bench/index.html"
 chmod -R a+rwX "$WORK/www" "$WORK/nginx"
 cat > "$WORK/nginx/upstream.conf" <<EOF
 worker_processes 1; daemon off; pid $WORK/nginx/upstream.pid; error_log $WORK/nginx/upstream-error.log warn;
@@ -129,32 +147,41 @@ JAVA_OPTS=(-Xms512m -Xmx512m -XX:+UseParallelGC "-Dreactor.netty.ioWorkerCount=1
 # Extra JVM options for an experiment, e.g. BENCH_JAVA_OPTS="-Dio.netty.allocator.type=pooled" bench/run.sh
 read -r -a EXTRA_JAVA_OPTS <<< "${BENCH_JAVA_OPTS:-}"
 JAVA_OPTS+=("${EXTRA_JAVA_OPTS[@]}")
-if $JFR; then
-  JAVA_OPTS+=("-XX:StartFlightRecording=filename=$ROOT/target/bench.jfr,settings=profile")
-  echo "bench: JFR recording to target/bench.jfr" >&2
-fi
-# wrk drives one session over all its connections, where a browser opens at most six per host: the per-session
-# limit (8 by default) is raised to the connection count, so that its check is measured but never refuses.
-taskset -c "$SERVER_CPU" java "${JAVA_OPTS[@]}" -Dloader.path="$EMBEDDED_LIB" -cp "$JAR" \
-  org.springframework.boot.loader.launch.PropertiesLauncher \
-  --spring.profiles.active=demo --securelink.database.embedded=true \
-  --server.port="$GATEWAY_PORT" --management.server.port="$MANAGEMENT_PORT" \
-  --securelink.demo.port="$DEMO_PORT" --securelink.data-dir="$WORK/data" \
-  --securelink.public-base-url="http://127.0.0.1:$GATEWAY_PORT" \
-  --securelink.upstream.url="http://127.0.0.1:$UPSTREAM_PORT" \
-  --securelink.upstream.max-connections-per-session="$CONNECTIONS" \
-  --securelink.access-log=false --logging.level.root=WARN --logging.level.dev.securelink=WARN \
-  > "$WORK/gateway.log" 2>&1 &
-GATEWAY_PID=$!
-PIDS+=($GATEWAY_PID)
-
-echo "bench: waiting for the gateway" >&2
-for _ in $(seq 180); do
-  grep -q "export TOKEN=" "$WORK/gateway.log" 2>/dev/null && break
-  kill -0 "$GATEWAY_PID" 2>/dev/null || { cat "$WORK/gateway.log" >&2; exit 1; }
-  sleep 1
-done
-TOKEN=$(grep -o "export TOKEN=[^ ]*" "$WORK/gateway.log" | head -1 | cut -d= -f2)
+start_gateway() { # name port management-port demo-port extra-arguments...; sets STARTED_PID, waits until it serves
+  local name=$1 port=$2 management=$3 demo=$4; shift 4
+  local options=("${JAVA_OPTS[@]}")
+  if $JFR; then
+    options+=("-XX:StartFlightRecording=filename=$ROOT/target/$name.jfr,settings=profile")
+    echo "bench: JFR recording to target/$name.jfr" >&2
+  fi
+  # wrk drives one session over all its connections, where a browser opens at most six per host: the per-session
+  # limit (8 by default) is raised to the connection count, so that its check is measured but never refuses.
+  taskset -c "$SERVER_CPU" java "${options[@]}" -Dloader.path="$EMBEDDED_LIB" -cp "$JAR" \
+    org.springframework.boot.loader.launch.PropertiesLauncher \
+    --spring.profiles.active=demo \
+    --server.port="$port" --management.server.port="$management" \
+    --securelink.demo.port="$demo" --securelink.data-dir="$WORK/data" \
+    --securelink.public-base-url="http://127.0.0.1:$port" \
+    --securelink.upstream.url="http://127.0.0.1:$UPSTREAM_PORT" \
+    --securelink.upstream.max-connections-per-session="$CONNECTIONS" \
+    --securelink.access-log=false --logging.level.root=WARN --logging.level.dev.securelink=WARN \
+    "$@" > "$WORK/$name.log" 2>&1 &
+  STARTED_PID=$!
+  PIDS+=($STARTED_PID)
+  echo "bench: waiting for $name" >&2
+  for _ in $(seq 180); do
+    grep -q "export TOKEN=" "$WORK/$name.log" 2>/dev/null && return
+    kill -0 "$STARTED_PID" 2>/dev/null || { cat "$WORK/$name.log" >&2; exit 1; }
+    sleep 1
+  done
+  echo "bench: $name did not start in 180 s" >&2; exit 1
+}
+# The first-open rows run on a second replica (below), which seals its own events: this one never seals nor
+# signs checkpoints during the run, so that all of that work is counted where the journeys are.
+start_gateway bench "$GATEWAY_PORT" "$MANAGEMENT_PORT" "$DEMO_PORT" --securelink.database.embedded=true \
+  --securelink.audit.seal-interval=24h --securelink.audit.checkpoint-interval=24h
+GATEWAY_PID=$STARTED_PID
+TOKEN=$(grep -o "export TOKEN=[^ ]*" "$WORK/bench.log" | head -1 | cut -d= -f2)
 BASE="http://127.0.0.1:$GATEWAY_PORT"
 ADMIN=(-s -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json")
 
@@ -234,29 +261,30 @@ run() { # name url server-pids...
     >> "$RESULTS"
 }
 
-echo "bench: warming up the JVM for ${WARMUP}s" >&2
-taskset -c "$CLIENT_CPUS" wrk -t1 -c"$CONNECTIONS" -d"$((WARMUP / 2))s" -s "$WORK/session.lua" \
-  "$BASE/d/$LINK_ID/small" >/dev/null
-taskset -c "$CLIENT_CPUS" wrk -t1 -c"$CONNECTIONS" -d"$((WARMUP - WARMUP / 2))s" -s "$WORK/session.lua" \
-  "$BASE/d/$LINK_ID/large" >/dev/null
+if [[ $ONLY == all ]]; then
+  echo "bench: warming up the JVM for ${WARMUP}s" >&2
+  taskset -c "$CLIENT_CPUS" wrk -t1 -c"$CONNECTIONS" -d"$((WARMUP / 2))s" -s "$WORK/session.lua" \
+    "$BASE/d/$LINK_ID/small" >/dev/null
+  taskset -c "$CLIENT_CPUS" wrk -t1 -c"$CONNECTIONS" -d"$((WARMUP - WARMUP / 2))s" -s "$WORK/session.lua" \
+    "$BASE/d/$LINK_ID/large" >/dev/null
 
-echo "bench: measuring, ${DURATION}s per row, $ROUNDS rounds" >&2
-UP=$(nginx_pid upstream); PX=$(nginx_pid proxy)
-for ROUND in $(seq "$ROUNDS"); do
-  run "upstream direct, 200 B" "http://127.0.0.1:$UPSTREAM_PORT/bench/small" "$UP"
-  run "nginx proxy, 200 B" "http://127.0.0.1:$PROXY_PORT/bench/small" "$PX"
-  run "gateway, 200 B" "$BASE/d/$LINK_ID/small" "$GATEWAY_PID"
-  run "upstream direct, 30 KB" "http://127.0.0.1:$UPSTREAM_PORT/bench/large" "$UP"
-  run "nginx proxy, 30 KB" "http://127.0.0.1:$PROXY_PORT/bench/large" "$PX"
-  run "gateway, 30 KB" "$BASE/d/$LINK_ID/large" "$GATEWAY_PID"
-done
-ROUND=1
+  echo "bench: measuring, ${DURATION}s per row, $ROUNDS rounds" >&2
+  UP=$(nginx_pid upstream); PX=$(nginx_pid proxy)
+  for ROUND in $(seq "$ROUNDS"); do
+    run "upstream direct, 200 B" "http://127.0.0.1:$UPSTREAM_PORT/bench/small" "$UP"
+    run "nginx proxy, 200 B" "http://127.0.0.1:$PROXY_PORT/bench/small" "$PX"
+    run "gateway, 200 B" "$BASE/d/$LINK_ID/small" "$GATEWAY_PID"
+    run "upstream direct, 30 KB" "http://127.0.0.1:$UPSTREAM_PORT/bench/large" "$UP"
+    run "nginx proxy, 30 KB" "http://127.0.0.1:$PROXY_PORT/bench/large" "$PX"
+    run "gateway, 30 KB" "$BASE/d/$LINK_ID/large" "$GATEWAY_PID"
+  done
+  ROUND=1
 
-# Cache misses: each request opens a different link for the first time (one indexed query, a new session).
-echo "bench: creating $LINKS links for the cache-miss row" >&2
-for _ in $(seq "$LINKS"); do create_link; done > "$WORK/codes.txt"
-[[ $(grep -c . "$WORK/codes.txt") -eq "$LINKS" ]] || { echo "bench: could not create the links" >&2; exit 1; }
-cat > "$WORK/miss.lua" <<EOF
+  # Cache misses: each request opens a different link for the first time (one indexed query, a new session).
+  echo "bench: creating $LINKS links for the cache-miss row" >&2
+  for _ in $(seq "$LINKS"); do create_link; done > "$WORK/codes.txt"
+  [[ $(grep -c . "$WORK/codes.txt") -eq "$LINKS" ]] || { echo "bench: could not create the links" >&2; exit 1; }
+  cat > "$WORK/miss.lua" <<EOF
 local codes, sent, done = {}, 0, 0
 for line in io.lines("$WORK/codes.txt") do codes[#codes + 1] = line end
 request = function()
@@ -268,19 +296,87 @@ response = function(status, headers, body)
   if done >= #codes then wrk.thread:stop() end
 end
 EOF
-before=$(cpu_ticks "$GATEWAY_PID")
-out=$(taskset -c "$CLIENT_CPUS" wrk --latency -t1 -c8 -d"${DURATION}s" -s "$WORK/miss.lua" "$BASE")
-after=$(cpu_ticks "$GATEWAY_PID")
-requests=$(echo "$out" | awk '/requests in/ {print $1}')
-printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "gateway, first open of $LINKS links (miss)" "$requests" \
-  "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" "$(echo "$out" | awk '$1 == "50%" {print $2}')" \
-  "$(echo "$out" | awk '$1 == "99%" {print $2}')" \
-  "$(echo "$out" | awk '/Non-2xx/ {n += $NF} END {print n + 0}')" \
-  "$(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v r="$requests" 'BEGIN {printf "%.1f", t / hz * 1e6 / r}')" \
-  1 >> "$RESULTS"
+  before=$(cpu_ticks "$GATEWAY_PID")
+  out=$(taskset -c "$CLIENT_CPUS" wrk --latency -t1 -c8 -d"${DURATION}s" -s "$WORK/miss.lua" "$BASE")
+  after=$(cpu_ticks "$GATEWAY_PID")
+  requests=$(echo "$out" | awk '/requests in/ {print $1}')
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "gateway, first open of $LINKS links (miss)" "$requests" \
+    "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" "$(echo "$out" | awk '$1 == "50%" {print $2}')" \
+    "$(echo "$out" | awk '$1 == "99%" {print $2}')" \
+    "$(echo "$out" | awk '/Non-2xx/ {n += $NF} END {print n + 0}')" \
+    "$(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v r="$requests" 'BEGIN {printf "%.1f", t / hz * 1e6 / r}')" \
+    1 >> "$RESULTS"
+fi
+
+# --- first opens: a second replica, its database behind the delay proxy -------------------------------------------
+# The replica shares the first gateway's embedded PostgreSQL, keys and token issuer, and reaches the database through
+# FirstOpens' TCP delay proxy. Its links are created through the first gateway (no delay, not measured).
+javac -d "$WORK/classes" "$ROOT/bench/FirstOpens.java"
+first_opens() { taskset -c "$CLIENT_CPUS" java -cp "$WORK/classes" FirstOpens "$@"; }
+DB_PID=$(sed -n 1p "$WORK/data/postgres/postmaster.pid"); DB_PORT=$(sed -n 4p "$WORK/data/postgres/postmaster.pid")
+DELAY_PORT=$(free_port); FIRST_PORT=$(free_port); FIRST_MANAGEMENT=$(free_port); FIRST_DEMO=$(free_port)
+# Started directly (not through the function), so that $! is the JVM itself and cleanup stops it.
+taskset -c "$CLIENT_CPUS" java -cp "$WORK/classes" FirstOpens delay-proxy --listen "$DELAY_PORT" \
+  --to "127.0.0.1:$DB_PORT" --delay-ms "$DB_DELAY" &
+PIDS+=($!)
+for _ in $(seq 50); do ss -ltn "( sport = :$DELAY_PORT )" | grep -q LISTEN && break; sleep 0.2; done
+# The single quotes keep the placeholder for Spring: the password is the embedded database's, from keys.properties.
+start_gateway bench-first-open "$FIRST_PORT" "$FIRST_MANAGEMENT" "$FIRST_DEMO" \
+  --spring.config.import="file:$WORK/data/keys.properties" \
+  --spring.r2dbc.url="r2dbc:postgresql://127.0.0.1:$DELAY_PORT/postgres" --spring.r2dbc.username=postgres \
+  '--spring.r2dbc.password=${securelink.database.embedded-password}'
+FIRST_PID=$STARTED_PID
+
+journey_links() { # prefix tenants count: writes $WORK/$prefix.codes
+  first_opens links --base "$BASE" --issuer-key "$WORK/data/demo-issuer.pem" --prefix "$1" --tenants "$2" \
+    --count "$3" --out "$WORK/$1.codes"
+}
+echo "bench: creating the first-open links" >&2
+journey_links warm-one 1 "$JOURNEYS"
+journey_links warm-hundred 100 "$JOURNEYS"
+for ROUND in $(seq "$ROUNDS"); do
+  journey_links "one-$ROUND" 1 "$JOURNEYS"
+  journey_links "hundred-$ROUND" 100 "$JOURNEYS"
+done
+journey_links rate 1 $((100 * DURATION))
+
+JOURNEY_RESULTS="$WORK/journeys.tsv"
+: > "$JOURNEY_RESULTS"
+journeys() { # name codes journeys-options...: one row, with the replica's and the database's CPU per journey
+  local name=$1 codes=$2; shift 2
+  local before db_before out after db_after
+  before=$(cpu_ticks "$FIRST_PID"); db_before=$(cpu_ticks "$DB_PID")
+  out=$(first_opens journeys --port "$FIRST_PORT" --codes "$WORK/$codes.codes" \
+    --metrics "http://127.0.0.1:$FIRST_MANAGEMENT/actuator/prometheus" "$@")
+  after=$(cpu_ticks "$FIRST_PID"); db_after=$(cpu_ticks "$DB_PID")
+  echo "$out" | awk -v name="$name" -v round="$ROUND" -v hz="$CLK_TCK" -v gw=$((after - before)) \
+    -v db=$((db_after - db_before)) '{
+      for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+      printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.0f\t%.0f\t%s\t%s\t%s\n", name, v["journeys"], v["rate"],
+        v["document_p50"], v["document_p99"], v["link_p99"], v["errors"], gw / hz * 1e6 / v["journeys"],
+        db / hz * 1e6 / v["journeys"], v["unsealed_max"], v["sealed_after"], round }' >> "$JOURNEY_RESULTS"
+}
+# A new JVM: its compiler is busy for tens of thousands of journeys. The warm-up opens its links once, then again
+# (each reopening is a new session; at most 9 per link and minute, under the session limit of 10) for --warmup.
+echo "bench: warming the replica up for ${WARMUP}s" >&2
+first_opens journeys --port "$FIRST_PORT" --codes "$WORK/warm-one.codes" --visitors "$VISITORS" >/dev/null
+first_opens journeys --port "$FIRST_PORT" --codes "$WORK/warm-hundred.codes" --visitors "$VISITORS" --cycles 9 \
+  --duration "$WARMUP" >/dev/null
+echo "bench: measuring first opens, $JOURNEYS per row, $ROUNDS rounds, database $DB_DELAY ms away" >&2
+for ROUND in $(seq "$ROUNDS"); do
+  # Alternating which goes first, so that neither always meets the other's sealing backlog.
+  if (( ROUND % 2 )); then order="one hundred"; else order="hundred one"; fi
+  for layout in $order; do
+    if [[ $layout == one ]]; then journeys "first opens, 1 tenant" "one-$ROUND" --visitors "$VISITORS"
+    else journeys "first opens, 100 tenants" "hundred-$ROUND" --visitors "$VISITORS"; fi
+  done
+done
+ROUND=1
+journeys "first opens at 100/s, 1 tenant" rate --rate 100 --duration "$DURATION"
 
 echo
 echo "securelink-gateway benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(java -version 2>&1 | head -1)"
+if [[ -s $RESULTS ]]; then
 echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s per row, $ROUNDS rounds; server under test pinned to CPU $SERVER_CPU, wrk and upstream to $CLIENT_CPUS"
 echo "Each target: its median round (by CPU per request), errors over all rounds, CPU per request min-max over the"
 echo "rounds, and the median of the per-round ratios (gateway / nginx proxy in the same round) with their min-max."
@@ -314,4 +410,26 @@ awk -F'\t' '
         ratios
     }
   }' "$RESULTS"
+fi
+echo
+echo "First opens: GET /l/{code} → 303 → the first GET /d/{linkId}/ on one new connection per visitor, distinct links of"
+echo "tenants with the e-mail check off; $VISITORS visitors as fast as they go ($JOURNEYS journeys per row, $ROUNDS interleaved rounds),"
+echo "then 100 journeys/s for ${DURATION}s. A second replica on CPU $SERVER_CPU, its database $DB_DELAY ms away in each direction. CPU µs per"
+echo "journey: the replica's and PostgreSQL's. Unsealed: the oldest audit event the sealer had left during the row, and how"
+echo "long after the row everything was sealed."
+echo
+awk -F'\t' '
+  BEGIN { printf "%-32s %5s %8s %10s %10s %10s %6s %10s %8s %9s %8s\n", "target (round)", "jrnys", "jrnys/s",
+    "doc p50", "doc p99", "link p99", "errors", "gw µs/jrny", "db µs", "unsealed", "sealed+" }
+  { printf "%-32s %5s %8s %10s %10s %10s %6s %10s %8s %9s %8s\n", $1 " (" $12 ")", $2, $3, $4, $5, $6, $7, $8, $9, $10,
+      $11
+    if ($1 ~ /1 tenant$/ && $1 !~ /100\/s/) { one[$12] = $3; cpu[++c] = $8 }
+    if ($1 ~ /100 tenants$/) { hundred[$12] = $3; cpu[++c] = $8 } }
+  END {
+    for (r in one) if (r in hundred && hundred[r] > 0) ratio[++n] = one[r] / hundred[r]
+    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (ratio[j] < ratio[i]) { x = ratio[i]; ratio[i] = ratio[j]; ratio[j] = x }
+    for (i = 1; i <= c; i++) for (j = i + 1; j <= c; j++) if (cpu[j] < cpu[i]) { x = cpu[i]; cpu[i] = cpu[j]; cpu[j] = x }
+    if (n > 0) printf "\n1 tenant / 100 tenants, journeys/s: %.2f (rounds %.2f-%.2f)\n", ratio[int((n + 1) / 2)], ratio[1], ratio[n]
+    if (c > 0) printf "gateway CPU per journey, median of the as-fast-as rows: %d µs (%d-%d)\n", cpu[int((c + 1) / 2)], cpu[1], cpu[c]
+  }' "$JOURNEY_RESULTS"
 if $THREADS; then echo; cat "$THREAD_REPORT"; fi
