@@ -315,6 +315,9 @@ javac -d "$WORK/classes" "$ROOT/bench/FirstOpens.java"
 first_opens() { taskset -c "$CLIENT_CPUS" java -cp "$WORK/classes" FirstOpens "$@"; }
 DB_PID=$(sed -n 1p "$WORK/data/postgres/postmaster.pid"); DB_PORT=$(sed -n 4p "$WORK/data/postgres/postmaster.pid")
 DELAY_PORT=$(free_port); FIRST_PORT=$(free_port); FIRST_MANAGEMENT=$(free_port); FIRST_DEMO=$(free_port)
+# The embedded PostgreSQL is the first gateway's child and shares its CPU; a database on its own machine takes none
+# of the gateway's: from here on it runs with the load generator (its backends inherit the postmaster's CPUs).
+for pid in "$DB_PID" $(pgrep -P "$DB_PID"); do taskset -a -c -p "$CLIENT_CPUS" "$pid" >/dev/null; done
 # Started directly (not through the function), so that $! is the JVM itself and cleanup stops it.
 taskset -c "$CLIENT_CPUS" java -cp "$WORK/classes" FirstOpens delay-proxy --listen "$DELAY_PORT" \
   --to "127.0.0.1:$DB_PORT" --delay-ms "$DB_DELAY" &
@@ -344,11 +347,22 @@ JOURNEY_RESULTS="$WORK/journeys.tsv"
 : > "$JOURNEY_RESULTS"
 journeys() { # name codes journeys-options...: one row, with the replica's and the database's CPU per journey
   local name=$1 codes=$2; shift 2
-  local before db_before out after db_after
+  local before db_before out after db_after threads_before=""
   before=$(cpu_ticks "$FIRST_PID"); db_before=$(cpu_ticks "$DB_PID")
+  if $THREADS; then threads_before=$(thread_ticks "$FIRST_PID"); fi
   out=$(first_opens journeys --port "$FIRST_PORT" --codes "$WORK/$codes.codes" \
     --metrics "http://127.0.0.1:$FIRST_MANAGEMENT/actuator/prometheus" "$@")
   after=$(cpu_ticks "$FIRST_PID"); db_after=$(cpu_ticks "$DB_PID")
+  if [[ -n $threads_before ]]; then
+    local journeys
+    journeys=$(echo "$out" | sed -E 's/.*journeys=([0-9]+).*/\1/')
+    { echo "$name (round $ROUND): CPU µs per journey by thread group"
+      { echo "$threads_before" | sed 's/^/before /'; thread_ticks "$FIRST_PID" | sed 's/^/after /'; } \
+        | awk -v hz="$CLK_TCK" -v r="$journeys" '
+        $1 == "before" { b[$2] = $3 } $1 == "after" { a[$2] = $3 }
+        END { for (g in a) { d = (a[g] - b[g]) / hz * 1e6 / r; if (d >= 1) printf "  %-28s %8.0f\n", g, d } }' | sort -k2 -nr
+    } >> "$THREAD_REPORT"
+  fi
   echo "$out" | awk -v name="$name" -v round="$ROUND" -v hz="$CLK_TCK" -v gw=$((after - before)) \
     -v db=$((db_after - db_before)) '{
       for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
