@@ -54,8 +54,12 @@ class AuditSealerTests {
 
 		AuditChain chain = new AuditChain(db);
 		for (String tenant : tenants) {
-			assertThat(chain.verify(tenant).block(Duration.ofSeconds(10)))
-				.isEqualTo(new AuditChain.Verification(true, 7, null, null, 0, null));
+			// (Another test's gateway on this database may have signed a checkpoint of
+			// it.)
+			AuditChain.Verification verification = chain.verify(tenant).block(Duration.ofSeconds(10));
+			assertThat(verification.valid()).isTrue();
+			assertThat(verification.events()).isEqualTo(7);
+			assertThat(verification.unsealed()).isZero();
 			assertThat(Queries.number(db, "select seq from audit_chain_head where tenant_id = $1", tenant))
 				.isEqualTo(7L);
 			// Places given in the order the events were written.
