@@ -61,7 +61,12 @@ class AdminSecurityConfiguration {
 				// Verifying against a checkpoint the tenant kept: a read, with a body.
 				write(HttpMethod.POST, authorization.tenant("links:read"), TENANT + "/events/verification"),
 				write(HttpMethod.POST, authorization.tenant("links:write"), TENANT + "/links"),
-				write(HttpMethod.DELETE, authorization.tenant("links:write"), TENANT + "/links/{linkId}"));
+				write(HttpMethod.DELETE, authorization.tenant("links:write"), TENANT + "/links/{linkId}"),
+				read(authorization.tenant("links:read", "webhooks:write"), TENANT + "/webhooks",
+						TENANT + "/webhooks/{endpointId}"),
+				write(HttpMethod.POST, authorization.tenant("webhooks:write"), TENANT + "/webhooks"),
+				write(HttpMethod.PATCH, authorization.tenant("webhooks:write"), TENANT + "/webhooks/{endpointId}"),
+				write(HttpMethod.DELETE, authorization.tenant("webhooks:write"), TENANT + "/webhooks/{endpointId}"));
 	}
 
 	private static Route read(ReactiveAuthorizationManager<AuthorizationContext> access, String... patterns) {

@@ -48,6 +48,8 @@ class DemoEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered 
 			properties.put("spring.security.oauth2.resourceserver.jwt.audiences", DemoIssuer.AUDIENCE);
 			properties.put("securelink.admin.issuer", DemoIssuer.ISSUER);
 		}
+		// The demo's webhook receiver is on this machine, over http.
+		properties.put("securelink.webhooks.allow-private-destinations", "true");
 		if (environment.getProperty("securelink.upstream.url") == null) {
 			properties.put("securelink.upstream.url",
 					"http://localhost:" + environment.getProperty("securelink.demo.port", "8081"));

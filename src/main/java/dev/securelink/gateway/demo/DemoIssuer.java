@@ -72,7 +72,7 @@ final class DemoIssuer {
 				.expirationTime(Date.from(Instant.now().plus(Duration.ofDays(30))))
 				.jwtID(UUID.randomUUID().toString())
 				.claim("tenant", tenant)
-				.claim("scope", "links:read links:write settings:write")
+				.claim("scope", "links:read links:write settings:write webhooks:write")
 				.build();
 			SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims);
 			jwt.sign(new RSASSASigner(key));

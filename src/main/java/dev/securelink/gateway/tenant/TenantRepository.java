@@ -39,6 +39,14 @@ public class TenantRepository {
 				""").bind("id", tenantId).bind("now", now).then();
 	}
 
+	/**
+	 * Locks the tenant's row until the caller's transaction ends, so that what is counted
+	 * per tenant (its webhook endpoints) cannot be passed by two writers at once.
+	 */
+	public Mono<Void> lock(String tenantId) {
+		return this.db.sql("select id from tenant where id = :id for update").bind("id", tenantId).then();
+	}
+
 	/** Saves settings; the version moves only when a value really changes. */
 	Mono<TenantSettings> save(String tenantId, boolean emailVerification, boolean supportAccess,
 			@Nullable Instant supportUntil, Instant now) {

@@ -43,6 +43,8 @@ class TestEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered 
 		properties.put("securelink.upstream.response-timeout", "3s");
 		properties.put("securelink.upstream.allowed-redirect-hosts", "pay.example.com");
 		properties.put("securelink.audit.seal-interval", "100ms");
+		// Webhook receivers in the tests listen on loopback, over http.
+		properties.put("securelink.webhooks.allow-private-destinations", "true");
 		properties.put("securelink.audit.checkpoint-interval", "300ms");
 		properties.keySet().removeIf(environment::containsProperty);
 		environment.getPropertySources().addLast(new MapPropertySource("securelinkTest", properties));

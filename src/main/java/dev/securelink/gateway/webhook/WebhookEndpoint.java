@@ -1,0 +1,22 @@
+package dev.securelink.gateway.webhook;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A tenant's webhook endpoint as stored; {@code secret} and {@code previousSecret} are
+ * encrypted ({@link WebhookSecrets}).
+ */
+record WebhookEndpoint(String id, String tenantId, String url, List<String> eventTypes, boolean enabled,
+		@Nullable String description, byte[] secret, byte @Nullable [] previousSecret,
+		@Nullable Instant previousSecretUntil, Instant createdAt, Instant updatedAt) {
+
+	WebhookEndpoint with(String url, List<String> eventTypes, boolean enabled, @Nullable String description,
+			Instant now) {
+		return new WebhookEndpoint(this.id, this.tenantId, url, eventTypes, enabled, description, this.secret,
+				this.previousSecret, this.previousSecretUntil, this.createdAt, now);
+	}
+
+}

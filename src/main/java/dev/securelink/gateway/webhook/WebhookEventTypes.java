@@ -1,0 +1,68 @@
+package dev.securelink.gateway.webhook;
+
+import java.util.List;
+
+import dev.securelink.gateway.input.BadInputException;
+
+/**
+ * The catalogue of webhook event types. An endpoint subscribes to types by name, to a
+ * family by its prefix ({@code link.*}) or to everything ({@code *}).
+ */
+final class WebhookEventTypes {
+
+	/** Every type the gateway delivers, in the order the admin API documents them. */
+	static final List<String> ALL = List.of("link.created", "link.opened", "link.verified", "link.verification_failed",
+			"link.locked", "link.unlocked", "sign.submitted", "pay.submitted", "link.revoked", "link.expired",
+			"tenant.settings_changed", "support.accessed", "audit.checkpoint", "webhook.test");
+
+	private static final int MAX_PATTERNS = ALL.size();
+
+	private WebhookEventTypes() {
+	}
+
+	/**
+	 * {@code patterns} as given, each a known type, a known family with {@code .*}, or
+	 * {@code *}; otherwise a 400 naming {@code eventTypes}.
+	 */
+	static List<String> requireValid(List<String> patterns) {
+		if (patterns.isEmpty() || patterns.size() > MAX_PATTERNS) {
+			throw new BadInputException("eventTypes", "must name between 1 and " + MAX_PATTERNS + " event types");
+		}
+		for (String pattern : patterns) {
+			if (!isKnown(pattern)) {
+				throw new BadInputException("eventTypes", "unknown event type '" + printable(pattern) + "': one of "
+						+ String.join(", ", ALL) + ", a family such as link.*, or *");
+			}
+		}
+		return List.copyOf(patterns);
+	}
+
+	/** Whether an endpoint subscribed to {@code patterns} receives {@code type}. */
+	static boolean matches(List<String> patterns, String type) {
+		for (String pattern : patterns) {
+			if (pattern.equals("*") || pattern.equals(type)
+					|| (pattern.endsWith(".*") && type.startsWith(pattern.substring(0, pattern.length() - 1)))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static boolean isKnown(String pattern) {
+		if (pattern.equals("*") || ALL.contains(pattern)) {
+			return true;
+		}
+		if (pattern.endsWith(".*")) {
+			String family = pattern.substring(0, pattern.length() - 1);
+			return ALL.stream().anyMatch((type) -> type.startsWith(family));
+		}
+		return false;
+	}
+
+	/** Enough of a bad value to recognize it, without echoing whatever was sent. */
+	private static String printable(String value) {
+		String cut = (value.length() > 40) ? value.substring(0, 40) + "…" : value;
+		return cut.replaceAll("[^\\x20-\\x7e…]", "?");
+	}
+
+}

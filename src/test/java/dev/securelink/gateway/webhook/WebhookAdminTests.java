@@ -1,0 +1,192 @@
+package dev.securelink.gateway.webhook;
+
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import dev.securelink.gateway.support.Admin;
+import dev.securelink.gateway.support.GatewayTest;
+import dev.securelink.gateway.support.TestKeys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@GatewayTest
+class WebhookAdminTests {
+
+	private static final String WRITE = "webhooks:write";
+
+	@Autowired
+	WebTestClient client;
+
+	@Autowired
+	DatabaseClient db;
+
+	@Autowired
+	WebhookSecrets secrets;
+
+	String tenant;
+
+	@BeforeEach
+	void newTenant() {
+		this.tenant = Admin.newTenant();
+	}
+
+	@Test
+	void createWhenValidThen201WithTheSecretShownOnceAndStoredOnlyEncrypted() {
+		Map<?, ?> created = create(
+				Map.of("url", "http://127.0.0.1:9/hook", "eventTypes", List.of("link.*"), "description", "billing"));
+		String id = (String) created.get("id");
+		String secret = (String) created.get("secret");
+		assertThat(secret).startsWith("whsec_");
+		byte[] raw = Base64.getDecoder().decode(secret.substring("whsec_".length()));
+		assertThat(raw).hasSize(32);
+		assertThat(created.get("eventTypes")).isEqualTo(List.of("link.*"));
+		assertThat(created.get("enabled")).isEqualTo(true);
+
+		String shown = call("GET", "/webhooks/" + id, WRITE, null).expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
+		String listed = call("GET", "/webhooks", "links:read", null).expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
+		for (String answer : List.of(shown, listed)) {
+			assertThat(answer).contains(id).doesNotContain("secret").doesNotContain(secret.substring(6));
+		}
+
+		byte[] stored = this.db.sql("select secret from webhook_endpoint where id = :id")
+			.bind("id", id)
+			.map((row) -> row.get("secret", byte[].class))
+			.one()
+			.block();
+		assertThat(indexOf(stored, raw)).isNegative();
+		assertThat(this.secrets.decrypt(id, stored)).isEqualTo(raw);
+	}
+
+	@Test
+	void createWhenBadInputThen400NamingTheFieldAndNothingStored() {
+		expectBadField(Map.of("url", "ftp://127.0.0.1/hook", "eventTypes", List.of("link.opened")), "url");
+		expectBadField(Map.of("url", "http://127.0.0.1/hook", "eventTypes", List.of("link.clicked")), "eventTypes");
+		expectBadField(Map.of("url", "http://127.0.0.1/hook", "eventTypes", List.of()), "eventTypes");
+		expectBadField(Map.of("eventTypes", List.of("link.opened")), "url");
+		expectBadField(
+				Map.of("url", "http://127.0.0.1/hook", "eventTypes", List.of("*"), "description", "x".repeat(501)),
+				"description");
+		assertThat(this.db.sql("select count(*) as n from webhook_endpoint where tenant_id = :t")
+			.bind("t", this.tenant)
+			.map((row) -> row.get("n", Long.class))
+			.one()
+			.block()).isZero();
+	}
+
+	@Test
+	void createWhenTheTenantHasTheMostEndpointsThen400() {
+		for (int i = 0; i < 10; i++) {
+			create(Map.of("url", "http://127.0.0.1/hook" + i, "eventTypes", List.of("*")));
+		}
+		expectBadField(Map.of("url", "http://127.0.0.1/hook", "eventTypes", List.of("*")), "webhooks");
+	}
+
+	@Test
+	void patchWhenSomeMembersThenOnlyThoseChangeAndAnEmptyDescriptionClears() {
+		String id = (String) create(
+				Map.of("url", "http://127.0.0.1/a", "eventTypes", List.of("*"), "description", "old"))
+			.get("id");
+		call("PATCH", "/webhooks/" + id, WRITE, Map.of("enabled", false, "description", "")).expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.enabled")
+			.isEqualTo(false)
+			.jsonPath("$.url")
+			.isEqualTo("http://127.0.0.1/a")
+			.jsonPath("$.description")
+			.doesNotExist();
+		call("PATCH", "/webhooks/" + id, WRITE, Map.of("eventTypes", List.of("nothing.known"))).expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.errors[0].field")
+			.isEqualTo("eventTypes");
+		call("GET", "/webhooks/" + id, "links:read", null).expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.eventTypes[0]")
+			.isEqualTo("*")
+			.jsonPath("$.enabled")
+			.isEqualTo(false);
+	}
+
+	@Test
+	void deleteWhenTheEndpointExistsThen204AndThen404() {
+		String id = (String) create(Map.of("url", "http://127.0.0.1/a", "eventTypes", List.of("*"))).get("id");
+		call("DELETE", "/webhooks/" + id, WRITE, null).expectStatus().isNoContent();
+		call("GET", "/webhooks/" + id, WRITE, null).expectStatus().isNotFound();
+		call("DELETE", "/webhooks/" + id, WRITE, null).expectStatus().isNotFound();
+	}
+
+	@Test
+	void writeWhenTheTokenLacksWebhooksWriteOrNamesAnotherTenantThen403() {
+		String id = (String) create(Map.of("url", "http://127.0.0.1/a", "eventTypes", List.of("*"))).get("id");
+		call("POST", "/webhooks", "links:read links:write settings:write",
+				Map.of("url", "http://127.0.0.1/b", "eventTypes", List.of("*")))
+			.expectStatus()
+			.isForbidden();
+		call("DELETE", "/webhooks/" + id, "links:write", null).expectStatus().isForbidden();
+		this.client.get()
+			.uri("/admin/v1/tenants/" + this.tenant + "/webhooks/" + id)
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token(Admin.newTenant(), WRITE))
+			.exchange()
+			.expectStatus()
+			.isForbidden();
+	}
+
+	private Map<?, ?> create(Map<String, Object> body) {
+		return call("POST", "/webhooks", WRITE, body).expectStatus()
+			.isCreated()
+			.expectBody(Map.class)
+			.returnResult()
+			.getResponseBody();
+	}
+
+	private void expectBadField(Map<String, Object> body, String field) {
+		call("POST", "/webhooks", WRITE, body).expectStatus()
+			.isBadRequest()
+			.expectHeader()
+			.contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.errors[0].field")
+			.isEqualTo(field);
+	}
+
+	private WebTestClient.ResponseSpec call(String method, String path, String scopes, Object body) {
+		WebTestClient.RequestBodySpec request = this.client.method(org.springframework.http.HttpMethod.valueOf(method))
+			.uri("/admin/v1/tenants/" + this.tenant + path)
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token(this.tenant, scopes))
+			.contentType(MediaType.APPLICATION_JSON);
+		return ((body != null) ? request.bodyValue(body) : request).exchange();
+	}
+
+	private static int indexOf(byte[] haystack, byte[] needle) {
+		for (int i = 0; i + needle.length <= haystack.length; i++) {
+			boolean found = true;
+			for (int j = 0; j < needle.length && found; j++) {
+				found = haystack[i + j] == needle[j];
+			}
+			if (found) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+}

@@ -1,0 +1,57 @@
+package dev.securelink.gateway.webhook;
+
+import java.net.InetAddress;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.securelink.gateway.input.BadInputException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class WebhookDestinationsTests {
+
+	@ParameterizedTest
+	@ValueSource(strings = { "https://hooks.example.com/securelink", "https://8.8.8.8/x",
+			"https://[2001:4860:4860::8888]:8443/x", "https://example.com:443/a?b=c" })
+	void requireValidUrlWhenPublicHttpsThenAccepted(String url) {
+		assertThat(WebhookDestinations.requireValidUrl(url, false)).isEqualTo(url);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "https://127.0.0.1/x", "https://10.1.2.3/", "https://172.16.0.1/", "https://192.168.1.1/",
+			"https://169.254.169.254/latest/meta-data", "https://100.64.0.1/", "https://0.0.0.0/",
+			"https://255.255.255.255/", "https://224.0.0.1/", "https://[::1]/", "https://[::]/", "https://[fe80::1]/",
+			"https://[fc00::1]/", "https://[fd12:3456::1]/", "https://[::ffff:127.0.0.1]/",
+			"https://[::ffff:10.0.0.1]/", "https://localhost/", "https://LOCALHOST:8443/", "https://api.localhost/" })
+	void requireValidUrlWhenTheHostIsInAPrivateNetworkThenRefusedNamingUrl(String url) {
+		assertThatThrownBy(() -> WebhookDestinations.requireValidUrl(url, false)).isInstanceOf(BadInputException.class)
+			.hasMessageContaining("private network")
+			.extracting((ex) -> ((BadInputException) ex).field())
+			.isEqualTo("url");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "http://hooks.example.com/", "ftp://hooks.example.com/", "hooks.example.com/x", "/x",
+			"https://user:pass@hooks.example.com/", "https://hooks.example.com/#frag", "https:///x", "https://127.1/",
+			"https://2130706433/", "https://1.2.3.4.5/", "https://300.1.1.1/", "", " " })
+	void requireValidUrlWhenNotAnAbsoluteHttpsUrlWithAHostThenRefusedNamingUrl(String url) {
+		assertThatThrownBy(() -> WebhookDestinations.requireValidUrl(url, false)).isInstanceOf(BadInputException.class)
+			.extracting((ex) -> ((BadInputException) ex).field())
+			.isEqualTo("url");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "http://127.0.0.1:8080/hook", "http://localhost/hook", "https://10.0.0.5/hook" })
+	void requireValidUrlWhenPrivateDestinationsAreAllowedThenHttpAndPrivateHostsPass(String url) {
+		assertThat(WebhookDestinations.requireValidUrl(url, true)).isEqualTo(url);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946" })
+	void isPublicWhenAPublicAddressThenTrue(String address) throws Exception {
+		assertThat(WebhookDestinations.isPublic(InetAddress.getByName(address))).isTrue();
+	}
+
+}
