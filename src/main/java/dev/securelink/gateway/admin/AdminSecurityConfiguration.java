@@ -64,7 +64,8 @@ class AdminSecurityConfiguration {
 				write(HttpMethod.DELETE, authorization.tenant("links:write"), TENANT + "/links/{linkId}"),
 				read(authorization.tenant("links:read", "webhooks:write"), TENANT + "/webhooks",
 						TENANT + "/webhooks/{endpointId}"),
-				write(HttpMethod.POST, authorization.tenant("webhooks:write"), TENANT + "/webhooks"),
+				write(HttpMethod.POST, authorization.tenant("webhooks:write"), TENANT + "/webhooks",
+						TENANT + "/webhooks/{endpointId}/rotate-secret"),
 				write(HttpMethod.PATCH, authorization.tenant("webhooks:write"), TENANT + "/webhooks/{endpointId}"),
 				write(HttpMethod.DELETE, authorization.tenant("webhooks:write"), TENANT + "/webhooks/{endpointId}"));
 	}

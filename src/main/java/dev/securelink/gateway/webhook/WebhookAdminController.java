@@ -9,6 +9,8 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import org.jspecify.annotations.Nullable;
@@ -40,6 +42,9 @@ import dev.securelink.gateway.web.GatewayPaths;
 class WebhookAdminController {
 
 	private static final SecureRandom RANDOM = new SecureRandom();
+
+	/** The longest a replaced secret keeps signing: 24 hours. */
+	static final int MAX_GRACE_SECONDS = 86_400;
 
 	private final WebhookEndpoints endpoints;
 
@@ -127,6 +132,24 @@ class WebhookAdminController {
 		});
 	}
 
+	/**
+	 * A new secret, shown in this answer only. The one it replaces keeps signing beside
+	 * it for {@code graceSeconds} (default and at most 24 hours), so that a receiver
+	 * updated a little later still verifies every delivery.
+	 */
+	@PostMapping("/{endpointId}/rotate-secret")
+	Mono<EndpointView> rotateSecret(@PathVariable String tenantId, @PathVariable String endpointId,
+			@Valid @RequestBody(required = false) @Nullable RotateSecret request) {
+		int grace = (request != null && request.graceSeconds() != null) ? request.graceSeconds() : MAX_GRACE_SECONDS;
+		return find(tenantId, endpointId).flatMap((current) -> {
+			Instant now = this.clock.instant();
+			byte[] secret = WebhookSecrets.generate();
+			WebhookEndpoint rotated = current.rotated(this.secrets.encrypt(current.id(), secret),
+					(grace > 0) ? now.plusSeconds(grace) : null, now);
+			return this.endpoints.rotate(rotated).thenReturn(EndpointView.of(rotated, WebhookSecrets.shown(secret)));
+		});
+	}
+
 	@DeleteMapping("/{endpointId}")
 	Mono<ResponseEntity<Void>> delete(@PathVariable String tenantId, @PathVariable String endpointId) {
 		return Mono.fromCallable(() -> TenantIds.requireValid(tenantId))
@@ -169,17 +192,23 @@ class WebhookAdminController {
 			@Nullable Boolean enabled, @Nullable @Size(max = 500) String description) {
 	}
 
+	/** {@code POST …/rotate-secret} body, optional. */
+	record RotateSecret(@Nullable @Min(0) @Max(MAX_GRACE_SECONDS) Integer graceSeconds) {
+	}
+
 	/**
-	 * An endpoint as the admin API shows it; {@code secret} only in the creation's
-	 * answer.
+	 * An endpoint as the admin API shows it; {@code secret} only in the answers that made
+	 * it (creation, rotation); {@code previousSecretUntil} while a replaced secret still
+	 * signs.
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record EndpointView(String id, String url, List<String> eventTypes, boolean enabled, @Nullable String description,
-			@Nullable String secret, Instant createdAt, Instant updatedAt) {
+			@Nullable String secret, @Nullable Instant previousSecretUntil, Instant createdAt, Instant updatedAt) {
 
 		static EndpointView of(WebhookEndpoint endpoint, @Nullable String secret) {
 			return new EndpointView(endpoint.id(), endpoint.url(), endpoint.eventTypes(), endpoint.enabled(),
-					endpoint.description(), secret, endpoint.createdAt(), endpoint.updatedAt());
+					endpoint.description(), secret, endpoint.previousSecretUntil(), endpoint.createdAt(),
+					endpoint.updatedAt());
 		}
 
 	}

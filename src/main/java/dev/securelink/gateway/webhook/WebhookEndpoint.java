@@ -19,4 +19,13 @@ record WebhookEndpoint(String id, String tenantId, String url, List<String> even
 				this.previousSecret, this.previousSecretUntil, this.createdAt, now);
 	}
 
+	/**
+	 * {@code secret} in place of the current one, which keeps signing until
+	 * {@code previousUntil} (none when null).
+	 */
+	WebhookEndpoint rotated(byte[] secret, @Nullable Instant previousUntil, Instant now) {
+		return new WebhookEndpoint(this.id, this.tenantId, this.url, this.eventTypes, this.enabled, this.description,
+				secret, (previousUntil != null) ? this.secret : null, previousUntil, this.createdAt, now);
+	}
+
 }

@@ -84,6 +84,24 @@ class WebhookEndpoints {
 			.then();
 	}
 
+	/** Saves a rotated secret and the one it replaced. */
+	Mono<Void> rotate(WebhookEndpoint endpoint) {
+		DatabaseClient.GenericExecuteSpec update = this.db.sql("""
+				update webhook_endpoint set secret = :secret, previous_secret = :previous,
+				    previous_secret_until = :until, updated_at = :now
+				where tenant_id = :tenant and id = :id
+				""")
+			.bind("secret", endpoint.secret())
+			.bind("now", endpoint.updatedAt())
+			.bind("tenant", endpoint.tenantId())
+			.bind("id", endpoint.id());
+		byte[] previous = endpoint.previousSecret();
+		Instant until = endpoint.previousSecretUntil();
+		update = (previous != null) ? update.bind("previous", previous) : update.bindNull("previous", byte[].class);
+		update = (until != null) ? update.bind("until", until) : update.bindNull("until", Instant.class);
+		return update.then();
+	}
+
 	/** Answers whether the endpoint existed. */
 	Mono<Boolean> delete(String tenantId, String id) {
 		return this.db.sql("delete from webhook_endpoint where tenant_id = :tenant and id = :id")

@@ -127,6 +127,46 @@ class WebhookAdminTests {
 	}
 
 	@Test
+	void rotateSecretWhenAGracePeriodThenANewSecretShownOnceAndTheOldOneKeptUntilItEnds() {
+		Map<?, ?> created = create(Map.of("url", "http://127.0.0.1/a", "eventTypes", List.of("*")));
+		String id = (String) created.get("id");
+		byte[] old = raw((String) created.get("secret"));
+		Map<?, ?> rotated = call("POST", "/webhooks/" + id + "/rotate-secret", WRITE, Map.of("graceSeconds", 3600))
+			.expectStatus()
+			.isOk()
+			.expectBody(Map.class)
+			.returnResult()
+			.getResponseBody();
+		byte[] fresh = raw((String) rotated.get("secret"));
+		assertThat(fresh).isNotEqualTo(old);
+		assertThat(java.time.Instant.parse((String) rotated.get("previousSecretUntil")))
+			.isBetween(java.time.Instant.now().plusSeconds(3500), java.time.Instant.now().plusSeconds(3700));
+		Map<String, byte[]> stored = this.db.sql("select secret, previous_secret from webhook_endpoint where id = :id")
+			.bind("id", id)
+			.map((row) -> Map.of("secret", row.get("secret", byte[].class), "previous",
+					row.get("previous_secret", byte[].class)))
+			.one()
+			.block();
+		assertThat(this.secrets.decrypt(id, stored.get("secret"))).isEqualTo(fresh);
+		assertThat(this.secrets.decrypt(id, stored.get("previous"))).isEqualTo(old);
+		call("GET", "/webhooks/" + id, WRITE, null).expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.secret")
+			.doesNotExist()
+			.jsonPath("$.previousSecretUntil")
+			.exists();
+
+		call("POST", "/webhooks/" + id + "/rotate-secret", WRITE, Map.of("graceSeconds", 86_401)).expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.errors[0].field")
+			.isEqualTo("graceSeconds");
+		call("POST", "/webhooks/wh_nosuchendpoint/rotate-secret", WRITE, null).expectStatus().isNotFound();
+		call("POST", "/webhooks/" + id + "/rotate-secret", "links:read", null).expectStatus().isForbidden();
+	}
+
+	@Test
 	void deleteWhenTheEndpointExistsThen204AndThen404() {
 		String id = (String) create(Map.of("url", "http://127.0.0.1/a", "eventTypes", List.of("*"))).get("id");
 		call("DELETE", "/webhooks/" + id, WRITE, null).expectStatus().isNoContent();
@@ -174,6 +214,11 @@ class WebhookAdminTests {
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token(this.tenant, scopes))
 			.contentType(MediaType.APPLICATION_JSON);
 		return ((body != null) ? request.bodyValue(body) : request).exchange();
+	}
+
+	private static byte[] raw(String shown) {
+		assertThat(shown).startsWith("whsec_");
+		return Base64.getDecoder().decode(shown.substring("whsec_".length()));
 	}
 
 	private static int indexOf(byte[] haystack, byte[] needle) {
