@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.r2dbc.spi.Readable;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -27,7 +28,7 @@ class WebhookEndpoints {
 	 * count.
 	 */
 	Mono<Boolean> insert(WebhookEndpoint endpoint, int max) {
-		DatabaseClient.GenericExecuteSpec insert = this.db.sql("""
+		return this.db.sql("""
 				insert into webhook_endpoint (id, tenant_id, url, event_types, enabled, description, secret,
 				    created_at, updated_at)
 				select :id, :tenant, :url, :types, :enabled, :description, :secret, :now, :now
@@ -40,10 +41,8 @@ class WebhookEndpoints {
 			.bind("enabled", endpoint.enabled())
 			.bind("secret", endpoint.secret())
 			.bind("now", endpoint.createdAt())
-			.bind("max", max);
-		String description = endpoint.description();
-		return ((description != null) ? insert.bind("description", description)
-				: insert.bindNull("description", String.class))
+			.bind("max", max)
+			.bind("description", Parameter.fromOrEmpty(endpoint.description(), String.class))
 			.fetch()
 			.rowsUpdated()
 			.map((rows) -> rows > 0);
@@ -67,7 +66,7 @@ class WebhookEndpoints {
 
 	/** Saves what an update may change. */
 	Mono<Void> update(WebhookEndpoint endpoint) {
-		DatabaseClient.GenericExecuteSpec update = this.db.sql("""
+		return this.db.sql("""
 				update webhook_endpoint set url = :url, event_types = :types, enabled = :enabled,
 				    description = :description, updated_at = :now
 				where tenant_id = :tenant and id = :id
@@ -77,16 +76,14 @@ class WebhookEndpoints {
 			.bind("enabled", endpoint.enabled())
 			.bind("now", endpoint.updatedAt())
 			.bind("tenant", endpoint.tenantId())
-			.bind("id", endpoint.id());
-		String description = endpoint.description();
-		return ((description != null) ? update.bind("description", description)
-				: update.bindNull("description", String.class))
+			.bind("id", endpoint.id())
+			.bind("description", Parameter.fromOrEmpty(endpoint.description(), String.class))
 			.then();
 	}
 
 	/** Saves a rotated secret and the one it replaced. */
 	Mono<Void> rotate(WebhookEndpoint endpoint) {
-		DatabaseClient.GenericExecuteSpec update = this.db.sql("""
+		return this.db.sql("""
 				update webhook_endpoint set secret = :secret, previous_secret = :previous,
 				    previous_secret_until = :until, updated_at = :now
 				where tenant_id = :tenant and id = :id
@@ -94,12 +91,10 @@ class WebhookEndpoints {
 			.bind("secret", endpoint.secret())
 			.bind("now", endpoint.updatedAt())
 			.bind("tenant", endpoint.tenantId())
-			.bind("id", endpoint.id());
-		byte[] previous = endpoint.previousSecret();
-		Instant until = endpoint.previousSecretUntil();
-		update = (previous != null) ? update.bind("previous", previous) : update.bindNull("previous", byte[].class);
-		update = (until != null) ? update.bind("until", until) : update.bindNull("until", Instant.class);
-		return update.then();
+			.bind("id", endpoint.id())
+			.bind("previous", Parameter.fromOrEmpty(endpoint.previousSecret(), byte[].class))
+			.bind("until", Parameter.fromOrEmpty(endpoint.previousSecretUntil(), Instant.class))
+			.then();
 	}
 
 	/** Answers whether the endpoint existed. */

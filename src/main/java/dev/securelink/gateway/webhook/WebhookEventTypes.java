@@ -37,17 +37,6 @@ final class WebhookEventTypes {
 		return List.copyOf(patterns);
 	}
 
-	/** Whether an endpoint subscribed to {@code patterns} receives {@code type}. */
-	static boolean matches(List<String> patterns, String type) {
-		for (String pattern : patterns) {
-			if (pattern.equals("*") || pattern.equals(type)
-					|| (pattern.endsWith(".*") && type.startsWith(pattern.substring(0, pattern.length() - 1)))) {
-				return true;
-			}
-		}
-		return false;
-	}
-
 	private static boolean isKnown(String pattern) {
 		if (pattern.equals("*") || ALL.contains(pattern)) {
 			return true;

@@ -28,13 +28,4 @@ class WebhookEventTypesTests {
 		}
 	}
 
-	@Test
-	void matchesWhenSubscribedByNameFamilyOrEverything() {
-		assertThat(WebhookEventTypes.matches(List.of("link.*"), "link.opened")).isTrue();
-		assertThat(WebhookEventTypes.matches(List.of("link.*"), "sign.submitted")).isFalse();
-		assertThat(WebhookEventTypes.matches(List.of("sign.submitted"), "sign.submitted")).isTrue();
-		assertThat(WebhookEventTypes.matches(List.of("*"), "audit.checkpoint")).isTrue();
-		assertThat(WebhookEventTypes.matches(List.of("pay.submitted"), "sign.submitted")).isFalse();
-	}
-
 }
