@@ -17,9 +17,9 @@ import reactor.core.publisher.Mono;
  * as a failure at once; the reservation that reaches {@code lockThreshold} within the
  * window locks the link's e-mail check for {@code lockDuration}, doubled for each earlier
  * lock. A burst of any size, on any number of instances, therefore gets at most the
- * threshold's comparisons. An address that then matches gives its reservation back (the
- * count starts again, and a lock that reservation set is lifted). A lock expires by
- * itself and touches no session.
+ * threshold's comparisons of wrong addresses. An address that then matches gives back its
+ * own reservation only (and lifts a lock that reservation set): the others' failures
+ * still count. A lock expires by itself and touches no session.
  */
 @Component
 class AttemptGuard {
@@ -82,12 +82,21 @@ class AttemptGuard {
 	}
 
 	/**
-	 * Gives back a reservation whose address matched: the failure count starts again, and
-	 * the lock the reservation set, if it did, is lifted.
+	 * Gives back a reservation whose address matched, and only that one: the failures
+	 * other reservations counted stay, so a right address inside a burst of guesses buys
+	 * the guesses no further comparisons. A lock this reservation set is lifted, with the
+	 * count it interrupted ({@code lockThreshold - 1}).
 	 */
 	Mono<Void> release(String linkId, Reserved reservation) {
-		String lift = reservation.locked() ? ", locked_until = null, lock_count = greatest(lock_count - 1, 0) " : " ";
-		return this.db.sql("update link_attempt set failures = 0" + lift + "where link_id = :id")
+		if (reservation.locked()) {
+			return this.db
+				.sql("update link_attempt set locked_until = null, lock_count = greatest(lock_count - 1, 0), "
+						+ "failures = :failures where link_id = :id")
+				.bind("failures", this.limits.lockThreshold() - 1)
+				.bind("id", linkId)
+				.then();
+		}
+		return this.db.sql("update link_attempt set failures = greatest(failures - 1, 0) where link_id = :id")
 			.bind("id", linkId)
 			.then();
 	}

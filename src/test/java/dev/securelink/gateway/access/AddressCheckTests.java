@@ -167,12 +167,26 @@ class AddressCheckTests {
 		verify(post(token(), "mallory@example.com"), this.verificationOn);
 		LinkOutcome outcome = verify(post(token(), " Ada@Example.com "), this.verificationOn);
 		assertThat(outcome).isEqualTo(new LinkOutcome.SessionIssued(this.link, Right.VIEW, true, LOCALE));
-		assertThat(failures()).isZero();
+		// Only its own reservation is given back: the wrong address before it still
+		// counts.
+		assertThat(failures()).isOne();
 		assertThat(events("verified")).isOne();
 		// The wrong address keeps its token; the matching one gave its back.
 		assertThat(this.limits.reserveAddress(CLIENT)).isTrue();
 		assertThat(this.limits.reserveAddress(CLIENT)).isTrue();
 		assertThat(this.limits.reserveAddress(CLIENT)).isFalse();
+	}
+
+	@Test
+	void verifyWhenTheMatchingAddressSetTheLockThenItIsLiftedAndTheNextWrongOneLocksAgain() {
+		verify(post(token(), "one@example.com"), this.verificationOn);
+		LinkOutcome outcome = verify(post(token(), RECIPIENT), this.verificationOn);
+		assertThat(outcome).isEqualTo(new LinkOutcome.SessionIssued(this.link, Right.VIEW, true, LOCALE));
+		assertThat(failures()).as("the count its lock interrupted").isOne();
+		assertThat(verify(post(token(), "two@example.com"), this.verificationOn))
+			.isInstanceOf(LinkOutcome.TooManyAttempts.class);
+		assertThat(comparisons()).isEqualTo(3);
+		assertThat(events("locked")).isOne();
 	}
 
 	private LinkOutcome verify(LinkRequest request, TenantSettings tenant) {
