@@ -3,10 +3,12 @@ package dev.securelink.gateway.access;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -41,6 +43,8 @@ class AddressCheck {
 
 	private final Duration wrongAddressesPeriod;
 
+	private final int lockThreshold;
+
 	private final Clock clock;
 
 	private final MeterRegistry meters;
@@ -59,6 +63,7 @@ class AddressCheck {
 		this.macs = macs;
 		this.audit = audit;
 		this.wrongAddressesPeriod = limitsProperties.wrongAddressesPeriod();
+		this.lockThreshold = limitsProperties.lockThreshold();
 		this.clock = clock;
 		this.meters = meters;
 		// Registered up front so that dashboards see a zero, not a missing series, before
@@ -94,25 +99,34 @@ class AddressCheck {
 			if (address.length() <= MAX_ADDRESS_LENGTH && this.macs.matches(link.recipientMacs(), address)) {
 				this.limits.refundAddress(client);
 				return this.attempts.release(link.id(), reserved)
-					.then(record(link, AuditType.VERIFIED, clientHash, now))
+					.then(record(link, AuditType.VERIFIED, clientHash, now, null))
 					.thenReturn(new LinkOutcome.SessionIssued(link, action, true, locale));
 			}
 			Instant locksUntil = reserved.locksUntil();
 			if (locksUntil != null) {
-				return record(link, AuditType.LOCKED, clientHash, now)
+				return record(link, AuditType.LOCKED, clientHash, now, failures(reserved, locksUntil))
 					.thenReturn(new LinkOutcome.TooManyAttempts(link.id(), retryAfter(locksUntil, now), locale));
 			}
-			return record(link, AuditType.FAILED, clientHash, now)
+			return record(link, AuditType.FAILED, clientHash, now, failures(reserved, null))
 				.thenReturn(new LinkOutcome.EmailRequired(link, action, LinkOutcome.PromptError.MISMATCH, locale));
 		});
 	}
 
-	private Mono<Void> record(Link link, AuditType type, String clientHash, Instant now) {
+	/**
+	 * The detail of a wrong address: the failures in the window with this one, the
+	 * threshold, and the end of the lock it set (if it did).
+	 */
+	private String failures(AttemptGuard.Reserved reserved, @Nullable Instant lockedUntil) {
+		return "{\"failures\":" + reserved.failures() + ",\"threshold\":" + this.lockThreshold + ((lockedUntil != null)
+				? ",\"lockedUntil\":\"" + lockedUntil.truncatedTo(ChronoUnit.SECONDS) + "\"" : "") + "}";
+	}
+
+	private Mono<Void> record(Link link, AuditType type, String clientHash, Instant now, @Nullable String detail) {
 		this.meters.counter("securelink.verifications", "outcome", type.id()).increment();
 		if (type == AuditType.LOCKED) {
 			this.meters.counter("securelink.lockouts").increment();
 		}
-		return this.audit.record(AccessEvent.ofVerification(type, link.tenantId(), link.id(), clientHash, now));
+		return this.audit.record(AccessEvent.ofVerification(type, link.tenantId(), link.id(), clientHash, now, detail));
 	}
 
 	static Duration retryAfter(Instant until, Instant now) {

@@ -48,10 +48,11 @@ class AttemptGuard {
 	/**
 	 * One comparison may be made.
 	 *
+	 * @param failures the failures in the window, this reservation counted
 	 * @param locksUntil set when this reservation locked the link (it was the
 	 * threshold's): the end of that lock
 	 */
-	record Reserved(@Nullable Instant locksUntil) implements Reservation {
+	record Reserved(int failures, @Nullable Instant locksUntil) implements Reservation {
 
 		boolean locked() {
 			return this.locksUntil != null;
@@ -110,10 +111,10 @@ class AttemptGuard {
 		Instant windowStart = windowOver ? now : state.windowStart();
 		if (failures < this.limits.lockThreshold()) {
 			return save(linkId, failures, windowStart, state.lockCount(), state.lockedUntil())
-				.thenReturn(new Reserved(null));
+				.thenReturn(new Reserved(failures, null));
 		}
 		Instant lockedUntil = now.plus(lockDuration(state.lockCount()));
-		return save(linkId, 0, now, state.lockCount() + 1, lockedUntil).thenReturn(new Reserved(lockedUntil));
+		return save(linkId, 0, now, state.lockCount() + 1, lockedUntil).thenReturn(new Reserved(failures, lockedUntil));
 	}
 
 	private Duration lockDuration(int earlierLocks) {

@@ -63,9 +63,12 @@ class AdminSecurityConfiguration {
 				write(HttpMethod.POST, authorization.tenant("links:write"), TENANT + "/links"),
 				write(HttpMethod.DELETE, authorization.tenant("links:write"), TENANT + "/links/{linkId}"),
 				read(authorization.tenant("links:read", "webhooks:write"), TENANT + "/webhooks",
-						TENANT + "/webhooks/{endpointId}"),
+						TENANT + "/webhooks/{endpointId}", TENANT + "/webhooks/{endpointId}/deliveries",
+						TENANT + "/webhooks/{endpointId}/deliveries/{deliveryId}"),
 				write(HttpMethod.POST, authorization.tenant("webhooks:write"), TENANT + "/webhooks",
-						TENANT + "/webhooks/{endpointId}/rotate-secret"),
+						TENANT + "/webhooks/{endpointId}/rotate-secret", TENANT + "/webhooks/{endpointId}/test",
+						TENANT + "/webhooks/{endpointId}/recover",
+						TENANT + "/webhooks/{endpointId}/deliveries/{deliveryId}/retry"),
 				write(HttpMethod.PATCH, authorization.tenant("webhooks:write"), TENANT + "/webhooks/{endpointId}"),
 				write(HttpMethod.DELETE, authorization.tenant("webhooks:write"), TENANT + "/webhooks/{endpointId}"));
 	}

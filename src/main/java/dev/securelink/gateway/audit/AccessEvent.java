@@ -54,11 +54,12 @@ public record AccessEvent(String tenantId, @Nullable String linkId, String type,
 
 	/**
 	 * A visitor's e-mail check on a link ({@link AuditType#VERIFIED},
-	 * {@link AuditType#FAILED}, ...).
+	 * {@link AuditType#FAILED}, ...); a wrong address's {@code detail} holds the failures
+	 * in the window, the threshold and the lock it set.
 	 */
-	public static AccessEvent ofVerification(AuditType type, String tenantId, String linkId, String client,
-			Instant at) {
-		return new AccessEvent(tenantId, linkId, type.id(), AuditOutcome.OK.id(), null, client, at, null, null);
+	public static AccessEvent ofVerification(AuditType type, String tenantId, String linkId, String client, Instant at,
+			@Nullable String detail) {
+		return new AccessEvent(tenantId, linkId, type.id(), AuditOutcome.OK.id(), null, client, at, null, detail);
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Date;
+import java.util.List;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.jwk.ECKey;
@@ -16,6 +17,8 @@ import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import dev.securelink.gateway.BackgroundTask;
@@ -51,10 +54,16 @@ public class AuditCheckpoints extends BackgroundTask<Long> {
 
 	private final Counter signed;
 
-	AuditCheckpoints(DatabaseClient db, GatewayKeys keys, AuditProperties properties, GatewayProperties gateway,
-			Clock clock, MeterRegistry meters) {
+	private final TransactionalOperator transaction;
+
+	private final List<AuditSubscriber> subscribers;
+
+	AuditCheckpoints(DatabaseClient db, TransactionalOperator transaction, GatewayKeys keys, AuditProperties properties,
+			GatewayProperties gateway, Clock clock, MeterRegistry meters, List<AuditSubscriber> subscribers) {
 		super("Audit checkpoints", properties.checkpointInterval(), properties.checkpointInterval());
 		this.db = db;
+		this.transaction = transaction;
+		this.subscribers = List.copyOf(subscribers);
 		this.clock = clock;
 		this.issuer = gateway.baseUrl();
 		this.signer = keys.checkpointSigner();
@@ -99,6 +108,10 @@ public class AuditCheckpoints extends BackgroundTask<Long> {
 			.count();
 	}
 
+	/**
+	 * Stores {@code checkpoint} unless another instance stored the same head's first; the
+	 * subscribers hear of it in the same transaction, once.
+	 */
 	private Mono<Checkpoint> store(Checkpoint checkpoint) {
 		return this.db.sql("""
 				insert into audit_checkpoint (tenant_id, seq, hash, created_at, jws)
@@ -109,7 +122,13 @@ public class AuditCheckpoints extends BackgroundTask<Long> {
 			.bind("hash", checkpoint.hash())
 			.bind("at", checkpoint.createdAt())
 			.bind("jws", checkpoint.jws())
-			.then()
+			.fetch()
+			.rowsUpdated()
+			.flatMap((rows) -> (rows == 0) ? Mono.<Void>empty()
+					: Flux.fromIterable(this.subscribers)
+						.concatMap((subscriber) -> subscriber.checkpointed(checkpoint))
+						.then())
+			.as(this.transaction::transactional)
 			.doOnSuccess((done) -> this.signed.increment())
 			.thenReturn(checkpoint);
 	}

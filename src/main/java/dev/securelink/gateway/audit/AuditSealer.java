@@ -2,6 +2,7 @@ package dev.securelink.gateway.audit;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -17,6 +18,7 @@ import io.r2dbc.spi.Readable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import dev.securelink.gateway.BackgroundTask;
@@ -29,6 +31,7 @@ import dev.securelink.gateway.BackgroundTask;
  * their places ({@code seq}) in id order, chains their hashes from each head and moves
  * the heads, all in one transaction per batch, whatever the number of tenants. A sealer
  * that dies mid-way rolls back; the next tick, on any instance, seals the same events.
+ * {@link AuditSubscriber}s follow the sealed events in the same transaction.
  */
 @Component
 class AuditSealer extends BackgroundTask<Long> {
@@ -45,6 +48,8 @@ class AuditSealer extends BackgroundTask<Long> {
 
 	private final Counter sealed;
 
+	private final List<AuditSubscriber> subscribers;
+
 	/**
 	 * When the oldest event still unsealed after the last round was written (epoch ms),
 	 * or 0.
@@ -52,9 +57,10 @@ class AuditSealer extends BackgroundTask<Long> {
 	private final AtomicLong oldestUnsealed = new AtomicLong();
 
 	AuditSealer(DatabaseClient db, TransactionalOperator transaction, AuditProperties properties, Clock clock,
-			MeterRegistry meters) {
+			MeterRegistry meters, List<AuditSubscriber> subscribers) {
 		super("Audit sealing", properties.sealInterval(), properties.sealInterval());
 		this.db = db;
+		this.subscribers = List.copyOf(subscribers);
 		this.transaction = transaction;
 		this.properties = properties;
 		this.clock = clock;
@@ -163,6 +169,7 @@ class AuditSealer extends BackgroundTask<Long> {
 		String[] prevs = new String[size];
 		String[] hashes = new String[size];
 		Map<String, AuditChain.Head> moved = new HashMap<>();
+		List<AuditSubscriber.SealedEvent> sealedEvents = new ArrayList<>(size);
 		for (int i = 0; i < size; i++) {
 			Unsealed unsealed = events.get(i);
 			String tenant = unsealed.event().tenantId();
@@ -176,6 +183,7 @@ class AuditSealer extends BackgroundTask<Long> {
 			prevs[i] = HEX.formatHex(head.hash());
 			hashes[i] = HEX.formatHex(hash);
 			moved.put(tenant, new AuditChain.Head(head.seq() + 1, hash));
+			sealedEvents.add(new AuditSubscriber.SealedEvent(unsealed.id(), head.seq() + 1, hash, unsealed.event()));
 		}
 		String[] movedTenants = moved.keySet().toArray(String[]::new);
 		Long[] headSeqs = new Long[movedTenants.length];
@@ -207,6 +215,7 @@ class AuditSealer extends BackgroundTask<Long> {
 				.bind("hashes", headHashes)
 				.bind("now", this.clock.instant())
 				.then())
+			.then(Flux.fromIterable(this.subscribers).concatMap((subscriber) -> subscriber.sealed(sealedEvents)).then())
 			.thenReturn((long) size);
 	}
 

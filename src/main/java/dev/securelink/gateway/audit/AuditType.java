@@ -36,6 +36,18 @@ public enum AuditType {
 	/** A payment was submitted to the upstream. */
 	PAID("paid"),
 
+	/**
+	 * The upstream (or the gateway, when it could not reach it) answered a submitted
+	 * signature; the detail holds the status.
+	 */
+	SIGN_ANSWERED("sign_answered"),
+
+	/** The same for a submitted payment. */
+	PAY_ANSWERED("pay_answered"),
+
+	/** The link reached its expiry (recorded within a minute of it). */
+	EXPIRED("expired"),
+
 	/** The tenant's GDPR settings changed (the detail holds before and after). */
 	SETTINGS_CHANGED("settings_changed"),
 

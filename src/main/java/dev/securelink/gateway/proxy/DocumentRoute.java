@@ -175,6 +175,9 @@ class DocumentRoute implements NettyRouteProvider {
 		/** The session's link once it is known, for the language of a page. */
 		@Nullable Link link;
 
+		/** Whether the answer is the gateway's own page rather than the upstream's. */
+		boolean gatewayPage;
+
 		Exchange(HttpServerRequest request, HttpServerResponse response) {
 			this.request = request;
 			this.response = response;
@@ -255,8 +258,30 @@ class DocumentRoute implements NettyRouteProvider {
 			return page(exchange, PageKind.FORBIDDEN);
 		}
 		AuditType type = (needed == Right.SIGN) ? AuditType.SIGNED : AuditType.PAID;
+		AuditType answered = (needed == Right.SIGN) ? AuditType.SIGN_ANSWERED : AuditType.PAY_ANSWERED;
 		return this.audit.record(event(exchange, session, type, AuditOutcome.REQUESTED))
-			.then(Mono.defer(() -> forward(exchange, session)));
+			.then(Mono.defer(() -> forward(exchange, session)))
+			.doOnSuccess((done) -> recordAnswer(exchange, session, answered));
+	}
+
+	/**
+	 * Records how a forwarded sign or pay request was answered (the status, and whether
+	 * the upstream or the gateway gave it), once the answer is out: it gates nothing, so
+	 * the visitor's answer does not wait for it.
+	 */
+	private void recordAnswer(Exchange exchange, Sessions.Valid session, AuditType type) {
+		AccessEvent requested = event(exchange, session, type, AuditOutcome.OK);
+		String detail = "{\"status\":" + exchange.response.status().code() + ",\"answeredBy\":\""
+				+ (exchange.gatewayPage ? "gateway" : "upstream") + "\"}";
+		this.audit
+			.record(new AccessEvent(requested.tenantId(), requested.linkId(), requested.type(), requested.outcome(),
+					null, requested.client(), requested.occurredAt(), requested.sessionId(), detail))
+			.onErrorResume((ex) -> {
+				logger.warn(
+						"Could not audit the answer to a " + type.id() + " request: " + ex.getClass().getSimpleName());
+				return Mono.empty();
+			})
+			.subscribe();
 	}
 
 	private Mono<Void> forward(Exchange exchange, Sessions.Valid session) {
@@ -331,6 +356,7 @@ class DocumentRoute implements NettyRouteProvider {
 	 * out) is dropped first.
 	 */
 	private Mono<Void> page(Exchange exchange, PageKind kind) {
+		exchange.gatewayPage = true;
 		exchange.response.responseHeaders().clear();
 		Locale locale = PageLocales.resolve(queryParameter(exchange.query, "lang"),
 				(exchange.link != null) ? exchange.link.locale() : null,

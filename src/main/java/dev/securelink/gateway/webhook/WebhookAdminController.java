@@ -48,6 +48,8 @@ class WebhookAdminController {
 
 	private final WebhookEndpoints endpoints;
 
+	private final WebhookDeliveries deliveries;
+
 	private final WebhookSecrets secrets;
 
 	private final TenantRepository tenants;
@@ -58,9 +60,10 @@ class WebhookAdminController {
 
 	private final Clock clock;
 
-	WebhookAdminController(WebhookEndpoints endpoints, WebhookSecrets secrets, TenantRepository tenants,
-			WebhookProperties properties, TransactionalOperator transaction, Clock clock) {
+	WebhookAdminController(WebhookEndpoints endpoints, WebhookDeliveries deliveries, WebhookSecrets secrets,
+			TenantRepository tenants, WebhookProperties properties, TransactionalOperator transaction, Clock clock) {
 		this.endpoints = endpoints;
+		this.deliveries = deliveries;
 		this.secrets = secrets;
 		this.tenants = tenants;
 		this.properties = properties;
@@ -81,7 +84,7 @@ class WebhookAdminController {
 			byte[] secret = WebhookSecrets.generate();
 			WebhookEndpoint endpoint = new WebhookEndpoint(id, tenant, url, types,
 					(request.enabled() == null) || request.enabled(), blankToNull(request.description()),
-					this.secrets.encrypt(id, secret), null, null, now, now);
+					this.secrets.encrypt(id, secret), null, null, now, now, null, null);
 			return this.tenants.ensure(tenant, now)
 				.then(this.tenants.lock(tenant))
 				.then(this.endpoints.insert(endpoint, this.properties.maxEndpointsPerTenant()))
@@ -127,8 +130,15 @@ class WebhookAdminController {
 			boolean enabled = (request.enabled() != null) ? request.enabled() : current.enabled();
 			String description = (request.description() != null) ? blankToNull(request.description())
 					: current.description();
-			WebhookEndpoint updated = current.with(url, types, enabled, description, this.clock.instant());
-			return this.endpoints.update(updated).thenReturn(EndpointView.of(updated, null));
+			Instant now = this.clock.instant();
+			WebhookEndpoint updated = current.with(url, types, enabled, description, now);
+			// Disabled, it is sent nothing more: its pending retries end with it.
+			Mono<Void> pending = (current.enabled() && !enabled) ? this.deliveries.failPending(current.id(), now)
+					: Mono.empty();
+			return this.endpoints.update(updated)
+				.then(pending)
+				.as(this.transaction::transactional)
+				.thenReturn(EndpointView.of(updated, null));
 		});
 	}
 
@@ -199,16 +209,18 @@ class WebhookAdminController {
 	/**
 	 * An endpoint as the admin API shows it; {@code secret} only in the answers that made
 	 * it (creation, rotation); {@code previousSecretUntil} while a replaced secret still
-	 * signs.
+	 * signs; {@code disabledReason} when the gateway disabled it ({@code gone},
+	 * {@code failing}); {@code failingSince} while its deliveries fail.
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record EndpointView(String id, String url, List<String> eventTypes, boolean enabled, @Nullable String description,
-			@Nullable String secret, @Nullable Instant previousSecretUntil, Instant createdAt, Instant updatedAt) {
+			@Nullable String secret, @Nullable Instant previousSecretUntil, Instant createdAt, Instant updatedAt,
+			@Nullable String disabledReason, @Nullable Instant failingSince) {
 
 		static EndpointView of(WebhookEndpoint endpoint, @Nullable String secret) {
 			return new EndpointView(endpoint.id(), endpoint.url(), endpoint.eventTypes(), endpoint.enabled(),
 					endpoint.description(), secret, endpoint.previousSecretUntil(), endpoint.createdAt(),
-					endpoint.updatedAt());
+					endpoint.updatedAt(), endpoint.disabledReason(), endpoint.failingSince());
 		}
 
 	}

@@ -84,24 +84,36 @@ final class WebhookDestinations {
 		return (bytes[0] & 0xfe) != 0xfc;
 	}
 
-	/** An IPv4 address written in IPv6 ({@code ::ffff:a.b.c.d}) is that IPv4 address. */
+	/**
+	 * An IPv4 address written in IPv6 is that IPv4 address: mapped
+	 * ({@code ::ffff:a.b.c.d}), compatible ({@code ::a.b.c.d}, deprecated) or translated
+	 * by NAT64's well-known prefix ({@code 64:ff9b::a.b.c.d}), which reaches the IPv4
+	 * address it carries.
+	 */
 	private static InetAddress unmapped(InetAddress address) {
-		if (address instanceof Inet6Address) {
-			byte[] bytes = address.getAddress();
-			boolean mapped = bytes[10] == (byte) 0xff && bytes[11] == (byte) 0xff;
-			for (int i = 0; i < 10 && mapped; i++) {
-				mapped = bytes[i] == 0;
-			}
-			if (mapped) {
-				try {
-					return InetAddress.getByAddress(new byte[] { bytes[12], bytes[13], bytes[14], bytes[15] });
-				}
-				catch (UnknownHostException ex) {
-					throw new IllegalStateException(ex);
-				}
-			}
+		if (!(address instanceof Inet6Address)) {
+			return address;
 		}
-		return address;
+		byte[] bytes = address.getAddress();
+		boolean zeros = true;
+		for (int i = 0; i < 10 && zeros; i++) {
+			zeros = bytes[i] == 0;
+		}
+		boolean mapped = zeros && bytes[10] == (byte) 0xff && bytes[11] == (byte) 0xff;
+		boolean compatible = zeros && bytes[10] == 0 && bytes[11] == 0 && (bytes[12] | bytes[13]) != 0;
+		boolean nat64 = bytes[0] == 0x00 && bytes[1] == 0x64 && bytes[2] == (byte) 0xff && bytes[3] == (byte) 0x9b;
+		for (int i = 4; i < 12 && nat64; i++) {
+			nat64 = bytes[i] == 0;
+		}
+		if (!mapped && !compatible && !nat64) {
+			return address;
+		}
+		try {
+			return InetAddress.getByAddress(new byte[] { bytes[12], bytes[13], bytes[14], bytes[15] });
+		}
+		catch (UnknownHostException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/**

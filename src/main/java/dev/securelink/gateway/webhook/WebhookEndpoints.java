@@ -68,9 +68,11 @@ class WebhookEndpoints {
 	Mono<Void> update(WebhookEndpoint endpoint) {
 		return this.db.sql("""
 				update webhook_endpoint set url = :url, event_types = :types, enabled = :enabled,
-				    description = :description, updated_at = :now
+				    description = :description, updated_at = :now, disabled_reason = :reason, failing_since = :since
 				where tenant_id = :tenant and id = :id
 				""")
+			.bind("reason", Parameter.fromOrEmpty(endpoint.disabledReason(), String.class))
+			.bind("since", Parameter.fromOrEmpty(endpoint.failingSince(), Instant.class))
 			.bind("url", endpoint.url())
 			.bind("types", endpoint.eventTypes().toArray(String[]::new))
 			.bind("enabled", endpoint.enabled())
@@ -114,7 +116,8 @@ class WebhookEndpoints {
 				Boolean.TRUE.equals(row.get("enabled", Boolean.class)), row.get("description", String.class),
 				row.get("secret", byte[].class), row.get("previous_secret", byte[].class),
 				row.get("previous_secret_until", Instant.class), row.get("created_at", Instant.class),
-				row.get("updated_at", Instant.class));
+				row.get("updated_at", Instant.class), row.get("disabled_reason", String.class),
+				row.get("failing_since", Instant.class));
 	}
 
 }

@@ -1,6 +1,9 @@
 package dev.securelink.gateway.webhook;
 
 import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
 
 import dev.securelink.gateway.input.BadInputException;
 
@@ -16,6 +19,19 @@ final class WebhookEventTypes {
 			"tenant.settings_changed", "support.accessed", "audit.checkpoint", "webhook.test");
 
 	private static final int MAX_PATTERNS = ALL.size();
+
+	/**
+	 * The audit event types that are delivered, and as which webhook type (views of the
+	 * sign and pay pages and the requests before they are forwarded are not: the answer
+	 * to a submission is).
+	 */
+	private static final Map<String, String> BY_AUDIT_TYPE = Map.ofEntries(Map.entry("created", "link.created"),
+			Map.entry("opened", "link.opened"), Map.entry("verified", "link.verified"),
+			Map.entry("failed", "link.verification_failed"), Map.entry("locked", "link.locked"),
+			Map.entry("unlocked", "link.unlocked"), Map.entry("sign_answered", "sign.submitted"),
+			Map.entry("pay_answered", "pay.submitted"), Map.entry("revoked", "link.revoked"),
+			Map.entry("expired", "link.expired"), Map.entry("settings_changed", "tenant.settings_changed"),
+			Map.entry("support_read", "support.accessed"));
 
 	private WebhookEventTypes() {
 	}
@@ -35,6 +51,19 @@ final class WebhookEventTypes {
 			}
 		}
 		return List.copyOf(patterns);
+	}
+
+	/** The webhook type an audit event is delivered as, or null when it is not. */
+	static @Nullable String forAudit(String auditType) {
+		return BY_AUDIT_TYPE.get(auditType);
+	}
+
+	/**
+	 * The family pattern that covers {@code type}: {@code link.*} for
+	 * {@code link.opened}.
+	 */
+	static String family(String type) {
+		return type.substring(0, type.indexOf('.') + 1) + "*";
 	}
 
 	private static boolean isKnown(String pattern) {

@@ -95,7 +95,7 @@ class AuditMigrationTests {
 			.record(AccessEvent.ofAdmin(AuditType.REVOKED, "acme", "link3", "app", at.plusSeconds(9)))
 			.block(Duration.ofSeconds(10));
 		AuditSealer sealer = new AuditSealer(db, TestDatabase.transactions(db), AUDIT, Clock.systemUTC(),
-				new SimpleMeterRegistry());
+				new SimpleMeterRegistry(), java.util.List.of());
 		assertThat(sealer.sealAll().block(Duration.ofSeconds(10))).isOne();
 		assertThat(chain.verify("acme").block(Duration.ofSeconds(10)))
 			.isEqualTo(new AuditChain.Verification(true, 4, null, null, 0, null));

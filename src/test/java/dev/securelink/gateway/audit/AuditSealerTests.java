@@ -35,7 +35,7 @@ class AuditSealerTests {
 		DatabaseClient db = TestDatabase.client();
 		AuditLog log = new AuditLog(db, GatewayKeys.from(TestKeys.keysProperties()), AUDIT, new SimpleMeterRegistry());
 		AuditSealer sealer = new AuditSealer(db, TestDatabase.transactions(db), AUDIT, Clock.systemUTC(),
-				new SimpleMeterRegistry());
+				new SimpleMeterRegistry(), java.util.List.of());
 		List<String> tenants = new ArrayList<>();
 		for (int t = 0; t < 3; t++) {
 			tenants.add("seal-" + UUID.randomUUID().toString().substring(0, 8));

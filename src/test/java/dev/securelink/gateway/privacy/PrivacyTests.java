@@ -181,6 +181,9 @@ class PrivacyTests {
 		browser.verify(path, "anna@example.com");
 		browser.get(link.documentSpace());
 		browser.post(link.documentSpace() + "pay/now", Map.of("amount", "1"));
+		// How the upstream answered is recorded once the answer is out, without holding
+		// it.
+		org.awaitility.Awaitility.await().until(() -> Queries.events(this.db, link.id(), "pay_answered") == 1);
 		this.admin.revoke(this.tenant, link.id());
 		Queries.awaitSealed(this.db, this.tenant);
 
@@ -193,7 +196,7 @@ class PrivacyTests {
 			.getResponseBody();
 		List<?> events = (List<?>) evidence.get("events");
 		assertThat(events.stream().map((event) -> String.valueOf(((Map<?, ?>) event).get("type"))).toList())
-			.containsExactly("created", "failed", "verified", "opened", "paid", "revoked");
+			.containsExactly("created", "failed", "verified", "opened", "paid", "pay_answered", "revoked");
 		for (Object item : events) {
 			Map<?, ?> event = (Map<?, ?>) item;
 			assertThat(event.get("sealed")).isEqualTo(true);

@@ -45,6 +45,11 @@ class TestEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered 
 		properties.put("securelink.audit.seal-interval", "100ms");
 		// Webhook receivers in the tests listen on loopback, over http.
 		properties.put("securelink.webhooks.allow-private-destinations", "true");
+		// The retry schedule, short: an attempt at once, then after 1 s and 2 s.
+		properties.put("securelink.webhooks.retry-schedule", "0s,1s,2s");
+		properties.put("securelink.webhooks.poll-interval", "100ms");
+		properties.put("securelink.webhooks.timeout", "2s");
+		properties.put("securelink.links.expiry-check-interval", "500ms");
 		properties.put("securelink.audit.checkpoint-interval", "300ms");
 		properties.keySet().removeIf(environment::containsProperty);
 		environment.getPropertySources().addLast(new MapPropertySource("securelinkTest", properties));

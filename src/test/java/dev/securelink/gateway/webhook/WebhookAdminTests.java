@@ -188,6 +188,35 @@ class WebhookAdminTests {
 			.isForbidden();
 	}
 
+	@Test
+	void openApiWhenRequestedThenOneSchemaPerEventTypeWithoutPersonalData() {
+		WebTestClient.BodyContentSpec document = this.client.get().uri("/v3/api-docs").exchange().expectBody();
+		for (String type : WebhookEventTypes.ALL) {
+			document.jsonPath("$.components.schemas['webhook." + type + "'].properties.type.enum[0]")
+				.isEqualTo(type)
+				.jsonPath("$.components.schemas['webhook." + type + "'].properties.data.properties.tenantId")
+				.exists();
+		}
+		document.jsonPath("$.components.schemas['webhook.link.locked'].properties.data.properties.lockedUntil")
+			.exists()
+			.jsonPath("$.components.schemas['webhook.sign.submitted'].properties.data.properties.status")
+			.exists();
+		tools.jackson.databind.JsonNode schemas = tools.jackson.databind.json.JsonMapper.builder()
+			.build()
+			.readTree(this.client.get()
+				.uri("/v3/api-docs")
+				.exchange()
+				.expectBody(String.class)
+				.returnResult()
+				.getResponseBody())
+			.get("components")
+			.get("schemas");
+		for (String type : WebhookEventTypes.ALL) {
+			assertThat(schemas.get("webhook." + type).toString()).doesNotContain("\"email", "\"client", "\"ip\"",
+					"\"actor", "\"sessionId", "\"code\"");
+		}
+	}
+
 	private Map<?, ?> create(Map<String, Object> body) {
 		Map<?, ?> created = call("POST", "/webhooks", WRITE, body).expectStatus()
 			.isCreated()

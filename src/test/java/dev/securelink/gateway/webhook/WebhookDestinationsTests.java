@@ -24,7 +24,9 @@ class WebhookDestinationsTests {
 			"https://169.254.169.254/latest/meta-data", "https://100.64.0.1/", "https://0.0.0.0/",
 			"https://255.255.255.255/", "https://224.0.0.1/", "https://[::1]/", "https://[::]/", "https://[fe80::1]/",
 			"https://[fc00::1]/", "https://[fd12:3456::1]/", "https://[::ffff:127.0.0.1]/",
-			"https://[::ffff:10.0.0.1]/", "https://localhost/", "https://LOCALHOST:8443/", "https://api.localhost/" })
+			"https://[::ffff:10.0.0.1]/", "https://[64:ff9b::a00:1]/", "https://[64:ff9b::127.0.0.1]/",
+			"https://[::127.0.0.1]/", "https://[::ffff:100.64.0.1]/", "https://localhost/", "https://LOCALHOST:8443/",
+			"https://api.localhost/" })
 	void requireValidUrlWhenTheHostIsInAPrivateNetworkThenRefusedNamingUrl(String url) {
 		assertThatThrownBy(() -> WebhookDestinations.requireValidUrl(url, false)).isInstanceOf(BadInputException.class)
 			.hasMessageContaining("private network")
@@ -49,7 +51,7 @@ class WebhookDestinationsTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946" })
+	@ValueSource(strings = { "93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946", "64:ff9b::5db8:d822" })
 	void isPublicWhenAPublicAddressThenTrue(String address) throws Exception {
 		assertThat(WebhookDestinations.isPublic(InetAddress.getByName(address))).isTrue();
 	}

@@ -1,0 +1,129 @@
+package dev.securelink.gateway.webhook;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.parameters.RequestBody;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.stereotype.Component;
+
+/**
+ * The webhook event catalogue in the admin API's OpenAPI document: one schema per event
+ * type ({@code components.schemas["webhook.link.opened"]}, …) and an OpenAPI
+ * {@code webhooks} entry per type, built from the same lists the payloads are made from,
+ * so that the document cannot drift from what is sent.
+ */
+@Component
+class WebhookCatalogue implements OpenApiCustomizer {
+
+	/** What each type is, for the document. */
+	private static final Map<String, String> DESCRIPTIONS = Map.ofEntries(
+			Map.entry("link.created", "The admin API created a link."),
+			Map.entry("link.opened", "A session's first document request (never the /l/ GET that mail scanners make)."),
+			Map.entry("link.verified", "A typed address matched one of the link's recipients."),
+			Map.entry("link.verification_failed",
+					"A typed address matched none; failures in the window and the threshold that locks."),
+			Map.entry("link.locked", "A wrong address locked the link's e-mail check until lockedUntil."),
+			Map.entry("link.unlocked", "A lock on the link's e-mail check was lifted."),
+			Map.entry("sign.submitted", "A submitted signature was answered: the status and who answered it."),
+			Map.entry("pay.submitted", "A submitted payment was answered: the status and who answered it."),
+			Map.entry("link.revoked", "The admin API revoked the link."),
+			Map.entry("link.expired", "The link reached expiresAt (delivered within a minute of it)."),
+			Map.entry("tenant.settings_changed", "The tenant's GDPR settings changed: before and after."),
+			Map.entry("support.accessed", "Support staff read the tenant's data: the method and path."),
+			Map.entry("audit.checkpoint", "A signed checkpoint of the tenant's audit chain was stored."),
+			Map.entry("webhook.test", "Sent by POST …/webhooks/{id}/test."));
+
+	@Override
+	public void customise(io.swagger.v3.oas.models.OpenAPI openApi) {
+		for (String type : WebhookEventTypes.ALL) {
+			Schema<?> schema = new Schema<>().type("object")
+				.description(DESCRIPTIONS.get(type) + " Never carries an e-mail address, a code, a cookie or an "
+						+ "IP address.")
+				.addProperty("type", new Schema<>().type("string")._enum(java.util.Collections.singletonList(type)))
+				.addProperty("timestamp", dateTime())
+				.addProperty("data", data(type))
+				.required(List.of("type", "timestamp", "data"));
+			String name = "webhook." + type;
+			openApi.getComponents().addSchemas(name, schema);
+			openApi.addWebhooks(type,
+					new PathItem().post(new Operation().summary(DESCRIPTIONS.get(type))
+						.requestBody(new RequestBody().required(true)
+							.content(new Content().addMediaType("application/json",
+									new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + name)))))
+						.responses(new ApiResponses().addApiResponse("2XX",
+								new ApiResponse().description("Received; any other answer is retried")))));
+		}
+	}
+
+	private static Schema<?> data(String type) {
+		Map<String, Schema<?>> properties = new LinkedHashMap<>();
+		properties.put("tenantId", string());
+		switch (type) {
+			case "audit.checkpoint" -> {
+				properties.put("seq", integer());
+				properties.put("count", integer());
+				properties.put("hash", string().description("base64 of the hash of the event at seq"));
+				properties.put("createdAt", dateTime());
+				properties.put("jws", string().description("the checkpoint as signed (ES256, key in the JWKS)"));
+			}
+			case "webhook.test" -> {
+				properties.put("endpointId", string());
+				properties.put("occurredAt", dateTime());
+			}
+			default -> {
+				if (type.startsWith("link.") || type.startsWith("sign.") || type.startsWith("pay.")) {
+					properties.put("linkId", string());
+				}
+				properties.put("occurredAt", dateTime());
+				properties.put("outcome", string());
+				properties.put("auditEvent",
+						new Schema<>().type("object")
+							.description("the audit event reported: its id in the events API, place and hash")
+							.addProperty("id", integer())
+							.addProperty("seq", integer())
+							.addProperty("hash", string()));
+				for (String member : WebhookPayloads.DETAIL_MEMBERS.getOrDefault(type, List.of())) {
+					properties.put(member, member(member));
+				}
+				properties.put("truncated",
+						new Schema<>().type("boolean").description("present when a long detail was left out"));
+			}
+		}
+		Schema<?> data = new Schema<>().type("object");
+		properties.forEach(data::addProperty);
+		return data;
+	}
+
+	private static Schema<?> member(String name) {
+		return switch (name) {
+			case "failures", "threshold" -> integer();
+			case "status" -> integer().description("the HTTP status the visitor was answered with");
+			case "answeredBy" -> new Schema<>().type("string")._enum(List.of("upstream", "gateway"));
+			case "lockedUntil", "expiresAt" -> dateTime();
+			case "before", "after" -> new Schema<>().type("object").description("the tenant's settings");
+			default -> string();
+		};
+	}
+
+	private static Schema<?> string() {
+		return new Schema<>().type("string");
+	}
+
+	private static Schema<?> integer() {
+		return new Schema<>().type("integer").format("int64");
+	}
+
+	private static Schema<?> dateTime() {
+		return new Schema<>().type("string").format("date-time");
+	}
+
+}
