@@ -1,9 +1,15 @@
 package dev.securelink.gateway.demo;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Base64;
 import java.util.Date;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
@@ -40,6 +46,8 @@ public class DemoDocumentService implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(DemoDocumentService.class);
 
+	private static final String WEBHOOK_PATH = "demo/webhooks";
+
 	private final int port;
 
 	private final String jwksUrl;
@@ -51,6 +59,11 @@ public class DemoDocumentService implements SmartLifecycle {
 	private final AtomicInteger signatures = new AtomicInteger();
 
 	private volatile @Nullable DisposableServer server;
+
+	/** The demo endpoint's signing key, once DemoLinks registered it. */
+	private final AtomicReference<byte @Nullable []> webhookKey = new AtomicReference<>();
+
+	private final AtomicInteger verifiedWebhooks = new AtomicInteger();
 
 	DemoDocumentService(Environment environment, GatewayProperties gateway) {
 		this.port = environment.getProperty("securelink.demo.port", Integer.class, 8081);
@@ -65,6 +78,21 @@ public class DemoDocumentService implements SmartLifecycle {
 	/** How many Sign POSTs arrived. */
 	public int signatures() {
 		return this.signatures.get();
+	}
+
+	/** How many webhook deliveries arrived and verified. */
+	public int verifiedWebhooks() {
+		return this.verifiedWebhooks.get();
+	}
+
+	/** The URL the demo tenant's webhook endpoint points at. */
+	String webhookUrl() {
+		return "http://localhost:" + this.port + "/" + WEBHOOK_PATH;
+	}
+
+	/** The secret ({@code whsec_…}) deliveries to {@link #webhookUrl} are signed with. */
+	void acceptWebhooksSignedWith(String secret) {
+		this.webhookKey.set(Base64.getDecoder().decode(secret.substring("whsec_".length())));
 	}
 
 	@Override
@@ -89,6 +117,9 @@ public class DemoDocumentService implements SmartLifecycle {
 
 	private Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
 		String path = request.path();
+		if (path.equals(WEBHOOK_PATH) && request.method().name().equals("POST")) {
+			return receiveWebhook(request, response);
+		}
 		boolean invoice = path.startsWith("demo/invoices/");
 		boolean offer = path.startsWith("demo/offers/");
 		if (!invoice && !offer) {
@@ -130,6 +161,58 @@ public class DemoDocumentService implements SmartLifecycle {
 								<form method="post" action="sign"><button type="submit">Sign the offer</button></form>
 								""", verdict);
 			});
+	}
+
+	/**
+	 * The invoicing application's side of the webhooks, as README shows it: checks the
+	 * Standard Webhooks signature and the timestamp, logs what verified (type and ids,
+	 * nothing else is in a payload) and answers 204; 401 otherwise.
+	 */
+	private Mono<Void> receiveWebhook(HttpServerRequest request, HttpServerResponse response) {
+		String id = request.requestHeaders().get("webhook-id");
+		String timestamp = request.requestHeaders().get("webhook-timestamp");
+		String signatures = request.requestHeaders().get("webhook-signature");
+		return request.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0]).flatMap((body) -> {
+			byte[] key = this.webhookKey.get();
+			if (key == null || id == null || timestamp == null || signatures == null
+					|| !verifiedWebhook(key, id, timestamp, signatures, body)) {
+				logger.warn("Webhook refused: its signature did not verify");
+				return response.status(401).send();
+			}
+			this.verifiedWebhooks.incrementAndGet();
+			String text = new String(body, StandardCharsets.UTF_8);
+			logger.info("Webhook verified: " + member(text, "type") + " " + id + " link " + member(text, "linkId"));
+			return response.status(204).send();
+		});
+	}
+
+	static boolean verifiedWebhook(byte[] key, String id, String timestamp, String signatures, byte[] body) {
+		try {
+			if (Math.abs(System.currentTimeMillis() / 1000 - Long.parseLong(timestamp)) > 300) {
+				return false;
+			}
+			Mac mac = Mac.getInstance("HmacSHA256");
+			mac.init(new SecretKeySpec(key, "HmacSHA256"));
+			mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
+			byte[] expected = mac.doFinal(body);
+			for (String signature : signatures.split(" ")) {
+				if (signature.startsWith("v1,")
+						&& MessageDigest.isEqual(expected, Base64.getDecoder().decode(signature.substring(3)))) {
+					return true;
+				}
+			}
+			return false;
+		}
+		catch (GeneralSecurityException | IllegalArgumentException ex) {
+			return false;
+		}
+	}
+
+	/** A string member of the JSON payload, for the log line; "-" when absent. */
+	private static String member(String json, String name) {
+		java.util.regex.Matcher found = java.util.regex.Pattern.compile("\"" + name + "\":\"([A-Za-z0-9._\\-]{1,64})\"")
+			.matcher(json);
+		return found.find() ? found.group(1) : "-";
 	}
 
 	/**

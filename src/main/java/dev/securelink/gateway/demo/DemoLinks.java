@@ -42,10 +42,13 @@ class DemoLinks implements SmartLifecycle {
 
 	private final JsonMapper json;
 
+	private final DemoDocumentService documents;
+
 	private volatile @Nullable Disposable setup;
 
-	DemoLinks(Environment environment, GatewayProperties gateway, JsonMapper json) {
+	DemoLinks(Environment environment, GatewayProperties gateway, JsonMapper json, DemoDocumentService documents) {
 		this.environment = environment;
+		this.documents = documents;
 		this.gateway = gateway;
 		this.json = json;
 	}
@@ -66,6 +69,7 @@ class DemoLinks implements SmartLifecycle {
 				Map.of("emailVerification", true, "supportAccess", false))
 			.then(call(admin, openToken, "PUT", "/admin/v1/tenants/demo-open/settings",
 					Map.of("emailVerification", false, "supportAccess", false)))
+			.then(registerWebhook(admin, token))
 			.then(Mono.zip(
 					call(admin, token, "POST", "/admin/v1/tenants/demo/links",
 							link("/demo/invoices/2026-0042", "pay", "en")),
@@ -100,6 +104,26 @@ class DemoLinks implements SmartLifecycle {
 				""".formatted(RECIPIENT, invoice, offer, open, token, base, base));
 	}
 
+	/**
+	 * Points a webhook endpoint of the demo tenant at the demo receiver, for every event
+	 * type; the one an earlier start registered (the database outlives a restart) is
+	 * replaced, since its secret was only ever shown to that start.
+	 */
+	@SuppressWarnings("unchecked")
+	private Mono<Void> registerWebhook(HttpClient admin, String token) {
+		String url = this.documents.webhookUrl();
+		return call(admin, token, "GET", "/admin/v1/tenants/demo/webhooks", null)
+			.flatMapIterable((list) -> (List<Map<String, Object>>) list.get("items"))
+			.filter((endpoint) -> url.equals(endpoint.get("url")))
+			.concatMap((endpoint) -> call(admin, token, "DELETE",
+					"/admin/v1/tenants/demo/webhooks/" + endpoint.get("id"), null))
+			.then(call(admin, token, "POST", "/admin/v1/tenants/demo/webhooks",
+					Map.of("url", url, "eventTypes", List.of("*"), "description", "the demo's receiver")))
+			.doOnNext((created) -> this.documents
+				.acceptWebhooksSignedWith(java.util.Objects.requireNonNull((String) created.get("secret"))))
+			.then();
+	}
+
 	private static Map<String, Object> link(String document, String right, String locale) {
 		return Map.of("document", document, "recipients", List.of(RECIPIENT), "rights", List.of(right), "locale",
 				locale);
@@ -107,11 +131,12 @@ class DemoLinks implements SmartLifecycle {
 
 	@SuppressWarnings("unchecked")
 	private Mono<Map<String, Object>> call(HttpClient admin, String token, String method, String path,
-			Map<String, Object> body) {
+			@Nullable Map<String, Object> body) {
 		return admin.headers((headers) -> headers.set("Authorization", "Bearer " + token))
 			.request(io.netty.handler.codec.http.HttpMethod.valueOf(method))
 			.uri(path)
-			.send(ByteBufFlux.fromString(Mono.fromCallable(() -> this.json.writeValueAsString(body))))
+			.send((body != null) ? ByteBufFlux.fromString(Mono.fromCallable(() -> this.json.writeValueAsString(body)))
+					: ByteBufFlux.fromString(Mono.empty()))
 			.responseSingle((response, content) -> content.asString().defaultIfEmpty("{}").map((text) -> {
 				if (response.status().code() >= 300) {
 					throw new IllegalStateException(method + " " + path + " answered " + response.status().code());

@@ -69,6 +69,17 @@ class DemoTests {
 				.expectBody()
 				.jsonPath("$.items.length()")
 				.isEqualTo(2);
+			// The demo's receiver verified the webhooks of the demo tenant's two links
+			// (and of every step above that belongs to it).
+			await().atMost(Duration.ofSeconds(20))
+				.until(() -> demo.getBean(DemoDocumentService.class).verifiedWebhooks() >= 2);
+			client.get()
+				.uri("/admin/v1/tenants/demo/webhooks")
+				.header(HttpHeaders.AUTHORIZATION, "Bearer " + token.group(1))
+				.exchange()
+				.expectBody()
+				.jsonPath("$.items.length()")
+				.isEqualTo(1);
 		}
 		finally {
 			System.setOut(original);
