@@ -146,6 +146,24 @@ class WebhookDeliveryTests {
 	}
 
 	@Test
+	void supportWhenStaffReadTheTenantsDataThenSupportAccessedWithoutWhoItWas() {
+		endpoint(List.of("support.accessed"));
+		new Admin(this.client).supportAccessForAnHour(this.tenant);
+		this.client.get()
+			.uri("/admin/v1/tenants/" + this.tenant + "/settings")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.supportToken("agent-smith@support.example"))
+			.exchange()
+			.expectStatus()
+			.isOk();
+
+		WebhookReceiver.Received request = this.receiver.await("support.accessed", 1).get(0);
+		JsonNode data = data(request);
+		assertThat(data.get("method").asString()).isEqualTo("GET");
+		assertThat(data.get("path").asString()).isEqualTo("/admin/v1/tenants/" + this.tenant + "/settings");
+		assertThat(request.body()).doesNotContain("agent-smith");
+	}
+
+	@Test
 	void deliveryWhenTheReceiverFailsThenRetriedOnTheScheduleWithTheSameIdAndRetryAfterHonoured() {
 		Endpoint endpoint = endpoint(List.of("webhook.test"));
 		List<Integer> script = new ArrayList<>(List.of(500, 503));
