@@ -88,37 +88,41 @@ class AddressCheck {
 			return Mono.just(new LinkOutcome.TooManyAttempts(link.id(), this.wrongAddressesPeriod, locale));
 		}
 		Instant now = this.clock.instant();
-		return this.attempts.reserve(link.id(), now).flatMap((reservation) -> {
+		String clientHash = this.audit.clientHash(client);
+		return this.attempts.reserve(link.id(), clientHash, now).flatMap((reservation) -> {
 			if (reservation instanceof AttemptGuard.Refused refused) {
 				this.limits.refundAddress(client);
 				return Mono.just(new LinkOutcome.TooManyAttempts(link.id(), retryAfter(refused.until(), now), locale));
 			}
 			AttemptGuard.Reserved reserved = (AttemptGuard.Reserved) reservation;
 			this.comparisons.increment();
-			String clientHash = this.audit.clientHash(client);
 			if (address.length() <= MAX_ADDRESS_LENGTH && this.macs.matches(link.recipientMacs(), address)) {
 				this.limits.refundAddress(client);
-				return this.attempts.release(link.id(), reserved)
+				return this.attempts.release(link.id(), clientHash, reserved)
 					.then(record(link, AuditType.VERIFIED, clientHash, now, null))
 					.thenReturn(new LinkOutcome.SessionIssued(link, action, true, locale));
 			}
-			Instant locksUntil = reserved.locksUntil();
+			Instant everyone = reserved.locksEveryoneUntil();
+			Instant locksUntil = (everyone != null) ? everyone : reserved.locksUntil();
 			if (locksUntil != null) {
-				return record(link, AuditType.LOCKED, clientHash, now, failures(reserved, locksUntil))
+				return record(link, AuditType.LOCKED, clientHash, now,
+						failures(reserved, locksUntil, (everyone != null) ? "everyone" : "client"))
 					.thenReturn(new LinkOutcome.TooManyAttempts(link.id(), retryAfter(locksUntil, now), locale));
 			}
-			return record(link, AuditType.FAILED, clientHash, now, failures(reserved, null))
+			return record(link, AuditType.FAILED, clientHash, now, failures(reserved, null, null))
 				.thenReturn(new LinkOutcome.EmailRequired(link, action, LinkOutcome.PromptError.MISMATCH, locale));
 		});
 	}
 
 	/**
-	 * The detail of a wrong address: the failures in the window with this one, the
-	 * threshold, and the end of the lock it set (if it did).
+	 * The detail of a wrong address: the client's failures in the window with this one,
+	 * the threshold, and the lock it set (if it did): its end, and whether it holds for
+	 * this client or for everyone.
 	 */
-	private String failures(AttemptGuard.Reserved reserved, @Nullable Instant lockedUntil) {
+	private String failures(AttemptGuard.Reserved reserved, @Nullable Instant lockedUntil, @Nullable String scope) {
 		return "{\"failures\":" + reserved.failures() + ",\"threshold\":" + this.lockThreshold + ((lockedUntil != null)
-				? ",\"lockedUntil\":\"" + lockedUntil.truncatedTo(ChronoUnit.SECONDS) + "\"" : "") + "}";
+				? ",\"lockedUntil\":\"" + lockedUntil.truncatedTo(ChronoUnit.SECONDS) + "\",\"scope\":\"" + scope + "\""
+				: "") + "}";
 	}
 
 	private Mono<Void> record(Link link, AuditType type, String clientHash, Instant now, @Nullable String detail) {

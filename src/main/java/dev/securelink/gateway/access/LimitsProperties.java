@@ -11,8 +11,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Brute-force limits: {@code securelink.limits.*}.
  *
- * @param lockThreshold wrong addresses within {@code lockWindow} that lock a link's
- * e-mail check
+ * @param lockThreshold wrong addresses from one client within {@code lockWindow} that
+ * lock a link's e-mail check for that client
  * @param lockDuration the first lock; each new lock of the same link doubles it, up to
  * {@code maxLockDuration}
  * @param unknownCodes per client IP, unknown or malformed codes allowed per
@@ -20,6 +20,8 @@ import org.springframework.validation.annotation.Validated;
  * @param wrongAddresses per client IP, wrong addresses allowed per
  * {@code wrongAddressesPeriod}
  * @param sessions per client IP and link, new sessions issued per {@code sessionsPeriod}
+ * @param linkCeiling wrong addresses from all clients together within
+ * {@code linkCeilingWindow} that lock the link for everyone, until the window ends
  */
 @Validated
 @ConfigurationProperties("securelink.limits")
@@ -28,5 +30,6 @@ public record LimitsProperties(@Min(1) @DefaultValue("5") int lockThreshold,
 		@NotNull @DefaultValue("24h") Duration maxLockDuration, @Min(1) @DefaultValue("30") int unknownCodes,
 		@NotNull @DefaultValue("1m") Duration unknownCodesPeriod, @Min(1) @DefaultValue("20") int wrongAddresses,
 		@NotNull @DefaultValue("15m") Duration wrongAddressesPeriod, @Min(1) @DefaultValue("10") int sessions,
-		@NotNull @DefaultValue("1m") Duration sessionsPeriod) {
+		@NotNull @DefaultValue("1m") Duration sessionsPeriod, @Min(1) @DefaultValue("50") int linkCeiling,
+		@NotNull @DefaultValue("24h") Duration linkCeilingWindow) {
 }

@@ -60,8 +60,10 @@ class AdminSecurityConfiguration {
 						TENANT + "/events/checkpoint"),
 				// Verifying against a checkpoint the tenant kept: a read, with a body.
 				write(HttpMethod.POST, authorization.tenant("links:read"), TENANT + "/events/verification"),
-				write(HttpMethod.POST, authorization.tenant("links:write"), TENANT + "/links"),
+				write(HttpMethod.POST, authorization.tenant("links:write"), TENANT + "/links",
+						TENANT + "/links/{linkId}/unlock"),
 				write(HttpMethod.DELETE, authorization.tenant("links:write"), TENANT + "/links/{linkId}"),
+				write(HttpMethod.PATCH, authorization.tenant("links:write"), TENANT + "/links/{linkId}"),
 				read(authorization.tenant("links:read", "webhooks:write"), TENANT + "/webhooks",
 						TENANT + "/webhooks/{endpointId}", TENANT + "/webhooks/{endpointId}/deliveries",
 						TENANT + "/webhooks/{endpointId}/deliveries/{deliveryId}"),

@@ -38,6 +38,14 @@ public record AccessEvent(String tenantId, @Nullable String linkId, String type,
 	}
 
 	/**
+	 * The admin API moved a link's expiry; {@code detail} holds it before and after.
+	 */
+	public static AccessEvent expiryChanged(String tenantId, String linkId, String actor, Instant at, String detail) {
+		return new AccessEvent(tenantId, linkId, AuditType.EXPIRY_CHANGED.id(), AuditOutcome.OK.id(), actor, null, at,
+				null, detail);
+	}
+
+	/**
 	 * An admin caller changed the tenant's settings; {@code detail} holds them before and
 	 * after.
 	 */

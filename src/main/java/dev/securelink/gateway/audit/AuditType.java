@@ -12,6 +12,9 @@ public enum AuditType {
 	/** The admin API revoked a link. */
 	REVOKED("revoked"),
 
+	/** The admin API moved a link's expiry (the detail holds it before and after). */
+	EXPIRY_CHANGED("expiry_changed"),
+
 	/** A session's first document request (written once per session). */
 	OPENED("opened"),
 
@@ -23,6 +26,9 @@ public enum AuditType {
 
 	/** A wrong address that locked the link's e-mail check. */
 	LOCKED("locked"),
+
+	/** The admin API lifted the locks of the link's e-mail check. */
+	UNLOCKED("unlocked"),
 
 	/** The sign page was shown (a GET under the sign path). */
 	SIGN_VIEWED("sign_viewed"),

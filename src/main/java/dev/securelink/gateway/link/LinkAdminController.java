@@ -8,6 +8,7 @@ import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -20,6 +21,7 @@ import dev.securelink.gateway.input.TenantIds;
 import dev.securelink.gateway.link.LinkRequests.CreateLink;
 import dev.securelink.gateway.link.LinkRequests.LinkPage;
 import dev.securelink.gateway.link.LinkRequests.LinkView;
+import dev.securelink.gateway.link.LinkRequests.UpdateLink;
 import dev.securelink.gateway.web.GatewayPaths;
 
 /** {@code /admin/v1/tenants/{tenantId}/links}: create, read, list and revoke links. */
@@ -54,6 +56,25 @@ class LinkAdminController {
 			@RequestParam(required = false) Integer limit) {
 		return Mono.fromCallable(() -> TenantIds.requireValid(tenantId))
 			.flatMap((tenant) -> this.links.page(tenant, cursor, limit));
+	}
+
+	/**
+	 * Lifts every lock of the link's e-mail check (for everyone and for each client) and
+	 * resets its counters; idempotent. Answers the link with its locks.
+	 */
+	@PostMapping("/{linkId}/unlock")
+	Mono<LinkView> unlock(@PathVariable String tenantId, @PathVariable String linkId,
+			@AuthenticationPrincipal Jwt caller) {
+		return Mono.fromCallable(() -> TenantIds.requireValid(tenantId))
+			.flatMap((tenant) -> this.links.unlock(tenant, linkId, caller.getSubject()));
+	}
+
+	/** Moves the link's {@code expiresAt}; answers the link. */
+	@PatchMapping("/{linkId}")
+	Mono<LinkView> update(@PathVariable String tenantId, @PathVariable String linkId,
+			@Valid @RequestBody UpdateLink request, @AuthenticationPrincipal Jwt caller) {
+		return Mono.fromCallable(() -> TenantIds.requireValid(tenantId))
+			.flatMap((tenant) -> this.links.update(tenant, linkId, request, caller.getSubject()));
 	}
 
 	@DeleteMapping("/{linkId}")

@@ -147,6 +147,26 @@ public class LinkRepository {
 			.one();
 	}
 
+	/**
+	 * Moves an unrevoked link's expiry to {@code expiresAt}; its expiry is announced
+	 * again when it comes. Answers the expiry it had; empty when the tenant has no such
+	 * link or it is revoked.
+	 */
+	Mono<Instant> moveExpiry(String tenantId, String id, Instant expiresAt, Instant now) {
+		return this.db.sql("""
+				update link l set expires_at = :expiresAt, expiry_recorded = false
+				from (select id, expires_at from link where tenant_id = :tenant and id = :id and revoked_at is null
+				      for update) before
+				where l.id = before.id
+				returning before.expires_at as previous
+				""")
+			.bind("expiresAt", expiresAt)
+			.bind("tenant", tenantId)
+			.bind("id", id)
+			.map((row) -> row.get("previous", Instant.class))
+			.one();
+	}
+
 	/** Whether a revocation was the first for its link. */
 	record Revocation(boolean first) {
 	}

@@ -31,19 +31,29 @@ final class LinkRequests {
 			Set<@NotNull Right> rights, Instant expiresAt, @Pattern(regexp = "fr|nl|de|en") String locale) {
 	}
 
+	/** {@code PATCH …/links/{id}} body: the new expiry. */
+	record UpdateLink(@NotNull Instant expiresAt) {
+	}
+
 	/**
 	 * A link as the admin API shows it: never the code (except once, in {@code url}, on
-	 * creation), never the recipients' addresses, only how many there are.
+	 * creation), never the recipients' addresses, only how many there are; the locks on
+	 * its e-mail check when one link is asked for (never which clients are locked).
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record LinkView(String id, @Nullable String url, String document, Set<Right> rights, int recipients,
-			@Nullable String locale, String status, Instant createdAt, Instant expiresAt, @Nullable Instant revokedAt) {
+			@Nullable String locale, String status, Instant createdAt, Instant expiresAt, @Nullable Instant revokedAt,
+			LinkLocks.@Nullable Locks locks) {
 
 		static LinkView of(Link link, @Nullable String url, Instant now) {
+			return of(link, url, now, null);
+		}
+
+		static LinkView of(Link link, @Nullable String url, Instant now, LinkLocks.@Nullable Locks locks) {
 			return new LinkView(link.id(), url, link.document(), link.rights(),
 					link.recipientMacs().length / RecipientMacs.MAC_BYTES, link.locale(),
 					link.status(now).name().toLowerCase(java.util.Locale.ROOT), link.createdAt(), link.expiresAt(),
-					link.revokedAt());
+					link.revokedAt(), locks);
 		}
 
 	}

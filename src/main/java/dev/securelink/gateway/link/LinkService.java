@@ -23,6 +23,7 @@ import dev.securelink.gateway.input.BadInputException;
 import dev.securelink.gateway.link.LinkRequests.CreateLink;
 import dev.securelink.gateway.link.LinkRequests.LinkPage;
 import dev.securelink.gateway.link.LinkRequests.LinkView;
+import dev.securelink.gateway.link.LinkRequests.UpdateLink;
 import dev.securelink.gateway.tenant.TenantRepository;
 import dev.securelink.gateway.web.GatewayPaths;
 
@@ -51,9 +52,13 @@ class LinkService {
 
 	private final ChangeNotifier changes;
 
+	private final LinkLocks locks;
+
 	LinkService(LinkRepository links, TenantRepository tenants, AuditLog audit, RecipientMacs macs,
-			GatewayProperties properties, Clock clock, TransactionalOperator transaction, ChangeNotifier changes) {
+			GatewayProperties properties, Clock clock, TransactionalOperator transaction, ChangeNotifier changes,
+			LinkLocks locks) {
 		this.changes = changes;
+		this.locks = locks;
 		this.links = links;
 		this.tenants = tenants;
 		this.audit = audit;
@@ -83,9 +88,26 @@ class LinkService {
 	}
 
 	Mono<LinkView> find(String tenantId, String id) {
+		Instant now = now();
 		return this.links.find(tenantId, id)
 			.switchIfEmpty(Mono.error(LinkService::notFound))
-			.map((link) -> LinkView.of(link, null, now()));
+			.flatMap((link) -> this.locks.locks(link.id(), now).map((locks) -> LinkView.of(link, null, now, locks)));
+	}
+
+	/**
+	 * Lifts every lock of the link's e-mail check and forgets its failures; audited (with
+	 * the caller) when a lock was in force, so that calling it again changes nothing.
+	 */
+	Mono<LinkView> unlock(String tenantId, String id, String actor) {
+		Instant now = now();
+		return this.links.find(tenantId, id)
+			.switchIfEmpty(Mono.error(LinkService::notFound))
+			.flatMap((link) -> this.locks.unlock(link.id(), now)
+				.flatMap((lifted) -> lifted
+						? this.audit.record(AccessEvent.ofAdmin(AuditType.UNLOCKED, tenantId, link.id(), actor, now))
+						: Mono.empty())
+				.then(this.locks.locks(link.id(), now))
+				.map((locks) -> LinkView.of(link, null, now, locks)));
 	}
 
 	Mono<LinkPage> page(String tenantId, String cursor, Integer limit) {
@@ -123,6 +145,44 @@ class LinkService {
 					.then(this.changes.notify(new Change(Change.Kind.LINK, id))))
 				.as(this.transaction::transactional);
 		});
+	}
+
+	/**
+	 * Moves the link's expiry (later or earlier, in the future and within the maximum
+	 * lifetime from its creation); audited with the expiry before and after, and seen by
+	 * every instance at once. A revoked link is 409.
+	 */
+	Mono<LinkView> update(String tenantId, String id, UpdateLink request, String actor) {
+		return Mono.defer(() -> {
+			Instant now = now();
+			return this.links.find(tenantId, id).switchIfEmpty(Mono.error(LinkService::notFound)).flatMap((link) -> {
+				if (link.revokedAt() != null) {
+					throw new ResponseStatusException(HttpStatus.CONFLICT, "The link is revoked; create a new one.");
+				}
+				Instant expiresAt = movedExpiry(request.expiresAt(), link, now);
+				return this.links.moveExpiry(tenantId, id, expiresAt, now)
+					.switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.CONFLICT,
+							"The link is revoked; create a new one.")))
+					.flatMap((before) -> this.audit
+						.record(AccessEvent.expiryChanged(tenantId, id, actor, now,
+								"{\"before\":\"" + before + "\",\"after\":\"" + expiresAt + "\"}"))
+						.then(this.changes.notify(new Change(Change.Kind.LINK, id))))
+					.as(this.transaction::transactional)
+					.then(this.links.find(tenantId, id))
+					.flatMap((moved) -> this.locks.locks(id, now).map((locks) -> LinkView.of(moved, null, now, locks)));
+			});
+		});
+	}
+
+	private Instant movedExpiry(Instant requested, Link link, Instant now) {
+		if (!requested.isAfter(now)) {
+			throw new BadInputException("expiresAt", "must be in the future");
+		}
+		if (requested.isAfter(link.createdAt().plus(this.properties.linkMaxLifetime()))) {
+			throw new BadInputException("expiresAt", "must be at most " + this.properties.linkMaxLifetime().toDays()
+					+ " days after the link was created");
+		}
+		return requested.truncatedTo(ChronoUnit.MICROS);
 	}
 
 	private Instant expiresAt(Instant requested, Instant now) {

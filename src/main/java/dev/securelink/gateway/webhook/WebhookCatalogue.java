@@ -45,10 +45,10 @@ class WebhookCatalogue implements OpenApiCustomizer {
 	@Override
 	public void customise(io.swagger.v3.oas.models.OpenAPI openApi) {
 		for (String type : WebhookEventTypes.ALL) {
-			Schema<?> schema = new Schema<>().type("object")
+			Schema<?> schema = typed("object")
 				.description(DESCRIPTIONS.get(type) + " Never carries an e-mail address, a code, a cookie or an "
 						+ "IP address.")
-				.addProperty("type", new Schema<>().type("string")._enum(java.util.Collections.singletonList(type)))
+				.addProperty("type", typed("string")._enum(java.util.Collections.singletonList(type)))
 				.addProperty("timestamp", dateTime())
 				.addProperty("data", data(type))
 				.required(List.of("type", "timestamp", "data"));
@@ -86,7 +86,7 @@ class WebhookCatalogue implements OpenApiCustomizer {
 				properties.put("occurredAt", dateTime());
 				properties.put("outcome", string());
 				properties.put("auditEvent",
-						new Schema<>().type("object")
+						typed("object")
 							.description("the audit event reported: its id in the events API, place and hash")
 							.addProperty("id", integer())
 							.addProperty("seq", integer())
@@ -94,11 +94,10 @@ class WebhookCatalogue implements OpenApiCustomizer {
 				for (String member : WebhookPayloads.DETAIL_MEMBERS.getOrDefault(type, List.of())) {
 					properties.put(member, member(member));
 				}
-				properties.put("truncated",
-						new Schema<>().type("boolean").description("present when a long detail was left out"));
+				properties.put("truncated", typed("boolean").description("present when a long detail was left out"));
 			}
 		}
-		Schema<?> data = new Schema<>().type("object");
+		Schema<?> data = typed("object");
 		properties.forEach(data::addProperty);
 		return data;
 	}
@@ -107,23 +106,34 @@ class WebhookCatalogue implements OpenApiCustomizer {
 		return switch (name) {
 			case "failures", "threshold" -> integer();
 			case "status" -> integer().description("the HTTP status the visitor was answered with");
-			case "answeredBy" -> new Schema<>().type("string")._enum(List.of("upstream", "gateway"));
+			case "answeredBy" -> typed("string")._enum(List.of("upstream", "gateway"));
+			case "scope" -> typed("string")._enum(List.of("client", "everyone"))
+				.description("client: the link is locked for the client that typed the wrong addresses; everyone: "
+						+ "the link's ceiling was reached");
 			case "lockedUntil", "expiresAt" -> dateTime();
-			case "before", "after" -> new Schema<>().type("object").description("the tenant's settings");
+			case "before", "after" -> typed("object").description("the tenant's settings");
 			default -> string();
 		};
 	}
 
+	/**
+	 * A schema of one JSON type, in the form of OpenAPI 3.0 ({@code type}) and 3.1
+	 * ({@code types}) alike.
+	 */
+	private static Schema<Object> typed(String type) {
+		return new Schema<>().type(type).types(java.util.Set.of(type));
+	}
+
 	private static Schema<?> string() {
-		return new Schema<>().type("string");
+		return typed("string");
 	}
 
 	private static Schema<?> integer() {
-		return new Schema<>().type("integer").format("int64");
+		return typed("integer").format("int64");
 	}
 
 	private static Schema<?> dateTime() {
-		return new Schema<>().type("string").format("date-time");
+		return typed("string").format("date-time");
 	}
 
 }

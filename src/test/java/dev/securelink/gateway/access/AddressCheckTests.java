@@ -44,10 +44,13 @@ class AddressCheckTests {
 
 	private static final GatewayKeys KEYS = GatewayKeys.from(TestKeys.keysProperties());
 
-	/** Two wrong addresses lock a link; three per client per period. */
+	/**
+	 * Two wrong addresses from one client lock a link for it, four from all clients for
+	 * everyone; three per client IP per period.
+	 */
 	private final LimitsProperties limitsProperties = new LimitsProperties(2, Duration.ofMinutes(15),
 			Duration.ofMinutes(15), Duration.ofHours(24), 30, Duration.ofMinutes(1), 3, Duration.ofMinutes(15), 10,
-			Duration.ofMinutes(1));
+			Duration.ofMinutes(1), 4, Duration.ofHours(24));
 
 	private final DatabaseClient db = TestDatabase.client();
 
@@ -189,12 +192,54 @@ class AddressCheckTests {
 		assertThat(events("locked")).isOne();
 	}
 
+	@Test
+	void verifyWhenAnotherClientLockedTheLinkThenTheRecipientStillGetsIn() {
+		verify(post(token(), "one@example.com"), this.verificationOn);
+		assertThat(verify(post(token(), "two@example.com"), this.verificationOn))
+			.isInstanceOf(LinkOutcome.TooManyAttempts.class);
+		assertThat(verify(post(token(), RECIPIENT), this.verificationOn)).as("locked for the client that guessed")
+			.isInstanceOf(LinkOutcome.TooManyAttempts.class);
+
+		LinkOutcome recipient = verify(postFrom("203.0.113.9", token(), RECIPIENT), this.verificationOn);
+
+		assertThat(recipient).isEqualTo(new LinkOutcome.SessionIssued(this.link, Right.VIEW, true, LOCALE));
+		assertThat(events("locked")).isOne();
+		assertThat(lockDetail()).contains("\"scope\":\"client\"");
+	}
+
+	@Test
+	void verifyWhenTheCeilingIsReachedAcrossClientsThenTheLinkIsLockedForEveryone() {
+		for (int i = 1; i <= 4; i++) {
+			verify(postFrom("203.0.113." + i, token(), "guess" + i + "@example.com"), this.verificationOn);
+		}
+		assertThat(comparisons()).isEqualTo(4);
+
+		LinkOutcome recipient = verify(postFrom("203.0.113.99", token(), RECIPIENT), this.verificationOn);
+
+		assertThat(recipient).isInstanceOf(LinkOutcome.TooManyAttempts.class);
+		assertThat(((LinkOutcome.TooManyAttempts) recipient).retryAfter()).isGreaterThan(Duration.ofHours(23));
+		assertThat(comparisons()).as("nothing compared once locked for everyone").isEqualTo(4);
+		assertThat(lockDetail()).contains("\"scope\":\"everyone\"");
+	}
+
+	private String lockDetail() {
+		return this.db.sql("select detail from access_event where link_id = :id and type = 'locked'")
+			.bind("id", this.link.id())
+			.map((row) -> row.get(0, String.class))
+			.one()
+			.block(Duration.ofSeconds(10));
+	}
+
 	private LinkOutcome verify(LinkRequest request, TenantSettings tenant) {
 		return this.check.verify(request, this.link, tenant, Right.VIEW, LOCALE).block(Duration.ofSeconds(10));
 	}
 
 	private LinkRequest post(String formToken, String address) {
-		return LinkRequest.submit("code", Right.VIEW, true, CLIENT, List.of(), this.nonce, formToken, address, null,
+		return postFrom(CLIENT, formToken, address);
+	}
+
+	private LinkRequest postFrom(String client, String formToken, String address) {
+		return LinkRequest.submit("code", Right.VIEW, true, client, List.of(), this.nonce, formToken, address, null,
 				List.of());
 	}
 
@@ -219,7 +264,7 @@ class AddressCheckTests {
 	}
 
 	private long failures() {
-		return this.db.sql("select failures from link_attempt where link_id = :id")
+		return this.db.sql("select failures from link_client_attempt where link_id = :id")
 			.bind("id", this.link.id())
 			.map((row) -> row.get(0, Integer.class).longValue())
 			.one()

@@ -68,14 +68,14 @@ class MultiInstanceTests {
 
 	@Test
 	@Behaviour("18")
-	void submitWhenTwentyConcurrentWrongAddressesOnTwoInstancesThenExactlyFiveAreComparedBeforeTheLock() {
+	void submitWhenTwentyConcurrentWrongAddressesFromOneClientOnTwoInstancesThenExactlyFiveAreCompared() {
 		Admin admin = new Admin(this.client);
 		String tenant = Admin.newTenant();
 		CreatedLink link = admin.createLink(tenant,
 				Map.of("document", "/invoices/race", "recipients", List.of("anna@example.com")));
 		double comparedBefore = comparisons();
 
-		List<Integer> statuses = burst(link, 20, -1);
+		List<Integer> statuses = burst(link, 20, -1, (i) -> "10.98.0.1");
 
 		assertThat(comparisons() - comparedBefore).as("addresses compared, on both instances").isEqualTo(5);
 		assertThat(statuses).filteredOn((status) -> status == 422).hasSize(4);
@@ -83,42 +83,56 @@ class MultiInstanceTests {
 		assertThat(count("select count(*) from access_event where link_id = $1 and type in ('failed', 'locked')",
 				link.id()))
 			.isEqualTo(5);
-		assertThat(count("select lock_count from link_attempt where link_id = $1", link.id())).isEqualTo(1);
+		assertThat(count("select lock_count from link_client_attempt where link_id = $1", link.id())).isEqualTo(1);
+		assertThat(count("select lock_count from link_attempt where link_id = $1", link.id())).isZero();
 	}
 
 	@Test
-	@Behaviour({ "16", "18" })
-	void submitWhenTheRightAddressIsInsideABurstThenAcceptedOnlyIfItsAttemptWasReservedBeforeTheLock() {
+	@Behaviour({ "16", "18a" })
+	void submitWhenAnotherClientsGuessesLockTheLinkThenTheRecipientFromItsOwnClientIsStillAccepted() {
 		Admin admin = new Admin(this.client);
 		for (int round = 0; round < 3; round++) {
 			CreatedLink link = admin.createLink(Admin.newTenant(),
 					Map.of("document", "/invoices/race", "recipients", List.of("anna@example.com")));
+			int right = 3 + round * 6;
 			double comparedBefore = comparisons();
 
-			List<Integer> statuses = burst(link, 30, 3 + round * 6);
+			List<Integer> statuses = burst(link, 30, right, (i) -> (i == right) ? "10.97.0.2" : "10.97.0.1");
 
 			long compared = (long) (comparisons() - comparedBefore);
 			long decided = count(
 					"select count(*) from access_event where link_id = $1 and type in ('failed', 'locked', 'verified')",
 					link.id());
 			assertThat(compared).as("every comparison decided and audited").isEqualTo(decided);
-			boolean accepted = statuses.get(3 + round * 6) == 303;
-			long verified = count("select count(*) from access_event where link_id = $1 and type = 'verified'",
-					link.id());
-			assertThat(verified).isEqualTo(accepted ? 1 : 0);
-			assertThat(compared - verified).as("wrong addresses compared: never more than the threshold")
-				.isLessThanOrEqualTo(5);
-			assertThat(statuses).filteredOn((status) -> status == 303).hasSize(accepted ? 1 : 0);
+			assertThat(statuses.get(right)).as("the recipient, from its own client").isEqualTo(303);
+			assertThat(compared - 1).as("the guesser's addresses compared: never more than the threshold").isEqualTo(5);
 			assertThat(statuses).allMatch((status) -> status == 303 || status == 422 || status == 429);
 		}
 	}
 
+	@Test
+	@Behaviour("18b")
+	void submitWhenSixtyClientsGuessAtOnceThenTheCeilingLocksTheLinkForEveryone() {
+		Admin admin = new Admin(this.client);
+		CreatedLink link = admin.createLink(Admin.newTenant(),
+				Map.of("document", "/invoices/ceiling", "recipients", List.of("anna@example.com")));
+		double comparedBefore = comparisons();
+
+		List<Integer> statuses = burst(link, 60, -1, (i) -> "10.96." + (i / 2) + "." + (1 + i % 2));
+
+		assertThat(comparisons() - comparedBefore).as("the ceiling, on both instances").isEqualTo(50);
+		assertThat(statuses).filteredOn((status) -> status == 429).hasSize(11);
+		List<Integer> recipient = burst(link, 1, 0, (i) -> "10.95.0.1");
+		assertThat(recipient).containsExactly(429);
+		assertThat(count("select lock_count from link_attempt where link_id = $1", link.id())).isEqualTo(1);
+	}
+
 	/**
 	 * {@code size} concurrent answers to one prompt, alternating between the two
-	 * instances, each from its own client address; the one at {@code right} (if any) is
-	 * the recipient's address. Statuses in request order.
+	 * instances, each from the client address {@code clients} gives it; the one at
+	 * {@code right} (if any) is the recipient's address. Statuses in request order.
 	 */
-	private List<Integer> burst(CreatedLink link, int size, int right) {
+	private List<Integer> burst(CreatedLink link, int size, int right, java.util.function.IntFunction<String> clients) {
 		String path = link.path();
 		Browser browser = new Browser(this.client);
 		String token = Browser.csrfToken(browser.get(path));
@@ -132,7 +146,7 @@ class MultiInstanceTests {
 						.uri(path)
 						.header(HttpHeaders.ORIGIN, Browser.ORIGIN)
 						.header(HttpHeaders.COOKIE, cookie)
-						.header("X-Forwarded-For", "10.99." + (i / 2) + "." + (1 + i % 2))
+						.header("X-Forwarded-For", clients.apply(i))
 						.contentType(MediaType.APPLICATION_FORM_URLENCODED)
 						.body(BodyInserters
 							.fromFormData("email", (i == right) ? "anna@example.com" : "guess" + i + "@example.com")

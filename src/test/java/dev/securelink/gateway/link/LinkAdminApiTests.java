@@ -395,6 +395,117 @@ class LinkAdminApiTests {
 		return count("select count(*) from link where tenant_id = $1", this.tenant);
 	}
 
+	@Test
+	void unlockWhenAClientIsLockedOutThenTheLinkShowsItAndUnlockLiftsItOnceAudited() {
+		CreatedLink link = this.admin.createLink(this.tenant,
+				Admin.linkRequest("/invoices/unlock", "anna@example.com"));
+		dev.securelink.gateway.support.Browser guesser = new dev.securelink.gateway.support.Browser(this.client)
+			.ip("198.51.100.77");
+		for (int i = 0; i < 5; i++) {
+			guesser.verify(link.path(), "guess" + i + "@example.com");
+		}
+		this.admin.get(this.tenant, "/links/" + link.id())
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.locks.lockedClients")
+			.isEqualTo(1)
+			.jsonPath("$.locks.clientsUntil")
+			.exists()
+			.jsonPath("$.locks.failures")
+			.isEqualTo(5)
+			.jsonPath("$.locks.ceiling")
+			.isEqualTo(50)
+			.jsonPath("$.locks.everyoneUntil")
+			.doesNotExist();
+		this.client.post()
+			.uri("/admin/v1/tenants/" + this.tenant + "/links/" + link.id() + "/unlock")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token(this.tenant, "links:read"))
+			.exchange()
+			.expectStatus()
+			.isForbidden();
+
+		for (int i = 0; i < 2; i++) {
+			this.admin.post(this.tenant, "/links/" + link.id() + "/unlock")
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody()
+				.jsonPath("$.locks.lockedClients")
+				.isEqualTo(0)
+				.jsonPath("$.locks.failures")
+				.isEqualTo(0);
+		}
+
+		assertThat(count("select count(*) from access_event where link_id = $1 and type = 'unlocked' "
+				+ "and actor = 'invoicing-app'", link.id()))
+			.as("audited once, with the caller")
+			.isOne();
+		assertThat(new dev.securelink.gateway.support.Browser(this.client).ip("198.51.100.77")
+			.verify(link.path(), "anna@example.com")
+			.getStatus()
+			.value()).isEqualTo(303);
+		this.admin.post(this.tenant, "/links/nosuchlink/unlock").exchange().expectStatus().isNotFound();
+	}
+
+	@Test
+	void patchWhenExpiresAtMovesThenTheLinkWorksUntilThenAndTheChangeIsAudited() {
+		CreatedLink link = this.admin.createLink(this.tenant,
+				Admin.linkRequest("/invoices/extend", "anna@example.com"));
+		this.db.sql("update link set expires_at = now() - interval '1 minute' where id = :id")
+			.bind("id", link.id())
+			.then()
+			.block();
+		Instant later = Instant.now().plus(Duration.ofDays(60)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+
+		patch(link.id(), Map.of("expiresAt", later.toString())).expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo("active")
+			.jsonPath("$.expiresAt")
+			.isEqualTo(later.toString());
+
+		assertThat(new dev.securelink.gateway.support.Browser(this.client).verify(link.path(), "anna@example.com")
+			.getStatus()
+			.value()).as("open again").isEqualTo(303);
+		assertThat(count("select count(*) from access_event where link_id = $1 and type = 'expiry_changed' "
+				+ "and actor = 'invoicing-app' and detail like $2", link.id(), "%\"after\":\"" + later + "\"%"))
+			.isOne();
+		assertThat(count("select count(*) from link where id = $1 and not expiry_recorded", link.id())).isOne();
+
+		for (String bad : List.of(Instant.now().minusSeconds(5).toString(),
+				Instant.now().plus(Duration.ofDays(400)).toString())) {
+			patch(link.id(), Map.of("expiresAt", bad)).expectStatus()
+				.isBadRequest()
+				.expectBody()
+				.jsonPath("$.errors[0].field")
+				.isEqualTo("expiresAt");
+		}
+		patch(link.id(), Map.of()).expectStatus().isBadRequest();
+		this.client.patch()
+			.uri("/admin/v1/tenants/" + this.tenant + "/links/" + link.id())
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token(this.tenant, "links:read"))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("expiresAt", later.toString()))
+			.exchange()
+			.expectStatus()
+			.isForbidden();
+		this.admin.revoke(this.tenant, link.id());
+		patch(link.id(), Map.of("expiresAt", later.toString())).expectStatus().isEqualTo(409);
+		patch("nosuchlinkatall", Map.of("expiresAt", later.toString())).expectStatus().isNotFound();
+	}
+
+	private WebTestClient.ResponseSpec patch(String linkId, Map<String, Object> body) {
+		return this.client.patch()
+			.uri("/admin/v1/tenants/" + this.tenant + "/links/" + linkId)
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token(this.tenant, Admin.ALL_SCOPES))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(body)
+			.exchange();
+	}
+
 	private long count(String sql, Object... params) {
 		return Queries.number(this.db, sql, params);
 	}

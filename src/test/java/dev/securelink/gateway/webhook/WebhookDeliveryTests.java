@@ -146,6 +146,26 @@ class WebhookDeliveryTests {
 	}
 
 	@Test
+	void lockWhenSetAndLiftedThenLinkLockedWithItsScopeAndLinkUnlocked() {
+		endpoint(List.of("link.locked", "link.unlocked"));
+		Admin admin = new Admin(this.client);
+		CreatedLink link = admin.createLink(this.tenant, Admin.linkRequest("/invoices/unlocked", "anna@example.com"));
+		Browser guesser = new Browser(this.client).ip("198.51.100.78");
+		for (int i = 0; i < 5; i++) {
+			guesser.verify(link.path(), "guess" + i + "@example.com");
+		}
+		admin.post(this.tenant, "/links/" + link.id() + "/unlock").exchange().expectStatus().isOk();
+
+		JsonNode locked = data(this.receiver.await("link.locked", 1).get(0));
+		assertThat(locked.get("scope").asString()).isEqualTo("client");
+		assertThat(locked.get("lockedUntil").asString()).isNotEmpty();
+		assertThat(locked.get("failures").asInt()).isEqualTo(5);
+		JsonNode unlocked = data(this.receiver.await("link.unlocked", 1).get(0));
+		assertThat(unlocked.get("linkId").asString()).isEqualTo(link.id());
+		assertThat(this.receiver.received().get(1).body()).doesNotContain("invoicing-app");
+	}
+
+	@Test
 	void supportWhenStaffReadTheTenantsDataThenSupportAccessedWithoutWhoItWas() {
 		endpoint(List.of("support.accessed"));
 		new Admin(this.client).supportAccessForAnHour(this.tenant);
