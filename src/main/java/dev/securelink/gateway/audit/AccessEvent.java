@@ -46,6 +46,14 @@ public record AccessEvent(String tenantId, @Nullable String linkId, String type,
 	}
 
 	/**
+	 * The invoicing application marked actions of a link done; {@code detail} names them.
+	 */
+	public static AccessEvent completed(String tenantId, String linkId, String actor, Instant at, String detail) {
+		return new AccessEvent(tenantId, linkId, AuditType.COMPLETED.id(), AuditOutcome.OK.id(), actor, null, at, null,
+				detail);
+	}
+
+	/**
 	 * An admin caller changed the tenant's settings; {@code detail} holds them before and
 	 * after.
 	 */

@@ -12,6 +12,12 @@ public enum AuditType {
 	/** The admin API revoked a link. */
 	REVOKED("revoked"),
 
+	/**
+	 * The invoicing application marked actions of a link done (paid, signed); the detail
+	 * names them.
+	 */
+	COMPLETED("completed"),
+
 	/** The admin API moved a link's expiry (the detail holds it before and after). */
 	EXPIRY_CHANGED("expiry_changed"),
 

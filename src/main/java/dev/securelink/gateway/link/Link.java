@@ -8,9 +8,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * A stored link. It holds no secret in clear: the code exists only as its hash (not even
  * loaded here), the recipients only as HMACs.
+ *
+ * @param completed the actions the invoicing application marked done (paid, signed):
+ * their pages say so and their submissions are never forwarded
  */
 public record Link(String id, String tenantId, String document, Set<Right> rights, byte[] recipientMacs,
-		@Nullable String locale, Instant createdAt, Instant expiresAt, @Nullable Instant revokedAt, int sessionEpoch) {
+		@Nullable String locale, Instant createdAt, Instant expiresAt, @Nullable Instant revokedAt, int sessionEpoch,
+		Set<Right> completed) {
 
 	/** What a link is at an instant; only {@code ACTIVE} opens anything. */
 	public enum Status {

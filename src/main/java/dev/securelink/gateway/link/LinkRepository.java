@@ -6,7 +6,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
@@ -21,7 +20,7 @@ import reactor.core.publisher.Mono;
 public class LinkRepository {
 
 	private static final String COLUMNS = "id, tenant_id, document, rights, recipient_macs, locale, created_at, "
-			+ "expires_at, revoked_at, session_epoch";
+			+ "expires_at, revoked_at, session_epoch, completed";
 
 	private final DatabaseClient db;
 
@@ -171,16 +170,41 @@ public class LinkRepository {
 	record Revocation(boolean first) {
 	}
 
+	/**
+	 * Adds {@code rights} to the link's completed actions; answers whether any was new.
+	 * Empty when the tenant has no such link or it is revoked.
+	 */
+	Mono<Boolean> complete(String tenantId, String id, Set<Right> rights) {
+		return this.db.sql("""
+				update link l set completed = array(select distinct unnest(before.completed || :rights::varchar[])
+				                                    order by 1)
+				from (select id, completed from link where tenant_id = :tenant and id = :id and revoked_at is null
+				      for update) before
+				where l.id = before.id
+				returning not (before.completed @> :rights::varchar[]) as added
+				""")
+			.bind("rights", rights.stream().map(Right::id).toArray(String[]::new))
+			.bind("tenant", tenantId)
+			.bind("id", id)
+			.map((row) -> Boolean.TRUE.equals(row.get("added", Boolean.class)))
+			.one();
+	}
+
 	private static Link link(Readable row) {
-		String[] rights = row.get("rights", String[].class);
-		Set<Right> rightSet = Arrays.stream(rights)
-			.map(Right::fromId)
-			.collect(Collectors.toCollection(() -> EnumSet.noneOf(Right.class)));
 		return new Link(row.get("id", String.class), row.get("tenant_id", String.class),
-				row.get("document", String.class), rightSet, row.get("recipient_macs", byte[].class),
-				row.get("locale", String.class), row.get("created_at", Instant.class),
-				row.get("expires_at", Instant.class), row.get("revoked_at", Instant.class),
-				row.get("session_epoch", Integer.class));
+				row.get("document", String.class), rights(row.get("rights", String[].class)),
+				row.get("recipient_macs", byte[].class), row.get("locale", String.class),
+				row.get("created_at", Instant.class), row.get("expires_at", Instant.class),
+				row.get("revoked_at", Instant.class), row.get("session_epoch", Integer.class),
+				rights(row.get("completed", String[].class)));
+	}
+
+	private static Set<Right> rights(String @Nullable [] ids) {
+		Set<Right> rights = EnumSet.noneOf(Right.class);
+		if (ids != null) {
+			Arrays.stream(ids).map(Right::fromId).forEach(rights::add);
+		}
+		return rights;
 	}
 
 }

@@ -31,8 +31,11 @@ final class LinkRequests {
 			Set<@NotNull Right> rights, Instant expiresAt, @Pattern(regexp = "fr|nl|de|en") String locale) {
 	}
 
-	/** {@code PATCH …/links/{id}} body: the new expiry. */
-	record UpdateLink(@NotNull Instant expiresAt) {
+	/**
+	 * {@code PATCH …/links/{id}} body, each member optional: a new expiry, and actions
+	 * the invoicing application knows are done ({@code pay}, {@code sign}).
+	 */
+	record UpdateLink(@Nullable Instant expiresAt, @Nullable Set<@NotNull Right> completed) {
 	}
 
 	/**
@@ -43,7 +46,7 @@ final class LinkRequests {
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record LinkView(String id, @Nullable String url, String document, Set<Right> rights, int recipients,
 			@Nullable String locale, String status, Instant createdAt, Instant expiresAt, @Nullable Instant revokedAt,
-			LinkLocks.@Nullable Locks locks) {
+			@Nullable Set<Right> completed, LinkLocks.@Nullable Locks locks) {
 
 		static LinkView of(Link link, @Nullable String url, Instant now) {
 			return of(link, url, now, null);
@@ -53,7 +56,7 @@ final class LinkRequests {
 			return new LinkView(link.id(), url, link.document(), link.rights(),
 					link.recipientMacs().length / RecipientMacs.MAC_BYTES, link.locale(),
 					link.status(now).name().toLowerCase(java.util.Locale.ROOT), link.createdAt(), link.expiresAt(),
-					link.revokedAt(), locks);
+					link.revokedAt(), link.completed().isEmpty() ? null : link.completed(), locks);
 		}
 
 	}

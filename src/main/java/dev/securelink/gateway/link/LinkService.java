@@ -78,7 +78,8 @@ class LinkService {
 			}
 			String code = LinkCode.generate();
 			Link link = new Link(LinkCode.newLinkId(), tenantId, request.document(), rights,
-					this.macs.macs(request.recipients()), request.locale(), now, expiresAt, null, 0);
+					this.macs.macs(request.recipients()), request.locale(), now, expiresAt, null, 0,
+					EnumSet.noneOf(Right.class));
 			return this.tenants.ensure(tenantId, now)
 				.then(this.links.insert(link, LinkCode.hash(code)))
 				.then(this.audit.record(AccessEvent.ofAdmin(AuditType.CREATED, tenantId, link.id(), actor, now)))
@@ -148,30 +149,59 @@ class LinkService {
 	}
 
 	/**
-	 * Moves the link's expiry (later or earlier, in the future and within the maximum
-	 * lifetime from its creation); audited with the expiry before and after, and seen by
-	 * every instance at once. A revoked link is 409.
+	 * Changes what the body names, in one transaction, each change audited: the expiry
+	 * (later or earlier, in the future and within the maximum lifetime from its creation;
+	 * with before and after) and the completed actions (added, never removed; only
+	 * actions the link has). Seen by every instance at once. A revoked link is 409.
 	 */
 	Mono<LinkView> update(String tenantId, String id, UpdateLink request, String actor) {
 		return Mono.defer(() -> {
 			Instant now = now();
+			if (request.expiresAt() == null && (request.completed() == null || request.completed().isEmpty())) {
+				throw new BadInputException("expiresAt", "name expiresAt or completed");
+			}
 			return this.links.find(tenantId, id).switchIfEmpty(Mono.error(LinkService::notFound)).flatMap((link) -> {
 				if (link.revokedAt() != null) {
-					throw new ResponseStatusException(HttpStatus.CONFLICT, "The link is revoked; create a new one.");
+					throw revoked();
 				}
-				Instant expiresAt = movedExpiry(request.expiresAt(), link, now);
-				return this.links.moveExpiry(tenantId, id, expiresAt, now)
-					.switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.CONFLICT,
-							"The link is revoked; create a new one.")))
-					.flatMap((before) -> this.audit
-						.record(AccessEvent.expiryChanged(tenantId, id, actor, now,
-								"{\"before\":\"" + before + "\",\"after\":\"" + expiresAt + "\"}"))
-						.then(this.changes.notify(new Change(Change.Kind.LINK, id))))
+				Instant expiresAt = (request.expiresAt() != null) ? movedExpiry(request.expiresAt(), link, now) : null;
+				Set<Right> completed = (request.completed() != null) ? completed(request.completed(), link) : Set.of();
+				Mono<Void> moveExpiry = (expiresAt != null) ? this.links.moveExpiry(tenantId, id, expiresAt, now)
+					.switchIfEmpty(Mono.error(LinkService::revoked))
+					.flatMap((before) -> this.audit.record(AccessEvent.expiryChanged(tenantId, id, actor, now,
+							"{\"before\":\"" + before + "\",\"after\":\"" + expiresAt + "\"}")))
+						: Mono.empty();
+				Mono<Void> complete = completed.isEmpty() ? Mono.empty()
+						: this.links.complete(tenantId, id, completed)
+							.switchIfEmpty(Mono.error(LinkService::revoked))
+							.flatMap((added) -> added
+									? this.audit.record(AccessEvent.completed(tenantId, id, actor, now,
+											"{\"completed\":[" + completed.stream()
+												.map((right) -> "\"" + right.id() + "\"")
+												.sorted()
+												.collect(java.util.stream.Collectors.joining(",")) + "]}"))
+									: Mono.empty());
+				return moveExpiry.then(complete)
+					.then(this.changes.notify(new Change(Change.Kind.LINK, id)))
 					.as(this.transaction::transactional)
 					.then(this.links.find(tenantId, id))
-					.flatMap((moved) -> this.locks.locks(id, now).map((locks) -> LinkView.of(moved, null, now, locks)));
+					.flatMap((changed) -> this.locks.locks(id, now)
+						.map((locks) -> LinkView.of(changed, null, now, locks)));
 			});
 		});
+	}
+
+	private static Set<Right> completed(Set<Right> requested, Link link) {
+		for (Right right : requested) {
+			if (right == Right.VIEW || !link.rights().contains(right)) {
+				throw new BadInputException("completed", "may name only actions this link has (sign, pay)");
+			}
+		}
+		return requested;
+	}
+
+	private static ResponseStatusException revoked() {
+		return new ResponseStatusException(HttpStatus.CONFLICT, "The link is revoked; create a new one.");
 	}
 
 	private Instant movedExpiry(Instant requested, Link link, Instant now) {

@@ -233,7 +233,8 @@ class DocumentRoute implements NettyRouteProvider {
 	 * upstream may start a payment on GET); elsewhere only GET and HEAD pass. A request
 	 * that changes state must come from the gateway's origin. Every request under an
 	 * action path is audited durably before it is forwarded: a signature or payment the
-	 * audit trail does not know of never happens.
+	 * audit trail does not know of never happens. An action the invoicing application
+	 * marked done is never forwarded: its pages say it is done.
 	 */
 	private Mono<Void> authorize(Exchange exchange, Sessions.Valid session) {
 		HttpMethod method = exchange.request.method();
@@ -245,6 +246,12 @@ class DocumentRoute implements NettyRouteProvider {
 		}
 		if (!session.claims().rights().contains(needed) || !session.link().rights().contains(needed)) {
 			return page(exchange, PageKind.FORBIDDEN);
+		}
+		if (session.link().completed().contains(needed)) {
+			// Marked done by the invoicing application: said so, and nothing forwarded.
+			boolean pay = needed == Right.PAY;
+			return page(exchange, read ? (pay ? PageKind.PAID : PageKind.SIGNED)
+					: (pay ? PageKind.PAID_AGAIN : PageKind.SIGNED_AGAIN));
 		}
 		if (read) {
 			AuditType type = (needed == Right.SIGN) ? AuditType.SIGN_VIEWED : AuditType.PAY_VIEWED;

@@ -40,7 +40,19 @@ public enum PageKind {
 	METHOD("method", HttpStatus.METHOD_NOT_ALLOWED),
 
 	/** Too many requests of one session at once. */
-	BUSY("busy", HttpStatus.TOO_MANY_REQUESTS);
+	BUSY("busy", HttpStatus.TOO_MANY_REQUESTS),
+
+	/** The pay pages of a link whose payment the invoicing application marked done. */
+	PAID("paid", HttpStatus.OK),
+
+	/** A payment submitted for a link whose payment is done: not forwarded. */
+	PAID_AGAIN("paidagain", HttpStatus.CONFLICT),
+
+	/** The sign pages of a link whose signature is done. */
+	SIGNED("signed", HttpStatus.OK),
+
+	/** A signature submitted for a link whose signature is done: not forwarded. */
+	SIGNED_AGAIN("signedagain", HttpStatus.CONFLICT);
 
 	private final String id;
 

@@ -37,6 +37,7 @@ class WebhookCatalogue implements OpenApiCustomizer {
 			Map.entry("pay.submitted", "A submitted payment was answered: the status and who answered it."),
 			Map.entry("link.revoked", "The admin API revoked the link."),
 			Map.entry("link.expired", "The link reached expiresAt (delivered within a minute of it)."),
+			Map.entry("link.completed", "The invoicing application marked actions of the link done (completed)."),
 			Map.entry("tenant.settings_changed", "The tenant's GDPR settings changed: before and after."),
 			Map.entry("support.accessed", "Support staff read the tenant's data: the method and path."),
 			Map.entry("audit.checkpoint", "A signed checkpoint of the tenant's audit chain was stored."),
@@ -112,6 +113,7 @@ class WebhookCatalogue implements OpenApiCustomizer {
 						+ "the link's ceiling was reached");
 			case "lockedUntil", "expiresAt" -> dateTime();
 			case "before", "after" -> typed("object").description("the tenant's settings");
+			case "completed" -> typed("array").items(typed("string")._enum(List.of("sign", "pay")));
 			default -> string();
 		};
 	}

@@ -16,7 +16,7 @@ final class WebhookEventTypes {
 	/** Every type the gateway delivers, in the order the admin API documents them. */
 	static final List<String> ALL = List.of("link.created", "link.opened", "link.verified", "link.verification_failed",
 			"link.locked", "link.unlocked", "sign.submitted", "pay.submitted", "link.revoked", "link.expired",
-			"tenant.settings_changed", "support.accessed", "audit.checkpoint", "webhook.test");
+			"link.completed", "tenant.settings_changed", "support.accessed", "audit.checkpoint", "webhook.test");
 
 	private static final int MAX_PATTERNS = ALL.size();
 
@@ -30,8 +30,8 @@ final class WebhookEventTypes {
 			Map.entry("failed", "link.verification_failed"), Map.entry("locked", "link.locked"),
 			Map.entry("unlocked", "link.unlocked"), Map.entry("sign_answered", "sign.submitted"),
 			Map.entry("pay_answered", "pay.submitted"), Map.entry("revoked", "link.revoked"),
-			Map.entry("expired", "link.expired"), Map.entry("settings_changed", "tenant.settings_changed"),
-			Map.entry("support_read", "support.accessed"));
+			Map.entry("expired", "link.expired"), Map.entry("completed", "link.completed"),
+			Map.entry("settings_changed", "tenant.settings_changed"), Map.entry("support_read", "support.accessed"));
 
 	private WebhookEventTypes() {
 	}

@@ -36,8 +36,8 @@ class WebhookPayloads {
 	static final Map<String, List<String>> DETAIL_MEMBERS = Map.of("link.verification_failed",
 			List.of("failures", "threshold"), "link.locked", List.of("failures", "threshold", "lockedUntil", "scope"),
 			"sign.submitted", List.of("status", "answeredBy"), "pay.submitted", List.of("status", "answeredBy"),
-			"link.expired", List.of("expiresAt"), "tenant.settings_changed", List.of("before", "after"),
-			"support.accessed", List.of("method", "path"));
+			"link.expired", List.of("expiresAt"), "link.completed", List.of("completed"), "tenant.settings_changed",
+			List.of("before", "after"), "support.accessed", List.of("method", "path"));
 
 	private final JsonMapper json;
 

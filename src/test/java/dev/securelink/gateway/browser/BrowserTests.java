@@ -97,7 +97,8 @@ class BrowserTests {
 
 	@Test
 	void customerOpensTheMailedLinkVerifiesAndPaysWhileACopiedUrlOpensNothing() throws IOException {
-		String url = createLink("/demo/invoices/2026-0042");
+		String tenant = Admin.newTenant();
+		String url = createLink(tenant, "/demo/invoices/2026-0042");
 		WebDriver browser = browser("nl-BE,nl");
 
 		browser.get(url);
@@ -128,6 +129,20 @@ class BrowserTests {
 		new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.titleIs("Payment received"));
 		assertThat(this.documents.payments()).isEqualTo(paymentsBefore + 1);
 		screenshot(browser, "04-paid");
+
+		// The payment provider told the invoicing application, which marks the payment
+		// done: the pay pages now say so, and a second Pay reaches nobody.
+		String linkId = documentUrl.substring(documentUrl.indexOf("/d/") + 3, documentUrl.length() - 1);
+		admin().patch(tenant, "/links/" + linkId, Map.of("completed", List.of("pay"))).expectStatus().isOk();
+		browser.get(documentUrl);
+		browser.findElement(By.cssSelector("form[action=pay] button")).click();
+		new WebDriverWait(browser, Duration.ofSeconds(10))
+			.until(ExpectedConditions.titleContains("Deze factuur is al betaald"));
+		assertThat(this.documents.payments()).as("not forwarded again").isEqualTo(paymentsBefore + 1);
+		screenshot(browser, "04b-already-paid-nl");
+		browser.get(documentUrl + "pay");
+		assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Deze factuur is betaald");
+		screenshot(browser, "04c-paid-page-nl");
 
 		WebDriver elsewhere = browser("en");
 		elsewhere.get(documentUrl);
@@ -177,14 +192,18 @@ class BrowserTests {
 	}
 
 	private String createLink(String document) {
-		WebTestClient client = WebTestClient.bindToServer()
-			.baseUrl(BASE)
-			.responseTimeout(Duration.ofSeconds(30))
-			.build();
-		return new Admin(client)
-			.createLink(Admin.newTenant(), Map.of("document", document, "recipients", List.of("anna@example.com"),
-					"rights", List.of("pay", "sign")))
+		return createLink(Admin.newTenant(), document);
+	}
+
+	private String createLink(String tenant, String document) {
+		return admin()
+			.createLink(tenant, Map.of("document", document, "recipients", List.of("anna@example.com"), "rights",
+					List.of("pay", "sign")))
 			.url();
+	}
+
+	private static Admin admin() {
+		return new Admin(WebTestClient.bindToServer().baseUrl(BASE).responseTimeout(Duration.ofSeconds(30)).build());
 	}
 
 	private WebDriver browser(String acceptLanguage) throws IOException {

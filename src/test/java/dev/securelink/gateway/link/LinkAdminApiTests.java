@@ -497,13 +497,27 @@ class LinkAdminApiTests {
 		patch("nosuchlinkatall", Map.of("expiresAt", later.toString())).expectStatus().isNotFound();
 	}
 
+	@Test
+	void patchWhenCompletedThenShownAuditedOnceAndOnlyTheLinksOwnActionsAccepted() {
+		CreatedLink link = this.admin.createLink(this.tenant, Map.of("document", "/invoices/done", "recipients",
+				List.of("anna@example.com"), "rights", List.of("pay")));
+		for (int i = 0; i < 2; i++) {
+			patch(link.id(), Map.of("completed", List.of("pay"))).expectStatus()
+				.isOk()
+				.expectBody()
+				.jsonPath("$.completed[0]")
+				.isEqualTo("pay");
+		}
+		assertThat(count("select count(*) from access_event where link_id = $1 and type = 'completed'", link.id()))
+			.as("once: the second call changed nothing")
+			.isOne();
+		for (List<String> bad : List.of(List.of("sign"), List.of("view"), List.of("refund"))) {
+			patch(link.id(), Map.of("completed", bad)).expectStatus().isBadRequest();
+		}
+	}
+
 	private WebTestClient.ResponseSpec patch(String linkId, Map<String, Object> body) {
-		return this.client.patch()
-			.uri("/admin/v1/tenants/" + this.tenant + "/links/" + linkId)
-			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token(this.tenant, Admin.ALL_SCOPES))
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(body)
-			.exchange();
+		return this.admin.patch(this.tenant, "/links/" + linkId, body);
 	}
 
 	private long count(String sql, Object... params) {

@@ -75,6 +75,28 @@ class ProxyTests {
 	}
 
 	@Test
+	@Behaviour("28a")
+	void payWhenTheInvoicingApplicationMarkedItDoneThenThePaidPageAndNothingForwarded() {
+		open(List.of("pay"));
+		this.admin.patch(this.tenant, "/links/" + this.linkId, Map.of("completed", List.of("pay")))
+			.expectStatus()
+			.isOk();
+
+		EntityExchangeResult<String> page = this.browser.get("/d/" + this.linkId + "/pay/checkout");
+		EntityExchangeResult<String> again = this.browser.post("/d/" + this.linkId + "/pay/now", Map.of("amount", "1"));
+
+		assertThat(page.getStatus().value()).isEqualTo(200);
+		assertThat(page.getResponseHeaders().getFirst("X-SecureLink-Page")).isEqualTo("paid");
+		assertThat(again.getStatus().value()).isEqualTo(409);
+		assertThat(again.getResponseHeaders().getFirst("X-SecureLink-Page")).isEqualTo("paidagain");
+		assertThat(TestUpstream.received(this.document)).isEmpty();
+		assertThat(count("select count(*) from access_event where link_id = $1 and type = 'paid'", this.linkId))
+			.isZero();
+		assertThat(this.browser.get("/d/" + this.linkId + "/").getStatus().value()).as("the invoice still opens")
+			.isEqualTo(200);
+	}
+
+	@Test
 	@Behaviour("19")
 	void getWhenSessionValidThenTheDocumentPathWithQueryReachesTheUpstreamOnce() {
 		EntityExchangeResult<String> result = this.browser.get("/d/" + this.linkId + "/page/1?lang=nl&x=y+z");

@@ -41,6 +41,16 @@ public final class Admin {
 			.contentType(MediaType.APPLICATION_JSON);
 	}
 
+	/** A PATCH with {@code body}, with every scope; answers what the gateway said. */
+	public WebTestClient.ResponseSpec patch(String tenant, String path, Object body) {
+		return this.client.patch()
+			.uri("/admin/v1/tenants/" + tenant + path)
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token(tenant, ALL_SCOPES))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(body)
+			.exchange();
+	}
+
 	public WebTestClient.RequestHeadersSpec<?> get(String tenant, String path) {
 		return this.client.get()
 			.uri("/admin/v1/tenants/" + tenant + path)
