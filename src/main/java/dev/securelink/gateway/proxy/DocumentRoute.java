@@ -1,6 +1,7 @@
 package dev.securelink.gateway.proxy;
 
 import java.net.InetSocketAddress;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -266,9 +267,19 @@ class DocumentRoute implements NettyRouteProvider {
 		}
 		AuditType type = (needed == Right.SIGN) ? AuditType.SIGNED : AuditType.PAID;
 		AuditType answered = (needed == Right.SIGN) ? AuditType.SIGN_ANSWERED : AuditType.PAY_ANSWERED;
+		MessageDigest body = sha256();
 		return this.audit.record(event(exchange, session, type, AuditOutcome.REQUESTED))
-			.then(Mono.defer(() -> forward(exchange, session)))
-			.doOnSuccess((done) -> recordAnswer(exchange, session, answered));
+			.then(Mono.defer(() -> forward(exchange, session, body)))
+			.doOnSuccess((done) -> recordAnswer(exchange, session, answered, body));
+	}
+
+	private static MessageDigest sha256() {
+		try {
+			return MessageDigest.getInstance("SHA-256");
+		}
+		catch (java.security.NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is part of every JVM", ex);
+		}
 	}
 
 	/**
@@ -276,10 +287,11 @@ class DocumentRoute implements NettyRouteProvider {
 	 * the upstream or the gateway gave it), once the answer is out: it gates nothing, so
 	 * the visitor's answer does not wait for it.
 	 */
-	private void recordAnswer(Exchange exchange, Sessions.Valid session, AuditType type) {
+	private void recordAnswer(Exchange exchange, Sessions.Valid session, AuditType type, MessageDigest body) {
 		AccessEvent requested = event(exchange, session, type, AuditOutcome.OK);
 		String detail = "{\"status\":" + exchange.response.status().code() + ",\"answeredBy\":\""
-				+ (exchange.gatewayPage ? "gateway" : "upstream") + "\"}";
+				+ (exchange.gatewayPage ? "gateway" : "upstream") + "\",\"bodySha256\":\""
+				+ java.util.HexFormat.of().formatHex(body.digest()) + "\"}";
 		this.audit
 			.record(new AccessEvent(requested.tenantId(), requested.linkId(), requested.type(), requested.outcome(),
 					null, requested.client(), requested.occurredAt(), requested.sessionId(), detail))
@@ -292,6 +304,14 @@ class DocumentRoute implements NettyRouteProvider {
 	}
 
 	private Mono<Void> forward(Exchange exchange, Sessions.Valid session) {
+		return forward(exchange, session, null);
+	}
+
+	/**
+	 * Forwards the request; {@code bodyDigest}, when given, sees the request body as it
+	 * streams to the upstream.
+	 */
+	private Mono<Void> forward(Exchange exchange, Sessions.Valid session, @Nullable MessageDigest bodyDigest) {
 		if (this.upstreamPath == null) {
 			return page(exchange, PageKind.UNAVAILABLE);
 		}
@@ -310,7 +330,7 @@ class DocumentRoute implements NettyRouteProvider {
 					if (refresh != null) {
 						headers.add(HttpHeaderNames.SET_COOKIE, refresh);
 					}
-				})
+				}, bodyDigest)
 			.flatMap((failure) -> {
 				if (failure instanceof UpstreamClient.TimedOut) {
 					return page(exchange, PageKind.TIMEOUT);

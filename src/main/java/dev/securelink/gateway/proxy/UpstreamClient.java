@@ -2,6 +2,7 @@ package dev.securelink.gateway.proxy;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.security.MessageDigest;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -152,10 +153,11 @@ class UpstreamClient implements DisposableBean {
 	 * @param pathAndQuery the upstream path and query, raw (already confined)
 	 * @param answerHeaders applied to the client's response headers once the upstream's
 	 * were copied
+	 * @param bodyDigest updated with each piece of the request body as it passes, or null
 	 */
 	Mono<Failure> forward(HttpServerRequest request, HttpServerResponse response, String pathAndQuery,
 			String documentBase, String linkBase, Consumer<HttpHeaders> gatewayHeaders,
-			Consumer<HttpHeaders> answerHeaders) {
+			Consumer<HttpHeaders> answerHeaders, @Nullable MessageDigest bodyDigest) {
 		HttpMethod method = request.method();
 		boolean idempotent = HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method);
 		HttpHeaders clientHeaders = request.requestHeaders();
@@ -168,7 +170,7 @@ class UpstreamClient implements DisposableBean {
 				HttpHeaders upstream = upstreamRequest.requestHeaders();
 				ProxyHeaders.copyRequest(clientHeaders, upstream);
 				gatewayHeaders.accept(upstream);
-				return hasBody ? outbound.send(limit(request.receive().retain())) : outbound;
+				return hasBody ? outbound.send(limit(request.receive().retain(), bodyDigest)) : outbound;
 			})
 			.responseConnection((upstreamResponse, connection) -> {
 				HttpHeaders answer = upstreamResponse.responseHeaders();
@@ -217,7 +219,7 @@ class UpstreamClient implements DisposableBean {
 			.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
 	}
 
-	private Flux<ByteBuf> limit(Flux<ByteBuf> body) {
+	private Flux<ByteBuf> limit(Flux<ByteBuf> body, @Nullable MessageDigest digest) {
 		long max = this.properties.maxBodySize().toBytes();
 		long[] seen = { 0 };
 		return body.handle((buffer, sink) -> {
@@ -227,6 +229,11 @@ class UpstreamClient implements DisposableBean {
 				sink.error(new BodyLimitExceeded());
 			}
 			else {
+				if (digest != null) {
+					// A view of the readable bytes: the buffer's indexes stay as they
+					// are.
+					digest.update(buffer.nioBuffer());
+				}
 				sink.next(buffer);
 			}
 		});

@@ -113,6 +113,7 @@ class WebhookCatalogue implements OpenApiCustomizer {
 						+ "the link's ceiling was reached");
 			case "lockedUntil", "expiresAt" -> dateTime();
 			case "before", "after" -> typed("object").description("the tenant's settings");
+			case "bodySha256" -> string().description("hex SHA-256 of the submitted body, as it was forwarded");
 			case "completed" -> typed("array").items(typed("string")._enum(List.of("sign", "pay")));
 			default -> string();
 		};

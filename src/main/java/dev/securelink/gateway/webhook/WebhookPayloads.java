@@ -35,9 +35,10 @@ class WebhookPayloads {
 	/** The detail members each type's data carries, as the OpenAPI document describes. */
 	static final Map<String, List<String>> DETAIL_MEMBERS = Map.of("link.verification_failed",
 			List.of("failures", "threshold"), "link.locked", List.of("failures", "threshold", "lockedUntil", "scope"),
-			"sign.submitted", List.of("status", "answeredBy"), "pay.submitted", List.of("status", "answeredBy"),
-			"link.expired", List.of("expiresAt"), "link.completed", List.of("completed"), "tenant.settings_changed",
-			List.of("before", "after"), "support.accessed", List.of("method", "path"));
+			"sign.submitted", List.of("status", "answeredBy", "bodySha256"), "pay.submitted",
+			List.of("status", "answeredBy", "bodySha256"), "link.expired", List.of("expiresAt"), "link.completed",
+			List.of("completed"), "tenant.settings_changed", List.of("before", "after"), "support.accessed",
+			List.of("method", "path"));
 
 	private final JsonMapper json;
 

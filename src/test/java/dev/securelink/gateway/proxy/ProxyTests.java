@@ -375,6 +375,24 @@ class ProxyTests {
 				"select count(*) from access_event where link_id = $1 and type = 'signed' and outcome = 'requested'",
 				this.linkId))
 			.isEqualTo(1);
+		// Once the answer is out: its status, and the SHA-256 of exactly what was signed.
+		String signed = java.util.HexFormat.of()
+			.formatHex(sha256("signature=Anna".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+		org.awaitility.Awaitility.await()
+			.until(() -> count(
+					"select count(*) from access_event where link_id = $1 and type = 'sign_answered' "
+							+ "and detail like $2",
+					this.linkId,
+					"%\"status\":200,\"answeredBy\":\"upstream\",\"bodySha256\":\"" + signed + "\"%") == 1);
+	}
+
+	private static byte[] sha256(byte[] bytes) {
+		try {
+			return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+		}
+		catch (java.security.NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	@Test
