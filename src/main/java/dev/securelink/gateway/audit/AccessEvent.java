@@ -48,7 +48,8 @@ public record AccessEvent(String tenantId, @Nullable String linkId, String type,
 	/**
 	 * The invoicing application marked actions of a link done; {@code detail} names them.
 	 */
-	public static AccessEvent completed(String tenantId, String linkId, String actor, Instant at, String detail) {
+	public static AccessEvent completed(String tenantId, String linkId, @Nullable String actor, Instant at,
+			String detail) {
 		return new AccessEvent(tenantId, linkId, AuditType.COMPLETED.id(), AuditOutcome.OK.id(), actor, null, at, null,
 				detail);
 	}

@@ -11,10 +11,12 @@ import org.jspecify.annotations.Nullable;
  *
  * @param completed the actions the invoicing application marked done (paid, signed):
  * their pages say so and their submissions are never forwarded
+ * @param signOnce whether a signature the upstream accepted completes the link's
+ * signature
  */
 public record Link(String id, String tenantId, String document, Set<Right> rights, byte[] recipientMacs,
 		@Nullable String locale, Instant createdAt, Instant expiresAt, @Nullable Instant revokedAt, int sessionEpoch,
-		Set<Right> completed) {
+		Set<Right> completed, boolean signOnce) {
 
 	/** What a link is at an instant; only {@code ACTIVE} opens anything. */
 	public enum Status {

@@ -20,7 +20,7 @@ import reactor.core.publisher.Mono;
 public class LinkRepository {
 
 	private static final String COLUMNS = "id, tenant_id, document, rights, recipient_macs, locale, created_at, "
-			+ "expires_at, revoked_at, session_epoch, completed";
+			+ "expires_at, revoked_at, session_epoch, completed, sign_once";
 
 	private final DatabaseClient db;
 
@@ -31,9 +31,11 @@ public class LinkRepository {
 	Mono<Void> insert(Link link, byte[] codeHash) {
 		return this.db.sql("""
 				insert into link (id, tenant_id, document, rights, code_hash, recipient_macs, locale, created_at,
-				                  expires_at, session_epoch)
-				values (:id, :tenant, :document, :rights, :codeHash, :macs, :locale, :createdAt, :expiresAt, 0)
+				                  expires_at, session_epoch, sign_once)
+				values (:id, :tenant, :document, :rights, :codeHash, :macs, :locale, :createdAt, :expiresAt, 0,
+				        :signOnce)
 				""")
+			.bind("signOnce", link.signOnce())
 			.bind("id", link.id())
 			.bind("tenant", link.tenantId())
 			.bind("document", link.document())
@@ -196,7 +198,8 @@ public class LinkRepository {
 				row.get("recipient_macs", byte[].class), row.get("locale", String.class),
 				row.get("created_at", Instant.class), row.get("expires_at", Instant.class),
 				row.get("revoked_at", Instant.class), row.get("session_epoch", Integer.class),
-				rights(row.get("completed", String[].class)));
+				rights(row.get("completed", String[].class)),
+				!Boolean.FALSE.equals(row.get("sign_once", Boolean.class)));
 	}
 
 	private static Set<Right> rights(String @Nullable [] ids) {

@@ -28,7 +28,8 @@ final class LinkRequests {
 	 */
 	record CreateLink(@NotNull @DocumentPath String document,
 			@NotNull @Size(min = 1, max = 10) List<@NotNull @Email @Size(max = 254) String> recipients,
-			Set<@NotNull Right> rights, Instant expiresAt, @Pattern(regexp = "fr|nl|de|en") String locale) {
+			Set<@NotNull Right> rights, Instant expiresAt, @Pattern(regexp = "fr|nl|de|en") String locale,
+			@Nullable Boolean signOnce) {
 	}
 
 	/**
@@ -46,7 +47,7 @@ final class LinkRequests {
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record LinkView(String id, @Nullable String url, String document, Set<Right> rights, int recipients,
 			@Nullable String locale, String status, Instant createdAt, Instant expiresAt, @Nullable Instant revokedAt,
-			@Nullable Set<Right> completed, LinkLocks.@Nullable Locks locks) {
+			@Nullable Set<Right> completed, @Nullable Boolean signOnce, LinkLocks.@Nullable Locks locks) {
 
 		static LinkView of(Link link, @Nullable String url, Instant now) {
 			return of(link, url, now, null);
@@ -56,7 +57,8 @@ final class LinkRequests {
 			return new LinkView(link.id(), url, link.document(), link.rights(),
 					link.recipientMacs().length / RecipientMacs.MAC_BYTES, link.locale(),
 					link.status(now).name().toLowerCase(java.util.Locale.ROOT), link.createdAt(), link.expiresAt(),
-					link.revokedAt(), link.completed().isEmpty() ? null : link.completed(), locks);
+					link.revokedAt(), link.completed().isEmpty() ? null : link.completed(),
+					link.rights().contains(Right.SIGN) ? link.signOnce() : null, locks);
 		}
 
 	}

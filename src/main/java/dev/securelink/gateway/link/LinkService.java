@@ -54,10 +54,13 @@ class LinkService {
 
 	private final LinkLocks locks;
 
+	private final LinkCompletion completion;
+
 	LinkService(LinkRepository links, TenantRepository tenants, AuditLog audit, RecipientMacs macs,
 			GatewayProperties properties, Clock clock, TransactionalOperator transaction, ChangeNotifier changes,
-			LinkLocks locks) {
+			LinkLocks locks, LinkCompletion completion) {
 		this.changes = changes;
+		this.completion = completion;
 		this.locks = locks;
 		this.links = links;
 		this.tenants = tenants;
@@ -79,7 +82,7 @@ class LinkService {
 			String code = LinkCode.generate();
 			Link link = new Link(LinkCode.newLinkId(), tenantId, request.document(), rights,
 					this.macs.macs(request.recipients()), request.locale(), now, expiresAt, null, 0,
-					EnumSet.noneOf(Right.class));
+					EnumSet.noneOf(Right.class), !Boolean.FALSE.equals(request.signOnce()));
 			return this.tenants.ensure(tenantId, now)
 				.then(this.links.insert(link, LinkCode.hash(code)))
 				.then(this.audit.record(AccessEvent.ofAdmin(AuditType.CREATED, tenantId, link.id(), actor, now)))
@@ -172,15 +175,9 @@ class LinkService {
 							"{\"before\":\"" + before + "\",\"after\":\"" + expiresAt + "\"}")))
 						: Mono.empty();
 				Mono<Void> complete = completed.isEmpty() ? Mono.empty()
-						: this.links.complete(tenantId, id, completed)
+						: this.completion.complete(tenantId, id, completed, actor, now)
 							.switchIfEmpty(Mono.error(LinkService::revoked))
-							.flatMap((added) -> added
-									? this.audit.record(AccessEvent.completed(tenantId, id, actor, now,
-											"{\"completed\":[" + completed.stream()
-												.map((right) -> "\"" + right.id() + "\"")
-												.sorted()
-												.collect(java.util.stream.Collectors.joining(",")) + "]}"))
-									: Mono.empty());
+							.then();
 				return moveExpiry.then(complete)
 					.then(this.changes.notify(new Change(Change.Kind.LINK, id)))
 					.as(this.transaction::transactional)

@@ -34,6 +34,7 @@ import dev.securelink.gateway.audit.AuditLog;
 import dev.securelink.gateway.audit.AuditOutcome;
 import dev.securelink.gateway.audit.AuditType;
 import dev.securelink.gateway.link.Link;
+import dev.securelink.gateway.link.LinkCompletion;
 import dev.securelink.gateway.link.Right;
 import dev.securelink.gateway.link.SafePaths;
 import dev.securelink.gateway.session.Sessions;
@@ -97,6 +98,8 @@ class DocumentRoute implements NettyRouteProvider {
 
 	private final MessagePages pages;
 
+	private final LinkCompletion completion;
+
 	/**
 	 * The upstream URL's path, without a trailing slash, computed once; null without an
 	 * upstream.
@@ -133,8 +136,9 @@ class DocumentRoute implements NettyRouteProvider {
 
 	DocumentRoute(Sessions sessions, UpstreamClient upstream, Assertions assertions, AuditLog audit,
 			ClientAddress clients, UpstreamProperties properties, GatewayProperties gateway,
-			ObjectProvider<AccessLogFilter> accessLog, MessagePages pages, Clock clock) {
+			ObjectProvider<AccessLogFilter> accessLog, MessagePages pages, Clock clock, LinkCompletion completion) {
 		this.sessions = sessions;
+		this.completion = completion;
 		this.upstream = upstream;
 		this.assertions = assertions;
 		this.audit = audit;
@@ -283,18 +287,22 @@ class DocumentRoute implements NettyRouteProvider {
 	}
 
 	/**
-	 * Records how a forwarded sign or pay request was answered (the status, and whether
-	 * the upstream or the gateway gave it), once the answer is out: it gates nothing, so
-	 * the visitor's answer does not wait for it.
+	 * Records how a forwarded sign or pay request was answered (the status, whether the
+	 * upstream or the gateway gave it, the body's SHA-256), once the answer is out: it
+	 * gates nothing, so the visitor's answer does not wait for it. A signature the
+	 * upstream accepted then completes a link that signs once.
 	 */
 	private void recordAnswer(Exchange exchange, Sessions.Valid session, AuditType type, MessageDigest body) {
 		AccessEvent requested = event(exchange, session, type, AuditOutcome.OK);
-		String detail = "{\"status\":" + exchange.response.status().code() + ",\"answeredBy\":\""
-				+ (exchange.gatewayPage ? "gateway" : "upstream") + "\",\"bodySha256\":\""
-				+ java.util.HexFormat.of().formatHex(body.digest()) + "\"}";
+		int status = exchange.response.status().code();
+		boolean accepted = !exchange.gatewayPage && status >= 200 && status < 300;
+		String detail = "{\"status\":" + status + ",\"answeredBy\":\"" + (exchange.gatewayPage ? "gateway" : "upstream")
+				+ "\",\"bodySha256\":\"" + java.util.HexFormat.of().formatHex(body.digest()) + "\"}";
 		this.audit
 			.record(new AccessEvent(requested.tenantId(), requested.linkId(), requested.type(), requested.outcome(),
 					null, requested.client(), requested.occurredAt(), requested.sessionId(), detail))
+			// A signature the upstream accepted completes a link that signs once.
+			.then((accepted && type == AuditType.SIGN_ANSWERED) ? this.completion.signed(session.link()) : Mono.empty())
 			.onErrorResume((ex) -> {
 				logger.warn(
 						"Could not audit the answer to a " + type.id() + " request: " + ex.getClass().getSimpleName());

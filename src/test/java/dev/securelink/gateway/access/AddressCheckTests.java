@@ -87,7 +87,7 @@ class AddressCheckTests {
 		new SecureRandom().nextBytes(codeHash);
 		String id = Base64.getUrlEncoder().withoutPadding().encodeToString(codeHash).substring(0, 22);
 		this.link = new Link(id, tenant, "invoices/1", EnumSet.of(Right.VIEW), this.macs.mac(RECIPIENT), null, now,
-				now.plus(Duration.ofDays(7)), null, 0, EnumSet.noneOf(Right.class));
+				now.plus(Duration.ofDays(7)), null, 0, EnumSet.noneOf(Right.class), true);
 		this.db.sql("""
 				insert into link (id, tenant_id, document, rights, code_hash, recipient_macs, created_at, expires_at)
 				values (:id, :tenant, :document, array['view'], :codeHash, :macs, :now, :expiresAt)

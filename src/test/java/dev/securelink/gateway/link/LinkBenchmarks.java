@@ -30,7 +30,7 @@ public class LinkBenchmarks {
 	public void setUp() {
 		this.code = LinkCode.generate();
 		Link link = new Link("AAAAAAAAAAAAAAAA", "tenant-1", "/docs/1", EnumSet.of(Right.VIEW), new byte[32], null,
-				Instant.now(), Instant.now().plusSeconds(86_400), null, 0, EnumSet.noneOf(Right.class));
+				Instant.now(), Instant.now().plusSeconds(86_400), null, 0, EnumSet.noneOf(Right.class), true);
 		// A repository that answers from memory: the benchmark measures the cache, not
 		// PostgreSQL.
 		LinkRepository memory = new LinkRepository(null) {

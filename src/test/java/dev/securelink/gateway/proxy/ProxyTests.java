@@ -396,6 +396,47 @@ class ProxyTests {
 	}
 
 	@Test
+	@Behaviour("27b")
+	void signWhenTheUpstreamAcceptedItThenASecondSubmissionGetsTheAlreadySignedPageAndIsNotForwarded() {
+		String path = "/d/" + this.linkId + "/sign/confirm";
+		assertThat(this.browser.post(path, Map.of("signature", "Anna")).getStatus().value()).isEqualTo(200);
+		org.awaitility.Awaitility.await()
+			.until(() -> count("select count(*) from access_event where link_id = $1 and type = 'completed'",
+					this.linkId) == 1);
+		// The local cache hears of it as the completion commits.
+		org.awaitility.Awaitility.await().pollDelay(Duration.ofMillis(200)).until(() -> true);
+
+		EntityExchangeResult<String> again = this.browser.post(path, Map.of("signature", "Anna"));
+
+		assertThat(again.getStatus().value()).isEqualTo(409);
+		assertThat(again.getResponseHeaders().getFirst("X-SecureLink-Page")).isEqualTo("signedagain");
+		assertThat(TestUpstream.received(this.document)).hasSize(1);
+		this.admin.get(this.tenant, "/links/" + this.linkId)
+			.exchange()
+			.expectBody()
+			.jsonPath("$.completed[0]")
+			.isEqualTo("sign")
+			.jsonPath("$.signOnce")
+			.isEqualTo(true);
+	}
+
+	@Test
+	@Behaviour("27b")
+	void signWhenTheLinkMaySignAgainThenEachSubmissionIsForwarded() {
+		CreatedLink link = this.admin.createLink(this.tenant, Map.of("document", this.document, "recipients",
+				List.of("anna@example.com"), "rights", List.of("sign"), "signOnce", false));
+		Browser anna = new Browser(this.client);
+		anna.verify(link.path(), "anna@example.com");
+
+		for (int i = 0; i < 2; i++) {
+			assertThat(anna.post("/d/" + link.id() + "/sign/confirm", Map.of("signature", "Anna")).getStatus().value())
+				.isEqualTo(200);
+		}
+
+		assertThat(TestUpstream.received(this.document)).hasSize(2);
+	}
+
+	@Test
 	@Behaviour("28")
 	void postWhenRightMissingOrForeignOriginOrPathNotAnActionThen403AndNoUpstreamCall() {
 		assertThat(this.browser.post("/d/" + this.linkId + "/pay/now", Map.of("a", "b")).getStatus().value())

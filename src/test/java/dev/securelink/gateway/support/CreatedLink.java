@@ -9,9 +9,10 @@ import dev.securelink.gateway.web.GatewayPaths;
  * The admin API's answer to a link creation, as the tests read it.
  *
  * @param url the mailed link, the only place its code is ever shown
+ * @param signOnce shown for a link with the sign right
  */
 public record CreatedLink(String id, String url, String document, List<String> rights, int recipients, String locale,
-		String status, Instant createdAt, Instant expiresAt) {
+		String status, Instant createdAt, Instant expiresAt, Boolean signOnce) {
 
 	/** The link's path as a browser requests it: {@code /l/{code}}. */
 	public String path() {

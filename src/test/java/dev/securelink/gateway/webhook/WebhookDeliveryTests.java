@@ -89,8 +89,9 @@ class WebhookDeliveryTests {
 		admin.settings(this.tenant, false);
 		admin.revoke(this.tenant, link.id());
 
+		// The accepted signature completes the link's signature (it signs once).
 		List<String> expected = List.of("link.created", "link.verification_failed", "link.verified", "link.opened",
-				"sign.submitted", "tenant.settings_changed", "link.revoked");
+				"sign.submitted", "link.completed", "tenant.settings_changed", "link.revoked");
 		await().atMost(Duration.ofSeconds(20))
 			.untilAsserted(() -> assertThat(this.receiver.received().stream().map(WebhookDeliveryTests::type))
 				.containsAll(expected));
