@@ -1,7 +1,6 @@
 package dev.securelink.gateway.proxy;
 
 import java.net.InetSocketAddress;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -77,6 +76,12 @@ import dev.securelink.gateway.web.SameOrigin;
 class DocumentRoute implements NettyRouteProvider {
 
 	private static final Log logger = LogFactory.getLog(DocumentRoute.class);
+
+	/**
+	 * The largest sign or pay submission: such a body is read whole before it is
+	 * forwarded.
+	 */
+	static final int MAX_ACTION_BODY = 1024 * 1024;
 
 	static final String PREFIX = GatewayPaths.DOCUMENT;
 
@@ -271,19 +276,48 @@ class DocumentRoute implements NettyRouteProvider {
 		}
 		AuditType type = (needed == Right.SIGN) ? AuditType.SIGNED : AuditType.PAID;
 		AuditType answered = (needed == Right.SIGN) ? AuditType.SIGN_ANSWERED : AuditType.PAY_ANSWERED;
-		MessageDigest body = sha256();
-		return this.audit.record(event(exchange, session, type, AuditOutcome.REQUESTED))
-			.then(Mono.defer(() -> forward(exchange, session, body)))
-			.doOnSuccess((done) -> recordAnswer(exchange, session, answered, body));
+		List<String> keys = exchange.request.requestHeaders().getAll(IdempotencyKeys.HEADER);
+		if (keys.size() > 1 || (keys.size() == 1 && !IdempotencyKeys.valid(keys.get(0)))) {
+			return page(exchange, PageKind.BAD_IDEMPOTENCY_KEY);
+		}
+		if (UpstreamClient.declaredLength(exchange.request.requestHeaders()) > MAX_ACTION_BODY) {
+			return page(exchange, PageKind.TOO_LARGE);
+		}
+		return read(exchange.request).flatMap((body) -> {
+			String key = keys.isEmpty() ? IdempotencyKeys.derived(session.link().id(), needed.id(), method.name(),
+					exchange.path, exchange.request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE), body)
+					: keys.get(0);
+			return this.audit.record(event(exchange, session, type, AuditOutcome.REQUESTED))
+				.then(Mono.defer(() -> forward(exchange, session, body, key)))
+				.doOnSuccess((done) -> recordAnswer(exchange, session, answered, body));
+		}).onErrorResume(ActionBodyTooLarge.class, (ex) -> page(exchange, PageKind.TOO_LARGE));
 	}
 
-	private static MessageDigest sha256() {
-		try {
-			return MessageDigest.getInstance("SHA-256");
+	/**
+	 * A sign or pay submission's body, read whole (at most {@link #MAX_ACTION_BODY}): its
+	 * fingerprint decides the idempotency key, and its SHA-256 is the evidence of what
+	 * was signed.
+	 */
+	private static Mono<byte[]> read(HttpServerRequest request) {
+		return request.receive().reduceWith(java.io.ByteArrayOutputStream::new, (out, buffer) -> {
+			int size = buffer.readableBytes();
+			if (out.size() + size > MAX_ACTION_BODY) {
+				throw new ActionBodyTooLarge();
+			}
+			byte[] bytes = new byte[size];
+			buffer.readBytes(bytes);
+			out.write(bytes, 0, size);
+			return out;
+		}).map(java.io.ByteArrayOutputStream::toByteArray).defaultIfEmpty(new byte[0]);
+	}
+
+	/** A sign or pay submission over {@link #MAX_ACTION_BODY}. */
+	private static final class ActionBodyTooLarge extends RuntimeException {
+
+		ActionBodyTooLarge() {
+			super("The submission's body is over 1 MB", null, false, false);
 		}
-		catch (java.security.NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("SHA-256 is part of every JVM", ex);
-		}
+
 	}
 
 	/**
@@ -292,12 +326,13 @@ class DocumentRoute implements NettyRouteProvider {
 	 * gates nothing, so the visitor's answer does not wait for it. A signature the
 	 * upstream accepted then completes a link that signs once.
 	 */
-	private void recordAnswer(Exchange exchange, Sessions.Valid session, AuditType type, MessageDigest body) {
+	private void recordAnswer(Exchange exchange, Sessions.Valid session, AuditType type, byte[] body) {
 		AccessEvent requested = event(exchange, session, type, AuditOutcome.OK);
 		int status = exchange.response.status().code();
 		boolean accepted = !exchange.gatewayPage && status >= 200 && status < 300;
 		String detail = "{\"status\":" + status + ",\"answeredBy\":\"" + (exchange.gatewayPage ? "gateway" : "upstream")
-				+ "\",\"bodySha256\":\"" + java.util.HexFormat.of().formatHex(body.digest()) + "\"}";
+				+ "\",\"bodySha256\":\"" + java.util.HexFormat.of().formatHex(IdempotencyKeys.sha256().digest(body))
+				+ "\"}";
 		this.audit
 			.record(new AccessEvent(requested.tenantId(), requested.linkId(), requested.type(), requested.outcome(),
 					null, requested.client(), requested.occurredAt(), requested.sessionId(), detail))
@@ -312,14 +347,15 @@ class DocumentRoute implements NettyRouteProvider {
 	}
 
 	private Mono<Void> forward(Exchange exchange, Sessions.Valid session) {
-		return forward(exchange, session, null);
+		return forward(exchange, session, null, null);
 	}
 
 	/**
-	 * Forwards the request; {@code bodyDigest}, when given, sees the request body as it
-	 * streams to the upstream.
+	 * Forwards the request: with {@code body}, already read, in place of the request's
+	 * own, and {@code idempotencyKey} as its {@code Idempotency-Key}.
 	 */
-	private Mono<Void> forward(Exchange exchange, Sessions.Valid session, @Nullable MessageDigest bodyDigest) {
+	private Mono<Void> forward(Exchange exchange, Sessions.Valid session, byte @Nullable [] body,
+			@Nullable String idempotencyKey) {
 		if (this.upstreamPath == null) {
 			return page(exchange, PageKind.UNAVAILABLE);
 		}
@@ -333,12 +369,16 @@ class DocumentRoute implements NettyRouteProvider {
 		HttpHeaders identity = this.assertions.forSession(session.claims(), link.document());
 		String refresh = (session.refresh() != null) ? session.refresh().toString() : null;
 		return this.upstream.forward(exchange.request, exchange.response, target, this.upstreamPath + document,
-				PREFIX + link.id() + "/",
-				(headers) -> headers.add(identity).set(ProxyHeaders.FORWARDED_FOR, forwardedFor), (headers) -> {
+				PREFIX + link.id() + "/", (headers) -> {
+					headers.add(identity).set(ProxyHeaders.FORWARDED_FOR, forwardedFor);
+					if (idempotencyKey != null) {
+						headers.set(IdempotencyKeys.HEADER, idempotencyKey);
+					}
+				}, (headers) -> {
 					if (refresh != null) {
 						headers.add(HttpHeaderNames.SET_COOKIE, refresh);
 					}
-				}, bodyDigest)
+				}, body)
 			.flatMap((failure) -> {
 				if (failure instanceof UpstreamClient.TimedOut) {
 					return page(exchange, PageKind.TIMEOUT);

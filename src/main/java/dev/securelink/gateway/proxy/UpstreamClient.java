@@ -2,7 +2,6 @@ package dev.securelink.gateway.proxy;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.security.MessageDigest;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -10,6 +9,7 @@ import java.util.function.Consumer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -153,11 +153,12 @@ class UpstreamClient implements DisposableBean {
 	 * @param pathAndQuery the upstream path and query, raw (already confined)
 	 * @param answerHeaders applied to the client's response headers once the upstream's
 	 * were copied
-	 * @param bodyDigest updated with each piece of the request body as it passes, or null
+	 * @param body the request body, already read (a sign or pay submission), or null to
+	 * stream the request's own
 	 */
 	Mono<Failure> forward(HttpServerRequest request, HttpServerResponse response, String pathAndQuery,
 			String documentBase, String linkBase, Consumer<HttpHeaders> gatewayHeaders,
-			Consumer<HttpHeaders> answerHeaders, @Nullable MessageDigest bodyDigest) {
+			Consumer<HttpHeaders> answerHeaders, byte @Nullable [] body) {
 		HttpMethod method = request.method();
 		boolean idempotent = HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method);
 		HttpHeaders clientHeaders = request.requestHeaders();
@@ -170,7 +171,10 @@ class UpstreamClient implements DisposableBean {
 				HttpHeaders upstream = upstreamRequest.requestHeaders();
 				ProxyHeaders.copyRequest(clientHeaders, upstream);
 				gatewayHeaders.accept(upstream);
-				return hasBody ? outbound.send(limit(request.receive().retain(), bodyDigest)) : outbound;
+				if (body != null) {
+					return (body.length > 0) ? outbound.send(Mono.just(Unpooled.wrappedBuffer(body))) : outbound;
+				}
+				return hasBody ? outbound.send(limit(request.receive().retain())) : outbound;
 			})
 			.responseConnection((upstreamResponse, connection) -> {
 				HttpHeaders answer = upstreamResponse.responseHeaders();
@@ -219,7 +223,7 @@ class UpstreamClient implements DisposableBean {
 			.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
 	}
 
-	private Flux<ByteBuf> limit(Flux<ByteBuf> body, @Nullable MessageDigest digest) {
+	private Flux<ByteBuf> limit(Flux<ByteBuf> body) {
 		long max = this.properties.maxBodySize().toBytes();
 		long[] seen = { 0 };
 		return body.handle((buffer, sink) -> {
@@ -229,11 +233,6 @@ class UpstreamClient implements DisposableBean {
 				sink.error(new BodyLimitExceeded());
 			}
 			else {
-				if (digest != null) {
-					// A view of the readable bytes: the buffer's indexes stay as they
-					// are.
-					digest.update(buffer.nioBuffer());
-				}
 				sink.next(buffer);
 			}
 		});

@@ -52,7 +52,10 @@ public enum PageKind {
 	SIGNED("signed", HttpStatus.OK),
 
 	/** A signature submitted for a link whose signature is done: not forwarded. */
-	SIGNED_AGAIN("signedagain", HttpStatus.CONFLICT);
+	SIGNED_AGAIN("signedagain", HttpStatus.CONFLICT),
+
+	/** A sign or pay submission whose {@code Idempotency-Key} header is not valid. */
+	BAD_IDEMPOTENCY_KEY("badkey", HttpStatus.BAD_REQUEST);
 
 	private final String id;
 

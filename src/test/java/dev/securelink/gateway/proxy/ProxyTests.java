@@ -437,6 +437,58 @@ class ProxyTests {
 	}
 
 	@Test
+	@Behaviour("27c")
+	void payWhenSubmittedThenAnIdempotencyKeyIsForwardedTheClientsOwnOrOneDerivedFromTheRequest() {
+		open(List.of("pay"));
+		String path = "/d/" + this.linkId + "/pay/now";
+
+		assertThat(submit(path, "amount=1", "\"order-42\"").getStatus().value()).isEqualTo(200);
+		submit(path, "amount=1", null);
+		submit(path, "amount=1", null);
+		submit(path, "amount=2", null);
+
+		List<String> keys = TestUpstream.received(this.document)
+			.stream()
+			.map((received) -> received.header("Idempotency-Key"))
+			.toList();
+		assertThat(keys).hasSize(4);
+		assertThat(keys.get(0)).isEqualTo("\"order-42\"");
+		assertThat(keys.get(1)).as("the same submission, the same key").isEqualTo(keys.get(2)).startsWith("\"sl1-");
+		assertThat(keys.get(3)).as("another body, another key").isNotEqualTo(keys.get(1)).startsWith("\"sl1-");
+	}
+
+	@Test
+	@Behaviour("27c")
+	void payWhenTheIdempotencyKeyIsNotAStructuredStringOrTheBodyIsOver1MbThenRefusedAndNothingForwarded() {
+		open(List.of("pay"));
+		String path = "/d/" + this.linkId + "/pay/now";
+		for (String bad : List.of("order-42", "\"\"", "\"" + "k".repeat(256) + "\"", "\"a\"b\"", "\"a\\x\"",
+				"\"caf\u00e9\"")) {
+			EntityExchangeResult<String> refused = submit(path, "amount=1", bad);
+			assertThat(refused.getStatus().value()).as(bad).isEqualTo(400);
+			assertThat(refused.getResponseHeaders().getFirst("X-SecureLink-Page")).isEqualTo("badkey");
+		}
+		assertThat(submit(path, "amount=1", "\"" + "k".repeat(255) + "\"").getStatus().value()).isEqualTo(200);
+		assertThat(submit(path, "a=" + "x".repeat(1024 * 1024), null).getStatus().value()).isEqualTo(413);
+		assertThat(TestUpstream.received(this.document)).hasSize(1);
+	}
+
+	/**
+	 * A same-origin form submission in the session, with an Idempotency-Key when given.
+	 */
+	private EntityExchangeResult<String> submit(String path, String form, String idempotencyKey) {
+		WebTestClient.RequestBodySpec spec = this.client.post()
+			.uri(path)
+			.header(HttpHeaders.COOKIE, this.browser.cookieHeader())
+			.header(HttpHeaders.ORIGIN, Browser.ORIGIN)
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED);
+		if (idempotencyKey != null) {
+			spec.header("Idempotency-Key", idempotencyKey);
+		}
+		return spec.bodyValue(form).exchange().expectBody(String.class).returnResult();
+	}
+
+	@Test
 	@Behaviour("28")
 	void postWhenRightMissingOrForeignOriginOrPathNotAnActionThen403AndNoUpstreamCall() {
 		assertThat(this.browser.post("/d/" + this.linkId + "/pay/now", Map.of("a", "b")).getStatus().value())
