@@ -105,6 +105,8 @@ class DocumentRoute implements NettyRouteProvider {
 
 	private final LinkCompletion completion;
 
+	private final IdempotencyRecords idempotency;
+
 	/**
 	 * The upstream URL's path, without a trailing slash, computed once; null without an
 	 * upstream.
@@ -141,8 +143,10 @@ class DocumentRoute implements NettyRouteProvider {
 
 	DocumentRoute(Sessions sessions, UpstreamClient upstream, Assertions assertions, AuditLog audit,
 			ClientAddress clients, UpstreamProperties properties, GatewayProperties gateway,
-			ObjectProvider<AccessLogFilter> accessLog, MessagePages pages, Clock clock, LinkCompletion completion) {
+			ObjectProvider<AccessLogFilter> accessLog, MessagePages pages, Clock clock, LinkCompletion completion,
+			IdempotencyRecords idempotency) {
 		this.sessions = sessions;
+		this.idempotency = idempotency;
 		this.completion = completion;
 		this.upstream = upstream;
 		this.assertions = assertions;
@@ -283,14 +287,66 @@ class DocumentRoute implements NettyRouteProvider {
 		if (UpstreamClient.declaredLength(exchange.request.requestHeaders()) > MAX_ACTION_BODY) {
 			return page(exchange, PageKind.TOO_LARGE);
 		}
+		String action = needed.id();
+		String linkId = session.link().id();
 		return read(exchange.request).flatMap((body) -> {
-			String key = keys.isEmpty() ? IdempotencyKeys.derived(session.link().id(), needed.id(), method.name(),
-					exchange.path, exchange.request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE), body)
-					: keys.get(0);
-			return this.audit.record(event(exchange, session, type, AuditOutcome.REQUESTED))
-				.then(Mono.defer(() -> forward(exchange, session, body, key)))
-				.doOnSuccess((done) -> recordAnswer(exchange, session, answered, body));
+			byte[] fingerprint = IdempotencyKeys.fingerprint(method.name(), exchange.path,
+					exchange.request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE), body);
+			String key = keys.isEmpty() ? IdempotencyKeys.derived(linkId, action, fingerprint) : keys.get(0);
+			byte[] keyHash = IdempotencyKeys.hash(key);
+			return this.idempotency.reserve(linkId, action, keyHash, fingerprint).flatMap((reservation) -> {
+				if (reservation instanceof IdempotencyRecords.InFlight) {
+					return page(exchange, PageKind.IN_FLIGHT);
+				}
+				if (reservation instanceof IdempotencyRecords.OtherRequest) {
+					return page(exchange, PageKind.KEY_REUSED);
+				}
+				if (reservation instanceof IdempotencyRecords.Done done) {
+					return replay(exchange, done);
+				}
+				IdempotencyRecords.Capture capture = new IdempotencyRecords.Capture();
+				return this.audit.record(event(exchange, session, type, AuditOutcome.REQUESTED))
+					.then(Mono.defer(() -> forward(exchange, session, body, key, capture)))
+					.then(Mono.defer(() -> settle(exchange, linkId, action, keyHash, capture)))
+					.doOnSuccess((done) -> recordAnswer(exchange, session, answered, body))
+					.doOnError((ex) -> release(linkId, action, keyHash))
+					.doOnCancel(() -> release(linkId, action, keyHash));
+			});
 		}).onErrorResume(ActionBodyTooLarge.class, (ex) -> page(exchange, PageKind.TOO_LARGE));
+	}
+
+	/**
+	 * Keeps the answer of a submission for replay, unless it is not one to replay (a 5xx,
+	 * the gateway's own page, or a body over 64 KB): then the key is forgotten and a
+	 * retry is forwarded again, with the same key.
+	 */
+	private Mono<Void> settle(Exchange exchange, String linkId, String action, byte[] keyHash,
+			IdempotencyRecords.Capture capture) {
+		int status = exchange.response.status().code();
+		byte[] body = capture.body();
+		Mono<Void> settled = (!exchange.gatewayPage && status < 500 && body != null)
+				? this.idempotency.done(linkId, action, keyHash, status, exchange.response.responseHeaders(), body)
+				: this.idempotency.release(linkId, action, keyHash);
+		return settled.onErrorResume((ex) -> {
+			logger.warn("Could not settle an idempotency key: " + ex.getClass().getSimpleName());
+			return Mono.empty();
+		});
+	}
+
+	private void release(String linkId, String action, byte[] keyHash) {
+		this.idempotency.release(linkId, action, keyHash).onErrorResume((ex) -> Mono.empty()).subscribe();
+	}
+
+	/**
+	 * The stored answer of the same submission, marked as replayed; nothing forwarded.
+	 */
+	private static Mono<Void> replay(Exchange exchange, IdempotencyRecords.Done done) {
+		HttpServerResponse response = exchange.response;
+		response.status(done.status());
+		done.headers().forEach((header) -> response.addHeader(header.getKey(), header.getValue()));
+		response.header("Idempotent-Replayed", "true");
+		response.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(done.body().length));
+		return response.sendByteArray(Mono.just(done.body())).then();
 	}
 
 	/**
@@ -347,7 +403,7 @@ class DocumentRoute implements NettyRouteProvider {
 	}
 
 	private Mono<Void> forward(Exchange exchange, Sessions.Valid session) {
-		return forward(exchange, session, null, null);
+		return forward(exchange, session, null, null, null);
 	}
 
 	/**
@@ -355,7 +411,7 @@ class DocumentRoute implements NettyRouteProvider {
 	 * own, and {@code idempotencyKey} as its {@code Idempotency-Key}.
 	 */
 	private Mono<Void> forward(Exchange exchange, Sessions.Valid session, byte @Nullable [] body,
-			@Nullable String idempotencyKey) {
+			@Nullable String idempotencyKey, IdempotencyRecords.@Nullable Capture capture) {
 		if (this.upstreamPath == null) {
 			return page(exchange, PageKind.UNAVAILABLE);
 		}
@@ -378,7 +434,7 @@ class DocumentRoute implements NettyRouteProvider {
 					if (refresh != null) {
 						headers.add(HttpHeaderNames.SET_COOKIE, refresh);
 					}
-				}, body)
+				}, body, capture)
 			.flatMap((failure) -> {
 				if (failure instanceof UpstreamClient.TimedOut) {
 					return page(exchange, PageKind.TIMEOUT);

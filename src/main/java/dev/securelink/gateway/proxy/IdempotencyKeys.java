@@ -50,19 +50,36 @@ final class IdempotencyKeys {
 	}
 
 	/**
-	 * The key derived for a submission without one: a structured-field string of the
-	 * base64url SHA-256 over the link, the action and the request's fingerprint.
+	 * The fingerprint of a submission: SHA-256 over its method, path, content type and
+	 * body.
 	 */
-	static String derived(String linkId, String action, String method, String path, @Nullable String contentType,
-			byte[] body) {
+	static byte[] fingerprint(String method, String path, @Nullable String contentType, byte[] body) {
 		MessageDigest digest = sha256();
-		for (String part : new String[] { "securelink idempotency v1", linkId, action, method, path,
-				(contentType != null) ? contentType : "" }) {
+		for (String part : new String[] { method, path, (contentType != null) ? contentType : "" }) {
 			digest.update(part.getBytes(StandardCharsets.UTF_8));
 			digest.update((byte) 0);
 		}
 		digest.update(body);
+		return digest.digest();
+	}
+
+	/**
+	 * The key derived for a submission without one: a structured-field string of the
+	 * base64url SHA-256 over the link, the action and the submission's fingerprint.
+	 */
+	static String derived(String linkId, String action, byte[] fingerprint) {
+		MessageDigest digest = sha256();
+		for (String part : new String[] { "securelink idempotency v1", linkId, action }) {
+			digest.update(part.getBytes(StandardCharsets.UTF_8));
+			digest.update((byte) 0);
+		}
+		digest.update(fingerprint);
 		return "\"sl1-" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest.digest()) + "\"";
+	}
+
+	/** What is stored of a key: its SHA-256 (the key is whatever the client chose). */
+	static byte[] hash(String key) {
+		return sha256().digest(key.getBytes(StandardCharsets.ISO_8859_1));
 	}
 
 	static MessageDigest sha256() {

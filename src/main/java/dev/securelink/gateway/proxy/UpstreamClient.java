@@ -155,10 +155,11 @@ class UpstreamClient implements DisposableBean {
 	 * were copied
 	 * @param body the request body, already read (a sign or pay submission), or null to
 	 * stream the request's own
+	 * @param capture sees the answer's body as it goes to the client, or null
 	 */
 	Mono<Failure> forward(HttpServerRequest request, HttpServerResponse response, String pathAndQuery,
 			String documentBase, String linkBase, Consumer<HttpHeaders> gatewayHeaders,
-			Consumer<HttpHeaders> answerHeaders, byte @Nullable [] body) {
+			Consumer<HttpHeaders> answerHeaders, byte @Nullable [] body, IdempotencyRecords.@Nullable Capture capture) {
 		HttpMethod method = request.method();
 		boolean idempotent = HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method);
 		HttpHeaders clientHeaders = request.requestHeaders();
@@ -192,7 +193,10 @@ class UpstreamClient implements DisposableBean {
 				record(method.name(), String.valueOf(upstreamResponse.status().code() / 100) + "xx", start);
 				copyResponse(upstreamResponse, response, rewritten, rewrittenRefresh);
 				answerHeaders.accept(response.responseHeaders());
-				return response.send(connection.inbound().receive().retain()).then().then(Mono.<Failure>empty());
+				Flux<ByteBuf> content = connection.inbound().receive().retain();
+				return response.send((capture != null) ? content.doOnNext(capture::add) : content)
+					.then()
+					.then(Mono.<Failure>empty());
 			})
 			.next()
 			.onErrorResume((ex) -> !response.hasSentHeaders(), (ex) -> {

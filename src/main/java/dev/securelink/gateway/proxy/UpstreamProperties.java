@@ -28,6 +28,7 @@ import org.springframework.validation.annotation.Validated;
  * @param acquireTimeout how long a request waits for a pooled connection before its 504
  * @param maxConnectionsPerSession upstream exchanges one session may have under way at
  * once; beyond, 429
+ * @param idempotencyTtl how long a sign or pay submission's Idempotency-Key is remembered
  */
 @Validated
 @ConfigurationProperties("securelink.upstream")
@@ -37,5 +38,6 @@ public record UpstreamProperties(URI url, @NotNull @DefaultValue("2s") Duration 
 		@NotNull @DefaultValue("/pay/**") List<String> payPaths, @NotNull @DefaultValue("10MB") DataSize maxBodySize,
 		@NotNull @DefaultValue("20s") Duration maxIdleTime, @NotNull @DefaultValue("5m") Duration maxLifeTime,
 		@Min(1) @DefaultValue("500") int maxConnections, @Min(1) @DefaultValue("1000") int maxPendingAcquires,
-		@NotNull @DefaultValue("5s") Duration acquireTimeout, @Min(1) @DefaultValue("8") int maxConnectionsPerSession) {
+		@NotNull @DefaultValue("5s") Duration acquireTimeout, @Min(1) @DefaultValue("8") int maxConnectionsPerSession,
+		@NotNull @DefaultValue("24h") Duration idempotencyTtl) {
 }

@@ -55,7 +55,15 @@ public enum PageKind {
 	SIGNED_AGAIN("signedagain", HttpStatus.CONFLICT),
 
 	/** A sign or pay submission whose {@code Idempotency-Key} header is not valid. */
-	BAD_IDEMPOTENCY_KEY("badkey", HttpStatus.BAD_REQUEST);
+	BAD_IDEMPOTENCY_KEY("badkey", HttpStatus.BAD_REQUEST),
+
+	/**
+	 * The same submission (its key) is being forwarded right now: not forwarded again.
+	 */
+	IN_FLIGHT("inflight", HttpStatus.CONFLICT),
+
+	/** An Idempotency-Key already used for a different submission. */
+	KEY_REUSED("keyreused", HttpStatus.UNPROCESSABLE_CONTENT);
 
 	private final String id;
 

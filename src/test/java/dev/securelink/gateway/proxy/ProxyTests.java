@@ -428,8 +428,9 @@ class ProxyTests {
 		Browser anna = new Browser(this.client);
 		anna.verify(link.path(), "anna@example.com");
 
-		for (int i = 0; i < 2; i++) {
-			assertThat(anna.post("/d/" + link.id() + "/sign/confirm", Map.of("signature", "Anna")).getStatus().value())
+		for (String signature : List.of("Anna", "Anna Smith")) {
+			assertThat(
+					anna.post("/d/" + link.id() + "/sign/confirm", Map.of("signature", signature)).getStatus().value())
 				.isEqualTo(200);
 		}
 
@@ -444,17 +445,20 @@ class ProxyTests {
 
 		assertThat(submit(path, "amount=1", "\"order-42\"").getStatus().value()).isEqualTo(200);
 		submit(path, "amount=1", null);
-		submit(path, "amount=1", null);
+		EntityExchangeResult<String> same = submit(path, "amount=1", null);
 		submit(path, "amount=2", null);
 
 		List<String> keys = TestUpstream.received(this.document)
 			.stream()
 			.map((received) -> received.header("Idempotency-Key"))
 			.toList();
-		assertThat(keys).hasSize(4);
+		assertThat(same.getResponseHeaders().getFirst("Idempotent-Replayed"))
+			.as("the same submission, the same derived key: replayed")
+			.isEqualTo("true");
+		assertThat(keys).hasSize(3);
 		assertThat(keys.get(0)).isEqualTo("\"order-42\"");
-		assertThat(keys.get(1)).as("the same submission, the same key").isEqualTo(keys.get(2)).startsWith("\"sl1-");
-		assertThat(keys.get(3)).as("another body, another key").isNotEqualTo(keys.get(1)).startsWith("\"sl1-");
+		assertThat(keys.get(1)).startsWith("\"sl1-");
+		assertThat(keys.get(2)).as("another body, another key").isNotEqualTo(keys.get(1)).startsWith("\"sl1-");
 	}
 
 	@Test
@@ -471,6 +475,53 @@ class ProxyTests {
 		assertThat(submit(path, "amount=1", "\"" + "k".repeat(255) + "\"").getStatus().value()).isEqualTo(200);
 		assertThat(submit(path, "a=" + "x".repeat(1024 * 1024), null).getStatus().value()).isEqualTo(413);
 		assertThat(TestUpstream.received(this.document)).hasSize(1);
+	}
+
+	@Test
+	@Behaviour("27d")
+	void payWhenTheSameSubmissionComesAgainThenTheStoredAnswerIsReplayedAndNothingForwarded() {
+		open(List.of("pay"));
+		String path = "/d/" + this.linkId + "/pay/" + TestUpstream.Scenario.PAUSE.segment();
+
+		EntityExchangeResult<String> first = submit(path, "amount=1", "\"order-7\"");
+		EntityExchangeResult<String> again = submit(path, "amount=1", "\"order-7\"");
+		EntityExchangeResult<String> derivedFirst = submit(path, "amount=3", null);
+		EntityExchangeResult<String> derivedAgain = submit(path, "amount=3", null);
+
+		assertThat(first.getStatus().value()).isEqualTo(201);
+		assertThat(first.getResponseHeaders().getFirst(HttpHeaders.SET_COOKIE)).isNotNull();
+		assertThat(first.getResponseHeaders().getFirst("Idempotent-Replayed")).isNull();
+		assertThat(again.getStatus().value()).isEqualTo(201);
+		assertThat(again.getResponseBody()).isEqualTo(first.getResponseBody());
+		assertThat(again.getResponseHeaders().getFirst("Idempotent-Replayed")).isEqualTo("true");
+		assertThat(again.getResponseHeaders().getContentType().toString()).startsWith("text/plain");
+		assertThat(again.getResponseHeaders().get(HttpHeaders.SET_COOKIE)).as("cookies are never stored").isNull();
+		assertThat(derivedAgain.getResponseHeaders().getFirst("Idempotent-Replayed")).isEqualTo("true");
+		assertThat(derivedAgain.getResponseBody()).isEqualTo(derivedFirst.getResponseBody());
+		assertThat(TestUpstream.received(this.document)).hasSize(2);
+		assertThat(count("select count(*) from idempotency_record where link_id = $1 and state = 'done'", this.linkId))
+			.isEqualTo(2);
+	}
+
+	@Test
+	@Behaviour("27d")
+	void payWhenAKeyComesWithAnotherBodyThen422AndWhenTheUpstreamFailedThenForwardedAgainWithTheSameKey() {
+		open(List.of("pay"));
+		String pause = "/d/" + this.linkId + "/pay/" + TestUpstream.Scenario.PAUSE.segment();
+		submit(pause, "amount=1", "\"order-8\"");
+
+		EntityExchangeResult<String> reused = submit(pause, "amount=2", "\"order-8\"");
+
+		assertThat(reused.getStatus().value()).isEqualTo(422);
+		assertThat(reused.getResponseHeaders().getFirst("X-SecureLink-Page")).isEqualTo("keyreused");
+
+		String failing = "/d/" + this.linkId + "/pay/" + TestUpstream.Scenario.UNAVAILABLE.segment();
+		assertThat(submit(failing, "amount=1", null).getStatus().value()).isEqualTo(503);
+		assertThat(submit(failing, "amount=1", null).getStatus().value()).isEqualTo(503);
+		List<TestUpstream.Received> retried = TestUpstream.received(this.document + "/pay/unavailable");
+		assertThat(retried).hasSize(2);
+		assertThat(retried.get(1).header("Idempotency-Key")).isEqualTo(retried.get(0).header("Idempotency-Key"));
+		assertThat(TestUpstream.received(this.document)).hasSize(3);
 	}
 
 	/**

@@ -89,7 +89,16 @@ public final class TestUpstream {
 		 * Security headers weaker than the gateway's, and cookies and headers in the
 		 * gateway's names.
 		 */
-		WEAK_HEADERS("weak");
+		WEAK_HEADERS("weak"),
+
+		/**
+		 * Answers 201 after a second: a submission long enough in flight to meet its
+		 * duplicate.
+		 */
+		PAUSE("pause"),
+
+		/** Answers 503: the payment provider is down. */
+		UNAVAILABLE("unavailable");
 
 		private final String segment;
 
@@ -160,6 +169,13 @@ public final class TestUpstream {
 			return switch (scenario) {
 				case BIG_PDF -> big(request, response);
 				case SLOW -> Mono.delay(Duration.ofSeconds(6)).then(response.sendString(Mono.just("late")).then());
+				case PAUSE -> Mono.delay(Duration.ofSeconds(1))
+					.then(response.status(201)
+						.header(HttpHeaderNames.CONTENT_TYPE, "text/plain")
+						.header(HttpHeaderNames.SET_COOKIE, "upstream=1; Path=/")
+						.sendString(Mono.just("paid " + request.requestHeaders().get("Idempotency-Key")))
+						.then());
+				case UNAVAILABLE -> response.status(503).sendString(Mono.just("provider down")).then();
 				case RESET -> response.withConnection((connection) -> connection.channel().close()).then();
 				case STALL -> response.header(HttpHeaderNames.CONTENT_LENGTH, "100")
 					.sendString(Flux.concat(Mono.just("x".repeat(10)),
