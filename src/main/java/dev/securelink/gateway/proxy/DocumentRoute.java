@@ -497,7 +497,8 @@ class DocumentRoute implements NettyRouteProvider {
 			case BUSY -> Map.of("Retry-After", "1");
 			default -> Map.of();
 		};
-		return this.pages.write(exchange.response, kind, locale, extra);
+		return this.pages.write(exchange.response, kind, locale, extra,
+				exchange.request.requestHeaders().getAll(HttpHeaderNames.ACCEPT));
 	}
 
 	/**

@@ -10,6 +10,7 @@ import java.util.Objects;
 
 import io.netty.buffer.Unpooled;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.MessageSource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -20,6 +21,7 @@ import org.thymeleaf.ITemplateEngine;
 import org.thymeleaf.context.Context;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerResponse;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The one writer of the gateway's message pages. Every {@link PageKind} in every language
@@ -37,16 +39,28 @@ public class MessagePages {
 
 	private final Map<PageKind, Map<String, byte[]>> bodies = new EnumMap<>(PageKind.class);
 
-	MessagePages(ITemplateEngine templates) {
+	/** The same, as RFC 9457 problem details, for API clients. */
+	private final Map<PageKind, Map<String, byte[]>> problems = new EnumMap<>(PageKind.class);
+
+	MessagePages(ITemplateEngine templates, MessageSource messages, JsonMapper json) {
 		List<String> languages = PageLocales.SUPPORTED.stream().map(Locale::getLanguage).toList();
 		for (PageKind kind : PageKind.values()) {
 			Map<String, byte[]> byLanguage = new HashMap<>();
+			Map<String, byte[]> problemByLanguage = new HashMap<>();
 			for (Locale locale : PageLocales.SUPPORTED) {
 				String html = templates.process("message",
 						new Context(locale, Map.of("kind", kind.id(), "languages", languages)));
 				byLanguage.put(locale.getLanguage(), html.getBytes(StandardCharsets.UTF_8));
+				Map<String, Object> problem = new java.util.LinkedHashMap<>();
+				problem.put("type", "about:blank");
+				problem.put("title", messages.getMessage("page." + kind.id() + ".title", null, locale));
+				problem.put("status", kind.status().value());
+				problem.put("detail", messages.getMessage("page." + kind.id() + ".text", null, locale));
+				problem.put("page", kind.id());
+				problemByLanguage.put(locale.getLanguage(), json.writeValueAsBytes(problem));
 			}
 			this.bodies.put(kind, Map.copyOf(byLanguage));
+			this.problems.put(kind, Map.copyOf(problemByLanguage));
 		}
 	}
 
@@ -55,7 +69,21 @@ public class MessagePages {
 	 * else, or none, as on the management port, is English).
 	 */
 	public byte[] body(PageKind kind, @Nullable Locale locale) {
-		Map<String, byte[]> byLanguage = Objects.requireNonNull(this.bodies.get(kind), "rendered at start-up");
+		return pick(this.bodies, kind, locale);
+	}
+
+	/**
+	 * Whether {@code accept} (the request's Accept headers) names JSON or problem+json
+	 * and not HTML: an API client, never a browser.
+	 */
+	static boolean wantsJson(List<String> accept) {
+		String all = String.join(",", accept).toLowerCase(Locale.ROOT);
+		return (all.contains("application/json") || all.contains("application/problem+json"))
+				&& !all.contains("text/html");
+	}
+
+	private static byte[] pick(Map<PageKind, Map<String, byte[]>> rendered, PageKind kind, @Nullable Locale locale) {
+		Map<String, byte[]> byLanguage = Objects.requireNonNull(rendered.get(kind), "rendered at start-up");
 		byte[] english = Objects.requireNonNull(byLanguage.get(Locale.ENGLISH.getLanguage()), "rendered at start-up");
 		return (locale != null) ? byLanguage.getOrDefault(locale.getLanguage(), english) : english;
 	}
@@ -91,11 +119,17 @@ public class MessagePages {
 			.writeWith(Mono.fromSupplier(() -> exchange.getResponse().bufferFactory().wrap(body)));
 	}
 
-	/** Writes the page on Reactor Netty's response directly, for the document route. */
-	public Mono<Void> write(HttpServerResponse response, PageKind kind, Locale locale, Map<String, String> extra) {
-		byte[] body = body(kind, locale);
+	/**
+	 * Writes the page on Reactor Netty's response directly, for the document route: as
+	 * {@code application/problem+json} (same status, texts and marker) when the client
+	 * asks for JSON rather than HTML, as an API client does.
+	 */
+	public Mono<Void> write(HttpServerResponse response, PageKind kind, Locale locale, Map<String, String> extra,
+			List<String> accept) {
+		boolean problem = wantsJson(accept);
+		byte[] body = problem ? pick(this.problems, kind, locale) : body(kind, locale);
 		response.status(kind.status().value())
-			.header(HttpHeaders.CONTENT_TYPE, HTML)
+			.header(HttpHeaders.CONTENT_TYPE, problem ? MediaType.APPLICATION_PROBLEM_JSON_VALUE : HTML)
 			.header(Pages.MARK, kind.id())
 			.header(HttpHeaders.CONTENT_LENGTH, String.valueOf(body.length));
 		extra.forEach(response::header);

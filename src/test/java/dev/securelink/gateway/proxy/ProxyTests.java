@@ -514,6 +514,28 @@ class ProxyTests {
 
 		assertThat(reused.getStatus().value()).isEqualTo(422);
 		assertThat(reused.getResponseHeaders().getFirst("X-SecureLink-Page")).isEqualTo("keyreused");
+		assertThat(reused.getResponseHeaders().getContentType().toString()).startsWith("text/html");
+		// An API client (it asks for JSON) gets the same answer as problem details.
+		this.client.post()
+			.uri(pause)
+			.header(HttpHeaders.COOKIE, this.browser.cookieHeader())
+			.header(HttpHeaders.ORIGIN, Browser.ORIGIN)
+			.header(HttpHeaders.ACCEPT, "application/json")
+			.header("Idempotency-Key", "\"order-8\"")
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.bodyValue("amount=3")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(422)
+			.expectHeader()
+			.contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo(422)
+			.jsonPath("$.page")
+			.isEqualTo("keyreused")
+			.jsonPath("$.title")
+			.isNotEmpty();
 
 		String failing = "/d/" + this.linkId + "/pay/" + TestUpstream.Scenario.UNAVAILABLE.segment();
 		assertThat(submit(failing, "amount=1", null).getStatus().value()).isEqualTo(503);
