@@ -128,22 +128,14 @@ class SlowClientTests {
 
 		List<Socket> stalled = new java.util.ArrayList<>();
 		try {
-			String code = signing.path();
-			for (int i = 0; i < 200; i++) {
-				stalled.add(stall("POST " + code + " HTTP/1.1\r\nX-Forwarded-For: 198.51.100." + (i % 250)
-						+ "\r\nContent-Type: application/x-www-form-urlencoded\r\n"));
-			}
 			String upload = "POST /d/" + signing.id() + "/sign/upload HTTP/1.1\r\nCookie: " + signer.cookieHeader()
 					+ "\r\nContent-Type: application/octet-stream\r\n";
 			for (int i = 0; i < 8; i++) {
 				stalled.add(stall(upload));
 			}
-			// Each upload holds its place in the session while its body is read (a sign
-			// submission is read whole before it is audited and forwarded): once all
-			// eight
-			// are in, the session's ninth request is refused before anything is audited
-			// or
-			// forwarded.
+			// Each upload holds its place in the session while its body is read (a
+			// sign submission is read whole before it is audited and forwarded): with
+			// all eight in, the ninth request is refused before anything is audited.
 			await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
 				try (RawHttp connection = new RawHttp(this.port)) {
 					RawHttp.Answer ninth = connection.exchange("GET", signing.documentSpace() + "page", null,
@@ -153,6 +145,11 @@ class SlowClientTests {
 				}
 			});
 			assertThat(Queries.events(this.db, signing.id(), "signed")).as("no body, no signature").isZero();
+			String code = signing.path();
+			for (int i = 0; i < 200; i++) {
+				stalled.add(stall("POST " + code + " HTTP/1.1\r\nX-Forwarded-For: 198.51.100." + (i % 250)
+						+ "\r\nContent-Type: application/x-www-form-urlencoded\r\n"));
+			}
 
 			try (RawHttp connection = new RawHttp(this.port)) {
 				assertThat(connection.exchange("GET", other.documentSpace(), null, "Cookie: " + reader.cookieHeader())
