@@ -65,11 +65,6 @@ class AttemptGuard implements LinkLocks {
 	 */
 	record Reserved(int failures, @Nullable Instant locksUntil,
 			@Nullable Instant locksEveryoneUntil) implements Reservation {
-
-		boolean locked() {
-			return this.locksUntil != null || this.locksEveryoneUntil != null;
-		}
-
 	}
 
 	/**

@@ -81,11 +81,11 @@ public record AccessEvent(String tenantId, @Nullable String linkId, String type,
 
 	/**
 	 * What a visitor did in a document session (opened, viewed or submitted a sign or pay
-	 * page).
+	 * page, and how a submission was answered, in {@code detail}).
 	 */
 	public static AccessEvent ofSession(AuditType type, AuditOutcome outcome, String tenantId, String linkId,
-			String client, Instant at, String sessionId) {
-		return new AccessEvent(tenantId, linkId, type.id(), outcome.id(), null, client, at, sessionId, null);
+			String client, Instant at, String sessionId, @Nullable String detail) {
+		return new AccessEvent(tenantId, linkId, type.id(), outcome.id(), null, client, at, sessionId, detail);
 	}
 
 	/**

@@ -2,7 +2,6 @@ package dev.securelink.gateway.audit;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -21,6 +20,7 @@ import reactor.core.publisher.Mono;
 
 import dev.securelink.gateway.keys.GatewayKeys;
 import dev.securelink.gateway.keys.Hmac;
+import dev.securelink.gateway.keys.Sha256;
 
 /**
  * Appends to the durable audit trail: one insert, no lock, and the returned Mono
@@ -135,15 +135,10 @@ public class AuditLog {
 	 * canonical form.
 	 */
 	public static byte[] chain(byte[] previous, AccessEvent event) {
-		try {
-			MessageDigest digest = MessageDigest.getInstance("SHA-256");
-			digest.update(previous);
-			digest.update(event.canonical().getBytes(StandardCharsets.UTF_8));
-			return digest.digest();
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("SHA-256 is part of every JVM", ex);
-		}
+		MessageDigest digest = Sha256.digest();
+		digest.update(previous);
+		digest.update(event.canonical().getBytes(StandardCharsets.UTF_8));
+		return digest.digest();
 	}
 
 }

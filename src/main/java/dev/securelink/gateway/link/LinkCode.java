@@ -1,10 +1,10 @@
 package dev.securelink.gateway.link;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
+
+import dev.securelink.gateway.keys.Sha256;
 
 /**
  * The per-document secret mailed in a link: 192 bits from {@link SecureRandom},
@@ -71,12 +71,7 @@ public final class LinkCode {
 	}
 
 	public static byte[] hash(String code) {
-		try {
-			return MessageDigest.getInstance("SHA-256").digest(code.getBytes(StandardCharsets.US_ASCII));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("SHA-256 is part of every JVM", ex);
-		}
+		return Sha256.of(code.getBytes(StandardCharsets.US_ASCII));
 	}
 
 }

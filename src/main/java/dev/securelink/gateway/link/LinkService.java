@@ -178,8 +178,10 @@ class LinkService {
 						: this.completion.complete(tenantId, id, completed, actor, now)
 							.switchIfEmpty(Mono.error(LinkService::revoked))
 							.then();
-				return moveExpiry.then(complete)
-					.then(this.changes.notify(new Change(Change.Kind.LINK, id)))
+				// Each change announces itself: the completion in LinkCompletion.
+				return moveExpiry
+					.then((expiresAt != null) ? this.changes.notify(new Change(Change.Kind.LINK, id)) : Mono.empty())
+					.then(complete)
 					.as(this.transaction::transactional)
 					.then(this.links.find(tenantId, id))
 					.flatMap((changed) -> this.locks.locks(id, now)

@@ -32,6 +32,7 @@ import dev.securelink.gateway.audit.AccessEvent;
 import dev.securelink.gateway.audit.AuditLog;
 import dev.securelink.gateway.audit.AuditOutcome;
 import dev.securelink.gateway.audit.AuditType;
+import dev.securelink.gateway.keys.Sha256;
 import dev.securelink.gateway.link.Link;
 import dev.securelink.gateway.link.LinkCompletion;
 import dev.securelink.gateway.link.Right;
@@ -383,15 +384,11 @@ class DocumentRoute implements NettyRouteProvider {
 	 * upstream accepted then completes a link that signs once.
 	 */
 	private void recordAnswer(Exchange exchange, Sessions.Valid session, AuditType type, byte[] body) {
-		AccessEvent requested = event(exchange, session, type, AuditOutcome.OK);
 		int status = exchange.response.status().code();
 		boolean accepted = !exchange.gatewayPage && status >= 200 && status < 300;
 		String detail = "{\"status\":" + status + ",\"answeredBy\":\"" + (exchange.gatewayPage ? "gateway" : "upstream")
-				+ "\",\"bodySha256\":\"" + java.util.HexFormat.of().formatHex(IdempotencyKeys.sha256().digest(body))
-				+ "\"}";
-		this.audit
-			.record(new AccessEvent(requested.tenantId(), requested.linkId(), requested.type(), requested.outcome(),
-					null, requested.client(), requested.occurredAt(), requested.sessionId(), detail))
+				+ "\",\"bodySha256\":\"" + java.util.HexFormat.of().formatHex(Sha256.of(body)) + "\"}";
+		this.audit.record(event(exchange, session, type, AuditOutcome.OK, detail))
 			// A signature the upstream accepted completes a link that signs once.
 			.then((accepted && type == AuditType.SIGN_ANSWERED) ? this.completion.signed(session.link()) : Mono.empty())
 			.onErrorResume((ex) -> {
@@ -473,11 +470,16 @@ class DocumentRoute implements NettyRouteProvider {
 	}
 
 	private AccessEvent event(Exchange exchange, Sessions.Valid session, AuditType type, AuditOutcome outcome) {
+		return event(exchange, session, type, outcome, null);
+	}
+
+	private AccessEvent event(Exchange exchange, Sessions.Valid session, AuditType type, AuditOutcome outcome,
+			@Nullable String detail) {
 		Link link = session.link();
 		String client = this.clients.of(exchange.request.remoteAddress(),
 				exchange.request.requestHeaders().getAll("X-Forwarded-For"));
 		return AccessEvent.ofSession(type, outcome, link.tenantId(), link.id(), this.audit.clientHash(client),
-				this.clock.instant(), session.claims().id());
+				this.clock.instant(), session.claims().id(), detail);
 	}
 
 	/**

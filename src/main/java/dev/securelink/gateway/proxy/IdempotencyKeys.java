@@ -2,10 +2,11 @@ package dev.securelink.gateway.proxy;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
 import org.jspecify.annotations.Nullable;
+
+import dev.securelink.gateway.keys.Sha256;
 
 /**
  * The {@code Idempotency-Key} of a sign or pay submission, as forwarded to the upstream
@@ -54,7 +55,7 @@ final class IdempotencyKeys {
 	 * body.
 	 */
 	static byte[] fingerprint(String method, String path, @Nullable String contentType, byte[] body) {
-		MessageDigest digest = sha256();
+		MessageDigest digest = Sha256.digest();
 		for (String part : new String[] { method, path, (contentType != null) ? contentType : "" }) {
 			digest.update(part.getBytes(StandardCharsets.UTF_8));
 			digest.update((byte) 0);
@@ -68,7 +69,7 @@ final class IdempotencyKeys {
 	 * base64url SHA-256 over the link, the action and the submission's fingerprint.
 	 */
 	static String derived(String linkId, String action, byte[] fingerprint) {
-		MessageDigest digest = sha256();
+		MessageDigest digest = Sha256.digest();
 		for (String part : new String[] { "securelink idempotency v1", linkId, action }) {
 			digest.update(part.getBytes(StandardCharsets.UTF_8));
 			digest.update((byte) 0);
@@ -79,16 +80,7 @@ final class IdempotencyKeys {
 
 	/** What is stored of a key: its SHA-256 (the key is whatever the client chose). */
 	static byte[] hash(String key) {
-		return sha256().digest(key.getBytes(StandardCharsets.ISO_8859_1));
-	}
-
-	static MessageDigest sha256() {
-		try {
-			return MessageDigest.getInstance("SHA-256");
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("SHA-256 is part of every JVM", ex);
-		}
+		return Sha256.digest().digest(key.getBytes(StandardCharsets.ISO_8859_1));
 	}
 
 }

@@ -159,31 +159,34 @@ class MultiInstanceTests {
 
 	@Test
 	@Behaviour("27d")
-	void payWhenTheSameSubmissionReachesBothInstancesAtOnceThenForwardedOnceAndTheOther409() {
-		Admin admin = new Admin(this.client);
-		String document = "/invoices/" + java.util.UUID.randomUUID();
-		CreatedLink link = admin.createLink(Admin.newTenant(),
-				Map.of("document", document, "recipients", List.of("anna@example.com"), "rights", List.of("pay")));
-		Browser anna = new Browser(this.client);
-		anna.verify(link.path(), "anna@example.com");
-		String cookie = anna.cookieHeader();
-		List<WebClient> instances = List.of(WebClient.create("http://localhost:" + this.port),
-				WebClient.create("http://localhost:" + second.getEnvironment().getProperty("local.server.port")));
+	void submitWhenTheSameSignatureOrPaymentReachesBothInstancesAtOnceThenForwardedOnceAndTheOther409() {
+		for (String action : List.of("sign", "pay")) {
+			Admin admin = new Admin(this.client);
+			String document = "/invoices/" + java.util.UUID.randomUUID();
+			CreatedLink link = admin.createLink(Admin.newTenant(),
+					Map.of("document", document, "recipients", List.of("anna@example.com"), "rights", List.of(action)));
+			Browser anna = new Browser(this.client);
+			anna.verify(link.path(), "anna@example.com");
+			String cookie = anna.cookieHeader();
+			List<WebClient> instances = List.of(WebClient.create("http://localhost:" + this.port),
+					WebClient.create("http://localhost:" + second.getEnvironment().getProperty("local.server.port")));
 
-		List<Integer> statuses = Flux.range(0, 2)
-			.flatMap((i) -> instances.get(i)
-				.post()
-				.uri("/d/" + link.id() + "/pay/" + dev.securelink.gateway.support.TestUpstream.Scenario.PAUSE.segment())
-				.header(HttpHeaders.ORIGIN, Browser.ORIGIN)
-				.header(HttpHeaders.COOKIE, cookie)
-				.contentType(MediaType.APPLICATION_FORM_URLENCODED)
-				.bodyValue("amount=1250")
-				.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value())))
-			.collectList()
-			.block(Duration.ofSeconds(30));
+			List<Integer> statuses = Flux.range(0, 2)
+				.flatMap((i) -> instances.get(i)
+					.post()
+					.uri("/d/" + link.id() + "/" + action + "/"
+							+ dev.securelink.gateway.support.TestUpstream.Scenario.PAUSE.segment())
+					.header(HttpHeaders.ORIGIN, Browser.ORIGIN)
+					.header(HttpHeaders.COOKIE, cookie)
+					.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+					.bodyValue("amount=1250")
+					.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value())))
+				.collectList()
+				.block(Duration.ofSeconds(30));
 
-		assertThat(statuses).containsExactlyInAnyOrder(201, 409);
-		assertThat(dev.securelink.gateway.support.TestUpstream.received(document)).hasSize(1);
+			assertThat(statuses).as(action).containsExactlyInAnyOrder(201, 409);
+			assertThat(dev.securelink.gateway.support.TestUpstream.received(document)).as(action).hasSize(1);
+		}
 	}
 
 	/** Addresses compared so far, on both instances together. */
