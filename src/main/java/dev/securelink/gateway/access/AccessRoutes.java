@@ -20,8 +20,11 @@ import dev.securelink.gateway.web.RequestPaths;
 class AccessRoutes {
 
 	@Bean
-	RouterFunction<ServerResponse> linkRoutes(LinkAccessHandler links, MessagePages pages) {
+	RouterFunction<ServerResponse> linkRoutes(LinkAccessHandler links, RenewalHandler renewals, MessagePages pages) {
 		return RouterFunctions.route()
+			// Ahead of the action routes, whose {action} it would match.
+			.GET(GatewayPaths.LINK_RENEWAL_ROUTE, renewals::form)
+			.POST(GatewayPaths.LINK_RENEWAL_ROUTE, renewals::submit)
 			.GET(GatewayPaths.LINK_ROUTE, links::open)
 			.GET(GatewayPaths.LINK_ACTION_ROUTE, links::open)
 			.POST(GatewayPaths.LINK_ROUTE, links::submit)

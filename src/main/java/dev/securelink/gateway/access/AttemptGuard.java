@@ -114,6 +114,23 @@ class AttemptGuard implements LinkLocks {
 			.as(this.transaction::transactional);
 	}
 
+	/**
+	 * Whether the link's check is locked at {@code now} for {@code client} (its keyed
+	 * hash), by that client's own lock or by the one for everyone.
+	 */
+	Mono<Boolean> lockedFor(String linkId, String client, Instant now) {
+		return this.db.sql("""
+				select exists (select 1 from link_attempt where link_id = :id and locked_until > :now)
+				    or exists (select 1 from link_client_attempt
+				               where link_id = :id and client = :client and locked_until > :now) as locked
+				""")
+			.bind("id", linkId)
+			.bind("client", client)
+			.bind("now", now)
+			.map((row) -> Boolean.TRUE.equals(row.get("locked", Boolean.class)))
+			.one();
+	}
+
 	@Override
 	public Mono<LinkLocks.Locks> locks(String linkId, Instant now) {
 		return this.db.sql("""

@@ -20,8 +20,9 @@ import dev.securelink.gateway.keys.Hmac;
 /**
  * CSRF protection of the e-mail form as a signed double submit: a random pre-session
  * nonce in a {@code __Host-} cookie, and in the form an HMAC of that nonce and the link
- * id. A page on another site can neither read the cookie nor compute the token. The HMAC
- * keys derive from the session keys, so they rotate with them.
+ * id (for the form to ask for a new link, the code: {@link #renewalScope}). A page on
+ * another site can neither read the cookie nor compute the token. The HMAC keys derive
+ * from the session keys, so they rotate with them.
  */
 @Component
 class FormTokens {
@@ -58,6 +59,14 @@ class FormTokens {
 
 	ResponseCookie cookie(String nonce) {
 		return ResponseCookie.from(COOKIE, nonce).secure(true).httpOnly(true).sameSite("Strict").path("/").build();
+	}
+
+	/**
+	 * What the token of the form to ask for a new link is made for: the code's path
+	 * segment, as the request spelled it (never a link id: a colon is not base64url).
+	 */
+	static String renewalScope(String codeSegment) {
+		return "renew:" + codeSegment;
 	}
 
 	String token(String nonce, String linkId) {

@@ -12,8 +12,9 @@ import dev.securelink.gateway.web.ClientAddress;
 
 /**
  * Per-client-IP token buckets, one instance's view (the per-link lock in PostgreSQL is
- * the exact, shared limit): one for unknown codes, one for wrong addresses, and one per
- * link for new sessions; IPv6 clients are counted by their /64.
+ * the exact, shared limit): one for unknown codes, one for wrong addresses, one per link
+ * for new sessions and one for requests for a new link; IPv6 clients are counted by their
+ * /64.
  */
 @Component
 class IpLimits {
@@ -24,6 +25,8 @@ class IpLimits {
 
 	private final Cache<String, Bucket> sessions;
 
+	private final Cache<String, Bucket> renewals;
+
 	private final LimitsProperties limits;
 
 	IpLimits(LimitsProperties limits) {
@@ -31,6 +34,7 @@ class IpLimits {
 		this.unknownCodes = buckets(limits.unknownCodesPeriod());
 		this.wrongAddresses = buckets(limits.wrongAddressesPeriod());
 		this.sessions = buckets(limits.sessionsPeriod());
+		this.renewals = buckets(limits.renewalsPeriod());
 	}
 
 	/**
@@ -67,6 +71,14 @@ class IpLimits {
 		return this.sessions
 			.get(key(client) + " " + linkId, (key) -> bucket(this.limits.sessions(), this.limits.sessionsPeriod()))
 			.tryConsume(1);
+	}
+
+	/**
+	 * Takes one of the client's tokens for asking a new link, before anything is looked
+	 * up; false when none was left. Never given back, whatever the request came to.
+	 */
+	boolean reserveRenewal(String client) {
+		return reserve(this.renewals, this.limits.renewals(), this.limits.renewalsPeriod(), client);
 	}
 
 	/**

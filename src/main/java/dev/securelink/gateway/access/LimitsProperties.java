@@ -22,6 +22,10 @@ import org.springframework.validation.annotation.Validated;
  * @param sessions per client IP and link, new sessions issued per {@code sessionsPeriod}
  * @param linkCeiling wrong addresses from all clients together within
  * {@code linkCeilingWindow} that lock the link for everyone, until the window ends
+ * @param renewals per client IP, requests for a new link ("ask for a new link") allowed
+ * per {@code renewalsPeriod}
+ * @param renewalAnswerTime the least time a request for a new link is answered in,
+ * whatever it came to, so that its timing tells nothing either
  */
 @Validated
 @ConfigurationProperties("securelink.limits")
@@ -31,5 +35,7 @@ public record LimitsProperties(@Min(1) @DefaultValue("5") int lockThreshold,
 		@NotNull @DefaultValue("1m") Duration unknownCodesPeriod, @Min(1) @DefaultValue("20") int wrongAddresses,
 		@NotNull @DefaultValue("15m") Duration wrongAddressesPeriod, @Min(1) @DefaultValue("10") int sessions,
 		@NotNull @DefaultValue("1m") Duration sessionsPeriod, @Min(1) @DefaultValue("50") int linkCeiling,
-		@NotNull @DefaultValue("24h") Duration linkCeilingWindow) {
+		@NotNull @DefaultValue("24h") Duration linkCeilingWindow, @Min(1) @DefaultValue("10") int renewals,
+		@NotNull @DefaultValue("1h") Duration renewalsPeriod,
+		@NotNull @DefaultValue("300ms") Duration renewalAnswerTime) {
 }

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseCookie;
@@ -20,13 +21,15 @@ import dev.securelink.gateway.session.Sessions;
 import dev.securelink.gateway.web.AccessLogFilter;
 import dev.securelink.gateway.web.GatewayPaths;
 import dev.securelink.gateway.web.MessagePages;
+import dev.securelink.gateway.web.PageForm;
 import dev.securelink.gateway.web.PageKind;
 import dev.securelink.gateway.web.PageLocales;
 import dev.securelink.gateway.web.Pages;
 
 /**
  * Turns a {@link LinkOutcome} into the answer: the 303 with the session, the e-mail
- * prompt, or a message page.
+ * prompt, or a message page (the not-found and locked pages with the form to ask for a
+ * new link).
  */
 @Component
 class LinkResponder {
@@ -61,13 +64,32 @@ class LinkResponder {
 			return prompt(request, link, required);
 		}
 		if (outcome instanceof LinkOutcome.TooManyAttempts tooMany) {
-			return this.pages.response(request, PageKind.LOCKED,
+			return withRenewalForm(request, link.formNonce(), PageKind.LOCKED,
 					Map.of(HttpHeaders.RETRY_AFTER, String.valueOf(tooMany.retryAfter().toSeconds())));
 		}
 		if (outcome instanceof LinkOutcome.Forbidden) {
 			return this.pages.response(request, PageKind.FORBIDDEN);
 		}
-		return this.pages.response(request, PageKind.NOT_FOUND);
+		return withRenewalForm(request, link.formNonce(), PageKind.NOT_FOUND, Map.of());
+	}
+
+	/**
+	 * {@code kind} (one of {@link MessagePages#WITH_FORM}) with the form to ask for a new
+	 * link of the request's code: its token made for the browser's form nonce, or a new
+	 * nonce (and its cookie) when it holds none. The same page for every code, known or
+	 * not, but for the form's action and token.
+	 */
+	Mono<ServerResponse> withRenewalForm(ServerRequest request, @Nullable String nonce, PageKind kind,
+			Map<String, String> extra) {
+		List<ResponseCookie> cookies = new ArrayList<>();
+		String held = nonce;
+		if (held == null) {
+			held = this.forms.newNonce();
+			cookies.add(this.forms.cookie(held));
+		}
+		String code = GatewayPaths.codeSegment(request.requestPath().value());
+		PageForm form = new PageForm(GatewayPaths.renewal(code), this.forms.token(held, FormTokens.renewalScope(code)));
+		return this.pages.response(request, kind, extra, form, cookies);
 	}
 
 	/**

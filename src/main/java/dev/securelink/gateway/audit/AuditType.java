@@ -33,6 +33,13 @@ public enum AuditType {
 	/** A wrong address that locked the link's e-mail check. */
 	LOCKED("locked"),
 
+	/**
+	 * A recipient stuck on an expired or locked link asked for a new one (the detail
+	 * holds the recipient's index in the creating request); at most one per link and
+	 * recipient a day.
+	 */
+	RENEWAL_REQUESTED("renewal_requested"),
+
 	/** The admin API lifted the locks of the link's e-mail check. */
 	UNLOCKED("unlocked"),
 

@@ -3,7 +3,6 @@ package dev.securelink.gateway.tenant;
 import java.time.Instant;
 
 import io.r2dbc.spi.Readable;
-import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
@@ -47,34 +46,44 @@ public class TenantRepository {
 		return this.db.sql("select id from tenant where id = :id for update").bind("id", tenantId).then();
 	}
 
-	/** Saves settings; the version moves only when a value really changes. */
-	Mono<TenantSettings> save(String tenantId, boolean emailVerification, boolean supportAccess,
-			@Nullable Instant supportUntil, Instant now) {
+	/**
+	 * Saves {@code settings} (their version and time are the store's); the version moves
+	 * only when a value really changes.
+	 */
+	Mono<TenantSettings> save(TenantSettings settings, Instant now) {
 		return this.db
 			.sql("""
-					insert into tenant (id, email_verification, support_access, support_access_until, created_at, updated_at)
-					values (:id, :verification, :support, :until, :now, :now)
+					insert into tenant (id, email_verification, support_access, support_access_until,
+					                    self_service_renewal, renewal_for_revoked, created_at, updated_at)
+					values (:id, :verification, :support, :until, :renewal, :renewalRevoked, :now, :now)
 					on conflict (id) do update
 					set email_verification = excluded.email_verification,
 					    support_access = excluded.support_access,
 					    support_access_until = excluded.support_access_until,
+					    self_service_renewal = excluded.self_service_renewal,
+					    renewal_for_revoked = excluded.renewal_for_revoked,
 					    settings_version = tenant.settings_version + 1,
 					    updated_at = excluded.updated_at
-					where (tenant.email_verification, tenant.support_access, tenant.support_access_until)
-					      is distinct from (excluded.email_verification, excluded.support_access, excluded.support_access_until)
+					where (tenant.email_verification, tenant.support_access, tenant.support_access_until,
+					       tenant.self_service_renewal, tenant.renewal_for_revoked)
+					      is distinct from (excluded.email_verification, excluded.support_access, excluded.support_access_until,
+					                        excluded.self_service_renewal, excluded.renewal_for_revoked)
 					""")
-			.bind("id", tenantId)
-			.bind("verification", emailVerification)
-			.bind("support", supportAccess)
-			.bind("until", Parameter.fromOrEmpty(supportUntil, Instant.class))
+			.bind("id", settings.tenantId())
+			.bind("verification", settings.emailVerification())
+			.bind("support", settings.supportAccess())
+			.bind("until", Parameter.fromOrEmpty(settings.supportAccessUntil(), Instant.class))
+			.bind("renewal", settings.selfServiceRenewal())
+			.bind("renewalRevoked", settings.renewalForRevoked())
 			.bind("now", now)
 			.then()
-			.then(find(tenantId));
+			.then(find(settings.tenantId()));
 	}
 
 	private static TenantSettings settings(Readable row) {
 		return new TenantSettings(row.get("id", String.class), row.get("email_verification", Boolean.class),
 				row.get("support_access", Boolean.class), row.get("support_access_until", Instant.class),
+				row.get("self_service_renewal", Boolean.class), row.get("renewal_for_revoked", Boolean.class),
 				row.get("settings_version", Long.class), row.get("updated_at", Instant.class));
 	}
 

@@ -6,16 +6,21 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A tenant's privacy settings. A tenant that never saved any has the defaults: e-mail
- * verification on, support access off.
+ * verification on, support access off, self-service renewal on (for expired and locked
+ * links, not for revoked ones).
  *
+ * @param selfServiceRenewal whether a recipient stuck on an expired or locked link may
+ * ask for a new one ({@code link.renewal_requested})
+ * @param renewalForRevoked whether that holds for revoked links too
  * @param version moves on every change, so that sessions and caches can tell old settings
  * from new
  */
 public record TenantSettings(String tenantId, boolean emailVerification, boolean supportAccess,
-		@Nullable Instant supportAccessUntil, long version, @Nullable Instant updatedAt) {
+		@Nullable Instant supportAccessUntil, boolean selfServiceRenewal, boolean renewalForRevoked, long version,
+		@Nullable Instant updatedAt) {
 
 	static TenantSettings defaults(String tenantId) {
-		return new TenantSettings(tenantId, true, false, null, 0, null);
+		return new TenantSettings(tenantId, true, false, null, true, false, 0, null);
 	}
 
 	/**

@@ -71,10 +71,11 @@ class TenantSettingsController {
 	}
 
 	/**
-	 * Replaces the settings; both switches are required, so nothing is changed by
-	 * omission. Support access may end by itself at {@code supportAccessUntil}, at most
-	 * 30 days ahead. A real change is audited with the actor and the old and new values,
-	 * and reaches every instance at once.
+	 * Replaces the settings; the two GDPR switches are required, so nothing is changed by
+	 * omission, and the renewal switches, when left out, keep their current values.
+	 * Support access may end by itself at {@code supportAccessUntil}, at most 30 days
+	 * ahead. A real change is audited with the actor and the old and new values, and
+	 * reaches every instance at once.
 	 */
 	@PutMapping
 	Mono<SettingsView> put(@PathVariable String tenantId, @Valid @RequestBody SettingsUpdate update,
@@ -84,7 +85,9 @@ class TenantSettingsController {
 			Instant until = supportUntil(update, now);
 			return this.tenants.find(tenant)
 				.flatMap((before) -> this.tenants
-					.save(tenant, update.emailVerification(), update.supportAccess(), until, now)
+					.save(new TenantSettings(tenant, update.emailVerification(), update.supportAccess(), until,
+							orCurrent(update.selfServiceRenewal(), before.selfServiceRenewal()),
+							orCurrent(update.renewalForRevoked(), before.renewalForRevoked()), 0, null), now)
 					.flatMap((after) -> (after.version() == before.version()) ? Mono.just(after) : this.audit
 						.record(AccessEvent.settingsChanged(tenant, caller.getSubject(), now, detail(before, after)))
 						.then(this.changes.notify(new Change(Change.Kind.TENANT, tenant)))
@@ -92,6 +95,10 @@ class TenantSettingsController {
 				.as(this.transaction::transactional)
 				.map((settings) -> SettingsView.of(settings, now));
 		});
+	}
+
+	private static boolean orCurrent(@Nullable Boolean given, boolean current) {
+		return (given != null) ? given : current;
 	}
 
 	private static @Nullable Instant supportUntil(SettingsUpdate update, Instant now) {
@@ -121,12 +128,22 @@ class TenantSettingsController {
 		values.put("supportAccess", settings.supportAccess());
 		values.put("supportAccessUntil",
 				(settings.supportAccessUntil() != null) ? settings.supportAccessUntil().toString() : null);
+		values.put("selfServiceRenewal", settings.selfServiceRenewal());
+		values.put("renewalForRevoked", settings.renewalForRevoked());
 		return values;
 	}
 
-	/** {@code PUT} body. */
+	/**
+	 * {@code PUT} body.
+	 *
+	 * @param selfServiceRenewal whether a recipient stuck on an expired or locked link
+	 * may ask for a new one; left out, unchanged (default on)
+	 * @param renewalForRevoked whether a recipient may do so for a revoked link too; left
+	 * out, unchanged (default off)
+	 */
 	record SettingsUpdate(@NotNull Boolean emailVerification, @NotNull Boolean supportAccess,
-			Instant supportAccessUntil) {
+			@Nullable Instant supportAccessUntil, @Nullable Boolean selfServiceRenewal,
+			@Nullable Boolean renewalForRevoked) {
 	}
 
 	/**
@@ -134,12 +151,14 @@ class TenantSettingsController {
 	 * passed.
 	 */
 	record SettingsView(String tenantId, boolean emailVerification, boolean supportAccess,
-			@Nullable Instant supportAccessUntil, long version, @Nullable Instant updatedAt) {
+			@Nullable Instant supportAccessUntil, boolean selfServiceRenewal, boolean renewalForRevoked, long version,
+			@Nullable Instant updatedAt) {
 
 		static SettingsView of(TenantSettings settings, Instant now) {
 			boolean support = settings.supportAccessActive(now);
 			return new SettingsView(settings.tenantId(), settings.emailVerification(), support,
-					support ? settings.supportAccessUntil() : null, settings.version(), settings.updatedAt());
+					support ? settings.supportAccessUntil() : null, settings.selfServiceRenewal(),
+					settings.renewalForRevoked(), settings.version(), settings.updatedAt());
 		}
 
 	}

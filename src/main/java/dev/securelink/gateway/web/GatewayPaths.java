@@ -21,6 +21,9 @@ public final class GatewayPaths {
 	/** The route of the sign and pay buttons. */
 	public static final String LINK_ACTION_ROUTE = "/l/{code}/{action}";
 
+	/** The route of the form to ask for a new link, under the code. */
+	public static final String LINK_RENEWAL_ROUTE = "/l/{code}/renew";
+
 	/**
 	 * The document space of one session: {@code /d/{linkId}/**}, proxied to the upstream.
 	 */
@@ -70,6 +73,23 @@ public final class GatewayPaths {
 	/** The link a recipient is mailed, on {@code baseUrl}. */
 	public static String link(String baseUrl, String code) {
 		return baseUrl + LINK + code;
+	}
+
+	/**
+	 * Where the form to ask for a new link posts, under {@code codeSegment} (the code's
+	 * path segment as the request spelled it).
+	 */
+	public static String renewal(String codeSegment) {
+		return LINK + codeSegment + "/renew";
+	}
+
+	/**
+	 * The code's path segment of a request under {@link #LINK}, as it was spelled (not
+	 * decoded).
+	 */
+	public static String codeSegment(String linkPath) {
+		int end = linkPath.indexOf('/', LINK.length());
+		return (end != -1) ? linkPath.substring(LINK.length(), end) : linkPath.substring(LINK.length());
 	}
 
 	/** Where the admin API's tenant resources live. */

@@ -2,21 +2,26 @@ package dev.securelink.gateway.web;
 
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 import io.netty.buffer.Unpooled;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.MessageSource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseCookie;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.util.HtmlUtils;
 import org.thymeleaf.ITemplateEngine;
 import org.thymeleaf.context.Context;
 import reactor.core.publisher.Mono;
@@ -29,18 +34,33 @@ import tools.jackson.databind.json.JsonMapper;
  * from ever being read on an event loop); a request only picks the bytes. The document
  * route writes them on Reactor Netty's response, the WebFlux handlers and filters as a
  * response of their own: the same bytes, status and page marker either way, and the
- * connection's security headers on both. Only the e-mail prompt, which carries a form
- * token, is rendered per request.
+ * connection's security headers on both. The pages that carry the form to ask for a new
+ * link ({@link #WITH_FORM}) are rendered once too, around two markers where a request's
+ * form action and token are put; only the e-mail prompt is rendered per request.
  */
 @Component
 public class MessagePages {
 
+	/** The pages that may carry the form to ask for a new link. */
+	public static final Set<PageKind> WITH_FORM = EnumSet.of(PageKind.NOT_FOUND, PageKind.LOCKED, PageKind.RENEWAL,
+			PageKind.RENEWAL_BLANK);
+
 	private static final String HTML = MediaType.TEXT_HTML_VALUE + ";charset=UTF-8";
+
+	private static final String ACTION_MARK = "__securelink-form-action__";
+
+	private static final String TOKEN_MARK = "__securelink-form-token__";
 
 	private final Map<PageKind, Map<String, byte[]>> bodies = new EnumMap<>(PageKind.class);
 
 	/** The same, as RFC 9457 problem details, for API clients. */
 	private final Map<PageKind, Map<String, byte[]>> problems = new EnumMap<>(PageKind.class);
+
+	/**
+	 * The pages with the form, each as three pieces: before the form's action, between it
+	 * and the token, after the token.
+	 */
+	private final Map<PageKind, Map<String, byte[][]>> withForm = new EnumMap<>(PageKind.class);
 
 	MessagePages(ITemplateEngine templates, MessageSource messages, JsonMapper json) {
 		List<String> languages = PageLocales.SUPPORTED.stream().map(Locale::getLanguage).toList();
@@ -51,7 +71,7 @@ public class MessagePages {
 				String html = templates.process("message",
 						new Context(locale, Map.of("kind", kind.id(), "languages", languages)));
 				byLanguage.put(locale.getLanguage(), html.getBytes(StandardCharsets.UTF_8));
-				Map<String, Object> problem = new java.util.LinkedHashMap<>();
+				Map<String, Object> problem = new LinkedHashMap<>();
 				problem.put("type", "about:blank");
 				problem.put("title", messages.getMessage("page." + kind.id() + ".title", null, locale));
 				problem.put("status", kind.status().value());
@@ -62,6 +82,28 @@ public class MessagePages {
 			this.bodies.put(kind, Map.copyOf(byLanguage));
 			this.problems.put(kind, Map.copyOf(problemByLanguage));
 		}
+		PageForm marks = new PageForm(ACTION_MARK, TOKEN_MARK);
+		for (PageKind kind : WITH_FORM) {
+			Map<String, byte[][]> byLanguage = new HashMap<>();
+			for (Locale locale : PageLocales.SUPPORTED) {
+				String html = templates.process("message",
+						new Context(locale, Map.of("kind", kind.id(), "languages", languages, "form", marks)));
+				byLanguage.put(locale.getLanguage(), pieces(html));
+			}
+			this.withForm.put(kind, Map.copyOf(byLanguage));
+		}
+	}
+
+	private static byte[][] pieces(String html) {
+		int action = html.indexOf(ACTION_MARK);
+		int token = html.indexOf(TOKEN_MARK);
+		if (action < 0 || token < action || html.indexOf(ACTION_MARK, action + 1) >= 0
+				|| html.indexOf(TOKEN_MARK, token + 1) >= 0) {
+			throw new IllegalStateException("message.html must show the form's action once, then its token once");
+		}
+		return new byte[][] { html.substring(0, action).getBytes(StandardCharsets.UTF_8),
+				html.substring(action + ACTION_MARK.length(), token).getBytes(StandardCharsets.UTF_8),
+				html.substring(token + TOKEN_MARK.length()).getBytes(StandardCharsets.UTF_8) };
 	}
 
 	/**
@@ -82,9 +124,9 @@ public class MessagePages {
 				&& !all.contains("text/html");
 	}
 
-	private static byte[] pick(Map<PageKind, Map<String, byte[]>> rendered, PageKind kind, @Nullable Locale locale) {
-		Map<String, byte[]> byLanguage = Objects.requireNonNull(rendered.get(kind), "rendered at start-up");
-		byte[] english = Objects.requireNonNull(byLanguage.get(Locale.ENGLISH.getLanguage()), "rendered at start-up");
+	private static <T> T pick(Map<PageKind, Map<String, T>> rendered, PageKind kind, @Nullable Locale locale) {
+		Map<String, T> byLanguage = Objects.requireNonNull(rendered.get(kind), "rendered at start-up");
+		T english = Objects.requireNonNull(byLanguage.get(Locale.ENGLISH.getLanguage()), "rendered at start-up");
 		return (locale != null) ? byLanguage.getOrDefault(locale.getLanguage(), english) : english;
 	}
 
@@ -103,6 +145,30 @@ public class MessagePages {
 
 	public Mono<ServerResponse> response(ServerRequest request, PageKind kind) {
 		return response(request, kind, Map.of());
+	}
+
+	/**
+	 * A page of {@link #WITH_FORM} with {@code form} in it (its action and token
+	 * HTML-escaped), setting {@code cookies}: the same bytes for every request but for
+	 * those two values.
+	 */
+	public Mono<ServerResponse> response(ServerRequest request, PageKind kind, Map<String, String> extra, PageForm form,
+			List<ResponseCookie> cookies) {
+		byte[][] pieces = pick(this.withForm, kind, request.exchange().getLocaleContext().getLocale());
+		byte[] action = HtmlUtils.htmlEscape(form.action()).getBytes(StandardCharsets.UTF_8);
+		byte[] token = HtmlUtils.htmlEscape(form.token()).getBytes(StandardCharsets.UTF_8);
+		byte[] body = new byte[pieces[0].length + action.length + pieces[1].length + token.length + pieces[2].length];
+		int at = 0;
+		for (byte[] part : new byte[][] { pieces[0], action, pieces[1], token, pieces[2] }) {
+			System.arraycopy(part, 0, body, at, part.length);
+			at += part.length;
+		}
+		return ServerResponse.status(kind.status())
+			.header(HttpHeaders.CONTENT_TYPE, HTML)
+			.header(Pages.MARK, kind.id())
+			.headers((headers) -> extra.forEach(headers::set))
+			.cookies((all) -> cookies.forEach((cookie) -> all.add(cookie.getName(), cookie)))
+			.bodyValue(body);
 	}
 
 	/**

@@ -9,13 +9,19 @@ import org.springframework.http.HttpStatus;
  */
 public enum PageKind {
 
-	/** An unknown, malformed, expired or revoked code, and every malformed link path. */
+	/**
+	 * An unknown, malformed, expired or revoked code, and every malformed link path;
+	 * under a code, with the form to ask for a new link.
+	 */
 	NOT_FOUND("notfound", HttpStatus.NOT_FOUND),
 
 	/** No usable session for the document: open the link from the e-mail again. */
 	SESSION("session", HttpStatus.FORBIDDEN),
 
-	/** The link's check is locked, or the client spent its budget. */
+	/**
+	 * The link's check is locked, or the client spent its budget; under a code, with the
+	 * form to ask for a new link.
+	 */
 	LOCKED("locked", HttpStatus.TOO_MANY_REQUESTS),
 
 	/** Cross-site or token-less form, a missing right, a foreign origin. */
@@ -63,7 +69,19 @@ public enum PageKind {
 	IN_FLIGHT("inflight", HttpStatus.CONFLICT),
 
 	/** An Idempotency-Key already used for a different submission. */
-	KEY_REUSED("keyreused", HttpStatus.UNPROCESSABLE_CONTENT);
+	KEY_REUSED("keyreused", HttpStatus.UNPROCESSABLE_CONTENT),
+
+	/** "Ask for a new link": the form on its own ({@code GET /l/{code}/renew}). */
+	RENEWAL("renewal", HttpStatus.OK),
+
+	/** The same form sent without an address. */
+	RENEWAL_BLANK("renewalblank", HttpStatus.UNPROCESSABLE_CONTENT),
+
+	/**
+	 * A request for a new link was received: the one answer to every request that got as
+	 * far as the address, whatever it came to.
+	 */
+	RENEWAL_SENT("renewalsent", HttpStatus.OK);
 
 	private final String id;
 

@@ -33,6 +33,10 @@ class WebhookCatalogue implements OpenApiCustomizer {
 					"A typed address matched none; failures in the window and the threshold that locks."),
 			Map.entry("link.locked", "A wrong address locked the link's e-mail check until lockedUntil."),
 			Map.entry("link.unlocked", "A lock on the link's e-mail check was lifted."),
+			Map.entry("link.renewal_requested",
+					"A recipient of the expired, locked (or, if the tenant allows it, revoked) link asked for a new "
+							+ "one by typing its address: mail that recipient a new link. At most one per link and "
+							+ "recipient a day."),
 			Map.entry("sign.submitted", "A submitted signature was answered: the status and who answered it."),
 			Map.entry("pay.submitted", "A submitted payment was answered: the status and who answered it."),
 			Map.entry("link.revoked", "The admin API revoked the link."),
@@ -106,6 +110,8 @@ class WebhookCatalogue implements OpenApiCustomizer {
 	private static Schema<?> member(String name) {
 		return switch (name) {
 			case "failures", "threshold" -> integer();
+			case "recipient" -> integer().description(
+					"the recipient's index (from 0) in the recipients of the " + "request that created the link");
 			case "status" -> integer().description("the HTTP status the visitor was answered with");
 			case "answeredBy" -> typed("string")._enum(List.of("upstream", "gateway"));
 			case "scope" -> typed("string")._enum(List.of("client", "everyone"))

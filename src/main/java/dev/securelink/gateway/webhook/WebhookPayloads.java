@@ -37,8 +37,8 @@ class WebhookPayloads {
 			List.of("failures", "threshold"), "link.locked", List.of("failures", "threshold", "lockedUntil", "scope"),
 			"sign.submitted", List.of("status", "answeredBy", "bodySha256"), "pay.submitted",
 			List.of("status", "answeredBy", "bodySha256"), "link.expired", List.of("expiresAt"), "link.completed",
-			List.of("completed"), "tenant.settings_changed", List.of("before", "after"), "support.accessed",
-			List.of("method", "path"));
+			List.of("completed"), "link.renewal_requested", List.of("recipient"), "tenant.settings_changed",
+			List.of("before", "after"), "support.accessed", List.of("method", "path"));
 
 	private final JsonMapper json;
 

@@ -50,7 +50,7 @@ class AddressCheckTests {
 	 */
 	private final LimitsProperties limitsProperties = new LimitsProperties(2, Duration.ofMinutes(15),
 			Duration.ofMinutes(15), Duration.ofHours(24), 30, Duration.ofMinutes(1), 3, Duration.ofMinutes(15), 10,
-			Duration.ofMinutes(1), 4, Duration.ofHours(24));
+			Duration.ofMinutes(1), 4, Duration.ofHours(24), 10, Duration.ofHours(1), Duration.ofMillis(300));
 
 	private final DatabaseClient db = TestDatabase.client();
 
@@ -285,7 +285,7 @@ class AddressCheckTests {
 	}
 
 	private TenantSettings settings(boolean emailVerification) {
-		return new TenantSettings("t", emailVerification, false, null, 1, null);
+		return new TenantSettings("t", emailVerification, false, null, true, false, 1, null);
 	}
 
 }

@@ -163,6 +163,17 @@ class BrowserTests {
 			await(browser, By.id("email-error"));
 			violations.addAll(axe(browser, "prompt-error-" + language));
 			scan(browser, BASE + "/l/not-a-link?lang=" + language, "notfound-" + language, violations);
+			// The not-found page's form to ask for a new link: sent empty, then with an
+			// address (the answer is the same whatever the code).
+			browser.findElement(By.cssSelector("section.renewal button[type=submit]")).click();
+			await(browser, By.id("renewal-error"));
+			violations.addAll(axe(browser, "renewal-blank-" + language));
+			browser.findElement(By.id("renewal-email")).sendKeys("anna@example.com");
+			browser.findElement(By.cssSelector("section.renewal button[type=submit]")).click();
+			new WebDriverWait(browser, Duration.ofSeconds(10))
+				.until(ExpectedConditions.invisibilityOfElementLocated(By.id("renewal-email")));
+			assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo(language);
+			violations.addAll(axe(browser, "renewal-sent-" + language));
 			scan(browser, BASE + "/d/AAAAAAAAAAAAAAAA/?lang=" + language, "session-" + language, violations);
 		}
 		assertThat(violations).isEmpty();

@@ -130,8 +130,9 @@ class PrivacyTests {
 			.one()
 			.block(Duration.ofSeconds(10));
 		assertThat(detail).isEqualTo("{\"before\":{\"emailVerification\":true,\"supportAccess\":false,"
-				+ "\"supportAccessUntil\":null},\"after\":{\"emailVerification\":false,\"supportAccess\":false,"
-				+ "\"supportAccessUntil\":null}}");
+				+ "\"supportAccessUntil\":null,\"selfServiceRenewal\":true,\"renewalForRevoked\":false},"
+				+ "\"after\":{\"emailVerification\":false,\"supportAccess\":false,\"supportAccessUntil\":null,"
+				+ "\"selfServiceRenewal\":true,\"renewalForRevoked\":false}}");
 	}
 
 	@Test

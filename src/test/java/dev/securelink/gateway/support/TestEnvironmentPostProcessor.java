@@ -50,6 +50,7 @@ class TestEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered 
 		properties.put("securelink.webhooks.poll-interval", "100ms");
 		properties.put("securelink.webhooks.timeout", "2s");
 		properties.put("securelink.links.expiry-check-interval", "500ms");
+		properties.put("securelink.limits.renewal-answer-time", "150ms");
 		properties.put("securelink.audit.checkpoint-interval", "300ms");
 		properties.keySet().removeIf(environment::containsProperty);
 		environment.getPropertySources().addLast(new MapPropertySource("securelinkTest", properties));

@@ -7,17 +7,23 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.securelink.gateway.support.Admin;
 import dev.securelink.gateway.support.GatewayTest;
 import dev.securelink.gateway.support.TestKeys;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 @GatewayTest
 class TenantSettingsApiTests {
 
 	@Autowired
 	WebTestClient client;
+
+	@Autowired
+	DatabaseClient db;
 
 	String tenant;
 
@@ -84,6 +90,55 @@ class TenantSettingsApiTests {
 			.jsonPath("$.errors[0].field")
 			.isEqualTo("emailVerification");
 		get("links:read").expectBody().jsonPath("$.emailVerification").isEqualTo(true);
+	}
+
+	@Test
+	void putWhenRenewalSwitchesGivenThenStoredAndAuditedAndWhenLeftOutThenKept() {
+		get("links:read").expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.selfServiceRenewal")
+			.isEqualTo(true)
+			.jsonPath("$.renewalForRevoked")
+			.isEqualTo(false);
+		put(Map.of("emailVerification", true, "supportAccess", false, "selfServiceRenewal", false, "renewalForRevoked",
+				true))
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.selfServiceRenewal")
+			.isEqualTo(false)
+			.jsonPath("$.renewalForRevoked")
+			.isEqualTo(true)
+			.jsonPath("$.version")
+			.isEqualTo(1);
+		put(Map.of("emailVerification", false, "supportAccess", false)).expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.selfServiceRenewal")
+			.isEqualTo(false)
+			.jsonPath("$.renewalForRevoked")
+			.isEqualTo(true);
+		put(Map.of("emailVerification", false, "supportAccess", false, "selfServiceRenewal", "sometimes"))
+			.expectStatus()
+			.isBadRequest()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.errors[0].field")
+			.isEqualTo("selfServiceRenewal");
+		get("links:read").expectBody().jsonPath("$.selfServiceRenewal").isEqualTo(false);
+		String detail = this.db
+			.sql("select detail from access_event where tenant_id = :tenant and type = 'settings_changed' "
+					+ "order by id limit 1")
+			.bind("tenant", this.tenant)
+			.map((row) -> row.get("detail", String.class))
+			.one()
+			.block(java.time.Duration.ofSeconds(10));
+		assertThat(detail)
+			.contains("\"before\":{\"emailVerification\":true,\"supportAccess\":false,"
+					+ "\"supportAccessUntil\":null,\"selfServiceRenewal\":true,\"renewalForRevoked\":false}")
+			.contains("\"selfServiceRenewal\":false,\"renewalForRevoked\":true}");
 	}
 
 	@Test

@@ -17,6 +17,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -164,6 +165,32 @@ class WebhookDeliveryTests {
 		JsonNode unlocked = data(this.receiver.await("link.unlocked", 1).get(0));
 		assertThat(unlocked.get("linkId").asString()).isEqualTo(link.id());
 		assertThat(this.receiver.received().get(1).body()).doesNotContain("invoicing-app");
+	}
+
+	@Test
+	void renewalWhenTheLockedRecipientAsksForANewLinkThenRenewalRequestedWithItsIndexAndNoAddress() {
+		endpoint(List.of("link.renewal_requested"));
+		Admin admin = new Admin(this.client);
+		CreatedLink link = admin.createLink(this.tenant,
+				Admin.linkRequest("/invoices/renewal", "anna@example.com", "bert@example.com"));
+		Browser bert = new Browser(this.client).ip("198.51.100.79");
+		EntityExchangeResult<String> locked = null;
+		for (int i = 0; i < 5; i++) {
+			locked = bert.verify(link.path(), "typo" + i + "@example.com");
+		}
+		assertThat(locked.getStatus().value()).isEqualTo(429);
+		Map<String, String> form = Map.of("email", "bert@example.com", "csrf", Browser.csrfToken(locked));
+		bert.post(link.path() + "/renew", form);
+		bert.post(link.path() + "/renew", form);
+
+		WebhookReceiver.Received received = this.receiver.await("link.renewal_requested", 1).get(0);
+		JsonNode data = data(received);
+		assertThat(data.get("linkId").asString()).isEqualTo(link.id());
+		assertThat(data.get("recipient").asInt()).isEqualTo(1);
+		assertThat(received.body()).doesNotContain("bert@example.com", link.code(), "198.51.100.79");
+		Queries.awaitSealed(this.db, this.tenant);
+		await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+		assertThat(this.receiver.received()).as("the second request of the day is dropped").hasSize(1);
 	}
 
 	@Test

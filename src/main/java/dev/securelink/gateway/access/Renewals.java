@@ -1,0 +1,144 @@
+package dev.securelink.gateway.access;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+
+import dev.securelink.gateway.audit.AccessEvent;
+import dev.securelink.gateway.audit.AuditLog;
+import dev.securelink.gateway.audit.AuditType;
+import dev.securelink.gateway.link.Link;
+import dev.securelink.gateway.link.LinkCache;
+import dev.securelink.gateway.link.LinkCode;
+import dev.securelink.gateway.link.RecipientMacs;
+import dev.securelink.gateway.tenant.SettingsCache;
+import dev.securelink.gateway.tenant.TenantSettings;
+
+/**
+ * "Ask for a new link": what a recipient's request comes to. It becomes the audit event
+ * {@code renewal_requested} (delivered as {@code link.renewal_requested}, with the
+ * recipient's index, never the address) when the tenant allows self-service renewal, the
+ * code names a link, the link is expired or its check locked for this client or for
+ * everyone (revoked only if the tenant opts in), and the address is one of its
+ * recipients; once per link and recipient a day, exact across instances. Whatever it
+ * comes to, the visitor is answered the same ({@link RenewalHandler}).
+ */
+@Component
+class Renewals {
+
+	/** One request per link and recipient in this time becomes an event. */
+	static final Duration INTERVAL = Duration.ofHours(24);
+
+	/** What a request came to (for the metric only: the visitor never learns it). */
+	enum Outcome {
+
+		/** Recorded: the invoicing application is told. */
+		REQUESTED,
+
+		/** The same recipient asked for the same link within the day: dropped. */
+		REPEATED,
+
+		/** Not a renewable link of this recipient, or the tenant does not allow it. */
+		IGNORED;
+
+		String id() {
+			return name().toLowerCase(java.util.Locale.ROOT);
+		}
+
+	}
+
+	private final LinkCache links;
+
+	private final SettingsCache settings;
+
+	private final RecipientMacs macs;
+
+	private final AttemptGuard attempts;
+
+	private final AuditLog audit;
+
+	private final DatabaseClient db;
+
+	private final TransactionalOperator transaction;
+
+	private final Clock clock;
+
+	private final MeterRegistry meters;
+
+	Renewals(LinkCache links, SettingsCache settings, RecipientMacs macs, AttemptGuard attempts, AuditLog audit,
+			DatabaseClient db, TransactionalOperator transaction, Clock clock, MeterRegistry meters) {
+		this.links = links;
+		this.settings = settings;
+		this.macs = macs;
+		this.attempts = attempts;
+		this.audit = audit;
+		this.db = db;
+		this.transaction = transaction;
+		this.clock = clock;
+		this.meters = meters;
+		for (Outcome outcome : Outcome.values()) {
+			meters.counter("securelink.renewal.requests", "outcome", outcome.id());
+		}
+	}
+
+	/**
+	 * A request for a new link of {@code code}, from {@code client} (its IP), for
+	 * {@code address}.
+	 */
+	Mono<Outcome> request(String code, String address, String client) {
+		Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
+		String clientHash = this.audit.clientHash(client);
+		Mono<Outcome> outcome = LinkCode.isWellFormed(code) ? this.links.byCode(LinkCode.hash(code))
+			.flatMap((link) -> this.settings.get(link.tenantId())
+				.filterWhen((tenant) -> renewable(link, tenant, clientHash, now))
+				.flatMap((tenant) -> {
+					int recipient = this.macs.indexOf(link.recipientMacs(), address);
+					return (recipient != -1) ? record(link, recipient, clientHash, now) : Mono.empty();
+				})) : Mono.empty();
+		return outcome.defaultIfEmpty(Outcome.IGNORED)
+			.doOnNext((done) -> this.meters.counter("securelink.renewal.requests", "outcome", done.id()).increment());
+	}
+
+	private Mono<Boolean> renewable(Link link, TenantSettings tenant, String clientHash, Instant now) {
+		if (!tenant.selfServiceRenewal()) {
+			return Mono.just(false);
+		}
+		return switch (link.status(now)) {
+			case EXPIRED -> Mono.just(true);
+			case REVOKED -> Mono.just(tenant.renewalForRevoked());
+			case ACTIVE -> this.attempts.lockedFor(link.id(), clientHash, now);
+		};
+	}
+
+	/**
+	 * The request of {@code recipient}, unless that recipient asked within the day: the
+	 * row and the audit event in one transaction, so two requests at once on two
+	 * instances make one event.
+	 */
+	private Mono<Outcome> record(Link link, int recipient, String clientHash, Instant now) {
+		return this.db.sql("""
+				insert into renewal_request (link_id, recipient, requested_at) values (:id, :recipient, :now)
+				on conflict (link_id, recipient) do update set requested_at = excluded.requested_at
+				where renewal_request.requested_at <= :since
+				""")
+			.bind("id", link.id())
+			.bind("recipient", (short) recipient)
+			.bind("now", now)
+			.bind("since", now.minus(INTERVAL))
+			.fetch()
+			.rowsUpdated()
+			.flatMap((rows) -> (rows != 0) ? this.audit
+				.record(AccessEvent.ofVerification(AuditType.RENEWAL_REQUESTED, link.tenantId(), link.id(), clientHash,
+						now, "{\"recipient\":" + recipient + "}"))
+				.thenReturn(Outcome.REQUESTED) : Mono.just(Outcome.REPEATED))
+			.as(this.transaction::transactional);
+	}
+
+}
