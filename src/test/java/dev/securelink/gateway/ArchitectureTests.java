@@ -56,7 +56,8 @@ class ArchitectureTests {
 			Map.entry("access_event_tombstone", "audit"), Map.entry("audit_chain_head", "audit"),
 			Map.entry("audit_checkpoint", "audit"), Map.entry("admin_principal", "admin"),
 			Map.entry("webhook_endpoint", "webhook"), Map.entry("webhook_delivery", "webhook"),
-			Map.entry("webhook_attempt", "webhook"), Map.entry("idempotency_record", "proxy"));
+			Map.entry("webhook_attempt", "webhook"), Map.entry("idempotency_record", "proxy"),
+			Map.entry("change_log", "change"));
 
 	private static final JavaClasses CLASSES = new ClassFileImporter()
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

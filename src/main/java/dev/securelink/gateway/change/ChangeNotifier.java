@@ -11,7 +11,8 @@ import org.springframework.transaction.reactive.TransactionSynchronizationManage
 import reactor.core.publisher.Mono;
 
 /**
- * Announces a change to every instance through PostgreSQL NOTIFY. Called inside the
+ * Announces a change to every instance through PostgreSQL NOTIFY, and writes it to
+ * {@code change_log} for those that poll instead ({@link ChangeFeed}). Called inside the
  * transaction that makes the change, the notification is delivered exactly when that
  * transaction commits, and never if it rolls back. This instance's caches hear of it on
  * commit too, without waiting for its own notification to come back.
@@ -31,7 +32,11 @@ public class ChangeNotifier {
 	}
 
 	public Mono<Void> notify(Change change) {
-		return this.db.sql("select pg_notify('" + CHANNEL + "', :payload)")
+		// The change_log row is the feed's fallback for instances that do not hear
+		// NOTIFY.
+		return this.db
+			.sql("with logged as (insert into change_log (payload) values (:payload)) select pg_notify('" + CHANNEL
+					+ "', :payload)")
 			.bind("payload", change.payload())
 			.then()
 			.then(TransactionSynchronizationManager.forCurrentTransaction()

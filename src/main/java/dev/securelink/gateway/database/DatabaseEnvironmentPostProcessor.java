@@ -46,6 +46,14 @@ class DatabaseEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
 	/** Asks for the embedded PostgreSQL (development only). */
 	static final String EMBEDDED = "securelink.database.embedded";
 
+	/**
+	 * Says that {@code spring.r2dbc.url} goes through a transaction-pooling proxy
+	 * (PgBouncer's {@code pool_mode = transaction}): statements are then never named.
+	 */
+	static final String TRANSACTION_POOLER = "securelink.database.transaction-pooler";
+
+	private static final String STATEMENT_CACHE = "spring.r2dbc.properties.preparedStatementCacheQueries";
+
 	private final Log log;
 
 	DatabaseEnvironmentPostProcessor(DeferredLogFactory logFactory) {
@@ -89,12 +97,22 @@ class DatabaseEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
 			this.log.info(EMBEDDED + ": started the embedded PostgreSQL on port " + database.port() + " with data in "
 					+ dataDir);
 		}
+		boolean pooler = environment.getProperty(TRANSACTION_POOLER, Boolean.class, false);
+		if (pooler && !environment.containsProperty(STATEMENT_CACHE)) {
+			// Named prepared statements live on a server connection, which a transaction
+			// pooler hands to another client after each transaction ("prepared statement
+			// S_0 already exists"); unnamed ones last one round trip, which it keeps
+			// whole.
+			properties.put(STATEMENT_CACHE, "0");
+		}
 		if (!StringUtils.hasText(environment.getProperty("spring.flyway.url"))) {
 			// Set by now: the embedded database's, or configured (checked above).
 			Object embeddedUrl = properties.get("spring.r2dbc.url");
 			String r2dbcUrl = (embeddedUrl != null) ? (String) embeddedUrl
 					: environment.getRequiredProperty("spring.r2dbc.url");
-			properties.put("spring.flyway.url", jdbcUrl(r2dbcUrl));
+			String jdbcUrl = jdbcUrl(r2dbcUrl);
+			properties.put("spring.flyway.url",
+					pooler ? jdbcUrl + (jdbcUrl.contains("?") ? "&" : "?") + "prepareThreshold=0" : jdbcUrl);
 			properties.put("spring.flyway.user", properties.getOrDefault("spring.r2dbc.username",
 					environment.getProperty("spring.r2dbc.username", "")));
 			properties.put("spring.flyway.password", properties.getOrDefault("spring.r2dbc.password",

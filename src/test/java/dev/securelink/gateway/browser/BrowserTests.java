@@ -2,7 +2,6 @@ package dev.securelink.gateway.browser;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -36,6 +35,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.securelink.gateway.demo.DemoDocumentService;
 import dev.securelink.gateway.support.Admin;
+import dev.securelink.gateway.support.Ports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -56,9 +56,9 @@ class BrowserTests {
 
 	static final Path SCREENSHOTS = Path.of("target", "browser");
 
-	static final int PORT = freePort();
+	static final int PORT = Ports.free();
 
-	static final int DEMO_PORT = freePort();
+	static final int DEMO_PORT = Ports.free();
 
 	static final String BASE = "http://localhost:" + PORT;
 
@@ -238,15 +238,6 @@ class BrowserTests {
 		Files.createDirectories(SCREENSHOTS);
 		File shot = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
 		Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-	}
-
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }

@@ -2,7 +2,6 @@ package dev.securelink.gateway.demo;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -16,6 +15,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.securelink.gateway.support.Instances;
+import dev.securelink.gateway.support.Ports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,12 +28,12 @@ class DemoTests {
 
 	@Test
 	void startWhenDemoProfileThenPrintsLinksThatWorkAndATokenTheAdminApiAccepts() throws Exception {
-		int port = freePort();
+		int port = Ports.free();
 		ByteArrayOutputStream printed = new ByteArrayOutputStream();
 		PrintStream original = System.out;
 		System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
 		try (ConfigurableApplicationContext demo = Instances.start(new String[] { "demo" }, "--server.port=" + port,
-				"--management.server.port=0", "--securelink.demo.port=" + freePort(),
+				"--management.server.port=0", "--securelink.demo.port=" + Ports.free(),
 				"--securelink.public-base-url=http://localhost:" + port, "--securelink.test.issuer=false",
 				"--securelink.data-dir=" + Files.createTempDirectory("securelink-demo"))) {
 			String banner = awaitBanner(printed);
@@ -110,12 +110,6 @@ class DemoTests {
 			.matcher(banner);
 		assertThat(link.find()).as(heading).isTrue();
 		return link.group(1);
-	}
-
-	private static int freePort() throws Exception {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
 	}
 
 }

@@ -83,7 +83,10 @@ class HelmChartTests {
 		assertThat(config).contains("public-base-url: https://docs.acme.example")
 			.contains("idle-timeout: 20m")
 			.contains("issuer-uri: https://login.acme.example/realms/invoicing")
-			.contains("- securelink-admin");
+			.contains("- securelink-admin")
+			.contains("transaction-pooler: true");
+		assertThat(map(objects.get("Deployment"), "spec", "template", "spec", "containers", 0).get("env").toString())
+			.contains("name=SECURELINK_CHANGE_FEED_LISTEN_URL");
 		Map<String, Object> policy = map(objects.get("NetworkPolicy"), "spec");
 		assertThat(policy.get("policyTypes")).isEqualTo(List.of("Ingress", "Egress"));
 		assertThat(policy.get("egress").toString()).contains("port=53").contains("port=5432").contains("port=8080");

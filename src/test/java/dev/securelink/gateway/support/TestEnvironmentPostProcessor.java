@@ -23,8 +23,12 @@ class TestEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered 
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-		if (environment.containsProperty("spring.r2dbc.url")) {
-			// A gateway a test started in its own JVM, already told everything.
+		if (environment.containsProperty("spring.r2dbc.url")
+				&& !environment.getProperty("securelink.test.in-process", Boolean.class, false)) {
+			// A gateway a test started in its own JVM, already told everything. One
+			// started
+			// in this JVM on another database URL (securelink.test.in-process) gets the
+			// rest of the test settings.
 			return;
 		}
 		Map<String, Object> properties = new LinkedHashMap<>(TestDatabase.springProperties());
