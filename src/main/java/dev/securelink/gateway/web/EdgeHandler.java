@@ -83,6 +83,11 @@ class EdgeHandler extends ChannelDuplexHandler {
 
 	private final SecurityHeaders securityHeaders;
 
+	private final Drain drain;
+
+	/** An answer of the drain is being written: the connection closes after it. */
+	private boolean closing;
+
 	private final long headNanos;
 
 	private final long bodyNanos;
@@ -106,9 +111,10 @@ class EdgeHandler extends ChannelDuplexHandler {
 	 */
 	private final @Nullable UntrustedPeers untrustedPeers;
 
-	EdgeHandler(SecurityHeaders securityHeaders, @Nullable UntrustedPeers untrustedPeers, Duration headTimeout,
-			Duration bodyTimeout) {
+	EdgeHandler(SecurityHeaders securityHeaders, Drain drain, @Nullable UntrustedPeers untrustedPeers,
+			Duration headTimeout, Duration bodyTimeout) {
 		this.securityHeaders = securityHeaders;
+		this.drain = drain;
 		this.untrustedPeers = untrustedPeers;
 		this.periodNanos = Math.max(Math.min(headTimeout.toNanos(), bodyTimeout.toNanos()) / 5,
 				TimeUnit.MILLISECONDS.toNanos(50));
@@ -240,9 +246,19 @@ class EdgeHandler extends ChannelDuplexHandler {
 				&& response.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
 			this.answering = true;
 			this.securityHeaders.apply(response.headers());
+			if (this.drain.draining()) {
+				response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+				this.closing = true;
+			}
 		}
 		if (message instanceof LastHttpContent && this.state != REFUSED) {
 			this.state = BETWEEN_REQUESTS;
+		}
+		if (message instanceof LastHttpContent && this.closing) {
+			// Shutting down: the answer said Connection: close, and the connection ends
+			// with it.
+			super.write(context, message, promise.unvoid().addListener(ChannelFutureListener.CLOSE));
+			return;
 		}
 		super.write(context, message, promise);
 	}

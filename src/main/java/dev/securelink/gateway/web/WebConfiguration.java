@@ -18,12 +18,12 @@ class WebConfiguration {
 	 * {@link EdgeHandler}).
 	 */
 	@Bean
-	NettyServerCustomizer edge(WebProperties properties, SecurityHeaders securityHeaders,
+	NettyServerCustomizer edge(WebProperties properties, SecurityHeaders securityHeaders, Drain drain,
 			UntrustedPeers untrustedPeers) {
 		UntrustedPeers observed = properties.trustedProxies().isEmpty() ? untrustedPeers : null;
 		return (server) -> server.doOnChannelInit((observer, channel, address) -> {
 			if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
-				EdgeHandler edge = new EdgeHandler(securityHeaders, observed, properties.headerReadTimeout(),
+				EdgeHandler edge = new EdgeHandler(securityHeaders, drain, observed, properties.headerReadTimeout(),
 						properties.bodyReadTimeout());
 				channel.pipeline().addBefore(NettyPipeline.HttpCodec, "securelinkFirstByte", edge.firstByte());
 				channel.pipeline().addAfter(NettyPipeline.HttpCodec, "securelinkEdge", edge);

@@ -150,6 +150,15 @@ class HelmChartTests {
 	}
 
 	@Test
+	void templateWhenGracePeriodShorterThanPreStopDrainAndShutdownThenRefusedAndTheDrainIsConfigured() {
+		assertThatThrownBy(() -> new Helm(CHART).template().withName("gw").set("drainSeconds", "15").call())
+			.hasMessageContaining("terminationGracePeriodSeconds (40) must cover")
+			.hasMessageContaining("at least 45");
+		String manifests = new Helm(CHART).template().withName("gw").set("drainSeconds", "8").call();
+		assertThat(manifests).contains("drain-time: 8s").contains("terminationGracePeriodSeconds: 40");
+	}
+
+	@Test
 	void templateWhenAdminTokensWithoutAudienceOrIssuerThenRefusedNamingTheValue() {
 		assertThatThrownBy(() -> new Helm(CHART).template()
 			.withName("gw")

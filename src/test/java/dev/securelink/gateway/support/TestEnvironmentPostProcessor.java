@@ -55,6 +55,8 @@ class TestEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered 
 		properties.put("securelink.webhooks.timeout", "2s");
 		properties.put("securelink.links.expiry-check-interval", "500ms");
 		properties.put("securelink.limits.renewal-answer-time", "150ms");
+		// Contexts the tests close need not wait for load balancers (DrainTests waits).
+		properties.put("securelink.drain-time", "0s");
 		properties.put("securelink.audit.checkpoint-interval", "300ms");
 		properties.keySet().removeIf(environment::containsProperty);
 		environment.getPropertySources().addLast(new MapPropertySource("securelinkTest", properties));

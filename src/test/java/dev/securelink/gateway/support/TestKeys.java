@@ -57,7 +57,7 @@ public final class TestKeys {
 	/**
 	 * The properties that configure the gateway's keys and its trust in the test issuer.
 	 */
-	static synchronized Map<String, Object> springProperties() {
+	public static synchronized Map<String, Object> springProperties() {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("securelink.keys.email-pepper", EMAIL_PEPPER);
 		properties.put("securelink.keys.session", SESSION);

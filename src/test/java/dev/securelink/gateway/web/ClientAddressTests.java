@@ -13,8 +13,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ClientAddressTests {
 
-	ClientAddress clients = new ClientAddress(
-			new WebProperties(List.of("10.0.0.0/8", "2001:db8::/32"), Duration.ofSeconds(10), Duration.ofSeconds(15)));
+	ClientAddress clients = new ClientAddress(new WebProperties(List.of("10.0.0.0/8", "2001:db8::/32"),
+			Duration.ofSeconds(10), Duration.ofSeconds(15), Duration.ofSeconds(5)));
 
 	@Test
 	void ofWhenPeerIsNotATrustedProxyThenForwardedForIsIgnored() {
@@ -48,8 +48,8 @@ class ClientAddressTests {
 	@Test
 	void trustedProxiesWhenNotStrictIpNetworksThenStartUpFailsNamingTheProperty() {
 		for (String bad : List.of("10.0.0.0/33", "10.0.0/8", "10.0.0.0/+8", "proxy.internal", "10.0.0.0/", "::1/129")) {
-			assertThatThrownBy(() -> new ClientAddress(
-					new WebProperties(List.of(bad), Duration.ofSeconds(10), Duration.ofSeconds(15))))
+			assertThatThrownBy(() -> new ClientAddress(new WebProperties(List.of(bad), Duration.ofSeconds(10),
+					Duration.ofSeconds(15), Duration.ofSeconds(5))))
 				.as(bad)
 				.hasMessageContaining("securelink.trusted-proxies");
 		}
