@@ -42,8 +42,16 @@ public class Drain implements SmartLifecycle {
 		return this.draining;
 	}
 
+	/**
+	 * Also on a restart after a stop (a paused context, as the test framework pauses
+	 * them): the drain ends and readiness is up again.
+	 */
 	@Override
 	public void start() {
+		if (this.draining) {
+			this.draining = false;
+			AvailabilityChangeEvent.publish(this.events, this, ReadinessState.ACCEPTING_TRAFFIC);
+		}
 		this.running = true;
 	}
 
