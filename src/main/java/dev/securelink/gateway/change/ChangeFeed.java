@@ -91,6 +91,9 @@ class ChangeFeed implements SmartLifecycle, ReactiveHealthIndicator {
 
 	private volatile Mode mode = Mode.LISTEN;
 
+	/** Whether the last probe could be sent: the database answered through the pool. */
+	private volatile boolean reachable = true;
+
 	private final Map<String, Sinks.One<Boolean>> probes = new ConcurrentHashMap<>();
 
 	/**
@@ -112,6 +115,9 @@ class ChangeFeed implements SmartLifecycle, ReactiveHealthIndicator {
 		this.properties = properties;
 		this.reconnects = Counter.builder("securelink.notifications.reconnects")
 			.description("Times the change feed lost its database connection and listened again")
+			.register(registry);
+		Gauge.builder("securelink.database.reachable", () -> this.reachable ? 1 : 0)
+			.description("1 when the change feed's last probe reached the database through the pool, 0 when it failed")
 			.register(registry);
 		for (Mode each : Mode.values()) {
 			Gauge.builder("securelink.change.feed.mode", () -> (this.mode == each) ? 1 : 0)
@@ -215,6 +221,8 @@ class ChangeFeed implements SmartLifecycle, ReactiveHealthIndicator {
 		return this.db.sql("select pg_notify('" + ChangeNotifier.CHANNEL + "', :payload)")
 			.bind("payload", PROBE + token)
 			.then()
+			.doOnError((ex) -> this.reachable = false)
+			.doOnSuccess((done) -> this.reachable = true)
 			.then(arrived.asMono().timeout(this.properties.probeTimeout(), Mono.just(false)))
 			.doOnNext(this::probed)
 			.onErrorResume((ex) -> Mono.empty())

@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.Unpooled;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.MessageSource;
@@ -62,7 +64,18 @@ public class MessagePages {
 	 */
 	private final Map<PageKind, Map<String, byte[][]>> withForm = new EnumMap<>(PageKind.class);
 
-	MessagePages(ITemplateEngine templates, MessageSource messages, JsonMapper json) {
+	/** Pages answered, by page and status: the gateway's own outcomes. */
+	private final Map<PageKind, Counter> answered = new EnumMap<>(PageKind.class);
+
+	MessagePages(ITemplateEngine templates, MessageSource messages, JsonMapper json, MeterRegistry meters) {
+		for (PageKind kind : PageKind.values()) {
+			this.answered.put(kind,
+					Counter.builder("securelink.pages")
+						.description("Answers that were one of the gateway's own pages (refusals, errors, link pages)")
+						.tag("page", kind.id())
+						.tag("status", String.valueOf(kind.status().value()))
+						.register(meters));
+		}
 		List<String> languages = PageLocales.SUPPORTED.stream().map(Locale::getLanguage).toList();
 		for (PageKind kind : PageKind.values()) {
 			Map<String, byte[]> byLanguage = new HashMap<>();
@@ -114,6 +127,10 @@ public class MessagePages {
 		return pick(this.bodies, kind, locale);
 	}
 
+	private void count(PageKind kind) {
+		Objects.requireNonNull(this.answered.get(kind), "registered for every kind").increment();
+	}
+
 	/**
 	 * Whether {@code accept} (the request's Accept headers) names JSON or problem+json
 	 * and not HTML: an API client, never a browser.
@@ -135,6 +152,7 @@ public class MessagePages {
 	 * {@code extra} headers.
 	 */
 	public Mono<ServerResponse> response(ServerRequest request, PageKind kind, Map<String, String> extra) {
+		count(kind);
 		byte[] body = body(kind, request.exchange().getLocaleContext().getLocale());
 		return ServerResponse.status(kind.status())
 			.header(HttpHeaders.CONTENT_TYPE, HTML)
@@ -154,6 +172,7 @@ public class MessagePages {
 	 */
 	public Mono<ServerResponse> response(ServerRequest request, PageKind kind, Map<String, String> extra, PageForm form,
 			List<ResponseCookie> cookies) {
+		count(kind);
 		byte[][] pieces = pick(this.withForm, kind, request.exchange().getLocaleContext().getLocale());
 		byte[] action = HtmlUtils.htmlEscape(form.action()).getBytes(StandardCharsets.UTF_8);
 		byte[] token = HtmlUtils.htmlEscape(form.token()).getBytes(StandardCharsets.UTF_8);
@@ -175,6 +194,7 @@ public class MessagePages {
 	 * Writes the page on a WebFlux exchange, for code that runs ahead of the dispatcher.
 	 */
 	public Mono<Void> write(ServerWebExchange exchange, PageKind kind) {
+		count(kind);
 		byte[] body = body(kind, exchange.getLocaleContext().getLocale());
 		exchange.getResponse().setStatusCode(kind.status());
 		HttpHeaders headers = exchange.getResponse().getHeaders();
@@ -192,6 +212,7 @@ public class MessagePages {
 	 */
 	public Mono<Void> write(HttpServerResponse response, PageKind kind, Locale locale, Map<String, String> extra,
 			List<String> accept) {
+		count(kind);
 		boolean problem = wantsJson(accept);
 		byte[] body = problem ? pick(this.problems, kind, locale) : body(kind, locale);
 		response.status(kind.status().value())

@@ -150,6 +150,28 @@ class HelmChartTests {
 	}
 
 	@Test
+	@SuppressWarnings("unchecked")
+	void templateWhenMonitoringEnabledThenThePrometheusRuleHoldsTheCheckedAlertsAndTheDashboardIsLabelled()
+			throws Exception {
+		Map<String, Map<String, Object>> objects = render(CHART.resolve("ci/ha-values.yaml"));
+		Map<String, Object> rule = objects.get("PrometheusRule");
+		assertThat(rule).containsEntry("apiVersion", "monitoring.coreos.com/v1");
+		assertThat(map(rule, "metadata", "labels")).containsEntry("release", "prometheus");
+		Map<String, Object> alerts = new Yaml().load(Files.readString(CHART.resolve("files/alerts.yaml")));
+		assertThat(map(rule, "spec")).isEqualTo(alerts);
+		Map<String, Object> dashboard = objects.get("ConfigMap/dashboard");
+		assertThat(map(dashboard, "metadata", "labels")).containsEntry("grafana_dashboard", "1");
+		assertThat(map(dashboard, "metadata")).containsEntry("namespace", "monitoring");
+		String json = path(dashboard, "data", "securelink-gateway.json");
+		Map<String, Object> parsed = new Yaml().load(json);
+		assertThat((List<Object>) parsed.get("panels")).hasSizeGreaterThanOrEqualTo(8);
+		assertThat(json).isEqualTo(Files.readString(CHART.resolve("files/dashboard.json")).stripTrailing());
+
+		Map<String, Map<String, Object>> plain = render(CHART.resolve("ci/default-values.yaml"));
+		assertThat(plain).doesNotContainKeys("PrometheusRule", "ConfigMap/dashboard");
+	}
+
+	@Test
 	void templateWhenGracePeriodShorterThanPreStopDrainAndShutdownThenRefusedAndTheDrainIsConfigured() {
 		assertThatThrownBy(() -> new Helm(CHART).template().withName("gw").set("drainSeconds", "15").call())
 			.hasMessageContaining("terminationGracePeriodSeconds (40) must cover")
