@@ -4,10 +4,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import io.r2dbc.spi.R2dbcException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.NonTransientDataAccessResourceException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -46,8 +50,27 @@ class AdminProblemHandler extends ResponseEntityExceptionHandler {
 		return payloadTooLarge(ex, exchange);
 	}
 
+	/**
+	 * The database cannot take the request now (unreachable, read-only during a failover,
+	 * out of connections): 503 with Retry-After, so that the caller retries, rather than
+	 * a 500 that says the request was wrong.
+	 */
+	@ExceptionHandler({ DataAccessResourceFailureException.class, TransientDataAccessException.class,
+			NonTransientDataAccessResourceException.class, R2dbcException.class })
+	Mono<ResponseEntity<Object>> databaseUnavailable(Exception ex, ServerWebExchange exchange) {
+		logger.warn("Admin request answered 503, the database could not take it: " + ProblemWriter.describe(ex));
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+				ProblemWriter.DATABASE_UNAVAILABLE);
+		HttpHeaders headers = new HttpHeaders();
+		headers.set(HttpHeaders.RETRY_AFTER, ProblemWriter.RETRY_AFTER);
+		return handleExceptionInternal(ex, problem, headers, HttpStatus.SERVICE_UNAVAILABLE, exchange);
+	}
+
 	@ExceptionHandler(Exception.class)
 	Mono<ResponseEntity<Object>> unexpected(Exception ex, ServerWebExchange exchange) {
+		if (ProblemWriter.databaseUnavailable(ex)) {
+			return databaseUnavailable(ex, exchange);
+		}
 		logger.error(
 				"Admin request failed: " + exchange.getRequest().getMethod() + " " + exchange.getRequest().getPath(),
 				ex);

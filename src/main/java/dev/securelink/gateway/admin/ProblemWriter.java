@@ -3,6 +3,13 @@ package dev.securelink.gateway.admin;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.r2dbc.spi.R2dbcException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.core.Ordered;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.NonTransientDataAccessResourceException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -13,15 +20,26 @@ import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebExceptionHandler;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.securelink.gateway.web.GatewayPaths;
+
 /**
  * Writes the admin API's 401 and 403 answers, which Spring Security decides before any
- * controller runs, as RFC 9457 problem details like every other admin error.
+ * controller runs, and its 503 for a database that cannot take a request there, as RFC
+ * 9457 problem details like every other admin error.
  */
 @Component
-class ProblemWriter implements ServerAuthenticationEntryPoint, ServerAccessDeniedHandler {
+class ProblemWriter implements ServerAuthenticationEntryPoint, ServerAccessDeniedHandler, WebExceptionHandler, Ordered {
+
+	static final String RETRY_AFTER = "5";
+
+	static final String DATABASE_UNAVAILABLE = "The database cannot take this request right now (unreachable, or "
+			+ "read-only during a failover). Nothing was changed; retry later.";
+
+	private static final Log logger = LogFactory.getLog(ProblemWriter.class);
 
 	private final JsonMapper json;
 
@@ -44,6 +62,50 @@ class ProblemWriter implements ServerAuthenticationEntryPoint, ServerAccessDenie
 		String reason = exchange.getAttribute(AdminAuthorization.DENIAL);
 		return write(exchange, HttpStatus.FORBIDDEN, (reason != null) ? reason
 				: "The token does not grant this call: its tenant or its scope does not match.");
+	}
+
+	/**
+	 * A database that cannot take the request (unreachable, read-only during a failover,
+	 * out of connections) where Spring Security's filters met it, before any controller
+	 * (the tenant's principals, support access): the same 503 as
+	 * {@link AdminProblemHandler} answers, never Boot's 500.
+	 */
+	@Override
+	public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
+		if (!exchange.getRequest().getPath().value().startsWith(GatewayPaths.ADMIN) || !databaseUnavailable(ex)
+				|| exchange.getResponse().isCommitted()) {
+			return Mono.error(ex);
+		}
+		logger.warn("Admin request answered 503, the database could not take it: " + describe(ex));
+		exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, RETRY_AFTER);
+		return write(exchange, HttpStatus.SERVICE_UNAVAILABLE, DATABASE_UNAVAILABLE);
+	}
+
+	/** Before Boot's error handler (order -1). */
+	@Override
+	public int getOrder() {
+		return -2;
+	}
+
+	/** Whether {@code ex} says the database cannot take a request now. */
+	static boolean databaseUnavailable(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof DataAccessResourceFailureException || cause instanceof TransientDataAccessException
+					|| cause instanceof NonTransientDataAccessResourceException || cause instanceof R2dbcException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** The exception's class and, when the database gave one, its SQLSTATE. */
+	static String describe(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof R2dbcException r2dbc && r2dbc.getSqlState() != null) {
+				return ex.getClass().getSimpleName() + " (SQLSTATE " + r2dbc.getSqlState() + ")";
+			}
+		}
+		return ex.getClass().getSimpleName();
 	}
 
 	private Mono<Void> write(ServerWebExchange exchange, HttpStatus status, String detail) {

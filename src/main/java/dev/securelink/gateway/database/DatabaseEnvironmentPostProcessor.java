@@ -145,16 +145,21 @@ class DatabaseEnvironmentPostProcessor implements EnvironmentPostProcessor, Orde
 
 	/**
 	 * {@code r2dbc:postgresql://host:port/db?x=y} →
-	 * {@code jdbc:postgresql://host:port/db?x=y}.
+	 * {@code jdbc:postgresql://host:port/db?x=y}; with several hosts,
+	 * {@code r2dbc:postgresql:failover://h1:p1,h2:p2/db?targetServerType=primary} →
+	 * {@code jdbc:postgresql://h1:p1,h2:p2/db?targetServerType=primary}.
 	 */
 	static String jdbcUrl(String r2dbcUrl) {
+		// r2dbc-postgresql names several hosts with the failover protocol; PostgreSQL's
+		// JDBC driver takes the same host list and targetServerType without one.
+		String url = r2dbcUrl.replaceFirst("^(r2dbc:(?:pool:)?postgresql):failover:", "$1:");
 		String prefix = "r2dbc:postgresql:";
 		String pooled = "r2dbc:pool:postgresql:";
-		if (r2dbcUrl.startsWith(prefix)) {
-			return "jdbc:postgresql:" + r2dbcUrl.substring(prefix.length());
+		if (url.startsWith(prefix)) {
+			return "jdbc:postgresql:" + url.substring(prefix.length());
 		}
-		if (r2dbcUrl.startsWith(pooled)) {
-			return "jdbc:postgresql:" + r2dbcUrl.substring(pooled.length());
+		if (url.startsWith(pooled)) {
+			return "jdbc:postgresql:" + url.substring(pooled.length());
 		}
 		throw new IllegalStateException("spring.r2dbc.url must be a PostgreSQL URL (r2dbc:postgresql://...)");
 	}

@@ -78,6 +78,15 @@ public class Drain implements SmartLifecycle {
 		return this.running;
 	}
 
+	/**
+	 * Not stopped when a context is only paused (the test framework pauses cached ones):
+	 * that is no shutdown.
+	 */
+	@Override
+	public boolean isPauseable() {
+		return false;
+	}
+
 	/** Stopped before every other phase, the web server's graceful shutdown included. */
 	@Override
 	public int getPhase() {

@@ -34,6 +34,9 @@ class DatabaseEnvironmentPostProcessorTests {
 			.isEqualTo("jdbc:postgresql://db:5432/gw?sslmode=require");
 		assertThat(DatabaseEnvironmentPostProcessor.jdbcUrl("r2dbc:pool:postgresql://db/gw"))
 			.isEqualTo("jdbc:postgresql://db/gw");
+		assertThat(DatabaseEnvironmentPostProcessor
+			.jdbcUrl("r2dbc:postgresql:failover://db1:5432,db2:5433/gw?targetServerType=primary"))
+			.isEqualTo("jdbc:postgresql://db1:5432,db2:5433/gw?targetServerType=primary");
 		assertThatIllegalStateException()
 			.isThrownBy(() -> DatabaseEnvironmentPostProcessor.jdbcUrl("r2dbc:h2:mem:///x"))
 			.withMessageContaining("PostgreSQL");
