@@ -81,18 +81,21 @@ class AddressCheck {
 		}
 		String address = request.address();
 		if (address == null || address.isBlank()) {
-			return Mono.just(new LinkOutcome.EmailRequired(link, action, LinkOutcome.PromptError.BLANK, locale));
+			return Mono.just(new LinkOutcome.EmailRequired(link, action, LinkOutcome.PromptError.BLANK, locale,
+					tenant.sender()));
 		}
 		String client = request.client();
 		if (!this.limits.reserveAddress(client)) {
-			return Mono.just(new LinkOutcome.TooManyAttempts(link.id(), this.wrongAddressesPeriod, locale));
+			return Mono
+				.just(new LinkOutcome.TooManyAttempts(link.id(), this.wrongAddressesPeriod, locale, tenant.sender()));
 		}
 		Instant now = this.clock.instant();
 		String clientHash = this.audit.clientHash(client);
 		return this.attempts.reserve(link.id(), clientHash, now).flatMap((reservation) -> {
 			if (reservation instanceof AttemptGuard.Refused refused) {
 				this.limits.refundAddress(client);
-				return Mono.just(new LinkOutcome.TooManyAttempts(link.id(), retryAfter(refused.until(), now), locale));
+				return Mono.just(new LinkOutcome.TooManyAttempts(link.id(), retryAfter(refused.until(), now), locale,
+						tenant.sender()));
 			}
 			AttemptGuard.Reserved reserved = (AttemptGuard.Reserved) reservation;
 			this.comparisons.increment();
@@ -107,10 +110,12 @@ class AddressCheck {
 			if (locksUntil != null) {
 				return record(link, AuditType.LOCKED, clientHash, now,
 						failures(reserved, locksUntil, (everyone != null) ? "everyone" : "client"))
-					.thenReturn(new LinkOutcome.TooManyAttempts(link.id(), retryAfter(locksUntil, now), locale));
+					.thenReturn(new LinkOutcome.TooManyAttempts(link.id(), retryAfter(locksUntil, now), locale,
+							tenant.sender()));
 			}
 			return record(link, AuditType.FAILED, clientHash, now, failures(reserved, null, null))
-				.thenReturn(new LinkOutcome.EmailRequired(link, action, LinkOutcome.PromptError.MISMATCH, locale));
+				.thenReturn(new LinkOutcome.EmailRequired(link, action, LinkOutcome.PromptError.MISMATCH, locale,
+						tenant.sender()));
 		});
 	}
 

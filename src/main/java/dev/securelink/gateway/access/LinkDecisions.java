@@ -68,7 +68,8 @@ class LinkDecisions {
 				if (check instanceof Sessions.Valid) {
 					return new LinkOutcome.Granted(link, action, locale);
 				}
-				return tenant.emailVerification() ? new LinkOutcome.EmailRequired(link, action, null, locale)
+				return tenant.emailVerification()
+						? new LinkOutcome.EmailRequired(link, action, null, locale, tenant.sender())
 						: new LinkOutcome.SessionIssued(link, action, false, locale);
 			});
 		});
@@ -104,12 +105,21 @@ class LinkDecisions {
 		}
 		Instant now = this.clock.instant();
 		return this.links.byCode(LinkCode.hash(request.code()))
-			.filter((link) -> link.status(now) == Link.Status.ACTIVE)
-			.doOnNext((link) -> this.limits.refundCode(client))
+			.filter((link) -> link.status(now) != Link.Status.REVOKED)
 			.doOnError((ex) -> this.limits.refundCode(client))
-			.flatMap((link) -> this.settings.get(link.tenantId())
-				.flatMap((tenant) -> next.decide(link, tenant, action))
-				.map((outcome) -> limitSessions(outcome, client)))
+			.flatMap((link) -> {
+				if (link.status(now) == Link.Status.EXPIRED) {
+					// Still not found, and still an unknown code's cost; its page names
+					// the
+					// sender, so that the recipient knows whom the new link comes from.
+					return this.settings.get(link.tenantId())
+						.map((tenant) -> new LinkOutcome.NotFound(locale(request, null), tenant.sender()));
+				}
+				this.limits.refundCode(client);
+				return this.settings.get(link.tenantId())
+					.flatMap((tenant) -> next.decide(link, tenant, action))
+					.map((outcome) -> limitSessions(outcome, client));
+			})
 			.defaultIfEmpty(new LinkOutcome.NotFound(locale(request, null)));
 	}
 

@@ -46,9 +46,14 @@ sealed interface LinkOutcome {
 
 	/**
 	 * Verification on and no session: the e-mail prompt, with the reason the last address
-	 * was refused.
+	 * was refused and the sender it names (the tenant's, or null).
 	 */
-	record EmailRequired(Link link, Right action, @Nullable PromptError error, Locale locale) implements LinkOutcome {
+	record EmailRequired(Link link, Right action, @Nullable PromptError error, Locale locale,
+			@Nullable String sender) implements LinkOutcome {
+
+		EmailRequired(Link link, Right action, @Nullable PromptError error, Locale locale) {
+			this(link, action, error, locale, null);
+		}
 
 		@Override
 		public String linkId() {
@@ -79,16 +84,31 @@ sealed interface LinkOutcome {
 
 	}
 
-	/** The link's e-mail check is locked, or this client spent a budget. */
-	record TooManyAttempts(@Nullable String linkId, Duration retryAfter, Locale locale) implements LinkOutcome {
+	/**
+	 * The link's e-mail check is locked (its page names the sender, when the tenant has
+	 * one), or this client spent a budget.
+	 */
+	record TooManyAttempts(@Nullable String linkId, Duration retryAfter, Locale locale,
+			@Nullable String sender) implements LinkOutcome {
+
+		TooManyAttempts(@Nullable String linkId, Duration retryAfter, Locale locale) {
+			this(linkId, retryAfter, locale, null);
+		}
 	}
 
 	/** A cross-site post, or one without a valid form token. */
 	record Forbidden(@Nullable String linkId, Locale locale) implements LinkOutcome {
 	}
 
-	/** No usable link behind this code: one answer for every reason. */
-	record NotFound(Locale locale) implements LinkOutcome {
+	/**
+	 * No usable link behind this code: one answer for every reason, but that the page of
+	 * an expired link names its sender when the tenant has one.
+	 */
+	record NotFound(Locale locale, @Nullable String sender) implements LinkOutcome {
+
+		NotFound(Locale locale) {
+			this(locale, null);
+		}
 
 		@Override
 		public @Nullable String linkId() {

@@ -65,22 +65,25 @@ class LinkResponder {
 		}
 		if (outcome instanceof LinkOutcome.TooManyAttempts tooMany) {
 			return withRenewalForm(request, link.formNonce(), PageKind.LOCKED,
-					Map.of(HttpHeaders.RETRY_AFTER, String.valueOf(tooMany.retryAfter().toSeconds())));
+					Map.of(HttpHeaders.RETRY_AFTER, String.valueOf(tooMany.retryAfter().toSeconds())),
+					tooMany.sender());
 		}
 		if (outcome instanceof LinkOutcome.Forbidden) {
 			return this.pages.response(request, PageKind.FORBIDDEN);
 		}
-		return withRenewalForm(request, link.formNonce(), PageKind.NOT_FOUND, Map.of());
+		return withRenewalForm(request, link.formNonce(), PageKind.NOT_FOUND, Map.of(),
+				((LinkOutcome.NotFound) outcome).sender());
 	}
 
 	/**
 	 * {@code kind} (one of {@link MessagePages#WITH_FORM}) with the form to ask for a new
 	 * link of the request's code: its token made for the browser's form nonce, or a new
 	 * nonce (and its cookie) when it holds none. The same page for every code, known or
-	 * not, but for the form's action and token.
+	 * not, but for the form's action and token, and the {@code sender} it names (null:
+	 * none).
 	 */
 	Mono<ServerResponse> withRenewalForm(ServerRequest request, @Nullable String nonce, PageKind kind,
-			Map<String, String> extra) {
+			Map<String, String> extra, @Nullable String sender) {
 		List<ResponseCookie> cookies = new ArrayList<>();
 		String held = nonce;
 		if (held == null) {
@@ -89,7 +92,7 @@ class LinkResponder {
 		}
 		String code = GatewayPaths.codeSegment(request.requestPath().value());
 		PageForm form = new PageForm(GatewayPaths.renewal(code), this.forms.token(held, FormTokens.renewalScope(code)));
-		return this.pages.response(request, kind, extra, form, cookies);
+		return this.pages.response(request, kind, extra, form, cookies, sender);
 	}
 
 	/**
@@ -118,6 +121,7 @@ class LinkResponder {
 		model.put("formAction", request.path());
 		model.put("csrf", this.forms.token(nonce, required.link().id()));
 		model.put("action", required.action().id());
+		model.put("sender", required.sender());
 		HttpStatus status = HttpStatus.OK;
 		if (required.error() != null) {
 			model.put("error", required.error().id());

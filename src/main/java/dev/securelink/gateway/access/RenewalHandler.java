@@ -64,7 +64,7 @@ class RenewalHandler {
 	Mono<ServerResponse> form(ServerRequest request) {
 		return this.converter.open(request).flatMap((link) -> {
 			choose(request, link);
-			return this.responder.withRenewalForm(request, link.formNonce(), PageKind.RENEWAL, Map.of());
+			return this.responder.withRenewalForm(request, link.formNonce(), PageKind.RENEWAL, Map.of(), null);
 		});
 	}
 
@@ -77,7 +77,8 @@ class RenewalHandler {
 			}
 			String address = link.address();
 			if (address == null || address.isBlank() || address.length() > MAX_ADDRESS_LENGTH) {
-				return this.responder.withRenewalForm(request, link.formNonce(), PageKind.RENEWAL_BLANK, Map.of());
+				return this.responder.withRenewalForm(request, link.formNonce(), PageKind.RENEWAL_BLANK, Map.of(),
+						null);
 			}
 			if (!this.limits.reserveRenewal(link.client())) {
 				return this.pages.response(request, PageKind.LOCKED,

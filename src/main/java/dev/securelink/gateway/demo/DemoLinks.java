@@ -34,6 +34,12 @@ class DemoLinks implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(DemoLinks.class);
 
+	/** The demo company, as its prompt names it. */
+	static final String DISPLAY_NAME = "Acme Invoicing (demo)";
+
+	/** The locale of the one demo link that has one. */
+	static final String FIXED_LOCALE = "fr";
+
 	static final String RECIPIENT = "anna@example.com";
 
 	private final Environment environment;
@@ -66,33 +72,40 @@ class DemoLinks implements SmartLifecycle {
 			.baseUrl("http://localhost:" + this.environment.getProperty("local.server.port", "8080"))
 			.headers((headers) -> headers.set("Content-Type", "application/json"));
 		this.setup = call(admin, token, "PUT", "/admin/v1/tenants/demo/settings",
-				Map.of("emailVerification", true, "supportAccess", false))
+				Map.of("emailVerification", true, "supportAccess", false, "displayName", DISPLAY_NAME))
 			.then(call(admin, openToken, "PUT", "/admin/v1/tenants/demo-open/settings",
-					Map.of("emailVerification", false, "supportAccess", false)))
+					Map.of("emailVerification", false, "supportAccess", false, "displayName", "Open Books (demo)")))
 			.then(registerWebhook(admin, token))
 			.then(Mono.zip(
 					call(admin, token, "POST", "/admin/v1/tenants/demo/links",
-							link("/demo/invoices/2026-0042", "pay", "en")),
+							link("/demo/invoices/2026-0042", "pay", null)),
 					call(admin, token, "POST", "/admin/v1/tenants/demo/links",
-							link("/demo/offers/2026-007", "sign", "en")),
+							link("/demo/offers/2026-007", "sign", null)),
 					call(admin, openToken, "POST", "/admin/v1/tenants/demo-open/links",
-							link("/demo/invoices/2026-0043", "pay", "en"))))
+							link("/demo/invoices/2026-0043", "pay", null)),
+					call(admin, token, "POST", "/admin/v1/tenants/demo/links",
+							link("/demo/invoices/2026-0044", "pay", FIXED_LOCALE))))
 			.subscribe(
 					(links) -> print((String) links.getT1().get("url"), (String) links.getT2().get("url"),
-							(String) links.getT3().get("url"), token),
+							(String) links.getT3().get("url"), (String) links.getT4().get("url"), token),
 					(error) -> logger.error("Demo setup through the admin API failed", error));
 	}
 
-	private void print(@Nullable String invoice, @Nullable String offer, @Nullable String open, String token) {
+	private void print(@Nullable String invoice, @Nullable String offer, @Nullable String open, @Nullable String fixed,
+			String token) {
 		String base = this.gateway.baseUrl();
 		System.out.println("""
 
 				================ securelink-gateway demo ================
-				Invoice, e-mail check on (type %s):
+				These links carry no language: their pages speak your browser's (English, French, Dutch
+				or German; the links at the top of the prompt switch it).
+				Invoice from %s, e-mail check on (type %s):
 				  %s
 				Offer, straight to its Sign button:
 				  %s/sign
 				Invoice of a company with the e-mail check off:
+				  %s
+				Invoice whose link was created with locale "%s": that language, whatever the browser's:
 				  %s
 				Admin API (development token for tenant "demo", accepted only by this demo):
 				  export TOKEN=%s
@@ -101,7 +114,7 @@ class DemoLinks implements SmartLifecycle {
 				  curl -s -X PUT -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
 				    -d '{"emailVerification": false, "supportAccess": false}' %s/admin/v1/tenants/demo/settings
 				=========================================================
-				""".formatted(RECIPIENT, invoice, offer, open, token, base, base));
+				""".formatted(DISPLAY_NAME, RECIPIENT, invoice, offer, open, FIXED_LOCALE, fixed, token, base, base));
 	}
 
 	/**
@@ -124,9 +137,16 @@ class DemoLinks implements SmartLifecycle {
 			.then();
 	}
 
-	private static Map<String, Object> link(String document, String right, String locale) {
-		return Map.of("document", document, "recipients", List.of(RECIPIENT), "rights", List.of(right), "locale",
-				locale);
+	/**
+	 * A link request; without {@code locale} the visitor's browser decides the language.
+	 */
+	private static Map<String, Object> link(String document, String right, @Nullable String locale) {
+		Map<String, Object> request = new java.util.LinkedHashMap<>(
+				Map.of("document", document, "recipients", List.of(RECIPIENT), "rights", List.of(right)));
+		if (locale != null) {
+			request.put("locale", locale);
+		}
+		return request;
 	}
 
 	@SuppressWarnings("unchecked")

@@ -231,6 +231,12 @@ class PrivacyController {
 				overview.put("tenantId", tenant);
 				overview.put("principals", all.getT1());
 				overview.put("supportAccess", support);
+				// What recipients see of the company before they are verified.
+				Map<String, Object> sender = new LinkedHashMap<>();
+				sender.put("displayName", all.getT4().displayName());
+				sender.put("showSenderOnPrompt", all.getT4().showSenderOnPrompt());
+				overview.put("sender", sender);
+				overview.put("emailVerification", all.getT4().emailVerification());
 				overview.put("activeLinks", perRight);
 				return overview;
 			});

@@ -12,15 +12,25 @@ import org.jspecify.annotations.Nullable;
  * @param selfServiceRenewal whether a recipient stuck on an expired or locked link may
  * ask for a new one ({@code link.renewal_requested})
  * @param renewalForRevoked whether that holds for revoked links too
+ * @param displayName the name recipients know the tenant by (plain text), or null
+ * @param showSenderOnPrompt whether the pages before verification name the sender
  * @param version moves on every change, so that sessions and caches can tell old settings
  * from new
  */
 public record TenantSettings(String tenantId, boolean emailVerification, boolean supportAccess,
-		@Nullable Instant supportAccessUntil, boolean selfServiceRenewal, boolean renewalForRevoked, long version,
-		@Nullable Instant updatedAt) {
+		@Nullable Instant supportAccessUntil, boolean selfServiceRenewal, boolean renewalForRevoked,
+		@Nullable String displayName, boolean showSenderOnPrompt, long version, @Nullable Instant updatedAt) {
 
 	static TenantSettings defaults(String tenantId) {
-		return new TenantSettings(tenantId, true, false, null, true, false, 0, null);
+		return new TenantSettings(tenantId, true, false, null, true, false, null, true, 0, null);
+	}
+
+	/**
+	 * The sender the pages before verification name ("… sent you this document"), or null
+	 * when the tenant has no display name or does not want it shown.
+	 */
+	public @Nullable String sender() {
+		return this.showSenderOnPrompt ? this.displayName : null;
 	}
 
 	/**

@@ -37,6 +37,8 @@ class TenantSettingsController {
 
 	static final Duration MAX_SUPPORT_ACCESS = Duration.ofDays(30);
 
+	static final int MAX_DISPLAY_NAME = 80;
+
 	private final TenantRepository tenants;
 
 	private final AuditLog audit;
@@ -87,7 +89,9 @@ class TenantSettingsController {
 				.flatMap((before) -> this.tenants
 					.save(new TenantSettings(tenant, update.emailVerification(), update.supportAccess(), until,
 							orCurrent(update.selfServiceRenewal(), before.selfServiceRenewal()),
-							orCurrent(update.renewalForRevoked(), before.renewalForRevoked()), 0, null), now)
+							orCurrent(update.renewalForRevoked(), before.renewalForRevoked()),
+							(update.displayName() != null) ? displayName(update.displayName()) : before.displayName(),
+							orCurrent(update.showSenderOnPrompt(), before.showSenderOnPrompt()), 0, null), now)
 					.flatMap((after) -> (after.version() == before.version()) ? Mono.just(after) : this.audit
 						.record(AccessEvent.settingsChanged(tenant, caller.getSubject(), now, detail(before, after)))
 						.then(this.changes.notify(new Change(Change.Kind.TENANT, tenant)))
@@ -95,6 +99,28 @@ class TenantSettingsController {
 				.as(this.transaction::transactional)
 				.map((settings) -> SettingsView.of(settings, now));
 		});
+	}
+
+	/**
+	 * The name trimmed, 1 to 80 characters of plain text on one line: no control or
+	 * formatting characters (markup is shown as text, escaped).
+	 */
+	static String displayName(String given) {
+		String name = given.strip();
+		if (name.isEmpty() || name.codePointCount(0, name.length()) > MAX_DISPLAY_NAME) {
+			throw new BadInputException("displayName", "must be 1 to " + MAX_DISPLAY_NAME + " characters once trimmed");
+		}
+		boolean plain = name.codePoints().allMatch((c) -> {
+			int type = Character.getType(c);
+			return type != Character.CONTROL && type != Character.FORMAT && type != Character.LINE_SEPARATOR
+					&& type != Character.PARAGRAPH_SEPARATOR && type != Character.UNASSIGNED
+					&& type != Character.PRIVATE_USE && type != Character.SURROGATE;
+		});
+		if (!plain) {
+			throw new BadInputException("displayName",
+					"must be plain text on one line: no control, formatting or unassigned characters");
+		}
+		return name;
 	}
 
 	private static boolean orCurrent(@Nullable Boolean given, boolean current) {
@@ -130,6 +156,8 @@ class TenantSettingsController {
 				(settings.supportAccessUntil() != null) ? settings.supportAccessUntil().toString() : null);
 		values.put("selfServiceRenewal", settings.selfServiceRenewal());
 		values.put("renewalForRevoked", settings.renewalForRevoked());
+		values.put("displayName", settings.displayName());
+		values.put("showSenderOnPrompt", settings.showSenderOnPrompt());
 		return values;
 	}
 
@@ -140,10 +168,15 @@ class TenantSettingsController {
 	 * may ask for a new one; left out, unchanged (default on)
 	 * @param renewalForRevoked whether a recipient may do so for a revoked link too; left
 	 * out, unchanged (default off)
+	 * @param displayName the name recipients know the tenant by, shown as "… sent you
+	 * this document" before verification (1 to 80 characters of plain text, trimmed);
+	 * left out, unchanged (default none)
+	 * @param showSenderOnPrompt whether that name is shown; left out, unchanged (default
+	 * on)
 	 */
 	record SettingsUpdate(@NotNull Boolean emailVerification, @NotNull Boolean supportAccess,
 			@Nullable Instant supportAccessUntil, @Nullable Boolean selfServiceRenewal,
-			@Nullable Boolean renewalForRevoked) {
+			@Nullable Boolean renewalForRevoked, @Nullable String displayName, @Nullable Boolean showSenderOnPrompt) {
 	}
 
 	/**
@@ -151,14 +184,15 @@ class TenantSettingsController {
 	 * passed.
 	 */
 	record SettingsView(String tenantId, boolean emailVerification, boolean supportAccess,
-			@Nullable Instant supportAccessUntil, boolean selfServiceRenewal, boolean renewalForRevoked, long version,
-			@Nullable Instant updatedAt) {
+			@Nullable Instant supportAccessUntil, boolean selfServiceRenewal, boolean renewalForRevoked,
+			@Nullable String displayName, boolean showSenderOnPrompt, long version, @Nullable Instant updatedAt) {
 
 		static SettingsView of(TenantSettings settings, Instant now) {
 			boolean support = settings.supportAccessActive(now);
 			return new SettingsView(settings.tenantId(), settings.emailVerification(), support,
 					support ? settings.supportAccessUntil() : null, settings.selfServiceRenewal(),
-					settings.renewalForRevoked(), settings.version(), settings.updatedAt());
+					settings.renewalForRevoked(), settings.displayName(), settings.showSenderOnPrompt(),
+					settings.version(), settings.updatedAt());
 		}
 
 	}

@@ -1,5 +1,6 @@
 package dev.securelink.gateway.web;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -53,6 +54,8 @@ public class MessagePages {
 
 	private static final String TOKEN_MARK = "__securelink-form-token__";
 
+	private static final String SENDER_MARK = "__securelink-sender__";
+
 	private final Map<PageKind, Map<String, byte[]>> bodies = new EnumMap<>(PageKind.class);
 
 	/** The same, as RFC 9457 problem details, for API clients. */
@@ -63,6 +66,12 @@ public class MessagePages {
 	 * and the token, after the token.
 	 */
 	private final Map<PageKind, Map<String, byte[][]>> withForm = new EnumMap<>(PageKind.class);
+
+	/**
+	 * The same pages naming the sender ("… sent you this document"): four pieces, the
+	 * first ending where the sender's name goes.
+	 */
+	private final Map<PageKind, Map<String, byte[][]>> withFormAndSender = new EnumMap<>(PageKind.class);
 
 	/** Pages answered, by page and status: the gateway's own outcomes. */
 	private final Map<PageKind, Counter> answered = new EnumMap<>(PageKind.class);
@@ -98,25 +107,37 @@ public class MessagePages {
 		PageForm marks = new PageForm(ACTION_MARK, TOKEN_MARK);
 		for (PageKind kind : WITH_FORM) {
 			Map<String, byte[][]> byLanguage = new HashMap<>();
+			Map<String, byte[][]> withSender = new HashMap<>();
 			for (Locale locale : PageLocales.SUPPORTED) {
-				String html = templates.process("message",
-						new Context(locale, Map.of("kind", kind.id(), "languages", languages, "form", marks)));
-				byLanguage.put(locale.getLanguage(), pieces(html));
+				Map<String, Object> model = new HashMap<>(
+						Map.of("kind", kind.id(), "languages", languages, "form", marks));
+				byLanguage.put(locale.getLanguage(),
+						pieces(templates.process("message", new Context(locale, model)), ACTION_MARK, TOKEN_MARK));
+				model.put("sender", SENDER_MARK);
+				withSender.put(locale.getLanguage(), pieces(templates.process("message", new Context(locale, model)),
+						SENDER_MARK, ACTION_MARK, TOKEN_MARK));
 			}
 			this.withForm.put(kind, Map.copyOf(byLanguage));
+			this.withFormAndSender.put(kind, Map.copyOf(withSender));
 		}
 	}
 
-	private static byte[][] pieces(String html) {
-		int action = html.indexOf(ACTION_MARK);
-		int token = html.indexOf(TOKEN_MARK);
-		if (action < 0 || token < action || html.indexOf(ACTION_MARK, action + 1) >= 0
-				|| html.indexOf(TOKEN_MARK, token + 1) >= 0) {
-			throw new IllegalStateException("message.html must show the form's action once, then its token once");
+	/**
+	 * {@code html} cut at each of {@code marks}, which it must show once each, in order.
+	 */
+	private static byte[][] pieces(String html, String... marks) {
+		byte[][] pieces = new byte[marks.length + 1][];
+		int from = 0;
+		for (int i = 0; i < marks.length; i++) {
+			int at = html.indexOf(marks[i], from);
+			if (at < 0 || html.indexOf(marks[i], at + 1) >= 0) {
+				throw new IllegalStateException("message.html must show " + String.join(", then ", marks) + " once");
+			}
+			pieces[i] = html.substring(from, at).getBytes(StandardCharsets.UTF_8);
+			from = at + marks[i].length();
 		}
-		return new byte[][] { html.substring(0, action).getBytes(StandardCharsets.UTF_8),
-				html.substring(action + ACTION_MARK.length(), token).getBytes(StandardCharsets.UTF_8),
-				html.substring(token + TOKEN_MARK.length()).getBytes(StandardCharsets.UTF_8) };
+		pieces[marks.length] = html.substring(from).getBytes(StandardCharsets.UTF_8);
+		return pieces;
 	}
 
 	/**
@@ -166,28 +187,30 @@ public class MessagePages {
 	}
 
 	/**
-	 * A page of {@link #WITH_FORM} with {@code form} in it (its action and token
-	 * HTML-escaped), setting {@code cookies}: the same bytes for every request but for
-	 * those two values.
+	 * A page of {@link #WITH_FORM} with {@code form} in it and, unless null, the line
+	 * naming {@code sender} (all HTML-escaped), setting {@code cookies}: the same bytes
+	 * for every request but for those values.
 	 */
 	public Mono<ServerResponse> response(ServerRequest request, PageKind kind, Map<String, String> extra, PageForm form,
-			List<ResponseCookie> cookies) {
+			List<ResponseCookie> cookies, @Nullable String sender) {
 		count(kind);
-		byte[][] pieces = pick(this.withForm, kind, request.exchange().getLocaleContext().getLocale());
-		byte[] action = HtmlUtils.htmlEscape(form.action()).getBytes(StandardCharsets.UTF_8);
-		byte[] token = HtmlUtils.htmlEscape(form.token()).getBytes(StandardCharsets.UTF_8);
-		byte[] body = new byte[pieces[0].length + action.length + pieces[1].length + token.length + pieces[2].length];
-		int at = 0;
-		for (byte[] part : new byte[][] { pieces[0], action, pieces[1], token, pieces[2] }) {
-			System.arraycopy(part, 0, body, at, part.length);
-			at += part.length;
+		Locale locale = request.exchange().getLocaleContext().getLocale();
+		List<String> values = (sender != null) ? List.of(sender, form.action(), form.token())
+				: List.of(form.action(), form.token());
+		byte[][] pieces = pick((sender != null) ? this.withFormAndSender : this.withForm, kind, locale);
+		ByteArrayOutputStream body = new ByteArrayOutputStream(pieces[0].length + 4096);
+		for (int i = 0; i < pieces.length; i++) {
+			body.writeBytes(pieces[i]);
+			if (i < values.size()) {
+				body.writeBytes(HtmlUtils.htmlEscape(values.get(i)).getBytes(StandardCharsets.UTF_8));
+			}
 		}
 		return ServerResponse.status(kind.status())
 			.header(HttpHeaders.CONTENT_TYPE, HTML)
 			.header(Pages.MARK, kind.id())
 			.headers((headers) -> extra.forEach(headers::set))
 			.cookies((all) -> cookies.forEach((cookie) -> all.add(cookie.getName(), cookie)))
-			.bodyValue(body);
+			.bodyValue(body.toByteArray());
 	}
 
 	/**

@@ -285,7 +285,7 @@ class AddressCheckTests {
 	}
 
 	private TenantSettings settings(boolean emailVerification) {
-		return new TenantSettings("t", emailVerification, false, null, true, false, 1, null);
+		return new TenantSettings("t", emailVerification, false, null, true, false, null, true, 1, null);
 	}
 
 }

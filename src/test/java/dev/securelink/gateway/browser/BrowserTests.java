@@ -98,12 +98,18 @@ class BrowserTests {
 	@Test
 	void customerOpensTheMailedLinkVerifiesAndPaysWhileACopiedUrlOpensNothing() throws IOException {
 		String tenant = Admin.newTenant();
+		senderName(tenant, "Acme <b>Invoicing</b>");
 		String url = createLink(tenant, "/demo/invoices/2026-0042");
 		WebDriver browser = browser("nl-BE,nl");
 
 		browser.get(url);
 		assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Open uw document");
 		assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("nl");
+		// The sender, named before anything is typed: its markup shown as text.
+		WebElement sender = browser.findElement(By.cssSelector("p.sender"));
+		assertThat(sender.getText()).isEqualTo("Acme <b>Invoicing</b> heeft u dit document gestuurd.");
+		assertThat(sender.findElements(By.tagName("b"))).isEmpty();
+		assertThat(browser.getPageSource()).doesNotContain("2026-0042");
 		screenshot(browser, "01-prompt-nl");
 
 		browser.findElement(By.id("email")).sendKeys("someone@example.com");
@@ -153,11 +159,15 @@ class BrowserTests {
 
 	@Test
 	void pagesWhenScannedByAxeInEveryLanguageThenNoWcag22AaViolation() throws IOException {
-		String url = createLink("/demo/offers/2026-007");
+		String tenant = Admin.newTenant();
+		senderName(tenant, "Acme Invoicing");
+		String url = createLink(tenant, "/demo/offers/2026-007");
 		WebDriver browser = browser("en");
 		List<String> violations = new ArrayList<>();
 		for (String language : List.of("en", "fr", "nl", "de")) {
 			scan(browser, url + "?lang=" + language, "prompt-" + language, violations);
+			assertThat(browser.findElement(By.cssSelector("p.sender")).getText()).as(language)
+				.startsWith("Acme Invoicing ");
 			browser.findElement(By.id("email")).sendKeys("wrong@example.com");
 			browser.findElement(By.cssSelector("button[type=submit]")).click();
 			await(browser, By.id("email-error"));
@@ -211,6 +221,13 @@ class BrowserTests {
 			.createLink(tenant, Map.of("document", document, "recipients", List.of("anna@example.com"), "rights",
 					List.of("pay", "sign")))
 			.url();
+	}
+
+	/** Gives the tenant a display name, shown on its prompt. */
+	private static void senderName(String tenant, String name) {
+		admin().settings(tenant, Map.of("emailVerification", true, "supportAccess", false, "displayName", name))
+			.expectStatus()
+			.isOk();
 	}
 
 	private static Admin admin() {

@@ -5,10 +5,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.awaitility.core.ConditionTimeoutException;
+import org.jsoup.Jsoup;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpHeaders;
@@ -43,8 +45,33 @@ class DemoTests {
 				.responseTimeout(Duration.ofSeconds(30))
 				.build();
 
-			String checked = path(banner, "Invoice, e-mail check on");
-			client.get().uri(checked).exchange().expectStatus().isOk();
+			String checked = path(banner, "Invoice from Acme Invoicing (demo), e-mail check on");
+			for (Map.Entry<String, String> language : Map
+				.of("nl", "Acme Invoicing (demo) heeft u dit document gestuurd.", "de",
+						"Acme Invoicing (demo) hat Ihnen dieses Dokument gesendet.")
+				.entrySet()) {
+				String prompt = client.get()
+					.uri(checked)
+					.header(HttpHeaders.ACCEPT_LANGUAGE, language.getKey())
+					.exchange()
+					.expectStatus()
+					.isOk()
+					.expectBody(String.class)
+					.returnResult()
+					.getResponseBody();
+				assertThat(Jsoup.parse(prompt).select("html").attr("lang")).as("the browser's language")
+					.isEqualTo(language.getKey());
+				assertThat(Jsoup.parse(prompt).select("p.sender").text()).isEqualTo(language.getValue());
+			}
+			String fixed = path(banner, "Invoice whose link was created with locale \"fr\"");
+			String french = client.get()
+				.uri(fixed)
+				.header(HttpHeaders.ACCEPT_LANGUAGE, "de")
+				.exchange()
+				.expectBody(String.class)
+				.returnResult()
+				.getResponseBody();
+			assertThat(Jsoup.parse(french).select("html").attr("lang")).as("the link's locale wins").isEqualTo("fr");
 			String open = path(banner, "Invoice of a company with the e-mail check off");
 			String document = client.get()
 				.uri(open)
@@ -68,7 +95,7 @@ class DemoTests {
 				.isOk()
 				.expectBody()
 				.jsonPath("$.items.length()")
-				.isEqualTo(2);
+				.isEqualTo(3);
 			// The demo's receiver verified the webhooks of the demo tenant's two links
 			// (and of every step above that belongs to it).
 			await().atMost(Duration.ofSeconds(20))

@@ -130,9 +130,11 @@ class PrivacyTests {
 			.one()
 			.block(Duration.ofSeconds(10));
 		assertThat(detail).isEqualTo("{\"before\":{\"emailVerification\":true,\"supportAccess\":false,"
-				+ "\"supportAccessUntil\":null,\"selfServiceRenewal\":true,\"renewalForRevoked\":false},"
+				+ "\"supportAccessUntil\":null,\"selfServiceRenewal\":true,\"renewalForRevoked\":false,"
+				+ "\"displayName\":null,\"showSenderOnPrompt\":true},"
 				+ "\"after\":{\"emailVerification\":false,\"supportAccess\":false,\"supportAccessUntil\":null,"
-				+ "\"selfServiceRenewal\":true,\"renewalForRevoked\":false}}");
+				+ "\"selfServiceRenewal\":true,\"renewalForRevoked\":false,\"displayName\":null,"
+				+ "\"showSenderOnPrompt\":true}}");
 	}
 
 	@Test

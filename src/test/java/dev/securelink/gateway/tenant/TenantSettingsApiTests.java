@@ -1,5 +1,6 @@
 package dev.securelink.gateway.tenant;
 
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -128,17 +129,37 @@ class TenantSettingsApiTests {
 			.jsonPath("$.errors[0].field")
 			.isEqualTo("selfServiceRenewal");
 		get("links:read").expectBody().jsonPath("$.selfServiceRenewal").isEqualTo(false);
-		String detail = this.db
-			.sql("select detail from access_event where tenant_id = :tenant and type = 'settings_changed' "
-					+ "order by id limit 1")
-			.bind("tenant", this.tenant)
-			.map((row) -> row.get("detail", String.class))
-			.one()
-			.block(java.time.Duration.ofSeconds(10));
+		String detail = firstSettingsChange();
 		assertThat(detail)
 			.contains("\"before\":{\"emailVerification\":true,\"supportAccess\":false,"
-					+ "\"supportAccessUntil\":null,\"selfServiceRenewal\":true,\"renewalForRevoked\":false}")
-			.contains("\"selfServiceRenewal\":false,\"renewalForRevoked\":true}");
+					+ "\"supportAccessUntil\":null,\"selfServiceRenewal\":true,\"renewalForRevoked\":false,")
+			.contains("\"selfServiceRenewal\":false,\"renewalForRevoked\":true,");
+	}
+
+	@Test
+	void putWhenDisplayNameIsNotOneLineOfPlainTextOfAtMost80CharactersThen400NamingItAndNothingChanged() {
+		for (String bad : List.of("", "   ", "x".repeat(81), "Acme\nEvil", "Acme\u202Egnp.exe", "Acme\u0000")) {
+			put(Map.of("emailVerification", true, "supportAccess", false, "displayName", bad)).expectStatus()
+				.isBadRequest()
+				.expectHeader()
+				.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+				.expectBody()
+				.jsonPath("$.errors[0].field")
+				.isEqualTo("displayName");
+		}
+		get("links:read").expectBody().jsonPath("$.version").isEqualTo(0).jsonPath("$.displayName").doesNotExist();
+		put(Map.of("emailVerification", true, "supportAccess", false, "displayName", " Ünïcode & Søns <GmbH> "))
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.displayName")
+			.isEqualTo("Ünïcode & Søns <GmbH>")
+			.jsonPath("$.showSenderOnPrompt")
+			.isEqualTo(true);
+		put(Map.of("emailVerification", true, "supportAccess", false, "displayName", "é".repeat(80))).expectStatus()
+			.isOk();
+		String detail = firstSettingsChange();
+		assertThat(detail).contains("\"after\":").contains("\"displayName\":\"Ünïcode & Søns <GmbH>\"");
 	}
 
 	@Test
@@ -152,6 +173,17 @@ class TenantSettingsApiTests {
 			.expectStatus()
 			.isForbidden();
 		get("links:read").expectBody().jsonPath("$.emailVerification").isEqualTo(true);
+	}
+
+	/** The detail of the tenant's first audited settings change. */
+	private String firstSettingsChange() {
+		return this.db
+			.sql("select detail from access_event where tenant_id = :tenant and type = 'settings_changed' "
+					+ "order by id limit 1")
+			.bind("tenant", this.tenant)
+			.map((row) -> row.get("detail", String.class))
+			.one()
+			.block(java.time.Duration.ofSeconds(10));
 	}
 
 	private WebTestClient.ResponseSpec get(String scopes) {
