@@ -133,7 +133,9 @@ public final class PgBouncer implements AutoCloseable {
 
 	@Override
 	public void close() {
-		// runuser passes the signal on to PgBouncer, which exits at once on SIGINT/TERM.
+		// runuser passes the signal on to PgBouncer, which exits at once on SIGINT/TERM;
+		// its children are taken first, so that none is left if it does not.
+		List<ProcessHandle> children = this.process.descendants().toList();
 		this.process.destroy();
 		try {
 			if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
@@ -144,7 +146,7 @@ public final class PgBouncer implements AutoCloseable {
 			Thread.currentThread().interrupt();
 			this.process.destroyForcibly();
 		}
-		this.process.descendants().forEach(ProcessHandle::destroyForcibly);
+		children.forEach(ProcessHandle::destroyForcibly);
 	}
 
 }
