@@ -109,9 +109,8 @@ class LinkDecisions {
 			.doOnError((ex) -> this.limits.refundCode(client))
 			.flatMap((link) -> {
 				if (link.status(now) == Link.Status.EXPIRED) {
-					// Still not found, and still an unknown code's cost; its page names
-					// the
-					// sender, so that the recipient knows whom the new link comes from.
+					// Still not found, and still costs an unknown code; the page
+					// names the sender, whom the new link will come from.
 					return this.settings.get(link.tenantId())
 						.map((tenant) -> new LinkOutcome.NotFound(locale(request, null), tenant.sender()));
 				}

@@ -75,9 +75,8 @@ class LinkFlowTests {
 
 		List<String> paths = List.of(revoked.path(), expiring.path(), "/l/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "/l/short",
 				"/l/" + "A".repeat(31) + "!", "/l/" + "A".repeat(31) + "~");
-		// The same page for each, but for the action and token of its form to ask for a
-		// new
-		// link (they name the code), and no cookie but that form's nonce.
+		// The same page for each, but for its renewal form's action and token (they name
+		// the code), and no cookie but that form's nonce.
 		List<String> bodies = paths.stream().map((path) -> {
 			EntityExchangeResult<String> result = new Browser(this.client).get(path);
 			assertThat(result.getStatus().value()).as(path).isEqualTo(404);

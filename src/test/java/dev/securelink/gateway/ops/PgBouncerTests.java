@@ -91,9 +91,8 @@ class PgBouncerTests {
 			.returnResult()
 			.getResponseBody()).contains("securelink_change_feed_mode{mode=\"polling\"} 1.0");
 
-		// Revoked on the instance that talks to PostgreSQL directly: the document's link
-		// is
-		// in the cache behind PgBouncer, which only the feed can tell.
+		// Revoked on the direct instance: the link is in the cache behind PgBouncer,
+		// which only the feed can tell.
 		new Admin(this.client).revoke(tenant, link.id());
 		long start = System.nanoTime();
 		await().atMost(Duration.ofSeconds(2))

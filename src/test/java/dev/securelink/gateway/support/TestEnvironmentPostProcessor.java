@@ -26,9 +26,8 @@ class TestEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered 
 		if (environment.containsProperty("spring.r2dbc.url")
 				&& !environment.getProperty("securelink.test.in-process", Boolean.class, false)) {
 			// A gateway a test started in its own JVM, already told everything. One
-			// started
-			// in this JVM on another database URL (securelink.test.in-process) gets the
-			// rest of the test settings.
+			// started in this JVM on another database (securelink.test.in-process)
+			// gets the rest of the test settings.
 			return;
 		}
 		Map<String, Object> properties = new LinkedHashMap<>(TestDatabase.springProperties());
