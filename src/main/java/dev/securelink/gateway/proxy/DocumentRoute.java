@@ -305,10 +305,10 @@ class DocumentRoute implements NettyRouteProvider {
 				if (reservation instanceof IdempotencyRecords.Done done) {
 					return replay(exchange, done);
 				}
-				IdempotencyRecords.Capture capture = new IdempotencyRecords.Capture();
+				IdempotencyRecords.Capture capture = new IdempotencyRecords.Capture(
+						(kept) -> settle(exchange, linkId, action, keyHash, kept));
 				return this.audit.record(event(exchange, session, type, AuditOutcome.REQUESTED))
 					.then(Mono.defer(() -> forward(exchange, session, body, key, capture)))
-					.then(Mono.defer(() -> settle(exchange, linkId, action, keyHash, capture)))
 					.doOnSuccess((done) -> recordAnswer(exchange, session, answered, body))
 					.doOnError((ex) -> release(linkId, action, keyHash))
 					.doOnCancel(() -> release(linkId, action, keyHash));
@@ -318,15 +318,13 @@ class DocumentRoute implements NettyRouteProvider {
 
 	/**
 	 * Keeps the answer of a submission for replay, unless it is not one to replay (a 5xx,
-	 * the gateway's own page, or a body over 64 KB): then the key is forgotten and a
-	 * retry is forwarded again, with the same key.
+	 * the gateway's own page or a body over 64 KB, when {@code kept} is null): then the
+	 * key is forgotten and a retry is forwarded again, with the same key.
 	 */
-	private Mono<Void> settle(Exchange exchange, String linkId, String action, byte[] keyHash,
-			IdempotencyRecords.Capture capture) {
+	private Mono<Void> settle(Exchange exchange, String linkId, String action, byte[] keyHash, byte @Nullable [] kept) {
 		int status = exchange.response.status().code();
-		byte[] body = capture.body();
-		Mono<Void> settled = (!exchange.gatewayPage && status < 500 && body != null)
-				? this.idempotency.done(linkId, action, keyHash, status, exchange.response.responseHeaders(), body)
+		Mono<Void> settled = (kept != null && status < 500)
+				? this.idempotency.done(linkId, action, keyHash, status, exchange.response.responseHeaders(), kept)
 				: this.idempotency.release(linkId, action, keyHash);
 		return settled.onErrorResume((ex) -> {
 			logger.warn("Could not settle an idempotency key: " + ex.getClass().getSimpleName());
@@ -410,7 +408,7 @@ class DocumentRoute implements NettyRouteProvider {
 	private Mono<Void> forward(Exchange exchange, Sessions.Valid session, byte @Nullable [] body,
 			@Nullable String idempotencyKey, IdempotencyRecords.@Nullable Capture capture) {
 		if (this.upstreamPath == null) {
-			return page(exchange, PageKind.UNAVAILABLE);
+			return instead(exchange, capture, PageKind.UNAVAILABLE);
 		}
 		Link link = session.link();
 		String document = withoutTrailingSlash(link.document());
@@ -434,16 +432,25 @@ class DocumentRoute implements NettyRouteProvider {
 				}, body, capture)
 			.flatMap((failure) -> {
 				if (failure instanceof UpstreamClient.TimedOut) {
-					return page(exchange, PageKind.TIMEOUT);
+					return instead(exchange, capture, PageKind.TIMEOUT);
 				}
 				if (failure instanceof UpstreamClient.BodyTooLarge) {
-					return page(exchange, PageKind.TOO_LARGE);
+					return instead(exchange, capture, PageKind.TOO_LARGE);
 				}
 				if (failure instanceof UpstreamClient.Saturated) {
-					return page(exchange, PageKind.UNAVAILABLE);
+					return instead(exchange, capture, PageKind.UNAVAILABLE);
 				}
-				return page(exchange, PageKind.BAD_GATEWAY);
+				return instead(exchange, capture, PageKind.BAD_GATEWAY);
 			});
+	}
+
+	/**
+	 * The gateway's page in place of the upstream's answer; a submission's key is
+	 * forgotten first, so that a retry is forwarded again.
+	 */
+	private Mono<Void> instead(Exchange exchange, IdempotencyRecords.@Nullable Capture capture, PageKind kind) {
+		Mono<Void> forgotten = (capture != null) ? capture.forget() : Mono.empty();
+		return forgotten.then(Mono.defer(() -> page(exchange, kind)));
 	}
 
 	private Mono<Void> recordOpened(Exchange exchange, Sessions.Valid session) {

@@ -7,12 +7,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -184,15 +187,61 @@ class IdempotencyRecords extends BackgroundTask<Long> {
 
 	/**
 	 * The answer as it goes to the client, kept while it is at most
-	 * {@link #MAX_STORED_BODY}.
+	 * {@link #MAX_STORED_BODY}, and settled before the client has all of it.
 	 */
 	static final class Capture {
 
 		private final ByteArrayOutputStream body = new ByteArrayOutputStream();
 
+		private final Function<byte @Nullable [], Mono<Void>> settle;
+
 		private boolean overflow;
 
-		void add(ByteBuf buffer) {
+		/**
+		 * A capture that settles the answer with {@code settle}.
+		 * @param settle keeps the answer for replay given its body, or forgets the key
+		 * given null; it must not fail
+		 */
+		Capture(Function<byte @Nullable [], Mono<Void>> settle) {
+			this.settle = settle;
+		}
+
+		/**
+		 * The answer's body on its way to the client: each buffer is kept, and the last
+		 * one goes out only once the answer is settled, so that a client that has the
+		 * whole answer and sends the same submission again gets the replay, never a 409.
+		 * An answer without a body is settled before its head goes out.
+		 */
+		Flux<ByteBuf> watch(Flux<ByteBuf> content) {
+			return Flux.defer(() -> {
+				AtomicReference<@Nullable ByteBuf> held = new AtomicReference<>();
+				return content.<ByteBuf>handle((buffer, sink) -> {
+					add(buffer);
+					ByteBuf previous = held.getAndSet(buffer);
+					if (previous != null) {
+						sink.next(previous);
+					}
+				})
+					.concatWith(Mono.defer(() -> this.settle.apply(body()))
+						.then(Mono.fromSupplier(() -> held.getAndSet(null))))
+					.doFinally((signal) -> {
+						ByteBuf left = held.getAndSet(null);
+						if (left != null) {
+							left.release();
+						}
+					});
+			});
+		}
+
+		/**
+		 * Nothing of the upstream's answer goes to the client (the gateway answers with
+		 * its own page): the key is forgotten before that page goes out.
+		 */
+		Mono<Void> forget() {
+			return this.settle.apply(null);
+		}
+
+		private void add(ByteBuf buffer) {
 			int size = buffer.readableBytes();
 			if (this.overflow || this.body.size() + size > MAX_STORED_BODY) {
 				this.overflow = true;
@@ -204,7 +253,7 @@ class IdempotencyRecords extends BackgroundTask<Long> {
 		}
 
 		/** The body, or null when it grew past what is kept. */
-		byte @Nullable [] body() {
+		private byte @Nullable [] body() {
 			return this.overflow ? null : this.body.toByteArray();
 		}
 

@@ -155,7 +155,8 @@ class UpstreamClient implements DisposableBean {
 	 * were copied
 	 * @param body the request body, already read (a sign or pay submission), or null to
 	 * stream the request's own
-	 * @param capture sees the answer's body as it goes to the client, or null
+	 * @param capture sees the answer's body as it goes to the client and settles it, or
+	 * null
 	 */
 	Mono<Failure> forward(HttpServerRequest request, HttpServerResponse response, String pathAndQuery,
 			String documentBase, String linkBase, Consumer<HttpHeaders> gatewayHeaders,
@@ -194,7 +195,7 @@ class UpstreamClient implements DisposableBean {
 				copyResponse(upstreamResponse, response, rewritten, rewrittenRefresh);
 				answerHeaders.accept(response.responseHeaders());
 				Flux<ByteBuf> content = connection.inbound().receive().retain();
-				return response.send((capture != null) ? content.doOnNext(capture::add) : content)
+				return response.send((capture != null) ? capture.watch(content) : content)
 					.then()
 					.then(Mono.<Failure>empty());
 			})
