@@ -57,6 +57,15 @@ public class LinkCompletion {
 	}
 
 	/**
+	 * Whether {@code right} of {@code link} is done, exact across instances: a submission
+	 * right after another instance completed it is refused even while the cached link
+	 * does not show it yet.
+	 */
+	public Mono<Boolean> isDone(Link link, Right right) {
+		return link.completed().contains(right) ? Mono.just(true) : this.links.isCompleted(link.id(), right);
+	}
+
+	/**
 	 * Adds {@code rights} to the link's completed actions in the caller's transaction;
 	 * answers whether any was new, empty when the link is unknown or revoked.
 	 * @param actor who marked them ({@code null}: the gateway itself)

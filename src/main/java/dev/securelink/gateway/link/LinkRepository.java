@@ -192,6 +192,19 @@ public class LinkRepository {
 			.one();
 	}
 
+	/**
+	 * Whether {@code right} is among the link's completed actions now, as the database
+	 * has it (a cached link may be a moment behind).
+	 */
+	Mono<Boolean> isCompleted(String id, Right right) {
+		return this.db.sql("select :right = any(completed) as done from link where id = :id")
+			.bind("right", right.id())
+			.bind("id", id)
+			.map((row) -> Boolean.TRUE.equals(row.get("done", Boolean.class)))
+			.one()
+			.defaultIfEmpty(false);
+	}
+
 	private static Link link(Readable row) {
 		return new Link(row.get("id", String.class), row.get("tenant_id", String.class),
 				row.get("document", String.class), rights(row.get("rights", String[].class)),

@@ -290,7 +290,7 @@ class DocumentRoute implements NettyRouteProvider {
 		}
 		String action = needed.id();
 		String linkId = session.link().id();
-		return read(exchange.request).flatMap((body) -> {
+		Mono<Void> submitted = read(exchange.request).flatMap((body) -> {
 			byte[] fingerprint = IdempotencyKeys.fingerprint(method.name(), exchange.path,
 					exchange.request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE), body);
 			String key = keys.isEmpty() ? IdempotencyKeys.derived(linkId, action, fingerprint) : keys.get(0);
@@ -306,7 +306,8 @@ class DocumentRoute implements NettyRouteProvider {
 					return replay(exchange, done);
 				}
 				IdempotencyRecords.Capture capture = new IdempotencyRecords.Capture(
-						(kept) -> settle(exchange, linkId, action, keyHash, kept));
+						(kept) -> settle(exchange, session, needed, keyHash, kept),
+						() -> this.idempotency.release(linkId, action, keyHash));
 				return this.audit.record(event(exchange, session, type, AuditOutcome.REQUESTED))
 					.then(Mono.defer(() -> forward(exchange, session, body, key, capture)))
 					.doOnSuccess((done) -> recordAnswer(exchange, session, answered, body))
@@ -314,19 +315,30 @@ class DocumentRoute implements NettyRouteProvider {
 					.doOnCancel(() -> release(linkId, action, keyHash));
 			});
 		}).onErrorResume(ActionBodyTooLarge.class, (ex) -> page(exchange, PageKind.TOO_LARGE));
+		// The cached link may be a moment behind a completion on another instance: the
+		// database decides whether a submission still goes out.
+		return this.completion.isDone(session.link(), needed)
+			.flatMap((done) -> done
+					? page(exchange, (needed == Right.PAY) ? PageKind.PAID_AGAIN : PageKind.SIGNED_AGAIN) : submitted);
 	}
 
 	/**
-	 * Keeps the answer of a submission for replay, unless it is not one to replay (a 5xx,
-	 * the gateway's own page or a body over 64 KB, when {@code kept} is null): then the
-	 * key is forgotten and a retry is forwarded again, with the same key.
+	 * Settles the upstream's answer to a submission before the client has all of it. A
+	 * signature the upstream accepted completes a link that signs once, so that no later
+	 * sign submission goes out. The answer is kept for replay, unless it is not one to
+	 * replay (a 5xx, or a body over 64 KB when {@code kept} is null): then the key is
+	 * forgotten and a retry is forwarded again, with the same key.
 	 */
-	private Mono<Void> settle(Exchange exchange, String linkId, String action, byte[] keyHash, byte @Nullable [] kept) {
+	private Mono<Void> settle(Exchange exchange, Sessions.Valid session, Right action, byte[] keyHash,
+			byte @Nullable [] kept) {
 		int status = exchange.response.status().code();
+		String linkId = session.link().id();
+		Mono<Void> signed = (action == Right.SIGN && status >= 200 && status < 300)
+				? this.completion.signed(session.link()) : Mono.empty();
 		Mono<Void> settled = (kept != null && status < 500)
-				? this.idempotency.done(linkId, action, keyHash, status, exchange.response.responseHeaders(), kept)
-				: this.idempotency.release(linkId, action, keyHash);
-		return settled.onErrorResume((ex) -> {
+				? this.idempotency.done(linkId, action.id(), keyHash, status, exchange.response.responseHeaders(), kept)
+				: this.idempotency.release(linkId, action.id(), keyHash);
+		return signed.then(settled).onErrorResume((ex) -> {
 			logger.warn("Could not settle an idempotency key: " + ex.getClass().getSimpleName());
 			return Mono.empty();
 		});
@@ -378,23 +390,16 @@ class DocumentRoute implements NettyRouteProvider {
 	/**
 	 * Records how a forwarded sign or pay request was answered (the status, whether the
 	 * upstream or the gateway gave it, the body's SHA-256), once the answer is out: it
-	 * gates nothing, so the visitor's answer does not wait for it. A signature the
-	 * upstream accepted then completes a link that signs once.
+	 * gates nothing, so the visitor's answer does not wait for it.
 	 */
 	private void recordAnswer(Exchange exchange, Sessions.Valid session, AuditType type, byte[] body) {
 		int status = exchange.response.status().code();
-		boolean accepted = !exchange.gatewayPage && status >= 200 && status < 300;
 		String detail = "{\"status\":" + status + ",\"answeredBy\":\"" + (exchange.gatewayPage ? "gateway" : "upstream")
 				+ "\",\"bodySha256\":\"" + java.util.HexFormat.of().formatHex(Sha256.of(body)) + "\"}";
-		this.audit.record(event(exchange, session, type, AuditOutcome.OK, detail))
-			// A signature the upstream accepted completes a link that signs once.
-			.then((accepted && type == AuditType.SIGN_ANSWERED) ? this.completion.signed(session.link()) : Mono.empty())
-			.onErrorResume((ex) -> {
-				logger.warn(
-						"Could not audit the answer to a " + type.id() + " request: " + ex.getClass().getSimpleName());
-				return Mono.empty();
-			})
-			.subscribe();
+		this.audit.record(event(exchange, session, type, AuditOutcome.OK, detail)).onErrorResume((ex) -> {
+			logger.warn("Could not audit the answer to a " + type.id() + " request: " + ex.getClass().getSimpleName());
+			return Mono.empty();
+		}).subscribe();
 	}
 
 	private Mono<Void> forward(Exchange exchange, Sessions.Valid session) {

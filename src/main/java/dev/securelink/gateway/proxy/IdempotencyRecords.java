@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -195,15 +196,19 @@ class IdempotencyRecords extends BackgroundTask<Long> {
 
 		private final Function<byte @Nullable [], Mono<Void>> settle;
 
+		private final Supplier<Mono<Void>> forget;
+
 		private boolean overflow;
 
 		/**
-		 * A capture that settles the answer with {@code settle}.
-		 * @param settle keeps the answer for replay given its body, or forgets the key
-		 * given null; it must not fail
+		 * A capture that settles the upstream's answer with {@code settle}.
+		 * @param settle settles the upstream's answer given its body, or null when it
+		 * grew past what is kept; it must not fail
+		 * @param forget forgets the key when the gateway answers instead
 		 */
-		Capture(Function<byte @Nullable [], Mono<Void>> settle) {
+		Capture(Function<byte @Nullable [], Mono<Void>> settle, Supplier<Mono<Void>> forget) {
 			this.settle = settle;
+			this.forget = forget;
 		}
 
 		/**
@@ -238,7 +243,7 @@ class IdempotencyRecords extends BackgroundTask<Long> {
 		 * its own page): the key is forgotten before that page goes out.
 		 */
 		Mono<Void> forget() {
-			return this.settle.apply(null);
+			return this.forget.get().onErrorResume((ex) -> Mono.empty());
 		}
 
 		private void add(ByteBuf buffer) {

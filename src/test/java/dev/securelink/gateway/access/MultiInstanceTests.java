@@ -14,6 +14,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -187,6 +188,38 @@ class MultiInstanceTests {
 			assertThat(statuses).as(action).containsExactlyInAnyOrder(201, 409);
 			assertThat(dev.securelink.gateway.support.TestUpstream.received(document)).as(action).hasSize(1);
 		}
+	}
+
+	@Test
+	@Behaviour("27b")
+	void submitWhenTheActionWasJustCompletedOnTheOtherInstanceThenItsPageAndNothingForwarded() {
+		Admin admin = new Admin(this.client);
+		String tenant = Admin.newTenant();
+		String document = "/invoices/" + java.util.UUID.randomUUID();
+		CreatedLink link = admin.createLink(tenant, Map.of("document", document, "recipients",
+				List.of("anna@example.com"), "rights", List.of("sign", "pay")));
+		Browser anna = new Browser(this.client);
+		anna.verify(link.path(), "anna@example.com");
+		Browser onSecond = new Browser(secondClient());
+		anna.cookies().forEach(onSecond::cookie);
+		// The second instance has the link in its cache, as it was before either action.
+		assertThat(onSecond.get("/d/" + link.id() + "/").getStatus().value()).isEqualTo(200);
+
+		assertThat(anna.post("/d/" + link.id() + "/sign/confirm", Map.of("signature", "Anna")).getStatus().value())
+			.isEqualTo(200);
+		EntityExchangeResult<String> signedAgain = onSecond.post("/d/" + link.id() + "/sign/confirm",
+				Map.of("signature", "Anna Smith"));
+		admin.patch(tenant, "/links/" + link.id(), Map.of("completed", List.of("pay"))).expectStatus().isOk();
+		EntityExchangeResult<String> paidAgain = onSecond.post("/d/" + link.id() + "/pay/now", Map.of("amount", "1"));
+
+		assertThat(signedAgain.getStatus().value()).isEqualTo(409);
+		assertThat(signedAgain.getResponseHeaders().getFirst("X-SecureLink-Page")).isEqualTo("signedagain");
+		assertThat(paidAgain.getStatus().value()).isEqualTo(409);
+		assertThat(paidAgain.getResponseHeaders().getFirst("X-SecureLink-Page")).isEqualTo("paidagain");
+		assertThat(dev.securelink.gateway.support.TestUpstream.received(document))
+			.extracting(dev.securelink.gateway.support.TestUpstream.Received::method)
+			.as("the page, then the one signature")
+			.containsExactly("GET", "POST");
 	}
 
 	/** Addresses compared so far, on both instances together. */

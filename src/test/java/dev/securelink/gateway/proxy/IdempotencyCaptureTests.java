@@ -23,7 +23,7 @@ class IdempotencyCaptureTests {
 		IdempotencyRecords.Capture capture = new IdempotencyRecords.Capture((kept) -> {
 			settled.add(kept);
 			return stored.asMono();
-		});
+		}, Mono::empty);
 
 		StepVerifier
 			.create(capture.watch(Flux.just(buffer("paid "), buffer("in full"))).map(IdempotencyCaptureTests::text))
@@ -40,7 +40,7 @@ class IdempotencyCaptureTests {
 	@Test
 	void watchWhenTheAnswerHasNoBodyThenItCompletesOnlyOnceSettled() {
 		Sinks.Empty<Void> stored = Sinks.empty();
-		IdempotencyRecords.Capture capture = new IdempotencyRecords.Capture((kept) -> stored.asMono());
+		IdempotencyRecords.Capture capture = new IdempotencyRecords.Capture((kept) -> stored.asMono(), Mono::empty);
 
 		StepVerifier.create(capture.watch(Flux.empty()))
 			.expectSubscription()
@@ -55,7 +55,7 @@ class IdempotencyCaptureTests {
 		IdempotencyRecords.Capture capture = new IdempotencyRecords.Capture((kept) -> {
 			settled.add(kept);
 			return Mono.empty();
-		});
+		}, Mono::empty);
 		byte[] half = new byte[IdempotencyRecords.MAX_STORED_BODY / 2 + 1];
 
 		StepVerifier
@@ -69,7 +69,7 @@ class IdempotencyCaptureTests {
 	@Test
 	void watchWhenTheClientGoesAwayThenTheHeldBufferIsReleased() {
 		ByteBuf held = buffer("held");
-		IdempotencyRecords.Capture capture = new IdempotencyRecords.Capture((kept) -> Mono.never());
+		IdempotencyRecords.Capture capture = new IdempotencyRecords.Capture((kept) -> Mono.never(), Mono::empty);
 
 		StepVerifier.create(capture.watch(Flux.just(buffer("first"), held))).expectNextCount(1).thenCancel().verify();
 		assertThat(held.refCnt()).isZero();
