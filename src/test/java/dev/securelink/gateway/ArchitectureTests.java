@@ -42,10 +42,11 @@ class ArchitectureTests {
 			Map.entry("input", Set.of()), Map.entry("keys", Set.of()),
 			Map.entry("link", Set.of("audit", "change", "input", "keys", "tenant", "web")),
 			Map.entry("privacy", Set.of("admin", "audit", "input", "link", "tenant", "web")),
-			Map.entry("proxy", Set.of("audit", "keys", "link", "session", "web")),
+			Map.entry("proxy", Set.of("audit", "keys", "link", "session", "tracing", "web")),
 			Map.entry("session", Set.of("keys", "link", "tenant")),
-			Map.entry("tenant", Set.of("audit", "change", "input", "web")), Map.entry("web", Set.of()),
-			Map.entry("webhook", Set.of("audit", "input", "keys", "tenant", "web")));
+			Map.entry("tenant", Set.of("audit", "change", "input", "web")), Map.entry("tracing", Set.of()),
+			Map.entry("web", Set.of("tracing")),
+			Map.entry("webhook", Set.of("audit", "input", "keys", "tenant", "tracing", "web")));
 
 	/**
 	 * Each table (as the migrations create it) and the one package whose SQL may name it.

@@ -38,6 +38,7 @@ import dev.securelink.gateway.link.LinkCompletion;
 import dev.securelink.gateway.link.Right;
 import dev.securelink.gateway.link.SafePaths;
 import dev.securelink.gateway.session.Sessions;
+import dev.securelink.gateway.tracing.Tracing;
 import dev.securelink.gateway.web.AccessLogFilter;
 import dev.securelink.gateway.web.ClientAddress;
 import dev.securelink.gateway.web.GatewayPaths;
@@ -86,6 +87,9 @@ class DocumentRoute implements NettyRouteProvider {
 
 	static final String PREFIX = GatewayPaths.DOCUMENT;
 
+	/** The route template of every request here, the name of its span. */
+	static final String ROUTE = PREFIX + "{linkId}/**";
+
 	private final Sessions sessions;
 
 	private final UpstreamClient upstream;
@@ -107,6 +111,8 @@ class DocumentRoute implements NettyRouteProvider {
 	private final LinkCompletion completion;
 
 	private final IdempotencyRecords idempotency;
+
+	private final Tracing tracing;
 
 	/**
 	 * The upstream URL's path, without a trailing slash, computed once; null without an
@@ -145,8 +151,9 @@ class DocumentRoute implements NettyRouteProvider {
 	DocumentRoute(Sessions sessions, UpstreamClient upstream, Assertions assertions, AuditLog audit,
 			ClientAddress clients, UpstreamProperties properties, GatewayProperties gateway,
 			ObjectProvider<AccessLogFilter> accessLog, MessagePages pages, Clock clock, LinkCompletion completion,
-			IdempotencyRecords idempotency) {
+			IdempotencyRecords idempotency, Tracing tracing) {
 		this.sessions = sessions;
+		this.tracing = tracing;
 		this.idempotency = idempotency;
 		this.completion = completion;
 		this.upstream = upstream;
@@ -209,9 +216,14 @@ class DocumentRoute implements NettyRouteProvider {
 
 	private Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
 		Exchange exchange = new Exchange(request, response);
-		Mono<Void> answer = answer(exchange);
-		return (this.accessLog == null) ? answer : answer.doFinally((signal) -> this.accessLog
-			.record(request.method().name(), exchange.path, response.status().code(), exchange.start));
+		String method = request.method().name();
+		AccessLogFilter log = this.accessLog;
+		return this.tracing.request(method, ROUTE, request.requestHeaders(), () -> answer(exchange),
+				() -> response.status().code(), (traceId) -> {
+					if (log != null) {
+						log.record(method, exchange.path, response.status().code(), exchange.start, traceId);
+					}
+				});
 	}
 
 	private Mono<Void> answer(Exchange exchange) {

@@ -2,7 +2,9 @@ package dev.securelink.gateway.proxy;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
@@ -31,6 +33,7 @@ import reactor.netty.internal.shaded.reactor.pool.PoolAcquirePendingLimitExcepti
 import reactor.netty.resources.ConnectionProvider;
 
 import dev.securelink.gateway.GatewayProperties;
+import dev.securelink.gateway.tracing.Tracing;
 
 /**
  * The one proxy hop: a shared, pooled, keep-alive Reactor Netty {@link HttpClient} (no
@@ -55,6 +58,8 @@ class UpstreamClient implements DisposableBean {
 
 	private final MeterRegistry meters;
 
+	private final Tracing tracing;
+
 	/** The upstream's scheme and authority, which request paths are relative to. */
 	private final @Nullable String origin;
 
@@ -64,8 +69,9 @@ class UpstreamClient implements DisposableBean {
 	 */
 	private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
-	UpstreamClient(UpstreamProperties properties, GatewayProperties gateway, MeterRegistry meters) {
+	UpstreamClient(UpstreamProperties properties, GatewayProperties gateway, MeterRegistry meters, Tracing tracing) {
 		this.meters = meters;
+		this.tracing = tracing;
 		this.properties = properties;
 		this.connections = ConnectionProvider.builder("upstream")
 			.maxConnections(properties.maxConnections())
@@ -167,44 +173,50 @@ class UpstreamClient implements DisposableBean {
 		boolean hasBody = declaredLength(clientHeaders) > 0
 				|| clientHeaders.contains(HttpHeaderNames.TRANSFER_ENCODING);
 		long start = System.nanoTime();
-		return (idempotent ? this.idempotent : this.once).request(method)
-			.uri(pathAndQuery)
-			.send((upstreamRequest, outbound) -> {
-				HttpHeaders upstream = upstreamRequest.requestHeaders();
-				ProxyHeaders.copyRequest(clientHeaders, upstream);
-				gatewayHeaders.accept(upstream);
-				if (body != null) {
-					return (body.length > 0) ? outbound.send(Mono.just(Unpooled.wrappedBuffer(body))) : outbound;
-				}
-				return hasBody ? outbound.send(limit(request.receive().retain())) : outbound;
-			})
-			.responseConnection((upstreamResponse, connection) -> {
-				HttpHeaders answer = upstreamResponse.responseHeaders();
-				String requested = this.origin + pathAndQuery;
-				String location = answer.get(HttpHeaderNames.LOCATION);
-				String rewritten = (location != null) ? rewriteLocation(location, requested, documentBase, linkBase)
-						: null;
-				String refresh = answer.get(REFRESH);
-				String rewrittenRefresh = (refresh != null) ? rewriteRefresh(refresh, requested, documentBase, linkBase)
-						: null;
-				if ((location != null && rewritten == null) || (refresh != null && rewrittenRefresh == null)) {
-					connection.dispose();
-					return Mono.<Failure>just(new ForbiddenRedirect());
-				}
-				record(method.name(), String.valueOf(upstreamResponse.status().code() / 100) + "xx", start);
-				copyResponse(upstreamResponse, response, rewritten, rewrittenRefresh);
-				answerHeaders.accept(response.responseHeaders());
-				Flux<ByteBuf> content = connection.inbound().receive().retain();
-				return response.send((capture != null) ? capture.watch(content) : content)
-					.then()
-					.then(Mono.<Failure>empty());
-			})
-			.next()
-			.onErrorResume((ex) -> !response.hasSentHeaders(), (ex) -> {
-				Failure failure = failure(ex);
-				record(method.name(), failure.getClass().getSimpleName().toLowerCase(Locale.ROOT), start);
-				return Mono.just(failure);
-			});
+		// The upstream hop's span, when tracing is on: its traceparent goes upstream.
+		Map<String, String> propagation = this.tracing.on() ? new HashMap<>(4) : Map.of();
+		return this.tracing.outgoing("upstream " + method.name(), propagation,
+				(span) -> (idempotent ? this.idempotent : this.once).request(method)
+					.uri(pathAndQuery)
+					.send((upstreamRequest, outbound) -> {
+						HttpHeaders upstream = upstreamRequest.requestHeaders();
+						ProxyHeaders.copyRequest(clientHeaders, upstream);
+						gatewayHeaders.accept(upstream);
+						propagation.forEach(upstream::set);
+						if (body != null) {
+							return (body.length > 0) ? outbound.send(Mono.just(Unpooled.wrappedBuffer(body)))
+									: outbound;
+						}
+						return hasBody ? outbound.send(limit(request.receive().retain())) : outbound;
+					})
+					.responseConnection((upstreamResponse, connection) -> {
+						HttpHeaders answer = upstreamResponse.responseHeaders();
+						String requested = this.origin + pathAndQuery;
+						String location = answer.get(HttpHeaderNames.LOCATION);
+						String rewritten = (location != null)
+								? rewriteLocation(location, requested, documentBase, linkBase) : null;
+						String refresh = answer.get(REFRESH);
+						String rewrittenRefresh = (refresh != null)
+								? rewriteRefresh(refresh, requested, documentBase, linkBase) : null;
+						if ((location != null && rewritten == null) || (refresh != null && rewrittenRefresh == null)) {
+							connection.dispose();
+							return Mono.<Failure>just(new ForbiddenRedirect());
+						}
+						record(method.name(), String.valueOf(upstreamResponse.status().code() / 100) + "xx", start);
+						Tracing.status(span, upstreamResponse.status().code());
+						copyResponse(upstreamResponse, response, rewritten, rewrittenRefresh);
+						answerHeaders.accept(response.responseHeaders());
+						Flux<ByteBuf> content = connection.inbound().receive().retain();
+						return response.send((capture != null) ? capture.watch(content) : content)
+							.then()
+							.then(Mono.<Failure>empty());
+					})
+					.next()
+					.onErrorResume((ex) -> !response.hasSentHeaders(), (ex) -> {
+						Failure failure = failure(ex);
+						record(method.name(), failure.getClass().getSimpleName().toLowerCase(Locale.ROOT), start);
+						return Mono.just(failure);
+					}));
 	}
 
 	/**

@@ -4,16 +4,21 @@ import java.util.Map;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.MDC;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
+
+import dev.securelink.gateway.tracing.Tracing;
 
 /**
  * One line per request on the {@code securelink.access} logger. The path of a link is
@@ -33,6 +38,9 @@ public class AccessLogFilter implements WebFilter {
 
 	private static final Log logger = LogFactory.getLog("securelink.access");
 
+	/** The MDC key of the trace id, Micrometer Tracing's. */
+	private static final String TRACE_ID = "traceId";
+
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
 		if (!logger.isInfoEnabled()) {
@@ -41,18 +49,31 @@ public class AccessLogFilter implements WebFilter {
 		long start = System.nanoTime();
 		return chain.filter(exchange).doFinally((signal) -> {
 			HttpStatusCode status = exchange.getResponse().getStatusCode();
+			String traceId = ServerRequestObservationContext.findCurrent(exchange.getAttributes())
+				.map(Tracing::traceId)
+				.orElse(null);
 			record(exchange.getRequest().getMethod().name(), loggablePath(exchange),
-					(status != null) ? status.value() : 0, start);
+					(status != null) ? status.value() : 0, start, traceId);
 		});
 	}
 
 	/**
 	 * Logs one request that was answered outside WebFlux (the document route), in the
 	 * same format; {@code path} must already be loggable.
+	 * @param traceId the request's sampled trace, or null: it ends the line and is the
+	 * {@code traceId} of the JSON logs
 	 */
-	public void record(String method, String path, int status, long startNanos) {
-		if (logger.isInfoEnabled()) {
-			logger.info(method + " " + path + " " + status + " " + (System.nanoTime() - startNanos) / 1_000_000 + "ms");
+	public void record(String method, String path, int status, long startNanos, @Nullable String traceId) {
+		if (!logger.isInfoEnabled()) {
+			return;
+		}
+		String line = method + " " + path + " " + status + " " + (System.nanoTime() - startNanos) / 1_000_000 + "ms";
+		if (traceId == null) {
+			logger.info(line);
+			return;
+		}
+		try (MDC.MDCCloseable trace = MDC.putCloseable(TRACE_ID, traceId)) {
+			logger.info(line + " trace=" + traceId);
 		}
 	}
 

@@ -11,6 +11,8 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,6 +37,7 @@ import reactor.netty.resources.ConnectionProvider;
 
 import dev.securelink.gateway.BackgroundTask;
 import dev.securelink.gateway.keys.Hmac;
+import dev.securelink.gateway.tracing.Tracing;
 
 /**
  * Sends the due deliveries, on every instance: each round claims a batch
@@ -71,6 +74,8 @@ class WebhookDispatcher extends BackgroundTask<Long> {
 
 	private final HttpClient client;
 
+	private final Tracing tracing;
+
 	private final ConnectionProvider connections;
 
 	private final PublicAddressResolverGroup resolver;
@@ -87,9 +92,10 @@ class WebhookDispatcher extends BackgroundTask<Long> {
 	private volatile Instant lastPurge = Instant.EPOCH;
 
 	WebhookDispatcher(WebhookDeliveries deliveries, WebhookSecrets secrets, WebhookProperties properties, Clock clock,
-			MeterRegistry meters) {
+			MeterRegistry meters, Tracing tracing) {
 		super("Webhook delivery", properties.pollInterval(), properties.pollInterval());
 		this.deliveries = deliveries;
+		this.tracing = tracing;
 		this.secrets = secrets;
 		this.properties = properties;
 		this.clock = clock;
@@ -228,20 +234,20 @@ class WebhookDispatcher extends BackgroundTask<Long> {
 		long timestamp = started.getEpochSecond();
 		String signature = signature(claimed, timestamp, started);
 		byte[] body = claimed.body().getBytes(StandardCharsets.UTF_8);
-		return this.client
-			.headers((headers) -> headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+		// The attempt's span, when tracing is on: its traceparent goes along.
+		Map<String, String> propagation = this.tracing.on() ? new HashMap<>(4) : Map.of();
+		return this.tracing.outgoing("webhook POST", propagation, (span) -> this.client.headers((headers) -> {
+			headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
 				.set(HttpHeaderNames.USER_AGENT, "securelink-gateway-webhooks")
 				.set("webhook-id", claimed.messageId())
 				.set("webhook-timestamp", Long.toString(timestamp))
-				.set("webhook-signature", signature))
-			.post()
-			.uri(uri)
-			.send(ByteBufFlux.fromInbound(Mono.just(body)))
-			.responseConnection((response, connection) -> excerpt(connection.inbound().receive())
-				.map((excerpt) -> Answer.of(response.status().code(),
-						retryAfter(response.responseHeaders().get(HttpHeaderNames.RETRY_AFTER), started), excerpt)))
-			.next()
-			.timeout(this.properties.timeout());
+				.set("webhook-signature", signature);
+			propagation.forEach(headers::set);
+		}).post().uri(uri).send(ByteBufFlux.fromInbound(Mono.just(body))).responseConnection((response, connection) -> {
+			Tracing.status(span, response.status().code());
+			return excerpt(connection.inbound().receive()).map((excerpt) -> Answer.of(response.status().code(),
+					retryAfter(response.responseHeaders().get(HttpHeaderNames.RETRY_AFTER), started), excerpt));
+		}).next().timeout(this.properties.timeout()));
 	}
 
 	/**

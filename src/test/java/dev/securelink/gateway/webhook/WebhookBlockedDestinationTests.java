@@ -131,7 +131,7 @@ class WebhookBlockedDestinationTests {
 		WebhookProperties properties = new WebhookProperties(allowPrivate, 10, Duration.ofSeconds(5),
 				List.of(Duration.ZERO), Duration.ofDays(5), Duration.ofDays(30), Duration.ofSeconds(1), 10, 2);
 		return new WebhookDispatcher(new WebhookDeliveries(TestDatabase.client()), this.secrets, properties,
-				Clock.systemUTC(), new SimpleMeterRegistry());
+				Clock.systemUTC(), new SimpleMeterRegistry(), dev.securelink.gateway.tracing.Tracing.off());
 	}
 
 	private WebhookDeliveries.Claimed claimed(String url) {

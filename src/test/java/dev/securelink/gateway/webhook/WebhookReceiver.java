@@ -22,12 +22,12 @@ import com.sun.net.httpserver.HttpServer;
  * A real webhook receiver on a free loopback port: keeps every request it is sent and
  * answers as the test scripts it (200 by default).
  */
-final class WebhookReceiver implements AutoCloseable {
+public final class WebhookReceiver implements AutoCloseable {
 
 	/** A request as it arrived; header names in lower case. */
-	record Received(Map<String, String> headers, String body, Instant at) {
+	public record Received(Map<String, String> headers, String body, Instant at) {
 
-		String header(String name) {
+		public String header(String name) {
 			return this.headers.get(name.toLowerCase(Locale.ROOT));
 		}
 
@@ -52,7 +52,7 @@ final class WebhookReceiver implements AutoCloseable {
 
 	private volatile Function<Received, Answer> answers = (request) -> Answer.of(200);
 
-	WebhookReceiver() {
+	public WebhookReceiver() {
 		try {
 			this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
 		}
@@ -87,7 +87,7 @@ final class WebhookReceiver implements AutoCloseable {
 		this.server.start();
 	}
 
-	String url(String path) {
+	public String url(String path) {
 		return "http://127.0.0.1:" + this.server.getAddress().getPort() + path;
 	}
 
@@ -107,7 +107,7 @@ final class WebhookReceiver implements AutoCloseable {
 	}
 
 	/** Waits until {@code count} requests of {@code type} arrived; answers them. */
-	List<Received> await(String type, int count) {
+	public List<Received> await(String type, int count) {
 		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> ofType(type).size() >= count);
 		return ofType(type);
 	}
