@@ -4,7 +4,8 @@
 # time each server spent per request (from /proc), with the ratio to nginx.
 #
 #   bench/run.sh [--warmup SECONDS] [--duration SECONDS] [--rounds N] [--connections N] [--links N] [--jfr]
-#                [--threads] [--journeys N] [--visitors N] [--db-delay MS] [--only first-opens]
+#                [--threads] [--journeys N] [--visitors N] [--db-delay MS] [--only first-opens|cached]
+#                [--tracing PROBABILITY]
 #
 # The proxied rows run --rounds times, interleaved (upstream, nginx, gateway, for each body, per round), so that
 # a slow minute of the machine hits both sides; the table shows each target's median round, the spread of its CPU
@@ -17,7 +18,10 @@
 # over 100 tenants (interleaved, --rounds times), then at a fixed 100 journeys/s for --duration. They run on a
 # second gateway replica whose database is --db-delay milliseconds away in each direction (0.5 by default; a TCP
 # delay proxy in bench/FirstOpens.java), sharing the first one's database, which stops sealing for them.
-# --only first-opens skips the cached and cache-miss rows.
+# --only first-opens skips the cached and cache-miss rows, --only cached the first opens.
+# --tracing P adds, in each round, the cached rows of a second gateway (same database and keys, same pinned CPU) that
+# traces with sampling probability P and exports over OTLP/HTTP to a sink (the upstream nginx answers 200): the cost
+# of tracing on the hot path, against the untraced gateway of the same round.
 #
 # Needs Debian's nginx and wrk:  sudo apt-get install nginx wrk   (plus curl and a JDK 17+).
 # Everything it starts, it stops by process id; its files live in a temporary directory that it removes.
@@ -34,6 +38,7 @@ JOURNEYS=3000
 VISITORS=32
 DB_DELAY=0.5
 ONLY=all
+TRACING=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --warmup) WARMUP=$2; shift 2 ;;
@@ -46,7 +51,9 @@ while [[ $# -gt 0 ]]; do
     --journeys) JOURNEYS=$2; shift 2 ;;
     --visitors) VISITORS=$2; shift 2 ;;
     --db-delay) DB_DELAY=$2; shift 2 ;;
-    --only) ONLY=$2; [[ $ONLY == first-opens ]] || { echo "--only takes first-opens" >&2; exit 2; }; shift 2 ;;
+    --only) ONLY=$2; [[ $ONLY == first-opens || $ONLY == cached ]] \
+        || { echo "--only takes first-opens or cached" >&2; exit 2; }; shift 2 ;;
+    --tracing) TRACING=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -119,7 +126,11 @@ http {
   access_log off; sendfile on; tcp_nodelay on; keepalive_requests 1000000; keepalive_timeout 120s;
   client_body_temp_path $WORK/nginx/up-body; proxy_temp_path $WORK/nginx/up-proxy;
   fastcgi_temp_path $WORK/nginx/up-fcgi; uwsgi_temp_path $WORK/nginx/up-uwsgi; scgi_temp_path $WORK/nginx/up-scgi;
-  server { listen 127.0.0.1:$UPSTREAM_PORT; root $WORK/www; default_type application/octet-stream; }
+  server {
+    listen 127.0.0.1:$UPSTREAM_PORT; root $WORK/www; default_type application/octet-stream;
+    # The OTLP sink of --tracing: every export accepted, nothing kept.
+    location = /v1/traces { return 200; }
+  }
 }
 EOF
 # --- nginx as a plain keep-alive reverse proxy: the yardstick -----------------------------------------------------
@@ -212,6 +223,22 @@ end
 LUA
 export BENCH_COOKIE="$COOKIE"
 
+DB_PID=$(sed -n 1p "$WORK/data/postgres/postmaster.pid"); DB_PORT=$(sed -n 4p "$WORK/data/postgres/postmaster.pid")
+# The traced gateway (--tracing): the first one's database, keys and token issuer, so that the session works on both.
+# The single quotes keep the placeholder for Spring: the password is the embedded database's, from keys.properties.
+if [[ -n $TRACING ]]; then
+  TRACED_PORT=$(free_port); TRACED_MANAGEMENT=$(free_port); TRACED_DEMO=$(free_port)
+  start_gateway bench-traced "$TRACED_PORT" "$TRACED_MANAGEMENT" "$TRACED_DEMO" \
+    --spring.config.import="file:$WORK/data/keys.properties" \
+    --spring.r2dbc.url="r2dbc:postgresql://127.0.0.1:$DB_PORT/postgres" --spring.r2dbc.username=postgres \
+    '--spring.r2dbc.password=${securelink.database.embedded-password}' \
+    --securelink.audit.seal-interval=24h --securelink.audit.checkpoint-interval=24h \
+    --management.opentelemetry.tracing.export.otlp.endpoint="http://127.0.0.1:$UPSTREAM_PORT/v1/traces" \
+    --management.tracing.sampling.probability="$TRACING"
+  TRACED_PID=$STARTED_PID
+  TRACED_BASE="http://127.0.0.1:$TRACED_PORT"
+fi
+
 cpu_ticks() { # utime + stime of the processes in $@ and their children
   local total=0 pid
   for pid in "$@" $(for p in "$@"; do pgrep -P "$p" || true; done); do
@@ -261,12 +288,14 @@ run() { # name url server-pids...
     >> "$RESULTS"
 }
 
-if [[ $ONLY == all ]]; then
+if [[ $ONLY != first-opens ]]; then
   echo "bench: warming up the JVM for ${WARMUP}s" >&2
-  taskset -c "$CLIENT_CPUS" wrk -t1 -c"$CONNECTIONS" -d"$((WARMUP / 2))s" -s "$WORK/session.lua" \
-    "$BASE/d/$LINK_ID/small" >/dev/null
-  taskset -c "$CLIENT_CPUS" wrk -t1 -c"$CONNECTIONS" -d"$((WARMUP - WARMUP / 2))s" -s "$WORK/session.lua" \
-    "$BASE/d/$LINK_ID/large" >/dev/null
+  for base in "$BASE" ${TRACED_BASE:-}; do
+    taskset -c "$CLIENT_CPUS" wrk -t1 -c"$CONNECTIONS" -d"$((WARMUP / 2))s" -s "$WORK/session.lua" \
+      "$base/d/$LINK_ID/small" >/dev/null
+    taskset -c "$CLIENT_CPUS" wrk -t1 -c"$CONNECTIONS" -d"$((WARMUP - WARMUP / 2))s" -s "$WORK/session.lua" \
+      "$base/d/$LINK_ID/large" >/dev/null
+  done
 
   echo "bench: measuring, ${DURATION}s per row, $ROUNDS rounds" >&2
   UP=$(nginx_pid upstream); PX=$(nginx_pid proxy)
@@ -274,9 +303,11 @@ if [[ $ONLY == all ]]; then
     run "upstream direct, 200 B" "http://127.0.0.1:$UPSTREAM_PORT/bench/small" "$UP"
     run "nginx proxy, 200 B" "http://127.0.0.1:$PROXY_PORT/bench/small" "$PX"
     run "gateway, 200 B" "$BASE/d/$LINK_ID/small" "$GATEWAY_PID"
+    if [[ -n $TRACING ]]; then run "gateway traced ($TRACING), 200 B" "$TRACED_BASE/d/$LINK_ID/small" "$TRACED_PID"; fi
     run "upstream direct, 30 KB" "http://127.0.0.1:$UPSTREAM_PORT/bench/large" "$UP"
     run "nginx proxy, 30 KB" "http://127.0.0.1:$PROXY_PORT/bench/large" "$PX"
     run "gateway, 30 KB" "$BASE/d/$LINK_ID/large" "$GATEWAY_PID"
+    if [[ -n $TRACING ]]; then run "gateway traced ($TRACING), 30 KB" "$TRACED_BASE/d/$LINK_ID/large" "$TRACED_PID"; fi
   done
   ROUND=1
 
@@ -311,9 +342,11 @@ fi
 # --- first opens: a second replica, its database behind the delay proxy -------------------------------------------
 # The replica shares the first gateway's embedded PostgreSQL, keys and token issuer, and reaches the database through
 # FirstOpens' TCP delay proxy. Its links are created through the first gateway (no delay, not measured).
+JOURNEY_RESULTS="$WORK/journeys.tsv"
+: > "$JOURNEY_RESULTS"
+if [[ $ONLY != cached ]]; then
 javac -d "$WORK/classes" "$ROOT/bench/FirstOpens.java"
 first_opens() { taskset -c "$CLIENT_CPUS" java -cp "$WORK/classes" FirstOpens "$@"; }
-DB_PID=$(sed -n 1p "$WORK/data/postgres/postmaster.pid"); DB_PORT=$(sed -n 4p "$WORK/data/postgres/postmaster.pid")
 DELAY_PORT=$(free_port); FIRST_PORT=$(free_port); FIRST_MANAGEMENT=$(free_port); FIRST_DEMO=$(free_port)
 # Started directly (not through the function), so that $! is the JVM itself and cleanup stops it.
 taskset -c "$CLIENT_CPUS" java -cp "$WORK/classes" FirstOpens delay-proxy --listen "$DELAY_PORT" \
@@ -344,8 +377,6 @@ for ROUND in $(seq "$ROUNDS"); do
 done
 journey_links rate 1 $((100 * DURATION))
 
-JOURNEY_RESULTS="$WORK/journeys.tsv"
-: > "$JOURNEY_RESULTS"
 journeys() { # name codes journeys-options...: one row, with the replica's and the database's CPU per journey
   local name=$1 codes=$2; shift 2
   local before db_before out after db_after threads_before=""
@@ -393,6 +424,7 @@ ROUND=1
 # database on its own machine takes none of the gateway's CPU (its backends inherit the postmaster's CPUs).
 for pid in "$DB_PID" $(pgrep -P "$DB_PID"); do taskset -a -c -p "$CLIENT_CPUS" "$pid" >/dev/null; done
 journeys "first opens at 100/s, 1 tenant" rate --rate 100 --duration "$DURATION"
+fi
 
 echo
 echo "securelink-gateway benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(java -version 2>&1 | head -1)"
@@ -431,6 +463,7 @@ awk -F'\t' '
     }
   }' "$RESULTS"
 fi
+if [[ -s $JOURNEY_RESULTS ]]; then
 echo
 echo "First opens: GET /l/{code} → 303 → the first GET /d/{linkId}/ on one new connection per visitor, distinct links of"
 echo "tenants with the e-mail check off; $VISITORS visitors as fast as they go ($JOURNEYS journeys per row, $ROUNDS interleaved rounds),"
@@ -452,4 +485,5 @@ awk -F'\t' '
     if (n > 0) printf "\n1 tenant / 100 tenants, journeys/s: %.2f (rounds %.2f-%.2f)\n", ratio[int((n + 1) / 2)], ratio[1], ratio[n]
     if (c > 0) printf "gateway CPU per journey, median of the as-fast-as rows: %d µs (%d-%d)\n", cpu[int((c + 1) / 2)], cpu[1], cpu[c]
   }' "$JOURNEY_RESULTS"
+fi
 if $THREADS; then echo; cat "$THREAD_REPORT"; fi

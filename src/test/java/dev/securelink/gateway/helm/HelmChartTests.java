@@ -202,6 +202,27 @@ class HelmChartTests {
 			.contains("issuer: https://login.example");
 	}
 
+	@Test
+	void templateWhenTracingHasAnEndpointThenTheGatewayExportsThereAndMayReachTheCollector() {
+		Map<String, Map<String, Object>> traced = render(CHART.resolve("ci/ha-values.yaml"));
+		Map<String, Object> config = new Yaml()
+			.load((String) path(traced.get("ConfigMap"), "data", "application.yaml"));
+		assertThat((Object) path(config, "management", "opentelemetry", "tracing", "export", "otlp", "endpoint"))
+			.isEqualTo("http://otel-collector.monitoring:4318/v1/traces");
+		assertThat((Object) path(config, "management", "tracing", "sampling", "probability")).isEqualTo(0.25);
+		String policy = new Yaml().dump(traced.get("NetworkPolicy"));
+		assertThat(policy).contains("port: 4318").contains("port: 443").contains("cidr: 0.0.0.0/0");
+
+		Map<String, Map<String, Object>> plain = render(CHART.resolve("ci/default-values.yaml"));
+		Map<String, Object> off = new Yaml().load((String) path(plain.get("ConfigMap"), "data", "application.yaml"));
+		assertThat(off).doesNotContainKey("management");
+		assertThat(new Yaml().dump(plain.get("NetworkPolicy"))).doesNotContain("port: 4318");
+		assertThatThrownBy(() -> new Helm(CHART).template()
+			.withName("gw")
+			.set("tracing.otlpEndpoint", "otel-collector:4318")
+			.call()).hasMessageContaining("otlpEndpoint");
+	}
+
 	private static String checksum(String manifests) {
 		int at = manifests.indexOf("checksum/config:");
 		return manifests.substring(at, manifests.indexOf('\n', at));
