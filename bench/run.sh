@@ -195,6 +195,24 @@ GATEWAY_PID=$STARTED_PID
 TOKEN=$(grep -o "export TOKEN=[^ ]*" "$WORK/bench.log" | head -1 | cut -d= -f2)
 BASE="http://127.0.0.1:$GATEWAY_PORT"
 ADMIN=(-s -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json")
+DB_PID=$(sed -n 1p "$WORK/data/postgres/postmaster.pid"); DB_PORT=$(sed -n 4p "$WORK/data/postgres/postmaster.pid")
+# The traced gateway (--tracing): the first one's database, keys and token issuer, so that the session works on both.
+# Started before the session is made: the demo profile resets the demo tenant's settings at start-up, which ends
+# the sessions issued under the settings below.
+# The single quotes keep the placeholder for Spring: the password is the embedded database's, from keys.properties.
+if [[ -n $TRACING ]]; then
+  TRACED_PORT=$(free_port); TRACED_MANAGEMENT=$(free_port); TRACED_DEMO=$(free_port)
+  start_gateway bench-traced "$TRACED_PORT" "$TRACED_MANAGEMENT" "$TRACED_DEMO" \
+    --spring.config.import="file:$WORK/data/keys.properties" \
+    --spring.r2dbc.url="r2dbc:postgresql://127.0.0.1:$DB_PORT/postgres" --spring.r2dbc.username=postgres \
+    '--spring.r2dbc.password=${securelink.database.embedded-password}' \
+    --securelink.audit.seal-interval=24h --securelink.audit.checkpoint-interval=24h \
+    --management.opentelemetry.tracing.export.otlp.endpoint="http://127.0.0.1:$UPSTREAM_PORT/v1/traces" \
+    --management.tracing.sampling.probability="$TRACING"
+  TRACED_PID=$STARTED_PID
+  TRACED_BASE="http://127.0.0.1:$TRACED_PORT"
+fi
+
 
 # A tenant with the e-mail check off, so a GET of the link issues the session the load then uses.
 curl "${ADMIN[@]}" -X PUT -d '{"emailVerification": false, "supportAccess": false}' \
@@ -222,22 +240,6 @@ response = function(status, headers, body)
 end
 LUA
 export BENCH_COOKIE="$COOKIE"
-
-DB_PID=$(sed -n 1p "$WORK/data/postgres/postmaster.pid"); DB_PORT=$(sed -n 4p "$WORK/data/postgres/postmaster.pid")
-# The traced gateway (--tracing): the first one's database, keys and token issuer, so that the session works on both.
-# The single quotes keep the placeholder for Spring: the password is the embedded database's, from keys.properties.
-if [[ -n $TRACING ]]; then
-  TRACED_PORT=$(free_port); TRACED_MANAGEMENT=$(free_port); TRACED_DEMO=$(free_port)
-  start_gateway bench-traced "$TRACED_PORT" "$TRACED_MANAGEMENT" "$TRACED_DEMO" \
-    --spring.config.import="file:$WORK/data/keys.properties" \
-    --spring.r2dbc.url="r2dbc:postgresql://127.0.0.1:$DB_PORT/postgres" --spring.r2dbc.username=postgres \
-    '--spring.r2dbc.password=${securelink.database.embedded-password}' \
-    --securelink.audit.seal-interval=24h --securelink.audit.checkpoint-interval=24h \
-    --management.opentelemetry.tracing.export.otlp.endpoint="http://127.0.0.1:$UPSTREAM_PORT/v1/traces" \
-    --management.tracing.sampling.probability="$TRACING"
-  TRACED_PID=$STARTED_PID
-  TRACED_BASE="http://127.0.0.1:$TRACED_PORT"
-fi
 
 cpu_ticks() { # utime + stime of the processes in $@ and their children
   local total=0 pid
