@@ -5,7 +5,7 @@
 #
 #   bench/run.sh [--warmup SECONDS] [--duration SECONDS] [--rounds N] [--connections N] [--links N] [--jfr]
 #                [--threads] [--journeys N] [--visitors N] [--db-delay MS] [--only first-opens|cached]
-#                [--tracing PROBABILITY]
+#                [--tracing PROBABILITY] [--second JAR]
 #
 # The proxied rows run --rounds times, interleaved (upstream, nginx, gateway, for each body, per round), so that
 # a slow minute of the machine hits both sides; the table shows each target's median round, the spread of its CPU
@@ -21,7 +21,8 @@
 # --only first-opens skips the cached and cache-miss rows, --only cached the first opens.
 # --tracing P adds, in each round, the cached rows of a second gateway (same database and keys, same pinned CPU) that
 # traces with sampling probability P and exports over OTLP/HTTP to a sink (the upstream nginx answers 200): the cost
-# of tracing on the hot path, against the untraced gateway of the same round.
+# of tracing on the hot path, against the untraced gateway of the same round. --second JAR runs that second gateway from
+# another build's jar (untraced unless --tracing is given too): a before/after of two commits in the same rounds.
 #
 # Needs Debian's nginx and wrk:  sudo apt-get install nginx wrk   (plus curl and a JDK 17+).
 # Everything it starts, it stops by process id; its files live in a temporary directory that it removes.
@@ -39,6 +40,7 @@ VISITORS=32
 DB_DELAY=0.5
 ONLY=all
 TRACING=""
+SECOND_JAR=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --warmup) WARMUP=$2; shift 2 ;;
@@ -54,6 +56,7 @@ while [[ $# -gt 0 ]]; do
     --only) ONLY=$2; [[ $ONLY == first-opens || $ONLY == cached ]] \
         || { echo "--only takes first-opens or cached" >&2; exit 2; }; shift 2 ;;
     --tracing) TRACING=$2; shift 2 ;;
+    --second) SECOND_JAR=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -167,7 +170,7 @@ start_gateway() { # name port management-port demo-port extra-arguments...; sets
   fi
   # wrk drives one session over all its connections, where a browser opens at most six per host: the per-session
   # limit (8 by default) is raised to the connection count, so that its check is measured but never refuses.
-  taskset -c "$SERVER_CPU" java "${options[@]}" -Dloader.path="$EMBEDDED_LIB" -cp "$JAR" \
+  taskset -c "$SERVER_CPU" java "${options[@]}" -Dloader.path="$EMBEDDED_LIB" -cp "${GATEWAY_JAR:-$JAR}" \
     org.springframework.boot.loader.launch.PropertiesLauncher \
     --spring.profiles.active=demo \
     --server.port="$port" --management.server.port="$management" \
@@ -200,15 +203,21 @@ DB_PID=$(sed -n 1p "$WORK/data/postgres/postmaster.pid"); DB_PORT=$(sed -n 4p "$
 # Started before the session is made: the demo profile resets the demo tenant's settings at start-up, which ends
 # the sessions issued under the settings below.
 # The single quotes keep the placeholder for Spring: the password is the embedded database's, from keys.properties.
-if [[ -n $TRACING ]]; then
+if [[ -n $TRACING || -n $SECOND_JAR ]]; then
+  TRACE_ARGS=()
+  if [[ -n $TRACING ]]; then
+    TRACE_ARGS=(--management.opentelemetry.tracing.export.otlp.endpoint="http://127.0.0.1:$UPSTREAM_PORT/v1/traces"
+      --management.tracing.sampling.probability="$TRACING")
+    SECOND="gateway traced ($TRACING)"
+  else
+    SECOND="gateway at $(git -C "$(dirname "$SECOND_JAR")" rev-parse --short HEAD 2>/dev/null || echo "the second jar")"
+  fi
   TRACED_PORT=$(free_port); TRACED_MANAGEMENT=$(free_port); TRACED_DEMO=$(free_port)
-  start_gateway bench-traced "$TRACED_PORT" "$TRACED_MANAGEMENT" "$TRACED_DEMO" \
+  GATEWAY_JAR=$SECOND_JAR start_gateway bench-second "$TRACED_PORT" "$TRACED_MANAGEMENT" "$TRACED_DEMO" \
     --spring.config.import="file:$WORK/data/keys.properties" \
     --spring.r2dbc.url="r2dbc:postgresql://127.0.0.1:$DB_PORT/postgres" --spring.r2dbc.username=postgres \
     '--spring.r2dbc.password=${securelink.database.embedded-password}' \
-    --securelink.audit.seal-interval=24h --securelink.audit.checkpoint-interval=24h \
-    --management.opentelemetry.tracing.export.otlp.endpoint="http://127.0.0.1:$UPSTREAM_PORT/v1/traces" \
-    --management.tracing.sampling.probability="$TRACING"
+    --securelink.audit.seal-interval=24h --securelink.audit.checkpoint-interval=24h "${TRACE_ARGS[@]}"
   TRACED_PID=$STARTED_PID
   TRACED_BASE="http://127.0.0.1:$TRACED_PORT"
 fi
@@ -305,11 +314,11 @@ if [[ $ONLY != first-opens ]]; then
     run "upstream direct, 200 B" "http://127.0.0.1:$UPSTREAM_PORT/bench/small" "$UP"
     run "nginx proxy, 200 B" "http://127.0.0.1:$PROXY_PORT/bench/small" "$PX"
     run "gateway, 200 B" "$BASE/d/$LINK_ID/small" "$GATEWAY_PID"
-    if [[ -n $TRACING ]]; then run "gateway traced ($TRACING), 200 B" "$TRACED_BASE/d/$LINK_ID/small" "$TRACED_PID"; fi
+    if [[ -n ${TRACED_BASE:-} ]]; then run "$SECOND, 200 B" "$TRACED_BASE/d/$LINK_ID/small" "$TRACED_PID"; fi
     run "upstream direct, 30 KB" "http://127.0.0.1:$UPSTREAM_PORT/bench/large" "$UP"
     run "nginx proxy, 30 KB" "http://127.0.0.1:$PROXY_PORT/bench/large" "$PX"
     run "gateway, 30 KB" "$BASE/d/$LINK_ID/large" "$GATEWAY_PID"
-    if [[ -n $TRACING ]]; then run "gateway traced ($TRACING), 30 KB" "$TRACED_BASE/d/$LINK_ID/large" "$TRACED_PID"; fi
+    if [[ -n ${TRACED_BASE:-} ]]; then run "$SECOND, 30 KB" "$TRACED_BASE/d/$LINK_ID/large" "$TRACED_PID"; fi
   done
   ROUND=1
 
