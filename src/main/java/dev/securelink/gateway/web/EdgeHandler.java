@@ -52,6 +52,11 @@ import org.jspecify.annotations.Nullable;
  * pages, proxied documents and Netty's own refusals (400, 413, 414, 431).</li>
  * <li><b>Peers</b>: while no trusted proxy is configured, each request's peer is shown to
  * {@link UntrustedPeers}.</li>
+ * <li><b>Trace context</b>: while tracing is on, a request that does not come from a
+ * trusted proxy loses its {@code traceparent}, {@code tracestate}, {@code baggage} and B3
+ * headers before anything reads them, so that no one on the internet can choose the trace
+ * a request joins, force it to be sampled (a parent's sampled flag is obeyed) or put
+ * baggage on what goes upstream.</li>
  * </ul>
  * Two handlers share the state: {@link #firstByte()} sits before the HTTP codec and sees
  * bytes arrive, this one after it. One periodic check per connection keeps the
@@ -111,11 +116,19 @@ class EdgeHandler extends ChannelDuplexHandler {
 	 */
 	private final @Nullable UntrustedPeers untrustedPeers;
 
+	/** Whose trace context is kept, while tracing is on; null otherwise. */
+	private final @Nullable ClientAddress traceContextFrom;
+
+	/** The trace context headers Micrometer Tracing reads (W3C, B3 single and multi). */
+	private static final List<String> TRACE_CONTEXT = List.of("traceparent", "tracestate", "baggage", "b3",
+			"x-b3-traceid", "x-b3-spanid", "x-b3-parentspanid", "x-b3-sampled", "x-b3-flags");
+
 	EdgeHandler(SecurityHeaders securityHeaders, Drain drain, @Nullable UntrustedPeers untrustedPeers,
-			Duration headTimeout, Duration bodyTimeout) {
+			@Nullable ClientAddress traceContextFrom, Duration headTimeout, Duration bodyTimeout) {
 		this.securityHeaders = securityHeaders;
 		this.drain = drain;
 		this.untrustedPeers = untrustedPeers;
+		this.traceContextFrom = traceContextFrom;
 		this.periodNanos = Math.max(Math.min(headTimeout.toNanos(), bodyTimeout.toNanos()) / 5,
 				TimeUnit.MILLISECONDS.toNanos(50));
 		this.headNanos = Math.max(headTimeout.toNanos() - this.periodNanos, this.periodNanos);
@@ -188,6 +201,10 @@ class EdgeHandler extends ChannelDuplexHandler {
 			if (this.untrustedPeers != null && context.channel().remoteAddress() instanceof InetSocketAddress peer
 					&& peer.getAddress() != null) {
 				this.untrustedPeers.observe(peer.getAddress());
+			}
+			if (this.traceContextFrom != null && !(context.channel().remoteAddress() instanceof InetSocketAddress peer
+					&& this.traceContextFrom.fromTrustedProxy(peer))) {
+				TRACE_CONTEXT.forEach(request.headers()::remove);
 			}
 		}
 		else if (message instanceof HttpContent && this.state == BODY) {

@@ -10,6 +10,8 @@ import org.springframework.web.server.i18n.LocaleContextResolver;
 import org.springframework.web.server.session.WebSessionManager;
 import reactor.netty.NettyPipeline;
 
+import dev.securelink.gateway.tracing.Tracing;
+
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration {
 
@@ -19,12 +21,15 @@ class WebConfiguration {
 	 */
 	@Bean
 	NettyServerCustomizer edge(WebProperties properties, SecurityHeaders securityHeaders, Drain drain,
-			UntrustedPeers untrustedPeers) {
+			UntrustedPeers untrustedPeers, Tracing tracing, ClientAddress clients) {
 		UntrustedPeers observed = properties.trustedProxies().isEmpty() ? untrustedPeers : null;
+		// While tracing is on, only a trusted proxy may name the trace a request belongs
+		// to.
+		ClientAddress traceContextFrom = tracing.on() ? clients : null;
 		return (server) -> server.doOnChannelInit((observer, channel, address) -> {
 			if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
-				EdgeHandler edge = new EdgeHandler(securityHeaders, drain, observed, properties.headerReadTimeout(),
-						properties.bodyReadTimeout());
+				EdgeHandler edge = new EdgeHandler(securityHeaders, drain, observed, traceContextFrom,
+						properties.headerReadTimeout(), properties.bodyReadTimeout());
 				channel.pipeline().addBefore(NettyPipeline.HttpCodec, "securelinkFirstByte", edge.firstByte());
 				channel.pipeline().addAfter(NettyPipeline.HttpCodec, "securelinkEdge", edge);
 			}

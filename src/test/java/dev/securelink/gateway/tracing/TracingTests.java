@@ -70,6 +70,8 @@ class TracingTests {
 		hooks = new WebhookReceiver();
 		traced = Instances.start(new String[0], "--server.port=0", "--management.server.port=0",
 				"--securelink.test.in-process=true",
+				// The tests' requests come from 127.0.0.1: an untrusted client here.
+				"--securelink.trusted-proxies=::1/128",
 				"--spring.r2dbc.url=" + TestDatabase.server().onDatabase(database).r2dbcUrl(),
 				"--" + TracingSwitch.ENDPOINT + "=" + otlp.url(), "--management.tracing.sampling.probability=1.0",
 				"--management.opentelemetry.tracing.export.schedule-delay=100ms");
@@ -112,8 +114,19 @@ class TracingTests {
 				List.of("anna.traced@example.com"), "rights", List.of("pay")));
 		Browser anna = new Browser(gateway);
 		anna.verify(link.path(), "anna.traced@example.com");
-		assertThat(anna.post("/d/" + link.id() + "/pay/now", Map.of("amount", "12")).getStatus().value())
-			.isEqualTo(200);
+		String forged = "00-" + "ab".repeat(16) + "-" + "cd".repeat(8) + "-01";
+		assertThat(gateway.post()
+			.uri("/d/" + link.id() + "/pay/now")
+			.header(HttpHeaders.COOKIE, anna.cookieHeader())
+			.header(HttpHeaders.ORIGIN, Browser.ORIGIN)
+			.header("traceparent", forged)
+			.header("baggage", "tenant=someone-else")
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.bodyValue("amount=12")
+			.exchange()
+			.returnResult(String.class)
+			.getStatus()
+			.value()).isEqualTo(200);
 
 		OtlpReceiver.Span request = await().atMost(Duration.ofSeconds(10))
 			.until(() -> span("POST /d/{linkId}/**"), (found) -> found != null);
@@ -134,6 +147,10 @@ class TracingTests {
 			.get(TestUpstream.received(document).size() - 1);
 		assertThat(forwarded.header("traceparent")).as("the upstream continues the trace under the hop")
 			.isEqualTo("00-" + request.traceId() + "-" + hop.spanId() + "-01");
+		assertThat(request.traceId()).as("an untrusted client's traceparent is not followed")
+			.isNotEqualTo("ab".repeat(16));
+		assertThat(request.parentSpanId()).isEmpty();
+		assertThat(forwarded.header("baggage")).as("nor its baggage passed on").isNull();
 
 		// The link flow's WebFlux routes: named by template, with their database calls.
 		OtlpReceiver.Span verify = span("POST /l/{code}");
