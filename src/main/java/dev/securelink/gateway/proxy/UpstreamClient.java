@@ -2,9 +2,7 @@ package dev.securelink.gateway.proxy;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
@@ -174,9 +172,8 @@ class UpstreamClient implements DisposableBean {
 				|| clientHeaders.contains(HttpHeaderNames.TRANSFER_ENCODING);
 		long start = System.nanoTime();
 		// The upstream hop's span, when tracing is on: its traceparent goes upstream.
-		Map<String, String> propagation = this.tracing.on() ? new HashMap<>(4) : Map.of();
-		return this.tracing.outgoing("upstream " + method.name(), propagation,
-				(span) -> (idempotent ? this.idempotent : this.once).request(method)
+		return this.tracing.outgoing("upstream " + method.name(),
+				(span, propagation) -> (idempotent ? this.idempotent : this.once).request(method)
 					.uri(pathAndQuery)
 					.send((upstreamRequest, outbound) -> {
 						HttpHeaders upstream = upstreamRequest.requestHeaders();

@@ -1,12 +1,15 @@
 package dev.securelink.gateway.tracing;
 
+import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 import io.micrometer.common.KeyValue;
 import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import io.micrometer.observation.transport.Kind;
@@ -53,8 +56,7 @@ public class Tracing {
 		this.registry = ObservationRegistry.create();
 		this.registry.observationConfig()
 			.observationHandler(
-					new io.micrometer.observation.ObservationHandler.FirstMatchingCompositeObservationHandler(sender,
-							receiver, local));
+					new ObservationHandler.FirstMatchingCompositeObservationHandler(sender, receiver, local));
 	}
 
 	private Tracing(ObservationRegistry registry) {
@@ -85,7 +87,7 @@ public class Tracing {
 	 * @param traced called with the span's trace id (or null) once the work ended
 	 */
 	public Mono<Void> request(String method, String route, HttpHeaders headers, Supplier<Mono<Void>> work,
-			IntSupplier status, java.util.function.Consumer<@Nullable String> traced) {
+			IntSupplier status, Consumer<@Nullable String> traced) {
 		if (!on()) {
 			return work.get().doFinally((signal) -> traced.accept(null));
 		}
@@ -107,15 +109,15 @@ public class Tracing {
 
 	/**
 	 * An outgoing request as a client span named {@code name}, a child of the span in the
-	 * Reactor context if any: its {@code traceparent} is put in {@code propagation}
-	 * before {@code call} runs, for the caller to send along.
-	 * @param call makes the request; it may add attributes to the span it is given
+	 * Reactor context if any: {@code call} gets the span (to add the answer's status) and
+	 * the headers to send along, its {@code traceparent} (none while tracing is off).
 	 */
-	public <T> Mono<T> outgoing(String name, Map<String, String> propagation, Function<Observation, Mono<T>> call) {
+	public <T> Mono<T> outgoing(String name, BiFunction<Observation, Map<String, String>, Mono<T>> call) {
 		if (!on()) {
-			return call.apply(Observation.NOOP);
+			return call.apply(Observation.NOOP, Map.of());
 		}
 		return Mono.deferContextual((reactor) -> {
+			Map<String, String> propagation = new HashMap<>(4);
 			SenderContext<Map<String, String>> context = new SenderContext<>((carrier, key, value) -> {
 				if (carrier != null) {
 					carrier.put(key, value);
@@ -126,7 +128,7 @@ public class Tracing {
 				.contextualName(name)
 				.parentObservation(reactor.getOrDefault(ObservationThreadLocalAccessor.KEY, null))
 				.start();
-			return call.apply(span).doOnError(span::error).doFinally((signal) -> span.stop());
+			return call.apply(span, propagation).doOnError(span::error).doFinally((signal) -> span.stop());
 		});
 	}
 

@@ -41,6 +41,12 @@ public class AccessLogFilter implements WebFilter {
 	/** The MDC key of the trace id, Micrometer Tracing's. */
 	private static final String TRACE_ID = "traceId";
 
+	private final Tracing tracing;
+
+	AccessLogFilter(Tracing tracing) {
+		this.tracing = tracing;
+	}
+
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
 		if (!logger.isInfoEnabled()) {
@@ -49,9 +55,9 @@ public class AccessLogFilter implements WebFilter {
 		long start = System.nanoTime();
 		return chain.filter(exchange).doFinally((signal) -> {
 			HttpStatusCode status = exchange.getResponse().getStatusCode();
-			String traceId = ServerRequestObservationContext.findCurrent(exchange.getAttributes())
+			String traceId = this.tracing.on() ? ServerRequestObservationContext.findCurrent(exchange.getAttributes())
 				.map(Tracing::traceId)
-				.orElse(null);
+				.orElse(null) : null;
 			record(exchange.getRequest().getMethod().name(), loggablePath(exchange),
 					(status != null) ? status.value() : 0, start, traceId);
 		});

@@ -11,8 +11,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -235,8 +233,7 @@ class WebhookDispatcher extends BackgroundTask<Long> {
 		String signature = signature(claimed, timestamp, started);
 		byte[] body = claimed.body().getBytes(StandardCharsets.UTF_8);
 		// The attempt's span, when tracing is on: its traceparent goes along.
-		Map<String, String> propagation = this.tracing.on() ? new HashMap<>(4) : Map.of();
-		return this.tracing.outgoing("webhook POST", propagation, (span) -> this.client.headers((headers) -> {
+		return this.tracing.outgoing("webhook POST", (span, propagation) -> this.client.headers((headers) -> {
 			headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
 				.set(HttpHeaderNames.USER_AGENT, "securelink-gateway-webhooks")
 				.set("webhook-id", claimed.messageId())

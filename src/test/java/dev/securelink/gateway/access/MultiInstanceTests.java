@@ -61,10 +61,7 @@ class MultiInstanceTests {
 	}
 
 	WebTestClient secondClient() {
-		return WebTestClient.bindToServer()
-			.baseUrl("http://localhost:" + second.getEnvironment().getProperty("local.server.port"))
-			.responseTimeout(Duration.ofSeconds(30))
-			.build();
+		return Instances.client(second, "local.server.port");
 	}
 
 	@Test

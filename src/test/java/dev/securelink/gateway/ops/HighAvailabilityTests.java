@@ -67,10 +67,10 @@ class HighAvailabilityTests {
 	@Order(1)
 	void writesWhenTheServerAnswersReadOnlyThen503AtOnceNothingGrantedAndReadinessSaysWhy() throws Exception {
 		String tenant = Admin.newTenant();
-		CreatedLink link = new Admin(client(gateway, "local.server.port")).createLink(tenant,
+		CreatedLink link = new Admin(Instances.client(gateway, "local.server.port")).createLink(tenant,
 				Map.of("document", "/invoices/read-only", "recipients", List.of("anna@example.com")));
 		assertThat(count(servers.primaryPort(), "select count(*) from link")).as("written on the primary").isEqualTo(1);
-		readiness(client(gateway, "local.management.port")).expectStatus()
+		readiness(Instances.client(gateway, "local.management.port")).expectStatus()
 			.isOk()
 			.expectBody()
 			.jsonPath("$.components.database.details.readOnly")
@@ -79,12 +79,12 @@ class HighAvailabilityTests {
 		ConfigurableApplicationContext onStandby = gateway("//127.0.0.1:" + servers.standbyPort() + "/postgres",
 				"--spring.flyway.enabled=false");
 		try {
-			WebTestClient client = client(onStandby, "local.server.port");
+			WebTestClient client = Instances.client(onStandby, "local.server.port");
 			await().atMost(Duration.ofSeconds(10))
 				.untilAsserted(
 						() -> assertThat(count(servers.standbyPort(), "select count(*) from link")).as("replicated")
 							.isEqualTo(1));
-			readiness(client(onStandby, "local.management.port")).expectStatus()
+			readiness(Instances.client(onStandby, "local.management.port")).expectStatus()
 				.isEqualTo(503)
 				.expectBody()
 				.jsonPath("$.components.database.details.readOnly")
@@ -109,8 +109,8 @@ class HighAvailabilityTests {
 	@Test
 	@Order(2)
 	void writesWhenThePrimaryDiesThen503UntilTheStandbyIsPromotedThenThere() throws Exception {
-		WebTestClient client = client(gateway, "local.server.port");
-		WebTestClient management = client(gateway, "local.management.port");
+		WebTestClient client = Instances.client(gateway, "local.server.port");
+		WebTestClient management = Instances.client(gateway, "local.management.port");
 		String tenant = Admin.newTenant();
 		CreatedLink link = new Admin(client).createLink(tenant,
 				Map.of("document", "/invoices/failover", "recipients", List.of("anna@example.com")));
@@ -150,13 +150,6 @@ class HighAvailabilityTests {
 
 	private static WebTestClient.ResponseSpec readiness(WebTestClient management) {
 		return management.get().uri("/actuator/health/readiness").exchange();
-	}
-
-	private static WebTestClient client(ConfigurableApplicationContext context, String port) {
-		return WebTestClient.bindToServer()
-			.baseUrl("http://localhost:" + context.getEnvironment().getProperty(port))
-			.responseTimeout(Duration.ofSeconds(30))
-			.build();
 	}
 
 	private static long count(int port, String sql) throws Exception {

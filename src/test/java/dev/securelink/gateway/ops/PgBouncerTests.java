@@ -62,7 +62,7 @@ class PgBouncerTests {
 
 	@Test
 	void flowWhenBehindTransactionPoolingPgBouncerThenEveryCallWorksAndRevocationIsSeenWithinTwoSeconds() {
-		WebTestClient behind = client(pooled, "local.server.port");
+		WebTestClient behind = Instances.client(pooled, "local.server.port");
 		Admin admin = new Admin(behind);
 		String tenant = Admin.newTenant();
 		admin.settings(tenant, true);
@@ -80,7 +80,7 @@ class PgBouncerTests {
 		admin.get(tenant, "/links/" + link.id()).exchange().expectStatus().isOk();
 		admin.get(tenant, "/events?afterId=0&limit=100").exchange().expectStatus().isOk();
 
-		WebTestClient management = client(pooled, "local.management.port");
+		WebTestClient management = Instances.client(pooled, "local.management.port");
 		await().atMost(Duration.ofSeconds(10))
 			.untilAsserted(
 					() -> readiness(management).jsonPath("$.components.changeFeed.details.mode").isEqualTo("polling"));
@@ -109,7 +109,7 @@ class PgBouncerTests {
 				"--securelink.change-feed.listen-url=" + TestDatabase.server().r2dbcUrl(),
 				"--securelink.change-feed.probe-interval=1s", "--securelink.change-feed.probe-timeout=500ms");
 		try {
-			WebTestClient management = client(listening, "local.management.port");
+			WebTestClient management = Instances.client(listening, "local.management.port");
 			// Past the first probes: the mode stays listen.
 			await().pollDelay(Duration.ofMillis(2500)).until(() -> true);
 			readiness(management).jsonPath("$.components.changeFeed.details.mode")
@@ -117,7 +117,7 @@ class PgBouncerTests {
 				.jsonPath("$.components.changeFeed.details.listenUrl")
 				.isEqualTo("set");
 
-			WebTestClient behind = client(listening, "local.server.port");
+			WebTestClient behind = Instances.client(listening, "local.server.port");
 			String tenant = Admin.newTenant();
 			CreatedLink link = new Admin(behind).createLink(tenant,
 					Map.of("document", "/invoices/listen", "recipients", List.of("anna@example.com")));
@@ -136,13 +136,6 @@ class PgBouncerTests {
 
 	private static WebTestClient.BodyContentSpec readiness(WebTestClient management) {
 		return management.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk().expectBody();
-	}
-
-	private static WebTestClient client(ConfigurableApplicationContext context, String port) {
-		return WebTestClient.bindToServer()
-			.baseUrl("http://localhost:" + context.getEnvironment().getProperty(port))
-			.responseTimeout(Duration.ofSeconds(30))
-			.build();
 	}
 
 }

@@ -502,21 +502,6 @@ class ProxyTests {
 
 	@Test
 	@Behaviour("27d")
-	void payWhenTheSameSubmissionComesTheMomentTheAnswerArrivedThenItIsReplayedNever409() {
-		open(List.of("pay"));
-		String path = "/d/" + this.linkId + "/pay/now";
-		for (int i = 0; i < 20; i++) {
-			String key = "\"order-" + i + "\"";
-			assertThat(submit(path, "amount=" + i, key).getStatus().value()).isEqualTo(200);
-			EntityExchangeResult<String> again = submit(path, "amount=" + i, key);
-			assertThat(again.getStatus().value()).as("sent again once the answer is in: %s", key).isEqualTo(200);
-			assertThat(again.getResponseHeaders().getFirst("Idempotent-Replayed")).isEqualTo("true");
-		}
-		assertThat(TestUpstream.received(this.document)).hasSize(20);
-	}
-
-	@Test
-	@Behaviour("27d")
 	void payWhenAKeyComesWithAnotherBodyThen422AndWhenTheUpstreamFailedThenForwardedAgainWithTheSameKey() {
 		open(List.of("pay"));
 		String pause = "/d/" + this.linkId + "/pay/" + TestUpstream.Scenario.PAUSE.segment();

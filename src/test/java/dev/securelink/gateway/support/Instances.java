@@ -1,9 +1,12 @@
 package dev.securelink.gateway.support;
 
+import java.time.Duration;
+
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.securelink.gateway.GatewayApplication;
 
@@ -22,6 +25,17 @@ public final class Instances {
 	 * closing it must not dispose the global ones that every other context in the test
 	 * JVM uses.
 	 */
+	/**
+	 * A client of {@code context}'s server on the port its environment names under
+	 * {@code portProperty} ({@code local.server.port}, {@code local.management.port}).
+	 */
+	public static WebTestClient client(ConfigurableApplicationContext context, String portProperty) {
+		return WebTestClient.bindToServer()
+			.baseUrl("http://localhost:" + context.getEnvironment().getProperty(portProperty))
+			.responseTimeout(Duration.ofSeconds(30))
+			.build();
+	}
+
 	public static ConfigurableApplicationContext start(String[] profiles, String... args) {
 		return new SpringApplicationBuilder(GatewayApplication.class).profiles(profiles)
 			.initializers((context) -> ((GenericApplicationContext) context).registerBean(ReactorResourceFactory.class,

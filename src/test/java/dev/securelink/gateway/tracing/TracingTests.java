@@ -95,10 +95,7 @@ class TracingTests {
 
 	@Test
 	void documentRequestWhenTracedThenItsSpanTreeIsExportedAndNoSpanHoldsASecret() {
-		WebTestClient gateway = WebTestClient.bindToServer()
-			.baseUrl("http://localhost:" + traced.getEnvironment().getProperty("local.server.port"))
-			.responseTimeout(Duration.ofSeconds(30))
-			.build();
+		WebTestClient gateway = Instances.client(traced, "local.server.port");
 		Admin admin = new Admin(gateway);
 		String tenant = Admin.newTenant();
 		gateway.post()
