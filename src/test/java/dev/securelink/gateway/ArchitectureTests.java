@@ -12,6 +12,8 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -35,23 +37,24 @@ class ArchitectureTests {
 	 * Each feature package and the feature packages it may use (the root package's shared
 	 * beans: all of them).
 	 */
-	private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
-			Map.entry("access", Set.of("audit", "keys", "link", "session", "tenant", "web")),
-			Map.entry("admin", Set.of("audit", "input", "tenant", "web")), Map.entry("audit", Set.of("keys")),
+	static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
+			Map.entry("access", Set.of("audit", "edge", "keys", "link", "page", "paths", "session", "tenant")),
+			Map.entry("admin", Set.of("audit", "input", "paths", "tenant")), Map.entry("audit", Set.of("keys")),
 			Map.entry("change", Set.of()), Map.entry("database", Set.of("keys")), Map.entry("demo", Set.of()),
-			Map.entry("input", Set.of()), Map.entry("keys", Set.of()),
-			Map.entry("link", Set.of("audit", "change", "input", "keys", "tenant", "web")),
-			Map.entry("privacy", Set.of("admin", "audit", "input", "link", "tenant", "web")),
-			Map.entry("proxy", Set.of("audit", "keys", "link", "session", "tracing", "web")),
+			Map.entry("edge", Set.of("page", "paths", "tracing")), Map.entry("input", Set.of()),
+			Map.entry("keys", Set.of()),
+			Map.entry("link", Set.of("audit", "change", "input", "keys", "paths", "tenant")),
+			Map.entry("page", Set.of()), Map.entry("paths", Set.of()),
+			Map.entry("privacy", Set.of("admin", "audit", "input", "link", "paths", "tenant")),
+			Map.entry("proxy", Set.of("audit", "edge", "keys", "link", "page", "paths", "session", "tracing")),
 			Map.entry("session", Set.of("keys", "link", "tenant")),
-			Map.entry("tenant", Set.of("audit", "change", "input", "web")), Map.entry("tracing", Set.of()),
-			Map.entry("web", Set.of("tracing")),
-			Map.entry("webhook", Set.of("audit", "input", "keys", "tenant", "tracing", "web")));
+			Map.entry("tenant", Set.of("audit", "change", "input", "paths")), Map.entry("tracing", Set.of()),
+			Map.entry("webhook", Set.of("audit", "input", "keys", "paths", "tenant", "tracing")));
 
 	/**
 	 * Each table (as the migrations create it) and the one package whose SQL may name it.
 	 */
-	private static final Map<String, String> TABLE_OWNERS = Map.ofEntries(Map.entry("tenant", "tenant"),
+	static final Map<String, String> TABLE_OWNERS = Map.ofEntries(Map.entry("tenant", "tenant"),
 			Map.entry("link", "link"), Map.entry("link_attempt", "access"), Map.entry("link_client_attempt", "access"),
 			Map.entry("renewal_request", "access"), Map.entry("access_event", "audit"),
 			Map.entry("access_event_tombstone", "audit"), Map.entry("audit_chain_head", "audit"),
@@ -82,6 +85,19 @@ class ArchitectureTests {
 				.dependOnClassesThat()
 				.resideInAnyPackage(packages.toArray(String[]::new))
 				.because("the package map in ArchitectureTests lists what " + feature.getKey() + " may use")
+				.check(CLASSES);
+		}
+	}
+
+	@Test
+	void leavesWhenTheyImportThenNothingOfTheGateway() {
+		for (String leaf : List.of("paths", "input")) {
+			noClasses().that()
+				.resideInAPackage(ROOT + "." + leaf + "..")
+				.should()
+				.dependOnClassesThat(JavaClass.Predicates.resideInAPackage(ROOT + "..")
+					.and(DescribedPredicate.not(JavaClass.Predicates.resideInAPackage(ROOT + "." + leaf + ".."))))
+				.because(leaf + " is a leaf every feature may name without depending on another")
 				.check(CLASSES);
 		}
 	}

@@ -6,15 +6,15 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-import dev.securelink.gateway.web.GatewayPaths;
-import dev.securelink.gateway.web.MessagePages;
-import dev.securelink.gateway.web.PageKind;
-import dev.securelink.gateway.web.RequestPaths;
+import dev.securelink.gateway.page.MessagePages;
+import dev.securelink.gateway.page.PageKind;
+import dev.securelink.gateway.paths.GatewayPaths;
+import dev.securelink.gateway.paths.RequestPaths;
 
 /**
- * The public paths of the link flow (the URL contract in the README). {@code /d/**} never
- * reaches this router: the document route serves it ahead of WebFlux, and its pages are
- * written ahead of the dispatcher.
+ * The public paths of the link flow (the URL contract in docs/behaviour.md).
+ * {@code /d/**} never reaches this router: the document route serves it ahead of WebFlux,
+ * and its pages are written ahead of the dispatcher.
  */
 @Configuration(proxyBeanMethods = false)
 class AccessRoutes {

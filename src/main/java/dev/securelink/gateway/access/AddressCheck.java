@@ -3,7 +3,6 @@ package dev.securelink.gateway.access;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 
 import io.micrometer.core.instrument.Counter;
@@ -13,6 +12,7 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 import dev.securelink.gateway.audit.AccessEvent;
+import dev.securelink.gateway.audit.AuditDetail;
 import dev.securelink.gateway.audit.AuditLog;
 import dev.securelink.gateway.audit.AuditType;
 import dev.securelink.gateway.link.Link;
@@ -109,28 +109,19 @@ class AddressCheck {
 			Instant locksUntil = (everyone != null) ? everyone : reserved.locksUntil();
 			if (locksUntil != null) {
 				return record(link, AuditType.LOCKED, clientHash, now,
-						failures(reserved, locksUntil, (everyone != null) ? "everyone" : "client"))
+						new AuditDetail.Locked(reserved.failures(), this.lockThreshold, locksUntil,
+								(everyone != null) ? "everyone" : "client"))
 					.thenReturn(new LinkOutcome.TooManyAttempts(link.id(), retryAfter(locksUntil, now), locale,
 							tenant.sender()));
 			}
-			return record(link, AuditType.FAILED, clientHash, now, failures(reserved, null, null))
+			return record(link, AuditType.FAILED, clientHash, now,
+					new AuditDetail.Failed(reserved.failures(), this.lockThreshold))
 				.thenReturn(new LinkOutcome.EmailRequired(link, action, LinkOutcome.PromptError.MISMATCH, locale,
 						tenant.sender()));
 		});
 	}
 
-	/**
-	 * The detail of a wrong address: the client's failures in the window with this one,
-	 * the threshold, and the lock it set (if it did): its end, and whether it holds for
-	 * this client or for everyone.
-	 */
-	private String failures(AttemptGuard.Reserved reserved, @Nullable Instant lockedUntil, @Nullable String scope) {
-		return "{\"failures\":" + reserved.failures() + ",\"threshold\":" + this.lockThreshold + ((lockedUntil != null)
-				? ",\"lockedUntil\":\"" + lockedUntil.truncatedTo(ChronoUnit.SECONDS) + "\",\"scope\":\"" + scope + "\""
-				: "") + "}";
-	}
-
-	private Mono<Void> record(Link link, AuditType type, String clientHash, Instant now, @Nullable String detail) {
+	private Mono<Void> record(Link link, AuditType type, String clientHash, Instant now, @Nullable AuditDetail detail) {
 		this.meters.counter("securelink.verifications", "outcome", type.id()).increment();
 		if (type == AuditType.LOCKED) {
 			this.meters.counter("securelink.lockouts").increment();

@@ -8,7 +8,7 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import org.springframework.stereotype.Component;
 
-import dev.securelink.gateway.web.ClientAddress;
+import dev.securelink.gateway.edge.ClientAddress;
 
 /**
  * Per-client-IP token buckets, one instance's view (the per-link lock in PostgreSQL is

@@ -8,8 +8,8 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
-import dev.securelink.gateway.web.MessagePages;
-import dev.securelink.gateway.web.PageKind;
+import dev.securelink.gateway.page.MessagePages;
+import dev.securelink.gateway.page.PageKind;
 
 /**
  * {@code /l/{code}[/sign|/pay]}: the link as mailed. Each request is read once

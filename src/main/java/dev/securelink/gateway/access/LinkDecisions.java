@@ -13,10 +13,10 @@ import dev.securelink.gateway.link.Link;
 import dev.securelink.gateway.link.LinkCache;
 import dev.securelink.gateway.link.LinkCode;
 import dev.securelink.gateway.link.Right;
+import dev.securelink.gateway.page.PageLocales;
 import dev.securelink.gateway.session.Sessions;
 import dev.securelink.gateway.tenant.SettingsCache;
 import dev.securelink.gateway.tenant.TenantSettings;
-import dev.securelink.gateway.web.PageLocales;
 
 /**
  * What a request to a link comes to. A GET never changes server state (mail scanners

@@ -9,9 +9,9 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import reactor.core.publisher.Mono;
 
 import dev.securelink.gateway.GatewayProperties;
+import dev.securelink.gateway.edge.ClientAddress;
+import dev.securelink.gateway.edge.SameOrigin;
 import dev.securelink.gateway.link.Right;
-import dev.securelink.gateway.web.ClientAddress;
-import dev.securelink.gateway.web.SameOrigin;
 
 /**
  * The one place that reads a link request's HTTP: path, cookies, origin evidence, the

@@ -2,29 +2,27 @@ package dev.securelink.gateway.access;
 
 import java.net.URI;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseCookie;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
+import dev.securelink.gateway.edge.AccessLogFilter;
 import dev.securelink.gateway.link.Link;
 import dev.securelink.gateway.link.Right;
+import dev.securelink.gateway.page.FormPages;
+import dev.securelink.gateway.page.MessagePages;
+import dev.securelink.gateway.page.PageForm;
+import dev.securelink.gateway.page.PageKind;
+import dev.securelink.gateway.page.PageLocales;
+import dev.securelink.gateway.paths.GatewayPaths;
 import dev.securelink.gateway.session.Sessions;
-import dev.securelink.gateway.web.AccessLogFilter;
-import dev.securelink.gateway.web.GatewayPaths;
-import dev.securelink.gateway.web.MessagePages;
-import dev.securelink.gateway.web.PageForm;
-import dev.securelink.gateway.web.PageKind;
-import dev.securelink.gateway.web.PageLocales;
-import dev.securelink.gateway.web.Pages;
 
 /**
  * Turns a {@link LinkOutcome} into the answer: the 303 with the session, the e-mail
@@ -40,10 +38,13 @@ class LinkResponder {
 
 	private final MessagePages pages;
 
-	LinkResponder(Sessions sessions, FormTokens forms, MessagePages pages) {
+	private final FormPages formPages;
+
+	LinkResponder(Sessions sessions, FormTokens forms, MessagePages pages, FormPages formPages) {
 		this.sessions = sessions;
 		this.forms = forms;
 		this.pages = pages;
+		this.formPages = formPages;
 	}
 
 	Mono<ServerResponse> respond(ServerRequest request, LinkRequest link, LinkOutcome outcome) {
@@ -76,7 +77,7 @@ class LinkResponder {
 	}
 
 	/**
-	 * {@code kind} (one of {@link MessagePages#WITH_FORM}) with the form to ask for a new
+	 * {@code kind} (one of {@link FormPages#WITH_FORM}) with the form to ask for a new
 	 * link of the request's code: its token made for the browser's form nonce, or a new
 	 * nonce (and its cookie) when it holds none. The same page for every code, known or
 	 * not, but for the form's action and token, and the {@code sender} it names (null:
@@ -92,7 +93,7 @@ class LinkResponder {
 		}
 		String code = GatewayPaths.codeSegment(request.requestPath().value());
 		PageForm form = new PageForm(GatewayPaths.renewal(code), this.forms.token(held, FormTokens.renewalScope(code)));
-		return this.pages.response(request, kind, extra, form, cookies, sender);
+		return this.formPages.response(request, kind, extra, form, cookies, sender);
 	}
 
 	/**
@@ -117,17 +118,10 @@ class LinkResponder {
 			nonce = this.forms.newNonce();
 			cookies.add(this.forms.cookie(nonce));
 		}
-		Map<String, Object> model = new HashMap<>();
-		model.put("formAction", request.path());
-		model.put("csrf", this.forms.token(nonce, required.link().id()));
-		model.put("action", required.action().id());
-		model.put("sender", required.sender());
-		HttpStatus status = HttpStatus.OK;
-		if (required.error() != null) {
-			model.put("error", required.error().id());
-			status = HttpStatus.UNPROCESSABLE_CONTENT;
-		}
-		return Pages.render(status, "prompt", model, cookies);
+		PageForm form = new PageForm(request.path(), this.forms.token(nonce, required.link().id()));
+		LinkOutcome.PromptError error = required.error();
+		return this.formPages.prompt(request, required.action().id(), (error != null) ? error.id() : null, form,
+				cookies, required.sender());
 	}
 
 }

@@ -12,10 +12,10 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
-import dev.securelink.gateway.web.GatewayPaths;
-import dev.securelink.gateway.web.MessagePages;
-import dev.securelink.gateway.web.PageKind;
-import dev.securelink.gateway.web.PageLocales;
+import dev.securelink.gateway.page.MessagePages;
+import dev.securelink.gateway.page.PageKind;
+import dev.securelink.gateway.page.PageLocales;
+import dev.securelink.gateway.paths.GatewayPaths;
 
 /**
  * {@code /l/{code}/renew}: the form to ask for a new link, on its own (GET, which looks

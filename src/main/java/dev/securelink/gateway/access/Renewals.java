@@ -12,6 +12,7 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 import dev.securelink.gateway.audit.AccessEvent;
+import dev.securelink.gateway.audit.AuditDetail;
 import dev.securelink.gateway.audit.AuditLog;
 import dev.securelink.gateway.audit.AuditType;
 import dev.securelink.gateway.link.Link;
@@ -136,7 +137,7 @@ class Renewals {
 			.rowsUpdated()
 			.flatMap((rows) -> (rows != 0) ? this.audit
 				.record(AccessEvent.ofVerification(AuditType.RENEWAL_REQUESTED, link.tenantId(), link.id(), clientHash,
-						now, "{\"recipient\":" + recipient + "}"))
+						now, new AuditDetail.RenewalRequested(recipient)))
 				.thenReturn(Outcome.REQUESTED) : Mono.just(Outcome.REPEATED))
 			.as(this.transaction::transactional);
 	}

@@ -3,7 +3,6 @@ package dev.securelink.gateway.admin;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -16,9 +15,9 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.security.web.server.authorization.AuthorizationContext;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.json.JsonMapper;
 
 import dev.securelink.gateway.audit.AccessEvent;
+import dev.securelink.gateway.audit.AuditDetail;
 import dev.securelink.gateway.audit.AuditLog;
 import dev.securelink.gateway.input.TenantIds;
 import dev.securelink.gateway.tenant.SettingsCache;
@@ -46,11 +45,7 @@ class AdminAuthorization {
 
 	private final Clock clock;
 
-	private final JsonMapper json;
-
-	AdminAuthorization(SettingsCache settings, AuditLog audit, AdminPrincipals principals, Clock clock,
-			JsonMapper json) {
-		this.json = json;
+	AdminAuthorization(SettingsCache settings, AuditLog audit, AdminPrincipals principals, Clock clock) {
 		this.settings = settings;
 		this.audit = audit;
 		this.principals = principals;
@@ -117,7 +112,7 @@ class AdminAuthorization {
 			String method = context.getExchange().getRequest().getMethod().name();
 			return this.audit
 				.record(AccessEvent.supportRead(tenantId, jwt.getSubject(), now,
-						this.json.writeValueAsString(Map.of("method", method, "path", path))))
+						new AuditDetail.SupportRead(method, path)))
 				.then(this.principals.seen(tenantId, jwt, now))
 				.thenReturn(new AuthorizationDecision(true));
 		});

@@ -21,7 +21,7 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
 
-import dev.securelink.gateway.web.RequestPaths;
+import dev.securelink.gateway.paths.RequestPaths;
 
 /**
  * {@code securelink.admin.port}: the admin API (and its OpenAPI document) on a listener

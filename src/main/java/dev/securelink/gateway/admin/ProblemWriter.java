@@ -24,7 +24,7 @@ import org.springframework.web.server.WebExceptionHandler;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.securelink.gateway.web.GatewayPaths;
+import dev.securelink.gateway.paths.GatewayPaths;
 
 /**
  * Writes the admin API's 401 and 403 answers, which Spring Security decides before any

@@ -18,8 +18,8 @@ import org.jspecify.annotations.Nullable;
  * for the admin API
  * @param sessionId the document session, for events of a session ({@code opened} is
  * written once per session)
- * @param detail JSON with what else matters (old and new settings, the path support staff
- * read), or null
+ * @param detail what else matters (old and new settings, the path support staff read), as
+ * its {@link AuditDetail} wrote it, or null
  */
 public record AccessEvent(String tenantId, @Nullable String linkId, String type, String outcome, @Nullable String actor,
 		@Nullable String client, Instant occurredAt, @Nullable String sessionId, @Nullable String detail) {
@@ -40,33 +40,35 @@ public record AccessEvent(String tenantId, @Nullable String linkId, String type,
 	/**
 	 * The admin API moved a link's expiry; {@code detail} holds it before and after.
 	 */
-	public static AccessEvent expiryChanged(String tenantId, String linkId, String actor, Instant at, String detail) {
+	public static AccessEvent expiryChanged(String tenantId, String linkId, String actor, Instant at,
+			AuditDetail.ExpiryChanged detail) {
 		return new AccessEvent(tenantId, linkId, AuditType.EXPIRY_CHANGED.id(), AuditOutcome.OK.id(), actor, null, at,
-				null, detail);
+				null, detail.json());
 	}
 
 	/**
 	 * The invoicing application marked actions of a link done; {@code detail} names them.
 	 */
 	public static AccessEvent completed(String tenantId, String linkId, @Nullable String actor, Instant at,
-			String detail) {
+			AuditDetail.Completed detail) {
 		return new AccessEvent(tenantId, linkId, AuditType.COMPLETED.id(), AuditOutcome.OK.id(), actor, null, at, null,
-				detail);
+				detail.json());
 	}
 
 	/**
 	 * An admin caller changed the tenant's settings; {@code detail} holds them before and
 	 * after.
 	 */
-	public static AccessEvent settingsChanged(String tenantId, String actor, Instant at, String detail) {
+	public static AccessEvent settingsChanged(String tenantId, String actor, Instant at,
+			AuditDetail.SettingsChanged detail) {
 		return new AccessEvent(tenantId, null, AuditType.SETTINGS_CHANGED.id(), AuditOutcome.OK.id(), actor, null, at,
-				null, detail);
+				null, detail.json());
 	}
 
 	/** Support staff read the tenant's data; {@code detail} names the method and path. */
-	public static AccessEvent supportRead(String tenantId, String actor, Instant at, String detail) {
+	public static AccessEvent supportRead(String tenantId, String actor, Instant at, AuditDetail.SupportRead detail) {
 		return new AccessEvent(tenantId, null, AuditType.SUPPORT_READ.id(), AuditOutcome.OK.id(), actor, null, at, null,
-				detail);
+				detail.json());
 	}
 
 	/**
@@ -75,8 +77,9 @@ public record AccessEvent(String tenantId, @Nullable String linkId, String type,
 	 * in the window, the threshold and the lock it set.
 	 */
 	public static AccessEvent ofVerification(AuditType type, String tenantId, String linkId, String client, Instant at,
-			@Nullable String detail) {
-		return new AccessEvent(tenantId, linkId, type.id(), AuditOutcome.OK.id(), null, client, at, null, detail);
+			@Nullable AuditDetail detail) {
+		return new AccessEvent(tenantId, linkId, type.id(), AuditOutcome.OK.id(), null, client, at, null,
+				(detail != null) ? detail.json() : null);
 	}
 
 	/**
@@ -84,8 +87,22 @@ public record AccessEvent(String tenantId, @Nullable String linkId, String type,
 	 * page, and how a submission was answered, in {@code detail}).
 	 */
 	public static AccessEvent ofSession(AuditType type, AuditOutcome outcome, String tenantId, String linkId,
-			String client, Instant at, String sessionId, @Nullable String detail) {
-		return new AccessEvent(tenantId, linkId, type.id(), outcome.id(), null, client, at, sessionId, detail);
+			String client, Instant at, String sessionId, @Nullable AuditDetail detail) {
+		return new AccessEvent(tenantId, linkId, type.id(), outcome.id(), null, client, at, sessionId,
+				(detail != null) ? detail.json() : null);
+	}
+
+	/**
+	 * A link reached its expiry (the system acted: no actor, no client).
+	 */
+	public static AccessEvent expired(String tenantId, String linkId, Instant expiresAt) {
+		return new AccessEvent(tenantId, linkId, AuditType.EXPIRED.id(), AuditOutcome.OK.id(), null, null, expiresAt,
+				null, new AuditDetail.Expired(expiresAt).json());
+	}
+
+	/** The stored detail read back as its record, or null. */
+	public @Nullable AuditDetail details() {
+		return AuditDetail.read(this.type, this.detail);
 	}
 
 	/**

@@ -1,10 +1,8 @@
 package dev.securelink.gateway.change;
 
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,10 +12,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.spi.Connection;
-import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
-import io.r2dbc.spi.ConnectionFactoryOptions;
-import io.r2dbc.spi.Wrapped;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -54,32 +49,13 @@ class ChangeFeed implements SmartLifecycle, ReactiveHealthIndicator {
 	/** The payload prefix of the feed's own probes, which no {@link Change} has. */
 	private static final String PROBE = "probe:";
 
-	/**
-	 * How far back a poll looks: a change is seen if its transaction committed within
-	 * this of writing its row.
-	 */
-	private static final String POLL_WINDOW = "10 seconds";
-
-	/** How the feed hears of changes. */
-	enum Mode {
-
-		/** NOTIFY arrives on the LISTEN connection. */
-		LISTEN,
-
-		/** It does not: {@code change_log} is polled. */
-		POLLING;
-
-		String id() {
-			return name().toLowerCase(java.util.Locale.ROOT);
-		}
-
-	}
-
 	private final ConnectionFactory listenConnections;
 
 	private final boolean ownListenUrl;
 
 	private final DatabaseClient db;
+
+	private final ChangeLog changeLog;
 
 	private final List<ChangeListener> listeners;
 
@@ -89,18 +65,12 @@ class ChangeFeed implements SmartLifecycle, ReactiveHealthIndicator {
 
 	private final AtomicBoolean listenedBefore = new AtomicBoolean();
 
-	private volatile Mode mode = Mode.LISTEN;
+	private volatile ChangeFeedMode mode = ChangeFeedMode.LISTEN;
 
 	/** Whether the last probe could be sent: the database answered through the pool. */
 	private volatile boolean reachable = true;
 
 	private final Map<String, Sinks.One<Boolean>> probes = new ConcurrentHashMap<>();
-
-	/**
-	 * The ids of the rows the last poll saw, or null when polling just began (its first
-	 * poll only takes note).
-	 */
-	private volatile @Nullable Set<Long> polled;
 
 	private volatile @Nullable Disposable running;
 
@@ -108,9 +78,9 @@ class ChangeFeed implements SmartLifecycle, ReactiveHealthIndicator {
 			ChangeFeedProperties properties, Environment environment, MeterRegistry registry) {
 		String listenUrl = properties.listenUrl();
 		this.ownListenUrl = listenUrl != null && !listenUrl.isBlank();
-		this.listenConnections = (listenUrl != null && !listenUrl.isBlank()) ? listenConnections(listenUrl, environment)
-				: connections;
+		this.listenConnections = ListenConnections.of(listenUrl, connections, environment);
 		this.db = db;
+		this.changeLog = new ChangeLog(db);
 		this.listeners = listeners;
 		this.properties = properties;
 		this.reconnects = Counter.builder("securelink.notifications.reconnects")
@@ -119,7 +89,7 @@ class ChangeFeed implements SmartLifecycle, ReactiveHealthIndicator {
 		Gauge.builder("securelink.database.reachable", () -> this.reachable ? 1 : 0)
 			.description("1 when the change feed's last probe reached the database through the pool, 0 when it failed")
 			.register(registry);
-		for (Mode each : Mode.values()) {
+		for (ChangeFeedMode each : ChangeFeedMode.values()) {
 			Gauge.builder("securelink.change.feed.mode", () -> (this.mode == each) ? 1 : 0)
 				.description("1 for the way the change feed hears of changes now: listen (NOTIFY) or polling")
 				.tag("mode", each.id())
@@ -127,28 +97,14 @@ class ChangeFeed implements SmartLifecycle, ReactiveHealthIndicator {
 		}
 	}
 
-	private static ConnectionFactory listenConnections(String url, Environment environment) {
-		ConnectionFactoryOptions options = ConnectionFactoryOptions.parse(url);
-		ConnectionFactoryOptions.Builder builder = options.mutate();
-		String user = environment.getProperty("spring.r2dbc.username");
-		String password = environment.getProperty("spring.r2dbc.password");
-		if (!options.hasOption(ConnectionFactoryOptions.USER) && user != null) {
-			builder.option(ConnectionFactoryOptions.USER, user);
-		}
-		if (!options.hasOption(ConnectionFactoryOptions.PASSWORD) && password != null) {
-			builder.option(ConnectionFactoryOptions.PASSWORD, password);
-		}
-		return ConnectionFactories.get(builder.build());
-	}
-
-	Mode mode() {
+	ChangeFeedMode mode() {
 		return this.mode;
 	}
 
 	/**
 	 * Moves from {@code from} to {@code to}; false when the feed was not in {@code from}.
 	 */
-	private synchronized boolean switchMode(Mode from, Mode to) {
+	private synchronized boolean switchMode(ChangeFeedMode from, ChangeFeedMode to) {
 		if (this.mode != from) {
 			return false;
 		}
@@ -167,18 +123,18 @@ class ChangeFeed implements SmartLifecycle, ReactiveHealthIndicator {
 			.subscribe(this::received);
 		Disposable probing = Flux.interval(this.properties.probeInterval())
 			.onBackpressureDrop()
-			.concatMap((tick) -> probe().then(purge()))
+			.concatMap((tick) -> probe().then(this.changeLog.purge()))
 			.subscribe();
 		Disposable polling = Flux.interval(this.properties.pollInterval())
 			.onBackpressureDrop()
-			.filter((tick) -> this.mode == Mode.POLLING)
-			.concatMap((tick) -> poll())
+			.filter((tick) -> this.mode == ChangeFeedMode.POLLING)
+			.concatMap((tick) -> this.changeLog.poll(this::received))
 			.subscribe();
 		this.running = Disposables.composite(listening, probing, polling);
 	}
 
 	private Flux<String> listen(Connection connection) {
-		PostgresqlConnection postgres = unwrap(connection);
+		PostgresqlConnection postgres = ListenConnections.postgres(connection);
 		return postgres.createStatement("LISTEN " + ChangeNotifier.CHANNEL)
 			.execute()
 			.flatMap((result) -> result.getRowsUpdated())
@@ -231,65 +187,23 @@ class ChangeFeed implements SmartLifecycle, ReactiveHealthIndicator {
 	}
 
 	private void probed(boolean arrived) {
-		if (arrived && switchMode(Mode.POLLING, Mode.LISTEN)) {
+		if (arrived && switchMode(ChangeFeedMode.POLLING, ChangeFeedMode.LISTEN)) {
 			logger.info("Change feed: notifications arrive on the LISTEN connection again; polling stopped");
 		}
-		else if (!arrived && switchMode(Mode.LISTEN, Mode.POLLING)) {
+		else if (!arrived && switchMode(ChangeFeedMode.LISTEN, ChangeFeedMode.POLLING)) {
 			logger.warn("Change feed: a NOTIFY sent through the pool did not come back on the LISTEN connection within "
 					+ this.properties.probeTimeout().toMillis() + " ms (is spring.r2dbc.url a transaction-pooling "
 					+ "PgBouncer?); polling change_log every " + this.properties.pollInterval().toMillis()
 					+ " ms instead. Set securelink.change-feed.listen-url to a direct (session) database URL to listen.");
-			this.polled = null;
+			this.changeLog.restart();
 			this.listeners.forEach(ChangeListener::changesMissed);
 		}
-	}
-
-	/** The rows of the last seconds that the previous poll did not see. */
-	private Mono<Void> poll() {
-		return this.db
-			.sql("select id, payload from change_log where created_at > clock_timestamp() - interval '" + POLL_WINDOW
-					+ "' order by id")
-			.map((row) -> Map.entry(row.get("id", Long.class), row.get("payload", String.class)))
-			.all()
-			.collectList()
-			.doOnNext((rows) -> {
-				Set<Long> before = this.polled;
-				Set<Long> seen = new HashSet<>();
-				for (Map.Entry<Long, String> row : rows) {
-					seen.add(row.getKey());
-					if (before != null && !before.contains(row.getKey())) {
-						received(row.getValue());
-					}
-				}
-				this.polled = seen;
-			})
-			.onErrorResume((ex) -> Mono.empty())
-			.then();
-	}
-
-	/** Forgets what no poll can need any more. */
-	private Mono<Void> purge() {
-		return this.db.sql("delete from change_log where created_at < clock_timestamp() - interval '1 hour'")
-			.then()
-			.onErrorResume((ex) -> Mono.empty());
 	}
 
 	private void dispatch(Change change) {
 		for (ChangeListener listener : this.listeners) {
 			listener.changed(change);
 		}
-	}
-
-	@SuppressWarnings("unchecked")
-	private static PostgresqlConnection unwrap(Connection connection) {
-		Connection current = connection;
-		while (!(current instanceof PostgresqlConnection) && current instanceof Wrapped<?> wrapped) {
-			current = ((Wrapped<Connection>) wrapped).unwrap();
-		}
-		if (current instanceof PostgresqlConnection postgres) {
-			return postgres;
-		}
-		throw new IllegalStateException("The change feed needs a PostgreSQL connection, got " + connection);
 	}
 
 	@Override

@@ -1,4 +1,4 @@
-package dev.securelink.gateway.web;
+package dev.securelink.gateway.edge;
 
 import java.util.Map;
 
@@ -18,6 +18,8 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
+import dev.securelink.gateway.paths.GatewayPaths;
+import dev.securelink.gateway.paths.RequestPaths;
 import dev.securelink.gateway.tracing.Tracing;
 
 /**

@@ -1,4 +1,4 @@
-package dev.securelink.gateway.web;
+package dev.securelink.gateway.edge;
 
 import io.netty.util.NetUtil;
 import org.jspecify.annotations.Nullable;

@@ -1,29 +1,22 @@
-package dev.securelink.gateway.web;
+package dev.securelink.gateway.edge;
 
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -111,24 +104,14 @@ class EdgeHandler extends ChannelDuplexHandler {
 
 	private @Nullable ScheduledFuture<?> check;
 
-	/**
-	 * Counts each request's peer while no trusted proxy is configured; null otherwise.
-	 */
-	private final @Nullable UntrustedPeers untrustedPeers;
-
-	/** Whose trace context is kept, while tracing is on; null otherwise. */
-	private final @Nullable ClientAddress traceContextFrom;
-
-	/** The trace context headers Micrometer Tracing reads (W3C, B3 single and multi). */
-	private static final List<String> TRACE_CONTEXT = List.of("traceparent", "tracestate", "baggage", "b3",
-			"x-b3-traceid", "x-b3-spanid", "x-b3-parentspanid", "x-b3-sampled", "x-b3-flags");
+	/** What each request's peer is shown to, and whether its trace context is kept. */
+	private final RequestPeers peers;
 
 	EdgeHandler(SecurityHeaders securityHeaders, Drain drain, @Nullable UntrustedPeers untrustedPeers,
 			@Nullable ClientAddress traceContextFrom, Duration headTimeout, Duration bodyTimeout) {
 		this.securityHeaders = securityHeaders;
 		this.drain = drain;
-		this.untrustedPeers = untrustedPeers;
-		this.traceContextFrom = traceContextFrom;
+		this.peers = new RequestPeers(untrustedPeers, traceContextFrom);
 		this.periodNanos = Math.max(Math.min(headTimeout.toNanos(), bodyTimeout.toNanos()) / 5,
 				TimeUnit.MILLISECONDS.toNanos(50));
 		this.headNanos = Math.max(headTimeout.toNanos() - this.periodNanos, this.periodNanos);
@@ -189,7 +172,7 @@ class EdgeHandler extends ChannelDuplexHandler {
 		}
 		if (message instanceof HttpRequest request) {
 			this.answering = false;
-			HttpResponseStatus refusal = request.decoderResult().isSuccess() ? framingRefusal(request) : null;
+			HttpResponseStatus refusal = request.decoderResult().isSuccess() ? EdgeRefusals.framing(request) : null;
 			if (refusal != null) {
 				ReferenceCountUtil.release(message);
 				refuse(context, refusal, HttpResponseStatus.NOT_IMPLEMENTED.equals(refusal)
@@ -198,14 +181,7 @@ class EdgeHandler extends ChannelDuplexHandler {
 			}
 			this.state = BODY;
 			this.since = System.nanoTime();
-			if (this.untrustedPeers != null && context.channel().remoteAddress() instanceof InetSocketAddress peer
-					&& peer.getAddress() != null) {
-				this.untrustedPeers.observe(peer.getAddress());
-			}
-			if (this.traceContextFrom != null && !(context.channel().remoteAddress() instanceof InetSocketAddress peer
-					&& this.traceContextFrom.fromTrustedProxy(peer))) {
-				TRACE_CONTEXT.forEach(request.headers()::remove);
-			}
+			this.peers.arrived(request, context.channel());
 		}
 		else if (message instanceof HttpContent && this.state == BODY) {
 			this.since = System.nanoTime();
@@ -216,41 +192,13 @@ class EdgeHandler extends ChannelDuplexHandler {
 		super.channelRead(context, message);
 	}
 
-	/** Why a decoded request head must not be served, or null when it may. */
-	static @Nullable HttpResponseStatus framingRefusal(HttpRequest request) {
-		List<String> codings = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
-		if (!codings.isEmpty() && (codings.size() > 1 || !codings.get(0).trim().equalsIgnoreCase("chunked"))) {
-			return HttpResponseStatus.NOT_IMPLEMENTED;
-		}
-		List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
-		if (hosts.size() > 1 || (hosts.isEmpty() && request.protocolVersion().equals(HttpVersion.HTTP_1_1))) {
-			return HttpResponseStatus.BAD_REQUEST;
-		}
-		boolean safe = request.method().equals(HttpMethod.GET) || request.method().equals(HttpMethod.HEAD);
-		if (safe && (!codings.isEmpty() || declaresContent(request))) {
-			return HttpResponseStatus.BAD_REQUEST;
-		}
-		return null;
-	}
-
-	private static boolean declaresContent(HttpRequest request) {
-		String length = request.headers().get(HttpHeaderNames.CONTENT_LENGTH);
-		return length != null && !length.trim().equals("0");
-	}
-
 	/**
 	 * Answers {@code status} with a short text and the security headers, then closes the
 	 * connection.
 	 */
 	private void refuse(ChannelHandlerContext context, HttpResponseStatus status, String text) {
 		this.state = REFUSED;
-		FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-				Unpooled.copiedBuffer(text + "\n", StandardCharsets.UTF_8));
-		response.headers()
-			.set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
-			.set(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
-			.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
-			.set(Pages.MARK, "refused");
+		FullHttpResponse response = EdgeRefusals.answer(status, text);
 		this.securityHeaders.apply(response.headers());
 		// Written from here, toward the codec: the rest of the pipeline never sees this
 		// request.

@@ -1,4 +1,4 @@
-package dev.securelink.gateway.web;
+package dev.securelink.gateway.edge;
 
 import java.nio.charset.StandardCharsets;
 
@@ -9,6 +9,10 @@ import org.springframework.security.web.server.firewall.ServerExchangeRejectedHa
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
+
+import dev.securelink.gateway.page.MessagePages;
+import dev.securelink.gateway.page.PageKind;
+import dev.securelink.gateway.paths.RequestPaths;
 
 /**
  * Answers what Spring Security's firewall refuses (encoded slashes and dots, {@code //},

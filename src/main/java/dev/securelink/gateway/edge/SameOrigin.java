@@ -1,7 +1,8 @@
-package dev.securelink.gateway.web;
+package dev.securelink.gateway.edge;
 
 import java.net.URI;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 
 /**
@@ -25,11 +26,18 @@ public final class SameOrigin {
 	 * CSRF token) must decide for it
 	 */
 	public boolean test(HttpHeaders headers, boolean evidenceRequired) {
-		String origin = headers.getOrigin();
+		return test(headers.getOrigin(), headers.getFirst("Sec-Fetch-Site"), evidenceRequired);
+	}
+
+	/**
+	 * The same on the two headers' values, as read off any request.
+	 * @param origin the {@code Origin} header, or null
+	 * @param site the {@code Sec-Fetch-Site} header, or null
+	 */
+	public boolean test(@Nullable String origin, @Nullable String site, boolean evidenceRequired) {
 		if (origin != null && !origin.equals("null")) {
 			return origin.equals(this.origin);
 		}
-		String site = headers.getFirst("Sec-Fetch-Site");
 		if (site != null) {
 			return site.equals("same-origin");
 		}

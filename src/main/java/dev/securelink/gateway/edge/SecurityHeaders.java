@@ -1,4 +1,4 @@
-package dev.securelink.gateway.web;
+package dev.securelink.gateway.edge;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.securelink.gateway.web;
+package dev.securelink.gateway.edge;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,6 +18,8 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
+
+import dev.securelink.gateway.paths.GatewayPaths;
 
 /**
  * {@code /_gw/*}: the gateway's own assets (its stylesheet), read from

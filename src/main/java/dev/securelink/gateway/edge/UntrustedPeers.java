@@ -1,4 +1,4 @@
-package dev.securelink.gateway.web;
+package dev.securelink.gateway.edge;
 
 import java.net.InetAddress;
 import java.time.Duration;

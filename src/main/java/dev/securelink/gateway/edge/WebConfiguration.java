@@ -1,4 +1,4 @@
-package dev.securelink.gateway.web;
+package dev.securelink.gateway.edge;
 
 import java.time.Duration;
 
@@ -10,6 +10,7 @@ import org.springframework.web.server.i18n.LocaleContextResolver;
 import org.springframework.web.server.session.WebSessionManager;
 import reactor.netty.NettyPipeline;
 
+import dev.securelink.gateway.page.PageLocales;
 import dev.securelink.gateway.tracing.Tracing;
 
 @Configuration(proxyBeanMethods = false)

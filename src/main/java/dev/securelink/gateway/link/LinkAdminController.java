@@ -22,7 +22,7 @@ import dev.securelink.gateway.link.LinkRequests.CreateLink;
 import dev.securelink.gateway.link.LinkRequests.LinkPage;
 import dev.securelink.gateway.link.LinkRequests.LinkView;
 import dev.securelink.gateway.link.LinkRequests.UpdateLink;
-import dev.securelink.gateway.web.GatewayPaths;
+import dev.securelink.gateway.paths.GatewayPaths;
 
 /** {@code /admin/v1/tenants/{tenantId}/links}: create, read, list and revoke links. */
 @RestController

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
@@ -12,6 +11,7 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 import dev.securelink.gateway.audit.AccessEvent;
+import dev.securelink.gateway.audit.AuditDetail;
 import dev.securelink.gateway.audit.AuditLog;
 import dev.securelink.gateway.change.Change;
 import dev.securelink.gateway.change.ChangeNotifier;
@@ -79,10 +79,8 @@ public class LinkCompletion {
 					: Mono.just(false));
 	}
 
-	private static String detail(Set<Right> rights) {
-		return "{\"completed\":["
-				+ rights.stream().map((right) -> "\"" + right.id() + "\"").sorted().collect(Collectors.joining(","))
-				+ "]}";
+	private static AuditDetail.Completed detail(Set<Right> rights) {
+		return new AuditDetail.Completed(rights.stream().map(Right::id).toList());
 	}
 
 }

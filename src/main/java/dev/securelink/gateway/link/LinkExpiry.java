@@ -3,7 +3,6 @@ package dev.securelink.gateway.link;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -15,8 +14,6 @@ import reactor.core.publisher.Mono;
 import dev.securelink.gateway.BackgroundTask;
 import dev.securelink.gateway.audit.AccessEvent;
 import dev.securelink.gateway.audit.AuditLog;
-import dev.securelink.gateway.audit.AuditOutcome;
-import dev.securelink.gateway.audit.AuditType;
 
 /**
  * Records each link's expiry as an audit event ({@code expired}, and so the webhook
@@ -73,8 +70,7 @@ class LinkExpiry extends BackgroundTask<Long> {
 	}
 
 	private static AccessEvent event(Due due) {
-		return new AccessEvent(due.tenantId(), due.id(), AuditType.EXPIRED.id(), AuditOutcome.OK.id(), null, null,
-				due.expiresAt(), null, "{\"expiresAt\":\"" + due.expiresAt().truncatedTo(ChronoUnit.SECONDS) + "\"}");
+		return AccessEvent.expired(due.tenantId(), due.id(), due.expiresAt());
 	}
 
 	private record Due(String id, String tenantId, Instant expiresAt, boolean revoked) {

@@ -15,6 +15,7 @@ import reactor.core.publisher.Mono;
 
 import dev.securelink.gateway.GatewayProperties;
 import dev.securelink.gateway.audit.AccessEvent;
+import dev.securelink.gateway.audit.AuditDetail;
 import dev.securelink.gateway.audit.AuditLog;
 import dev.securelink.gateway.audit.AuditType;
 import dev.securelink.gateway.change.Change;
@@ -24,8 +25,8 @@ import dev.securelink.gateway.link.LinkRequests.CreateLink;
 import dev.securelink.gateway.link.LinkRequests.LinkPage;
 import dev.securelink.gateway.link.LinkRequests.LinkView;
 import dev.securelink.gateway.link.LinkRequests.UpdateLink;
+import dev.securelink.gateway.paths.GatewayPaths;
 import dev.securelink.gateway.tenant.TenantRepository;
-import dev.securelink.gateway.web.GatewayPaths;
 
 /**
  * Creating, reading and revoking a tenant's links, each change audited in the same
@@ -172,7 +173,7 @@ class LinkService {
 				Mono<Void> moveExpiry = (expiresAt != null) ? this.links.moveExpiry(tenantId, id, expiresAt, now)
 					.switchIfEmpty(Mono.error(LinkService::revoked))
 					.flatMap((before) -> this.audit.record(AccessEvent.expiryChanged(tenantId, id, actor, now,
-							"{\"before\":\"" + before + "\",\"after\":\"" + expiresAt + "\"}")))
+							new AuditDetail.ExpiryChanged(before, expiresAt))))
 						: Mono.empty();
 				Mono<Void> complete = completed.isEmpty() ? Mono.empty()
 						: this.completion.complete(tenantId, id, completed, actor, now)

@@ -1,16 +1,13 @@
-package dev.securelink.gateway.web;
+package dev.securelink.gateway.page;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,12 +16,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.MessageSource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseCookie;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.util.HtmlUtils;
 import org.thymeleaf.ITemplateEngine;
 import org.thymeleaf.context.Context;
 import reactor.core.publisher.Mono;
@@ -37,41 +32,18 @@ import tools.jackson.databind.json.JsonMapper;
  * from ever being read on an event loop); a request only picks the bytes. The document
  * route writes them on Reactor Netty's response, the WebFlux handlers and filters as a
  * response of their own: the same bytes, status and page marker either way, and the
- * connection's security headers on both. The pages that carry the form to ask for a new
- * link ({@link #WITH_FORM}) are rendered once too, around two markers where a request's
- * form action and token are put; only the e-mail prompt is rendered per request.
+ * connection's security headers on both. The pages that carry a form are
+ * {@link FormPages}.
  */
 @Component
 public class MessagePages {
 
-	/** The pages that may carry the form to ask for a new link. */
-	public static final Set<PageKind> WITH_FORM = EnumSet.of(PageKind.NOT_FOUND, PageKind.LOCKED, PageKind.RENEWAL,
-			PageKind.RENEWAL_BLANK);
-
 	private static final String HTML = MediaType.TEXT_HTML_VALUE + ";charset=UTF-8";
-
-	private static final String ACTION_MARK = "__securelink-form-action__";
-
-	private static final String TOKEN_MARK = "__securelink-form-token__";
-
-	private static final String SENDER_MARK = "__securelink-sender__";
 
 	private final Map<PageKind, Map<String, byte[]>> bodies = new EnumMap<>(PageKind.class);
 
 	/** The same, as RFC 9457 problem details, for API clients. */
 	private final Map<PageKind, Map<String, byte[]>> problems = new EnumMap<>(PageKind.class);
-
-	/**
-	 * The pages with the form, each as three pieces: before the form's action, between it
-	 * and the token, after the token.
-	 */
-	private final Map<PageKind, Map<String, byte[][]>> withForm = new EnumMap<>(PageKind.class);
-
-	/**
-	 * The same pages naming the sender ("… sent you this document"): four pieces, the
-	 * first ending where the sender's name goes.
-	 */
-	private final Map<PageKind, Map<String, byte[][]>> withFormAndSender = new EnumMap<>(PageKind.class);
 
 	/** Pages answered, by page and status: the gateway's own outcomes. */
 	private final Map<PageKind, Counter> answered = new EnumMap<>(PageKind.class);
@@ -104,40 +76,6 @@ public class MessagePages {
 			this.bodies.put(kind, Map.copyOf(byLanguage));
 			this.problems.put(kind, Map.copyOf(problemByLanguage));
 		}
-		PageForm marks = new PageForm(ACTION_MARK, TOKEN_MARK);
-		for (PageKind kind : WITH_FORM) {
-			Map<String, byte[][]> byLanguage = new HashMap<>();
-			Map<String, byte[][]> withSender = new HashMap<>();
-			for (Locale locale : PageLocales.SUPPORTED) {
-				Map<String, Object> model = new HashMap<>(
-						Map.of("kind", kind.id(), "languages", languages, "form", marks));
-				byLanguage.put(locale.getLanguage(),
-						pieces(templates.process("message", new Context(locale, model)), ACTION_MARK, TOKEN_MARK));
-				model.put("sender", SENDER_MARK);
-				withSender.put(locale.getLanguage(), pieces(templates.process("message", new Context(locale, model)),
-						SENDER_MARK, ACTION_MARK, TOKEN_MARK));
-			}
-			this.withForm.put(kind, Map.copyOf(byLanguage));
-			this.withFormAndSender.put(kind, Map.copyOf(withSender));
-		}
-	}
-
-	/**
-	 * {@code html} cut at each of {@code marks}, which it must show once each, in order.
-	 */
-	private static byte[][] pieces(String html, String... marks) {
-		byte[][] pieces = new byte[marks.length + 1][];
-		int from = 0;
-		for (int i = 0; i < marks.length; i++) {
-			int at = html.indexOf(marks[i], from);
-			if (at < 0 || html.indexOf(marks[i], at + 1) >= 0) {
-				throw new IllegalStateException("message.html must show " + String.join(", then ", marks) + " once");
-			}
-			pieces[i] = html.substring(from, at).getBytes(StandardCharsets.UTF_8);
-			from = at + marks[i].length();
-		}
-		pieces[marks.length] = html.substring(from).getBytes(StandardCharsets.UTF_8);
-		return pieces;
 	}
 
 	/**
@@ -148,7 +86,7 @@ public class MessagePages {
 		return pick(this.bodies, kind, locale);
 	}
 
-	private void count(PageKind kind) {
+	void count(PageKind kind) {
 		Objects.requireNonNull(this.answered.get(kind), "registered for every kind").increment();
 	}
 
@@ -184,33 +122,6 @@ public class MessagePages {
 
 	public Mono<ServerResponse> response(ServerRequest request, PageKind kind) {
 		return response(request, kind, Map.of());
-	}
-
-	/**
-	 * A page of {@link #WITH_FORM} with {@code form} in it and, unless null, the line
-	 * naming {@code sender} (all HTML-escaped), setting {@code cookies}: the same bytes
-	 * for every request but for those values.
-	 */
-	public Mono<ServerResponse> response(ServerRequest request, PageKind kind, Map<String, String> extra, PageForm form,
-			List<ResponseCookie> cookies, @Nullable String sender) {
-		count(kind);
-		Locale locale = request.exchange().getLocaleContext().getLocale();
-		List<String> values = (sender != null) ? List.of(sender, form.action(), form.token())
-				: List.of(form.action(), form.token());
-		byte[][] pieces = pick((sender != null) ? this.withFormAndSender : this.withForm, kind, locale);
-		ByteArrayOutputStream body = new ByteArrayOutputStream(pieces[0].length + 4096);
-		for (int i = 0; i < pieces.length; i++) {
-			body.writeBytes(pieces[i]);
-			if (i < values.size()) {
-				body.writeBytes(HtmlUtils.htmlEscape(values.get(i)).getBytes(StandardCharsets.UTF_8));
-			}
-		}
-		return ServerResponse.status(kind.status())
-			.header(HttpHeaders.CONTENT_TYPE, HTML)
-			.header(Pages.MARK, kind.id())
-			.headers((headers) -> extra.forEach(headers::set))
-			.cookies((all) -> cookies.forEach((cookie) -> all.add(cookie.getName(), cookie)))
-			.bodyValue(body.toByteArray());
 	}
 
 	/**

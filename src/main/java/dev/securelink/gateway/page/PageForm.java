@@ -1,8 +1,7 @@
-package dev.securelink.gateway.web;
+package dev.securelink.gateway.page;
 
 /**
- * The form a message page carries: where it posts and its CSRF token (see
- * {@link MessagePages#response(org.springframework.web.reactive.function.server.ServerRequest, PageKind, java.util.Map, PageForm, java.util.List)}).
+ * The form a page carries: where it posts and its CSRF token (see {@link FormPages}).
  *
  * @param action the path the form posts to, as it goes in the page (escaped there)
  * @param token the form token

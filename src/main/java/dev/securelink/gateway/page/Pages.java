@@ -1,21 +1,9 @@
-package dev.securelink.gateway.web;
-
-import java.util.HashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-
-import org.springframework.http.HttpStatusCode;
-import org.springframework.http.MediaType;
-import org.springframework.http.ResponseCookie;
-import org.springframework.web.reactive.function.server.ServerResponse;
-import reactor.core.publisher.Mono;
+package dev.securelink.gateway.page;
 
 /**
  * The gateway's pages are marked with {@link #MARK} so that nobody mistakes them for a
- * page of the document service. The message pages come from {@link MessagePages}; this
- * renders the one page that differs per request, the e-mail prompt (it carries a form
- * token), with Thymeleaf in the exchange's language.
+ * page of the document service. The message pages come from {@link MessagePages}, the
+ * pages with a form (the e-mail prompt among them) from {@link FormPages}.
  */
 public final class Pages {
 
@@ -25,17 +13,6 @@ public final class Pages {
 	public static final String MARK = "X-SecureLink-Page";
 
 	private Pages() {
-	}
-
-	public static Mono<ServerResponse> render(HttpStatusCode status, String template, Map<String, ?> model,
-			List<ResponseCookie> cookies) {
-		Map<String, Object> values = new HashMap<>(model);
-		values.putIfAbsent("languages", PageLocales.SUPPORTED.stream().map(Locale::getLanguage).toList());
-		return ServerResponse.status(status)
-			.contentType(MediaType.TEXT_HTML)
-			.header(MARK, template)
-			.cookies((all) -> cookies.forEach((cookie) -> all.add(cookie.getName(), cookie)))
-			.render(template, values);
 	}
 
 }

@@ -1,4 +1,4 @@
-package dev.securelink.gateway.web;
+package dev.securelink.gateway.paths;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

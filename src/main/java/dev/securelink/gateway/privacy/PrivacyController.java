@@ -3,9 +3,7 @@ package dev.securelink.gateway.privacy;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -24,24 +22,19 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.json.JsonMapper;
 
-import dev.securelink.gateway.admin.AdminPrincipals;
-import dev.securelink.gateway.audit.AccessEvent;
 import dev.securelink.gateway.audit.AuditChain;
 import dev.securelink.gateway.audit.AuditCheckpoints;
-import dev.securelink.gateway.audit.AuditType;
 import dev.securelink.gateway.input.BadInputException;
 import dev.securelink.gateway.input.TenantIds;
+import dev.securelink.gateway.link.Link;
 import dev.securelink.gateway.link.LinkRepository;
-import dev.securelink.gateway.link.Right;
-import dev.securelink.gateway.tenant.TenantRepository;
-import dev.securelink.gateway.web.GatewayPaths;
+import dev.securelink.gateway.paths.GatewayPaths;
 
 /**
- * What the company's GDPR settings page shows and what it can prove: who has access to
- * its data, its audit events, the verification of their chain, and one document's
- * evidence.
+ * What the company can prove: its audit events, the verification of their chain against
+ * its head and a checkpoint it kept, and one document's evidence (who has access is
+ * {@link AccessOverviewController}).
  */
 @RestController
 @RequestMapping(GatewayPaths.ADMIN_TENANT)
@@ -61,24 +54,14 @@ class PrivacyController {
 
 	private final AuditCheckpoints checkpoints;
 
-	private final AdminPrincipals principals;
-
-	private final TenantRepository tenants;
-
 	private final LinkRepository links;
-
-	private final JsonMapper json;
 
 	private final Clock clock;
 
-	PrivacyController(AuditChain chain, AuditCheckpoints checkpoints, AdminPrincipals principals,
-			TenantRepository tenants, LinkRepository links, JsonMapper json, Clock clock) {
+	PrivacyController(AuditChain chain, AuditCheckpoints checkpoints, LinkRepository links, Clock clock) {
 		this.chain = chain;
 		this.checkpoints = checkpoints;
-		this.principals = principals;
-		this.tenants = tenants;
 		this.links = links;
-		this.json = json;
 		this.clock = clock;
 	}
 
@@ -162,34 +145,36 @@ class PrivacyController {
 	 * tenant's chain.
 	 */
 	@GetMapping("/links/{linkId}/evidence")
-	Mono<Map<String, Object>> evidence(@PathVariable String tenantId, @PathVariable String linkId) {
+	Mono<Evidence> evidence(@PathVariable String tenantId, @PathVariable String linkId) {
 		return Mono.fromCallable(() -> TenantIds.requireValid(tenantId))
-			.flatMap((tenant) -> this.links.find(tenant, linkId).map((found) -> {
-				Map<String, Object> link = new LinkedHashMap<>();
-				link.put("id", found.id());
-				link.put("document", found.document());
-				link.put("createdAt", found.createdAt());
-				link.put("expiresAt", found.expiresAt());
-				link.put("revokedAt", found.revokedAt());
-				return link;
-			})
+			.flatMap((tenant) -> this.links.find(tenant, linkId)
 				.switchIfEmpty(Mono
 					.error(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No such link for this tenant.")))
 				.flatMap((link) -> Mono
 					.zip(this.chain.ofLink(tenant, linkId).map(EventView::of).collectList(), this.chain.verify(tenant))
-					.flatMap((found) -> covering(tenant, found.getT1()).map((checkpoint) -> {
-						Map<String, Object> evidence = new LinkedHashMap<>();
-						evidence.put("tenantId", tenant);
-						evidence.put("link", link);
-						evidence.put("algorithm", ALGORITHM);
-						evidence.put("events", found.getT1());
-						evidence.put("chain", found.getT2());
-						// Absent until a checkpoint was signed after the link's last
-						// sealed event.
-						checkpoint.map(CheckpointView::of).ifPresent((view) -> evidence.put("checkpoint", view));
-						evidence.put("exportedAt", this.clock.instant());
-						return evidence;
-					}))));
+					.flatMap((found) -> covering(tenant, found.getT1()).map((checkpoint) -> new Evidence(tenant,
+							LinkView.of(link), ALGORITHM, found.getT1(), found.getT2(),
+							checkpoint.map(CheckpointView::of).orElse(null), this.clock.instant())))));
+	}
+
+	/**
+	 * One document's evidence.
+	 *
+	 * @param checkpoint absent until a checkpoint was signed after the link's last sealed
+	 * event
+	 */
+	record Evidence(String tenantId, LinkView link, String algorithm, List<EventView> events,
+			AuditChain.Verification chain,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable CheckpointView checkpoint, Instant exportedAt) {
+	}
+
+	/** The link the evidence is about. */
+	record LinkView(String id, String document, Instant createdAt, Instant expiresAt, @Nullable Instant revokedAt) {
+
+		static LinkView of(Link link) {
+			return new LinkView(link.id(), link.document(), link.createdAt(), link.expiresAt(), link.revokedAt());
+		}
+
 	}
 
 	/** The first checkpoint signed after the last of {@code events} that is sealed. */
@@ -202,67 +187,6 @@ class PrivacyController {
 			.orElse(0);
 		return (last == 0) ? Mono.just(Optional.empty())
 				: this.checkpoints.covering(tenant, last).map(Optional::of).defaultIfEmpty(Optional.empty());
-	}
-
-	/**
-	 * Who has access: the principals that used the admin API for this tenant, the support
-	 * access state with its history, and the active links per right.
-	 */
-	@GetMapping("/access")
-	Mono<Map<String, Object>> access(@PathVariable String tenantId) {
-		return Mono.fromCallable(() -> TenantIds.requireValid(tenantId)).flatMap((tenant) -> {
-			Instant now = this.clock.instant();
-			Mono<List<AdminPrincipals.Principal>> principals = this.principals.of(tenant).collectList();
-			Mono<Map<Right, Long>> links = this.links.activeByRight(tenant, now);
-			Mono<List<Map<String, Object>>> history = this.chain.ofType(tenant, AuditType.SETTINGS_CHANGED)
-				.map((stored) -> supportChange(stored.event()))
-				.filter((change) -> !change.isEmpty())
-				.collectList();
-			return Mono.zip(principals, links, history, this.tenants.find(tenant)).map((all) -> {
-				Map<String, Object> support = new LinkedHashMap<>();
-				support.put("enabled", all.getT4().supportAccessActive(now));
-				support.put("until", all.getT4().supportAccessActive(now) ? all.getT4().supportAccessUntil() : null);
-				support.put("history", all.getT3());
-				Map<String, Long> perRight = new LinkedHashMap<>();
-				for (Right right : Right.values()) {
-					perRight.put(right.id(), all.getT2().getOrDefault(right, 0L));
-				}
-				Map<String, Object> overview = new LinkedHashMap<>();
-				overview.put("tenantId", tenant);
-				overview.put("principals", all.getT1());
-				overview.put("supportAccess", support);
-				// What recipients see of the company before they are verified.
-				Map<String, Object> sender = new LinkedHashMap<>();
-				sender.put("displayName", all.getT4().displayName());
-				sender.put("showSenderOnPrompt", all.getT4().showSenderOnPrompt());
-				overview.put("sender", sender);
-				overview.put("emailVerification", all.getT4().emailVerification());
-				overview.put("activeLinks", perRight);
-				return overview;
-			});
-		});
-	}
-
-	/**
-	 * A settings change as support-access history: empty when support access did not
-	 * change.
-	 */
-	@SuppressWarnings("unchecked")
-	private Map<String, Object> supportChange(AccessEvent event) {
-		Map<String, Object> parsed = this.json.readValue(event.detail(), Map.class);
-		Map<String, Object> before = (Map<String, Object>) parsed.getOrDefault("before", Map.of());
-		Map<String, Object> after = (Map<String, Object>) parsed.getOrDefault("after", Map.of());
-		boolean changed = !java.util.Objects.equals(before.get("supportAccess"), after.get("supportAccess"))
-				|| !java.util.Objects.equals(before.get("supportAccessUntil"), after.get("supportAccessUntil"));
-		if (!changed) {
-			return Map.of();
-		}
-		Map<String, Object> change = new LinkedHashMap<>();
-		change.put("at", event.occurredAt());
-		change.put("by", event.actor());
-		change.put("supportAccess", after.get("supportAccess"));
-		change.put("until", after.get("supportAccessUntil"));
-		return change;
 	}
 
 	/**

@@ -8,8 +8,8 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
-import dev.securelink.gateway.web.MessagePages;
-import dev.securelink.gateway.web.PageKind;
+import dev.securelink.gateway.page.MessagePages;
+import dev.securelink.gateway.page.PageKind;
 
 /**
  * A {@code /d/} request that reaches WebFlux at all (a request target in absolute form,
@@ -29,7 +29,7 @@ class DocumentPages implements WebFilter {
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		if (!exchange.getRequest().getPath().value().startsWith(DocumentRoute.PREFIX)) {
+		if (!exchange.getRequest().getPath().value().startsWith(DocumentRequest.PREFIX)) {
 			return chain.filter(exchange);
 		}
 		return this.pages.write(exchange, PageKind.BAD_PATH);

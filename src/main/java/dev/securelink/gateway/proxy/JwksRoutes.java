@@ -14,7 +14,7 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 import dev.securelink.gateway.audit.AuditCheckpoints;
-import dev.securelink.gateway.web.GatewayPaths;
+import dev.securelink.gateway.paths.GatewayPaths;
 
 /**
  * {@code /.well-known/jwks.json}: the public keys the upstream verifies the gateway's

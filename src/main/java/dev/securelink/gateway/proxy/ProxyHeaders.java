@@ -13,13 +13,13 @@ import java.util.function.Predicate;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
-import org.jspecify.annotations.Nullable;
 
 /**
- * Which headers cross the gateway, in each direction: the one list, documented in
- * docs/behaviour.md ("The proxy hop"). Everything the client may not choose is stripped
- * before the gateway adds its own, so no request header (not even a {@code Connection}
- * that names one) can remove or forge what the gateway asserts.
+ * Which request headers cross the gateway, and the mechanics both directions share (the
+ * answer's are {@link AnswerHeaders}): the one list, documented in docs/behaviour.md
+ * ("The proxy hop"). Everything the client may not choose is stripped before the gateway
+ * adds its own, so no request header (not even a {@code Connection} that names one) can
+ * remove or forge what the gateway asserts.
  * <p>
  * Names are compared in lower case, and a client header whose name holds an underscore
  * never passes: CGI, WSGI, Rack, PHP and many frameworks read {@code X_SecureLink_Link}
@@ -37,8 +37,8 @@ final class ProxyHeaders {
 	 * RFC 9110 7.6.1 hop-by-hop headers, plus the legacy ones proxies still meet; lower
 	 * case.
 	 */
-	private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "te", "trailer",
-			"transfer-encoding", "upgrade", "proxy-connection", "proxy-authenticate", "proxy-authorization");
+	static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "te", "trailer", "transfer-encoding",
+			"upgrade", "proxy-connection", "proxy-authenticate", "proxy-authorization");
 
 	/**
 	 * Request headers no client may send to the upstream, beyond the hop-by-hop ones: the
@@ -66,13 +66,6 @@ final class ProxyHeaders {
 	 */
 	private static final String[] REFUSED_PREFIXES_FROM_CLIENT = { "proxy-", "x-securelink-", "x-forwarded-",
 			"x-envoy-" };
-
-	/**
-	 * Response headers the upstream may not send the visitor, beyond the hop-by-hop ones.
-	 */
-	private static final Set<String> REFUSED_FROM_UPSTREAM = Set.of("clear-site-data");
-
-	private static final String[] REFUSED_PREFIXES_FROM_UPSTREAM = { "proxy-", "x-securelink-" };
 
 	// The names the gateway sets on every proxied request, as AsciiStrings: Netty hashes
 	// a String name each time.
@@ -119,97 +112,11 @@ final class ProxyHeaders {
 	}
 
 	/**
-	 * Copies the upstream's response headers that may reach the client into
-	 * {@code target}: no hop-by-hop header (nor any the upstream's Connection names), no
-	 * {@code Proxy-*}, {@code X-SecureLink-*} or {@code Clear-Site-Data}; no
-	 * {@code Set-Cookie} for one of the gateway's own cookie names or with a
-	 * {@code Domain} (a session's content may set cookies for this origin only); and
-	 * {@code Cache-Control} made private, since everything behind a session is one
-	 * visitor's.
-	 */
-	static void copyResponse(HttpHeaders source, HttpHeaders target) {
-		Set<String> named = connectionNamed(source.getAll(HttpHeaderNames.CONNECTION));
-		List<String> cookies = source.contains(HttpHeaderNames.SET_COOKIE) ? source.getAll(HttpHeaderNames.SET_COOKIE)
-				: List.of();
-		boolean refusedCookie = cookies.stream().anyMatch(ProxyHeaders::isRefusedSetCookie);
-		String privateCache = source.contains(HttpHeaderNames.CACHE_CONTROL)
-				? privateCacheControl(source.getAll(HttpHeaderNames.CACHE_CONTROL)) : null;
-		boolean cacheRewritten = privateCache != null;
-		copyAll(source, target, (name) -> {
-			String lower = lower(name);
-			return !HOP_BY_HOP.contains(lower) && !REFUSED_FROM_UPSTREAM.contains(lower)
-					&& !startsWithAny(lower, REFUSED_PREFIXES_FROM_UPSTREAM) && !named.contains(lower)
-					&& !(refusedCookie && lower.equals("set-cookie"))
-					&& !(cacheRewritten && lower.equals("cache-control"));
-		});
-		if (refusedCookie) {
-			for (String cookie : cookies) {
-				if (!isRefusedSetCookie(cookie)) {
-					target.add(HttpHeaderNames.SET_COOKIE, cookie);
-				}
-			}
-		}
-		if (cacheRewritten) {
-			target.set(HttpHeaderNames.CACHE_CONTROL, privateCache);
-		}
-	}
-
-	/**
-	 * The upstream's {@code Cache-Control} with {@code public} turned into
-	 * {@code private} and {@code s-maxage} removed, as one value; null when it has
-	 * neither (it passes unchanged).
-	 */
-	static @Nullable String privateCacheControl(List<String> values) {
-		StringJoiner kept = new StringJoiner(", ");
-		boolean changed = false;
-		boolean isPrivate = false;
-		for (String value : values) {
-			for (String directive : value.split(",")) {
-				String trimmed = directive.trim();
-				String lower = trimmed.toLowerCase(Locale.ROOT);
-				if (lower.equals("public") || lower.startsWith("s-maxage")) {
-					changed = true;
-				}
-				else if (!trimmed.isEmpty()) {
-					isPrivate |= lower.equals("private") || lower.startsWith("private=");
-					kept.add(trimmed);
-				}
-			}
-		}
-		if (!changed) {
-			return null;
-		}
-		return isPrivate ? kept.toString() : (kept.length() == 0) ? "private" : "private, " + kept;
-	}
-
-	/**
-	 * A {@code Set-Cookie} the visitor must never get: one of the gateway's names, or any
-	 * {@code Domain}.
-	 */
-	static boolean isRefusedSetCookie(String setCookie) {
-		String[] parts = setCookie.split(";");
-		String pair = parts[0].trim();
-		int equals = pair.indexOf('=');
-		if (isGatewayCookie((equals >= 0) ? pair.substring(0, equals).trim() : pair)) {
-			return true;
-		}
-		for (int i = 1; i < parts.length; i++) {
-			String attribute = parts[i].trim();
-			int attributeEquals = attribute.indexOf('=');
-			String name = (attributeEquals >= 0) ? attribute.substring(0, attributeEquals).trim() : attribute;
-			if (name.equalsIgnoreCase("domain")) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	/**
 	 * Copies {@code source} into {@code target} as one block, then takes the names
 	 * {@code passes} refuses out again, leaving what {@code target} had under them before
 	 * (such as Reactor Netty's own {@code Transfer-Encoding}).
 	 */
-	private static void copyAll(HttpHeaders source, HttpHeaders target, Predicate<CharSequence> passes) {
+	static void copyAll(HttpHeaders source, HttpHeaders target, Predicate<CharSequence> passes) {
 		List<CharSequence> refused = new ArrayList<>(4);
 		Iterator<Map.Entry<CharSequence, CharSequence>> headers = source.iteratorCharSequence();
 		while (headers.hasNext()) {
@@ -235,11 +142,11 @@ final class ProxyHeaders {
 	 * Lower case ({@link String#toLowerCase} answers the same instance when nothing
 	 * changes).
 	 */
-	private static String lower(CharSequence name) {
+	static String lower(CharSequence name) {
 		return name.toString().toLowerCase(Locale.ROOT);
 	}
 
-	private static boolean startsWithAny(String lower, String[] prefixes) {
+	static boolean startsWithAny(String lower, String[] prefixes) {
 		for (String prefix : prefixes) {
 			if (lower.startsWith(prefix)) {
 				return true;

@@ -2,9 +2,7 @@ package dev.securelink.gateway.proxy;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.util.Locale;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -16,7 +14,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.timeout.ReadTimeoutException;
-import io.netty.util.AsciiString;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
@@ -24,7 +21,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
-import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.internal.shaded.reactor.pool.PoolAcquirePendingLimitException;
@@ -42,10 +38,6 @@ import dev.securelink.gateway.tracing.Tracing;
 @Component
 class UpstreamClient implements DisposableBean {
 
-	private static final AsciiString X_FRAME_OPTIONS = AsciiString.cached("X-Frame-Options");
-
-	private static final AsciiString REFRESH = AsciiString.cached("Refresh");
-
 	private final ConnectionProvider connections;
 
 	private final HttpClient idempotent;
@@ -60,6 +52,11 @@ class UpstreamClient implements DisposableBean {
 
 	/** The upstream's scheme and authority, which request paths are relative to. */
 	private final @Nullable String origin;
+
+	/** The upstream URL's path, without a trailing slash; null without an upstream. */
+	private final @Nullable String upstreamPath;
+
+	private final AnswerHeaders answers;
 
 	/**
 	 * One timer per method and status class, looked up without Micrometer's registry on
@@ -115,61 +112,33 @@ class UpstreamClient implements DisposableBean {
 		this.idempotent = client;
 		this.once = client.disableRetry(true);
 		this.origin = (url != null) ? url.getScheme() + "://" + url.getRawAuthority() : null;
+		this.upstreamPath = (url != null) ? ProxiedRequest.withoutTrailingSlash(url.getRawPath()) : null;
+		this.answers = new AnswerHeaders(properties.allowedRedirectHosts());
 	}
 
 	/**
-	 * What the upstream answered before the gateway started writing it back, or why it
-	 * did not.
+	 * Streams {@code proxied} to the upstream, the client's headers filtered and the
+	 * gateway's added, and the answer back, on Reactor Netty's request and response
+	 * directly. Completes empty when the answer was written; emits a
+	 * {@link UpstreamFailure} when nothing was written yet and the gateway answers with
+	 * its own page instead.
+	 * @param capture sees a submission's answer as it goes to the client and settles it,
+	 * or null
 	 */
-	sealed interface Failure {
-
-	}
-
-	/** Refused, reset, or closed before answering: 502. */
-	record Unreachable() implements Failure {
-	}
-
-	/** No connection or no answer in time: 504. */
-	record TimedOut() implements Failure {
-	}
-
-	/**
-	 * A redirect outside the document or to a host not allowed: 502, nothing of it
-	 * reaches the client.
-	 */
-	record ForbiddenRedirect() implements Failure {
-	}
-
-	/** Every pooled connection is busy and the wait queue is full: 503. */
-	record Saturated() implements Failure {
-	}
-
-	/** The request body grew past the limit while streaming: 413. */
-	record BodyTooLarge() implements Failure {
-	}
-
-	/**
-	 * Streams the request to {@code pathAndQuery} on the upstream with {@code headers}
-	 * added after the client's were filtered, and the answer back, on Reactor Netty's
-	 * request and response directly. Completes empty when the answer was written; emits a
-	 * {@link Failure} when nothing was written yet and the gateway should answer with its
-	 * own page instead.
-	 * @param pathAndQuery the upstream path and query, raw (already confined)
-	 * @param answerHeaders applied to the client's response headers once the upstream's
-	 * were copied
-	 * @param body the request body, already read (a sign or pay submission), or null to
-	 * stream the request's own
-	 * @param capture sees the answer's body as it goes to the client and settles it, or
-	 * null
-	 */
-	Mono<Failure> forward(HttpServerRequest request, HttpServerResponse response, String pathAndQuery,
-			String documentBase, String linkBase, Consumer<HttpHeaders> gatewayHeaders,
-			Consumer<HttpHeaders> answerHeaders, byte @Nullable [] body, IdempotencyRecords.@Nullable Capture capture) {
+	Mono<UpstreamFailure> forward(HttpServerRequest request, HttpServerResponse response, ProxiedRequest proxied,
+			@Nullable AnswerCapture capture) {
+		String origin = this.origin;
+		String upstreamPath = this.upstreamPath;
+		if (origin == null || upstreamPath == null) {
+			return Mono.just(UpstreamFailure.NOT_CONFIGURED);
+		}
 		HttpMethod method = request.method();
 		boolean idempotent = HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method);
 		HttpHeaders clientHeaders = request.requestHeaders();
-		boolean hasBody = declaredLength(clientHeaders) > 0
+		boolean hasBody = DocumentRequest.declaredLength(clientHeaders) > 0
 				|| clientHeaders.contains(HttpHeaderNames.TRANSFER_ENCODING);
+		String pathAndQuery = upstreamPath + proxied.pathAndQuery();
+		byte[] body = proxied.body();
 		long start = System.nanoTime();
 		// The upstream hop's span, when tracing is on: its traceparent goes upstream.
 		return this.tracing.outgoing("upstream " + method.name(),
@@ -178,7 +147,10 @@ class UpstreamClient implements DisposableBean {
 					.send((upstreamRequest, outbound) -> {
 						HttpHeaders upstream = upstreamRequest.requestHeaders();
 						ProxyHeaders.copyRequest(clientHeaders, upstream);
-						gatewayHeaders.accept(upstream);
+						upstream.add(proxied.identity()).set(ProxyHeaders.FORWARDED_FOR, proxied.forwardedFor());
+						if (proxied.idempotencyKey() != null) {
+							upstream.set(IdempotencyKeys.HEADER, proxied.idempotencyKey());
+						}
 						propagation.forEach(upstream::set);
 						if (body != null) {
 							return (body.length > 0) ? outbound.send(Mono.just(Unpooled.wrappedBuffer(body)))
@@ -187,42 +159,28 @@ class UpstreamClient implements DisposableBean {
 						return hasBody ? outbound.send(limit(request.receive().retain())) : outbound;
 					})
 					.responseConnection((upstreamResponse, connection) -> {
-						HttpHeaders answer = upstreamResponse.responseHeaders();
-						String requested = this.origin + pathAndQuery;
-						String location = answer.get(HttpHeaderNames.LOCATION);
-						String rewritten = (location != null)
-								? rewriteLocation(location, requested, documentBase, linkBase) : null;
-						String refresh = answer.get(REFRESH);
-						String rewrittenRefresh = (refresh != null)
-								? rewriteRefresh(refresh, requested, documentBase, linkBase) : null;
-						if ((location != null && rewritten == null) || (refresh != null && rewrittenRefresh == null)) {
+						int status = upstreamResponse.status().code();
+						if (!this.answers.write(upstreamResponse.responseHeaders(), response.responseHeaders(),
+								origin + pathAndQuery, upstreamPath + proxied.document(), proxied)) {
 							connection.dispose();
-							return Mono.<Failure>just(new ForbiddenRedirect());
+							return Mono.just(UpstreamFailure.FORBIDDEN_REDIRECT);
 						}
-						record(method.name(), String.valueOf(upstreamResponse.status().code() / 100) + "xx", start);
-						Tracing.status(span, upstreamResponse.status().code());
-						copyResponse(upstreamResponse, response, rewritten, rewrittenRefresh);
-						answerHeaders.accept(response.responseHeaders());
+						record(method.name(), (status / 100) + "xx", start);
+						Tracing.status(span, status);
+						response.status(upstreamResponse.status());
 						Flux<ByteBuf> content = connection.inbound().receive().retain();
-						return response.send((capture != null) ? capture.watch(content) : content)
+						return response
+							.send((capture != null) ? capture.watch(status, response.responseHeaders(), content)
+									: content)
 							.then()
-							.then(Mono.<Failure>empty());
+							.then(Mono.<UpstreamFailure>empty());
 					})
 					.next()
 					.onErrorResume((ex) -> !response.hasSentHeaders(), (ex) -> {
-						Failure failure = failure(ex);
-						record(method.name(), failure.getClass().getSimpleName().toLowerCase(Locale.ROOT), start);
+						UpstreamFailure failure = failure(ex);
+						record(method.name(), failure.tag(), start);
 						return Mono.just(failure);
 					}));
-	}
-
-	/**
-	 * The request's {@code Content-Length}, or -1 when it declares none (Netty's decoder
-	 * rejected malformed ones).
-	 */
-	static long declaredLength(HttpHeaders headers) {
-		String length = headers.get(HttpHeaderNames.CONTENT_LENGTH);
-		return (length != null) ? Long.parseLong(length.trim()) : -1;
 	}
 
 	/** Time to the upstream's response head (or failure), by method and status class. */
@@ -252,126 +210,18 @@ class UpstreamClient implements DisposableBean {
 		});
 	}
 
-	/**
-	 * Status and headers of the upstream's answer, written on Netty's response headers
-	 * directly.
-	 */
-	private static void copyResponse(HttpClientResponse upstream, HttpServerResponse response,
-			@Nullable String location, @Nullable String refresh) {
-		response.status(upstream.status());
-		HttpHeaders target = response.responseHeaders();
-		ProxyHeaders.copyResponse(upstream.responseHeaders(), target);
-		if (location != null) {
-			target.set(HttpHeaderNames.LOCATION, location);
-		}
-		if (refresh != null) {
-			target.set(REFRESH, refresh);
-		}
-		// Framing is never allowed; the rest of the upstream's CSP stays. The other
-		// security headers are the
-		// caller's (the same as on the gateway's own pages).
-		target.set(X_FRAME_OPTIONS, "DENY");
-		target.set(HttpHeaderNames.CONTENT_SECURITY_POLICY,
-				framedNowhere(upstream.responseHeaders().get(HttpHeaderNames.CONTENT_SECURITY_POLICY)));
-	}
-
-	static String framedNowhere(String policy) {
-		if (policy == null || policy.isBlank()) {
-			return "frame-ancestors 'none'";
-		}
-		StringBuilder kept = new StringBuilder();
-		for (String directive : policy.split(";")) {
-			String trimmed = directive.trim();
-			if (!trimmed.isEmpty() && !trimmed.toLowerCase(Locale.ROOT).startsWith("frame-ancestors")) {
-				kept.append(trimmed).append("; ");
-			}
-		}
-		return kept.append("frame-ancestors 'none'").toString();
-	}
-
-	/**
-	 * Where a redirect may send the visitor: inside this document (rewritten to
-	 * {@code /d/{linkId}/…}), to an allowed host (unchanged), or nowhere (null).
-	 */
-	@Nullable String rewriteLocation(String location, String requested, String documentBase, String linkBase) {
-		URI request;
-		URI target;
-		try {
-			request = URI.create(requested);
-			target = request.resolve(location.trim());
-		}
-		catch (IllegalArgumentException ex) {
-			return null;
-		}
-		boolean sameOrigin = request.getScheme().equalsIgnoreCase(target.getScheme())
-				&& request.getAuthority().equalsIgnoreCase(target.getAuthority());
-		if (sameOrigin) {
-			String path = target.getRawPath();
-			if (path.equals(documentBase) || path.startsWith(documentBase + "/")) {
-				String rest = path.substring(documentBase.length());
-				String query = (target.getRawQuery() != null) ? "?" + target.getRawQuery() : "";
-				return linkBase + (rest.startsWith("/") ? rest.substring(1) : rest) + query;
-			}
-			return null;
-		}
-		String host = target.getHost();
-		boolean allowed = host != null && "https".equalsIgnoreCase(target.getScheme())
-				&& this.properties.allowedRedirectHosts().stream().anyMatch(host::equalsIgnoreCase);
-		return allowed ? location : null;
-	}
-
-	/**
-	 * {@code Refresh} ({@code <seconds>[; url=<target>]}, the header form of a meta
-	 * refresh) under the rules of {@link #rewriteLocation}: a bare delay reloads the same
-	 * page and passes; a target is rewritten or allowed as a redirect would be; anything
-	 * else, or anything unreadable, is refused (null).
-	 */
-	@Nullable String rewriteRefresh(String refresh, String requested, String documentBase, String linkBase) {
-		int separator = indexOfAny(refresh, ";,");
-		String delay = ((separator < 0) ? refresh : refresh.substring(0, separator)).trim();
-		if (delay.isEmpty() || !delay.chars().allMatch((c) -> (c >= '0' && c <= '9') || c == '.')) {
-			return null;
-		}
-		if (separator < 0 || refresh.substring(separator + 1).isBlank()) {
-			return delay;
-		}
-		String target = refresh.substring(separator + 1).trim();
-		if (target.regionMatches(true, 0, "url", 0, 3)) {
-			String afterName = target.substring(3).trim();
-			if (!afterName.startsWith("=")) {
-				return null;
-			}
-			target = afterName.substring(1).trim();
-		}
-		if (target.length() >= 2 && (target.charAt(0) == '\'' || target.charAt(0) == '"')
-				&& target.charAt(target.length() - 1) == target.charAt(0)) {
-			target = target.substring(1, target.length() - 1);
-		}
-		String rewritten = rewriteLocation(target, requested, documentBase, linkBase);
-		return (rewritten != null) ? delay + "; url=" + rewritten : null;
-	}
-
-	private static int indexOfAny(String value, String characters) {
-		for (int i = 0; i < value.length(); i++) {
-			if (characters.indexOf(value.charAt(i)) >= 0) {
-				return i;
-			}
-		}
-		return -1;
-	}
-
-	private static Failure failure(Throwable ex) {
+	private static UpstreamFailure failure(Throwable ex) {
 		if (ex instanceof BodyLimitExceeded) {
-			return new BodyTooLarge();
+			return UpstreamFailure.BODY_TOO_LARGE;
 		}
 		if (ex instanceof PoolAcquirePendingLimitException) {
-			return new Saturated();
+			return UpstreamFailure.SATURATED;
 		}
 		if (ex instanceof ReadTimeoutException || ex instanceof ConnectTimeoutException
 				|| ex instanceof TimeoutException || ex.getCause() instanceof ConnectTimeoutException) {
-			return new TimedOut();
+			return UpstreamFailure.TIMED_OUT;
 		}
-		return new Unreachable();
+		return UpstreamFailure.UNREACHABLE;
 	}
 
 	@Override

@@ -4,8 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -20,15 +18,15 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
-import tools.jackson.databind.json.JsonMapper;
 
 import dev.securelink.gateway.audit.AccessEvent;
+import dev.securelink.gateway.audit.AuditDetail;
 import dev.securelink.gateway.audit.AuditLog;
 import dev.securelink.gateway.change.Change;
 import dev.securelink.gateway.change.ChangeNotifier;
 import dev.securelink.gateway.input.BadInputException;
 import dev.securelink.gateway.input.TenantIds;
-import dev.securelink.gateway.web.GatewayPaths;
+import dev.securelink.gateway.paths.GatewayPaths;
 
 /** {@code /admin/v1/tenants/{tenantId}/settings}: the tenant's privacy settings. */
 @RestController
@@ -49,16 +47,13 @@ class TenantSettingsController {
 
 	private final ChangeNotifier changes;
 
-	private final JsonMapper json;
-
 	TenantSettingsController(TenantRepository tenants, AuditLog audit, Clock clock, TransactionalOperator transaction,
-			ChangeNotifier changes, JsonMapper json) {
+			ChangeNotifier changes) {
 		this.tenants = tenants;
 		this.audit = audit;
 		this.clock = clock;
 		this.transaction = transaction;
 		this.changes = changes;
-		this.json = json;
 	}
 
 	/**
@@ -141,24 +136,14 @@ class TenantSettingsController {
 		return until.truncatedTo(ChronoUnit.MICROS);
 	}
 
-	private String detail(TenantSettings before, TenantSettings after) {
-		Map<String, Object> detail = new LinkedHashMap<>();
-		detail.put("before", values(before));
-		detail.put("after", values(after));
-		return this.json.writeValueAsString(detail);
+	private static AuditDetail.SettingsChanged detail(TenantSettings before, TenantSettings after) {
+		return new AuditDetail.SettingsChanged(values(before), values(after));
 	}
 
-	private static Map<String, Object> values(TenantSettings settings) {
-		Map<String, Object> values = new LinkedHashMap<>();
-		values.put("emailVerification", settings.emailVerification());
-		values.put("supportAccess", settings.supportAccess());
-		values.put("supportAccessUntil",
-				(settings.supportAccessUntil() != null) ? settings.supportAccessUntil().toString() : null);
-		values.put("selfServiceRenewal", settings.selfServiceRenewal());
-		values.put("renewalForRevoked", settings.renewalForRevoked());
-		values.put("displayName", settings.displayName());
-		values.put("showSenderOnPrompt", settings.showSenderOnPrompt());
-		return values;
+	private static AuditDetail.Settings values(TenantSettings settings) {
+		return new AuditDetail.Settings(settings.emailVerification(), settings.supportAccess(),
+				settings.supportAccessUntil(), settings.selfServiceRenewal(), settings.renewalForRevoked(),
+				settings.displayName(), settings.showSenderOnPrompt());
 	}
 
 	/**

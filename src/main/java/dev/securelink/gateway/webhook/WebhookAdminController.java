@@ -30,8 +30,8 @@ import reactor.core.publisher.Mono;
 
 import dev.securelink.gateway.input.BadInputException;
 import dev.securelink.gateway.input.TenantIds;
+import dev.securelink.gateway.paths.GatewayPaths;
 import dev.securelink.gateway.tenant.TenantRepository;
-import dev.securelink.gateway.web.GatewayPaths;
 
 /**
  * {@code /admin/v1/tenants/{tenantId}/webhooks}: a tenant's endpoints. The secret is in

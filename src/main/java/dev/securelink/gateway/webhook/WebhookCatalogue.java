@@ -1,5 +1,6 @@
 package dev.securelink.gateway.webhook;
 
+import java.lang.reflect.RecordComponent;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,11 +16,14 @@ import io.swagger.v3.oas.models.responses.ApiResponses;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.stereotype.Component;
 
+import dev.securelink.gateway.audit.AuditDetail;
+
 /**
  * The webhook event catalogue in the admin API's OpenAPI document: one schema per event
  * type ({@code components.schemas["webhook.link.opened"]}, …) and an OpenAPI
  * {@code webhooks} entry per type, built from the same lists the payloads are made from,
- * so that the document cannot drift from what is sent.
+ * so that the document cannot drift from what is sent: a type's detail members are the
+ * components of its {@link AuditDetail} record.
  */
 @Component
 class WebhookCatalogue implements OpenApiCustomizer {
@@ -96,8 +100,12 @@ class WebhookCatalogue implements OpenApiCustomizer {
 							.addProperty("id", integer())
 							.addProperty("seq", integer())
 							.addProperty("hash", string()));
-				for (String member : WebhookPayloads.DETAIL_MEMBERS.getOrDefault(type, List.of())) {
-					properties.put(member, member(member));
+				String auditType = WebhookEventTypes.auditTypeOf(type);
+				Class<? extends AuditDetail> detail = (auditType != null) ? AuditDetail.typeOf(auditType) : null;
+				if (detail != null) {
+					for (RecordComponent member : detail.getRecordComponents()) {
+						properties.put(member.getName(), member(member.getName()));
+					}
 				}
 				properties.put("truncated", typed("boolean").description("present when a long detail was left out"));
 			}

@@ -27,7 +27,7 @@ import reactor.core.publisher.Mono;
 
 import dev.securelink.gateway.input.BadInputException;
 import dev.securelink.gateway.input.TenantIds;
-import dev.securelink.gateway.web.GatewayPaths;
+import dev.securelink.gateway.paths.GatewayPaths;
 
 /**
  * {@code /admin/v1/tenants/{tenantId}/webhooks/{endpointId}/…}: what was delivered, and

@@ -55,6 +55,16 @@ final class WebhookEventTypes {
 		return List.copyOf(patterns);
 	}
 
+	/** The audit event type delivered as {@code webhookType}, or null for none. */
+	static @Nullable String auditTypeOf(String webhookType) {
+		return BY_AUDIT_TYPE.entrySet()
+			.stream()
+			.filter((entry) -> entry.getValue().equals(webhookType))
+			.map(Map.Entry::getKey)
+			.findFirst()
+			.orElse(null);
+	}
+
 	/** The webhook type an audit event is delivered as, or null when it is not. */
 	static @Nullable String forAudit(String auditType) {
 		return BY_AUDIT_TYPE.get(auditType);

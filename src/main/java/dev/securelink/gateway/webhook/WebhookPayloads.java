@@ -1,27 +1,27 @@
 package dev.securelink.gateway.webhook;
 
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.securelink.gateway.audit.AccessEvent;
 import dev.securelink.gateway.audit.AuditCheckpoints;
+import dev.securelink.gateway.audit.AuditDetail;
 import dev.securelink.gateway.audit.AuditSubscriber;
 
 /**
  * The bodies of webhook deliveries, in the Standard Webhooks shape: {@code {"type",
  * "timestamp", "data"}}. The data holds ids, times, outcomes and the audit event's id,
- * place and hash, and of the event's detail only the members its type documents (taken by
- * name, never copied whole): never an e-mail address, a code, a cookie, an IP address
+ * place and hash, and the event's {@link AuditDetail} record (its members, as the
+ * catalogue documents them): never an e-mail address, a code, a cookie, an IP address
  * (not even hashed) or who acted.
  */
 @Component
@@ -31,14 +31,6 @@ class WebhookPayloads {
 	static final int MAX_BODY_BYTES = 20 * 1024;
 
 	private static final SecureRandom RANDOM = new SecureRandom();
-
-	/** The detail members each type's data carries, as the OpenAPI document describes. */
-	static final Map<String, List<String>> DETAIL_MEMBERS = Map.of("link.verification_failed",
-			List.of("failures", "threshold"), "link.locked", List.of("failures", "threshold", "lockedUntil", "scope"),
-			"sign.submitted", List.of("status", "answeredBy", "bodySha256"), "pay.submitted",
-			List.of("status", "answeredBy", "bodySha256"), "link.expired", List.of("expiresAt"), "link.completed",
-			List.of("completed"), "link.renewal_requested", List.of("recipient"), "tenant.settings_changed",
-			List.of("before", "after"), "support.accessed", List.of("method", "path"));
 
 	private final JsonMapper json;
 
@@ -53,81 +45,69 @@ class WebhookPayloads {
 		return "msg_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
 	}
 
+	/** A delivery's body. */
+	@JsonPropertyOrder({ "type", "timestamp", "data" })
+	record Body(String type, String timestamp, Object data) {
+	}
+
+	/**
+	 * What an audit event's delivery says; its detail's members follow the audit event's.
+	 *
+	 * @param truncated present (true) when a long detail was left out
+	 */
+	@JsonPropertyOrder({ "tenantId", "linkId", "occurredAt", "outcome", "auditEvent" })
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record EventData(String tenantId, @Nullable String linkId, String occurredAt, String outcome,
+			AuditEventRef auditEvent, @JsonUnwrapped @Nullable AuditDetail detail, @Nullable Boolean truncated) {
+	}
+
+	/** The audit event reported: its id in the events API, place and hash (base64). */
+	@JsonPropertyOrder({ "id", "seq", "hash" })
+	record AuditEventRef(long id, long seq, String hash) {
+	}
+
+	/** What {@code audit.checkpoint} says. */
+	@JsonPropertyOrder({ "tenantId", "seq", "count", "hash", "createdAt", "jws" })
+	record CheckpointData(String tenantId, long seq, long count, String hash, String createdAt, String jws) {
+	}
+
+	/** What {@code webhook.test} says. */
+	@JsonPropertyOrder({ "tenantId", "endpointId", "occurredAt" })
+	record TestData(String tenantId, String endpointId, String occurredAt) {
+	}
+
 	/** The body that reports {@code sealed} as {@code type}. */
 	String event(String type, AuditSubscriber.SealedEvent sealed) {
 		AccessEvent event = sealed.event();
-		Map<String, Object> data = new LinkedHashMap<>();
-		data.put("tenantId", event.tenantId());
-		if (event.linkId() != null) {
-			data.put("linkId", event.linkId());
-		}
-		data.put("occurredAt", event.occurredAt().toString());
-		data.put("outcome", event.outcome());
-		Map<String, Object> audit = new LinkedHashMap<>();
-		audit.put("id", sealed.id());
-		audit.put("seq", sealed.seq());
-		audit.put("hash", Base64.getEncoder().encodeToString(sealed.hash()));
-		data.put("auditEvent", audit);
-		JsonNode detail = detail(event.detail());
-		for (String member : DETAIL_MEMBERS.getOrDefault(type, List.of())) {
-			if (detail != null && detail.has(member)) {
-				data.put(member, detail.get(member));
-			}
-		}
-		return body(type, event.occurredAt(), data);
-	}
-
-	/** The body of {@code audit.checkpoint}. */
-	String checkpoint(AuditCheckpoints.Checkpoint checkpoint) {
-		Map<String, Object> data = new LinkedHashMap<>();
-		data.put("tenantId", checkpoint.tenantId());
-		data.put("seq", checkpoint.seq());
-		data.put("count", checkpoint.seq());
-		data.put("hash", Base64.getEncoder().encodeToString(checkpoint.hash()));
-		data.put("createdAt", checkpoint.createdAt().toString());
-		data.put("jws", checkpoint.jws());
-		return body("audit.checkpoint", checkpoint.createdAt(), data);
-	}
-
-	/** The body of {@code webhook.test}. */
-	String test(String tenantId, String endpointId, Instant now) {
-		Map<String, Object> data = new LinkedHashMap<>();
-		data.put("tenantId", tenantId);
-		data.put("endpointId", endpointId);
-		data.put("occurredAt", now.toString());
-		return body("webhook.test", now, data);
-	}
-
-	private String body(String type, Instant timestamp, Map<String, Object> data) {
-		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("type", type);
-		body.put("timestamp", timestamp.toString());
-		body.put("data", data);
-		String written = this.json.writeValueAsString(body);
-		if (written.length() > MAX_BODY_BYTES / 4 && utf8Length(written) > MAX_BODY_BYTES) {
+		AuditEventRef audit = new AuditEventRef(sealed.id(), sealed.seq(),
+				Base64.getEncoder().encodeToString(sealed.hash()));
+		String occurredAt = event.occurredAt().toString();
+		String written = write(type, event.occurredAt(), new EventData(event.tenantId(), event.linkId(), occurredAt,
+				event.outcome(), audit, event.details(), null));
+		if (written.length() > MAX_BODY_BYTES / 4 && written.getBytes(StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
 			// Only a detail can be long (a support path); the ids and the event's hash
 			// are what a receiver needs to fetch the rest from the events API.
-			data.keySet().retainAll(List.of("tenantId", "linkId", "occurredAt", "outcome", "auditEvent"));
-			data.put("truncated", true);
-			written = this.json.writeValueAsString(body);
+			written = write(type, event.occurredAt(),
+					new EventData(event.tenantId(), event.linkId(), occurredAt, event.outcome(), audit, null, true));
 		}
 		return written;
 	}
 
-	private @Nullable JsonNode detail(@Nullable String detail) {
-		if (detail == null) {
-			return null;
-		}
-		try {
-			return this.json.readTree(detail);
-		}
-		catch (JacksonException ex) {
-			return null;
-		}
+	/** The body of {@code audit.checkpoint}. */
+	String checkpoint(AuditCheckpoints.Checkpoint checkpoint) {
+		return write("audit.checkpoint", checkpoint.createdAt(),
+				new CheckpointData(checkpoint.tenantId(), checkpoint.seq(), checkpoint.seq(),
+						Base64.getEncoder().encodeToString(checkpoint.hash()), checkpoint.createdAt().toString(),
+						checkpoint.jws()));
 	}
 
-	private static int utf8Length(String text) {
-		return text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+	/** The body of {@code webhook.test}. */
+	String test(String tenantId, String endpointId, Instant now) {
+		return write("webhook.test", now, new TestData(tenantId, endpointId, now.toString()));
+	}
+
+	private String write(String type, Instant timestamp, Object data) {
+		return this.json.writeValueAsString(new Body(type, timestamp.toString(), data));
 	}
 
 }

@@ -12,9 +12,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
+import dev.securelink.gateway.paths.GatewayPaths;
 import dev.securelink.gateway.support.Browser;
 import dev.securelink.gateway.support.GatewayTest;
-import dev.securelink.gateway.web.GatewayPaths;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

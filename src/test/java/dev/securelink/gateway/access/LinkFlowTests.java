@@ -9,60 +9,30 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
+import dev.securelink.gateway.paths.GatewayPaths;
 import dev.securelink.gateway.support.Admin;
 import dev.securelink.gateway.support.Behaviour;
 import dev.securelink.gateway.support.Browser;
 import dev.securelink.gateway.support.CreatedLink;
-import dev.securelink.gateway.support.GatewayTest;
+import dev.securelink.gateway.support.GatewayFixture;
 import dev.securelink.gateway.support.Queries;
-import dev.securelink.gateway.support.TestClock;
-import dev.securelink.gateway.web.GatewayPaths;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@GatewayTest
-class LinkFlowTests {
+class LinkFlowTests extends GatewayFixture {
 
 	static final String ANNA = "anna@example.com";
-
-	@Autowired
-	WebTestClient client;
-
-	@Autowired
-	DatabaseClient db;
 
 	@org.springframework.boot.test.web.server.LocalServerPort
 	int port;
 
 	@Autowired
-	TestClock clock;
-
-	@Autowired
 	MeterRegistry meters;
-
-	Admin admin;
-
-	String tenant;
-
-	@BeforeEach
-	void setUp() {
-		this.admin = new Admin(this.client);
-		this.tenant = Admin.newTenant();
-	}
-
-	@AfterEach
-	void resetClock() {
-		this.clock.reset();
-	}
 
 	@Test
 	@Behaviour({ "1", "2" })

@@ -10,22 +10,16 @@ import java.util.function.Supplier;
 
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.securelink.gateway.support.Admin;
 import dev.securelink.gateway.support.Behaviour;
 import dev.securelink.gateway.support.Browser;
 import dev.securelink.gateway.support.CreatedLink;
-import dev.securelink.gateway.support.GatewayTest;
+import dev.securelink.gateway.support.GatewayFixture;
 import dev.securelink.gateway.support.Queries;
-import dev.securelink.gateway.support.TestClock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,8 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * locked link, one answer for every case (bytes and time), one event per link and
  * recipient a day, the tenant's switches, the client's budget and the form's CSRF rules.
  */
-@GatewayTest
-class RenewalTests {
+class RenewalTests extends GatewayFixture {
 
 	static final String ANNA = "anna@example.com";
 
@@ -43,30 +36,6 @@ class RenewalTests {
 
 	/** {@code securelink.limits.renewal-answer-time} in the tests. */
 	static final Duration ANSWER_TIME = Duration.ofMillis(150);
-
-	@Autowired
-	WebTestClient client;
-
-	@Autowired
-	DatabaseClient db;
-
-	@Autowired
-	TestClock clock;
-
-	Admin admin;
-
-	String tenant;
-
-	@BeforeEach
-	void setUp() {
-		this.admin = new Admin(this.client);
-		this.tenant = Admin.newTenant();
-	}
-
-	@AfterEach
-	void resetClock() {
-		this.clock.reset();
-	}
 
 	@Test
 	@Behaviour({ "2", "39" })

@@ -7,19 +7,14 @@ import java.util.Map;
 
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
-import dev.securelink.gateway.support.Admin;
 import dev.securelink.gateway.support.Behaviour;
 import dev.securelink.gateway.support.Browser;
 import dev.securelink.gateway.support.CreatedLink;
-import dev.securelink.gateway.support.GatewayTest;
-import dev.securelink.gateway.support.TestClock;
+import dev.securelink.gateway.support.GatewayFixture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,25 +24,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (markup escaped), never for an unknown or revoked code, and not when the tenant opts
  * out. Nothing about the document appears.
  */
-@GatewayTest
-class SenderTests {
+class SenderTests extends GatewayFixture {
 
 	static final String NAME = "Acme <b>Invoicing</b> & Co";
 
-	@Autowired
-	WebTestClient client;
-
-	@Autowired
-	TestClock clock;
-
-	Admin admin;
-
-	String tenant;
-
 	@BeforeEach
-	void setUp() {
-		this.admin = new Admin(this.client);
-		this.tenant = Admin.newTenant();
+	void nameTheSender() {
 		this.admin
 			.settings(this.tenant,
 					Map.of("emailVerification", true, "supportAccess", false, "displayName", "  " + NAME + "  "))
@@ -58,11 +40,6 @@ class SenderTests {
 			.isEqualTo(NAME)
 			.jsonPath("$.showSenderOnPrompt")
 			.isEqualTo(true);
-	}
-
-	@AfterEach
-	void resetClock() {
-		this.clock.reset();
 	}
 
 	@Test

@@ -9,16 +9,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.securelink.gateway.support.Admin;
-import dev.securelink.gateway.support.GatewayTest;
+import dev.securelink.gateway.support.GatewayFixture;
 import dev.securelink.gateway.support.Queries;
 import dev.securelink.gateway.support.RawHttp;
 import dev.securelink.gateway.support.TestKeys;
@@ -29,28 +26,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * One authorization for every method and every token: what the route table does not allow
  * is denied.
  */
-@GatewayTest
-class AdminAuthorizationTests {
-
-	@Autowired
-	WebTestClient client;
-
-	@Autowired
-	DatabaseClient db;
+class AdminAuthorizationTests extends GatewayFixture {
 
 	@LocalServerPort
 	int port;
 
-	Admin admin;
-
-	String tenant;
-
 	String linkId;
 
 	@BeforeEach
-	void setUp() {
-		this.admin = new Admin(this.client);
-		this.tenant = Admin.newTenant();
+	void createLink() {
 		this.linkId = this.admin.createLink(this.tenant, Admin.linkRequest("/invoices/head", "a@example.com")).id();
 	}
 

@@ -5,42 +5,22 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.securelink.gateway.support.Admin;
 import dev.securelink.gateway.support.CreatedLink;
-import dev.securelink.gateway.support.GatewayTest;
+import dev.securelink.gateway.support.GatewayFixture;
 import dev.securelink.gateway.support.Queries;
 import dev.securelink.gateway.support.TestKeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@GatewayTest
-class LinkAdminApiTests {
-
-	@Autowired
-	WebTestClient client;
-
-	@Autowired
-	DatabaseClient db;
-
-	Admin admin;
-
-	String tenant;
-
-	@BeforeEach
-	void setUp() {
-		this.admin = new Admin(this.client);
-		this.tenant = Admin.newTenant();
-	}
+class LinkAdminApiTests extends GatewayFixture {
 
 	@Test
 	void createWhenValidThenCodeShownOnceInUrlAndOnlyItsHashStored() {

@@ -1,4 +1,4 @@
-package dev.securelink.gateway.web;
+package dev.securelink.gateway.page;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;

@@ -8,15 +8,12 @@ import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.SignedJWT;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.securelink.gateway.support.Admin;
 import dev.securelink.gateway.support.CreatedLink;
-import dev.securelink.gateway.support.GatewayTest;
+import dev.securelink.gateway.support.GatewayFixture;
 import dev.securelink.gateway.support.Queries;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,24 +24,7 @@ import static org.awaitility.Awaitility.await;
  * what shows that the newest events were deleted even when the chain head and the stored
  * checkpoints were rewritten with them.
  */
-@GatewayTest
-class CheckpointTests {
-
-	@Autowired
-	WebTestClient client;
-
-	@Autowired
-	DatabaseClient db;
-
-	Admin admin;
-
-	String tenant;
-
-	@BeforeEach
-	void setUp() {
-		this.admin = new Admin(this.client);
-		this.tenant = Admin.newTenant();
-	}
+class CheckpointTests extends GatewayFixture {
 
 	@Test
 	void checkpointWhenSignedThenVerifiesWithThePublishedKeyAndNamesTheChainsEnd() throws Exception {

@@ -11,59 +11,30 @@ import java.util.List;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.securelink.gateway.support.Admin;
 import dev.securelink.gateway.support.Browser;
 import dev.securelink.gateway.support.CreatedLink;
-import dev.securelink.gateway.support.GatewayTest;
+import dev.securelink.gateway.support.GatewayFixture;
 import dev.securelink.gateway.support.Queries;
-import dev.securelink.gateway.support.TestClock;
 import dev.securelink.gateway.support.TestDatabase;
 import dev.securelink.gateway.support.TestKeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-@GatewayTest
-class PrivacyTests {
-
-	@Autowired
-	WebTestClient client;
-
-	@Autowired
-	DatabaseClient db;
-
-	@Autowired
-	TestClock clock;
+class PrivacyTests extends GatewayFixture {
 
 	@Autowired
 	RetentionPurge retention;
 
 	@Autowired
 	MeterRegistry meters;
-
-	Admin admin;
-
-	String tenant;
-
-	@BeforeEach
-	void setUp() {
-		this.admin = new Admin(this.client);
-		this.tenant = Admin.newTenant();
-	}
-
-	@AfterEach
-	void resetClock() {
-		this.clock.reset();
-	}
 
 	@Test
 	void supportWhenAccessOffThen403WhenOnReadOnlyUntilItEndsAndEveryRequestAudited() {

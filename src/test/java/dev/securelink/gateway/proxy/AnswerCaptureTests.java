@@ -6,6 +6,8 @@ import java.util.List;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -14,19 +16,26 @@ import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class IdempotencyCaptureTests {
+/**
+ * The answer to a submission is settled before its last byte goes out, and nothing it
+ * holds leaks when the client goes away.
+ */
+class AnswerCaptureTests {
+
+	private static final HttpHeaders HEADERS = new DefaultHttpHeaders();
 
 	@Test
 	void watchWhenTheAnswerStreamsThenItsLastBufferWaitsUntilTheAnswerIsSettled() {
 		Sinks.Empty<Void> stored = Sinks.empty();
 		List<byte[]> settled = new ArrayList<>();
-		IdempotencyRecords.Capture capture = new IdempotencyRecords.Capture((kept) -> {
+		AnswerCapture capture = new AnswerCapture((status, headers, kept) -> {
 			settled.add(kept);
 			return stored.asMono();
-		}, Mono::empty);
+		});
 
 		StepVerifier
-			.create(capture.watch(Flux.just(buffer("paid "), buffer("in full"))).map(IdempotencyCaptureTests::text))
+			.create(capture.watch(201, HEADERS, Flux.just(buffer("paid "), buffer("in full")))
+				.map(AnswerCaptureTests::text))
 			.expectNext("paid ")
 			.expectNoEvent(java.time.Duration.ofMillis(100))
 			.then(() -> assertThat(settled).singleElement()
@@ -40,9 +49,9 @@ class IdempotencyCaptureTests {
 	@Test
 	void watchWhenTheAnswerHasNoBodyThenItCompletesOnlyOnceSettled() {
 		Sinks.Empty<Void> stored = Sinks.empty();
-		IdempotencyRecords.Capture capture = new IdempotencyRecords.Capture((kept) -> stored.asMono(), Mono::empty);
+		AnswerCapture capture = new AnswerCapture((status, headers, kept) -> stored.asMono());
 
-		StepVerifier.create(capture.watch(Flux.empty()))
+		StepVerifier.create(capture.watch(201, HEADERS, Flux.empty()))
 			.expectSubscription()
 			.expectNoEvent(java.time.Duration.ofMillis(100))
 			.then(stored::tryEmitEmpty)
@@ -52,14 +61,14 @@ class IdempotencyCaptureTests {
 	@Test
 	void watchWhenTheAnswerIsOver64KbThenTheKeyIsForgottenAndEveryBufferStillGoesOut() {
 		List<byte[]> settled = new ArrayList<>();
-		IdempotencyRecords.Capture capture = new IdempotencyRecords.Capture((kept) -> {
+		AnswerCapture capture = new AnswerCapture((status, headers, kept) -> {
 			settled.add(kept);
 			return Mono.empty();
-		}, Mono::empty);
+		});
 		byte[] half = new byte[IdempotencyRecords.MAX_STORED_BODY / 2 + 1];
 
 		StepVerifier
-			.create(capture.watch(Flux.just(Unpooled.wrappedBuffer(half), Unpooled.wrappedBuffer(half)))
+			.create(capture.watch(201, HEADERS, Flux.just(Unpooled.wrappedBuffer(half), Unpooled.wrappedBuffer(half)))
 				.map(ByteBuf::readableBytes))
 			.expectNext(half.length, half.length)
 			.verifyComplete();
@@ -69,9 +78,12 @@ class IdempotencyCaptureTests {
 	@Test
 	void watchWhenTheClientGoesAwayThenTheHeldBufferIsReleased() {
 		ByteBuf held = buffer("held");
-		IdempotencyRecords.Capture capture = new IdempotencyRecords.Capture((kept) -> Mono.never(), Mono::empty);
+		AnswerCapture capture = new AnswerCapture((status, headers, kept) -> Mono.never());
 
-		StepVerifier.create(capture.watch(Flux.just(buffer("first"), held))).expectNextCount(1).thenCancel().verify();
+		StepVerifier.create(capture.watch(201, HEADERS, Flux.just(buffer("first"), held)))
+			.expectNextCount(1)
+			.thenCancel()
+			.verify();
 		assertThat(held.refCnt()).isZero();
 	}
 

@@ -41,7 +41,7 @@ class ProxyHeadersTests {
 		upstream.add("Set-Cookie", "__Host-slc=stolen; Path=/; Secure");
 		upstream.add("Set-Cookie", "fine=1; Path=/; Secure; HttpOnly");
 		DefaultHttpHeaders response = new DefaultHttpHeaders();
-		ProxyHeaders.copyResponse(upstream, response);
+		AnswerHeaders.copy(upstream, response);
 		assertThat(response.getAll("Cache-Control")).containsExactly("private, max-age=600");
 		assertThat(response.contains("Clear-Site-Data")).isFalse();
 		assertThat(response.getAll("Set-Cookie")).containsExactly("fine=1; Path=/; Secure; HttpOnly");
@@ -49,10 +49,10 @@ class ProxyHeadersTests {
 
 	@Test
 	void privateCacheControlWhenAlreadyPrivateOrNeutralThenKept() {
-		assertThat(ProxyHeaders.privateCacheControl(java.util.List.of("no-store"))).isNull();
-		assertThat(ProxyHeaders.privateCacheControl(java.util.List.of("private, max-age=60"))).isNull();
-		assertThat(ProxyHeaders.privateCacheControl(java.util.List.of("PUBLIC"))).isEqualTo("private");
-		assertThat(ProxyHeaders.privateCacheControl(java.util.List.of("max-age=60", "S-MAXAGE=600")))
+		assertThat(AnswerHeaders.privateCacheControl(java.util.List.of("no-store"))).isNull();
+		assertThat(AnswerHeaders.privateCacheControl(java.util.List.of("private, max-age=60"))).isNull();
+		assertThat(AnswerHeaders.privateCacheControl(java.util.List.of("PUBLIC"))).isEqualTo("private");
+		assertThat(AnswerHeaders.privateCacheControl(java.util.List.of("max-age=60", "S-MAXAGE=600")))
 			.isEqualTo("private, max-age=60");
 	}
 
@@ -87,7 +87,7 @@ class ProxyHeadersTests {
 		upstream.add("Set-Cookie", "upstream=fine; Path=/");
 		DefaultHttpHeaders response = new DefaultHttpHeaders();
 		response.add("Transfer-Encoding", "chunked");
-		ProxyHeaders.copyResponse(upstream, response);
+		AnswerHeaders.copy(upstream, response);
 		assertThat(response.names().stream().map((name) -> name.toLowerCase(java.util.Locale.ROOT)))
 			.containsExactlyInAnyOrder("content-type", "transfer-encoding", "set-cookie");
 		assertThat(response.getAll("Transfer-Encoding")).as("the server's own framing").containsExactly("chunked");
@@ -123,8 +123,8 @@ class ProxyHeadersTests {
 
 	@Test
 	void framedNowhereWhenUpstreamAllowsFramingThenReplacedKeepingTheRest() {
-		assertThat(UpstreamClient.framedNowhere(null)).isEqualTo("frame-ancestors 'none'");
-		assertThat(UpstreamClient.framedNowhere("default-src 'self'; FRAME-ANCESTORS https://x; img-src *"))
+		assertThat(AnswerHeaders.framedNowhere(null)).isEqualTo("frame-ancestors 'none'");
+		assertThat(AnswerHeaders.framedNowhere("default-src 'self'; FRAME-ANCESTORS https://x; img-src *"))
 			.isEqualTo("default-src 'self'; img-src *; frame-ancestors 'none'");
 	}
 

@@ -15,19 +15,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import dev.securelink.gateway.support.Admin;
 import dev.securelink.gateway.support.Behaviour;
 import dev.securelink.gateway.support.Browser;
 import dev.securelink.gateway.support.CreatedLink;
-import dev.securelink.gateway.support.GatewayTest;
+import dev.securelink.gateway.support.GatewayFixture;
 import dev.securelink.gateway.support.Queries;
 import dev.securelink.gateway.support.RawHttp;
 import dev.securelink.gateway.support.TestUpstream;
@@ -36,21 +33,10 @@ import dev.securelink.gateway.support.TestUpstream.Scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-@GatewayTest
-class ProxyTests {
-
-	@Autowired
-	WebTestClient client;
-
-	@Autowired
-	DatabaseClient db;
+class ProxyTests extends GatewayFixture {
 
 	@LocalServerPort
 	int port;
-
-	Admin admin;
-
-	String tenant;
 
 	String document;
 
@@ -60,8 +46,6 @@ class ProxyTests {
 
 	@BeforeEach
 	void openDocument() {
-		this.admin = new Admin(this.client);
-		this.tenant = Admin.newTenant();
 		this.document = "/docs/" + UUID.randomUUID();
 		open(List.of("sign"));
 	}

@@ -3,7 +3,7 @@ package dev.securelink.gateway.support;
 import java.time.Instant;
 import java.util.List;
 
-import dev.securelink.gateway.web.GatewayPaths;
+import dev.securelink.gateway.paths.GatewayPaths;
 
 /**
  * The admin API's answer to a link creation, as the tests read it.

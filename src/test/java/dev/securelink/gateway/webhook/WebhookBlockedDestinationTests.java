@@ -64,9 +64,9 @@ class WebhookBlockedDestinationTests {
 			for (String url : List.of("http://localhost:" + port + "/hook", "http://127.0.0.1:" + port + "/hook",
 					"http://[::ffff:127.0.0.1]:" + port + "/hook", "http://[::1]:" + port + "/hook",
 					"https://LocalHost:" + port + "/hook", "http://" + hostName() + ":" + port + "/hook")) {
-				WebhookDispatcher.Answer answer = dispatcher.send(claimed(url), Instant.now())
+				WebhookSender.Answer answer = dispatcher.send(claimed(url), Instant.now())
 					.onErrorResume((ex) -> reactor.core.publisher.Mono
-						.just(new WebhookDispatcher.Answer(null, WebhookDispatcher.errorClass(ex), null, null)))
+						.just(new WebhookSender.Answer(null, WebhookDispatcher.errorClass(ex), null, null)))
 					.block(Duration.ofSeconds(20));
 				assertThat(answer.outcome()).as(url).isEqualTo("blocked-destination");
 			}
@@ -81,10 +81,10 @@ class WebhookBlockedDestinationTests {
 	void sendWhenPrivateDestinationsAreAllowedThenTheSameListenerIsReached() {
 		WebhookDispatcher dispatcher = dispatcher(true);
 		try {
-			WebhookDispatcher.Answer answer = dispatcher
+			WebhookSender.Answer answer = dispatcher
 				.send(claimed("http://localhost:" + this.listener.getLocalPort() + "/hook"), Instant.now())
 				.onErrorResume((ex) -> reactor.core.publisher.Mono
-					.just(new WebhookDispatcher.Answer(null, WebhookDispatcher.errorClass(ex), null, null)))
+					.just(new WebhookSender.Answer(null, WebhookDispatcher.errorClass(ex), null, null)))
 				.block(Duration.ofSeconds(20));
 			assertThat(answer.outcome()).isNotEqualTo("blocked-destination");
 		}
@@ -130,14 +130,14 @@ class WebhookBlockedDestinationTests {
 	private WebhookDispatcher dispatcher(boolean allowPrivate) {
 		WebhookProperties properties = new WebhookProperties(allowPrivate, 10, Duration.ofSeconds(5),
 				List.of(Duration.ZERO), Duration.ofDays(5), Duration.ofDays(30), Duration.ofSeconds(1), 10, 2);
-		return new WebhookDispatcher(new WebhookDeliveries(TestDatabase.client()), this.secrets, properties,
+		return new WebhookDispatcher(new WebhookQueue(TestDatabase.client()), this.secrets, properties,
 				Clock.systemUTC(), new SimpleMeterRegistry(), dev.securelink.gateway.tracing.Tracing.off());
 	}
 
-	private WebhookDeliveries.Claimed claimed(String url) {
+	private WebhookQueue.Claimed claimed(String url) {
 		byte[] secret = WebhookSecrets.generate();
-		return new WebhookDeliveries.Claimed("dlv_blocked", "wh_blocked", "t-blocked", "msg_blocked", "{}", 1, "lease",
-				url, this.secrets.encrypt("wh_blocked", secret), null, null);
+		return new WebhookQueue.Claimed("dlv_blocked", "wh_blocked", "t-blocked", "msg_blocked", "{}", 1, "lease", url,
+				this.secrets.encrypt("wh_blocked", secret), null, null);
 	}
 
 }

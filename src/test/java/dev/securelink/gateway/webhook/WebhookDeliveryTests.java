@@ -236,7 +236,7 @@ class WebhookDeliveryTests {
 		assertThat(attempts).hasSize(3);
 		assertThat(attempts.get(0).get("statusCode").asInt()).isEqualTo(500);
 		assertThat(attempts.get(0).get("error").asString()).isEqualTo("http-status");
-		assertThat(attempts.get(0).get("response").asString()).hasSize(WebhookDispatcher.RESPONSE_EXCERPT_BYTES);
+		assertThat(attempts.get(0).get("response").asString()).hasSize(WebhookSender.RESPONSE_EXCERPT_BYTES);
 		assertThat(attempts.get(1).get("statusCode").asInt()).isEqualTo(503);
 		assertThat(attempts.get(2).get("statusCode").asInt()).isEqualTo(204);
 		assertThat(attempts.get(2).has("error")).isFalse();

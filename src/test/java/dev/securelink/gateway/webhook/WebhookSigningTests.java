@@ -28,7 +28,7 @@ class WebhookSigningTests {
 	@Test
 	void signWhenTheSpecificationsVectorThenItsSignature() {
 		byte[] key = Base64.getDecoder().decode(SECRET.substring("whsec_".length()));
-		assertThat(WebhookDispatcher.sign(key, ID + ".1614265330." + BODY)).isEqualTo(EXPECTED);
+		assertThat(WebhookSender.sign(key, ID + ".1614265330." + BODY)).isEqualTo(EXPECTED);
 	}
 
 	@Test
@@ -55,12 +55,12 @@ class WebhookSigningTests {
 	@Test
 	void retryAfterWhenSecondsOrADateThenHonouredOtherwiseIgnored() {
 		Instant now = Instant.parse("2026-12-02T10:00:00Z");
-		assertThat(WebhookDispatcher.retryAfter("120", now)).isEqualTo(Duration.ofSeconds(120));
-		assertThat(WebhookDispatcher.retryAfter("Wed, 02 Dec 2026 10:05:00 GMT", now)).isEqualTo(Duration.ofMinutes(5));
-		assertThat(WebhookDispatcher.retryAfter("Wed, 02 Dec 2026 09:00:00 GMT", now)).isEqualTo(Duration.ZERO);
-		assertThat(WebhookDispatcher.retryAfter("soon", now)).isNull();
-		assertThat(WebhookDispatcher.retryAfter("-5", now)).isNull();
-		assertThat(WebhookDispatcher.retryAfter(null, now)).isNull();
+		assertThat(WebhookSender.retryAfter("120", now)).isEqualTo(Duration.ofSeconds(120));
+		assertThat(WebhookSender.retryAfter("Wed, 02 Dec 2026 10:05:00 GMT", now)).isEqualTo(Duration.ofMinutes(5));
+		assertThat(WebhookSender.retryAfter("Wed, 02 Dec 2026 09:00:00 GMT", now)).isEqualTo(Duration.ZERO);
+		assertThat(WebhookSender.retryAfter("soon", now)).isNull();
+		assertThat(WebhookSender.retryAfter("-5", now)).isNull();
+		assertThat(WebhookSender.retryAfter(null, now)).isNull();
 	}
 
 }

@@ -1,0 +1,145 @@
+package dev.securelink.gateway.audit;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+
+/**
+ * What else an audit event records, one record per event type that has details. Each is
+ * written once, as JSON in the fixed property order its {@link JsonPropertyOrder} names,
+ * by a mapper of its own ({@link AuditJson}) that no application setting changes: the
+ * stored bytes are what the chain hashes, so the same values always give the same bytes.
+ * Readers (the evidence export, webhook payloads and their catalogue) read the records
+ * back with {@link #read}.
+ */
+public sealed interface AuditDetail {
+
+	/** The detail as stored. */
+	default String json() {
+		return AuditJson.MAPPER.writeValueAsString(this);
+	}
+
+	/**
+	 * The stored detail of an event of {@code type} as its record; null when the type has
+	 * none, or the text is not one (a row altered in the database still reads, and fails
+	 * verification instead).
+	 */
+	static @Nullable AuditDetail read(String type, @Nullable String json) {
+		Class<? extends AuditDetail> kind = typeOf(type);
+		if (json == null || kind == null) {
+			return null;
+		}
+		try {
+			return AuditJson.MAPPER.readValue(json, kind);
+		}
+		catch (JacksonException ex) {
+			return null;
+		}
+	}
+
+	/** The record that details events of {@code type}, or null when they have none. */
+	static @Nullable Class<? extends AuditDetail> typeOf(String type) {
+		return switch (type) {
+			case "failed" -> Failed.class;
+			case "locked" -> Locked.class;
+			case "renewal_requested" -> RenewalRequested.class;
+			case "sign_answered", "pay_answered" -> Answered.class;
+			case "expired" -> Expired.class;
+			case "expiry_changed" -> ExpiryChanged.class;
+			case "completed" -> Completed.class;
+			case "settings_changed" -> SettingsChanged.class;
+			case "support_read" -> SupportRead.class;
+			default -> null;
+		};
+	}
+
+	/**
+	 * A wrong address that set no lock: the client's failures in the window with this
+	 * one, and the threshold that locks.
+	 */
+	@JsonPropertyOrder({ "failures", "threshold" })
+	record Failed(int failures, int threshold) implements AuditDetail {
+	}
+
+	/**
+	 * A wrong address that locked the link's check: the same, the lock's end (to the
+	 * second), and whether it holds for this client ({@code client}) or for everyone
+	 * ({@code everyone}).
+	 */
+	@JsonPropertyOrder({ "failures", "threshold", "lockedUntil", "scope" })
+	record Locked(int failures, int threshold, Instant lockedUntil, String scope) implements AuditDetail {
+
+		public Locked {
+			lockedUntil = lockedUntil.truncatedTo(ChronoUnit.SECONDS);
+		}
+
+	}
+
+	/**
+	 * A recipient asked for a new link: their index in the creating request, never the
+	 * address.
+	 */
+	@JsonPropertyOrder({ "recipient" })
+	record RenewalRequested(int recipient) implements AuditDetail {
+	}
+
+	/**
+	 * How a sign or pay submission was answered: the status, who answered it
+	 * ({@code upstream}, or {@code gateway} with one of its pages), and the SHA-256 of
+	 * the submitted body (hex).
+	 */
+	@JsonPropertyOrder({ "status", "answeredBy", "bodySha256" })
+	record Answered(int status, String answeredBy, String bodySha256) implements AuditDetail {
+	}
+
+	/** A link reached its expiry (to the second). */
+	@JsonPropertyOrder({ "expiresAt" })
+	record Expired(Instant expiresAt) implements AuditDetail {
+
+		public Expired {
+			expiresAt = expiresAt.truncatedTo(ChronoUnit.SECONDS);
+		}
+
+	}
+
+	/** The admin API moved a link's expiry. */
+	@JsonPropertyOrder({ "before", "after" })
+	record ExpiryChanged(Instant before, Instant after) implements AuditDetail {
+	}
+
+	/** Actions marked done, by id in alphabetical order. */
+	@JsonPropertyOrder({ "completed" })
+	record Completed(List<String> completed) implements AuditDetail {
+
+		public Completed {
+			completed = completed.stream().sorted().toList();
+		}
+
+	}
+
+	/** The tenant's GDPR settings before and after a change. */
+	@JsonPropertyOrder({ "before", "after" })
+	record SettingsChanged(Settings before, Settings after) implements AuditDetail {
+	}
+
+	/**
+	 * The tenant settings a change records; a value an older event did not record reads
+	 * as null.
+	 */
+	@JsonPropertyOrder({ "emailVerification", "supportAccess", "supportAccessUntil", "selfServiceRenewal",
+			"renewalForRevoked", "displayName", "showSenderOnPrompt" })
+	record Settings(@Nullable Boolean emailVerification, @Nullable Boolean supportAccess,
+			@Nullable Instant supportAccessUntil, @Nullable Boolean selfServiceRenewal,
+			@Nullable Boolean renewalForRevoked, @Nullable String displayName, @Nullable Boolean showSenderOnPrompt) {
+	}
+
+	/** Support staff read the tenant's data: the method and path of the call. */
+	@JsonPropertyOrder({ "method", "path" })
+	record SupportRead(String method, String path) implements AuditDetail {
+	}
+
+}

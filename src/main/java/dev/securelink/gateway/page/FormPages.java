@@ -1,0 +1,172 @@
+package dev.securelink.gateway.page;
+
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseCookie;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import org.thymeleaf.ITemplateEngine;
+import org.thymeleaf.context.Context;
+import reactor.core.publisher.Mono;
+
+/**
+ * The gateway's pages that carry a form: the e-mail prompt, and the message pages with
+ * the form to ask for a new link ({@link #WITH_FORM}). Each is rendered once per language
+ * (and per action, error and whether it names the sender) at start-up, around markers
+ * where a request's form action, form token and sender go ({@link SplicedPage}): no
+ * template runs per request.
+ */
+@Component
+public class FormPages {
+
+	/** The pages that may carry the form to ask for a new link. */
+	public static final Set<PageKind> WITH_FORM = EnumSet.of(PageKind.NOT_FOUND, PageKind.LOCKED, PageKind.RENEWAL,
+			PageKind.RENEWAL_BLANK);
+
+	/** The prompt's marker value ({@link Pages#MARK}). */
+	static final String PROMPT = "prompt";
+
+	private static final String HTML = MediaType.TEXT_HTML_VALUE + ";charset=UTF-8";
+
+	private static final String ACTION_MARK = "__securelink-form-action__";
+
+	private static final String TOKEN_MARK = "__securelink-form-token__";
+
+	private static final String SENDER_MARK = "__securelink-sender__";
+
+	private static final List<String> MARKS = List.of(ACTION_MARK, TOKEN_MARK, SENDER_MARK);
+
+	/** The actions a prompt is for, and the errors it may show again. */
+	private static final List<String> ACTIONS = List.of("view", "sign", "pay");
+
+	private static final List<String> ERRORS = List.of("blank", "mismatch");
+
+	private final MessagePages messages;
+
+	/**
+	 * The message pages with the form, by kind, then language and whether it names the
+	 * sender.
+	 */
+	private final Map<PageKind, Map<String, SplicedPage>> withForm = new EnumMap<>(PageKind.class);
+
+	/** The prompt, by language, action, error and whether it names the sender. */
+	private final Map<String, SplicedPage> prompts = new HashMap<>();
+
+	FormPages(ITemplateEngine templates, MessagePages messages) {
+		this.messages = messages;
+		List<String> languages = PageLocales.SUPPORTED.stream().map(Locale::getLanguage).toList();
+		PageForm marks = new PageForm(ACTION_MARK, TOKEN_MARK);
+		for (Locale locale : PageLocales.SUPPORTED) {
+			for (boolean sender : new boolean[] { false, true }) {
+				for (PageKind kind : WITH_FORM) {
+					Map<String, Object> model = new HashMap<>(
+							Map.of("kind", kind.id(), "languages", languages, "form", marks));
+					if (sender) {
+						model.put("sender", SENDER_MARK);
+					}
+					this.withForm.computeIfAbsent(kind, (key) -> new HashMap<>())
+						.put(key(locale.getLanguage(), sender), spliced(templates, "message", locale, model, sender));
+				}
+				for (String action : ACTIONS) {
+					for (String error : ERRORS) {
+						this.prompts.put(key(locale.getLanguage(), action, error, sender),
+								prompt(templates, locale, languages, action, error, sender));
+					}
+					this.prompts.put(key(locale.getLanguage(), action, null, sender),
+							prompt(templates, locale, languages, action, null, sender));
+				}
+			}
+		}
+	}
+
+	private static SplicedPage prompt(ITemplateEngine templates, Locale locale, List<String> languages, String action,
+			@Nullable String error, boolean sender) {
+		Map<String, Object> model = new HashMap<>(
+				Map.of("formAction", ACTION_MARK, "csrf", TOKEN_MARK, "action", action, "languages", languages));
+		if (error != null) {
+			model.put("error", error);
+		}
+		if (sender) {
+			model.put("sender", SENDER_MARK);
+		}
+		return spliced(templates, PROMPT, locale, model, sender);
+	}
+
+	private static SplicedPage spliced(ITemplateEngine templates, String template, Locale locale,
+			Map<String, Object> model, boolean sender) {
+		return SplicedPage.of(templates.process(template, new Context(locale, model)),
+				sender ? MARKS : MARKS.subList(0, 2));
+	}
+
+	private static String key(@Nullable Object... parts) {
+		StringBuilder key = new StringBuilder();
+		for (Object part : parts) {
+			key.append(part).append('/');
+		}
+		return key.toString();
+	}
+
+	/**
+	 * The e-mail prompt for {@code action} ({@code view}, {@code sign} or {@code pay}) in
+	 * the exchange's language, showing {@code error} again ({@code blank},
+	 * {@code mismatch}; 422) or none (200), with {@code form} and the line naming
+	 * {@code sender} (none when null), setting {@code cookies}.
+	 */
+	public Mono<ServerResponse> prompt(ServerRequest request, String action, @Nullable String error, PageForm form,
+			List<ResponseCookie> cookies, @Nullable String sender) {
+		String language = language(request);
+		SplicedPage page = Objects.requireNonNull(this.prompts.get(key(language, action, error, sender != null)),
+				"rendered at start-up");
+		HttpStatus status = (error != null) ? HttpStatus.UNPROCESSABLE_CONTENT : HttpStatus.OK;
+		return respond(status, PROMPT, page.render(values(form, sender)), Map.of(), cookies);
+	}
+
+	/**
+	 * A page of {@link #WITH_FORM} with {@code form} in it and, unless null, the line
+	 * naming {@code sender}, setting {@code cookies}: the same bytes for every request
+	 * but for those values.
+	 */
+	public Mono<ServerResponse> response(ServerRequest request, PageKind kind, Map<String, String> extra, PageForm form,
+			List<ResponseCookie> cookies, @Nullable String sender) {
+		this.messages.count(kind);
+		Map<String, SplicedPage> byLanguage = Objects.requireNonNull(this.withForm.get(kind), "one of WITH_FORM");
+		SplicedPage page = Objects.requireNonNull(byLanguage.get(key(language(request), sender != null)),
+				"rendered at start-up");
+		return respond(kind.status(), kind.id(), page.render(values(form, sender)), extra, cookies);
+	}
+
+	private static List<String> values(PageForm form, @Nullable String sender) {
+		return (sender != null) ? List.of(form.action(), form.token(), sender) : List.of(form.action(), form.token());
+	}
+
+	/** The exchange's page language, English for anything not supported. */
+	private static String language(ServerRequest request) {
+		Locale locale = request.exchange().getLocaleContext().getLocale();
+		String language = (locale != null) ? locale.getLanguage() : Locale.ENGLISH.getLanguage();
+		return PageLocales.SUPPORTED.stream().anyMatch((supported) -> supported.getLanguage().equals(language))
+				? language : Locale.ENGLISH.getLanguage();
+	}
+
+	private static Mono<ServerResponse> respond(HttpStatus status, String mark, byte[] body, Map<String, String> extra,
+			List<ResponseCookie> cookies) {
+		return ServerResponse.status(status)
+			.header(HttpHeaders.CONTENT_TYPE, HTML)
+			.header(Pages.MARK, mark)
+			.headers((headers) -> extra.forEach(headers::set))
+			.cookies((all) -> cookies.forEach((cookie) -> all.add(cookie.getName(), cookie)))
+			.bodyValue(body);
+	}
+
+}

@@ -1,0 +1,106 @@
+package dev.securelink.gateway.proxy;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+import dev.securelink.gateway.audit.AccessEvent;
+import dev.securelink.gateway.audit.AuditDetail;
+import dev.securelink.gateway.audit.AuditLog;
+import dev.securelink.gateway.audit.AuditOutcome;
+import dev.securelink.gateway.audit.AuditType;
+import dev.securelink.gateway.edge.ClientAddress;
+import dev.securelink.gateway.link.Right;
+import dev.securelink.gateway.session.Sessions;
+
+/**
+ * What a visitor did in a document session, on the audit trail: the session's first
+ * request ({@code opened}, once per session), a sign or pay page read, a submission and
+ * how it was answered. The client is kept as a keyed hash of its address.
+ */
+@Component
+class SessionAudit {
+
+	private static final Log logger = LogFactory.getLog(SessionAudit.class);
+
+	private final AuditLog audit;
+
+	private final ClientAddress clients;
+
+	private final Clock clock;
+
+	/**
+	 * Sessions whose "opened" event this instance already wrote (the database dedups
+	 * across instances).
+	 */
+	private final Cache<String, Boolean> opened = Caffeine.newBuilder()
+		.maximumSize(100_000)
+		.expireAfterWrite(Duration.ofHours(13))
+		.build();
+
+	SessionAudit(AuditLog audit, ClientAddress clients, Clock clock) {
+		this.audit = audit;
+		this.clients = clients;
+		this.clock = clock;
+	}
+
+	/**
+	 * The session's {@code opened}, unless this instance wrote it already. Reading stays
+	 * available when the audit database hiccups: a failure is logged, and the next
+	 * request tries again.
+	 */
+	Mono<Void> opened(DocumentRequest request, Sessions.Valid session) {
+		String id = session.claims().id();
+		if (this.opened.getIfPresent(id) != null) {
+			return Mono.empty();
+		}
+		return this.audit.recordOpened(event(request, session, AuditType.OPENED, AuditOutcome.OK, null))
+			.doOnSuccess((done) -> this.opened.put(id, Boolean.TRUE))
+			.onErrorResume((ex) -> {
+				logger.warn("Could not audit a document opening: " + ex.getClass().getSimpleName());
+				return Mono.empty();
+			});
+	}
+
+	/** A sign or pay page read: durable before it is forwarded. */
+	Mono<Void> viewed(DocumentRequest request, Sessions.Valid session, Right action) {
+		return this.audit.record(event(request, session,
+				(action == Right.SIGN) ? AuditType.SIGN_VIEWED : AuditType.PAY_VIEWED, AuditOutcome.OK, null));
+	}
+
+	/**
+	 * A sign or pay submission: durable before it is forwarded, so that a signature or
+	 * payment the audit trail does not know of never happens.
+	 */
+	Mono<Void> submitted(DocumentRequest request, Sessions.Valid session, Right action) {
+		return this.audit.record(event(request, session, (action == Right.SIGN) ? AuditType.SIGNED : AuditType.PAID,
+				AuditOutcome.REQUESTED, null));
+	}
+
+	/**
+	 * How a submission was answered, written before the answer is complete; a failure is
+	 * logged and does not change the answer.
+	 */
+	Mono<Void> answered(DocumentRequest request, Sessions.Valid session, Right action, AuditDetail.Answered answer) {
+		AuditType type = (action == Right.SIGN) ? AuditType.SIGN_ANSWERED : AuditType.PAY_ANSWERED;
+		return this.audit.record(event(request, session, type, AuditOutcome.OK, answer)).onErrorResume((ex) -> {
+			logger.warn("Could not audit the answer to a " + type.id() + " request: " + ex.getClass().getSimpleName());
+			return Mono.empty();
+		});
+	}
+
+	private AccessEvent event(DocumentRequest request, Sessions.Valid session, AuditType type, AuditOutcome outcome,
+			@Nullable AuditDetail detail) {
+		String client = this.clients.of(request.peer(), request.forwardedFor());
+		return AccessEvent.ofSession(type, outcome, session.link().tenantId(), session.link().id(),
+				this.audit.clientHash(client), this.clock.instant(), session.claims().id(), detail);
+	}
+
+}
