@@ -36,7 +36,9 @@ import dev.securelink.gateway.session.Sessions;
  * that signs once, the answer is kept for replay (or the key forgotten for a 5xx or a
  * large answer), and the answer audited; when the gateway answers with a page instead,
  * the key is forgotten and the page audited before it goes out;</li>
- * <li>a failure or a cancel forgets the key, so a retry is forwarded again.</li>
+ * <li>a failure or a cancel before the answer settles forgets the key, so a retry is
+ * forwarded again; once it settles, the settling runs to its end even when the client
+ * hangs up, and the kept answer stays.</li>
  * </ol>
  */
 @Component
@@ -122,27 +124,30 @@ class ActionSubmissions {
 	}
 
 	private Mono<Result> forward(Submission submission, Forward forward) {
-		AnswerCapture capture = new AnswerCapture((status, headers, kept) -> settle(submission, status, headers, kept));
-		// A cancel forgets the key only while the submission is under way: once it has
-		// an outcome, the key is settled or already forgotten.
-		AtomicBoolean underWay = new AtomicBoolean(true);
+		// The key is this submission's to forget until its answer starts settling (the
+		// settling keeps or forgets it, and runs to its end even when the client hangs
+		// up): a failure or a cancel after that never deletes a kept answer.
+		AtomicBoolean ours = new AtomicBoolean(true);
+		AnswerCapture capture = new AnswerCapture((status, headers, kept) -> {
+			ours.set(false);
+			return settle(submission, status, headers, kept);
+		});
 		return this.audit.submitted(submission.request(), submission.session(), submission.action())
 			.then(Mono.defer(() -> forward.send(submission.body(), submission.key(), capture)))
-			.flatMap((page) -> this.records.release(submission.stored())
-				.onErrorResume((ex) -> warn("forget", ex))
-				.then(this.audit.answered(submission.request(), submission.session(), submission.action(),
-						submission.answer(page.status().value(), "gateway")))
-				.thenReturn((Result) new Page(page)))
+			.flatMap(
+					(page) -> forget(submission, ours)
+						.then(this.audit.answered(submission.request(), submission.session(), submission.action(),
+								submission.answer(page.status().value(), "gateway")))
+						.thenReturn((Result) new Page(page)))
 			.defaultIfEmpty(new Answered())
-			.onErrorResume((ex) -> this.records.release(submission.stored())
-				.onErrorResume((failed) -> warn("forget", failed))
-				.then(Mono.error(ex)))
-			.doOnEach((signal) -> underWay.set(false))
-			.doOnCancel(() -> {
-				if (underWay.compareAndSet(true, false)) {
-					this.records.release(submission.stored()).subscribe(null, (failed) -> warn("forget", failed));
-				}
-			});
+			.onErrorResume((ex) -> forget(submission, ours).then(Mono.error(ex)))
+			.doOnCancel(() -> forget(submission, ours).subscribe());
+	}
+
+	/** Forgets the key while it is still this submission's; a failure is logged. */
+	private Mono<Void> forget(Submission submission, AtomicBoolean ours) {
+		return ours.compareAndSet(true, false)
+				? this.records.release(submission.stored()).onErrorResume((ex) -> warn("forget", ex)) : Mono.empty();
 	}
 
 	/**

@@ -56,8 +56,11 @@ final class AnswerCapture {
 					sink.next(previous);
 				}
 			})
-				.concatWith(Mono.defer(() -> this.settle.settle(status, headers, body()))
-					.then(Mono.fromSupplier(() -> held.getAndSet(null))))
+				// Settled apart from the client: a client that hangs up on the last byte
+				// cancels the answer, never the settling (the kept answer stays).
+				.concatWith(
+						Mono.defer(() -> Mono.fromFuture(this.settle.settle(status, headers, body()).toFuture(), true))
+							.then(Mono.fromSupplier(() -> held.getAndSet(null))))
 				.doFinally((signal) -> {
 					ByteBuf left = held.getAndSet(null);
 					if (left != null) {

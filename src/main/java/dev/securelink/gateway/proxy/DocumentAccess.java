@@ -118,13 +118,14 @@ class DocumentAccess {
 					give(id);
 				}
 			};
-			return authorize(request, session).doOnNext((outcome) -> {
-				if (outcome instanceof DocumentOutcome.Granted) {
-					undecided.set(false);
-				}
-				else {
+			return authorize(request, session).map((outcome) -> {
+				if (!(outcome instanceof DocumentOutcome.Granted)) {
 					giveBack.run();
+					return outcome;
 				}
+				// A cancel that raced the decision gave the share back already.
+				return undecided.compareAndSet(true, false) ? outcome
+						: new DocumentOutcome.Refused(PageKind.BUSY, session.link());
 			}).doOnError((ex) -> giveBack.run()).doOnCancel(giveBack);
 		});
 	}

@@ -23,11 +23,6 @@ sealed interface DocumentOutcome {
 	 * (its locale counts for the page), or null
 	 */
 	record Refused(PageKind page, @Nullable Link link) implements DocumentOutcome {
-
-		Refused(PageKind page) {
-			this(page, null);
-		}
-
 	}
 
 	/** A request of a valid session that is forwarded. */

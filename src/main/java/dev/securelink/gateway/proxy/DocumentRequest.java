@@ -41,6 +41,9 @@ record DocumentRequest(String method, String path, @Nullable String query, Strin
 
 	static final String PREFIX = GatewayPaths.DOCUMENT;
 
+	/** The route template of every document request, the name of its span. */
+	static final String ROUTE = PREFIX + "{linkId}/**";
+
 	static DocumentRequest read(HttpServerRequest request) {
 		String uri = request.uri();
 		int question = uri.indexOf('?');

@@ -1,8 +1,8 @@
 package dev.securelink.gateway.proxy;
 
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -35,9 +35,6 @@ import dev.securelink.gateway.tracing.Tracing;
 class DocumentRoute implements NettyRouteProvider {
 
 	private static final Log logger = LogFactory.getLog(DocumentRoute.class);
-
-	/** The route template of every request here, the name of its span. */
-	static final String ROUTE = DocumentRequest.PREFIX + "{linkId}/**";
 
 	private final DocumentAccess access;
 
@@ -80,7 +77,7 @@ class DocumentRoute implements NettyRouteProvider {
 		long start = System.nanoTime();
 		DocumentRequest read = DocumentRequest.read(request);
 		AccessLogFilter log = this.accessLog;
-		return this.tracing.request(read.method(), ROUTE, request.requestHeaders(),
+		return this.tracing.request(read.method(), DocumentRequest.ROUTE, request.requestHeaders(),
 				() -> answer(read, request, response), () -> response.status().code(), (traceId) -> {
 					if (log != null) {
 						log.record(read.method(), read.path(), response.status().code(), start, traceId);
@@ -89,70 +86,53 @@ class DocumentRoute implements NettyRouteProvider {
 	}
 
 	/**
-	 * Decides, then acts; an unexpected error is a 503 page unless an answer is on its
-	 * way.
+	 * Decides, then acts; an unexpected error is a 503 page (in the link's language once
+	 * it is known) unless an answer is already on its way.
 	 */
 	private Mono<Void> answer(DocumentRequest read, HttpServerRequest request, HttpServerResponse response) {
+		AtomicReference<@Nullable Link> known = new AtomicReference<>();
 		return this.access.decide(read).flatMap((outcome) -> {
-			if (outcome instanceof DocumentOutcome.Refused refused) {
-				return page(read, response, refused.page(), refused.link());
+			if (outcome instanceof DocumentOutcome.Granted granted) {
+				known.set(granted.session().link());
+				return Mono.defer(() -> act(read, request, response, granted))
+					.doFinally((signal) -> this.access.release(granted));
 			}
-			DocumentOutcome.Granted granted = (DocumentOutcome.Granted) outcome;
-			return act(read, request, response, granted).doFinally((signal) -> this.access.release(granted));
+			DocumentOutcome.Refused refused = (DocumentOutcome.Refused) outcome;
+			return page(read, response, refused.page(), refused.link());
 		}).onErrorResume((ex) -> !response.hasSentHeaders(), (ex) -> {
 			logger.warn("Document request failed, answered 503: " + ex.getClass().getSimpleName());
-			return page(read, response, PageKind.UNAVAILABLE, null);
+			return page(read, response, PageKind.UNAVAILABLE, known.get());
 		});
 	}
 
 	private Mono<Void> act(DocumentRequest read, HttpServerRequest request, HttpServerResponse response,
 			DocumentOutcome.Granted granted) {
 		Sessions.Valid session = granted.session();
-		Link link = session.link();
 		ProxiedRequest proxied = ProxiedRequest.of(read, session,
-				this.assertions.forSession(session.claims(), link.document()),
+				this.assertions.forSession(session.claims(), session.link().document()),
 				this.clients.fromTrustedProxy(read.peer()));
 		if (granted instanceof DocumentOutcome.Read reading) {
-			Mono<Void> viewed = (reading.action() != null) ? this.audit.viewed(read, session, reading.action())
-					: Mono.empty();
-			return this.audit.opened(read, session)
-				.then(viewed)
+			return this.audit.read(read, session, reading.action())
 				.then(Mono.defer(() -> this.upstream.forward(request, response, proxied, null)))
-				.flatMap((failure) -> page(read, response, failure.page(), link));
+				.flatMap((failure) -> page(read, response, failure.page(), session.link()));
 		}
-		DocumentOutcome.Submit submit = (DocumentOutcome.Submit) granted;
 		return this.submissions
-			.submit(read, submit, request.receive(),
+			.submit(read, (DocumentOutcome.Submit) granted, request.receive(),
 					(body, key, capture) -> this.upstream
 						.forward(request, response, proxied.submission(body, key), capture)
 						.map(UpstreamFailure::page))
 			.flatMap((result) -> {
 				if (result instanceof ActionSubmissions.Page refused) {
-					return page(read, response, refused.kind(), link);
+					return page(read, response, refused.kind(), session.link());
 				}
-				if (result instanceof ActionSubmissions.Replay replay) {
-					return replay(response, replay.done());
-				}
-				return Mono.empty();
+				return (result instanceof ActionSubmissions.Replay replay) ? replay.done().writeTo(response)
+						: Mono.empty();
 			});
 	}
 
 	/**
-	 * The stored answer of the same submission, marked as replayed; nothing forwarded.
-	 */
-	private static Mono<Void> replay(HttpServerResponse response, IdempotencyRecords.Done done) {
-		response.status(done.status());
-		done.headers().forEach((header) -> response.addHeader(header.getKey(), header.getValue()));
-		response.header("Idempotent-Replayed", "true");
-		response.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(done.body().length));
-		return response.sendByteArray(Mono.just(done.body())).then();
-	}
-
-	/**
-	 * Answers with a gateway page in the visitor's language (the link's locale counts
-	 * once the session named the link), as problem+json for an API client. Whatever the
-	 * route had put on the response (an upstream's headers that never went out) is
-	 * dropped first.
+	 * A gateway page in the visitor's language (the link's, once known), problem+json for
+	 * an API client; whatever the route had put on the response is dropped first.
 	 */
 	private Mono<Void> page(DocumentRequest read, HttpServerResponse response, PageKind kind, @Nullable Link link) {
 		response.responseHeaders().clear();

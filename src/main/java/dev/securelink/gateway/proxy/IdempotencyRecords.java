@@ -7,11 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerResponse;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -71,6 +73,16 @@ class IdempotencyRecords extends BackgroundTask<Long> {
 
 	/** The same submission was answered: replay this. */
 	record Done(int status, List<Map.Entry<String, String>> headers, byte[] body) implements Reservation {
+
+		/** The stored answer again, marked as replayed; nothing is forwarded. */
+		Mono<Void> writeTo(HttpServerResponse response) {
+			response.status(this.status);
+			this.headers.forEach((header) -> response.addHeader(header.getKey(), header.getValue()));
+			response.header("Idempotent-Replayed", "true");
+			response.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(this.body.length));
+			return response.sendByteArray(Mono.just(this.body)).then();
+		}
+
 	}
 
 	/**
@@ -153,11 +165,13 @@ class IdempotencyRecords extends BackgroundTask<Long> {
 	}
 
 	/**
-	 * Forgets the key: the answer is not one to replay, so a retry is forwarded again.
+	 * Forgets the key while it is in flight: the answer is not one to replay, so a retry
+	 * is forwarded again. A kept answer is never deleted here.
 	 */
 	Mono<Void> release(Key key) {
 		return this.db
-			.sql("delete from idempotency_record where link_id = :link and action = :action and key_hash = :key")
+			.sql("delete from idempotency_record "
+					+ "where link_id = :link and action = :action and key_hash = :key and state = 'in_flight'")
 			.bind("link", key.linkId())
 			.bind("action", key.action())
 			.bind("key", key.hash())

@@ -1,6 +1,7 @@
 package dev.securelink.gateway.proxy;
 
 import java.net.InetSocketAddress;
+import java.util.StringJoiner;
 
 import io.netty.handler.codec.http.HttpHeaders;
 import org.jspecify.annotations.Nullable;
@@ -39,11 +40,20 @@ record ProxiedRequest(String document, String rest, @Nullable String query, Stri
 			boolean trustedPeer) {
 		InetSocketAddress peer = request.peer();
 		String address = ClientAddress.hostAddress(peer);
-		String earlier = trustedPeer ? String.join(", ", request.forwardedFor()) : "";
-		String forwardedFor = earlier.isBlank() ? address : earlier + ", " + address;
+		StringJoiner forwardedFor = new StringJoiner(", ");
+		if (trustedPeer) {
+			for (String line : request.forwardedFor()) {
+				for (String hop : line.split(",")) {
+					if (!hop.isBlank()) {
+						forwardedFor.add(hop.trim());
+					}
+				}
+			}
+		}
+		forwardedFor.add(address);
 		String setCookie = (session.refresh() != null) ? String.valueOf(session.refresh()) : null;
 		return new ProxiedRequest(withoutTrailingSlash(session.link().document()), request.rest(), request.query(),
-				GatewayPaths.document(session.link().id()), identity, forwardedFor, setCookie, null, null);
+				GatewayPaths.document(session.link().id()), identity, forwardedFor.toString(), setCookie, null, null);
 	}
 
 	/** The same request carrying a submission's {@code body} and {@code key}. */

@@ -56,7 +56,7 @@ class SessionAudit {
 	 * available when the audit database hiccups: a failure is logged, and the next
 	 * request tries again.
 	 */
-	Mono<Void> opened(DocumentRequest request, Sessions.Valid session) {
+	private Mono<Void> opened(DocumentRequest request, Sessions.Valid session) {
 		String id = session.claims().id();
 		if (this.opened.getIfPresent(id) != null) {
 			return Mono.empty();
@@ -69,10 +69,16 @@ class SessionAudit {
 			});
 	}
 
-	/** A sign or pay page read: durable before it is forwarded. */
-	Mono<Void> viewed(DocumentRequest request, Sessions.Valid session, Right action) {
-		return this.audit.record(event(request, session,
-				(action == Right.SIGN) ? AuditType.SIGN_VIEWED : AuditType.PAY_VIEWED, AuditOutcome.OK, null));
+	/**
+	 * A read of the document: the session's {@code opened}, and when it reads the page of
+	 * {@code action}, {@code sign_viewed} or {@code pay_viewed}, durable before it is
+	 * forwarded.
+	 */
+	Mono<Void> read(DocumentRequest request, Sessions.Valid session, @Nullable Right action) {
+		return opened(request, session).then((action != null)
+				? this.audit.record(event(request, session,
+						(action == Right.SIGN) ? AuditType.SIGN_VIEWED : AuditType.PAY_VIEWED, AuditOutcome.OK, null))
+				: Mono.empty());
 	}
 
 	/**

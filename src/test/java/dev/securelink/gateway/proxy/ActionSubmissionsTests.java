@@ -156,6 +156,23 @@ class ActionSubmissionsTests extends GatewayFixture {
 	}
 
 	@Test
+	void submitWhenTheClientHangsUpAfterTheAnswerSettledThenTheKeptAnswerIsReplayed() {
+		reactor.core.Disposable hungUp = this.submissions
+			.submit(request("amount=60"), new DocumentOutcome.Submit(session(), Right.PAY, null), body("amount=60"),
+					(body, key, capture) -> answering(201, "paid").send(body, key, capture).then(Mono.never()))
+			.subscribe();
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> Queries.number(this.db,
+					"select count(*) from idempotency_record where link_id = $1 and state = 'done'",
+					this.link.id()) == 1);
+		hungUp.dispose();
+
+		assertThat(submit(Right.PAY, "amount=60", null, answering(201, "paid again")))
+			.isInstanceOf(ActionSubmissions.Replay.class);
+		assertThat(this.forwarded).hasValue(1);
+	}
+
+	@Test
 	void submitWhenTheSubmissionIsAuditedThenBeforeItIsForwarded() {
 		List<Long> atForward = new java.util.ArrayList<>();
 		submit(Right.SIGN, "signature=ada", null,

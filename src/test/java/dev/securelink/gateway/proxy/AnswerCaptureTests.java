@@ -3,6 +3,7 @@ package dev.securelink.gateway.proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -85,6 +86,26 @@ class AnswerCaptureTests {
 			.thenCancel()
 			.verify();
 		assertThat(held.refCnt()).isZero();
+	}
+
+	@Test
+	void watchWhenTheClientHangsUpWhileTheAnswerSettlesThenTheSettlingRunsToItsEnd() {
+		Sinks.Empty<Void> stored = Sinks.empty();
+		AtomicBoolean cancelled = new AtomicBoolean();
+		AtomicBoolean settled = new AtomicBoolean();
+		AnswerCapture capture = new AnswerCapture((status, headers, kept) -> stored.asMono()
+			.doOnCancel(() -> cancelled.set(true))
+			.doOnSuccess((done) -> settled.set(true)));
+
+		StepVerifier.create(capture.watch(201, HEADERS, Flux.just(buffer("paid"))))
+			.expectSubscription()
+			.expectNoEvent(java.time.Duration.ofMillis(50))
+			.thenCancel()
+			.verify();
+		stored.tryEmitEmpty();
+
+		assertThat(cancelled).isFalse();
+		assertThat(settled).isTrue();
 	}
 
 	private static ByteBuf buffer(String text) {

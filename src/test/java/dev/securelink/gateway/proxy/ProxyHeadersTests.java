@@ -31,7 +31,7 @@ class ProxyHeadersTests {
 	}
 
 	@Test
-	void copyResponseWhenUpstreamSendsPublicCachingDomainCookiesOrClearSiteDataThenMadeSafe() {
+	void answerCopyWhenUpstreamSendsPublicCachingDomainCookiesOrClearSiteDataThenMadeSafe() {
 		DefaultHttpHeaders upstream = new DefaultHttpHeaders();
 		upstream.add("Cache-Control", "public, max-age=600, s-maxage=3600");
 		upstream.add("Clear-Site-Data", "\"cookies\"");
@@ -74,7 +74,7 @@ class ProxyHeadersTests {
 	}
 
 	@Test
-	void copyResponseWhenUpstreamSendsHopByHopOrGatewayCookiesThenOnlyTheRestPassesAndFramingStays() {
+	void answerCopyWhenUpstreamSendsHopByHopOrGatewayCookiesThenOnlyTheRestPassesAndFramingStays() {
 		DefaultHttpHeaders upstream = new DefaultHttpHeaders();
 		upstream.add("Content-Type", "application/pdf");
 		upstream.add("Transfer-Encoding", "chunked");
