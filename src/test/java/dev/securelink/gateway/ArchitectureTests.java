@@ -56,12 +56,12 @@ class ArchitectureTests {
 	 */
 	static final Map<String, String> TABLE_OWNERS = Map.ofEntries(Map.entry("tenant", "tenant"),
 			Map.entry("link", "link"), Map.entry("link_attempt", "access"), Map.entry("link_client_attempt", "access"),
-			Map.entry("renewal_request", "access"), Map.entry("access_event", "audit"),
-			Map.entry("access_event_tombstone", "audit"), Map.entry("audit_chain_head", "audit"),
-			Map.entry("audit_checkpoint", "audit"), Map.entry("admin_principal", "admin"),
-			Map.entry("webhook_endpoint", "webhook"), Map.entry("webhook_delivery", "webhook"),
-			Map.entry("webhook_attempt", "webhook"), Map.entry("idempotency_record", "proxy"),
-			Map.entry("change_log", "change"));
+			Map.entry("client_budget", "access"), Map.entry("renewal_request", "access"),
+			Map.entry("access_event", "audit"), Map.entry("access_event_tombstone", "audit"),
+			Map.entry("audit_chain_head", "audit"), Map.entry("audit_checkpoint", "audit"),
+			Map.entry("admin_principal", "admin"), Map.entry("webhook_endpoint", "webhook"),
+			Map.entry("webhook_delivery", "webhook"), Map.entry("webhook_attempt", "webhook"),
+			Map.entry("idempotency_record", "proxy"), Map.entry("change_log", "change"));
 
 	private static final JavaClasses CLASSES = new ClassFileImporter()
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

@@ -22,9 +22,11 @@ import dev.securelink.gateway.tenant.TenantSettings;
 
 /**
  * The prompt's POST for an active link: form token, then the client's address budget,
- * then the link's attempt, then the address. The client's token and the link's attempt
- * are both reserved before the address is compared, so a burst gets no more comparisons
- * than either allows; a matching address gives both back.
+ * then the link's attempt, then the address. The client's budget ({@link ClientBudgets})
+ * and the link's attempt ({@link AttemptGuard}) are both reserved in PostgreSQL before
+ * the address is compared, so a burst on any number of instances gets no more comparisons
+ * than either allows; a matching address gives both back. The client is one key
+ * everywhere ({@code ClientAddress.key}: an IPv4 address, an IPv6 /64).
  */
 @Component
 class AddressCheck {
@@ -33,7 +35,7 @@ class AddressCheck {
 
 	private final FormTokens forms;
 
-	private final IpLimits limits;
+	private final ClientBudgets budgets;
 
 	private final AttemptGuard attempts;
 
@@ -55,10 +57,10 @@ class AddressCheck {
 	 */
 	private final Counter comparisons;
 
-	AddressCheck(FormTokens forms, IpLimits limits, AttemptGuard attempts, RecipientMacs macs, AuditLog audit,
+	AddressCheck(FormTokens forms, ClientBudgets budgets, AttemptGuard attempts, RecipientMacs macs, AuditLog audit,
 			LimitsProperties limitsProperties, Clock clock, MeterRegistry meters) {
 		this.forms = forms;
-		this.limits = limits;
+		this.budgets = budgets;
 		this.attempts = attempts;
 		this.macs = macs;
 		this.audit = audit;
@@ -77,7 +79,7 @@ class AddressCheck {
 			return Mono.just(new LinkOutcome.Forbidden(link.id(), locale));
 		}
 		if (!tenant.emailVerification()) {
-			return Mono.just(new LinkOutcome.SessionIssued(link, action, false, locale));
+			return Mono.just(new LinkOutcome.SessionIssued(link, action, false, -1, locale));
 		}
 		String address = request.address();
 		if (address == null || address.isBlank()) {
@@ -85,40 +87,49 @@ class AddressCheck {
 					tenant.sender()));
 		}
 		String client = request.client();
-		if (!this.limits.reserveAddress(client)) {
-			return Mono
-				.just(new LinkOutcome.TooManyAttempts(link.id(), this.wrongAddressesPeriod, locale, tenant.sender()));
-		}
 		Instant now = this.clock.instant();
 		String clientHash = this.audit.clientHash(client);
-		return this.attempts.reserve(link.id(), clientHash, now).flatMap((reservation) -> {
-			if (reservation instanceof AttemptGuard.Refused refused) {
-				this.limits.refundAddress(client);
-				return Mono.just(new LinkOutcome.TooManyAttempts(link.id(), retryAfter(refused.until(), now), locale,
-						tenant.sender()));
+		return this.budgets.reserveAddress(clientHash, now).flatMap((budget) -> {
+			if (!budget) {
+				return Mono.just(
+						new LinkOutcome.TooManyAttempts(link.id(), this.wrongAddressesPeriod, locale, tenant.sender()));
 			}
-			AttemptGuard.Reserved reserved = (AttemptGuard.Reserved) reservation;
-			this.comparisons.increment();
-			if (address.length() <= MAX_ADDRESS_LENGTH && this.macs.matches(link.recipientMacs(), address)) {
-				this.limits.refundAddress(client);
-				return this.attempts.release(link.id(), clientHash, reserved)
-					.then(record(link, AuditType.VERIFIED, clientHash, now, null))
-					.thenReturn(new LinkOutcome.SessionIssued(link, action, true, locale));
-			}
-			Instant everyone = reserved.locksEveryoneUntil();
-			Instant locksUntil = (everyone != null) ? everyone : reserved.locksUntil();
-			if (locksUntil != null) {
-				return record(link, AuditType.LOCKED, clientHash, now,
-						new AuditDetail.Locked(reserved.failures(), this.lockThreshold, locksUntil,
-								(everyone != null) ? "everyone" : "client"))
-					.thenReturn(new LinkOutcome.TooManyAttempts(link.id(), retryAfter(locksUntil, now), locale,
-							tenant.sender()));
-			}
-			return record(link, AuditType.FAILED, clientHash, now,
-					new AuditDetail.Failed(reserved.failures(), this.lockThreshold))
-				.thenReturn(new LinkOutcome.EmailRequired(link, action, LinkOutcome.PromptError.MISMATCH, locale,
-						tenant.sender()));
+			return this.attempts.reserve(link.id(), clientHash, now)
+				.flatMap((reservation) -> compare(link, tenant, action, locale, address, clientHash, now, reservation));
 		});
+	}
+
+	/** The reservations are made: the address is compared, unless the link refused. */
+	private Mono<LinkOutcome> compare(Link link, TenantSettings tenant, Right action, Locale locale, String address,
+			String clientHash, Instant now, AttemptGuard.Reservation reservation) {
+		if (reservation instanceof AttemptGuard.Refused refused) {
+			return this.budgets.refundAddress(clientHash)
+				.thenReturn(new LinkOutcome.TooManyAttempts(link.id(), retryAfter(refused.until(), now), locale,
+						tenant.sender()));
+		}
+		AttemptGuard.Reserved reserved = (AttemptGuard.Reserved) reservation;
+		this.comparisons.increment();
+		int recipient = (address.length() <= MAX_ADDRESS_LENGTH) ? this.macs.indexOf(link.recipientMacs(), address)
+				: -1;
+		if (recipient >= 0) {
+			return this.budgets.refundAddress(clientHash)
+				.then(this.attempts.release(link.id(), clientHash, reserved))
+				.then(record(link, AuditType.VERIFIED, clientHash, now, null))
+				.thenReturn(new LinkOutcome.SessionIssued(link, action, true, recipient, locale));
+		}
+		Instant everyone = reserved.locksEveryoneUntil();
+		Instant locksUntil = (everyone != null) ? everyone : reserved.locksUntil();
+		if (locksUntil != null) {
+			return record(link, AuditType.LOCKED, clientHash, now,
+					new AuditDetail.Locked(reserved.failures(), this.lockThreshold, locksUntil,
+							(everyone != null) ? "everyone" : "client"))
+				.thenReturn(new LinkOutcome.TooManyAttempts(link.id(), retryAfter(locksUntil, now), locale,
+						tenant.sender()));
+		}
+		return record(link, AuditType.FAILED, clientHash, now,
+				new AuditDetail.Failed(reserved.failures(), this.lockThreshold))
+			.thenReturn(new LinkOutcome.EmailRequired(link, action, LinkOutcome.PromptError.MISMATCH, locale,
+					tenant.sender()));
 	}
 
 	private Mono<Void> record(Link link, AuditType type, String clientHash, Instant now, @Nullable AuditDetail detail) {

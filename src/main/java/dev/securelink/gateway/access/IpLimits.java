@@ -8,20 +8,17 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import org.springframework.stereotype.Component;
 
-import dev.securelink.gateway.edge.ClientAddress;
-
 /**
- * Per-client-IP token buckets, one instance's view (the per-link lock in PostgreSQL is
- * the exact, shared limit): one for unknown codes, one for wrong addresses, one per link
- * for new sessions and one for requests for a new link; IPv6 clients are counted by their
- * /64.
+ * Per-client token buckets, one instance's view, for what is cheap to ask again: unknown
+ * codes (each costs one indexed query), new sessions per link and requests for a new
+ * link. The wrong-address budget, which guards the recipients' addresses, is exact across
+ * instances ({@link ClientBudgets}). Every client is its key ({@code ClientAddress.key}:
+ * an IPv4 address, an IPv6 /64).
  */
 @Component
 class IpLimits {
 
 	private final Cache<String, Bucket> unknownCodes;
-
-	private final Cache<String, Bucket> wrongAddresses;
 
 	private final Cache<String, Bucket> sessions;
 
@@ -32,7 +29,6 @@ class IpLimits {
 	IpLimits(LimitsProperties limits) {
 		this.limits = limits;
 		this.unknownCodes = buckets(limits.unknownCodesPeriod());
-		this.wrongAddresses = buckets(limits.wrongAddressesPeriod());
 		this.sessions = buckets(limits.sessionsPeriod());
 		this.renewals = buckets(limits.renewalsPeriod());
 	}
@@ -51,25 +47,12 @@ class IpLimits {
 	}
 
 	/**
-	 * Reserves one wrong-address token before an address is compared; false when none was
-	 * left. A reservation is spent unless {@link #refundAddress} gives it back (the
-	 * address matched, or nothing was compared).
-	 */
-	boolean reserveAddress(String client) {
-		return reserve(this.wrongAddresses, this.limits.wrongAddresses(), this.limits.wrongAddressesPeriod(), client);
-	}
-
-	void refundAddress(String client) {
-		refund(this.wrongAddresses, client);
-	}
-
-	/**
 	 * Takes one of the client's session tokens for {@code linkId}; false when none was
 	 * left. A loop of opens from one address then meets 429, and nobody else does.
 	 */
 	boolean reserveSession(String client, String linkId) {
 		return this.sessions
-			.get(key(client) + " " + linkId, (key) -> bucket(this.limits.sessions(), this.limits.sessionsPeriod()))
+			.get(client + " " + linkId, (key) -> bucket(this.limits.sessions(), this.limits.sessionsPeriod()))
 			.tryConsume(1);
 	}
 
@@ -86,19 +69,14 @@ class IpLimits {
 	 * overspends.
 	 */
 	private static boolean reserve(Cache<String, Bucket> buckets, int capacity, Duration period, String client) {
-		return buckets.get(key(client), (key) -> bucket(capacity, period)).tryConsume(1);
+		return buckets.get(client, (key) -> bucket(capacity, period)).tryConsume(1);
 	}
 
 	private static void refund(Cache<String, Bucket> buckets, String client) {
-		Bucket bucket = buckets.getIfPresent(key(client));
+		Bucket bucket = buckets.getIfPresent(client);
 		if (bucket != null) {
 			bucket.addTokens(1);
 		}
-	}
-
-	/** IPv6 clients share one budget per /64. */
-	private static String key(String client) {
-		return ClientAddress.budgetKey(client);
 	}
 
 	private static Cache<String, Bucket> buckets(Duration period) {

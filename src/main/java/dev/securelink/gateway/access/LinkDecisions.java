@@ -70,7 +70,7 @@ class LinkDecisions {
 				}
 				return tenant.emailVerification()
 						? new LinkOutcome.EmailRequired(link, action, null, locale, tenant.sender())
-						: new LinkOutcome.SessionIssued(link, action, false, locale);
+						: new LinkOutcome.SessionIssued(link, action, false, -1, locale);
 			});
 		});
 	}

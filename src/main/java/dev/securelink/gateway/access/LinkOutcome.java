@@ -34,8 +34,13 @@ sealed interface LinkOutcome {
 
 	}
 
-	/** A new session for the link, then a 303 to the document space. */
-	record SessionIssued(Link link, Right action, boolean emailVerified, Locale locale) implements LinkOutcome {
+	/**
+	 * A new session for the link, then a 303 to the document space.
+	 *
+	 * @param recipient the index of the recipient whose address verified it, or -1
+	 */
+	record SessionIssued(Link link, Right action, boolean emailVerified, int recipient,
+			Locale locale) implements LinkOutcome {
 
 		@Override
 		public String linkId() {

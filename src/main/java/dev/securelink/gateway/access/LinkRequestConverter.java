@@ -35,10 +35,10 @@ class LinkRequestConverter {
 
 	Mono<LinkRequest> open(ServerRequest request) {
 		HttpHeaders headers = request.headers().asHttpHeaders();
-		return Mono
-			.just(LinkRequest.open(request.pathVariable("code"), action(request), this.clients.of(request.exchange()),
-					cookies(headers), this.forms.nonce(request.exchange().getRequest()),
-					request.queryParam("lang").orElse(null), languages(headers)));
+		return Mono.just(
+				LinkRequest.open(request.pathVariable("code"), action(request), this.clients.client(request.exchange()),
+						cookies(headers), this.forms.nonce(request.exchange().getRequest()),
+						request.queryParam("lang").orElse(null), languages(headers)));
 	}
 
 	/**
@@ -49,7 +49,7 @@ class LinkRequestConverter {
 		HttpHeaders headers = request.headers().asHttpHeaders();
 		String code = request.pathVariable("code");
 		Right action = action(request);
-		String client = this.clients.of(request.exchange());
+		String client = this.clients.client(request.exchange());
 		String nonce = this.forms.nonce(request.exchange().getRequest());
 		// Without any origin evidence the form token decides.
 		if (!this.sameOrigin.test(headers, false)) {

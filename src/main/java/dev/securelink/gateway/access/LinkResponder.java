@@ -58,8 +58,8 @@ class LinkResponder {
 			return seeOther(granted.link(), granted.action(), List.of());
 		}
 		if (outcome instanceof LinkOutcome.SessionIssued issued) {
-			return seeOther(issued.link(), issued.action(),
-					this.sessions.issue(request.exchange().getRequest(), issued.link(), issued.emailVerified()));
+			return seeOther(issued.link(), issued.action(), this.sessions.issue(request.exchange().getRequest(),
+					issued.link(), issued.emailVerified(), issued.recipient()));
 		}
 		if (outcome instanceof LinkOutcome.EmailRequired required) {
 			return prompt(request, link, required);

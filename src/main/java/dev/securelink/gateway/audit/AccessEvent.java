@@ -100,6 +100,12 @@ public record AccessEvent(String tenantId, @Nullable String linkId, String type,
 				null, new AuditDetail.Expired(expiresAt).json());
 	}
 
+	/** Retention purged events of the tenant; {@code detail} names them. */
+	public static AccessEvent purged(String tenantId, Instant at, AuditDetail.Purged detail) {
+		return new AccessEvent(tenantId, null, AuditType.PURGED.id(), AuditOutcome.OK.id(), null, null, at, null,
+				detail.json());
+	}
+
 	/** The stored detail read back as its record, or null. */
 	public @Nullable AuditDetail details() {
 		return AuditDetail.read(this.type, this.detail);

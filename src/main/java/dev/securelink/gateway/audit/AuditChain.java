@@ -2,7 +2,11 @@ package dev.securelink.gateway.audit;
 
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
@@ -15,9 +19,11 @@ import reactor.core.publisher.Mono;
  * Reads the audit trail back and checks its chains: in {@code seq} order, every sealed
  * event's hash must be SHA-256 of its predecessor's hash and its own canonical form,
  * every event must name its predecessor's hash, and the last must be the tenant's chain
- * head. Events removed by retention leave a tombstone (place and hashes, no content), so
- * purging never breaks the chain; any other removal does, the newest events' included.
- * Events not yet sealed are listed (without hashes) but not verified.
+ * head. Events removed by retention leave a tombstone (place and hashes, no content) and
+ * a later sealed {@code purged} event that names each one ({@link AuditPurge}), so
+ * purging never breaks the chain; any other removal does, a tombstone made by hand and
+ * the newest events' included. Events not yet sealed are listed (without hashes) but not
+ * verified.
  */
 @Component
 public class AuditChain {
@@ -144,11 +150,43 @@ public class AuditChain {
 			.all()
 			.concatWith((kept != null) ? Mono.just(new Head(kept.seq(), kept.hash())) : Mono.empty())
 			.collectList();
-		return Mono.zip(head, unsealed, checkpoints)
-			.flatMap((found) -> walk(chain, found.getT1(), found.getT2(), found.getT3()));
+		Mono<Map<Long, Accounted>> purged = this.db
+			.sql("select seq, detail from access_event where tenant_id = :tenant and type = :type and seq is not null")
+			.bind("tenant", tenantId)
+			.bind("type", AuditType.PURGED.id())
+			.map((row) -> Map.entry(row.get("seq", Long.class), Objects.toString(row.get("detail", String.class), "")))
+			.all()
+			.collectList()
+			.map(AuditChain::accounted);
+		return Mono.zip(head, unsealed, checkpoints, purged)
+			.flatMap((found) -> walk(chain, found.getT1(), found.getT2(), found.getT3(), found.getT4()));
 	}
 
-	private static Mono<Verification> walk(Flux<ChainEntry> chain, Head head, long unsealed, List<Head> checkpoints) {
+	/** A tombstone as a purge event names it: its hash, and the purge event's place. */
+	private record Accounted(byte[] hash, long purgeSeq) {
+	}
+
+	/** What the tenant's purge events name, by the place of each tombstone. */
+	private static Map<Long, Accounted> accounted(List<Map.Entry<Long, String>> purges) {
+		Map<Long, Accounted> accounted = new HashMap<>();
+		for (Map.Entry<Long, String> purge : purges) {
+			if (AuditDetail.read(AuditType.PURGED.id(), purge.getValue()) instanceof AuditDetail.Purged detail) {
+				for (AuditDetail.Removed removed : detail.removed()) {
+					try {
+						accounted.put(removed.seq(),
+								new Accounted(Base64.getDecoder().decode(removed.hash()), purge.getKey()));
+					}
+					catch (IllegalArgumentException ex) {
+						// Not a hash: it accounts for nothing, and the tombstone shows.
+					}
+				}
+			}
+		}
+		return accounted;
+	}
+
+	private static Mono<Verification> walk(Flux<ChainEntry> chain, Head head, long unsealed, List<Head> checkpoints,
+			Map<Long, Accounted> accounted) {
 		byte[][] expected = { new byte[0] };
 		long[] count = { 0 };
 		Long furthest = checkpoints.stream().map(Head::seq).max(Long::compare).orElse(null);
@@ -171,6 +209,12 @@ public class AuditChain {
 			if (event != null && !MessageDigest.isEqual(entry.hash(), AuditLog.chain(prev, event))) {
 				return Mono
 					.just(new Verification(false, count[0], entry.id(), "its content was altered", unsealed, furthest));
+			}
+			Accounted purge = (event != null) ? null : accounted.get(entry.seq());
+			if (event == null && (purge == null || purge.purgeSeq() <= entry.seq()
+					|| !MessageDigest.isEqual(purge.hash(), entry.hash()))) {
+				return Mono.just(new Verification(false, count[0], entry.id(),
+						"was removed without a purge that accounts for it", unsealed, furthest));
 			}
 			expected[0] = entry.hash();
 			return Mono.empty();

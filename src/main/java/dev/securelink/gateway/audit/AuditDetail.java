@@ -48,7 +48,9 @@ public sealed interface AuditDetail {
 			case "locked" -> Locked.class;
 			case "renewal_requested" -> RenewalRequested.class;
 			case "sign_answered", "pay_answered" -> Answered.class;
+			case "signed", "paid" -> Replayed.class;
 			case "expired" -> Expired.class;
+			case "purged" -> Purged.class;
 			case "expiry_changed" -> ExpiryChanged.class;
 			case "completed" -> Completed.class;
 			case "settings_changed" -> SettingsChanged.class;
@@ -94,6 +96,28 @@ public sealed interface AuditDetail {
 	 */
 	@JsonPropertyOrder({ "status", "answeredBy", "bodySha256" })
 	record Answered(int status, String answeredBy, String bodySha256) implements AuditDetail {
+	}
+
+	/**
+	 * A sign or pay submission answered with the stored answer of the same submission:
+	 * that answer's status and the SHA-256 of the body submitted again (hex).
+	 */
+	@JsonPropertyOrder({ "status", "bodySha256" })
+	record Replayed(int status, String bodySha256) implements AuditDetail {
+	}
+
+	/**
+	 * Retention purged events: the link they belonged to (null for the tombstones left
+	 * before purges recorded their link), and the place and hash of each event removed,
+	 * so that verification accepts a tombstone only where a purge accounts for it.
+	 */
+	@JsonPropertyOrder({ "linkId", "removed" })
+	record Purged(@Nullable String linkId, List<Removed> removed) implements AuditDetail {
+	}
+
+	/** An event a purge removed: its place in the chain and its hash (base64). */
+	@JsonPropertyOrder({ "seq", "hash" })
+	record Removed(long seq, String hash) {
 	}
 
 	/** A link reached its expiry (to the second). */

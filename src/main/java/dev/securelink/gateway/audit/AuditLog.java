@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.crypto.spec.SecretKeySpec;
@@ -105,29 +104,6 @@ public class AuditLog {
 			return Mono.empty();
 		}
 		return record(event);
-	}
-
-	/**
-	 * Deletes the events of the given links, leaving a tombstone (id and hashes only) of
-	 * each chained one so that the tenant's chain still verifies. Runs in the caller's
-	 * transaction, if any.
-	 */
-	public Mono<Void> purgeLinks(List<String> linkIds) {
-		String[] ids = linkIds.toArray(String[]::new);
-		// Locked first, in id order as the sealer locks them: a sealer busy with one of
-		// these events finishes first (and the event gets its tombstone below), or waits
-		// and
-		// then finds it gone. Never sealed after the tombstones were taken and then
-		// deleted.
-		return this.db.sql("select id from access_event where link_id = any(:ids) order by id for update")
-			.bind("ids", ids)
-			.then()
-			.then(this.db.sql("""
-					insert into access_event_tombstone (id, tenant_id, seq, prev_hash, hash)
-					select id, tenant_id, seq, prev_hash, hash from access_event
-					where link_id = any(:ids) and seq is not null
-					""").bind("ids", ids).then())
-			.then(this.db.sql("delete from access_event where link_id = any(:ids)").bind("ids", ids).then());
 	}
 
 	/**

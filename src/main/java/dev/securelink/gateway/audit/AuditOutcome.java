@@ -10,7 +10,13 @@ public enum AuditOutcome {
 	 * Handed to the upstream, which decides (a sign or pay request is recorded before it
 	 * is forwarded).
 	 */
-	REQUESTED("requested");
+	REQUESTED("requested"),
+
+	/**
+	 * Not forwarded: the same submission of the same submitter was answered, and that
+	 * answer was given again.
+	 */
+	REPLAYED("replayed");
 
 	private final String id;
 

@@ -29,8 +29,9 @@ import dev.securelink.gateway.BackgroundTask;
  * rows of the tenants with unsealed events ({@code FOR UPDATE SKIP LOCKED}, so another
  * instance takes the tenants left over instead of waiting), gives their unsealed events
  * their places ({@code seq}) in id order, chains their hashes from each head and moves
- * the heads, all in one transaction per batch, whatever the number of tenants. A sealer
- * that dies mid-way rolls back; the next tick, on any instance, seals the same events.
+ * the heads, all in one transaction per batch, whatever the number of tenants
+ * ({@link #sealNow} does the same in its caller's transaction). A sealer that dies
+ * mid-way rolls back; the next tick, on any instance, seals the same events.
  * {@link AuditSubscriber}s follow the sealed events in the same transaction.
  */
 @Component
@@ -94,8 +95,8 @@ class AuditSealer extends BackgroundTask<Long> {
 				}
 				String[] waiting = tenants.toArray(String[]::new);
 				return ensureHeads(tenants)
-					.then(batch(waiting)
-						.expand((count) -> (count == this.properties.sealBatch()) ? batch(waiting) : Mono.empty())
+					.then(batch(waiting, true)
+						.expand((count) -> (count == this.properties.sealBatch()) ? batch(waiting, true) : Mono.empty())
 						.reduce(0L, Long::sum))
 					.flatMap((count) -> this.db
 						.sql("select min(occurred_at) as oldest from access_event where not sealed")
@@ -104,6 +105,18 @@ class AuditSealer extends BackgroundTask<Long> {
 						.doOnNext((oldest) -> this.oldestUnsealed.set(oldest.map(Instant::toEpochMilli).orElse(0L)))
 						.thenReturn(count));
 			});
+	}
+
+	/**
+	 * Seals every unsealed event of {@code tenants} now, in the caller's transaction,
+	 * waiting for a sealer that holds one of their heads (their heads exist: they have
+	 * sealed events); answers how many were sealed. A purge seals its own event so.
+	 */
+	Mono<Long> sealNow(List<String> tenants) {
+		String[] held = tenants.toArray(String[]::new);
+		return batch(held, false)
+			.expand((count) -> (count == this.properties.sealBatch()) ? batch(held, false) : Mono.empty())
+			.reduce(0L, Long::sum);
 	}
 
 	/**
@@ -135,10 +148,10 @@ class AuditSealer extends BackgroundTask<Long> {
 	 * however many tenants take part (a statement per tenant made a round of a hundred
 	 * tenants' first opens cost more than the opens).
 	 */
-	private Mono<Long> batch(String[] tenants) {
+	private Mono<Long> batch(String[] tenants, boolean skipLocked) {
 		return this.db
-			.sql("select tenant_id, seq, hash from audit_chain_head where tenant_id = any(:tenants) "
-					+ "for update skip locked")
+			.sql("select tenant_id, seq, hash from audit_chain_head where tenant_id = any(:tenants) order by tenant_id "
+					+ (skipLocked ? "for update skip locked" : "for update"))
 			.bind("tenants", tenants)
 			.map((row) -> Map.entry(row.get("tenant_id", String.class),
 					new AuditChain.Head(row.get("seq", Long.class), row.get("hash", byte[].class))))

@@ -49,10 +49,14 @@ public enum AuditType {
 	/** The pay page was shown (a GET under the pay path). */
 	PAY_VIEWED("pay_viewed"),
 
-	/** A signature was submitted to the upstream. */
+	/**
+	 * A signature was submitted: {@code requested} before it is forwarded, or
+	 * {@code replayed} (the detail holds the stored status) when the same submission of
+	 * the same submitter was answered before and that answer was given again.
+	 */
 	SIGNED("signed"),
 
-	/** A payment was submitted to the upstream. */
+	/** The same for a payment. */
 	PAID("paid"),
 
 	/**
@@ -66,6 +70,13 @@ public enum AuditType {
 
 	/** The link reached its expiry (recorded within a minute of it). */
 	EXPIRED("expired"),
+
+	/**
+	 * Retention removed a link's sealed events, leaving tombstones: the detail names the
+	 * link and the place and hash of each, and verification accepts a tombstone only
+	 * where a later purge event accounts for it. Sealed in the purge's own transaction.
+	 */
+	PURGED("purged"),
 
 	/** The tenant's GDPR settings changed (the detail holds before and after). */
 	SETTINGS_CHANGED("settings_changed"),

@@ -32,20 +32,36 @@ public class ClientAddress {
 	}
 
 	/**
-	 * The key a per-client budget is kept under: an IPv4 address as it is, an IPv6
-	 * address by its /64, the block one subscriber usually holds whole (one budget per
-	 * address would let a client rotate through 2^64 of them).
+	 * The one key a client is known by, for every per-client limit (locks, budgets,
+	 * requests for a new link, new sessions) and in the audit trail: an IPv4 address (an
+	 * IPv4-mapped IPv6 one as its IPv4 address), an IPv6 address by its /64, the block
+	 * one subscriber usually holds whole (one key per address would let a client rotate
+	 * through 2^64 of them and reset every limit each time).
 	 */
-	public static String budgetKey(String ip) {
+	public static String key(String ip) {
 		byte[] address = Cidr.literal(ip);
-		if (address == null || address.length == 4) {
+		if (address == null) {
 			return ip;
+		}
+		if (address.length == 4) {
+			return (address[0] & 0xff) + "." + (address[1] & 0xff) + "." + (address[2] & 0xff) + "."
+					+ (address[3] & 0xff);
 		}
 		StringBuilder key = new StringBuilder(24);
 		for (int i = 0; i < 8; i += 2) {
 			key.append(Integer.toHexString(((address[i] & 0xff) << 8) | (address[i + 1] & 0xff))).append(':');
 		}
 		return key.append(":/64").toString();
+	}
+
+	/** The client's {@link #key} for a WebFlux request. */
+	public String client(ServerWebExchange exchange) {
+		return key(of(exchange));
+	}
+
+	/** The client's {@link #key}, for code that runs ahead of WebFlux. */
+	public String client(@Nullable InetSocketAddress remote, List<String> forwardedForHeaders) {
+		return key(of(remote, forwardedForHeaders));
 	}
 
 	public String of(ServerWebExchange exchange) {

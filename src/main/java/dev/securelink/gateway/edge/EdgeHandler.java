@@ -45,11 +45,12 @@ import org.jspecify.annotations.Nullable;
  * pages, proxied documents and Netty's own refusals (400, 413, 414, 431).</li>
  * <li><b>Peers</b>: while no trusted proxy is configured, each request's peer is shown to
  * {@link UntrustedPeers}.</li>
- * <li><b>Trace context</b>: while tracing is on, a request that does not come from a
- * trusted proxy loses its {@code traceparent}, {@code tracestate}, {@code baggage} and B3
- * headers before anything reads them, so that no one on the internet can choose the trace
- * a request joins, force it to be sampled (a parent's sampled flag is obeyed) or put
- * baggage on what goes upstream.</li>
+ * <li><b>Trace context</b> ({@link RequestPeers}): while tracing is on, a request loses
+ * its {@code baggage}, and its {@code traceparent}, {@code tracestate} and B3 headers
+ * unless incoming traces are continued ({@code securelink.tracing.continue-incoming}) and
+ * a trusted proxy sent it, before anything reads them: no one on the internet chooses the
+ * trace a request joins or forces it to be sampled (a parent's sampled flag is
+ * obeyed).</li>
  * </ul>
  * Two handlers share the state: {@link #firstByte()} sits before the HTTP codec and sees
  * bytes arrive, this one after it. One periodic check per connection keeps the
@@ -107,11 +108,11 @@ class EdgeHandler extends ChannelDuplexHandler {
 	/** What each request's peer is shown to, and whether its trace context is kept. */
 	private final RequestPeers peers;
 
-	EdgeHandler(SecurityHeaders securityHeaders, Drain drain, @Nullable UntrustedPeers untrustedPeers,
-			@Nullable ClientAddress traceContextFrom, Duration headTimeout, Duration bodyTimeout) {
+	EdgeHandler(SecurityHeaders securityHeaders, Drain drain, RequestPeers peers, Duration headTimeout,
+			Duration bodyTimeout) {
 		this.securityHeaders = securityHeaders;
 		this.drain = drain;
-		this.peers = new RequestPeers(untrustedPeers, traceContextFrom);
+		this.peers = peers;
 		this.periodNanos = Math.max(Math.min(headTimeout.toNanos(), bodyTimeout.toNanos()) / 5,
 				TimeUnit.MILLISECONDS.toNanos(50));
 		this.headNanos = Math.max(headTimeout.toNanos() - this.periodNanos, this.periodNanos);

@@ -1,33 +1,35 @@
 package dev.securelink.gateway.edge;
 
 import java.net.InetSocketAddress;
-import java.util.List;
 
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpRequest;
 import org.jspecify.annotations.Nullable;
 
+import dev.securelink.gateway.tracing.TraceHeaders;
+
 /**
  * What {@link EdgeHandler} does with each request by who sent it: shows its peer to
- * {@link UntrustedPeers} while no trusted proxy is configured, and drops its trace
- * context while tracing is on, unless a trusted proxy sent it.
+ * {@link UntrustedPeers} while no trusted proxy is configured, and, while tracing is on,
+ * drops its trace context unless incoming traces are continued and a trusted proxy sent
+ * it; {@code baggage} always.
  */
 final class RequestPeers {
-
-	/** The trace context headers Micrometer Tracing reads (W3C, B3 single and multi). */
-	private static final List<String> TRACE_CONTEXT = List.of("traceparent", "tracestate", "baggage", "b3",
-			"x-b3-traceid", "x-b3-spanid", "x-b3-parentspanid", "x-b3-sampled", "x-b3-flags");
 
 	/**
 	 * Counts each request's peer while no trusted proxy is configured; null otherwise.
 	 */
 	private final @Nullable UntrustedPeers untrustedPeers;
 
-	/** Whose trace context is kept, while tracing is on; null otherwise. */
+	/** Whether a trace context is looked at (tracing is on). */
+	private final boolean tracing;
+
+	/** Whose trace context is continued; null when none is. */
 	private final @Nullable ClientAddress traceContextFrom;
 
-	RequestPeers(@Nullable UntrustedPeers untrustedPeers, @Nullable ClientAddress traceContextFrom) {
+	RequestPeers(@Nullable UntrustedPeers untrustedPeers, boolean tracing, @Nullable ClientAddress traceContextFrom) {
 		this.untrustedPeers = untrustedPeers;
+		this.tracing = tracing;
 		this.traceContextFrom = traceContextFrom;
 	}
 
@@ -40,9 +42,14 @@ final class RequestPeers {
 				&& peer.getAddress() != null) {
 			this.untrustedPeers.observe(peer.getAddress());
 		}
-		if (this.traceContextFrom != null && !(channel.remoteAddress() instanceof InetSocketAddress peer
-				&& this.traceContextFrom.fromTrustedProxy(peer))) {
-			TRACE_CONTEXT.forEach(request.headers()::remove);
+		if (!this.tracing) {
+			return;
+		}
+		request.headers().remove(TraceHeaders.BAGGAGE);
+		ClientAddress continued = this.traceContextFrom;
+		if (continued == null
+				|| !(channel.remoteAddress() instanceof InetSocketAddress peer && continued.fromTrustedProxy(peer))) {
+			TraceHeaders.CONTINUED.forEach(request.headers()::remove);
 		}
 	}
 

@@ -12,6 +12,7 @@ import reactor.netty.NettyPipeline;
 
 import dev.securelink.gateway.page.PageLocales;
 import dev.securelink.gateway.tracing.Tracing;
+import dev.securelink.gateway.tracing.TracingProperties;
 
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration {
@@ -22,15 +23,17 @@ class WebConfiguration {
 	 */
 	@Bean
 	NettyServerCustomizer edge(WebProperties properties, SecurityHeaders securityHeaders, Drain drain,
-			UntrustedPeers untrustedPeers, Tracing tracing, ClientAddress clients) {
+			UntrustedPeers untrustedPeers, Tracing tracing, TracingProperties tracingProperties,
+			ClientAddress clients) {
 		UntrustedPeers observed = properties.trustedProxies().isEmpty() ? untrustedPeers : null;
-		// While tracing is on, only a trusted proxy may name the trace a request belongs
-		// to.
-		ClientAddress traceContextFrom = tracing.on() ? clients : null;
+		// An incoming trace is continued only when asked for, and only from a trusted
+		// proxy: no client names the trace a request belongs to.
+		RequestPeers peers = new RequestPeers(observed, tracing.on(),
+				(tracing.on() && tracingProperties.continueIncoming()) ? clients : null);
 		return (server) -> server.doOnChannelInit((observer, channel, address) -> {
 			if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
-				EdgeHandler edge = new EdgeHandler(securityHeaders, drain, observed, traceContextFrom,
-						properties.headerReadTimeout(), properties.bodyReadTimeout());
+				EdgeHandler edge = new EdgeHandler(securityHeaders, drain, peers, properties.headerReadTimeout(),
+						properties.bodyReadTimeout());
 				channel.pipeline().addBefore(NettyPipeline.HttpCodec, "securelinkFirstByte", edge.firstByte());
 				channel.pipeline().addAfter(NettyPipeline.HttpCodec, "securelinkEdge", edge);
 			}

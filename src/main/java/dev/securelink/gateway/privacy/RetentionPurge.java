@@ -11,7 +11,7 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 import dev.securelink.gateway.BackgroundTask;
-import dev.securelink.gateway.audit.AuditLog;
+import dev.securelink.gateway.audit.AuditPurge;
 import dev.securelink.gateway.link.LinkRepository;
 
 /**
@@ -27,7 +27,7 @@ class RetentionPurge extends BackgroundTask<Long> {
 
 	private final LinkRepository links;
 
-	private final AuditLog audit;
+	private final AuditPurge audit;
 
 	private final TransactionalOperator transaction;
 
@@ -35,7 +35,7 @@ class RetentionPurge extends BackgroundTask<Long> {
 
 	private final Clock clock;
 
-	RetentionPurge(LinkRepository links, AuditLog audit, TransactionalOperator transaction,
+	RetentionPurge(LinkRepository links, AuditPurge audit, TransactionalOperator transaction,
 			RetentionProperties properties, Clock clock) {
 		super("Retention purge", Duration.ofMinutes(1), properties.interval());
 		this.links = links;

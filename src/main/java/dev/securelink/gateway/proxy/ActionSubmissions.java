@@ -52,10 +52,13 @@ class ActionSubmissions {
 
 	private final LinkCompletion completion;
 
-	ActionSubmissions(IdempotencyRecords records, SessionAudit audit, LinkCompletion completion) {
+	private final IdempotencyKeys keys;
+
+	ActionSubmissions(IdempotencyRecords records, SessionAudit audit, LinkCompletion completion, IdempotencyKeys keys) {
 		this.records = records;
 		this.audit = audit;
 		this.completion = completion;
+		this.keys = keys;
 	}
 
 	/** What a submission came to, for the route to write. */
@@ -95,9 +98,11 @@ class ActionSubmissions {
 			String action = submit.action().id();
 			byte[] fingerprint = IdempotencyKeys.fingerprint(request.method(), request.path(), request.contentType(),
 					body);
-			String key = (submit.clientKey() != null) ? submit.clientKey()
-					: IdempotencyKeys.derived(linkId, action, fingerprint);
-			IdempotencyRecords.Key stored = new IdempotencyRecords.Key(linkId, action, IdempotencyKeys.hash(key));
+			String scope = IdempotencyKeys.scope(submit.session().claims());
+			String clientKey = submit.clientKey();
+			String key = (clientKey != null) ? clientKey : this.keys.derived(scope, linkId, action, fingerprint);
+			IdempotencyRecords.Key stored = new IdempotencyRecords.Key(linkId, action,
+					IdempotencyKeys.hash(clientKey == null, scope, key));
 			return this.records.reserve(stored, fingerprint).flatMap((reservation) -> {
 				if (reservation instanceof IdempotencyRecords.InFlight) {
 					return Mono.just(new Page(PageKind.IN_FLIGHT));
@@ -106,7 +111,10 @@ class ActionSubmissions {
 					return Mono.just(new Page(PageKind.KEY_REUSED));
 				}
 				if (reservation instanceof IdempotencyRecords.Done done) {
-					return Mono.just(new Replay(done));
+					return this.audit
+						.replayed(request, submit.session(), submit.action(),
+								new AuditDetail.Replayed(done.status(), HexFormat.of().formatHex(Sha256.of(body))))
+						.thenReturn(new Replay(done));
 				}
 				return forward(new Submission(request, submit.session(), submit.action(), stored, body, key), forward);
 			});

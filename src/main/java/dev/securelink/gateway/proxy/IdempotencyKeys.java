@@ -4,25 +4,51 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 
-import org.jspecify.annotations.Nullable;
+import javax.crypto.spec.SecretKeySpec;
 
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+
+import dev.securelink.gateway.keys.GatewayKeys;
+import dev.securelink.gateway.keys.Hmac;
 import dev.securelink.gateway.keys.Sha256;
+import dev.securelink.gateway.session.SessionClaims;
 
 /**
  * The {@code Idempotency-Key} of a sign or pay submission, as forwarded to the upstream
  * (which can hand it to its payment provider): the client's own, when it is a
  * structured-field string (RFC 8941: quoted, printable ASCII, {@code \"} and {@code \\}
- * escaped) of at most 255 characters; otherwise one derived from the link, the action and
- * a fingerprint of the request (method, path, content type and body), so that the same
- * submission repeated carries the same key and any other a different one.
+ * escaped) of at most 255 characters; otherwise one derived from the submitter's scope,
+ * the link, the action and a fingerprint of the request (method, path, content type and
+ * body), so that the same submission repeated carries the same key and any other a
+ * different one. A derived key is an HMAC with a key of the gateway's: nobody else can
+ * compute another recipient's future key and claim it first.
+ * <p>
+ * Every key belongs to one submitter ({@link #scope}): the recipient whose address
+ * verified the session, or the session itself when none did. What is stored of a key is a
+ * hash over its namespace (the client's or derived), its scope and the key, so that two
+ * recipients never meet each other's key and a client key never equals a derived one.
  */
-final class IdempotencyKeys {
+@Component
+class IdempotencyKeys {
 
 	static final String HEADER = "Idempotency-Key";
 
 	static final int MAX_CHARACTERS = 255;
 
-	private IdempotencyKeys() {
+	private final SecretKeySpec derivation;
+
+	IdempotencyKeys(GatewayKeys keys) {
+		this.derivation = Hmac.key(Hmac.sha256(keys.emailPepper(), "securelink idempotency keys v2"));
+	}
+
+	/**
+	 * Whom a session's keys belong to: the recipient whose address verified it, or the
+	 * session itself when none did (verification off, or a session from before the
+	 * recipient was recorded).
+	 */
+	static String scope(SessionClaims claims) {
+		return (claims.recipient() >= 0) ? "recipient " + claims.recipient() : "session " + claims.id();
 	}
 
 	/** Whether {@code value} is a structured-field string of at most 255 characters. */
@@ -65,22 +91,27 @@ final class IdempotencyKeys {
 	}
 
 	/**
-	 * The key derived for a submission without one: a structured-field string of the
-	 * base64url SHA-256 over the link, the action and the submission's fingerprint.
+	 * The key derived for a submission of {@code scope} without one: a structured-field
+	 * string of the base64url HMAC over the scope, the link, the action and the
+	 * submission's fingerprint.
 	 */
-	static String derived(String linkId, String action, byte[] fingerprint) {
+	String derived(String scope, String linkId, String action, byte[] fingerprint) {
+		byte[] mac = Hmac.sha256(this.derivation,
+				String.join("\u0000", scope, linkId, action, Base64.getEncoder().encodeToString(fingerprint)));
+		return "\"sl2-" + Base64.getUrlEncoder().withoutPadding().encodeToString(mac) + "\"";
+	}
+
+	/**
+	 * What is stored of a key: a SHA-256 over its namespace (derived or the client's),
+	 * its scope and the key (whatever the client chose).
+	 */
+	static byte[] hash(boolean derived, String scope, String key) {
 		MessageDigest digest = Sha256.digest();
-		for (String part : new String[] { "securelink idempotency v1", linkId, action }) {
+		for (String part : new String[] { derived ? "derived" : "client", scope }) {
 			digest.update(part.getBytes(StandardCharsets.UTF_8));
 			digest.update((byte) 0);
 		}
-		digest.update(fingerprint);
-		return "\"sl1-" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest.digest()) + "\"";
-	}
-
-	/** What is stored of a key: its SHA-256 (the key is whatever the client chose). */
-	static byte[] hash(String key) {
-		return Sha256.digest().digest(key.getBytes(StandardCharsets.ISO_8859_1));
+		return digest.digest(key.getBytes(StandardCharsets.ISO_8859_1));
 	}
 
 }

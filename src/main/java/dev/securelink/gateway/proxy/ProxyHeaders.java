@@ -14,6 +14,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 
+import dev.securelink.gateway.tracing.TraceHeaders;
+
 /**
  * Which request headers cross the gateway, and the mechanics both directions share (the
  * answer's are {@link AnswerHeaders}): the one list, documented in docs/behaviour.md
@@ -90,8 +92,9 @@ final class ProxyHeaders {
 	/**
 	 * Copies the client's headers that may reach the upstream into {@code target}: none
 	 * of the refused names or prefixes above, no name with an underscore, none that the
-	 * client's Connection names, and its cookies without the gateway's own. Even a
-	 * trusted proxy's forwarding headers stay out: the gateway sends its own view
+	 * client's Connection names, no trace context of any format (the gateway sends its
+	 * own, while it traces), and its cookies without the gateway's own. Even a trusted
+	 * proxy's forwarding headers stay out: the gateway sends its own view
 	 * ({@code X-Forwarded-For} with a trusted proxy's chain, {@code -Proto} and
 	 * {@code -Host}, already on {@code target}, always stay). The client's
 	 * {@code User-Agent} and {@code Accept} replace Reactor Netty's defaults instead of
@@ -103,7 +106,8 @@ final class ProxyHeaders {
 		copyAll(source, target, (name) -> {
 			String lower = lower(name);
 			return lower.indexOf('_') < 0 && !HOP_BY_HOP.contains(lower) && !REFUSED_FROM_CLIENT.contains(lower)
-					&& !startsWithAny(lower, REFUSED_PREFIXES_FROM_CLIENT) && !named.contains(lower);
+					&& !startsWithAny(lower, REFUSED_PREFIXES_FROM_CLIENT) && !named.contains(lower)
+					&& !TraceHeaders.isTraceHeader(lower);
 		});
 		String cookies = withoutGatewayCookies(source.getAll(HttpHeaderNames.COOKIE));
 		if (!cookies.isEmpty()) {

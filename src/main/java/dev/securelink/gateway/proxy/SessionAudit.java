@@ -91,6 +91,19 @@ class SessionAudit {
 	}
 
 	/**
+	 * A submission answered with the stored answer of the same submission (the detail
+	 * holds the stored status): the evidence shows every submission, replayed or not. A
+	 * failure is logged and does not change the answer.
+	 */
+	Mono<Void> replayed(DocumentRequest request, Sessions.Valid session, Right action, AuditDetail.Replayed replayed) {
+		AuditType type = (action == Right.SIGN) ? AuditType.SIGNED : AuditType.PAID;
+		return this.audit.record(event(request, session, type, AuditOutcome.REPLAYED, replayed)).onErrorResume((ex) -> {
+			logger.warn("Could not audit a replayed " + type.id() + " request: " + ex.getClass().getSimpleName());
+			return Mono.empty();
+		});
+	}
+
+	/**
 	 * How a submission was answered, written before the answer is complete; a failure is
 	 * logged and does not change the answer.
 	 */
@@ -104,7 +117,7 @@ class SessionAudit {
 
 	private AccessEvent event(DocumentRequest request, Sessions.Valid session, AuditType type, AuditOutcome outcome,
 			@Nullable AuditDetail detail) {
-		String client = this.clients.of(request.peer(), request.forwardedFor());
+		String client = this.clients.client(request.peer(), request.forwardedFor());
 		return AccessEvent.ofSession(type, outcome, session.link().tenantId(), session.link().id(),
 				this.audit.clientHash(client), this.clock.instant(), session.claims().id(), detail);
 	}

@@ -14,13 +14,15 @@ import dev.securelink.gateway.link.Right;
  * verification off
  * @param seenAt last activity, refreshed as the session is used; the idle limit counts
  * from it
+ * @param recipient the index of the recipient whose address verified it, or -1 when none
+ * did (verification off) or the cookie predates the claim
  */
 public record SessionClaims(String id, String tenantId, String linkId, Set<Right> rights, int epoch,
-		boolean emailVerified, Instant issuedAt, Instant expiresAt, Instant seenAt) {
+		boolean emailVerified, Instant issuedAt, Instant expiresAt, Instant seenAt, int recipient) {
 
 	SessionClaims seen(Instant now) {
 		return new SessionClaims(this.id, this.tenantId, this.linkId, this.rights, this.epoch, this.emailVerified,
-				this.issuedAt, this.expiresAt, now);
+				this.issuedAt, this.expiresAt, now, this.recipient);
 	}
 
 }

@@ -71,6 +71,7 @@ public class SessionCodec {
 			.claim("ep", claims.epoch())
 			.claim("ev", claims.emailVerified())
 			.claim("seen", claims.seenAt().getEpochSecond())
+			.claim("rcp", (claims.recipient() >= 0) ? claims.recipient() : null)
 			.build();
 		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(this.signingKid).build(), set);
 		try {
@@ -111,7 +112,8 @@ public class SessionCodec {
 			}
 			return Optional.of(new SessionClaims(set.getJWTID(), set.getStringClaim("ten"), set.getSubject(), rights,
 					set.getIntegerClaim("ep"), set.getBooleanClaim("ev"), set.getIssueTime().toInstant(),
-					set.getExpirationTime().toInstant(), java.time.Instant.ofEpochSecond(set.getLongClaim("seen"))));
+					set.getExpirationTime().toInstant(), java.time.Instant.ofEpochSecond(set.getLongClaim("seen")),
+					(set.getIntegerClaim("rcp") != null) ? set.getIntegerClaim("rcp") : -1));
 		}
 		catch (ParseException | JOSEException | RuntimeException ex) {
 			// Forged, truncated or foreign: every unusable token is simply no session.

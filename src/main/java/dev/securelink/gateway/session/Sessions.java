@@ -173,17 +173,18 @@ public class Sessions {
 	}
 
 	/**
-	 * A brand-new session for {@code link} (never a cookie the browser already had), plus
-	 * the expiry of the browser's oldest document sessions beyond {@code maxPerBrowser}.
+	 * A brand-new session for {@code link} (never a cookie the browser already had), for
+	 * the recipient at {@code recipient} (-1: none verified), plus the expiry of the
+	 * browser's oldest document sessions beyond {@code maxPerBrowser}.
 	 */
-	public List<ResponseCookie> issue(ServerHttpRequest request, Link link, boolean emailVerified) {
+	public List<ResponseCookie> issue(ServerHttpRequest request, Link link, boolean emailVerified, int recipient) {
 		Instant now = this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
 		Instant expiresAt = now.plus(this.properties.absoluteTimeout());
 		if (link.expiresAt().isBefore(expiresAt)) {
 			expiresAt = link.expiresAt();
 		}
 		SessionClaims claims = new SessionClaims(newId(), link.tenantId(), link.id(), link.rights(),
-				link.sessionEpoch(), emailVerified, now, expiresAt, now);
+				link.sessionEpoch(), emailVerified, now, expiresAt, now, recipient);
 		List<ResponseCookie> cookies = new ArrayList<>();
 		cookies.add(cookie(link.id(), this.codec.encode(claims), Duration.between(now, expiresAt)));
 		this.meters.counter("securelink.sessions.issued", "email_verified", String.valueOf(emailVerified)).increment();

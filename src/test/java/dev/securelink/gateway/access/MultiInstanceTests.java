@@ -86,6 +86,46 @@ class MultiInstanceTests {
 	}
 
 	@Test
+	@Behaviour({ "18", "18c" })
+	void submitWhenAnIpv6ClientMovesToTheNextAddressOfItsSlash64ThenItsLockAndCountHoldForAllOfIt() {
+		Admin admin = new Admin(this.client);
+		CreatedLink link = admin.createLink(Admin.newTenant(),
+				Map.of("document", "/invoices/slash64", "recipients", List.of("anna@example.com")));
+		double comparedBefore = comparisons();
+
+		List<Integer> guesses = burst(link, 12, -1, (i) -> "2001:db8:78:1::" + Integer.toHexString(i + 1));
+		List<Integer> recipientInTheSame64 = burst(link, 1, 0, (i) -> "2001:db8:78:1:ffff::1");
+		List<Integer> recipientElsewhere = burst(link, 1, 0, (i) -> "2001:db8:78:2::1");
+
+		assertThat(comparisons() - comparedBefore).as("the /64's guesses compared, then the other /64's recipient")
+			.isEqualTo(6);
+		assertThat(guesses).filteredOn((status) -> status == 429).hasSize(8);
+		assertThat(recipientInTheSame64).as("the lock holds for the whole /64").containsExactly(429);
+		assertThat(recipientElsewhere).containsExactly(303);
+		assertThat(count("select count(*) from link_client_attempt where link_id = $1", link.id())).isEqualTo(2);
+	}
+
+	@Test
+	@Behaviour("14")
+	void submitWhenOneClientGuessesAcrossLinksOnTwoInstancesThenOneWrongAddressBudgetForBoth() {
+		Admin admin = new Admin(this.client);
+		String tenant = Admin.newTenant();
+		double comparedBefore = comparisons();
+		List<Integer> statuses = new java.util.ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			CreatedLink link = admin.createLink(tenant,
+					Map.of("document", "/invoices/budget-" + i, "recipients", List.of("anna@example.com")));
+			statuses.addAll(burst(link, 3, -1, (n) -> "10.96.0.1"));
+		}
+
+		assertThat(comparisons() - comparedBefore)
+			.as("addresses compared on both instances together: the budget of 20, not one per instance")
+			.isEqualTo(20);
+		assertThat(statuses).filteredOn((status) -> status == 422).hasSize(20);
+		assertThat(statuses).filteredOn((status) -> status == 429).hasSize(10);
+	}
+
+	@Test
 	@Behaviour({ "16", "18a" })
 	void submitWhenAnotherClientsGuessesLockTheLinkThenTheRecipientFromItsOwnClientIsStillAccepted() {
 		Admin admin = new Admin(this.client);

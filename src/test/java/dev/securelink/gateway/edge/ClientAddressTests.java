@@ -56,12 +56,14 @@ class ClientAddressTests {
 	}
 
 	@Test
-	void budgetKeyWhenIpv6ThenTheSlash64() {
-		assertThat(ClientAddress.budgetKey("2001:db8:1:2:aaaa::1"))
-			.isEqualTo(ClientAddress.budgetKey("2001:db8:1:2::ffff"))
+	void keyWhenIpv6ThenTheSlash64AndWhenIpv4ThenTheAddressInAnySpelling() {
+		assertThat(ClientAddress.key("2001:db8:1:2:aaaa::1")).isEqualTo(ClientAddress.key("2001:db8:1:2::ffff"))
 			.isEqualTo("2001:db8:1:2::/64");
-		assertThat(ClientAddress.budgetKey("2001:db8:1:3::1")).isNotEqualTo(ClientAddress.budgetKey("2001:db8:1:2::1"));
-		assertThat(ClientAddress.budgetKey("203.0.113.9")).isEqualTo("203.0.113.9");
+		assertThat(ClientAddress.key("2001:db8:1:3::1")).isNotEqualTo(ClientAddress.key("2001:db8:1:2::1"));
+		assertThat(ClientAddress.key("203.0.113.9")).isEqualTo("203.0.113.9");
+		assertThat(ClientAddress.key("::ffff:203.0.113.9")).as("IPv4-mapped").isEqualTo("203.0.113.9");
+		assertThat(ClientAddress.key("::FFFF:cb00:7109")).as("IPv4-mapped, hex").isEqualTo("203.0.113.9");
+		assertThat(ClientAddress.key("2001:0DB8:0001:0002::1")).isEqualTo(ClientAddress.key("2001:db8:1:2::2"));
 	}
 
 	private static MockServerWebExchange exchange(String peer, String forwardedFor) {

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.securelink.gateway.support.Admin;
+import dev.securelink.gateway.support.Behaviour;
 import dev.securelink.gateway.support.CreatedLink;
 import dev.securelink.gateway.support.GatewayFixture;
 import dev.securelink.gateway.support.Queries;
@@ -88,6 +89,34 @@ class CheckpointTests extends GatewayFixture {
 			.isEqualTo(false)
 			.jsonPath("$.checkpoint")
 			.isEqualTo(3);
+	}
+
+	@Test
+	@Behaviour("45a")
+	void verificationWhenASealedEventIsMovedIntoTheTombstonesByHandThenItShowsEvenAgainstAKeptCheckpoint() {
+		createLinks(3);
+		String kept = (String) awaitCheckpoint(3).get("jws");
+		// Someone with write access to the database hides an event the way retention
+		// removes one: its place and hashes as a tombstone, its content gone.
+		sql("insert into access_event_tombstone (id, tenant_id, seq, prev_hash, hash) "
+				+ "select id, tenant_id, seq, prev_hash, hash from access_event where tenant_id = $1 and seq = 2");
+		sql("delete from access_event where tenant_id = $1 and seq = 2");
+
+		verification().jsonPath("$.valid")
+			.isEqualTo(false)
+			.jsonPath("$.reason")
+			.isEqualTo("was removed without a purge that accounts for it");
+		sql("delete from audit_checkpoint where tenant_id = $1");
+		this.admin.post(this.tenant, "/events/verification")
+			.bodyValue(Map.of("checkpoint", kept))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.valid")
+			.isEqualTo(false)
+			.jsonPath("$.reason")
+			.isEqualTo("was removed without a purge that accounts for it");
 	}
 
 	@Test

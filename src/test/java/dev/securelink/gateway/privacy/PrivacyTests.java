@@ -18,6 +18,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.securelink.gateway.support.Admin;
+import dev.securelink.gateway.support.Behaviour;
 import dev.securelink.gateway.support.Browser;
 import dev.securelink.gateway.support.CreatedLink;
 import dev.securelink.gateway.support.GatewayFixture;
@@ -232,6 +233,7 @@ class PrivacyTests extends GatewayFixture {
 	}
 
 	@Test
+	@Behaviour("45")
 	void purgeWhenLinksArePastRetentionThenTheyAndTheirEventsGoAndNothingElse() {
 		CreatedLink old = this.admin.createLink(this.tenant, Admin.linkRequest("/invoices/old", "a@example.com"));
 		CreatedLink current = this.admin.createLink(this.tenant,
@@ -254,6 +256,14 @@ class PrivacyTests extends GatewayFixture {
 		assertThat(Queries.number(this.db, "select count(*) from access_event where link_id = $1", current.id()))
 			.isEqualTo(1);
 		this.admin.get(this.tenant, "/events/verification").exchange().expectBody().jsonPath("$.valid").isEqualTo(true);
+		String purge = this.db
+			.sql("select detail from access_event where tenant_id = :tenant and type = 'purged' and sealed")
+			.bind("tenant", this.tenant)
+			.map((row) -> row.get("detail", String.class))
+			.one()
+			.block(Duration.ofSeconds(10));
+		assertThat(purge).as("the purge names the link and what it removed, sealed with it")
+			.startsWith("{\"linkId\":\"" + old.id() + "\",\"removed\":[{\"seq\":");
 	}
 
 	@Test
@@ -269,13 +279,14 @@ class PrivacyTests extends GatewayFixture {
 
 		this.retention.purge().block(Duration.ofSeconds(30));
 
-		verification(this.tenant).jsonPath("$.valid").isEqualTo(true).jsonPath("$.events").isEqualTo(3);
+		// created, created, failed (tombstoned), and the purge that accounts for it.
+		verification(this.tenant).jsonPath("$.valid").isEqualTo(true).jsonPath("$.events").isEqualTo(4);
 		this.admin.revoke(this.tenant, first.id());
 		Queries.awaitSealed(this.db, this.tenant);
 		verification(this.tenant).jsonPath("$.valid")
 			.isEqualTo(true)
 			.jsonPath("$.events")
-			.isEqualTo(4)
+			.isEqualTo(5)
 			.jsonPath("$.unsealed")
 			.isEqualTo(0);
 	}

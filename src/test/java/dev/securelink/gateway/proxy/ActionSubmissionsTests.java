@@ -26,6 +26,7 @@ import dev.securelink.gateway.page.PageKind;
 import dev.securelink.gateway.session.SessionClaims;
 import dev.securelink.gateway.session.Sessions;
 import dev.securelink.gateway.support.Admin;
+import dev.securelink.gateway.support.Behaviour;
 import dev.securelink.gateway.support.CreatedLink;
 import dev.securelink.gateway.support.GatewayFixture;
 import dev.securelink.gateway.support.Queries;
@@ -46,6 +47,9 @@ class ActionSubmissionsTests extends GatewayFixture {
 
 	@Autowired
 	ActionSubmissions submissions;
+
+	@Autowired
+	IdempotencyKeys keys;
 
 	private final AtomicInteger forwarded = new AtomicInteger();
 
@@ -73,8 +77,70 @@ class ActionSubmissionsTests extends GatewayFixture {
 			assertThat(replay.done().headers()).extracting(java.util.Map.Entry::getKey).contains("X-Receipt");
 		});
 		assertThat(this.forwarded).hasValue(1);
-		assertThat(events("paid")).isEqualTo(1);
+		assertThat(events("paid")).as("the submission, and its replay").isEqualTo(2);
 		assertThat(events("pay_answered")).isEqualTo(1);
+	}
+
+	@Test
+	@Behaviour("27e")
+	void submitWhenTwoRecipientsSendTheSameSubmissionThenNeitherGetsTheOthersAnswer() {
+		Sessions.Valid ada = session("session-ada", 0);
+		Sessions.Valid bob = session("session-bob", 1);
+		Sessions.Valid open = session("session-open", -1);
+		Sessions.Valid otherOpen = session("session-other-open", -1);
+
+		for (Sessions.Valid session : List.of(ada, bob, open, otherOpen)) {
+			assertThat(submit(session, Right.PAY, "amount=70", null, answering(201, "paid")))
+				.isInstanceOf(ActionSubmissions.Answered.class);
+			assertThat(submit(session, Right.PAY, "amount=70", "\"shared-key\"", answering(201, "paid")))
+				.isInstanceOf(ActionSubmissions.Answered.class);
+		}
+		assertThat(this.forwarded).as("each submitter's submissions go out once each").hasValue(8);
+		assertThat(submit(bob, Right.PAY, "amount=70", null, answering(201, "x")))
+			.isInstanceOf(ActionSubmissions.Replay.class);
+		assertThat(this.forwarded).hasValue(8);
+	}
+
+	@Test
+	@Behaviour("27e")
+	void submitWhenAnotherHolderClaimsTheVictimsKeyFirstThenTheVictimsSubmissionStillGoesOut() {
+		Sessions.Valid victim = session("session-victim", 0);
+		String victimsKey = this.keys.derived(IdempotencyKeys.scope(victim.claims()), this.link.id(), "pay",
+				IdempotencyKeys.fingerprint("POST", "/d/" + this.link.id() + "/pay/", CONTENT_TYPE,
+						"amount=80".getBytes(StandardCharsets.UTF_8)));
+		List<String> sent = new java.util.ArrayList<>();
+		ActionSubmissions.Forward recording = (body, key, capture) -> {
+			sent.add(key);
+			return answering(201, "paid").send(body, key, capture);
+		};
+
+		assertThat(submit(session("session-attacker", 1), Right.PAY, "amount=1", victimsKey, recording))
+			.isInstanceOf(ActionSubmissions.Answered.class);
+		assertThat(submit(session("session-open", -1), Right.PAY, "amount=2", victimsKey, recording))
+			.isInstanceOf(ActionSubmissions.Answered.class);
+		assertThat(submit(victim, Right.PAY, "amount=80", null, recording))
+			.as("the victim's own submission: forwarded, never 422")
+			.isInstanceOf(ActionSubmissions.Answered.class);
+		assertThat(sent.get(2)).isEqualTo(victimsKey).startsWith("\"sl2-");
+		assertThat(this.keys.derived(IdempotencyKeys.scope(session("session-attacker", 1).claims()), this.link.id(),
+				"pay", new byte[32]))
+			.as("a derived key depends on its submitter")
+			.isNotEqualTo(
+					this.keys.derived(IdempotencyKeys.scope(victim.claims()), this.link.id(), "pay", new byte[32]));
+	}
+
+	@Test
+	@Behaviour("27e")
+	void submitWhenReplayedThenAuditedAsAReplayWithItsSession() {
+		submit(Right.PAY, "amount=90", null, answering(201, "paid"));
+		submit(Right.PAY, "amount=90", null, answering(201, "paid"));
+
+		assertThat(Queries.number(this.db,
+				"select count(*) from access_event where link_id = $1 and type = 'paid' and outcome = 'replayed' "
+						+ "and session_id = $2 and detail like '{\"status\":201,\"bodySha256\":\"%'",
+				this.link.id(), "session-" + this.link.id()))
+			.isEqualTo(1);
+		assertThat(events("paid")).as("the submission and its replay").isEqualTo(2);
 	}
 
 	@Test
@@ -121,7 +187,7 @@ class ActionSubmissionsTests extends GatewayFixture {
 
 		assertThat(this.forwarded).hasValue(2);
 		assertThat(keys).hasSize(2).containsOnly(keys.get(0));
-		assertThat(keys.get(0)).startsWith("\"sl1-");
+		assertThat(keys.get(0)).startsWith("\"sl2-");
 	}
 
 	@Test
@@ -213,8 +279,13 @@ class ActionSubmissionsTests extends GatewayFixture {
 
 	private ActionSubmissions.@Nullable Result submit(Right action, String body, @Nullable String key,
 			ActionSubmissions.Forward forward) {
+		return submit(session(), action, body, key, forward);
+	}
+
+	private ActionSubmissions.@Nullable Result submit(Sessions.Valid session, Right action, String body,
+			@Nullable String key, ActionSubmissions.Forward forward) {
 		return this.submissions
-			.submit(request(body), new DocumentOutcome.Submit(session(), action, key), body(body), forward)
+			.submit(request(body), new DocumentOutcome.Submit(session, action, key), body(body), forward)
 			.block(Duration.ofSeconds(10));
 	}
 
@@ -225,10 +296,16 @@ class ActionSubmissionsTests extends GatewayFixture {
 				new InetSocketAddress("198.51.100.7", 50000), List.of());
 	}
 
+	/** Recipient 0's session. */
 	private Sessions.Valid session() {
+		return session("session-" + this.link.id(), 0);
+	}
+
+	/** A session of the recipient at {@code recipient} (-1: none verified it). */
+	private Sessions.Valid session(String id, int recipient) {
 		Instant now = Instant.now();
-		SessionClaims claims = new SessionClaims("session-" + this.link.id(), this.link.tenantId(), this.link.id(),
-				this.link.rights(), 0, true, now, now.plus(Duration.ofHours(1)), now);
+		SessionClaims claims = new SessionClaims(id, this.link.tenantId(), this.link.id(), this.link.rights(), 0,
+				recipient >= 0, now, now.plus(Duration.ofHours(1)), now, recipient);
 		return new Sessions.Valid(claims, this.link,
 				new TenantSettings(this.link.tenantId(), true, false, null, true, false, null, true, 1, now), null);
 	}

@@ -30,6 +30,20 @@ class ProxyHeadersTests {
 			.containsExactly("docs.example.com");
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "traceparent", "TraceParent", "tracestate", "baggage", "b3", "X-B3-TraceId", "x-b3-spanid",
+			"X-B3-ParentSpanId", "X-B3-Sampled", "X-B3-Flags", "uber-trace-id", "uberctx-tenant", "jaeger-debug-id",
+			"X-Datadog-Trace-Id", "x-datadog-sampling-priority", "X-Amzn-Trace-Id", "X-Cloud-Trace-Context",
+			"grpc-trace-bin", "sw8", "sw8-correlation", "ot-tracer-traceid", "ot-baggage-user",
+			"elastic-apm-traceparent", "newrelic", "X-Instana-T", "Correlation-Context" })
+	void copyRequestWhenClientSendsTraceContextOfAnyFormatThenItNeverArrives(String name) {
+		DefaultHttpHeaders client = new DefaultHttpHeaders();
+		client.add(name, "00-" + "ab".repeat(16) + "-" + "cd".repeat(8) + "-01");
+		DefaultHttpHeaders upstream = upstreamRequest();
+		ProxyHeaders.copyRequest(client, upstream);
+		assertThat(upstream.contains(name)).as(name).isFalse();
+	}
+
 	@Test
 	void answerCopyWhenUpstreamSendsPublicCachingDomainCookiesOrClearSiteDataThenMadeSafe() {
 		DefaultHttpHeaders upstream = new DefaultHttpHeaders();

@@ -45,7 +45,7 @@ public class SessionBenchmarks {
 		this.uncached = new SessionCodec(keys);
 		Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 		this.claims = new SessionClaims("id-1", "tenant-1", "AAAAAAAAAAAAAAAA", EnumSet.of(Right.VIEW, Right.PAY), 0,
-				true, now, now.plusSeconds(3600), now);
+				true, now, now.plusSeconds(3600), now, 0);
 		this.token = this.codec.encode(this.claims);
 		this.codec.decode(this.token);
 	}
@@ -59,7 +59,8 @@ public class SessionBenchmarks {
 	@Benchmark
 	public Object decodeUncached() {
 		SessionClaims fresh = new SessionClaims("id-" + (this.salt++), this.claims.tenantId(), this.claims.linkId(),
-				this.claims.rights(), 0, true, this.claims.issuedAt(), this.claims.expiresAt(), this.claims.seenAt());
+				this.claims.rights(), 0, true, this.claims.issuedAt(), this.claims.expiresAt(), this.claims.seenAt(),
+				0);
 		return this.uncached.decode(this.uncached.encode(fresh));
 	}
 

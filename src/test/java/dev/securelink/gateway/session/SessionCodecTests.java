@@ -56,7 +56,7 @@ class SessionCodecTests {
 	private static SessionClaims claims() {
 		Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 		return new SessionClaims("id-1", "acme", "AAAAAAAAAAAAAAAA", EnumSet.of(Right.VIEW, Right.PAY), 0, true, now,
-				now.plusSeconds(3600), now);
+				now.plusSeconds(3600), now, 2);
 	}
 
 }

@@ -21,6 +21,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.securelink.gateway.support.Admin;
+import dev.securelink.gateway.support.Behaviour;
 import dev.securelink.gateway.support.Browser;
 import dev.securelink.gateway.support.CapturingAppender;
 import dev.securelink.gateway.support.CreatedLink;
@@ -94,6 +95,7 @@ class TracingTests {
 	}
 
 	@Test
+	@Behaviour({ "38a", "38b" })
 	void documentRequestWhenTracedThenItsSpanTreeIsExportedAndNoSpanHoldsASecret() {
 		WebTestClient gateway = Instances.client(traced, "local.server.port");
 		Admin admin = new Admin(gateway);
@@ -117,7 +119,10 @@ class TracingTests {
 			.header(HttpHeaders.COOKIE, anna.cookieHeader())
 			.header(HttpHeaders.ORIGIN, Browser.ORIGIN)
 			.header("traceparent", forged)
+			.header("tracestate", "vendor=forged")
 			.header("baggage", "tenant=someone-else")
+			.header("X-B3-TraceId", "ab".repeat(16))
+			.header("uber-trace-id", "ab:cd:0:1")
 			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
 			.bodyValue("amount=12")
 			.exchange()
@@ -148,6 +153,9 @@ class TracingTests {
 			.isNotEqualTo("ab".repeat(16));
 		assertThat(request.parentSpanId()).isEmpty();
 		assertThat(forwarded.header("baggage")).as("nor its baggage passed on").isNull();
+		assertThat(forwarded.header("tracestate")).as("nor any other trace context").isNull();
+		assertThat(forwarded.header("X-B3-TraceId")).isNull();
+		assertThat(forwarded.header("uber-trace-id")).isNull();
 
 		// The link flow's WebFlux routes: named by template, with their database calls.
 		OtlpReceiver.Span verify = span("POST /l/{code}");
@@ -188,6 +196,7 @@ class TracingTests {
 	}
 
 	@Test
+	@Behaviour("38a")
 	void tracingWhenNoEndpointIsConfiguredThenNoSpanIsMadeAndNothingPropagated() {
 		assertThat(this.shared.getBean(Tracing.class).on()).isFalse();
 		assertThat(this.shared.getBean(Tracer.class)).isSameAs(Tracer.NOOP);
@@ -201,9 +210,25 @@ class TracingTests {
 		Browser anna = new Browser(this.client);
 		anna.get(link.path());
 
-		assertThat(anna.get(link.documentSpace()).getStatus().value()).isEqualTo(200);
-		assertThat(TestUpstream.received(document)).singleElement()
-			.satisfies((received) -> assertThat(received.header("traceparent")).isNull());
+		assertThat(this.client.get()
+			.uri(link.documentSpace())
+			.header(HttpHeaders.COOKIE, anna.cookieHeader())
+			.header("traceparent", "00-" + "ab".repeat(16) + "-" + "cd".repeat(8) + "-01")
+			.header("tracestate", "vendor=forged")
+			.header("baggage", "tenant=someone-else")
+			.header("b3", "ab".repeat(16) + "-" + "cd".repeat(8) + "-1")
+			.header("X-B3-Sampled", "1")
+			.header("X-Datadog-Trace-Id", "12345")
+			.exchange()
+			.returnResult(String.class)
+			.getStatus()
+			.value()).isEqualTo(200);
+		assertThat(TestUpstream.received(document)).singleElement().satisfies((received) -> {
+			for (String name : List.of("traceparent", "tracestate", "baggage", "b3", "X-B3-Sampled",
+					"X-Datadog-Trace-Id")) {
+				assertThat(received.header(name)).as("a client's " + name + " with tracing off").isNull();
+			}
+		});
 	}
 
 	private static OtlpReceiver.Span span(String name) {
