@@ -34,3 +34,25 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- default "default" .Values.serviceAccount.name }}
 {{- end }}
 {{- end }}
+
+{{/*
+Refuses a rendering whose exposure and trusted proxies disagree: behind any HTTP proxy every request comes from the
+proxy, so without trustedProxies every client would share one budget and one lock, and a direct exposure trusts nobody.
+*/}}
+{{- define "securelink.exposure" -}}
+{{- if eq .Values.exposure "ingress" }}
+{{- if not .Values.trustedProxies }}
+{{- fail "trustedProxies is required with exposure=ingress (the default): behind an ingress controller, a Gateway API implementation or an HTTP load balancer every request comes from that proxy, so without it every client shares one budget and one lock. Set it to the proxy's pod CIDR or addresses (for example --set 'trustedProxies={10.42.0.0/16}'), and make the proxy set X-Forwarded-For from the connection it accepted (ingress-nginx: use-forwarded-headers with proxy-real-ip-cidr, or compute-full-forwarded-for). With client connections reaching the pods themselves, set exposure=direct." }}
+{{- end }}
+{{- else }}
+{{- if .Values.ingress.enabled }}
+{{- fail "exposure=direct and ingress.enabled=true contradict each other: an Ingress is a proxy in front of the gateway. Set exposure=ingress and trustedProxies." }}
+{{- end }}
+{{- if .Values.trustedProxies }}
+{{- fail "trustedProxies must be empty with exposure=direct: with nothing in front of the gateway, a trusted network's clients could choose their own address through X-Forwarded-For." }}
+{{- end }}
+{{- if and (ne .Values.service.type "ClusterIP") (ne .Values.service.externalTrafficPolicy "Local") }}
+{{- fail "service.externalTrafficPolicy=Local is required with exposure=direct and a LoadBalancer or NodePort Service: with Cluster, kube-proxy replaces every client's address with a node's." }}
+{{- end }}
+{{- end }}
+{{- end }}

@@ -28,7 +28,7 @@ class HelmChartTests {
 
 	@Test
 	void lintWhenStrictThenClean() {
-		LintResult result = new Helm(CHART).lint().strict().call();
+		LintResult result = new Helm(chartWithCiDefaults()).lint().strict().call();
 		assertThat(result.isFailed()).as(String.join("\n", result.getMessages())).isFalse();
 	}
 
@@ -116,12 +116,9 @@ class HelmChartTests {
 
 	@Test
 	void templateWhenValuesBreakTheSchemaThenRefused() {
-		assertThatThrownBy(() -> new Helm(CHART).template().withName("gw").set("replicaCount", "three").call())
-			.hasMessageContaining("replicaCount");
-		assertThatThrownBy(() -> new Helm(CHART).template().withName("gw").set("replicas", 3).call())
-			.hasMessageContaining("replicas");
-		assertThatThrownBy(() -> new Helm(CHART).template().withName("gw").set("upstream.url", "ftp://x").call())
-			.hasMessageContaining("upstream");
+		assertThatThrownBy(() -> template().set("replicaCount", "three").call()).hasMessageContaining("replicaCount");
+		assertThatThrownBy(() -> template().set("replicas", 3).call()).hasMessageContaining("replicas");
+		assertThatThrownBy(() -> template().set("upstream.url", "ftp://x").call()).hasMessageContaining("upstream");
 	}
 
 	@Test
@@ -138,15 +135,72 @@ class HelmChartTests {
 	}
 
 	@Test
-	void templateWhenIngressWithoutTrustedProxiesThenRefusedSayingWhatToSet() {
+	void templateWhenBehindAnyProxyWithoutTrustedProxiesThenRefusedSayingWhatToSet() {
+		assertThatThrownBy(() -> new Helm(CHART).template().withName("gw").call())
+			.as("the default exposure, through a proxy, without the chart's own Ingress")
+			.hasMessageContaining("trustedProxies is required with exposure=ingress")
+			.hasMessageContaining("proxy-real-ip-cidr");
 		assertThatThrownBy(() -> new Helm(CHART).template().withName("gw").set("ingress.enabled", "true").call())
-			.hasMessageContaining("trustedProxies is required with ingress.enabled=true")
-			.hasMessageContaining("pod CIDR");
+			.hasMessageContaining("trustedProxies is required with exposure=ingress");
 		assertThat(new Helm(CHART).template()
 			.withName("gw")
 			.set("ingress.enabled", "true")
 			.set("trustedProxies[0]", "10.42.0.0/16")
 			.call()).contains("kind: Ingress").contains("- 10.42.0.0/16");
+	}
+
+	@Test
+	void templateWhenExposedDirectlyThenNoProxyIsTrustedAndClientAddressesAreKept() {
+		assertThatThrownBy(() -> direct().set("ingress.enabled", "true").call())
+			.hasMessageContaining("exposure=direct and ingress.enabled=true contradict");
+		assertThatThrownBy(() -> direct().set("trustedProxies[0]", "10.42.0.0/16").call())
+			.hasMessageContaining("trustedProxies must be empty with exposure=direct");
+		assertThatThrownBy(() -> direct().set("service.type", "LoadBalancer").call())
+			.hasMessageContaining("service.externalTrafficPolicy=Local is required");
+		assertThat(direct().set("service.type", "LoadBalancer").set("service.externalTrafficPolicy", "Local").call())
+			.contains("type: LoadBalancer")
+			.contains("externalTrafficPolicy: Local");
+	}
+
+	/** The chart with nothing in front of it. */
+	private static com.marcnuri.helm.TemplateCommand direct() {
+		return new Helm(CHART).template().withName("gw").set("exposure", "direct");
+	}
+
+	/**
+	 * A rendering as installed with the CI defaults (a secret, behind an ingress
+	 * controller).
+	 */
+	private static com.marcnuri.helm.TemplateCommand template() {
+		return new Helm(CHART).template().withName("gw").withValuesFile(CHART.resolve("ci/default-values.yaml"));
+	}
+
+	/**
+	 * A copy of the chart whose values are the CI defaults: helm lint takes no values
+	 * file, and the chart refuses to render without trustedProxies.
+	 */
+	private static Path chartWithCiDefaults() {
+		try {
+			Path copy = Files.createTempDirectory("chart-lint").resolve("securelink-gateway");
+			try (Stream<Path> files = Files.walk(CHART)) {
+				for (Path file : files.toList()) {
+					Path target = copy.resolve(CHART.relativize(file).toString());
+					if (Files.isDirectory(file)) {
+						Files.createDirectories(target);
+					}
+					else {
+						Files.copy(file, target);
+					}
+				}
+			}
+			Files.writeString(copy.resolve("values.yaml"),
+					"\n" + Files.readString(CHART.resolve("ci/default-values.yaml")),
+					java.nio.file.StandardOpenOption.APPEND);
+			return copy;
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
 	}
 
 	@Test
@@ -173,27 +227,21 @@ class HelmChartTests {
 
 	@Test
 	void templateWhenGracePeriodShorterThanPreStopDrainAndShutdownThenRefusedAndTheDrainIsConfigured() {
-		assertThatThrownBy(() -> new Helm(CHART).template().withName("gw").set("drainSeconds", "15").call())
+		assertThatThrownBy(() -> template().set("drainSeconds", "15").call())
 			.hasMessageContaining("terminationGracePeriodSeconds (40) must cover")
 			.hasMessageContaining("at least 45");
-		String manifests = new Helm(CHART).template().withName("gw").set("drainSeconds", "8").call();
+		String manifests = template().set("drainSeconds", "8").call();
 		assertThat(manifests).contains("drain-time: 8s").contains("terminationGracePeriodSeconds: 40");
 	}
 
 	@Test
 	void templateWhenAdminTokensWithoutAudienceOrIssuerThenRefusedNamingTheValue() {
-		assertThatThrownBy(() -> new Helm(CHART).template()
-			.withName("gw")
-			.set("adminAuth.issuerUri", "https://login.example/realms/x")
-			.call()).hasMessageContaining("adminAuth.audiences is required");
-		assertThatThrownBy(() -> new Helm(CHART).template()
-			.withName("gw")
-			.set("adminAuth.jwkSetUri", "https://login.example/keys")
+		assertThatThrownBy(() -> template().set("adminAuth.issuerUri", "https://login.example/realms/x").call())
+			.hasMessageContaining("adminAuth.audiences is required");
+		assertThatThrownBy(() -> template().set("adminAuth.jwkSetUri", "https://login.example/keys")
 			.set("adminAuth.audiences[0]", "securelink-admin")
 			.call()).hasMessageContaining("adminAuth.issuer is required");
-		String manifests = new Helm(CHART).template()
-			.withName("gw")
-			.set("adminAuth.jwkSetUri", "https://login.example/keys")
+		String manifests = template().set("adminAuth.jwkSetUri", "https://login.example/keys")
 			.set("adminAuth.audiences[0]", "securelink-admin")
 			.set("adminAuth.issuer", "https://login.example")
 			.call();
@@ -217,10 +265,8 @@ class HelmChartTests {
 		Map<String, Object> off = new Yaml().load((String) path(plain.get("ConfigMap"), "data", "application.yaml"));
 		assertThat(off).doesNotContainKey("management");
 		assertThat(new Yaml().dump(plain.get("NetworkPolicy"))).doesNotContain("port: 4318");
-		assertThatThrownBy(() -> new Helm(CHART).template()
-			.withName("gw")
-			.set("tracing.otlpEndpoint", "otel-collector:4318")
-			.call()).hasMessageContaining("otlpEndpoint");
+		assertThatThrownBy(() -> template().set("tracing.otlpEndpoint", "otel-collector:4318").call())
+			.hasMessageContaining("otlpEndpoint");
 	}
 
 	private static String checksum(String manifests) {
