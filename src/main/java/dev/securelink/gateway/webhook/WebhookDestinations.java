@@ -1,6 +1,5 @@
 package dev.securelink.gateway.webhook;
 
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
@@ -65,23 +64,13 @@ final class WebhookDestinations {
 		return literal != null && !isPublic(literal);
 	}
 
-	/** Whether a delivery may go to {@code address}. */
+	/**
+	 * Whether a delivery may go to {@code address}: in no block of
+	 * {@link SpecialPurposeAddresses}, as the IPv4 address it carries when it is one
+	 * written in IPv6.
+	 */
 	static boolean isPublic(InetAddress address) {
-		InetAddress plain = unmapped(address);
-		if (plain.isLoopbackAddress() || plain.isAnyLocalAddress() || plain.isLinkLocalAddress()
-				|| plain.isSiteLocalAddress() || plain.isMulticastAddress()) {
-			return false;
-		}
-		byte[] bytes = plain.getAddress();
-		if (plain instanceof Inet4Address) {
-			int first = bytes[0] & 0xff;
-			int second = bytes[1] & 0xff;
-			// 0/8 "this network", 100.64/10 carrier-grade NAT, 255.255.255.255 broadcast
-			return first != 0 && !(first == 100 && second >= 64 && second < 128)
-					&& !(first == 255 && (bytes[1] & bytes[2] & bytes[3] & 0xff) == 0xff);
-		}
-		// fc00::/7 unique-local addresses
-		return (bytes[0] & 0xfe) != 0xfc;
+		return SpecialPurposeAddresses.blockOf(unmapped(address).getAddress()) == null;
 	}
 
 	/**

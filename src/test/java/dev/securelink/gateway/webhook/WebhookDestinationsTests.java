@@ -1,8 +1,10 @@
 package dev.securelink.gateway.webhook;
 
 import java.net.InetAddress;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.securelink.gateway.input.BadInputException;
@@ -10,6 +12,11 @@ import dev.securelink.gateway.input.BadInputException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+/**
+ * Where a webhook may go: an https URL whose host is no address of IANA's special-purpose
+ * registries (each block tested from its first to its last address, and as an IPv4-mapped
+ * address), never a name that stands for loopback.
+ */
 class WebhookDestinationsTests {
 
 	@ParameterizedTest
@@ -48,6 +55,37 @@ class WebhookDestinationsTests {
 	@ValueSource(strings = { "http://127.0.0.1:8080/hook", "http://localhost/hook", "https://10.0.0.5/hook" })
 	void requireValidUrlWhenPrivateDestinationsAreAllowedThenHttpAndPrivateHostsPass(String url) {
 		assertThat(WebhookDestinations.requireValidUrl(url, true)).isEqualTo(url);
+	}
+
+	static Stream<SpecialPurposeAddresses.Block> specialPurposeBlocks() {
+		return Stream.concat(SpecialPurposeAddresses.IPV4.stream(), SpecialPurposeAddresses.IPV6.stream());
+	}
+
+	@ParameterizedTest
+	@MethodSource("specialPurposeBlocks")
+	void isPublicWhenInAnySpecialPurposeBlockThenFalseFromItsFirstToItsLastAddress(SpecialPurposeAddresses.Block block)
+			throws Exception {
+		byte[] last = block.network().clone();
+		for (int bit = block.prefix(); bit < last.length * 8; bit++) {
+			last[bit / 8] |= (byte) (0x80 >> (bit % 8));
+		}
+		assertThat(WebhookDestinations.isPublic(InetAddress.getByAddress(block.network()))).as(block.cidr()).isFalse();
+		assertThat(WebhookDestinations.isPublic(InetAddress.getByAddress(last))).as(block.cidr()).isFalse();
+		if (block.network().length == 4) {
+			byte[] mapped = new byte[16];
+			mapped[10] = (byte) 0xff;
+			mapped[11] = (byte) 0xff;
+			System.arraycopy(last, 0, mapped, 12, 4);
+			assertThat(WebhookDestinations.isPublic(InetAddress.getByAddress(mapped))).as("mapped " + block.cidr())
+				.isFalse();
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "2002:c000:0204::1", "64:ff9b:1::8.8.8.8", "198.18.0.1", "198.19.255.254", "192.0.0.9",
+			"192.0.0.170", "240.0.0.1", "254.1.2.3", "2001:db8::1", "3fff::1", "100::1", "5f00::1", "2001:2::1" })
+	void isPublicWhenInTheBlocksTheReviewNamedThenFalse(String address) throws Exception {
+		assertThat(WebhookDestinations.isPublic(InetAddress.getByName(address))).as(address).isFalse();
 	}
 
 	@ParameterizedTest
