@@ -3,8 +3,6 @@ package dev.securelink.gateway.access;
 import java.time.Duration;
 import java.util.Map;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
@@ -23,13 +21,12 @@ import dev.securelink.gateway.paths.GatewayPaths;
  * is, origin and then form token (made for this code), then the address is required and
  * the client spends one of its renewal tokens; what the request then comes to
  * ({@link Renewals}) never shows: every such request is answered with the same page, in
- * the visitor's language (never the link's, which would tell that the code exists), and
- * no sooner than {@code securelink.limits.renewal-answer-time}.
+ * the visitor's language (never the link's, which would tell that the code exists), at
+ * {@code securelink.limits.renewal-answer-time}, while the request is recorded apart from
+ * the answer.
  */
 @Component
 class RenewalHandler {
-
-	private static final Log logger = LogFactory.getLog(RenewalHandler.class);
 
 	private static final int MAX_ADDRESS_LENGTH = 254;
 
@@ -84,14 +81,10 @@ class RenewalHandler {
 				return this.pages.response(request, PageKind.LOCKED,
 						Map.of(HttpHeaders.RETRY_AFTER, String.valueOf(this.period.toSeconds())));
 			}
-			Mono<Boolean> done = this.renewals.request(link.code(), address, link.client())
-				.thenReturn(true)
-				.onErrorResume((ex) -> {
-					logger.warn("Request for a new link failed, answered 503: " + ex.getClass().getSimpleName());
-					return Mono.just(false);
-				});
-			return Mono.zip(done, Mono.delay(this.answerTime), (ok, waited) -> ok)
-				.flatMap((ok) -> this.pages.response(request, ok ? PageKind.RENEWAL_SENT : PageKind.UNAVAILABLE));
+			// Answered at the floor, whatever the request comes to and however long the
+			// database takes: it is recorded apart from the answer.
+			this.renewals.submit(link.code(), address, link.client());
+			return Mono.delay(this.answerTime).then(this.pages.response(request, PageKind.RENEWAL_SENT));
 		}).onErrorResume(DataBufferLimitException.class, (ex) -> this.pages.response(request, PageKind.TOO_LARGE));
 	}
 

@@ -4,12 +4,18 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
 import dev.securelink.gateway.audit.AccessEvent;
 import dev.securelink.gateway.audit.AuditDetail;
@@ -29,10 +35,21 @@ import dev.securelink.gateway.tenant.TenantSettings;
  * code names a link, the link is expired or its check locked for this client or for
  * everyone (revoked only if the tenant opts in), and the address is one of its
  * recipients; once per link and recipient a day, exact across instances. Whatever it
- * comes to, the visitor is answered the same ({@link RenewalHandler}).
+ * comes to, the visitor is answered the same, at the same time, before it is recorded
+ * ({@link RenewalHandler}, {@link #submit}).
  */
 @Component
-class Renewals {
+class Renewals implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(Renewals.class);
+
+	/** How long shutdown waits for requests already answered to be recorded. */
+	private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
+
+	/** Requests answered and still being recorded. */
+	private final AtomicInteger pending = new AtomicInteger();
+
+	private volatile boolean running;
 
 	/** One request per link and recipient in this time becomes an event. */
 	static final Duration INTERVAL = Duration.ofHours(24);
@@ -47,7 +64,10 @@ class Renewals {
 		REPEATED,
 
 		/** Not a renewable link of this recipient, or the tenant does not allow it. */
-		IGNORED;
+		IGNORED,
+
+		/** The database failed it, after retries: logged, and nothing recorded. */
+		FAILED;
 
 		String id() {
 			return name().toLowerCase(java.util.Locale.ROOT);
@@ -90,7 +110,56 @@ class Renewals {
 	}
 
 	/**
-	 * A request for a new link of {@code code}, from {@code client} (its IP), for
+	 * Takes a request whose visitor is answered at once, whatever it comes to: it is
+	 * recorded apart from the answer (a client that goes away cancels nothing), retried
+	 * through a database failover, and waited for on shutdown; a request the database
+	 * fails in the end is logged and counted ({@code outcome=failed}). So neither a slow
+	 * nor a failing database tells a recipient from a stranger.
+	 */
+	void submit(String code, String address, String client) {
+		this.pending.incrementAndGet();
+		request(code, address, client)
+			.retryWhen(Retry.backoff(4, Duration.ofMillis(250)).maxBackoff(Duration.ofSeconds(5)))
+			.doFinally((signal) -> this.pending.decrementAndGet())
+			.subscribe(null, (ex) -> {
+				logger.warn("A request for a new link could not be recorded: " + ex.getClass().getSimpleName());
+				this.meters.counter("securelink.renewal.requests", "outcome", Outcome.FAILED.id()).increment();
+			});
+	}
+
+	/** Requests answered and still being recorded. */
+	int pending() {
+		return this.pending.get();
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+	}
+
+	/** Lets the requests already answered be recorded first, for a bounded time. */
+	@Override
+	public void stop(Runnable callback) {
+		this.running = false;
+		Flux.interval(Duration.ofMillis(50))
+			.takeUntil((tick) -> this.pending.get() == 0)
+			.take(SHUTDOWN_WAIT)
+			.doFinally((signal) -> callback.run())
+			.subscribe();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/**
+	 * A request for a new link of {@code code}, from {@code client} (its key), for
 	 * {@code address}.
 	 */
 	Mono<Outcome> request(String code, String address, String client) {

@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 
@@ -20,8 +21,10 @@ import dev.securelink.gateway.support.Browser;
 import dev.securelink.gateway.support.CreatedLink;
 import dev.securelink.gateway.support.GatewayFixture;
 import dev.securelink.gateway.support.Queries;
+import dev.securelink.gateway.support.TestDatabase;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * "Ask for a new link" through the public port: the form on the pages of an expired or
@@ -29,6 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * recipient a day, the tenant's switches, the client's budget and the form's CSRF rules.
  */
 class RenewalTests extends GatewayFixture {
+
+	@Autowired
+	Renewals renewals;
 
 	static final String ANNA = "anna@example.com";
 
@@ -84,13 +90,13 @@ class RenewalTests extends GatewayFixture {
 			.isOk();
 
 		Map<String, Supplier<EntityExchangeResult<String>>> cases = new java.util.LinkedHashMap<>();
-		cases.put("recipient of an expired link", () -> ask(expired.path(), BERT));
-		cases.put("the same again", () -> ask(expired.path(), BERT));
-		cases.put("wrong address", () -> ask(expired.path(), "mallory@example.com"));
-		cases.put("active link, not locked", () -> ask(active.path(), ANNA));
-		cases.put("unknown code", () -> ask("/l/" + "D".repeat(32), ANNA));
-		cases.put("malformed code", () -> ask("/l/short", ANNA));
-		cases.put("setting off", () -> ask(off.path(), ANNA));
+		cases.put("recipient of an expired link", () -> answer(expired.path(), BERT));
+		cases.put("the same again", () -> answer(expired.path(), BERT));
+		cases.put("wrong address", () -> answer(expired.path(), "mallory@example.com"));
+		cases.put("active link, not locked", () -> answer(active.path(), ANNA));
+		cases.put("unknown code", () -> answer("/l/" + "D".repeat(32), ANNA));
+		cases.put("malformed code", () -> answer("/l/short", ANNA));
+		cases.put("setting off", () -> answer(off.path(), ANNA));
 
 		Map<String, List<Long>> millis = new HashMap<>();
 		String first = null;
@@ -118,6 +124,7 @@ class RenewalTests extends GatewayFixture {
 			.as("medians of every case, ms: " + millis)
 			.isLessThan(60);
 
+		recorded();
 		assertThat(Queries.events(this.db, expired.id(), "renewal_requested")).as("one a day").isEqualTo(1);
 		assertThat(Queries.number(this.db,
 				"select count(*) from access_event where link_id = $1 and type = 'renewal_requested' "
@@ -129,6 +136,37 @@ class RenewalTests extends GatewayFixture {
 		assertThat(Queries.events(this.db, off.id(), "renewal_requested")).isZero();
 		assertThat(Queries.number(this.db, "select count(*) from renewal_request")).as("no request kept an address")
 			.isGreaterThanOrEqualTo(1);
+	}
+
+	@Test
+	@Behaviour("43")
+	void submitWhenTheDatabaseIsSlowerThanTheFloorThenStillAnsweredAtTheFloorAndRecordedAfterwards() throws Exception {
+		CreatedLink expired = expiredLink("/invoices/renew-slow-database", ANNA);
+		Browser anna = new Browser(this.client);
+		String token = Browser.csrfToken(anna.get(expired.path() + "/renew"));
+		long took;
+		try (java.sql.Connection holder = TestDatabase.jdbcConnection()) {
+			holder.setAutoCommit(false);
+			try (java.sql.Statement lock = holder.createStatement()) {
+				// Every write of a request for a new link now waits for this transaction.
+				lock.execute("lock table renewal_request in exclusive mode");
+			}
+			long start = System.nanoTime();
+			EntityExchangeResult<String> answer = anna.post(expired.path() + "/renew",
+					Map.of("email", ANNA, "csrf", token));
+			took = (System.nanoTime() - start) / 1_000_000;
+			assertThat(answer.getStatus().value()).isEqualTo(200);
+			assertThat(Jsoup.parse(answer.getResponseBody()).select("h1").text())
+				.isEqualTo("Your request has been received");
+			Thread.sleep(ANSWER_TIME.toMillis() * 4);
+			assertThat(Queries.events(this.db, expired.id(), "renewal_requested")).as("not recorded yet").isZero();
+			holder.rollback();
+		}
+		assertThat(took).as("answered at the floor while the database was held for longer")
+			.isGreaterThanOrEqualTo(ANSWER_TIME.toMillis())
+			.isLessThan(ANSWER_TIME.toMillis() * 4);
+		recorded();
+		assertThat(Queries.events(this.db, expired.id(), "renewal_requested")).isEqualTo(1);
 	}
 
 	@Test
@@ -171,6 +209,7 @@ class RenewalTests extends GatewayFixture {
 		EntityExchangeResult<String> asked = locked.post(link.path() + "/renew",
 				Map.of("email", ANNA, "csrf", Browser.csrfToken(last)));
 		assertThat(asked.getStatus().value()).isEqualTo(200);
+		recorded();
 		assertThat(Queries.events(this.db, link.id(), "renewal_requested")).isEqualTo(1);
 	}
 
@@ -285,9 +324,26 @@ class RenewalTests extends GatewayFixture {
 		return ask(new Browser(this.client), linkPath, address);
 	}
 
-	private static EntityExchangeResult<String> ask(Browser browser, String linkPath, String address) {
+	/**
+	 * Asks from a new browser and gives the answer, without waiting for the recording.
+	 */
+	private EntityExchangeResult<String> answer(String linkPath, String address) {
+		Browser browser = new Browser(this.client);
 		EntityExchangeResult<String> page = browser.get(linkPath + "/renew");
 		return browser.post(linkPath + "/renew", Map.of("email", address, "csrf", Browser.csrfToken(page)));
+	}
+
+	/** Asks, and waits until what was asked is recorded (it is, after the answer). */
+	private EntityExchangeResult<String> ask(Browser browser, String linkPath, String address) {
+		EntityExchangeResult<String> page = browser.get(linkPath + "/renew");
+		EntityExchangeResult<String> answer = browser.post(linkPath + "/renew",
+				Map.of("email", address, "csrf", Browser.csrfToken(page)));
+		recorded();
+		return answer;
+	}
+
+	private void recorded() {
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.renewals.pending() == 0);
 	}
 
 	private long requests(String linkId) {
