@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -188,17 +187,19 @@ public class Sessions {
 		List<ResponseCookie> cookies = new ArrayList<>();
 		cookies.add(cookie(link.id(), this.codec.encode(claims), Duration.between(now, expiresAt)));
 		this.meters.counter("securelink.sessions.issued", "email_verified", String.valueOf(emailVerified)).increment();
-		cookies.addAll(evictions(request, link.id()));
+		cookies.addAll(evictions(request, link.id(), emailVerified));
 		return cookies;
 	}
 
 	/**
-	 * Expires the oldest document sessions beyond the limit. Browsers send cookies oldest
-	 * first (RFC 6265 5.4), so the raw header order breaks ties between sessions issued
-	 * in the same second.
+	 * Expires the oldest document sessions beyond the limit. A session issued without a
+	 * verified address (a GET of a link whose check is off, which a mail scanner makes
+	 * too) only ever expires others of its kind, never one a recipient verified. Browsers
+	 * send cookies oldest first (RFC 6265 5.4), so the raw header order breaks ties
+	 * between sessions issued in the same second.
 	 */
-	private List<ResponseCookie> evictions(ServerHttpRequest request, String keep) {
-		record Held(String name, Instant issuedAt) {
+	private List<ResponseCookie> evictions(ServerHttpRequest request, String keep, boolean verifiedIssue) {
+		record Held(String name, Instant issuedAt, boolean verified) {
 		}
 		List<Held> held = new ArrayList<>();
 		for (String header : request.getHeaders().getOrEmpty(HttpHeaders.COOKIE)) {
@@ -206,18 +207,19 @@ public class Sessions {
 				int equals = pair.indexOf('=');
 				String name = (equals > 0) ? pair.substring(0, equals).trim() : "";
 				if (name.startsWith(COOKIE_PREFIX) && !name.equals(COOKIE_PREFIX + keep)) {
-					Instant issuedAt = this.codec.decode(pair.substring(equals + 1).trim())
-						.map(SessionClaims::issuedAt)
-						.orElse(Instant.EPOCH);
-					held.add(new Held(name, issuedAt));
+					Optional<SessionClaims> claims = this.codec.decode(pair.substring(equals + 1).trim());
+					held.add(new Held(name, claims.map(SessionClaims::issuedAt).orElse(Instant.EPOCH),
+							claims.map(SessionClaims::emailVerified).orElse(false)));
 				}
 			}
 		}
-		Collections.reverse(held);
-		held.sort(Comparator.comparing(Held::issuedAt).reversed());
+		int surplus = held.size() - (this.properties.maxPerBrowser() - 1);
+		held.sort(Comparator.comparing(Held::issuedAt));
 		List<ResponseCookie> expired = new ArrayList<>();
-		for (int i = this.properties.maxPerBrowser() - 1; i < held.size(); i++) {
-			expired.add(cookie(held.get(i).name().substring(COOKIE_PREFIX.length()), "", Duration.ZERO));
+		for (Held oldest : held) {
+			if (expired.size() < surplus && (verifiedIssue || !oldest.verified())) {
+				expired.add(cookie(oldest.name().substring(COOKIE_PREFIX.length()), "", Duration.ZERO));
+			}
 		}
 		return expired;
 	}

@@ -437,6 +437,29 @@ class LinkFlowTests extends GatewayFixture {
 	}
 
 	@Test
+	@Behaviour("24b")
+	void sessionsWhenALinkWithoutTheCheckIsOpenedThenNoVerifiedSessionOfTheBrowserIsEvicted() {
+		Browser browser = new Browser(this.client);
+		List<String> verified = new java.util.ArrayList<>();
+		for (int i = 0; i < 8; i++) {
+			CreatedLink link = link("/invoices/verified-" + i);
+			browser.verify(link.path(), ANNA);
+			verified.add(link.id());
+		}
+		String openTenant = Admin.newTenant();
+		this.admin.settings(openTenant, false);
+		for (int i = 0; i < 3; i++) {
+			CreatedLink open = this.admin.createLink(openTenant,
+					Map.of("document", "/invoices/open-" + i, "recipients", List.of(ANNA)));
+			assertThat(browser.get(open.path()).getStatus().value()).isEqualTo(303);
+		}
+
+		for (String id : verified) {
+			assertThat(browser.get("/d/" + id + "/").getStatus().value()).as("verified session " + id).isEqualTo(200);
+		}
+	}
+
+	@Test
 	@Behaviour("19")
 	void documentWhenSessionValidAndLinkCachedThenNoDatabaseLookup() {
 		CreatedLink link = link("/invoices/hot");
