@@ -148,6 +148,32 @@ class WebhookDeliveryTests {
 	}
 
 	@Test
+	void deliveryWhenTheReceiverReadsOnlyTheDeclaredLengthThenItGetsTheWholeSignedBody() throws Exception {
+		try (LengthOnlyReceiver minimal = new LengthOnlyReceiver()) {
+			Map<?, ?> created = call("POST", "/admin/v1/tenants/" + this.tenant + "/webhooks",
+					Map.of("url", minimal.url("/hook"), "eventTypes", List.of("webhook.test")))
+				.expectStatus()
+				.isCreated()
+				.expectBody(Map.class)
+				.returnResult()
+				.getResponseBody();
+			Endpoint endpoint = new Endpoint(this.tenant, (String) created.get("id"),
+					Secrets.remember((String) created.get("secret")));
+			minimal.secret(endpoint.secret());
+
+			awaitDelivery(endpoint, test(endpoint), "succeeded");
+
+			assertThat(minimal.seen()).singleElement().satisfies((seen) -> {
+				assertThat(seen.verified()).as("the body it read verifies").isTrue();
+				assertThat(seen.headers()).doesNotContainKey("transfer-encoding");
+				assertThat(seen.headers().get("content-length"))
+					.isEqualTo(String.valueOf(seen.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+				assertThat(seen.body()).startsWith("{\"type\":\"webhook.test\"");
+			});
+		}
+	}
+
+	@Test
 	void lockWhenSetAndLiftedThenLinkLockedWithItsScopeAndLinkUnlocked() {
 		endpoint(List.of("link.locked", "link.unlocked"));
 		Admin admin = new Admin(this.client);
