@@ -22,6 +22,9 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.jspecify.annotations.Nullable;
 
+import dev.securelink.gateway.page.MessagePages;
+import dev.securelink.gateway.page.PageLocales;
+
 /**
  * The public listener's rules for a connection, right behind Netty's HTTP codec, ahead of
  * Reactor Netty and every route (the document route and WebFlux alike):
@@ -42,7 +45,10 @@ import org.jspecify.annotations.Nullable;
  * that sends nothing is left to {@code server.netty.idle-timeout}, longer than the
  * keep-alive of common ingresses and load balancers.</li>
  * <li><b>Security headers</b> on every response head written, whoever wrote it: gateway
- * pages, proxied documents and Netty's own refusals (400, 413, 414, 431).</li>
+ * pages, proxied documents and refusals.</li>
+ * <li><b>A head Netty could not read</b> (a request line over 8 KB: 414; headers over 16
+ * KB: 431; anything malformed: 400) is answered with the gateway's page (problem+json for
+ * an API client), not Netty's bare answer, and the connection closed.</li>
  * <li><b>Peers</b>: while no trusted proxy is configured, each request's peer is shown to
  * {@link UntrustedPeers}.</li>
  * <li><b>Trace context</b> ({@link RequestPeers}): while tracing is on, a request loses
@@ -108,8 +114,11 @@ class EdgeHandler extends ChannelDuplexHandler {
 	/** What each request's peer is shown to, and whether its trace context is kept. */
 	private final RequestPeers peers;
 
-	EdgeHandler(SecurityHeaders securityHeaders, Drain drain, RequestPeers peers, Duration headTimeout,
-			Duration bodyTimeout) {
+	private final MessagePages pages;
+
+	EdgeHandler(SecurityHeaders securityHeaders, Drain drain, RequestPeers peers, MessagePages pages,
+			Duration headTimeout, Duration bodyTimeout) {
+		this.pages = pages;
 		this.securityHeaders = securityHeaders;
 		this.drain = drain;
 		this.peers = peers;
@@ -173,7 +182,19 @@ class EdgeHandler extends ChannelDuplexHandler {
 		}
 		if (message instanceof HttpRequest request) {
 			this.answering = false;
-			HttpResponseStatus refusal = request.decoderResult().isSuccess() ? EdgeRefusals.framing(request) : null;
+			if (request.decoderResult().isFailure()) {
+				// Netty could not read the head: the gateway's page, not Netty's bare
+				// one.
+				ReferenceCountUtil.release(message);
+				this.state = REFUSED;
+				FullHttpResponse page = this.pages.refusal(EdgeRefusals.decoding(request.decoderResult().cause()),
+						PageLocales.resolve(null, null, request.headers().getAll(HttpHeaderNames.ACCEPT_LANGUAGE)),
+						request.headers().getAll(HttpHeaderNames.ACCEPT));
+				this.securityHeaders.apply(page.headers());
+				context.writeAndFlush(page).addListener(ChannelFutureListener.CLOSE);
+				return;
+			}
+			HttpResponseStatus refusal = EdgeRefusals.framing(request);
 			if (refusal != null) {
 				ReferenceCountUtil.release(message);
 				refuse(context, refusal, HttpResponseStatus.NOT_IMPLEMENTED.equals(refusal)

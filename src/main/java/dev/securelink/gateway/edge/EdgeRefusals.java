@@ -12,8 +12,11 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import org.jspecify.annotations.Nullable;
 
+import dev.securelink.gateway.page.PageKind;
 import dev.securelink.gateway.page.Pages;
 
 /**
@@ -41,6 +44,14 @@ final class EdgeRefusals {
 			return HttpResponseStatus.BAD_REQUEST;
 		}
 		return null;
+	}
+
+	/** The page for a request head Netty could not read, by why it could not. */
+	static PageKind decoding(@Nullable Throwable cause) {
+		if (cause instanceof TooLongHttpLineException) {
+			return PageKind.URL_TOO_LONG;
+		}
+		return (cause instanceof TooLongHttpHeaderException) ? PageKind.HEADERS_TOO_LARGE : PageKind.MALFORMED;
 	}
 
 	private static boolean declaresContent(HttpRequest request) {

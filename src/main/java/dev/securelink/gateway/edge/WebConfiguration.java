@@ -10,6 +10,7 @@ import org.springframework.web.server.i18n.LocaleContextResolver;
 import org.springframework.web.server.session.WebSessionManager;
 import reactor.netty.NettyPipeline;
 
+import dev.securelink.gateway.page.MessagePages;
 import dev.securelink.gateway.page.PageLocales;
 import dev.securelink.gateway.tracing.Tracing;
 import dev.securelink.gateway.tracing.TracingProperties;
@@ -23,8 +24,8 @@ class WebConfiguration {
 	 */
 	@Bean
 	NettyServerCustomizer edge(WebProperties properties, SecurityHeaders securityHeaders, Drain drain,
-			UntrustedPeers untrustedPeers, Tracing tracing, TracingProperties tracingProperties,
-			ClientAddress clients) {
+			UntrustedPeers untrustedPeers, Tracing tracing, TracingProperties tracingProperties, ClientAddress clients,
+			MessagePages pages) {
 		UntrustedPeers observed = properties.trustedProxies().isEmpty() ? untrustedPeers : null;
 		// An incoming trace is continued only when asked for, and only from a trusted
 		// proxy: no client names the trace a request belongs to.
@@ -32,7 +33,7 @@ class WebConfiguration {
 				(tracing.on() && tracingProperties.continueIncoming()) ? clients : null);
 		return (server) -> server.doOnChannelInit((observer, channel, address) -> {
 			if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
-				EdgeHandler edge = new EdgeHandler(securityHeaders, drain, peers, properties.headerReadTimeout(),
+				EdgeHandler edge = new EdgeHandler(securityHeaders, drain, peers, pages, properties.headerReadTimeout(),
 						properties.bodyReadTimeout());
 				channel.pipeline().addBefore(NettyPipeline.HttpCodec, "securelinkFirstByte", edge.firstByte());
 				channel.pipeline().addAfter(NettyPipeline.HttpCodec, "securelinkEdge", edge);

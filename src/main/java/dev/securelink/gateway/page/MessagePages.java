@@ -12,6 +12,10 @@ import java.util.Objects;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.MessageSource;
 import org.springframework.http.HttpHeaders;
@@ -137,6 +141,25 @@ public class MessagePages {
 		headers.setContentLength(body.length);
 		return exchange.getResponse()
 			.writeWith(Mono.fromSupplier(() -> exchange.getResponse().bufferFactory().wrap(body)));
+	}
+
+	/**
+	 * The page as the answer to a request head Netty could not read (414, 431, 400),
+	 * written by the connection's edge before any route, closing the connection: in
+	 * {@code locale}, as problem+json when the client asks for JSON rather than HTML.
+	 */
+	public FullHttpResponse refusal(PageKind kind, Locale locale, List<String> accept) {
+		count(kind);
+		boolean problem = wantsJson(accept);
+		FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+				HttpResponseStatus.valueOf(kind.status().value()),
+				Unpooled.wrappedBuffer(problem ? pick(this.problems, kind, locale) : body(kind, locale)));
+		response.headers()
+			.set(HttpHeaders.CONTENT_TYPE, problem ? MediaType.APPLICATION_PROBLEM_JSON_VALUE : HTML)
+			.set(HttpHeaders.CONTENT_LENGTH, response.content().readableBytes())
+			.set(HttpHeaders.CONNECTION, "close")
+			.set(Pages.MARK, kind.id());
+		return response;
 	}
 
 	/**

@@ -33,6 +33,15 @@ public enum PageKind {
 	/** An address that is not valid. */
 	BAD_PATH("badpath", HttpStatus.BAD_REQUEST),
 
+	/** A request line longer than Netty accepts (8 KB). */
+	URL_TOO_LONG("urltoolong", HttpStatus.URI_TOO_LONG),
+
+	/** Request headers larger than Netty accepts (16 KB). */
+	HEADERS_TOO_LARGE("headerstoolarge", HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE),
+
+	/** A request head Netty could not read. */
+	MALFORMED("malformed", HttpStatus.BAD_REQUEST),
+
 	/** A body larger than accepted. */
 	TOO_LARGE("toolarge", HttpStatus.CONTENT_TOO_LARGE),
 

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
+import org.jsoup.Jsoup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -113,22 +114,27 @@ class EdgeTests {
 
 	@Test
 	@Behaviour("31")
-	void nettyRefusalsWhenUrlOrHeadersOversizedOrMalformedThenCarryTheSecurityHeaders() throws Exception {
-		Map<String, List<String>> requests = Map.of("414", List.of("GET", "/l/" + "a".repeat(9000)), "431",
-				List.of("GET", "/l/x", "X-Big: " + "b".repeat(17 * 1024)));
+	void nettyRefusalsWhenUrlOrHeadersOversizedOrMalformedThenTheGatewaysPageWithTheSecurityHeaders() throws Exception {
+		Map<String, List<String>> requests = Map.of("414 urltoolong", List.of("GET", "/l/" + "a".repeat(9000)),
+				"431 headerstoolarge", List.of("GET", "/l/x", "Accept-Language: fr", "X-Big: " + "b".repeat(17 * 1024)),
+				"400 malformed", List.of("GET", "/_gw/gateway.css", "Bad header without colon"));
 		for (Map.Entry<String, List<String>> request : requests.entrySet()) {
 			List<String> parts = request.getValue();
+			String[] expected = request.getKey().split(" ");
 			try (RawHttp connection = new RawHttp(this.port)) {
 				RawHttp.Answer answer = connection.exchange(parts.get(0), parts.get(1), null,
 						parts.subList(2, parts.size()).toArray(String[]::new));
-				assertThat(answer.status()).isEqualTo(Integer.parseInt(request.getKey()));
+				assertThat(answer.status()).as(request.getKey()).isEqualTo(Integer.parseInt(expected[0]));
+				assertThat(answer.headers()).as(request.getKey()).containsEntry("x-securelink-page", expected[1]);
+				assertThat(answer.headers().get("content-type")).startsWith("text/html");
+				assertThat(Jsoup.parse(answer.body()).select("h1").text()).as(request.getKey()).isNotBlank();
 				assertSecurityHeaders(answer.headers());
 			}
 		}
 		try (RawHttp connection = new RawHttp(this.port)) {
-			RawHttp.Answer answer = connection.exchange("GET", "/_gw/gateway.css", null, "Bad header without colon");
-			assertThat(answer.status()).isEqualTo(400);
-			assertSecurityHeaders(answer.headers());
+			RawHttp.Answer answer = connection.exchange("GET", "/l/" + "a".repeat(9000), null,
+					"Accept: application/json");
+			assertThat(answer.status()).isEqualTo(414);
 		}
 	}
 
