@@ -110,6 +110,7 @@ class AdminAuthorization {
 			}
 			String path = context.getExchange().getRequest().getPath().value();
 			String method = context.getExchange().getRequest().getMethod().name();
+			context.getExchange().getAttributes().put(SupportRequests.TENANT, tenantId);
 			return this.audit
 				.record(AccessEvent.supportRead(tenantId, jwt.getSubject(), now,
 						new AuditDetail.SupportRead(method, path)))

@@ -27,6 +27,7 @@ import dev.securelink.gateway.support.CreatedLink;
 import dev.securelink.gateway.support.GatewayTest;
 import dev.securelink.gateway.support.Instances;
 import dev.securelink.gateway.support.Queries;
+import dev.securelink.gateway.support.TestDatabase;
 import dev.securelink.gateway.support.TestKeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -332,6 +333,40 @@ class MultiInstanceTests {
 		}
 		while (status != 403 && System.nanoTime() < deadline);
 		assertThat(status).isEqualTo(403);
+	}
+
+	@Test
+	void supportAccessWhenSwitchedOffWhileASupportRequestIsUnderWayOnTheOtherInstanceThenThatRequestEnds()
+			throws Exception {
+		String tenant = Admin.newTenant();
+		setSupport(tenant, true);
+		String support = "Bearer " + TestKeys.supportToken("agent-in-flight");
+		WebClient onSecond = WebClient
+			.create("http://localhost:" + second.getEnvironment().getProperty("local.server.port"));
+		try (java.sql.Connection holder = TestDatabase.jdbcConnection()) {
+			holder.setAutoCommit(false);
+			try (java.sql.Statement lock = holder.createStatement()) {
+				// The support request's listing of links waits for this transaction.
+				lock.execute("lock table link in access exclusive mode");
+			}
+			java.util.concurrent.CompletableFuture<Integer> status = onSecond.get()
+				.uri("/admin/v1/tenants/" + tenant + "/links")
+				.header(HttpHeaders.AUTHORIZATION, support)
+				.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value()))
+				.onErrorReturn(-1)
+				.toFuture();
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> count("select count(*) from access_event where tenant_id = $1 and type = 'support_read'",
+						tenant) == 1);
+			assertThat(status).as("held by the lock").isNotDone();
+
+			setSupport(tenant, false);
+
+			assertThat(status.get(5, java.util.concurrent.TimeUnit.SECONDS))
+				.as("ended while the database still held it")
+				.isEqualTo(403);
+			holder.rollback();
+		}
 	}
 
 	@Test
