@@ -10,6 +10,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.NonTransientDataAccessResourceException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
@@ -56,8 +57,24 @@ class AdminProblemHandler extends ResponseEntityExceptionHandler {
 	 * a 500 that says the request was wrong.
 	 */
 	@ExceptionHandler({ DataAccessResourceFailureException.class, TransientDataAccessException.class,
-			NonTransientDataAccessResourceException.class, R2dbcException.class })
-	Mono<ResponseEntity<Object>> databaseUnavailable(Exception ex, ServerWebExchange exchange) {
+			NonTransientDataAccessResourceException.class, R2dbcException.class,
+			DataIntegrityViolationException.class })
+	Mono<ResponseEntity<Object>> database(Exception ex, ServerWebExchange exchange) {
+		HttpStatus refused = ProblemWriter.refusedByTheDatabase(ex);
+		if (refused != null) {
+			// The request's data, not the database's state: retrying it the same way
+			// would fail the same way.
+			logger.info("Admin request refused by a database constraint: " + ProblemWriter.describe(ex));
+			return handleExceptionInternal(ex,
+					ProblemDetail.forStatusAndDetail(refused,
+							(refused == HttpStatus.CONFLICT) ? "The request conflicts with data already stored."
+									: "The database cannot store a value of this request as given."),
+					null, refused, exchange);
+		}
+		return databaseUnavailable(ex, exchange);
+	}
+
+	private Mono<ResponseEntity<Object>> databaseUnavailable(Exception ex, ServerWebExchange exchange) {
 		logger.warn("Admin request answered 503, the database could not take it: " + ProblemWriter.describe(ex));
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
 				ProblemWriter.DATABASE_UNAVAILABLE);
@@ -68,8 +85,8 @@ class AdminProblemHandler extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(Exception.class)
 	Mono<ResponseEntity<Object>> unexpected(Exception ex, ServerWebExchange exchange) {
-		if (ProblemWriter.databaseUnavailable(ex)) {
-			return databaseUnavailable(ex, exchange);
+		if (ProblemWriter.databaseUnavailable(ex) || ProblemWriter.refusedByTheDatabase(ex) != null) {
+			return database(ex, exchange);
 		}
 		logger.error(
 				"Admin request failed: " + exchange.getRequest().getMethod() + " " + exchange.getRequest().getPath(),

@@ -3,11 +3,14 @@ package dev.securelink.gateway.admin;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
 import io.r2dbc.spi.R2dbcException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.Ordered;
 import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.NonTransientDataAccessResourceException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
@@ -87,8 +90,15 @@ class ProblemWriter implements ServerAuthenticationEntryPoint, ServerAccessDenie
 		return -2;
 	}
 
-	/** Whether {@code ex} says the database cannot take a request now. */
+	/**
+	 * Whether {@code ex} says the database cannot take a request now (unreachable,
+	 * read-only, out of connections, a statement that ran past its timeout): not a
+	 * constraint it refused ({@link #refusedByTheDatabase}).
+	 */
 	static boolean databaseUnavailable(Throwable ex) {
+		if (refusedByTheDatabase(ex) != null) {
+			return false;
+		}
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
 			if (cause instanceof DataAccessResourceFailureException || cause instanceof TransientDataAccessException
 					|| cause instanceof NonTransientDataAccessResourceException || cause instanceof R2dbcException) {
@@ -96,6 +106,27 @@ class ProblemWriter implements ServerAuthenticationEntryPoint, ServerAccessDenie
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * The 4xx a database's refusal of the request's data is: 409 for a constraint it
+	 * breaks (SQLSTATE class 23: a duplicate, a missing reference, a check), 400 for a
+	 * value it cannot take (class 22: too long, out of range, malformed); null for
+	 * anything else.
+	 */
+	static @Nullable HttpStatus refusedByTheDatabase(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof DataIntegrityViolationException
+					|| cause instanceof R2dbcDataIntegrityViolationException) {
+				return HttpStatus.CONFLICT;
+			}
+			if (cause instanceof R2dbcException r2dbc && r2dbc.getSqlState() != null) {
+				String state = r2dbc.getSqlState();
+				return state.startsWith("23") ? HttpStatus.CONFLICT
+						: state.startsWith("22") ? HttpStatus.BAD_REQUEST : null;
+			}
+		}
+		return null;
 	}
 
 	/** The exception's class and, when the database gave one, its SQLSTATE. */

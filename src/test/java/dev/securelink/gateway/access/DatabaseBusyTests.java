@@ -6,6 +6,7 @@ import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -13,21 +14,25 @@ import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
 import dev.securelink.gateway.paths.GatewayPaths;
+import dev.securelink.gateway.support.Admin;
 import dev.securelink.gateway.support.Browser;
 import dev.securelink.gateway.support.GatewayTest;
+import dev.securelink.gateway.support.TestDatabase;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A gateway whose database pool is exhausted (two connections: the change feed's LISTEN
- * and one held by the test): a request that needs the database waits at most
- * {@code spring.r2dbc.pool.max-acquire-time} and is answered 503, instead of waiting as
- * long as the database is busy.
+ * A gateway whose database is busy: with its pool exhausted (two connections: the change
+ * feed's LISTEN and one held by the test), a request that needs the database waits at
+ * most {@code spring.r2dbc.pool.max-acquire-time}; with a statement that hangs on an
+ * acquired connection (a lock held elsewhere), at most
+ * {@code securelink.database.statement-timeout}. Either way it is answered 503, instead
+ * of waiting as long as the database is busy.
  */
 @GatewayTest
 @TestPropertySource(properties = { "spring.r2dbc.pool.initial-size=1", "spring.r2dbc.pool.max-size=2",
-		"spring.r2dbc.pool.max-acquire-time=1s" })
+		"spring.r2dbc.pool.max-acquire-time=1s", "securelink.database.statement-timeout=1s" })
 class DatabaseBusyTests {
 
 	@Autowired
@@ -59,6 +64,28 @@ class DatabaseBusyTests {
 				.get(GatewayPaths.LINK + "B".repeat(32))
 				.getStatus()
 				.value()).isEqualTo(404));
+	}
+
+	@Test
+	void openWhenTheStatementHangsOnAnAcquiredConnectionThenThe503PageAtTheStatementTimeout() throws Exception {
+		try (java.sql.Connection holder = TestDatabase.jdbcConnection()) {
+			holder.setAutoCommit(false);
+			try (java.sql.Statement lock = holder.createStatement()) {
+				lock.execute("lock table link in access exclusive mode");
+			}
+			EntityExchangeResult<String> link = new Browser(this.client).ip("203.0.113.92")
+				.get(GatewayPaths.LINK + "E".repeat(32));
+			assertThat(link.getStatus().value()).isEqualTo(503);
+			assertThat(link.getResponseHeaders().getFirst("X-SecureLink-Page")).isEqualTo("unavailable");
+			String tenant = Admin.newTenant();
+			new Admin(this.client).get(tenant, "/links")
+				.exchange()
+				.expectStatus()
+				.isEqualTo(503)
+				.expectHeader()
+				.exists(HttpHeaders.RETRY_AFTER);
+			holder.rollback();
+		}
 	}
 
 }

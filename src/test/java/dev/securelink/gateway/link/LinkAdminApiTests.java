@@ -509,4 +509,31 @@ class LinkAdminApiTests extends GatewayFixture {
 		return ((List<Map<String, Object>>) page.get("items")).stream().map((item) -> item.get("document")).toList();
 	}
 
+	@Test
+	void createWhenTheDatabaseRefusesTheDataForAConstraintThen409NotA503() throws Exception {
+		String constraint = "test_refused_" + this.tenant.replace("-", "_");
+		try (java.sql.Connection admin = dev.securelink.gateway.support.TestDatabase.jdbcConnection();
+				java.sql.Statement statement = admin.createStatement()) {
+			statement.execute("alter table link add constraint " + constraint
+					+ " check (document <> '/invoices/refused-by-a-constraint') not valid");
+		}
+		try {
+			this.admin.post(this.tenant, "/links")
+				.bodyValue(Admin.linkRequest("/invoices/refused-by-a-constraint", "a@example.com"))
+				.exchange()
+				.expectStatus()
+				.isEqualTo(409)
+				.expectHeader()
+				.contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+				.expectHeader()
+				.doesNotExist(org.springframework.http.HttpHeaders.RETRY_AFTER);
+		}
+		finally {
+			try (java.sql.Connection admin = dev.securelink.gateway.support.TestDatabase.jdbcConnection();
+					java.sql.Statement statement = admin.createStatement()) {
+				statement.execute("alter table link drop constraint " + constraint);
+			}
+		}
+	}
+
 }
