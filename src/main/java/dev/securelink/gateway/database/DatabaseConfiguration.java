@@ -8,6 +8,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.r2dbc.autoconfigure.ConnectionFactoryOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * What every connection to PostgreSQL is opened with: a statement timeout, so that a
@@ -18,10 +19,22 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class DatabaseConfiguration {
 
+	/**
+	 * The timeout as a startup parameter of each connection; not through a transaction
+	 * pooler, which refuses startup parameters it does not know (PgBouncer: "unsupported
+	 * startup parameter") and would not keep a session setting: there it is the database
+	 * role's ({@code ALTER ROLE … SET statement_timeout}).
+	 */
 	@Bean
-	ConnectionFactoryOptionsBuilderCustomizer statementTimeout(StatementProperties properties) {
-		return (builder) -> builder.option(PostgresqlConnectionFactoryProvider.STATEMENT_TIMEOUT,
-				properties.statementTimeout());
+	ConnectionFactoryOptionsBuilderCustomizer statementTimeout(StatementProperties properties,
+			Environment environment) {
+		boolean pooler = environment.getProperty(DatabaseEnvironmentPostProcessor.TRANSACTION_POOLER, Boolean.class,
+				false);
+		return (builder) -> {
+			if (!pooler) {
+				builder.option(PostgresqlConnectionFactoryProvider.STATEMENT_TIMEOUT, properties.statementTimeout());
+			}
+		};
 	}
 
 	/**
