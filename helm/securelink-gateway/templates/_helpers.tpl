@@ -41,6 +41,9 @@ proxy, so without trustedProxies every client would share one budget and one loc
 */}}
 {{- define "securelink.exposure" -}}
 {{- if eq .Values.exposure "ingress" }}
+{{- if ne .Values.service.type "ClusterIP" }}
+{{- fail "service.type must be ClusterIP with exposure=ingress: a LoadBalancer or NodePort Service would let clients reach the gateway past the proxy, from addresses (nodes, the CNI's gateway) that may be among trustedProxies, and so choose their own X-Forwarded-For. With client connections reaching the pods themselves, set exposure=direct." }}
+{{- end }}
 {{- if not .Values.trustedProxies }}
 {{- fail "trustedProxies is required with exposure=ingress (the default): behind an ingress controller, a Gateway API implementation or an HTTP load balancer every request comes from that proxy, so without it every client shares one budget and one lock. Set it to the proxy's pod CIDR or addresses (for example --set 'trustedProxies={10.42.0.0/16}'), and make the proxy set X-Forwarded-For from the connection it accepted (ingress-nginx: use-forwarded-headers with proxy-real-ip-cidr, or compute-full-forwarded-for). With client connections reaching the pods themselves, set exposure=direct." }}
 {{- end }}

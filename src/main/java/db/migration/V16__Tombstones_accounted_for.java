@@ -45,7 +45,7 @@ public class V16__Tombstones_accounted_for extends BaseJavaMigration {
 		Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
 		for (Map.Entry<String, List<AuditDetail.Removed>> tenant : byTenant.entrySet()) {
 			account(connection,
-					AccessEvent.purged(tenant.getKey(), now, new AuditDetail.Purged(null, tenant.getValue())));
+					AccessEvent.purged(tenant.getKey(), now, new AuditDetail.Purged(null, tenant.getValue(), null)));
 		}
 	}
 

@@ -90,20 +90,23 @@ class AddressCheck {
 		Instant now = this.clock.instant();
 		String clientHash = this.audit.clientHash(client);
 		return this.budgets.reserveAddress(clientHash, now).flatMap((budget) -> {
-			if (!budget) {
+			if (!budget.granted()) {
 				return Mono.just(
 						new LinkOutcome.TooManyAttempts(link.id(), this.wrongAddressesPeriod, locale, tenant.sender()));
 			}
 			return this.attempts.reserve(link.id(), clientHash, now)
-				.flatMap((reservation) -> compare(link, tenant, action, locale, address, clientHash, now, reservation));
+				// Nothing was compared: the client's budget goes back.
+				.onErrorResume((ex) -> this.budgets.refundAddress(clientHash, budget).then(Mono.error(ex)))
+				.flatMap((reservation) -> compare(link, tenant, action, locale, address, clientHash, budget, now,
+						reservation));
 		});
 	}
 
 	/** The reservations are made: the address is compared, unless the link refused. */
 	private Mono<LinkOutcome> compare(Link link, TenantSettings tenant, Right action, Locale locale, String address,
-			String clientHash, Instant now, AttemptGuard.Reservation reservation) {
+			String clientHash, ClientBudgets.Reservation budget, Instant now, AttemptGuard.Reservation reservation) {
 		if (reservation instanceof AttemptGuard.Refused refused) {
-			return this.budgets.refundAddress(clientHash)
+			return this.budgets.refundAddress(clientHash, budget)
 				.thenReturn(new LinkOutcome.TooManyAttempts(link.id(), retryAfter(refused.until(), now), locale,
 						tenant.sender()));
 		}
@@ -112,7 +115,7 @@ class AddressCheck {
 		int recipient = (address.length() <= MAX_ADDRESS_LENGTH) ? this.macs.indexOf(link.recipientMacs(), address)
 				: -1;
 		if (recipient >= 0) {
-			return this.budgets.refundAddress(clientHash)
+			return this.budgets.refundAddress(clientHash, budget)
 				.then(this.attempts.release(link.id(), clientHash, reserved))
 				.then(record(link, AuditType.VERIFIED, clientHash, now, null))
 				.thenReturn(new LinkOutcome.SessionIssued(link, action, true, recipient, locale));

@@ -39,10 +39,14 @@ class ClientBudgets extends BackgroundTask<Long> {
 	}
 
 	/**
-	 * Reserves one comparison for {@code client} (its keyed hash); false when its window
-	 * has none left.
+	 * A reservation: whether a comparison may be made, and the window it was counted in
+	 * (a refund goes back to that window only).
 	 */
-	Mono<Boolean> reserveAddress(String client, Instant now) {
+	record Reservation(boolean granted, Instant window) {
+	}
+
+	/** Reserves one comparison for {@code client} (its keyed hash). */
+	Mono<Reservation> reserveAddress(String client, Instant now) {
 		return this.db.sql("""
 				insert into client_budget (client, kind, window_start, used) values (:client, :kind, :now, 1)
 				on conflict (client, kind) do update
@@ -50,25 +54,27 @@ class ClientBudgets extends BackgroundTask<Long> {
 				                        else client_budget.window_start end,
 				    used = case when client_budget.window_start <= :ended then 1
 				                else least(client_budget.used + 1, :ceiling) end
-				returning used
+				returning used, window_start
 				""")
 			.bind("client", client)
 			.bind("kind", ADDRESS)
 			.bind("now", now)
 			.bind("ended", now.minus(this.period))
 			.bind("ceiling", this.wrongAddresses + 1)
-			.map((row) -> row.get("used", Integer.class))
-			.one()
-			.map((used) -> used <= this.wrongAddresses);
+			.map((row) -> new Reservation(row.get("used", Integer.class) <= this.wrongAddresses,
+					row.get("window_start", Instant.class)))
+			.one();
 	}
 
-	/** Gives one comparison back: the address matched, or nothing was compared. */
-	Mono<Void> refundAddress(String client) {
-		return this.db
-			.sql("update client_budget set used = greatest(used - 1, 0) where client = :client and kind = :kind")
-			.bind("client", client)
-			.bind("kind", ADDRESS)
-			.then();
+	/**
+	 * Gives one comparison back to the window it was counted in (the address matched, or
+	 * nothing was compared); a window that has ended since is left alone.
+	 */
+	Mono<Void> refundAddress(String client, Reservation reservation) {
+		return this.db.sql("""
+				update client_budget set used = greatest(used - 1, 0)
+				where client = :client and kind = :kind and window_start = :window
+				""").bind("client", client).bind("kind", ADDRESS).bind("window", reservation.window()).then();
 	}
 
 	@Override

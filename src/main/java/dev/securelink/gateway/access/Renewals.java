@@ -43,6 +43,9 @@ class Renewals implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(Renewals.class);
 
+	/** Requests being recorded at most at once; beyond, a request is dropped, counted. */
+	static final int MAX_PENDING = 1000;
+
 	/** How long shutdown waits for requests already answered to be recorded. */
 	private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(10);
 
@@ -67,7 +70,13 @@ class Renewals implements SmartLifecycle {
 		IGNORED,
 
 		/** The database failed it, after retries: logged, and nothing recorded. */
-		FAILED;
+		FAILED,
+
+		/**
+		 * Not even tried: {@link #MAX_PENDING} were being recorded already (a database
+		 * far behind); the visitor was answered all the same.
+		 */
+		DROPPED;
 
 		String id() {
 			return name().toLowerCase(java.util.Locale.ROOT);
@@ -117,7 +126,11 @@ class Renewals implements SmartLifecycle {
 	 * nor a failing database tells a recipient from a stranger.
 	 */
 	void submit(String code, String address, String client) {
-		this.pending.incrementAndGet();
+		if (this.pending.incrementAndGet() > MAX_PENDING) {
+			this.pending.decrementAndGet();
+			this.meters.counter("securelink.renewal.requests", "outcome", Outcome.DROPPED.id()).increment();
+			return;
+		}
 		request(code, address, client)
 			.retryWhen(Retry.backoff(4, Duration.ofMillis(250)).maxBackoff(Duration.ofSeconds(5)))
 			.doFinally((signal) -> this.pending.decrementAndGet())
@@ -156,6 +169,15 @@ class Renewals implements SmartLifecycle {
 	@Override
 	public boolean isRunning() {
 		return this.running;
+	}
+
+	/**
+	 * Stopped after the web server (its graceful shutdown and stop phases), so that the
+	 * requests answered while it drained are waited for too, and before the pool closes.
+	 */
+	@Override
+	public int getPhase() {
+		return SmartLifecycle.DEFAULT_PHASE - 4096;
 	}
 
 	/**

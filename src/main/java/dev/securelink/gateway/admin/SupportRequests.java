@@ -1,6 +1,8 @@
 package dev.securelink.gateway.admin;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,13 +22,15 @@ import reactor.core.publisher.Sinks;
 
 import dev.securelink.gateway.change.Change;
 import dev.securelink.gateway.change.ChangeListener;
+import dev.securelink.gateway.tenant.SettingsCache;
 import dev.securelink.gateway.tenant.TenantRepository;
 
 /**
  * Support staff's requests under way, by tenant: when the company switches support access
- * off (on any instance: the change feed says so), those still running end at once, with a
- * 403 when nothing was answered yet and a cut connection otherwise, instead of running to
- * their end. Every later request is refused by {@link AdminAuthorization} already.
+ * off (on any instance: the change feed says so), or the time it granted runs out, those
+ * still running end at once, with a 403 when nothing was answered yet and a cut
+ * connection otherwise, instead of running to their end. Every later request is refused
+ * by {@link AdminAuthorization} already.
  */
 @Component
 @Order(Ordered.LOWEST_PRECEDENCE)
@@ -41,10 +45,13 @@ class SupportRequests implements WebFilter, ChangeListener {
 
 	private final TenantRepository tenants;
 
+	private final SettingsCache settings;
+
 	private final Clock clock;
 
-	SupportRequests(TenantRepository tenants, Clock clock) {
+	SupportRequests(TenantRepository tenants, SettingsCache settings, Clock clock) {
 		this.tenants = tenants;
+		this.settings = settings;
 		this.clock = clock;
 	}
 
@@ -55,15 +62,32 @@ class SupportRequests implements WebFilter, ChangeListener {
 			return chain.filter(exchange);
 		}
 		Sinks.Empty<Void> ended = Sinks.empty();
-		Set<Sinks.Empty<Void>> requests = this.underWay.computeIfAbsent(tenant, (key) -> ConcurrentHashMap.newKeySet());
-		requests.add(ended);
-		Mono<Void> stop = ended.asMono()
-			.then(Mono.error(() -> new ResponseStatusException(HttpStatus.FORBIDDEN,
-					"Support access was switched off while this request was under way.")));
-		return Mono.firstWithSignal(chain.filter(exchange), stop).doFinally((signal) -> {
-			requests.remove(ended);
-			this.underWay.computeIfPresent(tenant, (key, left) -> left.isEmpty() ? null : left);
+		this.underWay.compute(tenant, (key, requests) -> {
+			Set<Sinks.Empty<Void>> held = (requests != null) ? requests : ConcurrentHashMap.newKeySet();
+			held.add(ended);
+			return held;
 		});
+		// Registered, then checked again: a switch-off between the authorization and
+		// now is seen here, one after it by changed().
+		Mono<Void> request = this.settings.get(tenant).flatMap((settings) -> {
+			Instant now = this.clock.instant();
+			if (!settings.supportAccessActive(now)) {
+				return Mono.error(ended());
+			}
+			Instant until = settings.supportAccessUntil();
+			Mono<Void> expiry = (until != null) ? Mono.delay(Duration.between(now, until)).then() : Mono.never();
+			Mono<Void> stop = Mono.firstWithSignal(ended.asMono(), expiry).then(Mono.error(SupportRequests::ended));
+			return Mono.firstWithSignal(chain.filter(exchange), stop);
+		});
+		return request.doFinally((signal) -> this.underWay.computeIfPresent(tenant, (key, requests) -> {
+			requests.remove(ended);
+			return requests.isEmpty() ? null : requests;
+		}));
+	}
+
+	private static ResponseStatusException ended() {
+		return new ResponseStatusException(HttpStatus.FORBIDDEN,
+				"Support access was switched off, or ended, while this request was under way.");
 	}
 
 	@Override

@@ -2,8 +2,6 @@ package dev.securelink.gateway.audit;
 
 import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -12,6 +10,7 @@ import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -30,8 +29,17 @@ public class AuditChain {
 
 	private final DatabaseClient db;
 
-	AuditChain(DatabaseClient db) {
+	/** How long a verification's statements may run: it reads a whole chain. */
+	private static final String VERIFICATION_TIMEOUT = "10min";
+
+	private final PurgeSignatures signatures;
+
+	private final TransactionalOperator transaction;
+
+	AuditChain(DatabaseClient db, PurgeSignatures signatures, TransactionalOperator transaction) {
 		this.db = db;
+		this.signatures = signatures;
+		this.transaction = transaction;
 	}
 
 	/**
@@ -66,9 +74,17 @@ public class AuditChain {
 	 * @param unsealed events written but not sealed yet: not covered by this check
 	 * @param checkpoint the furthest checkpoint the chain was checked to reach (the
 	 * latest stored one, or the caller's), or null when there was none
+	 * @param legacyTombstones events removed before purges were signed (accounted for
+	 * once by migration V16): their removal cannot be told from tampering
 	 */
 	public record Verification(boolean valid, long events, @Nullable Long firstBroken, @Nullable String reason,
-			long unsealed, @Nullable Long checkpoint) {
+			long unsealed, @Nullable Long checkpoint, long legacyTombstones) {
+
+		Verification(boolean valid, long events, @Nullable Long firstBroken, @Nullable String reason, long unsealed,
+				@Nullable Long checkpoint) {
+			this(valid, events, firstBroken, reason, unsealed, checkpoint, 0);
+		}
+
 	}
 
 	/**
@@ -150,45 +166,28 @@ public class AuditChain {
 			.all()
 			.concatWith((kept != null) ? Mono.just(new Head(kept.seq(), kept.hash())) : Mono.empty())
 			.collectList();
-		Mono<Map<Long, Accounted>> purged = this.db
+		Mono<PurgeLedger> purged = this.db
 			.sql("select seq, detail from access_event where tenant_id = :tenant and type = :type and seq is not null")
 			.bind("tenant", tenantId)
 			.bind("type", AuditType.PURGED.id())
 			.map((row) -> Map.entry(row.get("seq", Long.class), Objects.toString(row.get("detail", String.class), "")))
 			.all()
 			.collectList()
-			.map(AuditChain::accounted);
-		return Mono.zip(head, unsealed, checkpoints, purged)
-			.flatMap((found) -> walk(chain, found.getT1(), found.getT2(), found.getT3(), found.getT4()));
-	}
-
-	/** A tombstone as a purge event names it: its hash, and the purge event's place. */
-	private record Accounted(byte[] hash, long purgeSeq) {
-	}
-
-	/** What the tenant's purge events name, by the place of each tombstone. */
-	private static Map<Long, Accounted> accounted(List<Map.Entry<Long, String>> purges) {
-		Map<Long, Accounted> accounted = new HashMap<>();
-		for (Map.Entry<Long, String> purge : purges) {
-			if (AuditDetail.read(AuditType.PURGED.id(), purge.getValue()) instanceof AuditDetail.Purged detail) {
-				for (AuditDetail.Removed removed : detail.removed()) {
-					try {
-						accounted.put(removed.seq(),
-								new Accounted(Base64.getDecoder().decode(removed.hash()), purge.getKey()));
-					}
-					catch (IllegalArgumentException ex) {
-						// Not a hash: it accounts for nothing, and the tombstone shows.
-					}
-				}
-			}
-		}
-		return accounted;
+			.map((purges) -> new PurgeLedger(tenantId, purges, this.signatures));
+		// The whole chain is read in one statement: longer than a request's statement may
+		// run for a large tenant, so this transaction allows it more.
+		return this.db.sql("set local statement_timeout = '" + VERIFICATION_TIMEOUT + "'")
+			.then()
+			.then(Mono.zip(head, unsealed, checkpoints, purged)
+				.flatMap((found) -> walk(chain, found.getT1(), found.getT2(), found.getT3(), found.getT4())))
+			.as(this.transaction::transactional);
 	}
 
 	private static Mono<Verification> walk(Flux<ChainEntry> chain, Head head, long unsealed, List<Head> checkpoints,
-			Map<Long, Accounted> accounted) {
+			PurgeLedger purges) {
 		byte[][] expected = { new byte[0] };
 		long[] count = { 0 };
+		long[] legacy = { 0 };
 		Long furthest = checkpoints.stream().map(Head::seq).max(Long::compare).orElse(null);
 		return chain.concatMap((entry) -> {
 			count[0]++;
@@ -210,12 +209,16 @@ public class AuditChain {
 				return Mono
 					.just(new Verification(false, count[0], entry.id(), "its content was altered", unsealed, furthest));
 			}
-			Accounted purge = (event != null) ? null : accounted.get(entry.seq());
-			if (event == null && (purge == null || purge.purgeSeq() <= entry.seq()
-					|| !MessageDigest.isEqual(purge.hash(), entry.hash()))) {
+			if (event != null && purges.forged(entry.seq())) {
+				return Mono.just(new Verification(false, count[0], entry.id(), "is a purge the gateway did not sign",
+						unsealed, furthest));
+			}
+			Boolean legacyPurge = (event != null) ? Boolean.FALSE : purges.accountedFor(entry.seq(), entry.hash());
+			if (legacyPurge == null) {
 				return Mono.just(new Verification(false, count[0], entry.id(),
 						"was removed without a purge that accounts for it", unsealed, furthest));
 			}
+			legacy[0] += legacyPurge ? 1 : 0;
 			expected[0] = entry.hash();
 			return Mono.empty();
 		}).next().switchIfEmpty(Mono.fromSupplier(() -> {
@@ -228,7 +231,7 @@ public class AuditChain {
 				return new Verification(false, count[0], null, "the chain ends at event " + count[0]
 						+ " but its head is at " + head.seq() + ": its newest events were removed", unsealed, furthest);
 			}
-			return new Verification(true, count[0], null, null, unsealed, furthest);
+			return new Verification(true, count[0], null, null, unsealed, furthest, legacy[0]);
 		}));
 	}
 

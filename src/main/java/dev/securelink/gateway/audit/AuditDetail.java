@@ -48,7 +48,7 @@ public sealed interface AuditDetail {
 			case "locked" -> Locked.class;
 			case "renewal_requested" -> RenewalRequested.class;
 			case "sign_answered", "pay_answered" -> Answered.class;
-			case "signed", "paid" -> Replayed.class;
+			case "signed", "paid" -> NotForwarded.class;
 			case "expired" -> Expired.class;
 			case "purged" -> Purged.class;
 			case "expiry_changed" -> ExpiryChanged.class;
@@ -99,20 +99,25 @@ public sealed interface AuditDetail {
 	}
 
 	/**
-	 * A sign or pay submission answered with the stored answer of the same submission:
-	 * that answer's status and the SHA-256 of the body submitted again (hex).
+	 * A sign or pay submission that was not forwarded: given the stored answer of the
+	 * same submission again (outcome {@code replayed}), or refused because the same key
+	 * is under way or came with another request (outcome {@code refused}); the status it
+	 * was answered with and the SHA-256 of its body (hex).
 	 */
 	@JsonPropertyOrder({ "status", "bodySha256" })
-	record Replayed(int status, String bodySha256) implements AuditDetail {
+	record NotForwarded(int status, String bodySha256) implements AuditDetail {
 	}
 
 	/**
 	 * Retention purged events: the link they belonged to (null for the tombstones left
-	 * before purges recorded their link), and the place and hash of each event removed,
-	 * so that verification accepts a tombstone only where a purge accounts for it.
+	 * before purges recorded their link), the place and hash of each event removed, and
+	 * the gateway's signature over them ({@link PurgeSignatures}; null for the one purge
+	 * that accounted for the tombstones left before purges were signed), so that
+	 * verification accepts a tombstone only where a purge the gateway made accounts for
+	 * it.
 	 */
-	@JsonPropertyOrder({ "linkId", "removed" })
-	record Purged(@Nullable String linkId, List<Removed> removed) implements AuditDetail {
+	@JsonPropertyOrder({ "linkId", "removed", "signature" })
+	record Purged(@Nullable String linkId, List<Removed> removed, @Nullable String signature) implements AuditDetail {
 	}
 
 	/** An event a purge removed: its place in the chain and its hash (base64). */

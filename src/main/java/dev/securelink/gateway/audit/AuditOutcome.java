@@ -16,7 +16,13 @@ public enum AuditOutcome {
 	 * Not forwarded: the same submission of the same submitter was answered, and that
 	 * answer was given again.
 	 */
-	REPLAYED("replayed");
+	REPLAYED("replayed"),
+
+	/**
+	 * Not forwarded: the same submission is under way (409), or its key came with another
+	 * request (422).
+	 */
+	REFUSED("refused");
 
 	private final String id;
 

@@ -16,8 +16,10 @@ import reactor.core.publisher.Mono;
  * Retention's removal of a link's events, never silent: each sealed event leaves a
  * tombstone (its place and hashes, no content), and a {@code purged} event naming the
  * link and the place and hash of every tombstone it left is chained and sealed in the
- * same transaction. Verification accepts a tombstone only where a later purge event
- * accounts for it, so moving a sealed event into the tombstone table by hand shows.
+ * same transaction, signed by the gateway ({@link PurgeSignatures}). Verification accepts
+ * a tombstone only where a later signed purge event accounts for it, so moving a sealed
+ * event into the tombstone table by hand shows, with or without a purge event written by
+ * hand.
  */
 @Component
 public class AuditPurge {
@@ -28,12 +30,15 @@ public class AuditPurge {
 
 	private final AuditSealer sealer;
 
+	private final PurgeSignatures signatures;
+
 	private final Clock clock;
 
-	AuditPurge(DatabaseClient db, AuditLog audit, AuditSealer sealer, Clock clock) {
+	AuditPurge(DatabaseClient db, AuditLog audit, AuditSealer sealer, PurgeSignatures signatures, Clock clock) {
 		this.db = db;
 		this.audit = audit;
 		this.sealer = sealer;
+		this.signatures = signatures;
 		this.clock = clock;
 	}
 
@@ -89,7 +94,8 @@ public class AuditPurge {
 		List<String> tenants = byLink.keySet().stream().map((key) -> key.get(0)).distinct().toList();
 		return Flux.fromIterable(byLink.entrySet())
 			.concatMap((purged) -> this.audit.record(AccessEvent.purged(purged.getKey().get(0), this.clock.instant(),
-					new AuditDetail.Purged(purged.getKey().get(1), purged.getValue()))))
+					this.signatures.sign(purged.getKey().get(0),
+							new AuditDetail.Purged(purged.getKey().get(1), purged.getValue(), null)))))
 			.then(this.sealer.sealNow(tenants))
 			.then();
 	}

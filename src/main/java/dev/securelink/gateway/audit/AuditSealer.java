@@ -15,6 +15,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.r2dbc.spi.Readable;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -37,6 +39,8 @@ import dev.securelink.gateway.BackgroundTask;
 @Component
 class AuditSealer extends BackgroundTask<Long> {
 
+	private static final Log logger = LogFactory.getLog(AuditSealer.class);
+
 	private static final HexFormat HEX = HexFormat.of();
 
 	private final DatabaseClient db;
@@ -51,6 +55,8 @@ class AuditSealer extends BackgroundTask<Long> {
 
 	private final List<AuditSubscriber> subscribers;
 
+	private final PurgeSignatures signatures;
+
 	/**
 	 * When the oldest event still unsealed after the last round was written (epoch ms),
 	 * or 0.
@@ -58,9 +64,10 @@ class AuditSealer extends BackgroundTask<Long> {
 	private final AtomicLong oldestUnsealed = new AtomicLong();
 
 	AuditSealer(DatabaseClient db, TransactionalOperator transaction, AuditProperties properties, Clock clock,
-			MeterRegistry meters, List<AuditSubscriber> subscribers) {
+			MeterRegistry meters, List<AuditSubscriber> subscribers, PurgeSignatures signatures) {
 		super("Audit sealing", properties.sealInterval(), properties.sealInterval());
 		this.db = db;
+		this.signatures = signatures;
 		this.subscribers = List.copyOf(subscribers);
 		this.transaction = transaction;
 		this.properties = properties;
@@ -165,6 +172,7 @@ class AuditSealer extends BackgroundTask<Long> {
 						.bind("batch", this.properties.sealBatch())
 						.map(AuditSealer::unsealed)
 						.all()
+						.filter(this::madeByTheGateway)
 						.collectList()
 						.flatMap((events) -> events.isEmpty() ? Mono.just(0L) : link(heads, events)))
 			.as(this.transaction::transactional)
@@ -230,6 +238,24 @@ class AuditSealer extends BackgroundTask<Long> {
 				.then())
 			.then(Flux.fromIterable(this.subscribers).concatMap((subscriber) -> subscriber.sealed(sealedEvents)).then())
 			.thenReturn((long) size);
+	}
+
+	/**
+	 * Whether the event may be sealed: any event but a purge the gateway did not sign,
+	 * which stays unsealed (the unsealed-age alert shows it) and accounts for nothing.
+	 */
+	private boolean madeByTheGateway(Unsealed unsealed) {
+		AccessEvent event = unsealed.event();
+		if (!AuditType.PURGED.id().equals(event.type())) {
+			return true;
+		}
+		boolean signed = event.details() instanceof AuditDetail.Purged purged
+				&& this.signatures.verifies(event.tenantId(), purged);
+		if (!signed) {
+			logger.warn("An audit event of type purged that the gateway did not sign is left unsealed (event "
+					+ unsealed.id() + ")");
+		}
+		return signed;
 	}
 
 	private static Unsealed unsealed(Readable row) {

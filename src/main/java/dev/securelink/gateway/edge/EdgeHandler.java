@@ -184,9 +184,15 @@ class EdgeHandler extends ChannelDuplexHandler {
 			this.answering = false;
 			if (request.decoderResult().isFailure()) {
 				// Netty could not read the head: the gateway's page, not Netty's bare
-				// one.
+				// one; behind an answer still owed to an earlier pipelined request, which
+				// the page would come before, the connection is only closed.
 				ReferenceCountUtil.release(message);
+				boolean owed = this.state == IN_REQUEST;
 				this.state = REFUSED;
+				if (owed) {
+					context.close();
+					return;
+				}
 				FullHttpResponse page = this.pages.refusal(EdgeRefusals.decoding(request.decoderResult().cause()),
 						PageLocales.resolve(null, null, request.headers().getAll(HttpHeaderNames.ACCEPT_LANGUAGE)),
 						request.headers().getAll(HttpHeaderNames.ACCEPT));

@@ -14,6 +14,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import dev.securelink.gateway.audit.AuditDetail;
+import dev.securelink.gateway.audit.AuditOutcome;
 import dev.securelink.gateway.keys.Sha256;
 import dev.securelink.gateway.link.LinkCompletion;
 import dev.securelink.gateway.link.Right;
@@ -100,23 +101,25 @@ class ActionSubmissions {
 					body);
 			String scope = IdempotencyKeys.scope(submit.session().claims());
 			String clientKey = submit.clientKey();
-			String key = (clientKey != null) ? clientKey : this.keys.derived(scope, linkId, action, fingerprint);
-			IdempotencyRecords.Key stored = new IdempotencyRecords.Key(linkId, action,
-					IdempotencyKeys.hash(clientKey == null, scope, key));
+			String key = (clientKey != null) ? this.keys.scoped(scope, linkId, action, clientKey)
+					: this.keys.derived(scope, linkId, action, fingerprint);
+			IdempotencyRecords.Key stored = new IdempotencyRecords.Key(linkId, action, IdempotencyKeys.hash(key));
+			String bodySha256 = HexFormat.of().formatHex(Sha256.of(body));
 			return this.records.reserve(stored, fingerprint).flatMap((reservation) -> {
-				if (reservation instanceof IdempotencyRecords.InFlight) {
-					return Mono.just(new Page(PageKind.IN_FLIGHT));
+				if (reservation instanceof IdempotencyRecords.Reserved) {
+					return forward(new Submission(request, submit.session(), submit.action(), stored, body, key),
+							forward);
 				}
-				if (reservation instanceof IdempotencyRecords.OtherRequest) {
-					return Mono.just(new Page(PageKind.KEY_REUSED));
-				}
-				if (reservation instanceof IdempotencyRecords.Done done) {
-					return this.audit
-						.replayed(request, submit.session(), submit.action(),
-								new AuditDetail.Replayed(done.status(), HexFormat.of().formatHex(Sha256.of(body))))
-						.thenReturn(new Replay(done));
-				}
-				return forward(new Submission(request, submit.session(), submit.action(), stored, body, key), forward);
+				Result result = (reservation instanceof IdempotencyRecords.Done done) ? new Replay(done)
+						: new Page((reservation instanceof IdempotencyRecords.InFlight) ? PageKind.IN_FLIGHT
+								: PageKind.KEY_REUSED);
+				int status = (result instanceof Replay replay) ? replay.done().status()
+						: ((Page) result).kind().status().value();
+				return this.audit
+					.notForwarded(request, submit.session(), submit.action(),
+							(result instanceof Replay) ? AuditOutcome.REPLAYED : AuditOutcome.REFUSED,
+							new AuditDetail.NotForwarded(status, bodySha256))
+					.thenReturn(result);
 			});
 		}).onErrorResume(BodyTooLarge.class, (ex) -> Mono.just(new Page(PageKind.TOO_LARGE)));
 	}

@@ -3,6 +3,7 @@ package dev.securelink.gateway.proxy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.regex.Pattern;
 
 import javax.crypto.spec.SecretKeySpec;
 
@@ -36,6 +37,9 @@ class IdempotencyKeys {
 
 	static final int MAX_CHARACTERS = 255;
 
+	/** The gateway's own keys' prefix, which a client's key may not take. */
+	private static final Pattern GATEWAY_PREFIX = Pattern.compile("\"sl[a-z0-9]{0,3}-", Pattern.CASE_INSENSITIVE);
+
 	private final SecretKeySpec derivation;
 
 	IdempotencyKeys(GatewayKeys keys) {
@@ -51,9 +55,14 @@ class IdempotencyKeys {
 		return (claims.recipient() >= 0) ? "recipient " + claims.recipient() : "session " + claims.id();
 	}
 
-	/** Whether {@code value} is a structured-field string of at most 255 characters. */
+	/**
+	 * Whether {@code value} is a structured-field string of at most 255 characters that
+	 * does not start with the gateway's own prefix ({@code sl}, up to three letters or
+	 * digits, {@code -}).
+	 */
 	static boolean valid(String value) {
-		if (value.length() < 2 || value.charAt(0) != '"' || value.charAt(value.length() - 1) != '"') {
+		if (value.length() < 2 || value.charAt(0) != '"' || value.charAt(value.length() - 1) != '"'
+				|| GATEWAY_PREFIX.matcher(value).lookingAt()) {
 			return false;
 		}
 		int characters = 0;
@@ -96,22 +105,28 @@ class IdempotencyKeys {
 	 * submission's fingerprint.
 	 */
 	String derived(String scope, String linkId, String action, byte[] fingerprint) {
-		byte[] mac = Hmac.sha256(this.derivation,
-				String.join("\u0000", scope, linkId, action, Base64.getEncoder().encodeToString(fingerprint)));
-		return "\"sl2-" + Base64.getUrlEncoder().withoutPadding().encodeToString(mac) + "\"";
+		return key("sl2-", "derived", scope, linkId, action, Base64.getEncoder().encodeToString(fingerprint));
 	}
 
 	/**
-	 * What is stored of a key: a SHA-256 over its namespace (derived or the client's),
-	 * its scope and the key (whatever the client chose).
+	 * The key that goes upstream for the client's {@code clientKey}: the HMAC over the
+	 * scope, the link, the action and that key.
 	 */
-	static byte[] hash(boolean derived, String scope, String key) {
-		MessageDigest digest = Sha256.digest();
-		for (String part : new String[] { derived ? "derived" : "client", scope }) {
-			digest.update(part.getBytes(StandardCharsets.UTF_8));
-			digest.update((byte) 0);
-		}
-		return digest.digest(key.getBytes(StandardCharsets.ISO_8859_1));
+	String scoped(String scope, String linkId, String action, String clientKey) {
+		return key("slc-", "client", scope, linkId, action, clientKey);
+	}
+
+	private String key(String prefix, String... parts) {
+		byte[] mac = Hmac.sha256(this.derivation, String.join("\u0000", parts));
+		return "\"" + prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(mac) + "\"";
+	}
+
+	/**
+	 * What is stored of a key: its SHA-256 (the key is the gateway's, already bound to
+	 * its submitter and namespace).
+	 */
+	static byte[] hash(String key) {
+		return Sha256.digest().digest(key.getBytes(StandardCharsets.ISO_8859_1));
 	}
 
 }

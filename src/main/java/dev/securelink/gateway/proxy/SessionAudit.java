@@ -91,14 +91,15 @@ class SessionAudit {
 	}
 
 	/**
-	 * A submission answered with the stored answer of the same submission (the detail
-	 * holds the stored status): the evidence shows every submission, replayed or not. A
-	 * failure is logged and does not change the answer.
+	 * A submission that was not forwarded ({@code replayed} or {@code refused}, the
+	 * detail holds the status it was answered with): the evidence shows every submission.
+	 * A failure is logged and does not change the answer.
 	 */
-	Mono<Void> replayed(DocumentRequest request, Sessions.Valid session, Right action, AuditDetail.Replayed replayed) {
+	Mono<Void> notForwarded(DocumentRequest request, Sessions.Valid session, Right action, AuditOutcome outcome,
+			AuditDetail.NotForwarded detail) {
 		AuditType type = (action == Right.SIGN) ? AuditType.SIGNED : AuditType.PAID;
-		return this.audit.record(event(request, session, type, AuditOutcome.REPLAYED, replayed)).onErrorResume((ex) -> {
-			logger.warn("Could not audit a replayed " + type.id() + " request: " + ex.getClass().getSimpleName());
+		return this.audit.record(event(request, session, type, outcome, detail)).onErrorResume((ex) -> {
+			logger.warn("Could not audit a " + type.id() + " request not forwarded: " + ex.getClass().getSimpleName());
 			return Mono.empty();
 		});
 	}

@@ -263,6 +263,7 @@ class AddressCheckTests {
 	/** Reserves one of this client's address budget, as the check would. */
 	private boolean budget() {
 		return Boolean.TRUE.equals(this.budgets.reserveAddress(this.audit.clientHash(this.client), Instant.now())
+			.map(ClientBudgets.Reservation::granted)
 			.block(Duration.ofSeconds(10)));
 	}
 

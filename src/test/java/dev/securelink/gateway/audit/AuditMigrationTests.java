@@ -86,21 +86,23 @@ class AuditMigrationTests {
 		server.migrate("latest");
 
 		DatabaseClient db = server.client();
-		AuditChain chain = new AuditChain(db);
+		AuditChain chain = new AuditChain(db, new PurgeSignatures(GatewayKeys.from(TestKeys.keysProperties())),
+				TestDatabase.transactions(db));
 		// V16 accounted for the tombstone V3's purge left: one sealed purge event after
-		// it.
+		// it, and the tombstone counted apart.
 		assertThat(chain.verify("acme").block(Duration.ofSeconds(10)))
-			.isEqualTo(new AuditChain.Verification(true, 4, null, null, 0, null));
+			.isEqualTo(new AuditChain.Verification(true, 4, null, null, 0, null, 1));
 
 		GatewayKeys keys = GatewayKeys.from(TestKeys.keysProperties());
 		new AuditLog(db, keys, AUDIT, new SimpleMeterRegistry())
 			.record(AccessEvent.ofAdmin(AuditType.REVOKED, "acme", "link3", "app", at.plusSeconds(9)))
 			.block(Duration.ofSeconds(10));
 		AuditSealer sealer = new AuditSealer(db, TestDatabase.transactions(db), AUDIT, Clock.systemUTC(),
-				new SimpleMeterRegistry(), java.util.List.of());
+				new SimpleMeterRegistry(), java.util.List.of(),
+				new PurgeSignatures(GatewayKeys.from(TestKeys.keysProperties())));
 		assertThat(sealer.sealAll().block(Duration.ofSeconds(10))).isOne();
 		assertThat(chain.verify("acme").block(Duration.ofSeconds(10)))
-			.isEqualTo(new AuditChain.Verification(true, 5, null, null, 0, null));
+			.isEqualTo(new AuditChain.Verification(true, 5, null, null, 0, null, 1));
 	}
 
 }

@@ -35,7 +35,8 @@ class AuditSealerTests {
 		DatabaseClient db = TestDatabase.client();
 		AuditLog log = new AuditLog(db, GatewayKeys.from(TestKeys.keysProperties()), AUDIT, new SimpleMeterRegistry());
 		AuditSealer sealer = new AuditSealer(db, TestDatabase.transactions(db), AUDIT, Clock.systemUTC(),
-				new SimpleMeterRegistry(), java.util.List.of());
+				new SimpleMeterRegistry(), java.util.List.of(),
+				new PurgeSignatures(GatewayKeys.from(TestKeys.keysProperties())));
 		List<String> tenants = new ArrayList<>();
 		for (int t = 0; t < 3; t++) {
 			tenants.add("seal-" + UUID.randomUUID().toString().substring(0, 8));
@@ -52,7 +53,8 @@ class AuditSealerTests {
 			// until a round finds nothing left
 		}
 
-		AuditChain chain = new AuditChain(db);
+		AuditChain chain = new AuditChain(db, new PurgeSignatures(GatewayKeys.from(TestKeys.keysProperties())),
+				TestDatabase.transactions(db));
 		for (String tenant : tenants) {
 			// (Another test's gateway on this database may have signed a checkpoint of
 			// it.)

@@ -157,9 +157,14 @@ class HelmChartTests {
 			.hasMessageContaining("trustedProxies must be empty with exposure=direct");
 		assertThatThrownBy(() -> direct().set("service.type", "LoadBalancer").call())
 			.hasMessageContaining("service.externalTrafficPolicy=Local is required");
-		assertThat(direct().set("service.type", "LoadBalancer").set("service.externalTrafficPolicy", "Local").call())
-			.contains("type: LoadBalancer")
-			.contains("externalTrafficPolicy: Local");
+		String direct = direct().set("service.type", "LoadBalancer")
+			.set("service.externalTrafficPolicy", "Local")
+			.call();
+		assertThat(direct).contains("type: LoadBalancer").contains("externalTrafficPolicy: Local");
+		assertThat(direct.substring(direct.indexOf("kind: NetworkPolicy"))).as("customers from anywhere")
+			.contains("# Customers, straight from anywhere");
+		assertThatThrownBy(() -> template().set("service.type", "LoadBalancer").call())
+			.hasMessageContaining("service.type must be ClusterIP with exposure=ingress");
 	}
 
 	/** The chart with nothing in front of it. */

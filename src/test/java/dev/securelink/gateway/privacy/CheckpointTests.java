@@ -120,6 +120,45 @@ class CheckpointTests extends GatewayFixture {
 	}
 
 	@Test
+	@Behaviour("45a")
+	void verificationWhenAPurgeEventIsWrittenByHandToAccountForAHiddenEventThenItIsNeverSealedAndTheHidingShows() {
+		createLinks(3);
+		String kept = (String) awaitCheckpoint(3).get("jws");
+		String hash = this.db
+			.sql("select encode(hash, 'base64') as hash from access_event where tenant_id = $1 and seq = 2")
+			.bind(0, this.tenant)
+			.map((row) -> row.get("hash", String.class))
+			.one()
+			.block(Duration.ofSeconds(10));
+		sql("insert into access_event_tombstone (id, tenant_id, seq, prev_hash, hash) "
+				+ "select id, tenant_id, seq, prev_hash, hash from access_event where tenant_id = $1 and seq = 2");
+		sql("delete from access_event where tenant_id = $1 and seq = 2");
+		// A purge naming the hidden event, as one without the gateway's key can write it,
+		// left for the sealer to chain.
+		for (String signature : List.of("null", "\"forged\"")) {
+			sql("insert into access_event (tenant_id, type, outcome, occurred_at, detail) values ($1, 'purged', 'ok', "
+					+ "now(), '{\"linkId\":null,\"removed\":[{\"seq\":2,\"hash\":\"" + hash + "\"}],\"signature\":"
+					+ signature + "}')");
+		}
+
+		await().during(Duration.ofSeconds(1))
+			.atMost(Duration.ofSeconds(5))
+			.until(() -> Queries.number(this.db,
+					"select count(*) from access_event where tenant_id = $1 and type = 'purged' and sealed",
+					this.tenant) == 0);
+		this.admin.post(this.tenant, "/events/verification")
+			.bodyValue(Map.of("checkpoint", kept))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.valid")
+			.isEqualTo(false)
+			.jsonPath("$.reason")
+			.isEqualTo("was removed without a purge that accounts for it");
+	}
+
+	@Test
 	void verificationWhenTheKeptCheckpointIsForgedOrAnotherTenantsThen400NamingTheField() {
 		createLinks(1);
 		String others = Admin.newTenant();

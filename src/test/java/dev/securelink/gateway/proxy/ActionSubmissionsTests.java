@@ -103,30 +103,30 @@ class ActionSubmissionsTests extends GatewayFixture {
 
 	@Test
 	@Behaviour("27e")
-	void submitWhenAnotherHolderClaimsTheVictimsKeyFirstThenTheVictimsSubmissionStillGoesOut() {
+	void submitWhenAnotherHolderSendsTheVictimsKeyFirstThenTheVictimsSubmissionStillGoesOutUnderItsOwnKey() {
 		Sessions.Valid victim = session("session-victim", 0);
-		String victimsKey = this.keys.derived(IdempotencyKeys.scope(victim.claims()), this.link.id(), "pay",
-				IdempotencyKeys.fingerprint("POST", "/d/" + this.link.id() + "/pay/", CONTENT_TYPE,
-						"amount=80".getBytes(StandardCharsets.UTF_8)));
 		List<String> sent = new java.util.ArrayList<>();
 		ActionSubmissions.Forward recording = (body, key, capture) -> {
 			sent.add(key);
 			return answering(201, "paid").send(body, key, capture);
 		};
 
-		assertThat(submit(session("session-attacker", 1), Right.PAY, "amount=1", victimsKey, recording))
+		assertThat(submit(session("session-attacker", 1), Right.PAY, "amount=1", "\"pay-invoice-7\"", recording))
 			.isInstanceOf(ActionSubmissions.Answered.class);
-		assertThat(submit(session("session-open", -1), Right.PAY, "amount=2", victimsKey, recording))
+		assertThat(submit(session("session-open", -1), Right.PAY, "amount=2", "\"pay-invoice-7\"", recording))
 			.isInstanceOf(ActionSubmissions.Answered.class);
-		assertThat(submit(victim, Right.PAY, "amount=80", null, recording))
+		assertThat(submit(victim, Right.PAY, "amount=80", "\"pay-invoice-7\"", recording))
 			.as("the victim's own submission: forwarded, never 422")
 			.isInstanceOf(ActionSubmissions.Answered.class);
-		assertThat(sent.get(2)).isEqualTo(victimsKey).startsWith("\"sl2-");
-		assertThat(this.keys.derived(IdempotencyKeys.scope(session("session-attacker", 1).claims()), this.link.id(),
-				"pay", new byte[32]))
-			.as("a derived key depends on its submitter")
-			.isNotEqualTo(
-					this.keys.derived(IdempotencyKeys.scope(victim.claims()), this.link.id(), "pay", new byte[32]));
+		assertThat(submit(victim, Right.PAY, "amount=80", null, recording))
+			.isInstanceOf(ActionSubmissions.Answered.class);
+
+		assertThat(sent).as("every submitter's key is its own upstream too").doesNotHaveDuplicates();
+		assertThat(sent.subList(0, 3)).allSatisfy((key) -> assertThat(key).startsWith("\"slc-"));
+		assertThat(sent.get(3)).startsWith("\"sl2-");
+		assertThat(this.keys.scoped(IdempotencyKeys.scope(victim.claims()), this.link.id(), "pay", "\"k\""))
+			.as("the same client key of the same submitter: the same upstream key")
+			.isEqualTo(this.keys.scoped(IdempotencyKeys.scope(victim.claims()), this.link.id(), "pay", "\"k\""));
 	}
 
 	@Test

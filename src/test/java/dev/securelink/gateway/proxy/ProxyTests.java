@@ -437,7 +437,12 @@ class ProxyTests extends GatewayFixture {
 			.as("the same submission, the same derived key: replayed")
 			.isEqualTo("true");
 		assertThat(keys).hasSize(3);
-		assertThat(keys.get(0)).isEqualTo("\"order-42\"");
+		assertThat(keys.get(0)).as("the client's key, bound to its submitter")
+			.startsWith("\"slc-")
+			.doesNotContain("order-42");
+		assertThat(submit(path, "amount=1", "\"order-42\"").getResponseHeaders().getFirst("Idempotent-Replayed"))
+			.as("the client's key again: the same submission")
+			.isEqualTo("true");
 		assertThat(keys.get(1)).startsWith("\"sl2-");
 		assertThat(keys.get(2)).as("another body, another key").isNotEqualTo(keys.get(1)).startsWith("\"sl2-");
 	}
@@ -448,7 +453,7 @@ class ProxyTests extends GatewayFixture {
 		open(List.of("pay"));
 		String path = "/d/" + this.linkId + "/pay/now";
 		for (String bad : List.of("order-42", "\"\"", "\"" + "k".repeat(256) + "\"", "\"a\"b\"", "\"a\\x\"",
-				"\"caf\u00e9\"")) {
+				"\"sl2-mine\"", "\"SLC-x\"", "\"sl-x\"", "\"caf\u00e9\"")) {
 			EntityExchangeResult<String> refused = submit(path, "amount=1", bad);
 			assertThat(refused.getStatus().value()).as(bad).isEqualTo(400);
 			assertThat(refused.getResponseHeaders().getFirst("X-SecureLink-Page")).isEqualTo("badkey");
