@@ -61,7 +61,8 @@ class ArchitectureTests {
 			Map.entry("audit_chain_head", "audit"), Map.entry("audit_checkpoint", "audit"),
 			Map.entry("admin_principal", "admin"), Map.entry("webhook_endpoint", "webhook"),
 			Map.entry("webhook_delivery", "webhook"), Map.entry("webhook_attempt", "webhook"),
-			Map.entry("idempotency_record", "proxy"), Map.entry("change_log", "change"));
+			Map.entry("idempotency_record", "proxy"), Map.entry("change_log", "change"),
+			Map.entry("handoff_redemption", "session"));
 
 	private static final JavaClasses CLASSES = new ClassFileImporter()
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

@@ -65,8 +65,8 @@ class LinkDecisions {
 		return withActiveLink(request, (link, tenant, action) -> {
 			Locale locale = locale(request, link);
 			return this.sessions.check(request.cookieHeaders(), link.id()).map((check) -> {
-				if (check instanceof Sessions.Valid) {
-					return new LinkOutcome.Granted(link, action, locale);
+				if (check instanceof Sessions.Valid valid) {
+					return new LinkOutcome.Granted(link, action, valid.claims(), locale);
 				}
 				return tenant.emailVerification()
 						? new LinkOutcome.EmailRequired(link, action, null, locale, tenant.sender())

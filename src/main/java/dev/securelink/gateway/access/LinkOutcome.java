@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.securelink.gateway.link.Link;
 import dev.securelink.gateway.link.Right;
+import dev.securelink.gateway.session.SessionClaims;
 
 /**
  * What a request to a link comes to, decided by {@link LinkDecisions} and answered by
@@ -25,7 +26,7 @@ sealed interface LinkOutcome {
 	 * The browser already holds a valid session: 303 to the document space (the action's
 	 * page, if allowed).
 	 */
-	record Granted(Link link, Right action, Locale locale) implements LinkOutcome {
+	record Granted(Link link, Right action, SessionClaims claims, Locale locale) implements LinkOutcome {
 
 		@Override
 		public String linkId() {

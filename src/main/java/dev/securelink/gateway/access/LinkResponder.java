@@ -13,6 +13,7 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
+import dev.securelink.gateway.DocumentOrigins;
 import dev.securelink.gateway.edge.AccessLogFilter;
 import dev.securelink.gateway.link.Link;
 import dev.securelink.gateway.link.Right;
@@ -22,6 +23,8 @@ import dev.securelink.gateway.page.PageForm;
 import dev.securelink.gateway.page.PageKind;
 import dev.securelink.gateway.page.PageLocales;
 import dev.securelink.gateway.paths.GatewayPaths;
+import dev.securelink.gateway.session.Handoffs;
+import dev.securelink.gateway.session.SessionClaims;
 import dev.securelink.gateway.session.Sessions;
 
 /**
@@ -40,7 +43,14 @@ class LinkResponder {
 
 	private final FormPages formPages;
 
-	LinkResponder(Sessions sessions, FormTokens forms, MessagePages pages, FormPages formPages) {
+	private final DocumentOrigins origins;
+
+	private final Handoffs handoffs;
+
+	LinkResponder(Sessions sessions, FormTokens forms, MessagePages pages, FormPages formPages, DocumentOrigins origins,
+			Handoffs handoffs) {
+		this.origins = origins;
+		this.handoffs = handoffs;
 		this.sessions = sessions;
 		this.forms = forms;
 		this.pages = pages;
@@ -55,11 +65,12 @@ class LinkResponder {
 		// Java 17: the sealed hierarchy is exhaustive by construction; the last branch is
 		// NotFound.
 		if (outcome instanceof LinkOutcome.Granted granted) {
-			return seeOther(granted.link(), granted.action(), List.of());
+			return seeOther(granted.link(), granted.action(), granted.claims(), List.of());
 		}
 		if (outcome instanceof LinkOutcome.SessionIssued issued) {
-			return seeOther(issued.link(), issued.action(), this.sessions.issue(request.exchange().getRequest(),
-					issued.link(), issued.emailVerified(), issued.recipient()));
+			Sessions.Issued session = this.sessions.issue(request.exchange().getRequest(), issued.link(),
+					issued.emailVerified(), issued.recipient());
+			return seeOther(issued.link(), issued.action(), session.claims(), session.cookies());
 		}
 		if (outcome instanceof LinkOutcome.EmailRequired required) {
 			return prompt(request, link, required);
@@ -97,16 +108,23 @@ class LinkResponder {
 	}
 
 	/**
-	 * The sign and pay buttons land on their page; a link without that right opens the
-	 * document instead.
+	 * The document (relative to its space: {@code /d/{linkId}/} on the gateway's origin,
+	 * {@code /} on its own) where the link lands: the sign and pay buttons land on their
+	 * page; a link without that right opens the document instead.
 	 */
 	static String target(Link link, Right action) {
-		String base = GatewayPaths.document(link.id());
-		return (action != Right.VIEW && link.rights().contains(action)) ? base + action.id() : base;
+		return (action != Right.VIEW && link.rights().contains(action)) ? action.id() : "";
 	}
 
-	private static Mono<ServerResponse> seeOther(Link link, Right action, List<ResponseCookie> cookies) {
-		return ServerResponse.seeOther(URI.create(target(link, action)))
+	/**
+	 * The 303 to the document: on its own origin through a one-time handoff, or into its
+	 * space on the gateway's origin. The session's cookie on the gateway's host (when
+	 * new) is what tells a later open of the mailed link that this browser is verified.
+	 */
+	private Mono<ServerResponse> seeOther(Link link, Right action, SessionClaims claims, List<ResponseCookie> cookies) {
+		String location = this.origins.separate() ? this.handoffs.location(claims, "/" + target(link, action))
+				: GatewayPaths.document(link.id()) + target(link, action);
+		return ServerResponse.seeOther(URI.create(location))
 			.cookies((all) -> cookies.forEach((cookie) -> all.add(cookie.getName(), cookie)))
 			.build();
 	}

@@ -8,12 +8,8 @@ class MissingConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<Missin
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, MissingConfigurationException cause) {
-		return new FailureAnalysis(
-				"The gateway has no database to use, and starts none of its own in production. " + "Missing:\n  - "
-						+ String.join("\n  - ", cause.missing()),
-				"Configure the properties above (as environment variables: SPRING_R2DBC_URL, SECURELINK_KEYS_…), or, "
-						+ "for development only, set SECURELINK_DATABASE_EMBEDDED=true.",
-				cause);
+		return new FailureAnalysis(cause.description() + " Missing:\n  - " + String.join("\n  - ", cause.missing()),
+				cause.action(), cause);
 	}
 
 }

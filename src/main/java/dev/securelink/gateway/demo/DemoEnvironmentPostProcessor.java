@@ -17,8 +17,8 @@ import org.springframework.core.env.MapPropertySource;
 /**
  * With the {@code demo} profile only: trusts a development token issuer whose key is
  * generated on first start under the data directory (so the printed token works across
- * restarts), and points the upstream at the in-process demo document service. Anything
- * configured explicitly wins.
+ * restarts), points the upstream at the in-process demo document service, and serves each
+ * document on {@code {link}.localhost}. Anything configured explicitly wins.
  */
 class DemoEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
@@ -53,6 +53,13 @@ class DemoEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered 
 		if (environment.getProperty("securelink.upstream.url") == null) {
 			properties.put("securelink.upstream.url",
 					"http://localhost:" + environment.getProperty("securelink.demo.port", "8081"));
+		}
+		if (environment.getProperty("securelink.documents.origin") == null
+				&& !"true".equals(environment.getProperty("securelink.documents.shared-origin"))) {
+			// Each document on an origin of its own, as in production: browsers resolve
+			// every *.localhost name to this machine.
+			properties.put("securelink.documents.origin",
+					"http://{link}.localhost:" + environment.getProperty("server.port", "8080"));
 		}
 		environment.getPropertySources().addLast(new MapPropertySource("securelinkDemo", properties));
 	}

@@ -35,8 +35,17 @@ public final class SameOrigin {
 	 * @param site the {@code Sec-Fetch-Site} header, or null
 	 */
 	public boolean test(@Nullable String origin, @Nullable String site, boolean evidenceRequired) {
+		return test(this.origin, origin, site, evidenceRequired);
+	}
+
+	/**
+	 * The same for a request that must come from {@code expected} (an origin such as
+	 * {@code https://docs.example.com}).
+	 */
+	public static boolean test(String expected, @Nullable String origin, @Nullable String site,
+			boolean evidenceRequired) {
 		if (origin != null && !origin.equals("null")) {
-			return origin.equals(this.origin);
+			return origin.equals(expected);
 		}
 		if (site != null) {
 			return site.equals("same-origin");

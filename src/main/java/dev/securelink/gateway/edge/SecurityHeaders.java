@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import org.springframework.stereotype.Component;
 
+import dev.securelink.gateway.DocumentOrigins;
 import dev.securelink.gateway.GatewayProperties;
 
 /**
@@ -19,9 +20,15 @@ import dev.securelink.gateway.GatewayProperties;
 @Component
 public class SecurityHeaders {
 
-	/** The gateway's own pages load nothing but their stylesheet from {@code /_gw/}. */
-	static final String PAGE_POLICY = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-			+ "frame-ancestors 'none'; base-uri 'none'";
+	/**
+	 * The gateway's own pages load nothing but their stylesheet from {@code /_gw/}; their
+	 * forms post to themselves, whose answer may redirect to a document's own origin
+	 * (browsers apply {@code form-action} to the redirect too).
+	 */
+	static String pagePolicy(DocumentOrigins origins) {
+		return "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'"
+				+ (origins.separate() ? " " + origins.wildcard() : "") + "; frame-ancestors 'none'; base-uri 'none'";
+	}
 
 	/** Set on every response, over any value it has. */
 	private final List<Map.Entry<AsciiString, String>> always;
@@ -29,11 +36,11 @@ public class SecurityHeaders {
 	/**
 	 * Set on a response that has no such header (a proxied document may bring its own).
 	 */
-	private static final List<Map.Entry<AsciiString, String>> UNLESS_PRESENT = List.of(
-			Map.entry(AsciiString.cached("Content-Security-Policy"), PAGE_POLICY),
-			Map.entry(AsciiString.cached("Cache-Control"), "no-store"));
+	private final List<Map.Entry<AsciiString, String>> unlessPresent;
 
-	SecurityHeaders(GatewayProperties properties) {
+	SecurityHeaders(GatewayProperties properties, DocumentOrigins origins) {
+		this.unlessPresent = List.of(Map.entry(AsciiString.cached("Content-Security-Policy"), pagePolicy(origins)),
+				Map.entry(AsciiString.cached("Cache-Control"), "no-store"));
 		List<Map.Entry<AsciiString, String>> always = new ArrayList<>(
 				List.of(Map.entry(AsciiString.cached("Referrer-Policy"), "no-referrer"),
 						Map.entry(AsciiString.cached("X-Content-Type-Options"), "nosniff")));
@@ -52,7 +59,7 @@ public class SecurityHeaders {
 		for (Map.Entry<AsciiString, String> header : this.always) {
 			headers.set(header.getKey(), header.getValue());
 		}
-		for (Map.Entry<AsciiString, String> header : UNLESS_PRESENT) {
+		for (Map.Entry<AsciiString, String> header : this.unlessPresent) {
 			if (!headers.contains(header.getKey())) {
 				headers.set(header.getKey(), header.getValue());
 			}

@@ -30,6 +30,19 @@ final class AnswerHeaders {
 
 	static final AsciiString REFRESH = AsciiString.cached("Refresh");
 
+	/**
+	 * A document's active content on the gateway's shared origin runs in an opaque
+	 * origin: its scripts cannot read the gateway's pages or other documents, and what it
+	 * submits carries {@code Origin: null}, which the same-origin rule refuses. PDFs are
+	 * left alone (Chromium's viewer refuses to run sandboxed), and so are the sign and
+	 * pay pages, whose forms must post from the gateway's origin.
+	 */
+	static final String SANDBOX = "sandbox allow-scripts allow-forms allow-popups allow-downloads";
+
+	/** Content types a browser runs script in (or sniffs, without one). */
+	private static final Set<String> ACTIVE = Set.of("text/html", "application/xhtml+xml", "image/svg+xml", "text/xml",
+			"application/xml", "text/xsl", "application/xslt+xml");
+
 	private final List<String> allowedRedirectHosts;
 
 	AnswerHeaders(List<String> allowedRedirectHosts) {
@@ -63,11 +76,26 @@ final class AnswerHeaders {
 		target.set(X_FRAME_OPTIONS, "DENY");
 		target.set(HttpHeaderNames.CONTENT_SECURITY_POLICY,
 				framedNowhere(source.get(HttpHeaderNames.CONTENT_SECURITY_POLICY)));
+		if (proxied.sandboxed() && active(source.get(HttpHeaderNames.CONTENT_TYPE))) {
+			// A second policy: browsers enforce both.
+			target.add(HttpHeaderNames.CONTENT_SECURITY_POLICY, SANDBOX);
+		}
 		String setCookie = proxied.setCookie();
 		if (setCookie != null) {
 			target.add(HttpHeaderNames.SET_COOKIE, setCookie);
 		}
 		return true;
+	}
+
+	/** Whether content of {@code contentType} can run script. */
+	static boolean active(@Nullable String contentType) {
+		if (contentType == null) {
+			return true;
+		}
+		int semicolon = contentType.indexOf(';');
+		String type = ((semicolon < 0) ? contentType : contentType.substring(0, semicolon)).trim()
+			.toLowerCase(Locale.ROOT);
+		return ACTIVE.contains(type) || type.endsWith("+xml");
 	}
 
 	/**

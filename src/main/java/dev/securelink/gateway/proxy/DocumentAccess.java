@@ -11,7 +11,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
-import dev.securelink.gateway.GatewayProperties;
 import dev.securelink.gateway.edge.SameOrigin;
 import dev.securelink.gateway.link.Link;
 import dev.securelink.gateway.link.LinkCompletion;
@@ -37,9 +36,10 @@ import dev.securelink.gateway.session.Sessions;
  * pass (403);</li>
  * <li>already completed: the action's pages say it is done (200), its submissions are
  * refused (409);</li>
- * <li>a submission only: from the gateway's origin (403), with a valid
- * {@code Idempotency-Key} if any (400), at most {@link #MAX_ACTION_BODY} (413), and not
- * completed on another instance a moment ago (the database decides, 409).</li>
+ * <li>a submission only: from the document's origin (its own, or the gateway's) (403),
+ * with a valid {@code Idempotency-Key} if any (400), at most {@link #MAX_ACTION_BODY}
+ * (413), and not completed on another instance a moment ago (the database decides,
+ * 409).</li>
  * </ol>
  */
 @Component
@@ -60,8 +60,6 @@ class DocumentAccess {
 
 	private final ActionPolicy actions;
 
-	private final SameOrigin sameOrigin;
-
 	private final long maxBodySize;
 
 	private final int maxPerSession;
@@ -70,10 +68,9 @@ class DocumentAccess {
 	private final ConcurrentHashMap<String, Integer> inFlight = new ConcurrentHashMap<>();
 
 	@Autowired
-	DocumentAccess(Sessions sessions, LinkCompletion completion, UpstreamProperties upstream,
-			GatewayProperties gateway) {
-		this(sessions::check, completion::isDone, ActionPolicy.of(upstream), new SameOrigin(gateway.publicBaseUrl()),
-				upstream.maxBodySize().toBytes(), upstream.maxConnectionsPerSession());
+	DocumentAccess(Sessions sessions, LinkCompletion completion, UpstreamProperties upstream) {
+		this(sessions::check, completion::isDone, ActionPolicy.of(upstream), upstream.maxBodySize().toBytes(),
+				upstream.maxConnectionsPerSession());
 	}
 
 	/**
@@ -81,12 +78,11 @@ class DocumentAccess {
 	 * for a link, {@code completed} asks the database whether an action is done.
 	 */
 	DocumentAccess(BiFunction<List<String>, String, Mono<Sessions.Check>> sessions,
-			BiFunction<Link, Right, Mono<Boolean>> completed, ActionPolicy actions, SameOrigin sameOrigin,
-			long maxBodySize, int maxPerSession) {
+			BiFunction<Link, Right, Mono<Boolean>> completed, ActionPolicy actions, long maxBodySize,
+			int maxPerSession) {
 		this.sessions = sessions;
 		this.completed = completed;
 		this.actions = actions;
-		this.sameOrigin = sameOrigin;
 		this.maxBodySize = maxBodySize;
 		this.maxPerSession = maxPerSession;
 	}
@@ -152,7 +148,7 @@ class DocumentAccess {
 		if (link.completed().contains(action)) {
 			return refused(doneAgain(action), link);
 		}
-		if (!this.sameOrigin.test(request.origin(), request.fetchSite(), true)) {
+		if (!SameOrigin.test(request.home(), request.origin(), request.fetchSite(), true)) {
 			return refused(PageKind.FORBIDDEN, link);
 		}
 		List<String> keys = request.idempotencyKeys();

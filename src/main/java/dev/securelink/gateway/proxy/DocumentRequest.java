@@ -33,30 +33,64 @@ import dev.securelink.gateway.paths.GatewayPaths;
  * @param peer the connection's remote address
  * @param forwardedFor the raw {@code X-Forwarded-For} lines (believed only from a trusted
  * proxy)
+ * @param ownOrigin whether the request came to the document's own host (its paths are the
+ * document's) rather than to {@code /d/{linkId}/} on the gateway's origin
+ * @param home the origin the document is served on, which a request that changes state
+ * must come from
  */
 record DocumentRequest(String method, String path, @Nullable String query, String linkId, String rest,
 		List<String> cookies, List<String> accept, List<String> acceptLanguage, long declaredLength,
 		@Nullable String contentType, List<String> idempotencyKeys, @Nullable String origin, @Nullable String fetchSite,
-		@Nullable InetSocketAddress peer, List<String> forwardedFor) {
+		@Nullable InetSocketAddress peer, List<String> forwardedFor, boolean ownOrigin, String home) {
 
 	static final String PREFIX = GatewayPaths.DOCUMENT;
 
 	/** The route template of every document request, the name of its span. */
 	static final String ROUTE = PREFIX + "{linkId}/**";
 
-	static DocumentRequest read(HttpServerRequest request) {
+	/**
+	 * The request as read: for the document of {@code ownLinkId} on its own host (its
+	 * whole path is the document's), or, when that is null, under {@code /d/{linkId}/} on
+	 * the gateway's origin.
+	 */
+	static DocumentRequest read(HttpServerRequest request, @Nullable String ownLinkId, String home) {
 		String uri = request.uri();
 		int question = uri.indexOf('?');
 		String path = (question < 0) ? uri : uri.substring(0, question);
-		int slash = path.indexOf('/', PREFIX.length());
+		String linkId;
+		String rest;
+		if (ownLinkId != null) {
+			linkId = ownLinkId;
+			rest = path;
+		}
+		else {
+			int slash = path.indexOf('/', PREFIX.length());
+			linkId = path.substring(PREFIX.length(), (slash < 0) ? path.length() : slash);
+			rest = (slash < 0) ? "/" : path.substring(slash);
+		}
 		HttpHeaders headers = request.requestHeaders();
 		return new DocumentRequest(request.method().name(), path, (question < 0) ? null : uri.substring(question + 1),
-				path.substring(PREFIX.length(), (slash < 0) ? path.length() : slash),
-				(slash < 0) ? "/" : path.substring(slash), headers.getAll(HttpHeaderNames.COOKIE),
-				headers.getAll(HttpHeaderNames.ACCEPT), headers.getAll(HttpHeaderNames.ACCEPT_LANGUAGE),
-				declaredLength(headers), headers.get(HttpHeaderNames.CONTENT_TYPE),
-				headers.getAll(IdempotencyKeys.HEADER), headers.get(HttpHeaderNames.ORIGIN),
-				headers.get("Sec-Fetch-Site"), request.remoteAddress(), headers.getAll("X-Forwarded-For"));
+				linkId, rest, headers.getAll(HttpHeaderNames.COOKIE), headers.getAll(HttpHeaderNames.ACCEPT),
+				headers.getAll(HttpHeaderNames.ACCEPT_LANGUAGE), declaredLength(headers),
+				headers.get(HttpHeaderNames.CONTENT_TYPE), headers.getAll(IdempotencyKeys.HEADER),
+				headers.get(HttpHeaderNames.ORIGIN), headers.get("Sec-Fetch-Site"), request.remoteAddress(),
+				headers.getAll("X-Forwarded-For"), ownLinkId != null, home);
+	}
+
+	/**
+	 * The value of {@code name} in the query, decoded; null when absent or unreadable.
+	 */
+	@Nullable String queryParameter(String name) {
+		if (this.query == null) {
+			return null;
+		}
+		try {
+			List<String> values = new QueryStringDecoder(this.query, false).parameters().get(name);
+			return (values != null && !values.isEmpty()) ? values.get(0) : null;
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
 	}
 
 	/** Whether the method only reads: GET or HEAD. */
@@ -64,21 +98,9 @@ record DocumentRequest(String method, String path, @Nullable String query, Strin
 		return this.method.equals("GET") || this.method.equals("HEAD");
 	}
 
-	/**
-	 * The language asked for with {@code ?lang=}, decoded; null when absent or unreadable
-	 * (a refused query).
-	 */
+	/** The language asked for with {@code ?lang=}, or null. */
 	@Nullable String language() {
-		if (this.query == null) {
-			return null;
-		}
-		try {
-			List<String> values = new QueryStringDecoder(this.query, false).parameters().get("lang");
-			return (values != null && !values.isEmpty()) ? values.get(0) : null;
-		}
-		catch (IllegalArgumentException ex) {
-			return null;
-		}
+		return queryParameter("lang");
 	}
 
 	/**

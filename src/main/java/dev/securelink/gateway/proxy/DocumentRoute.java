@@ -36,6 +36,8 @@ class DocumentRoute implements NettyRouteProvider {
 
 	private static final Log logger = LogFactory.getLog(DocumentRoute.class);
 
+	private final DocumentSpaces spaces;
+
 	private final DocumentAccess access;
 
 	private final ActionSubmissions submissions;
@@ -54,9 +56,10 @@ class DocumentRoute implements NettyRouteProvider {
 
 	private final @Nullable AccessLogFilter accessLog;
 
-	DocumentRoute(DocumentAccess access, ActionSubmissions submissions, SessionAudit audit, UpstreamClient upstream,
-			Assertions assertions, ClientAddress clients, MessagePages pages, Tracing tracing,
+	DocumentRoute(DocumentSpaces spaces, DocumentAccess access, ActionSubmissions submissions, SessionAudit audit,
+			UpstreamClient upstream, Assertions assertions, ClientAddress clients, MessagePages pages, Tracing tracing,
 			ObjectProvider<AccessLogFilter> accessLog) {
+		this.spaces = spaces;
 		this.access = access;
 		this.submissions = submissions;
 		this.audit = audit;
@@ -70,12 +73,12 @@ class DocumentRoute implements NettyRouteProvider {
 
 	@Override
 	public HttpServerRoutes apply(HttpServerRoutes routes) {
-		return routes.route((request) -> request.uri().startsWith(DocumentRequest.PREFIX), this::handle);
+		return routes.route(this.spaces::routed, this::handle);
 	}
 
 	private Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
 		long start = System.nanoTime();
-		DocumentRequest read = DocumentRequest.read(request);
+		DocumentRequest read = this.spaces.read(request);
 		AccessLogFilter log = this.accessLog;
 		return this.tracing.request(read.method(), DocumentRequest.ROUTE, request.requestHeaders(),
 				() -> answer(read, request, response), () -> response.status().code(), (traceId) -> {
@@ -90,6 +93,14 @@ class DocumentRoute implements NettyRouteProvider {
 	 * it is known) unless an answer is already on its way.
 	 */
 	private Mono<Void> answer(DocumentRequest read, HttpServerRequest request, HttpServerResponse response) {
+		PageKind outside = this.spaces.refused(read);
+		if (outside != null) {
+			return page(read, response, outside, null);
+		}
+		if (this.spaces.handoff(read)) {
+			return this.spaces.redeem(read, response)
+				.switchIfEmpty(Mono.defer(() -> page(read, response, PageKind.SESSION, null)));
+		}
 		AtomicReference<@Nullable Link> known = new AtomicReference<>();
 		return this.access.decide(read).flatMap((outcome) -> {
 			if (outcome instanceof DocumentOutcome.Granted granted) {
@@ -109,6 +120,7 @@ class DocumentRoute implements NettyRouteProvider {
 			DocumentOutcome.Granted granted) {
 		Sessions.Valid session = granted.session();
 		ProxiedRequest proxied = ProxiedRequest.of(read, session,
+				granted instanceof DocumentOutcome.Read reading && reading.action() == null,
 				this.assertions.forSession(session.claims(), session.link().document()),
 				this.clients.fromTrustedProxy(read.peer()));
 		if (granted instanceof DocumentOutcome.Read reading) {

@@ -1,13 +1,13 @@
 package dev.securelink.gateway.proxy;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.util.StringJoiner;
 
 import io.netty.handler.codec.http.HttpHeaders;
 import org.jspecify.annotations.Nullable;
 
 import dev.securelink.gateway.edge.ClientAddress;
-import dev.securelink.gateway.paths.GatewayPaths;
 import dev.securelink.gateway.session.Sessions;
 
 /**
@@ -27,17 +27,23 @@ import dev.securelink.gateway.session.Sessions;
  * @param setCookie the session's refreshed cookie for the answer, or null
  * @param body a submission's body, read whole, or null to stream the request's own
  * @param idempotencyKey a submission's key, or null
+ * @param host the document's own host, the {@code X-Forwarded-Host} the upstream gets
+ * instead of the gateway's, or null on the gateway's origin
+ * @param sandboxed whether active content in the answer gets a CSP {@code sandbox}: a
+ * document (no sign or pay page) on the gateway's shared origin
  */
 record ProxiedRequest(String document, String rest, @Nullable String query, String linkBase, HttpHeaders identity,
-		String forwardedFor, @Nullable String setCookie, byte @Nullable [] body, @Nullable String idempotencyKey) {
+		String forwardedFor, @Nullable String setCookie, byte @Nullable [] body, @Nullable String idempotencyKey,
+		@Nullable String host, boolean sandboxed) {
 
 	/**
 	 * The request of {@code session} as it goes upstream, with {@code identity} (the
 	 * session's assertion) and the forwarding chain: a trusted proxy's
-	 * {@code X-Forwarded-For} is extended with its address, anyone else's replaced.
+	 * {@code X-Forwarded-For} is extended with its address, anyone else's replaced;
+	 * {@code documentPage} says it reads the document (no sign or pay page).
 	 */
-	static ProxiedRequest of(DocumentRequest request, Sessions.Valid session, HttpHeaders identity,
-			boolean trustedPeer) {
+	static ProxiedRequest of(DocumentRequest request, Sessions.Valid session, boolean documentPage,
+			HttpHeaders identity, boolean trustedPeer) {
 		InetSocketAddress peer = request.peer();
 		String address = ClientAddress.hostAddress(peer);
 		StringJoiner forwardedFor = new StringJoiner(", ");
@@ -53,13 +59,15 @@ record ProxiedRequest(String document, String rest, @Nullable String query, Stri
 		forwardedFor.add(address);
 		String setCookie = (session.refresh() != null) ? String.valueOf(session.refresh()) : null;
 		return new ProxiedRequest(withoutTrailingSlash(session.link().document()), request.rest(), request.query(),
-				GatewayPaths.document(session.link().id()), identity, forwardedFor.toString(), setCookie, null, null);
+				DocumentSpaces.base(request), identity, forwardedFor.toString(), setCookie, null, null,
+				request.ownOrigin() ? URI.create(request.home()).getRawAuthority() : null,
+				!request.ownOrigin() && documentPage);
 	}
 
 	/** The same request carrying a submission's {@code body} and {@code key}. */
 	ProxiedRequest submission(byte[] body, String key) {
 		return new ProxiedRequest(this.document, this.rest, this.query, this.linkBase, this.identity, this.forwardedFor,
-				this.setCookie, body, key);
+				this.setCookie, body, key, this.host, false);
 	}
 
 	/** The path and query on the upstream, below its URL's path. */

@@ -148,6 +148,9 @@ class UpstreamClient implements DisposableBean {
 						HttpHeaders upstream = upstreamRequest.requestHeaders();
 						ProxyHeaders.copyRequest(clientHeaders, upstream);
 						upstream.add(proxied.identity()).set(ProxyHeaders.FORWARDED_FOR, proxied.forwardedFor());
+						if (proxied.host() != null) {
+							upstream.set(ProxyHeaders.FORWARDED_HOST, proxied.host());
+						}
 						if (proxied.idempotencyKey() != null) {
 							upstream.set(IdempotencyKeys.HEADER, proxied.idempotencyKey());
 						}

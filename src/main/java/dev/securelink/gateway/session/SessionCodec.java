@@ -2,6 +2,7 @@ package dev.securelink.gateway.session;
 
 import java.text.ParseException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Date;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -14,6 +15,7 @@ import java.util.stream.Collectors;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
@@ -21,6 +23,7 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 import dev.securelink.gateway.keys.GatewayKeys;
@@ -35,6 +38,8 @@ import dev.securelink.gateway.link.Right;
  */
 @Component
 public class SessionCodec {
+
+	private static final JOSEObjectType HANDOFF = new JOSEObjectType("securelink-handoff+jwt");
 
 	private final String signingKid;
 
@@ -62,7 +67,24 @@ public class SessionCodec {
 	}
 
 	String encode(SessionClaims claims) {
-		JWTClaimsSet set = new JWTClaimsSet.Builder().jwtID(claims.id())
+		return sign(claims(claims).build(), null);
+	}
+
+	/**
+	 * A handoff token: {@code claims} for the document's own host, where it becomes the
+	 * session's cookie, with the path to land on, an id of its own and a life of
+	 * {@code life}; typed apart, so that neither passes for the other.
+	 */
+	String encodeHandoff(SessionClaims claims, String target, String tokenId, Instant expiresAt) {
+		return sign(claims(claims).audience(claims.linkId())
+			.claim("tgt", target)
+			.claim("hid", tokenId)
+			.claim("hexp", expiresAt.getEpochSecond())
+			.build(), HANDOFF);
+	}
+
+	private static JWTClaimsSet.Builder claims(SessionClaims claims) {
+		return new JWTClaimsSet.Builder().jwtID(claims.id())
 			.subject(claims.linkId())
 			.issueTime(Date.from(claims.issuedAt()))
 			.expirationTime(Date.from(claims.expiresAt()))
@@ -71,9 +93,12 @@ public class SessionCodec {
 			.claim("ep", claims.epoch())
 			.claim("ev", claims.emailVerified())
 			.claim("seen", claims.seenAt().getEpochSecond())
-			.claim("rcp", (claims.recipient() >= 0) ? claims.recipient() : null)
-			.build();
-		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(this.signingKid).build(), set);
+			.claim("rcp", (claims.recipient() >= 0) ? claims.recipient() : null);
+	}
+
+	private String sign(JWTClaimsSet set, @Nullable JOSEObjectType type) {
+		SignedJWT jwt = new SignedJWT(
+				new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(this.signingKid).type(type).build(), set);
 		try {
 			jwt.sign(this.signer);
 		}
@@ -81,6 +106,35 @@ public class SessionCodec {
 			throw new IllegalStateException("HS256 signing failed", ex);
 		}
 		return jwt.serialize();
+	}
+
+	/** A handoff token read: the session it carries, where to land, its own id. */
+	record Handoff(SessionClaims claims, String target, String tokenId, Instant expiresAt) {
+	}
+
+	/**
+	 * The handoff {@code token} carries for the document of {@code linkId}, signed by
+	 * this gateway and not expired at {@code now}; empty for anything else.
+	 */
+	Optional<Handoff> decodeHandoff(String token, String linkId, Instant now) {
+		try {
+			SignedJWT jwt = SignedJWT.parse(token);
+			if (!HANDOFF.equals(jwt.getHeader().getType())) {
+				return Optional.empty();
+			}
+			Optional<SessionClaims> claims = verified(jwt);
+			JWTClaimsSet set = jwt.getJWTClaimsSet();
+			Instant expiresAt = Instant.ofEpochSecond(set.getLongClaim("hexp"));
+			if (claims.isEmpty() || !set.getAudience().equals(List.of(linkId)) || !claims.get().linkId().equals(linkId)
+					|| !now.isBefore(expiresAt)) {
+				return Optional.empty();
+			}
+			return Optional
+				.of(new Handoff(claims.get(), set.getStringClaim("tgt"), set.getStringClaim("hid"), expiresAt));
+		}
+		catch (ParseException | RuntimeException ex) {
+			return Optional.empty();
+		}
 	}
 
 	/**
@@ -100,6 +154,19 @@ public class SessionCodec {
 	private Optional<SessionClaims> verify(String token) {
 		try {
 			SignedJWT jwt = SignedJWT.parse(token);
+			// A handoff token is no session cookie.
+			return (jwt.getHeader().getType() == null) ? verified(jwt) : Optional.empty();
+		}
+		catch (ParseException | RuntimeException ex) {
+			return Optional.empty();
+		}
+	}
+
+	/**
+	 * The claims of {@code jwt} when this gateway signed it with a key it still holds.
+	 */
+	private Optional<SessionClaims> verified(SignedJWT jwt) {
+		try {
 			JWSVerifier verifier = this.verifiers.get(jwt.getHeader().getKeyID());
 			if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || verifier == null
 					|| !jwt.verify(verifier)) {
@@ -112,7 +179,7 @@ public class SessionCodec {
 			}
 			return Optional.of(new SessionClaims(set.getJWTID(), set.getStringClaim("ten"), set.getSubject(), rights,
 					set.getIntegerClaim("ep"), set.getBooleanClaim("ev"), set.getIssueTime().toInstant(),
-					set.getExpirationTime().toInstant(), java.time.Instant.ofEpochSecond(set.getLongClaim("seen")),
+					set.getExpirationTime().toInstant(), Instant.ofEpochSecond(set.getLongClaim("seen")),
 					(set.getIntegerClaim("rcp") != null) ? set.getIntegerClaim("rcp") : -1));
 		}
 		catch (ParseException | JOSEException | RuntimeException ex) {

@@ -176,7 +176,7 @@ public class Sessions {
 	 * the recipient at {@code recipient} (-1: none verified), plus the expiry of the
 	 * browser's oldest document sessions beyond {@code maxPerBrowser}.
 	 */
-	public List<ResponseCookie> issue(ServerHttpRequest request, Link link, boolean emailVerified, int recipient) {
+	public Issued issue(ServerHttpRequest request, Link link, boolean emailVerified, int recipient) {
 		Instant now = this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
 		Instant expiresAt = now.plus(this.properties.absoluteTimeout());
 		if (link.expiresAt().isBefore(expiresAt)) {
@@ -188,7 +188,13 @@ public class Sessions {
 		cookies.add(cookie(link.id(), this.codec.encode(claims), Duration.between(now, expiresAt)));
 		this.meters.counter("securelink.sessions.issued", "email_verified", String.valueOf(emailVerified)).increment();
 		cookies.addAll(evictions(request, link.id(), emailVerified));
-		return cookies;
+		return new Issued(claims, cookies);
+	}
+
+	/**
+	 * A new session: what it says, and the cookies that set it (and expire the oldest).
+	 */
+	public record Issued(SessionClaims claims, List<ResponseCookie> cookies) {
 	}
 
 	/**
@@ -224,7 +230,7 @@ public class Sessions {
 		return expired;
 	}
 
-	private static ResponseCookie cookie(String linkId, String value, Duration maxAge) {
+	static ResponseCookie cookie(String linkId, String value, Duration maxAge) {
 		return ResponseCookie.from(COOKIE_PREFIX + linkId, value)
 			.secure(true)
 			.httpOnly(true)

@@ -14,6 +14,7 @@ import org.jsoup.Jsoup;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseCookie;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.securelink.gateway.support.Instances;
@@ -37,6 +38,7 @@ class DemoTests {
 		try (ConfigurableApplicationContext demo = Instances.start(new String[] { "demo" }, "--server.port=" + port,
 				"--management.server.port=0", "--securelink.demo.port=" + Ports.free(),
 				"--securelink.public-base-url=http://localhost:" + port, "--securelink.test.issuer=false",
+				"--securelink.documents.shared-origin=false",
 				"--securelink.data-dir=" + Files.createTempDirectory("securelink-demo"))) {
 			String banner = awaitBanner(printed);
 			System.setOut(original);
@@ -83,7 +85,32 @@ class DemoTests {
 				.getResponseHeaders()
 				.getLocation()
 				.toString();
-			assertThat(document).matches("/d/[A-Za-z0-9_-]{16}/");
+			// The demo serves each document on an origin of its own, {link}.localhost:
+			// the handoff sets the session there and lands on the document.
+			Matcher handoff = Pattern.compile("http://([a-z2-7]{20}\\.localhost:" + port + ")(/_gw/handoff\\?t=\\S+)")
+				.matcher(document);
+			assertThat(handoff.matches()).as(document).isTrue();
+			ResponseCookie session = client.get()
+				.uri(handoff.group(2))
+				.header(HttpHeaders.HOST, handoff.group(1))
+				.exchange()
+				.expectStatus()
+				.isSeeOther()
+				.expectHeader()
+				.location("/")
+				.returnResult(String.class)
+				.getResponseCookies()
+				.toSingleValueMap()
+				.values()
+				.iterator()
+				.next();
+			client.get()
+				.uri("/")
+				.header(HttpHeaders.HOST, handoff.group(1))
+				.cookie(session.getName(), session.getValue())
+				.exchange()
+				.expectStatus()
+				.isOk();
 
 			Matcher token = Pattern.compile("export TOKEN=(\\S+)").matcher(banner);
 			assertThat(token.find()).isTrue();

@@ -14,6 +14,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import dev.securelink.gateway.DocumentOrigins;
 import dev.securelink.gateway.GatewayProperties;
 import dev.securelink.gateway.support.Admin;
 import dev.securelink.gateway.support.Browser;
@@ -77,7 +78,8 @@ class SecurityHeadersTests {
 	@Test
 	void applyWhenPublicBaseUrlIsHttpsThenHsts() {
 		SecurityHeaders headers = new SecurityHeaders(new GatewayProperties(URI.create("https://docs.example.com"),
-				Duration.ofDays(30), Duration.ofDays(365)));
+				Duration.ofDays(30), Duration.ofDays(365), new GatewayProperties.Documents(null, true)),
+				DocumentOrigins.shared());
 		DefaultHttpHeaders response = new DefaultHttpHeaders();
 		response.set("Referrer-Policy", "unsafe-url");
 		response.set("Cache-Control", "max-age=60");
@@ -85,6 +87,20 @@ class SecurityHeadersTests {
 		assertThat(response.get("Strict-Transport-Security")).isEqualTo("max-age=31536000; includeSubDomains");
 		assertThat(response.get("Referrer-Policy")).isEqualTo("no-referrer");
 		assertThat(response.get("Cache-Control")).as("a response's own caching stays").isEqualTo("max-age=60");
+		assertThat(response.get("Content-Security-Policy")).contains("form-action 'self';");
+	}
+
+	@Test
+	void applyWhenDocumentsHaveOriginsOfTheirOwnThenThePagesFormsMayLandOnThem() {
+		URI gateway = URI.create("https://links.example.com");
+		SecurityHeaders headers = new SecurityHeaders(
+				new GatewayProperties(gateway, Duration.ofDays(30), Duration.ofDays(365),
+						new GatewayProperties.Documents("https://{link}.docs.example.net", false)),
+				DocumentOrigins.of("https://{link}.docs.example.net", gateway));
+		DefaultHttpHeaders response = new DefaultHttpHeaders();
+		headers.apply(response);
+		assertThat(response.get("Content-Security-Policy")).contains("form-action 'self' https://*.docs.example.net;",
+				"frame-ancestors 'none'");
 	}
 
 }

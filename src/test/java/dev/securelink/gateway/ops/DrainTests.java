@@ -123,14 +123,14 @@ class DrainTests {
 			.filter((entry) -> !entry.endsWith("test-classes"))
 			.collect(Collectors.joining(File.pathSeparator));
 		TestDatabase.Server database = TestDatabase.server();
-		List<String> command = new ArrayList<>(
-				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
-						GatewayApplication.class.getName(), "--server.port=" + port,
-						"--management.server.port=" + management, "--spring.r2dbc.url=" + database.r2dbcUrl(),
-						"--spring.r2dbc.username=" + database.user(), "--spring.r2dbc.password=" + database.password(),
-						"--securelink.public-base-url=http://localhost:" + port,
-						"--securelink.trusted-proxies=127.0.0.1/32", "--securelink.upstream.url=http://127.0.0.1:9",
-						"--securelink.limits.renewal-answer-time=3s", "--securelink.drain-time=1s"));
+		List<String> command = new ArrayList<>(List.of(
+				Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
+				GatewayApplication.class.getName(), "--server.port=" + port, "--management.server.port=" + management,
+				"--spring.r2dbc.url=" + database.r2dbcUrl(), "--spring.r2dbc.username=" + database.user(),
+				"--spring.r2dbc.password=" + database.password(),
+				"--securelink.public-base-url=http://localhost:" + port, "--securelink.trusted-proxies=127.0.0.1/32",
+				"--securelink.upstream.url=http://127.0.0.1:9", "--securelink.limits.renewal-answer-time=3s",
+				"--securelink.drain-time=1s", "--securelink.documents.origin=http://{link}.localhost:" + port));
 		for (Map.Entry<String, Object> key : TestKeys.springProperties().entrySet()) {
 			command.add("--" + key.getKey() + "=" + key.getValue());
 		}

@@ -1,7 +1,6 @@
 package dev.securelink.gateway.proxy;
 
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -13,7 +12,6 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
-import dev.securelink.gateway.edge.SameOrigin;
 import dev.securelink.gateway.link.Link;
 import dev.securelink.gateway.link.Right;
 import dev.securelink.gateway.page.PageKind;
@@ -53,7 +51,7 @@ class DocumentAccessTests {
 	}, (link, right) -> {
 		this.completionChecks.incrementAndGet();
 		return this.completedInDatabase;
-	}, new ActionPolicy(List.of("/sign/**"), List.of("/pay/**")), new SameOrigin(URI.create(ORIGIN)), 10_000, 2);
+	}, new ActionPolicy(List.of("/sign/**"), List.of("/pay/**")), 10_000, 2);
 
 	@Test
 	void decideWhenMethodPathOrSizeIsRefusedThenBeforeAnySessionCheck() {
@@ -257,7 +255,7 @@ class DocumentAccessTests {
 			return new DocumentRequest(this.method, "/d/link1" + this.rest, this.query, "link1", this.rest,
 					(this.cookie != null) ? List.of(this.cookie) : List.of(), List.of(), List.of(), this.length,
 					"application/x-www-form-urlencoded", this.keys, this.origin, this.site,
-					new InetSocketAddress("198.51.100.7", 50000), List.of());
+					new InetSocketAddress("198.51.100.7", 50000), List.of(), false, ORIGIN);
 		}
 
 	}

@@ -91,7 +91,7 @@ class LargeDownloadTests {
 		for (String name : List.of("spring.r2dbc.url", "spring.r2dbc.username", "spring.r2dbc.password",
 				"spring.flyway.url", "spring.flyway.user", "spring.flyway.password", "securelink.keys.email-pepper",
 				"securelink.keys.session", "securelink.keys.assertion", "securelink.keys.checkpoint",
-				"securelink.upstream.url", "securelink.trusted-proxies",
+				"securelink.upstream.url", "securelink.trusted-proxies", "securelink.documents.shared-origin",
 				"spring.security.oauth2.resourceserver.jwt.public-key-location",
 				"spring.security.oauth2.resourceserver.jwt.audiences", "securelink.admin.issuer")) {
 			command.add("-D" + name + "=" + this.environment.getProperty(name, ""));

@@ -59,6 +59,24 @@ class ProxyTests extends GatewayFixture {
 	}
 
 	@Test
+	@Behaviour("46a")
+	void getWhenDocumentsShareTheGatewaysOriginThenTheirActiveContentIsSandboxedButPdfsAndActionPagesAreNot() {
+		assertThat(policies(Scenario.HTML.toString())).as("HTML")
+			.containsExactly("frame-ancestors 'none'", AnswerHeaders.SANDBOX);
+		assertThat(policies(Scenario.WEAK_HEADERS.toString())).as("no Content-Type: a browser would sniff")
+			.contains(AnswerHeaders.SANDBOX);
+		assertThat(policies(Scenario.BIG_PDF + "?size=10")).as("a PDF").containsExactly("frame-ancestors 'none'");
+		assertThat(policies("/sign" + Scenario.HTML)).as("the sign page, whose form posts from this origin")
+			.containsExactly("frame-ancestors 'none'");
+	}
+
+	private List<String> policies(String rest) {
+		EntityExchangeResult<String> result = this.browser.get("/d/" + this.linkId + rest);
+		assertThat(result.getStatus().value()).as(rest).isEqualTo(200);
+		return result.getResponseHeaders().get("Content-Security-Policy");
+	}
+
+	@Test
 	@Behaviour("28a")
 	void payWhenTheInvoicingApplicationMarkedItDoneThenThePaidPageAndNothingForwarded() {
 		open(List.of("pay"));

@@ -57,6 +57,11 @@ class TestEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered 
 		// Contexts the tests close need not wait for load balancers (DrainTests waits).
 		properties.put("securelink.drain-time", "0s");
 		properties.put("securelink.audit.checkpoint-interval", "300ms");
+		if (!environment.containsProperty("securelink.documents.origin")) {
+			// Documents under /d/ on the gateway's origin, as most tests address them;
+			// the tests of documents on origins of their own configure one.
+			properties.put("securelink.documents.shared-origin", "true");
+		}
 		properties.keySet().removeIf(environment::containsProperty);
 		environment.getPropertySources().addLast(new MapPropertySource("securelinkTest", properties));
 	}

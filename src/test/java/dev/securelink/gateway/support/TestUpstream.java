@@ -98,7 +98,10 @@ public final class TestUpstream {
 		PAUSE("pause"),
 
 		/** Answers 503: the payment provider is down. */
-		UNAVAILABLE("unavailable");
+		UNAVAILABLE("unavailable"),
+
+		/** A small HTML page. */
+		HTML("html");
 
 		private final String segment;
 
@@ -176,6 +179,9 @@ public final class TestUpstream {
 						.sendString(Mono.just("paid " + request.requestHeaders().get("Idempotency-Key")))
 						.then());
 				case UNAVAILABLE -> response.status(503).sendString(Mono.just("provider down")).then();
+				case HTML -> response.header(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8")
+					.sendString(Mono.just("<!doctype html><title>Invoice</title><p>Invoice</p>"))
+					.then();
 				case RESET -> response.withConnection((connection) -> connection.channel().close()).then();
 				case STALL -> response.header(HttpHeaderNames.CONTENT_LENGTH, "100")
 					.sendString(Flux.concat(Mono.just("x".repeat(10)),
