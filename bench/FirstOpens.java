@@ -48,7 +48,10 @@ import java.util.regex.Pattern;
  * admin API with tokens signed by the demo issuer's key, and writes the codes, one per line, the tenants
  * interleaved.</li>
  * <li>{@code journeys}: each visitor opens a link once, as a mailed recipient does: {@code GET /l/{code}} (303 and a
- * session cookie), then the first {@code GET /d/{linkId}/} with that cookie, on one new connection. Either as many
+ * session cookie), then the first document request with that cookie, on one new connection: on the document's own
+ * origin ({@code {link}.localhost}, the demo's), the handoff's {@code GET /_gw/handoff?t=…} (303 and the session
+ * cookie for that host) and {@code GET /}, both counted as the document request; on a shared origin
+ * {@code GET /d/{linkId}/}. Either as many
  * journeys as fast as a number of visitors can go ({@code --visitors}), or at a fixed rate ({@code --rate}, an open
  * model: a slow answer does not slow the arrivals). Prints the journeys, journeys/s, the first document request's
  * p50/p99, the link request's p99, errors, and the oldest unsealed audit event seen on the management port.
@@ -266,9 +269,25 @@ public final class FirstOpens {
 				if (link.status != 303 || location == null || cookie == null) {
 					return Journey.failed("link answered " + link.status);
 				}
-				String path = URI.create(location).getRawPath();
+				URI target = URI.create(location);
+				String path = target.getRawPath();
+				String documentAuthority = authority;
 				long documentStart = System.nanoTime();
-				out.write(("GET " + path + " HTTP/1.1\r\nHost: " + authority + "\r\nUser-Agent: bench\r\n"
+				if (target.getRawAuthority() != null) {
+					// The document's own origin: its host redeems the handoff for the session (on this
+					// connection, to the same server), then serves the document.
+					documentAuthority = target.getRawAuthority();
+					out.write(("GET " + path + "?" + target.getRawQuery() + " HTTP/1.1\r\nHost: " + documentAuthority
+							+ "\r\nUser-Agent: bench\r\nAccept: text/html\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+					out.flush();
+					Response handoff = read(in, "handoff");
+					cookie = handoff.header("set-cookie");
+					if (handoff.status != 303 || cookie == null) {
+						return Journey.failed("handoff answered " + handoff.status);
+					}
+					path = handoff.header("location");
+				}
+				out.write(("GET " + path + " HTTP/1.1\r\nHost: " + documentAuthority + "\r\nUser-Agent: bench\r\n"
 						+ "Accept: text/html\r\nCookie: " + cookie.split(";", 2)[0] + "\r\nConnection: close\r\n\r\n")
 					.getBytes(StandardCharsets.US_ASCII));
 				out.flush();

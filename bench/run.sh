@@ -232,23 +232,33 @@ create_link() {
   echo
 }
 CODE=$(create_link | head -1)
-COOKIE=$(curl -s -o /dev/null -D - "$BASE/l/$CODE" | tr -d '\r' | grep -i '^set-cookie: __Host-sls-' | head -1 \
-  | sed -E 's/^[Ss]et-[Cc]ookie: ([^;]*);.*/\1/')
+# The link's 303 goes to the document's own origin ({link}.localhost, as the demo configures it) through a one-time
+# handoff, which sets the session there: the load then asks that host (Host header) for the document's paths.
+HANDOFF=$(curl -s -o /dev/null -D - "$BASE/l/$CODE" | tr -d '\r' | grep -i '^location: ' | head -1 | cut -d' ' -f2)
+DOC_HOST=$(echo "$HANDOFF" | sed -E 's#^https?://([^/]+)/.*#\1#')
+COOKIE=$(curl -s -o /dev/null -D - -H "Host: $DOC_HOST" "$BASE${HANDOFF#http://$DOC_HOST}" | tr -d '\r' \
+  | grep -i '^set-cookie: __Host-sls-' | head -1 | sed -E 's/^[Ss]et-[Cc]ookie: ([^;]*);.*/\1/')
 LINK_ID=$(echo "$COOKIE" | sed -E 's/__Host-sls-([A-Za-z0-9_-]{16})=.*/\1/')
-[[ -n "$LINK_ID" ]] || { echo "bench: could not obtain a session" >&2; exit 1; }
+[[ -n "$LINK_ID" && -n "$DOC_HOST" ]] || { echo "bench: could not obtain a session" >&2; exit 1; }
 
 # The load behaves like a browser: it sends the session cookie and replaces it when the gateway refreshes it.
+# Requests to the gateway name the document's host; nginx and the upstream ignore the header.
 cat > "$WORK/session.lua" <<'LUA'
 local cookie = os.getenv("BENCH_COOKIE")
+local host = os.getenv("BENCH_HOST")
 request = function()
-  return wrk.format(nil, nil, { ["Cookie"] = cookie })
+  return wrk.format(nil, nil, { ["Cookie"] = cookie, ["Host"] = host })
 end
 response = function(status, headers, body)
   local refreshed = headers["set-cookie"] or headers["Set-Cookie"]
   if refreshed then cookie = refreshed:match("^([^;]+)") end
 end
 LUA
-export BENCH_COOKIE="$COOKIE"
+export BENCH_COOKIE="$COOKIE" BENCH_HOST="$DOC_HOST"
+# A --second jar built before documents had origins of their own serves them under /d/{linkId}/ on any host:
+# BENCH_SECOND_SHARED=true asks for that path there (the same session cookie works on both).
+SECOND_PREFIX=""
+if [[ ${BENCH_SECOND_SHARED:-} == true ]]; then SECOND_PREFIX="/d/$LINK_ID"; fi
 
 cpu_ticks() { # utime + stime of the processes in $@ and their children
   local total=0 pid
@@ -301,11 +311,11 @@ run() { # name url server-pids...
 
 if [[ $ONLY != first-opens ]]; then
   echo "bench: warming up the JVM for ${WARMUP}s" >&2
-  for base in "$BASE" ${TRACED_BASE:-}; do
+  for base in "$BASE" ${TRACED_BASE:+"$TRACED_BASE$SECOND_PREFIX"}; do
     taskset -c "$CLIENT_CPUS" wrk -t1 -c"$CONNECTIONS" -d"$((WARMUP / 2))s" -s "$WORK/session.lua" \
-      "$base/d/$LINK_ID/small" >/dev/null
+      "$base/small" >/dev/null
     taskset -c "$CLIENT_CPUS" wrk -t1 -c"$CONNECTIONS" -d"$((WARMUP - WARMUP / 2))s" -s "$WORK/session.lua" \
-      "$base/d/$LINK_ID/large" >/dev/null
+      "$base/large" >/dev/null
   done
 
   echo "bench: measuring, ${DURATION}s per row, $ROUNDS rounds" >&2
@@ -313,12 +323,12 @@ if [[ $ONLY != first-opens ]]; then
   for ROUND in $(seq "$ROUNDS"); do
     run "upstream direct, 200 B" "http://127.0.0.1:$UPSTREAM_PORT/bench/small" "$UP"
     run "nginx proxy, 200 B" "http://127.0.0.1:$PROXY_PORT/bench/small" "$PX"
-    run "gateway, 200 B" "$BASE/d/$LINK_ID/small" "$GATEWAY_PID"
-    if [[ -n ${TRACED_BASE:-} ]]; then run "$SECOND, 200 B" "$TRACED_BASE/d/$LINK_ID/small" "$TRACED_PID"; fi
+    run "gateway, 200 B" "$BASE/small" "$GATEWAY_PID"
+    if [[ -n ${TRACED_BASE:-} ]]; then run "$SECOND, 200 B" "$TRACED_BASE$SECOND_PREFIX/small" "$TRACED_PID"; fi
     run "upstream direct, 30 KB" "http://127.0.0.1:$UPSTREAM_PORT/bench/large" "$UP"
     run "nginx proxy, 30 KB" "http://127.0.0.1:$PROXY_PORT/bench/large" "$PX"
-    run "gateway, 30 KB" "$BASE/d/$LINK_ID/large" "$GATEWAY_PID"
-    if [[ -n ${TRACED_BASE:-} ]]; then run "$SECOND, 30 KB" "$TRACED_BASE/d/$LINK_ID/large" "$TRACED_PID"; fi
+    run "gateway, 30 KB" "$BASE/large" "$GATEWAY_PID"
+    if [[ -n ${TRACED_BASE:-} ]]; then run "$SECOND, 30 KB" "$TRACED_BASE$SECOND_PREFIX/large" "$TRACED_PID"; fi
   done
   ROUND=1
 

@@ -36,6 +36,25 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
 
 {{/*
+The documents' wildcard host (*.docs.example.net) from documents.origin, or nothing with a shared origin; refuses a
+rendering without either, or with both.
+*/}}
+{{- define "securelink.documentsHost" -}}
+{{- $origin := .Values.documents.origin }}
+{{- if and $origin .Values.documents.sharedOrigin }}
+{{- fail "documents.origin and documents.sharedOrigin=true contradict each other: set one of them" }}
+{{- end }}
+{{- if $origin }}
+{{- if not (regexMatch "^https?://\\{link\\}\\.[a-z0-9.-]+(:[0-9]+)?$" $origin) }}
+{{- fail (printf "documents.origin must be an origin whose host begins with {link}. (such as https://{link}.docs.example.net), not %s" $origin) }}
+{{- end }}
+{{- regexReplaceAll "^https?://\\{link\\}(\\.[a-z0-9.-]+)(:[0-9]+)?$" $origin "*${1}" }}
+{{- else if not .Values.documents.sharedOrigin }}
+{{- fail "documents.origin is required: each document is served on an origin of its own, so that no document's script reaches another's. Point a wildcard DNS name and certificate at the ingress and set it (for example --set 'documents.origin=https://{link}.docs.example.net'; docs/operations.md, \"Document hosts and tenant link hosts\"), or set documents.sharedOrigin=true to serve every document on the gateway's own origin, sandboxed." }}
+{{- end }}
+{{- end }}
+
+{{/*
 Refuses a rendering whose exposure and trusted proxies disagree: behind any HTTP proxy every request comes from the
 proxy, so without trustedProxies every client would share one budget and one lock, and a direct exposure trusts nobody.
 */}}

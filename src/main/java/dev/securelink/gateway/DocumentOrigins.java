@@ -87,6 +87,14 @@ public final class DocumentOrigins {
 	}
 
 	/**
+	 * The domain every document's host is in, with its leading dot, e.g.
+	 * {@code .docs.example.net}; empty when documents share the gateway's origin.
+	 */
+	public String domain() {
+		return this.suffix;
+	}
+
+	/**
 	 * Every document's origin as a CSP source expression, e.g.
 	 * {@code https://*.docs.example.net}.
 	 */

@@ -62,7 +62,7 @@ class ArchitectureTests {
 			Map.entry("admin_principal", "admin"), Map.entry("webhook_endpoint", "webhook"),
 			Map.entry("webhook_delivery", "webhook"), Map.entry("webhook_attempt", "webhook"),
 			Map.entry("idempotency_record", "proxy"), Map.entry("change_log", "change"),
-			Map.entry("handoff_redemption", "session"));
+			Map.entry("handoff_redemption", "session"), Map.entry("tenant_link_host", "tenant"));
 
 	private static final JavaClasses CLASSES = new ClassFileImporter()
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

@@ -15,6 +15,7 @@ import dev.securelink.gateway.link.LinkCode;
 import dev.securelink.gateway.link.Right;
 import dev.securelink.gateway.page.PageLocales;
 import dev.securelink.gateway.session.Sessions;
+import dev.securelink.gateway.tenant.LinkHosts;
 import dev.securelink.gateway.tenant.SettingsCache;
 import dev.securelink.gateway.tenant.TenantSettings;
 
@@ -45,8 +46,11 @@ class LinkDecisions {
 
 	private final Clock clock;
 
+	private final LinkHosts hosts;
+
 	LinkDecisions(LinkCache links, SettingsCache settings, Sessions sessions, AddressCheck addresses, IpLimits limits,
-			LimitsProperties limitsProperties, Clock clock) {
+			LimitsProperties limitsProperties, Clock clock, LinkHosts hosts) {
+		this.hosts = hosts;
 		this.links = links;
 		this.settings = settings;
 		this.sessions = sessions;
@@ -106,6 +110,10 @@ class LinkDecisions {
 		Instant now = this.clock.instant();
 		return this.links.byCode(LinkCode.hash(request.code()))
 			.filter((link) -> link.status(now) != Link.Status.REVOKED)
+			// A code on another tenant's link host, or on the gateway's host when its
+			// tenant keeps its links off it, is an unknown code.
+			.filterWhen((link) -> this.settings.get(link.tenantId())
+				.flatMap((tenant) -> this.hosts.opens(request.host(), tenant)))
 			.doOnError((ex) -> this.limits.refundCode(client))
 			.flatMap((link) -> {
 				if (link.status(now) == Link.Status.EXPIRED) {

@@ -25,24 +25,26 @@ import dev.securelink.gateway.link.Right;
  * @param language the language the visitor chose ({@code ?lang=} or the form's field), or
  * null
  * @param acceptLanguage the raw {@code Accept-Language} header lines
+ * @param host the {@code Host} the request came to (a tenant's link host opens only that
+ * tenant's codes), or null
  */
 record LinkRequest(String code, @Nullable Right action, boolean submitted, boolean sameOrigin, String client,
 		List<String> cookieHeaders, @Nullable String formNonce, @Nullable String formToken, @Nullable String address,
-		@Nullable String language, List<String> acceptLanguage) {
+		@Nullable String language, List<String> acceptLanguage, @Nullable String host) {
 
 	/** A GET of the link (the mailed link, or the sign/pay button). */
 	static LinkRequest open(String code, @Nullable Right action, String client, List<String> cookieHeaders,
-			@Nullable String formNonce, @Nullable String language, List<String> acceptLanguage) {
+			@Nullable String formNonce, @Nullable String language, List<String> acceptLanguage, @Nullable String host) {
 		return new LinkRequest(code, action, false, true, client, cookieHeaders, formNonce, null, null, language,
-				acceptLanguage);
+				acceptLanguage, host);
 	}
 
 	/** The prompt's POST, with the form's fields. */
 	static LinkRequest submit(String code, @Nullable Right action, boolean sameOrigin, String client,
 			List<String> cookieHeaders, @Nullable String formNonce, @Nullable String formToken,
-			@Nullable String address, @Nullable String language, List<String> acceptLanguage) {
+			@Nullable String address, @Nullable String language, List<String> acceptLanguage, @Nullable String host) {
 		return new LinkRequest(code, action, true, sameOrigin, client, cookieHeaders, formNonce, formToken, address,
-				language, acceptLanguage);
+				language, acceptLanguage, host);
 	}
 
 }

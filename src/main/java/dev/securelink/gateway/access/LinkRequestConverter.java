@@ -12,6 +12,7 @@ import dev.securelink.gateway.GatewayProperties;
 import dev.securelink.gateway.edge.ClientAddress;
 import dev.securelink.gateway.edge.SameOrigin;
 import dev.securelink.gateway.link.Right;
+import dev.securelink.gateway.tenant.LinkHosts;
 
 /**
  * The one place that reads a link request's HTTP: path, cookies, origin evidence, the
@@ -27,7 +28,10 @@ class LinkRequestConverter {
 
 	private final SameOrigin sameOrigin;
 
-	LinkRequestConverter(ClientAddress clients, FormTokens forms, GatewayProperties properties) {
+	private final LinkHosts hosts;
+
+	LinkRequestConverter(ClientAddress clients, FormTokens forms, GatewayProperties properties, LinkHosts hosts) {
+		this.hosts = hosts;
 		this.clients = clients;
 		this.forms = forms;
 		this.sameOrigin = new SameOrigin(properties.publicBaseUrl());
@@ -35,10 +39,10 @@ class LinkRequestConverter {
 
 	Mono<LinkRequest> open(ServerRequest request) {
 		HttpHeaders headers = request.headers().asHttpHeaders();
-		return Mono.just(
-				LinkRequest.open(request.pathVariable("code"), action(request), this.clients.client(request.exchange()),
-						cookies(headers), this.forms.nonce(request.exchange().getRequest()),
-						request.queryParam("lang").orElse(null), languages(headers)));
+		return Mono.just(LinkRequest.open(request.pathVariable("code"), action(request),
+				this.clients.client(request.exchange()), cookies(headers),
+				this.forms.nonce(request.exchange().getRequest()), request.queryParam("lang").orElse(null),
+				languages(headers), headers.getFirst(HttpHeaders.HOST)));
 	}
 
 	/**
@@ -51,14 +55,20 @@ class LinkRequestConverter {
 		Right action = action(request);
 		String client = this.clients.client(request.exchange());
 		String nonce = this.forms.nonce(request.exchange().getRequest());
-		// Without any origin evidence the form token decides.
-		if (!this.sameOrigin.test(headers, false)) {
+		String host = headers.getFirst(HttpHeaders.HOST);
+		// From the link host the request came to, or the gateway's; without any origin
+		// evidence the form token decides.
+		String home = this.hosts.originOf(host);
+		boolean sameOrigin = (home != null)
+				? SameOrigin.test(home, headers.getOrigin(), headers.getFirst("Sec-Fetch-Site"), false)
+				: this.sameOrigin.test(headers, false);
+		if (!sameOrigin) {
 			return Mono.just(LinkRequest.submit(code, action, false, client, cookies(headers), nonce, null, null, null,
-					languages(headers)));
+					languages(headers), host));
 		}
 		return request.formData()
 			.map((form) -> LinkRequest.submit(code, action, true, client, cookies(headers), nonce,
-					form.getFirst("csrf"), form.getFirst("email"), form.getFirst("lang"), languages(headers)));
+					form.getFirst("csrf"), form.getFirst("email"), form.getFirst("lang"), languages(headers), host));
 	}
 
 	private static @Nullable Right action(ServerRequest request) {

@@ -83,7 +83,7 @@ class RenewalHandler {
 			}
 			// Answered at the floor, whatever the request comes to and however long the
 			// database takes: it is recorded apart from the answer.
-			this.renewals.submit(link.code(), address, link.client());
+			this.renewals.submit(link.code(), address, link.client(), link.host());
 			return Mono.delay(this.answerTime).then(this.pages.response(request, PageKind.RENEWAL_SENT));
 		}).onErrorResume(DataBufferLimitException.class, (ex) -> this.pages.response(request, PageKind.TOO_LARGE));
 	}

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -25,6 +26,7 @@ import dev.securelink.gateway.link.Link;
 import dev.securelink.gateway.link.LinkCache;
 import dev.securelink.gateway.link.LinkCode;
 import dev.securelink.gateway.link.RecipientMacs;
+import dev.securelink.gateway.tenant.LinkHosts;
 import dev.securelink.gateway.tenant.SettingsCache;
 import dev.securelink.gateway.tenant.TenantSettings;
 
@@ -102,8 +104,11 @@ class Renewals implements SmartLifecycle {
 
 	private final MeterRegistry meters;
 
+	private final LinkHosts hosts;
+
 	Renewals(LinkCache links, SettingsCache settings, RecipientMacs macs, AttemptGuard attempts, AuditLog audit,
-			DatabaseClient db, TransactionalOperator transaction, Clock clock, MeterRegistry meters) {
+			DatabaseClient db, TransactionalOperator transaction, Clock clock, MeterRegistry meters, LinkHosts hosts) {
+		this.hosts = hosts;
 		this.links = links;
 		this.settings = settings;
 		this.macs = macs;
@@ -125,13 +130,13 @@ class Renewals implements SmartLifecycle {
 	 * fails in the end is logged and counted ({@code outcome=failed}). So neither a slow
 	 * nor a failing database tells a recipient from a stranger.
 	 */
-	void submit(String code, String address, String client) {
+	void submit(String code, String address, String client, @Nullable String host) {
 		if (this.pending.incrementAndGet() > MAX_PENDING) {
 			this.pending.decrementAndGet();
 			this.meters.counter("securelink.renewal.requests", "outcome", Outcome.DROPPED.id()).increment();
 			return;
 		}
-		request(code, address, client)
+		request(code, address, client, host)
 			.retryWhen(Retry.backoff(4, Duration.ofMillis(250)).maxBackoff(Duration.ofSeconds(5)))
 			.doFinally((signal) -> this.pending.decrementAndGet())
 			.subscribe(null, (ex) -> {
@@ -182,13 +187,15 @@ class Renewals implements SmartLifecycle {
 
 	/**
 	 * A request for a new link of {@code code}, from {@code client} (its key), for
-	 * {@code address}.
+	 * {@code address}, made on {@code host} (a code on a host where it does not open is
+	 * an unknown one).
 	 */
-	Mono<Outcome> request(String code, String address, String client) {
+	Mono<Outcome> request(String code, String address, String client, @Nullable String host) {
 		Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
 		String clientHash = this.audit.clientHash(client);
 		Mono<Outcome> outcome = LinkCode.isWellFormed(code) ? this.links.byCode(LinkCode.hash(code))
 			.flatMap((link) -> this.settings.get(link.tenantId())
+				.filterWhen((tenant) -> this.hosts.opens(host, tenant))
 				.filterWhen((tenant) -> renewable(link, tenant, clientHash, now))
 				.flatMap((tenant) -> {
 					int recipient = this.macs.indexOf(link.recipientMacs(), address);

@@ -28,6 +28,7 @@ import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 
 import dev.securelink.gateway.input.BadInputException;
+import dev.securelink.gateway.input.ConflictException;
 
 /**
  * The one error handler of the admin API: every error is an RFC 9457 problem detail;
@@ -44,6 +45,16 @@ class AdminProblemHandler extends ResponseEntityExceptionHandler {
 	@ExceptionHandler(BadInputException.class)
 	Mono<ResponseEntity<Object>> badInput(BadInputException ex, ServerWebExchange exchange) {
 		return invalid(List.of(new FieldProblem(ex.field(), ex.getMessage())), ex, exchange);
+	}
+
+	/** 409 naming the field whose value conflicts with what is stored. */
+	@ExceptionHandler(ConflictException.class)
+	Mono<ResponseEntity<Object>> conflict(ConflictException ex, ServerWebExchange exchange) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
+				ex.field() + " " + ex.getMessage());
+		problem.setTitle("Conflict");
+		problem.setProperty("errors", List.of(Map.of("field", ex.field(), "message", ex.getMessage())));
+		return handleExceptionInternal(ex, problem, null, HttpStatus.CONFLICT, exchange);
 	}
 
 	@ExceptionHandler(DataBufferLimitException.class)

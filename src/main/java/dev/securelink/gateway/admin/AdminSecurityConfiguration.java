@@ -54,6 +54,9 @@ class AdminSecurityConfiguration {
 	static List<Route> routes(AdminAuthorization authorization) {
 		return List.of(read(authorization.tenantOrSupport("links:read", "settings:write"), TENANT + "/settings"),
 				write(HttpMethod.PUT, authorization.tenant("settings:write"), TENANT + "/settings"),
+				read(authorization.tenantOrSupport("links:read", "settings:write"), TENANT + "/link-hosts"),
+				write(HttpMethod.PUT, authorization.tenant("settings:write"), TENANT + "/link-hosts/{host}"),
+				write(HttpMethod.DELETE, authorization.tenant("settings:write"), TENANT + "/link-hosts/{host}"),
 				read(authorization.tenant("links:read", "settings:write"), TENANT + "/access"),
 				read(authorization.tenantOrSupport("links:read"), TENANT + "/links", TENANT + "/links/{linkId}",
 						TENANT + "/links/{linkId}/evidence", TENANT + "/events", TENANT + "/events/verification",

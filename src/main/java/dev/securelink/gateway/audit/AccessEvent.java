@@ -65,6 +65,16 @@ public record AccessEvent(String tenantId, @Nullable String linkId, String type,
 				null, detail.json());
 	}
 
+	/**
+	 * An admin caller gave the tenant a link host ({@code added}) or took one away;
+	 * {@code detail} names it.
+	 */
+	public static AccessEvent linkHost(String tenantId, String actor, Instant at, boolean added,
+			AuditDetail.LinkHost detail) {
+		return new AccessEvent(tenantId, null, (added ? AuditType.LINK_HOST_ADDED : AuditType.LINK_HOST_REMOVED).id(),
+				AuditOutcome.OK.id(), actor, null, at, null, detail.json());
+	}
+
 	/** Support staff read the tenant's data; {@code detail} names the method and path. */
 	public static AccessEvent supportRead(String tenantId, String actor, Instant at, AuditDetail.SupportRead detail) {
 		return new AccessEvent(tenantId, null, AuditType.SUPPORT_READ.id(), AuditOutcome.OK.id(), actor, null, at, null,

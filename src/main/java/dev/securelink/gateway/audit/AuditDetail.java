@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -55,6 +56,7 @@ public sealed interface AuditDetail {
 			case "completed" -> Completed.class;
 			case "settings_changed" -> SettingsChanged.class;
 			case "support_read" -> SupportRead.class;
+			case "link_host_added", "link_host_removed" -> LinkHost.class;
 			default -> null;
 		};
 	}
@@ -150,6 +152,11 @@ public sealed interface AuditDetail {
 
 	}
 
+	/** A link host the tenant was given or lost. */
+	@JsonPropertyOrder({ "host" })
+	record LinkHost(String host) implements AuditDetail {
+	}
+
 	/** The tenant's GDPR settings before and after a change. */
 	@JsonPropertyOrder({ "before", "after" })
 	record SettingsChanged(Settings before, Settings after) implements AuditDetail {
@@ -160,10 +167,21 @@ public sealed interface AuditDetail {
 	 * as null.
 	 */
 	@JsonPropertyOrder({ "emailVerification", "supportAccess", "supportAccessUntil", "selfServiceRenewal",
-			"renewalForRevoked", "displayName", "showSenderOnPrompt" })
+			"renewalForRevoked", "displayName", "showSenderOnPrompt", "linksOnGatewayHost" })
 	record Settings(@Nullable Boolean emailVerification, @Nullable Boolean supportAccess,
 			@Nullable Instant supportAccessUntil, @Nullable Boolean selfServiceRenewal,
-			@Nullable Boolean renewalForRevoked, @Nullable String displayName, @Nullable Boolean showSenderOnPrompt) {
+			@Nullable Boolean renewalForRevoked, @Nullable String displayName, @Nullable Boolean showSenderOnPrompt,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Boolean linksOnGatewayHost) {
+
+		/** Settings as events before link hosts recorded them. */
+		public Settings(@Nullable Boolean emailVerification, @Nullable Boolean supportAccess,
+				@Nullable Instant supportAccessUntil, @Nullable Boolean selfServiceRenewal,
+				@Nullable Boolean renewalForRevoked, @Nullable String displayName,
+				@Nullable Boolean showSenderOnPrompt) {
+			this(emailVerification, supportAccess, supportAccessUntil, selfServiceRenewal, renewalForRevoked,
+					displayName, showSenderOnPrompt, null);
+		}
+
 	}
 
 	/** Support staff read the tenant's data: the method and path of the call. */

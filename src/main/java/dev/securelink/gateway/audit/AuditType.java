@@ -82,7 +82,13 @@ public enum AuditType {
 	SETTINGS_CHANGED("settings_changed"),
 
 	/** Support staff read the tenant's data (the detail holds the method and path). */
-	SUPPORT_READ("support_read");
+	SUPPORT_READ("support_read"),
+
+	/** The admin API gave the tenant a link host of its own (the detail names it). */
+	LINK_HOST_ADDED("link_host_added"),
+
+	/** The admin API took one of the tenant's link hosts away (the detail names it). */
+	LINK_HOST_REMOVED("link_host_removed");
 
 	private final String id;
 

@@ -26,6 +26,7 @@ import dev.securelink.gateway.link.LinkRequests.LinkPage;
 import dev.securelink.gateway.link.LinkRequests.LinkView;
 import dev.securelink.gateway.link.LinkRequests.UpdateLink;
 import dev.securelink.gateway.paths.GatewayPaths;
+import dev.securelink.gateway.tenant.LinkHosts;
 import dev.securelink.gateway.tenant.TenantRepository;
 
 /**
@@ -57,9 +58,12 @@ class LinkService {
 
 	private final LinkCompletion completion;
 
+	private final LinkHosts hosts;
+
 	LinkService(LinkRepository links, TenantRepository tenants, AuditLog audit, RecipientMacs macs,
 			GatewayProperties properties, Clock clock, TransactionalOperator transaction, ChangeNotifier changes,
-			LinkLocks locks, LinkCompletion completion) {
+			LinkLocks locks, LinkCompletion completion, LinkHosts hosts) {
+		this.hosts = hosts;
 		this.changes = changes;
 		this.completion = completion;
 		this.locks = locks;
@@ -87,8 +91,11 @@ class LinkService {
 			return this.tenants.ensure(tenantId, now)
 				.then(this.links.insert(link, LinkCode.hash(code)))
 				.then(this.audit.record(AccessEvent.ofAdmin(AuditType.CREATED, tenantId, link.id(), actor, now)))
+				// The tenant's first link host, when it has one: where its links are
+				// mailed.
+				.then(this.hosts.linkOrigin(tenantId).defaultIfEmpty(this.properties.baseUrl()))
 				.as(this.transaction::transactional)
-				.thenReturn(LinkView.of(link, GatewayPaths.link(this.properties.baseUrl(), code), now));
+				.map((base) -> LinkView.of(link, GatewayPaths.link(base, code), now));
 		});
 	}
 

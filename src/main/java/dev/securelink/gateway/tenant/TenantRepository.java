@@ -55,9 +55,9 @@ public class TenantRepository {
 			.sql("""
 					insert into tenant (id, email_verification, support_access, support_access_until,
 					                    self_service_renewal, renewal_for_revoked, display_name, show_sender_on_prompt,
-					                    created_at, updated_at)
+					                    links_on_gateway_host, created_at, updated_at)
 					values (:id, :verification, :support, :until, :renewal, :renewalRevoked, :displayName, :showSender,
-					        :now, :now)
+					        :gatewayHost, :now, :now)
 					on conflict (id) do update
 					set email_verification = excluded.email_verification,
 					    support_access = excluded.support_access,
@@ -66,14 +66,15 @@ public class TenantRepository {
 					    renewal_for_revoked = excluded.renewal_for_revoked,
 					    display_name = excluded.display_name,
 					    show_sender_on_prompt = excluded.show_sender_on_prompt,
+					    links_on_gateway_host = excluded.links_on_gateway_host,
 					    settings_version = tenant.settings_version + 1,
 					    updated_at = excluded.updated_at
 					where (tenant.email_verification, tenant.support_access, tenant.support_access_until,
 					       tenant.self_service_renewal, tenant.renewal_for_revoked, tenant.display_name,
-					       tenant.show_sender_on_prompt)
+					       tenant.show_sender_on_prompt, tenant.links_on_gateway_host)
 					      is distinct from (excluded.email_verification, excluded.support_access, excluded.support_access_until,
 					                        excluded.self_service_renewal, excluded.renewal_for_revoked, excluded.display_name,
-					                        excluded.show_sender_on_prompt)
+					                        excluded.show_sender_on_prompt, excluded.links_on_gateway_host)
 					""")
 			.bind("id", settings.tenantId())
 			.bind("verification", settings.emailVerification())
@@ -83,6 +84,7 @@ public class TenantRepository {
 			.bind("renewalRevoked", settings.renewalForRevoked())
 			.bind("displayName", Parameter.fromOrEmpty(settings.displayName(), String.class))
 			.bind("showSender", settings.showSenderOnPrompt())
+			.bind("gatewayHost", settings.linksOnGatewayHost())
 			.bind("now", now)
 			.then()
 			.then(find(settings.tenantId()));
@@ -93,7 +95,8 @@ public class TenantRepository {
 				row.get("support_access", Boolean.class), row.get("support_access_until", Instant.class),
 				row.get("self_service_renewal", Boolean.class), row.get("renewal_for_revoked", Boolean.class),
 				row.get("display_name", String.class), row.get("show_sender_on_prompt", Boolean.class),
-				row.get("settings_version", Long.class), row.get("updated_at", Instant.class));
+				row.get("links_on_gateway_host", Boolean.class), row.get("settings_version", Long.class),
+				row.get("updated_at", Instant.class));
 	}
 
 }

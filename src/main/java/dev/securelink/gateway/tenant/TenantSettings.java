@@ -14,15 +14,18 @@ import org.jspecify.annotations.Nullable;
  * @param renewalForRevoked whether that holds for revoked links too
  * @param displayName the name recipients know the tenant by (plain text), or null
  * @param showSenderOnPrompt whether the pages before verification name the sender
+ * @param linksOnGatewayHost whether the tenant's links open on the gateway's own host
+ * too, besides its link hosts ({@link LinkHosts})
  * @param version moves on every change, so that sessions and caches can tell old settings
  * from new
  */
 public record TenantSettings(String tenantId, boolean emailVerification, boolean supportAccess,
 		@Nullable Instant supportAccessUntil, boolean selfServiceRenewal, boolean renewalForRevoked,
-		@Nullable String displayName, boolean showSenderOnPrompt, long version, @Nullable Instant updatedAt) {
+		@Nullable String displayName, boolean showSenderOnPrompt, boolean linksOnGatewayHost, long version,
+		@Nullable Instant updatedAt) {
 
 	static TenantSettings defaults(String tenantId) {
-		return new TenantSettings(tenantId, true, false, null, true, false, null, true, 0, null);
+		return new TenantSettings(tenantId, true, false, null, true, false, null, true, true, 0, null);
 	}
 
 	/**

@@ -25,6 +25,7 @@ import dev.securelink.gateway.audit.AuditLog;
 import dev.securelink.gateway.change.Change;
 import dev.securelink.gateway.change.ChangeNotifier;
 import dev.securelink.gateway.input.BadInputException;
+import dev.securelink.gateway.input.ConflictException;
 import dev.securelink.gateway.input.TenantIds;
 import dev.securelink.gateway.paths.GatewayPaths;
 
@@ -47,8 +48,11 @@ class TenantSettingsController {
 
 	private final ChangeNotifier changes;
 
+	private final LinkHosts hosts;
+
 	TenantSettingsController(TenantRepository tenants, AuditLog audit, Clock clock, TransactionalOperator transaction,
-			ChangeNotifier changes) {
+			ChangeNotifier changes, LinkHosts hosts) {
+		this.hosts = hosts;
 		this.tenants = tenants;
 		this.audit = audit;
 		this.clock = clock;
@@ -71,8 +75,9 @@ class TenantSettingsController {
 	 * Replaces the settings; the two GDPR switches are required, so nothing is changed by
 	 * omission, and the renewal switches, when left out, keep their current values.
 	 * Support access may end by itself at {@code supportAccessUntil}, at most 30 days
-	 * ahead. A real change is audited with the actor and the old and new values, and
-	 * reaches every instance at once.
+	 * ahead. Links may stay off the gateway's own host only for a tenant with a link host
+	 * of its own (409 otherwise). A real change is audited with the actor and the old and
+	 * new values, and reaches every instance at once.
 	 */
 	@PutMapping
 	Mono<SettingsView> put(@PathVariable String tenantId, @Valid @RequestBody SettingsUpdate update,
@@ -80,13 +85,16 @@ class TenantSettingsController {
 		return Mono.fromCallable(() -> TenantIds.requireValid(tenantId)).flatMap((tenant) -> {
 			Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
 			Instant until = supportUntil(update, now);
-			return this.tenants.find(tenant)
+			return this.tenants.lock(tenant)
+				.then(this.tenants.find(tenant))
+				.flatMap((before) -> gatewayHost(tenant, update, before))
 				.flatMap((before) -> this.tenants
 					.save(new TenantSettings(tenant, update.emailVerification(), update.supportAccess(), until,
 							orCurrent(update.selfServiceRenewal(), before.selfServiceRenewal()),
 							orCurrent(update.renewalForRevoked(), before.renewalForRevoked()),
 							(update.displayName() != null) ? displayName(update.displayName()) : before.displayName(),
-							orCurrent(update.showSenderOnPrompt(), before.showSenderOnPrompt()), 0, null), now)
+							orCurrent(update.showSenderOnPrompt(), before.showSenderOnPrompt()),
+							orCurrent(update.linksOnGatewayHost(), before.linksOnGatewayHost()), 0, null), now)
 					.flatMap((after) -> (after.version() == before.version()) ? Mono.just(after) : this.audit
 						.record(AccessEvent.settingsChanged(tenant, caller.getSubject(), now, detail(before, after)))
 						.then(this.changes.notify(new Change(Change.Kind.TENANT, tenant)))
@@ -118,6 +126,22 @@ class TenantSettingsController {
 		return name;
 	}
 
+	/**
+	 * {@code before}, once it is clear that the update may keep the tenant's links off
+	 * the gateway's host: only with a link host of its own (the tenant's row is locked,
+	 * so no host goes meanwhile).
+	 */
+	private Mono<TenantSettings> gatewayHost(String tenant, SettingsUpdate update, TenantSettings before) {
+		if (!Boolean.FALSE.equals(update.linksOnGatewayHost())) {
+			return Mono.just(before);
+		}
+		return this.hosts.of(tenant)
+			.flatMap((hosts) -> hosts.isEmpty()
+					? Mono.error(new ConflictException("linksOnGatewayHost",
+							"can be false only for a tenant with a link host of its own (PUT …/link-hosts/{host})"))
+					: Mono.just(before));
+	}
+
 	private static boolean orCurrent(@Nullable Boolean given, boolean current) {
 		return (given != null) ? given : current;
 	}
@@ -143,7 +167,7 @@ class TenantSettingsController {
 	private static AuditDetail.Settings values(TenantSettings settings) {
 		return new AuditDetail.Settings(settings.emailVerification(), settings.supportAccess(),
 				settings.supportAccessUntil(), settings.selfServiceRenewal(), settings.renewalForRevoked(),
-				settings.displayName(), settings.showSenderOnPrompt());
+				settings.displayName(), settings.showSenderOnPrompt(), settings.linksOnGatewayHost());
 	}
 
 	/**
@@ -158,10 +182,13 @@ class TenantSettingsController {
 	 * left out, unchanged (default none)
 	 * @param showSenderOnPrompt whether that name is shown; left out, unchanged (default
 	 * on)
+	 * @param linksOnGatewayHost whether the tenant's links open on the gateway's own host
+	 * too, not only on its link hosts; left out, unchanged (default on)
 	 */
 	record SettingsUpdate(@NotNull Boolean emailVerification, @NotNull Boolean supportAccess,
 			@Nullable Instant supportAccessUntil, @Nullable Boolean selfServiceRenewal,
-			@Nullable Boolean renewalForRevoked, @Nullable String displayName, @Nullable Boolean showSenderOnPrompt) {
+			@Nullable Boolean renewalForRevoked, @Nullable String displayName, @Nullable Boolean showSenderOnPrompt,
+			@Nullable Boolean linksOnGatewayHost) {
 	}
 
 	/**
@@ -170,14 +197,15 @@ class TenantSettingsController {
 	 */
 	record SettingsView(String tenantId, boolean emailVerification, boolean supportAccess,
 			@Nullable Instant supportAccessUntil, boolean selfServiceRenewal, boolean renewalForRevoked,
-			@Nullable String displayName, boolean showSenderOnPrompt, long version, @Nullable Instant updatedAt) {
+			@Nullable String displayName, boolean showSenderOnPrompt, boolean linksOnGatewayHost, long version,
+			@Nullable Instant updatedAt) {
 
 		static SettingsView of(TenantSettings settings, Instant now) {
 			boolean support = settings.supportAccessActive(now);
 			return new SettingsView(settings.tenantId(), settings.emailVerification(), support,
 					support ? settings.supportAccessUntil() : null, settings.selfServiceRenewal(),
 					settings.renewalForRevoked(), settings.displayName(), settings.showSenderOnPrompt(),
-					settings.version(), settings.updatedAt());
+					settings.linksOnGatewayHost(), settings.version(), settings.updatedAt());
 		}
 
 	}

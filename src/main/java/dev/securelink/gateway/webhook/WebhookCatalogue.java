@@ -47,6 +47,9 @@ class WebhookCatalogue implements OpenApiCustomizer {
 			Map.entry("link.expired", "The link reached expiresAt (delivered within a minute of it)."),
 			Map.entry("link.completed", "The invoicing application marked actions of the link done (completed)."),
 			Map.entry("tenant.settings_changed", "The tenant's GDPR settings changed: before and after."),
+			Map.entry("tenant.link_host_added",
+					"The tenant was given a link host of its own (PUT …/link-hosts/{host}): the host."),
+			Map.entry("tenant.link_host_removed", "The tenant lost one of its link hosts: the host."),
 			Map.entry("support.accessed", "Support staff read the tenant's data: the method and path."),
 			Map.entry("audit.checkpoint", "A signed checkpoint of the tenant's audit chain was stored."),
 			Map.entry("webhook.test", "Sent by POST …/webhooks/{id}/test."));

@@ -16,8 +16,8 @@ final class WebhookEventTypes {
 	/** Every type the gateway delivers, in the order the admin API documents them. */
 	static final List<String> ALL = List.of("link.created", "link.opened", "link.verified", "link.verification_failed",
 			"link.locked", "link.unlocked", "link.renewal_requested", "sign.submitted", "pay.submitted", "link.revoked",
-			"link.expired", "link.completed", "tenant.settings_changed", "support.accessed", "audit.checkpoint",
-			"webhook.test");
+			"link.expired", "link.completed", "tenant.settings_changed", "tenant.link_host_added",
+			"tenant.link_host_removed", "support.accessed", "audit.checkpoint", "webhook.test");
 
 	private static final int MAX_PATTERNS = ALL.size();
 
@@ -33,7 +33,8 @@ final class WebhookEventTypes {
 			Map.entry("sign_answered", "sign.submitted"), Map.entry("pay_answered", "pay.submitted"),
 			Map.entry("revoked", "link.revoked"), Map.entry("expired", "link.expired"),
 			Map.entry("completed", "link.completed"), Map.entry("settings_changed", "tenant.settings_changed"),
-			Map.entry("support_read", "support.accessed"));
+			Map.entry("support_read", "support.accessed"), Map.entry("link_host_added", "tenant.link_host_added"),
+			Map.entry("link_host_removed", "tenant.link_host_removed"));
 
 	private WebhookEventTypes() {
 	}

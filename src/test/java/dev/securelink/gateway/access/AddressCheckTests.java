@@ -245,7 +245,7 @@ class AddressCheckTests {
 
 	private LinkRequest postFrom(String client, String formToken, String address) {
 		return LinkRequest.submit("code", Right.VIEW, true, client, List.of(), this.nonce, formToken, address, null,
-				List.of());
+				List.of(), null);
 	}
 
 	private String token() {
@@ -297,7 +297,7 @@ class AddressCheckTests {
 	}
 
 	private TenantSettings settings(boolean emailVerification) {
-		return new TenantSettings("t", emailVerification, false, null, true, false, null, true, 1, null);
+		return new TenantSettings("t", emailVerification, false, null, true, false, null, true, true, 1, null);
 	}
 
 }

@@ -214,6 +214,19 @@ class RenewalTests extends GatewayFixture {
 	}
 
 	@Test
+	@Behaviour({ "44", "47" })
+	void submitWhenAskedOnAnotherTenantsLinkHostThenTheSameAnswerAndNothingRecorded() {
+		CreatedLink expired = expiredLink("/invoices/renew-host", ANNA);
+		String other = Admin.newTenant();
+		this.admin.put(other, "/link-hosts/docs." + other + ".example").exchange().expectStatus().isCreated();
+		assertThat(this.renewals.request(expired.code(), ANNA, "198.51.100.93", "docs." + other + ".example").block())
+			.isEqualTo(Renewals.Outcome.IGNORED);
+		assertThat(Queries.events(this.db, expired.id(), "renewal_requested")).isZero();
+		assertThat(this.renewals.request(expired.code(), ANNA, "198.51.100.93", "localhost:8080").block())
+			.isEqualTo(Renewals.Outcome.REQUESTED);
+	}
+
+	@Test
 	@Behaviour("44")
 	void submitWhenLinkRevokedThenRecordedOnlyWhenTheTenantOptsIn() {
 		CreatedLink link = this.admin.createLink(this.tenant,

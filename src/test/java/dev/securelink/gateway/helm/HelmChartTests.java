@@ -68,9 +68,20 @@ class HelmChartTests {
 	@Test
 	void templateWhenHighlyAvailableThenIngressRoutesOnlyPublicPathsAndHpaPdbServiceMonitorExist() {
 		Map<String, Map<String, Object>> objects = render(CHART.resolve("ci/ha-values.yaml"));
-		List<Map<String, Object>> paths = path(objects.get("Ingress"), "spec", "rules", 0, "http", "paths");
-		assertThat(paths).extracting((path) -> path.get("path"))
-			.containsExactlyElementsOf(GatewayPaths.PUBLIC_PREFIXES);
+		List<Map<String, Object>> rules = path(objects.get("Ingress"), "spec", "rules");
+		assertThat(rules).extracting((rule) -> rule.get("host"))
+			.containsExactly("docs.acme.example", "facturen.acme.example", "*.docs.acme-content.example");
+		for (int i = 0; i < 2; i++) {
+			List<Map<String, Object>> paths = path(rules.get(i), "http", "paths");
+			assertThat(paths).extracting((path) -> path.get("path"))
+				.containsExactlyElementsOf(GatewayPaths.PUBLIC_PREFIXES);
+		}
+		assertThat(path(rules.get(2), "http", "paths").toString()).as("every path of a document's host")
+			.contains("path=/,");
+		assertThat(path(objects.get("Ingress"), "spec", "tls").toString())
+			.contains("secretName=docs-acme-tls", "hosts=[docs.acme.example]")
+			.contains("hosts=[*.docs.acme-content.example], secretName=docs-acme-content-wildcard-tls")
+			.contains("hosts=[facturen.acme.example], secretName=facturen-acme-tls");
 		assertThat(objects.get("Ingress").toString()).doesNotContain("/admin").doesNotContain("9090");
 		assertThat(objects.get("HorizontalPodAutoscaler")).containsEntry("apiVersion", "autoscaling/v2");
 		assertThat(map(objects.get("HorizontalPodAutoscaler"), "spec")).containsEntry("minReplicas", 3)
@@ -84,7 +95,8 @@ class HelmChartTests {
 			.contains("idle-timeout: 20m")
 			.contains("issuer-uri: https://login.acme.example/realms/invoicing")
 			.contains("- securelink-admin")
-			.contains("transaction-pooler: true");
+			.contains("transaction-pooler: true")
+			.contains("origin: https://{link}.docs.acme-content.example");
 		assertThat(map(objects.get("Deployment"), "spec", "template", "spec", "containers", 0).get("env").toString())
 			.contains("name=SECURELINK_CHANGE_FEED_LISTEN_URL");
 		Map<String, Object> policy = map(objects.get("NetworkPolicy"), "spec");
@@ -136,17 +148,28 @@ class HelmChartTests {
 
 	@Test
 	void templateWhenBehindAnyProxyWithoutTrustedProxiesThenRefusedSayingWhatToSet() {
-		assertThatThrownBy(() -> new Helm(CHART).template().withName("gw").call())
+		assertThatThrownBy(() -> withDocuments().call())
 			.as("the default exposure, through a proxy, without the chart's own Ingress")
 			.hasMessageContaining("trustedProxies is required with exposure=ingress")
 			.hasMessageContaining("proxy-real-ip-cidr");
-		assertThatThrownBy(() -> new Helm(CHART).template().withName("gw").set("ingress.enabled", "true").call())
+		assertThatThrownBy(() -> withDocuments().set("ingress.enabled", "true").call())
 			.hasMessageContaining("trustedProxies is required with exposure=ingress");
-		assertThat(new Helm(CHART).template()
-			.withName("gw")
-			.set("ingress.enabled", "true")
-			.set("trustedProxies[0]", "10.42.0.0/16")
-			.call()).contains("kind: Ingress").contains("- 10.42.0.0/16");
+		assertThat(withDocuments().set("ingress.enabled", "true").set("trustedProxies[0]", "10.42.0.0/16").call())
+			.contains("kind: Ingress")
+			.contains("- 10.42.0.0/16");
+	}
+
+	@Test
+	void templateWhenNoDocumentOriginThenRefusedUnlessTheSharedOriginIsAskedFor() {
+		assertThatThrownBy(() -> template().set("documents.origin", "").call())
+			.hasMessageContaining("documents.origin is required")
+			.hasMessageContaining("documents.sharedOrigin=true");
+		assertThatThrownBy(() -> template().set("documents.origin", "https://docs.example.net").call())
+			.hasMessageContaining("must be an origin whose host begins with {link}.");
+		assertThatThrownBy(() -> template().set("documents.sharedOrigin", "true").call())
+			.hasMessageContaining("contradict");
+		String shared = template().set("documents.origin", "").set("documents.sharedOrigin", "true").call();
+		assertThat(shared).contains("shared-origin: true");
 	}
 
 	@Test
@@ -169,7 +192,12 @@ class HelmChartTests {
 
 	/** The chart with nothing in front of it. */
 	private static com.marcnuri.helm.TemplateCommand direct() {
-		return new Helm(CHART).template().withName("gw").set("exposure", "direct");
+		return withDocuments().set("exposure", "direct");
+	}
+
+	/** The chart's defaults and a document origin, which has no default. */
+	private static com.marcnuri.helm.TemplateCommand withDocuments() {
+		return new Helm(CHART).template().withName("gw").set("documents.origin", "https://{link}.docs.example.net");
 	}
 
 	/**

@@ -103,10 +103,10 @@ class PrivacyTests extends GatewayFixture {
 			.block(Duration.ofSeconds(10));
 		assertThat(detail).isEqualTo("{\"before\":{\"emailVerification\":true,\"supportAccess\":false,"
 				+ "\"supportAccessUntil\":null,\"selfServiceRenewal\":true,\"renewalForRevoked\":false,"
-				+ "\"displayName\":null,\"showSenderOnPrompt\":true},"
+				+ "\"displayName\":null,\"showSenderOnPrompt\":true,\"linksOnGatewayHost\":true},"
 				+ "\"after\":{\"emailVerification\":false,\"supportAccess\":false,\"supportAccessUntil\":null,"
 				+ "\"selfServiceRenewal\":true,\"renewalForRevoked\":false,\"displayName\":null,"
-				+ "\"showSenderOnPrompt\":true}}");
+				+ "\"showSenderOnPrompt\":true,\"linksOnGatewayHost\":true}}");
 	}
 
 	@Test

@@ -51,6 +51,20 @@ public final class Admin {
 			.exchange();
 	}
 
+	/** A PUT without a body, with every scope. */
+	public WebTestClient.RequestBodySpec put(String tenant, String path) {
+		return this.client.put()
+			.uri("/admin/v1/tenants/" + tenant + path)
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token(tenant, ALL_SCOPES));
+	}
+
+	/** A DELETE, with every scope. */
+	public WebTestClient.RequestHeadersSpec<?> delete(String tenant, String path) {
+		return this.client.delete()
+			.uri("/admin/v1/tenants/" + tenant + path)
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.token(tenant, ALL_SCOPES));
+	}
+
 	public WebTestClient.RequestHeadersSpec<?> get(String tenant, String path) {
 		return this.client.get()
 			.uri("/admin/v1/tenants/" + tenant + path)

@@ -23,6 +23,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.securelink.gateway.support.Admin;
+import dev.securelink.gateway.support.Behaviour;
 import dev.securelink.gateway.support.Browser;
 import dev.securelink.gateway.support.CreatedLink;
 import dev.securelink.gateway.support.GatewayTest;
@@ -235,6 +236,21 @@ class WebhookDeliveryTests {
 		assertThat(data.get("method").asString()).isEqualTo("GET");
 		assertThat(data.get("path").asString()).isEqualTo("/admin/v1/tenants/" + this.tenant + "/settings");
 		assertThat(request.body()).doesNotContain("agent-smith");
+	}
+
+	@Test
+	@Behaviour("47")
+	void linkHostWhenAddedAndRemovedThenAnnouncedWithTheHost() {
+		endpoint(List.of("tenant.*"));
+		String host = "docs." + this.tenant + ".example";
+		new Admin(this.client).put(this.tenant, "/link-hosts/" + host).exchange().expectStatus().isCreated();
+		new Admin(this.client).delete(this.tenant, "/link-hosts/" + host).exchange().expectStatus().isNoContent();
+
+		assertThat(data(this.receiver.await("tenant.link_host_added", 1).get(0)).get("host").asString())
+			.isEqualTo(host);
+		JsonNode removed = data(this.receiver.await("tenant.link_host_removed", 1).get(0));
+		assertThat(removed.get("host").asString()).isEqualTo(host);
+		assertThat(removed.get("tenantId").asString()).isEqualTo(this.tenant);
 	}
 
 	@Test
