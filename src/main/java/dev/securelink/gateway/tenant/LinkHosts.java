@@ -197,7 +197,7 @@ public class LinkHosts implements ChangeListener {
 	/**
 	 * {@code given} as a link host: a DNS name of two or more labels (an international
 	 * one in its ASCII form), lower-case, without a trailing dot; not an address, not the
-	 * gateway's own host, and not in the documents' domain.
+	 * gateway's own host, not a document's host nor the documents' domain.
 	 * @throws BadInputException naming {@code host}
 	 */
 	String normalize(String given) {
@@ -222,8 +222,9 @@ public class LinkHosts implements ChangeListener {
 		if (ascii.equals(this.gatewayHost)) {
 			throw new BadInputException("host", "is the gateway's own host, which serves every tenant");
 		}
-		if (this.documents.separate() && ("." + ascii).endsWith(this.documents.domain())) {
-			throw new BadInputException("host", "is in the documents' domain");
+		if (this.documents.separate()
+				&& (this.documents.linkIdOf(ascii) != null || ("." + ascii).equals(this.documents.domain()))) {
+			throw new BadInputException("host", "is a document's host, or the documents' domain");
 		}
 		return ascii;
 	}

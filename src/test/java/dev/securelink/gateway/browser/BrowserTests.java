@@ -1,10 +1,6 @@
 package dev.securelink.gateway.browser;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,16 +10,11 @@ import com.deque.html.axecore.results.Results;
 import com.deque.html.axecore.results.Rule;
 import com.deque.html.axecore.selenium.AxeBuilder;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -39,7 +30,6 @@ import dev.securelink.gateway.support.CreatedLink;
 import dev.securelink.gateway.support.Ports;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The whole flow in Debian's Chromium, as a customer clicking a link in an e-mail meets
@@ -52,12 +42,6 @@ import static org.assertj.core.api.Assertions.fail;
 @ActiveProfiles("demo")
 class BrowserTests {
 
-	static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-
-	static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-
-	static final Path SCREENSHOTS = Path.of("target", "browser");
-
 	static final int PORT = Ports.free();
 
 	static final int DEMO_PORT = Ports.free();
@@ -67,7 +51,7 @@ class BrowserTests {
 	@Autowired
 	DemoDocumentService documents;
 
-	final List<WebDriver> drivers = new ArrayList<>();
+	final Chromium chromium = new Chromium();
 
 	@DynamicPropertySource
 	static void ports(DynamicPropertyRegistry registry) {
@@ -81,20 +65,12 @@ class BrowserTests {
 
 	@BeforeAll
 	static void requireChromium() {
-		if (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)) {
-			return;
-		}
-		String message = "Browser test skipped: no " + CHROMIUM + " or " + CHROMEDRIVER
-				+ ". Install them with: sudo apt-get install chromium chromium-driver";
-		if ("true".equals(System.getenv("SECURELINK_REQUIRE_BROWSER"))) {
-			fail(message.replace("skipped", "required (SECURELINK_REQUIRE_BROWSER=true)"));
-		}
-		Assumptions.abort(message);
+		Chromium.require();
 	}
 
 	@AfterEach
 	void quit() {
-		this.drivers.forEach(WebDriver::quit);
+		this.chromium.close();
 	}
 
 	@Test
@@ -113,15 +89,15 @@ class BrowserTests {
 		assertThat(sender.getText()).isEqualTo("Acme <b>Invoicing</b> heeft u dit document gestuurd.");
 		assertThat(sender.findElements(By.tagName("b"))).isEmpty();
 		assertThat(browser.getPageSource()).doesNotContain("2026-0042");
-		screenshot(browser, "01-prompt-nl");
+		Chromium.screenshot(browser, "01-prompt-nl");
 
 		browser.findElement(By.id("email")).sendKeys("someone@example.com");
 		browser.findElement(By.cssSelector("button[type=submit]")).click();
-		WebElement error = await(browser, By.id("email-error"));
+		WebElement error = Chromium.await(browser, By.id("email-error"));
 		assertThat(error.getText()).startsWith("Dit adres geeft geen toegang");
 		assertThat(browser.switchTo().activeElement().getAttribute("id")).as("focus on the field").isEqualTo("email");
 		assertThat(browser.findElement(By.id("email")).getAttribute("aria-describedby")).isEqualTo("email-error");
-		screenshot(browser, "02-wrong-address");
+		Chromium.screenshot(browser, "02-wrong-address");
 
 		browser.findElement(By.id("email")).clear();
 		browser.findElement(By.id("email")).sendKeys("Anna@Example.com");
@@ -132,13 +108,13 @@ class BrowserTests {
 		assertThat(documentUrl).matches("http://[a-z2-7]{20}\\.localhost:" + PORT + "/")
 			.doesNotContain(url.substring(url.lastIndexOf('/')));
 		assertThat(browser.findElement(By.id("assertion")).getText()).startsWith("Gateway assertion verified");
-		screenshot(browser, "03-invoice");
+		Chromium.screenshot(browser, "03-invoice");
 
 		int paymentsBefore = this.documents.payments();
 		browser.findElement(By.cssSelector("form[action=pay] button")).click();
 		new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.titleIs("Payment received"));
 		assertThat(this.documents.payments()).isEqualTo(paymentsBefore + 1);
-		screenshot(browser, "04-paid");
+		Chromium.screenshot(browser, "04-paid");
 
 		// The payment provider told the invoicing application, which marks the payment
 		// done: the pay pages now say so, and a second Pay reaches nobody.
@@ -148,16 +124,16 @@ class BrowserTests {
 		new WebDriverWait(browser, Duration.ofSeconds(10))
 			.until(ExpectedConditions.titleContains("Deze factuur is al betaald"));
 		assertThat(this.documents.payments()).as("not forwarded again").isEqualTo(paymentsBefore + 1);
-		screenshot(browser, "04b-already-paid-nl");
+		Chromium.screenshot(browser, "04b-already-paid-nl");
 		browser.get(documentUrl + "pay");
 		assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Deze factuur is betaald");
-		screenshot(browser, "04c-paid-page-nl");
+		Chromium.screenshot(browser, "04c-paid-page-nl");
 
 		WebDriver elsewhere = browser("en");
 		elsewhere.get(documentUrl);
 		assertThat(elsewhere.findElement(By.tagName("h1")).getText()).isEqualTo("Open the link from your e-mail again");
 		assertThat(elsewhere.getPageSource()).doesNotContain("Invoice 2026-0042");
-		screenshot(elsewhere, "05-copied-url-elsewhere");
+		Chromium.screenshot(elsewhere, "05-copied-url-elsewhere");
 	}
 
 	@Test
@@ -173,13 +149,13 @@ class BrowserTests {
 				.startsWith("Acme Invoicing ");
 			browser.findElement(By.id("email")).sendKeys("wrong@example.com");
 			browser.findElement(By.cssSelector("button[type=submit]")).click();
-			await(browser, By.id("email-error"));
+			Chromium.await(browser, By.id("email-error"));
 			violations.addAll(axe(browser, "prompt-error-" + language));
 			scan(browser, BASE + "/l/not-a-link?lang=" + language, "notfound-" + language, violations);
 			// The not-found page's form to ask for a new link: sent empty, then with an
 			// address (the answer is the same whatever the code).
 			browser.findElement(By.cssSelector("section.renewal button[type=submit]")).click();
-			await(browser, By.id("renewal-error"));
+			Chromium.await(browser, By.id("renewal-error"));
 			violations.addAll(axe(browser, "renewal-blank-" + language));
 			browser.findElement(By.id("renewal-email")).sendKeys("anna@example.com");
 			browser.findElement(By.cssSelector("section.renewal button[type=submit]")).click();
@@ -193,19 +169,13 @@ class BrowserTests {
 		assertThat(violations).isEmpty();
 	}
 
-	/** Form posts navigate after click() returns: wait for what the next page shows. */
-	private static WebElement await(WebDriver browser, By locator) {
-		return new WebDriverWait(browser, Duration.ofSeconds(10))
-			.until(ExpectedConditions.presenceOfElementLocated(locator));
-	}
-
 	private void scan(WebDriver browser, String url, String name, List<String> violations) throws IOException {
 		browser.get(url);
 		violations.addAll(axe(browser, name));
 	}
 
 	private List<String> axe(WebDriver browser, String name) throws IOException {
-		screenshot(browser, "axe-" + name);
+		Chromium.screenshot(browser, "axe-" + name);
 		Results results = new AxeBuilder().withTags(List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"))
 			.analyze(browser);
 		assertThat(results.getPasses()).as("axe ran on " + name).isNotEmpty();
@@ -233,26 +203,7 @@ class BrowserTests {
 	}
 
 	private WebDriver browser(String acceptLanguage) throws IOException {
-		ChromeOptions options = new ChromeOptions();
-		options.setBinary(CHROMIUM.toFile());
-		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-				"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-				"--disable-quic", "--window-size=1100,900",
-				"--user-data-dir=" + Files.createTempDirectory("securelink-chromium"));
-		options.setExperimentalOption("prefs", Map.of("intl.accept_languages", acceptLanguage));
-		ChromeDriverService service = new ChromeDriverService.Builder()
-			.usingDriverExecutable(new File(CHROMEDRIVER.toString()))
-			.usingAnyFreePort()
-			.build();
-		ChromeDriver driver = new ChromeDriver(service, options);
-		this.drivers.add(driver);
-		return driver;
-	}
-
-	private static void screenshot(WebDriver browser, String name) throws IOException {
-		Files.createDirectories(SCREENSHOTS);
-		File shot = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-		Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+		return this.chromium.open(acceptLanguage);
 	}
 
 }
