@@ -65,10 +65,11 @@ public final class DocumentOrigins {
 		}
 		String suffix = uri.getHost().substring(1).toLowerCase(Locale.ROOT);
 		String gatewayHost = String.valueOf(gateway.getHost()).toLowerCase(Locale.ROOT);
-		if (("." + gatewayHost).endsWith(suffix) && !gatewayHost.equals("localhost")) {
+		if (!gatewayHost.equals("localhost")
+				&& (("." + gatewayHost).endsWith(suffix) || suffix.endsWith("." + gatewayHost))) {
 			throw new IllegalArgumentException("securelink.documents.origin must be on a domain of its own, not "
 					+ suffix.substring(1) + ", which the gateway's host " + gatewayHost
-					+ " is in: a document could set cookies the gateway's host receives");
+					+ " is in or above: a document could set cookies the gateway's host receives");
 		}
 		return new DocumentOrigins(uri.getScheme() + "://", suffix, (uri.getPort() != -1) ? ":" + uri.getPort() : "");
 	}
@@ -95,6 +96,14 @@ public final class DocumentOrigins {
 	}
 
 	/**
+	 * The origin a browser names for a request to {@code host}, a document's {@code Host}
+	 * header as sent.
+	 */
+	public String originAt(String host) {
+		return this.scheme + host;
+	}
+
+	/**
 	 * Every document's origin as a CSP source expression, e.g.
 	 * {@code https://*.docs.example.net}.
 	 */
@@ -104,21 +113,53 @@ public final class DocumentOrigins {
 
 	/**
 	 * The link whose document host {@code host} (a Host header: any case, with or without
-	 * a port) is, or null when it is none.
+	 * a port or a trailing dot) is, or null when it is none. Allocates nothing but the
+	 * id: it runs on every document request.
 	 */
 	public @Nullable String linkIdOf(@Nullable String host) {
-		if (this.scheme == null || host == null) {
+		int end = nameEnd(host);
+		if (host == null || end != 20 + this.suffix.length()
+				|| !host.regionMatches(true, 20, this.suffix, 0, this.suffix.length())) {
 			return null;
 		}
-		String name = host.toLowerCase(Locale.ROOT);
-		int colon = name.lastIndexOf(':');
-		if (colon >= 0 && name.indexOf(']') < colon) {
-			name = name.substring(0, colon);
+		return linkId(host, 20);
+	}
+
+	/**
+	 * Whether {@code host} (a {@code Host} header) is below the documents' domain: a
+	 * document's host, or any other name the wildcard brings, which the document route
+	 * answers (with 404 when it is no document's), never the gateway's pages.
+	 */
+	public boolean inDomain(@Nullable String host) {
+		int end = nameEnd(host);
+		return host != null && end > this.suffix.length()
+				&& host.regionMatches(true, end - this.suffix.length(), this.suffix, 0, this.suffix.length());
+	}
+
+	/**
+	 * Where the name in {@code host} ends (before a port and a trailing dot), or -1 when
+	 * documents share the gateway's origin or it names none.
+	 */
+	private int nameEnd(@Nullable String host) {
+		if (this.scheme == null || host == null || host.isEmpty() || host.charAt(0) == '[') {
+			return -1;
 		}
-		if (!name.endsWith(this.suffix) || name.length() != 20 + this.suffix.length()) {
+		int colon = host.indexOf(':');
+		int end = (colon < 0) ? host.length() : colon;
+		return (end > 0 && host.charAt(end - 1) == '.') ? end - 1 : end;
+	}
+
+	/**
+	 * The host name of a {@code Host} header: lower-case, without its port and without
+	 * the trailing dot of a fully qualified spelling; null for none or an IP literal.
+	 */
+	public static @Nullable String hostName(@Nullable String host) {
+		if (host == null || host.isEmpty() || host.startsWith("[")) {
 			return null;
 		}
-		return linkId(name.substring(0, 20));
+		int colon = host.indexOf(':');
+		String name = ((colon < 0) ? host : host.substring(0, colon)).toLowerCase(Locale.ROOT);
+		return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
 	}
 
 	/** The link id's 12 bytes as 20 characters of lower-case base32, a DNS label. */
@@ -142,15 +183,18 @@ public final class DocumentOrigins {
 	}
 
 	/**
-	 * The link id a label stands for, or null when it is not one {@link #label} makes.
+	 * The link id the first {@code length} characters of {@code label} (any case) stand
+	 * for, or null when they are not a label {@link #label} makes.
 	 */
-	static @Nullable String linkId(String label) {
+	static @Nullable String linkId(String label, int length) {
 		byte[] bytes = new byte[12];
 		int buffer = 0;
 		int bits = 0;
 		int at = 0;
-		for (int i = 0; i < label.length(); i++) {
-			int value = BASE32.indexOf(label.charAt(i));
+		for (int i = 0; i < length; i++) {
+			char c = label.charAt(i);
+			int value = (c >= 'a' && c <= 'z') ? c - 'a'
+					: (c >= 'A' && c <= 'Z') ? c - 'A' : (c >= '2' && c <= '7') ? c - '2' + 26 : -1;
 			if (value < 0) {
 				return null;
 			}

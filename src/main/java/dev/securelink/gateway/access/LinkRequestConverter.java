@@ -58,17 +58,19 @@ class LinkRequestConverter {
 		String host = headers.getFirst(HttpHeaders.HOST);
 		// From the link host the request came to, or the gateway's; without any origin
 		// evidence the form token decides.
-		String home = this.hosts.originOf(host);
-		boolean sameOrigin = (home != null)
-				? SameOrigin.test(home, headers.getOrigin(), headers.getFirst("Sec-Fetch-Site"), false)
-				: this.sameOrigin.test(headers, false);
-		if (!sameOrigin) {
-			return Mono.just(LinkRequest.submit(code, action, false, client, cookies(headers), nonce, null, null, null,
-					languages(headers), host));
-		}
-		return request.formData()
-			.map((form) -> LinkRequest.submit(code, action, true, client, cookies(headers), nonce,
-					form.getFirst("csrf"), form.getFirst("email"), form.getFirst("lang"), languages(headers), host));
+		return this.hosts.originOf(host)
+			.map((home) -> SameOrigin.test(home, headers.getOrigin(), headers.getFirst("Sec-Fetch-Site"), false))
+			.defaultIfEmpty(this.sameOrigin.test(headers, false))
+			.flatMap((sameOrigin) -> {
+				if (!sameOrigin) {
+					return Mono.just(LinkRequest.submit(code, action, false, client, cookies(headers), nonce, null,
+							null, null, languages(headers), host));
+				}
+				return request.formData()
+					.map((form) -> LinkRequest.submit(code, action, true, client, cookies(headers), nonce,
+							form.getFirst("csrf"), form.getFirst("email"), form.getFirst("lang"), languages(headers),
+							host));
+			});
 	}
 
 	private static @Nullable Right action(ServerRequest request) {

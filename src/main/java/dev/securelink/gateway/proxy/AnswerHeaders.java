@@ -31,17 +31,18 @@ final class AnswerHeaders {
 	static final AsciiString REFRESH = AsciiString.cached("Refresh");
 
 	/**
-	 * A document's active content on the gateway's shared origin runs in an opaque
-	 * origin: its scripts cannot read the gateway's pages or other documents, and what it
-	 * submits carries {@code Origin: null}, which the same-origin rule refuses. PDFs are
-	 * left alone (Chromium's viewer refuses to run sandboxed), and so are the sign and
-	 * pay pages, whose forms must post from the gateway's origin.
+	 * A document's content on the gateway's shared origin runs in an opaque origin: its
+	 * scripts cannot read the gateway's pages or other documents, and what it submits
+	 * carries {@code Origin: null}, which the same-origin rule refuses. Inert types are
+	 * left alone (Chromium's PDF viewer refuses to run sandboxed), and so is the HTML of
+	 * the sign and pay pages, whose forms must post from the gateway's origin.
 	 */
 	static final String SANDBOX = "sandbox allow-scripts allow-forms allow-popups allow-downloads";
 
-	/** Content types a browser runs script in (or sniffs, without one). */
-	private static final Set<String> ACTIVE = Set.of("text/html", "application/xhtml+xml", "image/svg+xml", "text/xml",
-			"application/xml", "text/xsl", "application/xslt+xml");
+	/** Content types no browser runs script in (with {@code nosniff}, always sent). */
+	private static final Set<String> INERT = Set.of("application/pdf", "image/png", "image/jpeg", "image/gif",
+			"image/webp", "image/avif", "text/plain", "text/csv", "application/json", "application/octet-stream",
+			"application/zip");
 
 	private final List<String> allowedRedirectHosts;
 
@@ -66,7 +67,7 @@ final class AnswerHeaders {
 		if ((location != null && rewritten == null) || (refresh != null && rewrittenRefresh == null)) {
 			return false;
 		}
-		copy(source, target);
+		copy(source, target, proxied.host() != null);
 		if (rewritten != null) {
 			target.set(HttpHeaderNames.LOCATION, rewritten);
 		}
@@ -76,7 +77,7 @@ final class AnswerHeaders {
 		target.set(X_FRAME_OPTIONS, "DENY");
 		target.set(HttpHeaderNames.CONTENT_SECURITY_POLICY,
 				framedNowhere(source.get(HttpHeaderNames.CONTENT_SECURITY_POLICY)));
-		if (proxied.sandboxed() && active(source.get(HttpHeaderNames.CONTENT_TYPE))) {
+		if (proxied.shared() && sandboxed(source.getAll(HttpHeaderNames.CONTENT_TYPE), proxied.actionPage())) {
 			// A second policy: browsers enforce both.
 			target.add(HttpHeaderNames.CONTENT_SECURITY_POLICY, SANDBOX);
 		}
@@ -87,15 +88,20 @@ final class AnswerHeaders {
 		return true;
 	}
 
-	/** Whether content of {@code contentType} can run script. */
-	static boolean active(@Nullable String contentType) {
-		if (contentType == null) {
+	/**
+	 * Whether an answer with {@code contentTypes} (its {@code Content-Type} lines) gets
+	 * the sandbox: unless it has one type, and that one is inert, or HTML of an action
+	 * page. Anything else (no type, several, an unknown one, a list) may run script.
+	 */
+	static boolean sandboxed(List<String> contentTypes, boolean actionPage) {
+		if (contentTypes.size() != 1 || contentTypes.get(0).indexOf(',') >= 0) {
 			return true;
 		}
+		String contentType = contentTypes.get(0);
 		int semicolon = contentType.indexOf(';');
 		String type = ((semicolon < 0) ? contentType : contentType.substring(0, semicolon)).trim()
 			.toLowerCase(Locale.ROOT);
-		return ACTIVE.contains(type) || type.endsWith("+xml");
+		return !(INERT.contains(type) || (actionPage && type.equals("text/html")));
 	}
 
 	/**
@@ -107,11 +113,13 @@ final class AnswerHeaders {
 	 * {@code Cache-Control} made private, since everything behind a session is one
 	 * visitor's.
 	 */
-	static void copy(HttpHeaders source, HttpHeaders target) {
+	static void copy(HttpHeaders source, HttpHeaders target, boolean ownHost) {
 		Set<String> named = ProxyHeaders.connectionNamed(source.getAll(HttpHeaderNames.CONNECTION));
 		List<String> cookies = source.contains(HttpHeaderNames.SET_COOKIE) ? source.getAll(HttpHeaderNames.SET_COOKIE)
 				: List.of();
-		boolean refusedCookie = cookies.stream().anyMatch(AnswerHeaders::isRefusedSetCookie);
+		// On a document's own host every cookie is renamed, so each is written again.
+		boolean refusedCookie = (ownHost && !cookies.isEmpty())
+				|| cookies.stream().anyMatch(AnswerHeaders::isRefusedSetCookie);
 		String privateCache = source.contains(HttpHeaderNames.CACHE_CONTROL)
 				? privateCacheControl(source.getAll(HttpHeaderNames.CACHE_CONTROL)) : null;
 		boolean cacheRewritten = privateCache != null;
@@ -125,13 +133,34 @@ final class AnswerHeaders {
 		if (refusedCookie) {
 			for (String cookie : cookies) {
 				if (!isRefusedSetCookie(cookie)) {
-					target.add(HttpHeaderNames.SET_COOKIE, cookie);
+					target.add(HttpHeaderNames.SET_COOKIE, ownHost ? documentCookie(cookie) : cookie);
 				}
 			}
 		}
 		if (cacheRewritten) {
 			target.set(HttpHeaderNames.CACHE_CONTROL, privateCache);
 		}
+	}
+
+	/**
+	 * An upstream's cookie for a document's own host as the browser gets it: named
+	 * {@code __Host-doc-{name}}, {@code Secure} and {@code Path=/} (what the prefix
+	 * requires; the request's copy takes the prefix off again), its other attributes
+	 * kept. A document's script or another document can set no cookie of that name for a
+	 * parent domain, so none reaches the document's service.
+	 */
+	static String documentCookie(String setCookie) {
+		String[] parts = setCookie.split(";");
+		StringBuilder cookie = new StringBuilder(ProxyHeaders.DOCUMENT_COOKIE).append(parts[0].trim());
+		for (int i = 1; i < parts.length; i++) {
+			String attribute = parts[i].trim();
+			int equals = attribute.indexOf('=');
+			String name = ((equals >= 0) ? attribute.substring(0, equals) : attribute).trim();
+			if (!attribute.isEmpty() && !name.equalsIgnoreCase("path") && !name.equalsIgnoreCase("secure")) {
+				cookie.append("; ").append(attribute);
+			}
+		}
+		return cookie.append("; Path=/; Secure").toString();
 	}
 
 	/**

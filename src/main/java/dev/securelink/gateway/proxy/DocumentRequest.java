@@ -37,11 +37,13 @@ import dev.securelink.gateway.paths.GatewayPaths;
  * document's) rather than to {@code /d/{linkId}/} on the gateway's origin
  * @param home the origin the document is served on, which a request that changes state
  * must come from
+ * @param host the {@code Host} header, or null
  */
 record DocumentRequest(String method, String path, @Nullable String query, String linkId, String rest,
 		List<String> cookies, List<String> accept, List<String> acceptLanguage, long declaredLength,
 		@Nullable String contentType, List<String> idempotencyKeys, @Nullable String origin, @Nullable String fetchSite,
-		@Nullable InetSocketAddress peer, List<String> forwardedFor, boolean ownOrigin, String home) {
+		@Nullable InetSocketAddress peer, List<String> forwardedFor, boolean ownOrigin, String home,
+		@Nullable String host) {
 
 	static final String PREFIX = GatewayPaths.DOCUMENT;
 
@@ -74,7 +76,7 @@ record DocumentRequest(String method, String path, @Nullable String query, Strin
 				headers.getAll(HttpHeaderNames.ACCEPT_LANGUAGE), declaredLength(headers),
 				headers.get(HttpHeaderNames.CONTENT_TYPE), headers.getAll(IdempotencyKeys.HEADER),
 				headers.get(HttpHeaderNames.ORIGIN), headers.get("Sec-Fetch-Site"), request.remoteAddress(),
-				headers.getAll("X-Forwarded-For"), ownLinkId != null, home);
+				headers.getAll("X-Forwarded-For"), ownLinkId != null, home, headers.get(HttpHeaderNames.HOST));
 	}
 
 	/**

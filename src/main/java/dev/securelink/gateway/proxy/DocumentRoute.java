@@ -20,6 +20,7 @@ import dev.securelink.gateway.link.Link;
 import dev.securelink.gateway.page.MessagePages;
 import dev.securelink.gateway.page.PageKind;
 import dev.securelink.gateway.page.PageLocales;
+import dev.securelink.gateway.paths.RequestPaths;
 import dev.securelink.gateway.session.Sessions;
 import dev.securelink.gateway.tracing.Tracing;
 
@@ -83,7 +84,10 @@ class DocumentRoute implements NettyRouteProvider {
 		return this.tracing.request(read.method(), DocumentRequest.ROUTE, request.requestHeaders(),
 				() -> answer(read, request, response), () -> response.status().code(), (traceId) -> {
 					if (log != null) {
-						log.record(read.method(), read.path(), response.status().code(), start, traceId);
+						// Any path may be typed, a link's among them: long segments are
+						// redacted, as on every other public path.
+						log.record(read.method(), RequestPaths.redacted(read.path()), response.status().code(), start,
+								traceId);
 					}
 				});
 	}
@@ -120,7 +124,7 @@ class DocumentRoute implements NettyRouteProvider {
 			DocumentOutcome.Granted granted) {
 		Sessions.Valid session = granted.session();
 		ProxiedRequest proxied = ProxiedRequest.of(read, session,
-				granted instanceof DocumentOutcome.Read reading && reading.action() == null,
+				granted instanceof DocumentOutcome.Read reading && reading.action() != null,
 				this.assertions.forSession(session.claims(), session.link().document()),
 				this.clients.fromTrustedProxy(read.peer()));
 		if (granted instanceof DocumentOutcome.Read reading) {

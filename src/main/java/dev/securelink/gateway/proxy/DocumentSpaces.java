@@ -48,35 +48,45 @@ class DocumentSpaces {
 
 	/**
 	 * Whether the document route takes {@code request}: {@code /d/…} on any host, or any
-	 * path of a document's host but the gateway's assets (which WebFlux serves).
+	 * path of a host in the documents' domain (a document's, or any other name the
+	 * wildcard brings) but the gateway's assets (which WebFlux serves).
 	 */
 	boolean routed(HttpServerRequest request) {
 		String uri = request.uri();
 		if (uri.startsWith(DocumentRequest.PREFIX)) {
 			return true;
 		}
-		return this.origins.separate()
-				&& this.origins.linkIdOf(request.requestHeaders().get(HttpHeaderNames.HOST)) != null
+		return this.origins.inDomain(request.requestHeaders().get(HttpHeaderNames.HOST))
 				&& (!uri.startsWith(GatewayPaths.ASSETS) || uri.startsWith(Handoffs.PATH));
 	}
 
+	/**
+	 * The request as read; on a host of the documents' domain that names no document,
+	 * with an empty link id, which {@link #refused} answers.
+	 */
 	DocumentRequest read(HttpServerRequest request) {
-		String linkId = this.origins.linkIdOf(request.requestHeaders().get(HttpHeaderNames.HOST));
-		return DocumentRequest.read(request, linkId,
-				(linkId != null) ? this.origins.origin(linkId) : this.gatewayOrigin);
+		String host = request.requestHeaders().get(HttpHeaderNames.HOST);
+		String linkId = this.origins.linkIdOf(host);
+		if (linkId != null && host != null) {
+			// The origin a browser names for this host: what a submission must come from.
+			return DocumentRequest.read(request, linkId, this.origins.originAt(host));
+		}
+		return DocumentRequest.read(request, this.origins.inDomain(host) ? "" : null, this.gatewayOrigin);
 	}
 
 	/**
 	 * The page a request of the space gets before anything is decided, or null: no
-	 * document on the gateway's host when documents have origins of their own, and none
-	 * of the gateway's paths on a document's host.
+	 * document on the gateway's host when documents have origins of their own, nothing on
+	 * a name of the documents' domain that is no document's host, and none of the
+	 * gateway's paths on a document's host.
 	 */
 	@Nullable PageKind refused(DocumentRequest read) {
 		if (!read.ownOrigin()) {
 			return this.origins.separate() ? PageKind.NOT_FOUND : null;
 		}
-		return (!read.path().equals(Handoffs.PATH) && RESERVED.contains(RequestPaths.firstSegment(read.path())))
-				? PageKind.NOT_FOUND : null;
+		return (read.linkId().isEmpty()
+				|| (!read.path().equals(Handoffs.PATH) && RESERVED.contains(RequestPaths.firstSegment(read.path()))))
+						? PageKind.NOT_FOUND : null;
 	}
 
 	/** Whether the request redeems a handoff on its document's host. */

@@ -1,7 +1,6 @@
 package dev.securelink.gateway.proxy;
 
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.util.StringJoiner;
 
 import io.netty.handler.codec.http.HttpHeaders;
@@ -29,21 +28,23 @@ import dev.securelink.gateway.session.Sessions;
  * @param idempotencyKey a submission's key, or null
  * @param host the document's own host, the {@code X-Forwarded-Host} the upstream gets
  * instead of the gateway's, or null on the gateway's origin
- * @param sandboxed whether active content in the answer gets a CSP {@code sandbox}: a
- * document (no sign or pay page) on the gateway's shared origin
+ * @param shared whether the document is on the gateway's shared origin, where its active
+ * content gets a CSP {@code sandbox} ({@link AnswerHeaders})
+ * @param actionPage whether it reads a sign or pay page (whose HTML form must post from
+ * the gateway's origin, unsandboxed)
  */
 record ProxiedRequest(String document, String rest, @Nullable String query, String linkBase, HttpHeaders identity,
 		String forwardedFor, @Nullable String setCookie, byte @Nullable [] body, @Nullable String idempotencyKey,
-		@Nullable String host, boolean sandboxed) {
+		@Nullable String host, boolean shared, boolean actionPage) {
 
 	/**
 	 * The request of {@code session} as it goes upstream, with {@code identity} (the
 	 * session's assertion) and the forwarding chain: a trusted proxy's
 	 * {@code X-Forwarded-For} is extended with its address, anyone else's replaced;
-	 * {@code documentPage} says it reads the document (no sign or pay page).
+	 * {@code actionPage} says it reads a sign or pay page.
 	 */
-	static ProxiedRequest of(DocumentRequest request, Sessions.Valid session, boolean documentPage,
-			HttpHeaders identity, boolean trustedPeer) {
+	static ProxiedRequest of(DocumentRequest request, Sessions.Valid session, boolean actionPage, HttpHeaders identity,
+			boolean trustedPeer) {
 		InetSocketAddress peer = request.peer();
 		String address = ClientAddress.hostAddress(peer);
 		StringJoiner forwardedFor = new StringJoiner(", ");
@@ -60,14 +61,13 @@ record ProxiedRequest(String document, String rest, @Nullable String query, Stri
 		String setCookie = (session.refresh() != null) ? String.valueOf(session.refresh()) : null;
 		return new ProxiedRequest(withoutTrailingSlash(session.link().document()), request.rest(), request.query(),
 				DocumentSpaces.base(request), identity, forwardedFor.toString(), setCookie, null, null,
-				request.ownOrigin() ? URI.create(request.home()).getRawAuthority() : null,
-				!request.ownOrigin() && documentPage);
+				request.ownOrigin() ? request.host() : null, !request.ownOrigin(), actionPage);
 	}
 
 	/** The same request carrying a submission's {@code body} and {@code key}. */
 	ProxiedRequest submission(byte[] body, String key) {
 		return new ProxiedRequest(this.document, this.rest, this.query, this.linkBase, this.identity, this.forwardedFor,
-				this.setCookie, body, key, this.host, false);
+				this.setCookie, body, key, this.host, this.shared, false);
 	}
 
 	/** The path and query on the upstream, below its URL's path. */

@@ -101,6 +101,16 @@ final class ProxyHeaders {
 	 * joining them.
 	 */
 	static void copyRequest(HttpHeaders source, HttpHeaders target) {
+		copyRequest(source, target, false);
+	}
+
+	/**
+	 * The same for a document on its own host ({@code ownHost}): of the cookies, only the
+	 * document's own pass ({@link #DOCUMENT_COOKIE}, under the name the upstream gave
+	 * them), so that a cookie another document set for the parent domain never reaches
+	 * it.
+	 */
+	static void copyRequest(HttpHeaders source, HttpHeaders target, boolean ownHost) {
 		target.remove(HttpHeaderNames.USER_AGENT).remove(HttpHeaderNames.ACCEPT);
 		Set<String> named = connectionNamed(source.getAll(HttpHeaderNames.CONNECTION));
 		copyAll(source, target, (name) -> {
@@ -109,7 +119,8 @@ final class ProxyHeaders {
 					&& !startsWithAny(lower, REFUSED_PREFIXES_FROM_CLIENT) && !named.contains(lower)
 					&& !TraceHeaders.isTraceHeader(lower);
 		});
-		String cookies = withoutGatewayCookies(source.getAll(HttpHeaderNames.COOKIE));
+		List<String> lines = source.getAll(HttpHeaderNames.COOKIE);
+		String cookies = ownHost ? documentCookies(lines) : withoutGatewayCookies(lines);
 		if (!cookies.isEmpty()) {
 			target.add(HttpHeaderNames.COOKIE, cookies);
 		}
@@ -186,6 +197,27 @@ final class ProxyHeaders {
 	 */
 	static boolean isGatewayCookie(String name) {
 		return name.regionMatches(true, 0, "__Host-sl", 0, 9);
+	}
+
+	/**
+	 * The prefix of the cookies an upstream sets on a document's own host, as the browser
+	 * holds them: a {@code __Host-} cookie cannot be set for a parent domain, so no other
+	 * document can plant one ({@link AnswerHeaders#documentCookie}).
+	 */
+	static final String DOCUMENT_COOKIE = "__Host-doc-";
+
+	/** The document's own cookies, under the names the upstream gave them. */
+	private static String documentCookies(List<String> headers) {
+		StringJoiner kept = new StringJoiner("; ");
+		for (String header : headers) {
+			for (String pair : header.split(";")) {
+				String trimmed = pair.trim();
+				if (trimmed.startsWith(DOCUMENT_COOKIE) && trimmed.indexOf('=') > DOCUMENT_COOKIE.length()) {
+					kept.add(trimmed.substring(DOCUMENT_COOKIE.length()));
+				}
+			}
+		}
+		return kept.toString();
 	}
 
 	private static String withoutGatewayCookies(List<String> headers) {

@@ -146,7 +146,7 @@ class UpstreamClient implements DisposableBean {
 					.uri(pathAndQuery)
 					.send((upstreamRequest, outbound) -> {
 						HttpHeaders upstream = upstreamRequest.requestHeaders();
-						ProxyHeaders.copyRequest(clientHeaders, upstream);
+						ProxyHeaders.copyRequest(clientHeaders, upstream, proxied.host() != null);
 						upstream.add(proxied.identity()).set(ProxyHeaders.FORWARDED_FOR, proxied.forwardedFor());
 						if (proxied.host() != null) {
 							upstream.set(ProxyHeaders.FORWARDED_HOST, proxied.host());

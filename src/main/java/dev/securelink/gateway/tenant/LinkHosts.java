@@ -23,6 +23,7 @@ import dev.securelink.gateway.GatewayProperties;
 import dev.securelink.gateway.change.Change;
 import dev.securelink.gateway.change.ChangeListener;
 import dev.securelink.gateway.input.BadInputException;
+import dev.securelink.gateway.input.ConflictException;
 
 /**
  * Companies' own link hosts ({@code docs.acme.be}): which tenant each belongs to. Every
@@ -53,8 +54,6 @@ public class LinkHosts implements ChangeListener {
 
 	private volatile Mono<Map<String, String>> snapshot;
 
-	private volatile Map<String, String> current = Map.of();
-
 	LinkHosts(DatabaseClient db, GatewayProperties gateway, DocumentOrigins documents) {
 		this.db = db;
 		URI base = gateway.publicBaseUrl();
@@ -71,7 +70,6 @@ public class LinkHosts implements ChangeListener {
 			.all()
 			.collectMap(Map.Entry::getKey, Map.Entry::getValue, HashMap::new)
 			.<Map<String, String>>map(Map::copyOf)
-			.doOnNext((hosts) -> this.current = hosts)
 			.cache((hosts) -> TTL, (ex) -> Duration.ZERO, () -> Duration.ZERO);
 	}
 
@@ -80,7 +78,7 @@ public class LinkHosts implements ChangeListener {
 	 * or without a port), empty for any other host (the gateway's own).
 	 */
 	public Mono<Optional<String>> owner(@Nullable String host) {
-		String name = hostName(host);
+		String name = DocumentOrigins.hostName(host);
 		return this.snapshot.map((hosts) -> Optional.ofNullable((name != null) ? hosts.get(name) : null));
 	}
 
@@ -101,10 +99,7 @@ public class LinkHosts implements ChangeListener {
 		refresh();
 	}
 
-	/**
-	 * Starts loading the hosts now: the origin check ({@link #originOf}) reads the last
-	 * loaded ones without waiting.
-	 */
+	/** Starts loading the hosts now, so that no request waits for it. */
 	private void refresh() {
 		Mono<Map<String, String>> fresh = load();
 		this.snapshot = fresh;
@@ -114,26 +109,16 @@ public class LinkHosts implements ChangeListener {
 
 	/**
 	 * The origin a request to {@code host} must come from to change state: the link
-	 * host's own when it is one (as last loaded), else the gateway's (null: the caller
-	 * knows it).
+	 * host's own when it is one, else empty (the gateway's: the caller knows it).
 	 */
-	public @Nullable String originOf(@Nullable String host) {
-		String name = hostName(host);
-		return (name != null && this.current.containsKey(name)) ? origin(name) : null;
+	public Mono<String> originOf(@Nullable String host) {
+		return owner(host).flatMap((owner) -> owner.isPresent()
+				? Mono.just(origin(String.valueOf(DocumentOrigins.hostName(host)))) : Mono.empty());
 	}
 
 	/** {@code https://docs.acme.be}: the origin of a link host. */
 	public String origin(String host) {
 		return this.scheme + host + this.port;
-	}
-
-	/** The host name of a {@code Host} header, lower-case and without its port. */
-	static @Nullable String hostName(@Nullable String host) {
-		if (host == null || host.isEmpty() || host.startsWith("[")) {
-			return null;
-		}
-		int colon = host.indexOf(':');
-		return ((colon < 0) ? host : host.substring(0, colon)).toLowerCase(Locale.ROOT);
 	}
 
 	/** A tenant's hosts, oldest first (the first is the one new links carry). */
@@ -177,7 +162,10 @@ public class LinkHosts implements ChangeListener {
 			.map((row) -> new Added(Boolean.TRUE.equals(row.get("added", Boolean.class)),
 					String.valueOf(row.get("tenant_id", String.class))))
 			.all()
-			.next();
+			.next()
+			// Another tenant's insert of the same host, not yet committed when this one
+			// ran: neither part of the statement sees it.
+			.switchIfEmpty(Mono.error(() -> new ConflictException("host", "is being given to another tenant")));
 	}
 
 	/** What adding a host came to: whether it is new, and whose it is. */
@@ -197,7 +185,7 @@ public class LinkHosts implements ChangeListener {
 	/**
 	 * {@code given} as a link host: a DNS name of two or more labels (an international
 	 * one in its ASCII form), lower-case, without a trailing dot; not an address, not the
-	 * gateway's own host, not a document's host nor the documents' domain.
+	 * gateway's own host, and not in the documents' domain.
 	 * @throws BadInputException naming {@code host}
 	 */
 	String normalize(String given) {
@@ -222,9 +210,8 @@ public class LinkHosts implements ChangeListener {
 		if (ascii.equals(this.gatewayHost)) {
 			throw new BadInputException("host", "is the gateway's own host, which serves every tenant");
 		}
-		if (this.documents.separate()
-				&& (this.documents.linkIdOf(ascii) != null || ("." + ascii).equals(this.documents.domain()))) {
-			throw new BadInputException("host", "is a document's host, or the documents' domain");
+		if (this.documents.inDomain(ascii) || ("." + ascii).equals(this.documents.domain())) {
+			throw new BadInputException("host", "is in the documents' domain, whose every name is a document's");
 		}
 		return ascii;
 	}

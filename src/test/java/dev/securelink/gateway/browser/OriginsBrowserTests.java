@@ -35,14 +35,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Documents on origins of their own and a company's own link host, in Debian's Chromium:
  * a customer opens the mailed link on the company's host, verifies, lands on the
- * document's own origin ({@code {link}.localhost}, which Chromium resolves to this
+ * document's own origin ({@code {link}.docs.localhost}, which Chromium resolves to this
  * machine) and pays; then a script in that document (this test's upstream serves one)
  * goes after another document open in the same browser: it tries to read it, to submit on
- * it and to set cookies for the parent domain, and each attempt fails. Screenshots of
- * each step land in {@code target/browser/origins-*}.
+ * it and to plant cookies on it through the parent domain ({@code docs.localhost}, which
+ * the browser lets it set, as it would for a documents' domain that is not a public
+ * suffix), and each attempt fails: the gateway passes a document's service only the
+ * cookies it set itself. Screenshots of each step land in
+ * {@code target/browser/origins-*}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT,
-		properties = "securelink.documents.origin=http://{link}.localhost:${server.port}")
+		properties = "securelink.documents.origin=http://{link}.docs.localhost:${server.port}")
 class OriginsBrowserTests {
 
 	static final int PORT = Ports.free();
@@ -68,7 +71,7 @@ class OriginsBrowserTests {
 	/** Pay submissions the upstream received, per document. */
 	static final Map<String, AtomicInteger> PAYMENTS = new ConcurrentHashMap<>();
 
-	/** The Cookie header of every request the upstream received. */
+	/** The Cookie header of every request the upstream received (empty for none). */
 	static final ConcurrentLinkedQueue<String> COOKIES = new ConcurrentLinkedQueue<>();
 
 	final Chromium chromium = new Chromium();
@@ -132,15 +135,18 @@ class OriginsBrowserTests {
 		Chromium.screenshot(browser, "origins-04-script-attempts");
 		assertThat(results).contains("read other document: blocked")
 			.contains("other document through this host: 404")
-			.contains("parent-domain cookie set: no");
+			.contains("parent-domain cookie in the browser: ");
 		assertThat(PAYMENTS.getOrDefault("invoice-b", new AtomicInteger()).get()).as("no payment reached invoice B")
 			.isZero();
-		assertThat(COOKIES).as("no cookie of the script reached any document").noneMatch((c) -> c.contains("bomb"));
 
-		// Invoice B still opens, unharmed; a code of another company on this host does
-		// not.
+		// Invoice B still opens, unharmed, and its service sees none of the script's
+		// cookies; a code of another company on this host does not open.
 		browser.get(documentB);
 		assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Invoice invoice-b");
+		assertThat(COOKIES).as("requests reached the documents' service after the script ran").isNotEmpty();
+		assertThat(COOKIES).as("no cookie of the script reached any document's service")
+			.noneMatch((c) -> c.contains("bomb") || c.contains("tossed"))
+			.anyMatch((c) -> c.equals("sid=doc-invoice-b"));
 		CreatedLink foreign = link(admin(), Admin.newTenant(), "/docs/foreign");
 		browser.get("http://" + LINK_HOST + ":" + PORT + foreign.path());
 		assertThat(browser.getTitle()).isEqualTo("This link does not work");
@@ -153,7 +159,7 @@ class OriginsBrowserTests {
 		browser.findElement(By.cssSelector("button[type=submit]")).click();
 		new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.titleContains("Invoice"));
 		String url = browser.getCurrentUrl();
-		assertThat(url).matches("http://[a-z2-7]{20}\\.localhost:" + PORT + "/");
+		assertThat(url).matches("http://[a-z2-7]{20}\\.docs\\.localhost:" + PORT + "/");
 		return url;
 	}
 
@@ -177,9 +183,7 @@ class OriginsBrowserTests {
 	 */
 	private static Mono<Void> document(HttpServerRequest request, HttpServerResponse response) {
 		String cookie = request.requestHeaders().get("Cookie");
-		if (cookie != null) {
-			COOKIES.add(cookie);
-		}
+		COOKIES.add((cookie != null) ? cookie : "");
 		String path = request.path();
 		String name = path.replaceAll("^docs/([^/]+).*$", "$1");
 		if (request.method().name().equals("POST") && path.endsWith("/pay")) {
@@ -190,39 +194,46 @@ class OriginsBrowserTests {
 							+ "<h1>Payment received</h1>"))
 					.then());
 		}
-		return response.header("Content-Type", "text/html; charset=utf-8").sendString(Mono.just("""
-				<!doctype html><html lang=en><title>Invoice %1$s</title>
-				<h1>Invoice %1$s</h1>
-				<form method=post action=pay><button>Pay</button></form>
-				<pre id=results></pre>
-				<script>
-				const params = new URLSearchParams(location.search);
-				const other = params.get('probe');
-				const out = document.getElementById('results');
-				const say = (line) => { out.textContent += line + '\\n'; };
-				async function probe() {
-				  try {
-				    const text = await (await fetch(other + '/', { credentials: 'include' })).text();
-				    say('read other document: ' + (text.includes('Invoice') ? 'LEAKED' : 'blocked'));
-				  } catch (e) { say('read other document: blocked'); }
-				  try {
-				    const answer = await fetch('/d/' + params.get('id') + '/', { credentials: 'include' });
-				    say('other document through this host: ' + answer.status);
-				  } catch (e) { say('other document through this host: failed'); }
-				  try {
-				    await fetch(other + '/pay', { method: 'POST', credentials: 'include', mode: 'no-cors',
-				      headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'amount=1' });
-				    say('submit on other document: sent, its answer unreadable');
-				  } catch (e) { say('submit on other document: failed'); }
-				  document.cookie = 'bomb=1; domain=localhost; path=/';
-				  document.cookie = 'bomb2=1; domain=.localhost; path=/';
-				  say('parent-domain cookie set: ' + (document.cookie.includes('bomb') ? 'YES' : 'no'));
-				  try { await fetch(other + '/', { credentials: 'include', mode: 'no-cors' }); } catch (e) { }
-				  say('done');
-				}
-				if (other) { probe(); }
-				</script>
-				""".formatted(name))).then();
+		return response.header("Content-Type", "text/html; charset=utf-8")
+			// The document service's own cookie, which its next requests carry back.
+			.header("Set-Cookie", "sid=doc-" + name + "; Path=/; HttpOnly")
+			.sendString(Mono.just("""
+					<!doctype html><html lang=en><title>Invoice %1$s</title>
+					<h1>Invoice %1$s</h1>
+					<form method=post action=pay><button>Pay</button></form>
+					<pre id=results></pre>
+					<script>
+					const params = new URLSearchParams(location.search);
+					const other = params.get('probe');
+					const out = document.getElementById('results');
+					const say = (line) => { out.textContent += line + '\\n'; };
+					async function probe() {
+					  try {
+					    const text = await (await fetch(other + '/', { credentials: 'include' })).text();
+					    say('read other document: ' + (text.includes('Invoice') ? 'LEAKED' : 'blocked'));
+					  } catch (e) { say('read other document: blocked'); }
+					  try {
+					    const answer = await fetch('/d/' + params.get('id') + '/', { credentials: 'include' });
+					    say('other document through this host: ' + answer.status);
+					  } catch (e) { say('other document through this host: failed'); }
+					  try {
+					    await fetch(other + '/pay', { method: 'POST', credentials: 'include', mode: 'no-cors',
+					      headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'amount=1' });
+					    say('submit on other document: sent, its answer unreadable');
+					  } catch (e) { say('submit on other document: failed'); }
+					  document.cookie = 'bomb=1; domain=docs.localhost; path=/';
+					  document.cookie = 'bomb2=1; domain=.docs.localhost; path=/';
+					  document.cookie = 'bomb3=1; domain=localhost; path=/';
+					  document.cookie = 'sid=tossed; domain=docs.localhost; path=/';
+					  say('parent-domain cookie in the browser: ' + (document.cookie.includes('bomb') ? 'yes' : 'no'));
+					  try { await fetch(other + '/', { credentials: 'include', mode: 'no-cors' }); } catch (e) { }
+					  try { await fetch('/again', { credentials: 'include' }); } catch (e) { }
+					  say('done');
+					}
+					if (other) { probe(); }
+					</script>
+					""".formatted(name)))
+			.then();
 	}
 
 }

@@ -293,7 +293,7 @@ class ActionSubmissionsTests extends GatewayFixture {
 		String rest = "/pay/";
 		return new DocumentRequest("POST", "/d/" + this.link.id() + rest, null, this.link.id(), rest, List.of(),
 				List.of(), List.of(), body.length(), CONTENT_TYPE, List.of(), null, "same-origin",
-				new InetSocketAddress("198.51.100.7", 50000), List.of(), false, "https://gateway.example");
+				new InetSocketAddress("198.51.100.7", 50000), List.of(), false, "https://gateway.example", null);
 	}
 
 	/** Recipient 0's session. */

@@ -255,7 +255,7 @@ class DocumentAccessTests {
 			return new DocumentRequest(this.method, "/d/link1" + this.rest, this.query, "link1", this.rest,
 					(this.cookie != null) ? List.of(this.cookie) : List.of(), List.of(), List.of(), this.length,
 					"application/x-www-form-urlencoded", this.keys, this.origin, this.site,
-					new InetSocketAddress("198.51.100.7", 50000), List.of(), false, ORIGIN);
+					new InetSocketAddress("198.51.100.7", 50000), List.of(), false, ORIGIN, null);
 		}
 
 	}

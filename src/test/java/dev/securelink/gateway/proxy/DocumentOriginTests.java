@@ -22,6 +22,7 @@ import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.securelink.gateway.database.MissingConfigurationException;
+import dev.securelink.gateway.support.Admin;
 import dev.securelink.gateway.support.Behaviour;
 import dev.securelink.gateway.support.Browser;
 import dev.securelink.gateway.support.CreatedLink;
@@ -205,6 +206,42 @@ class DocumentOriginTests extends GatewayFixture {
 		int before = TestUpstream.received("").size();
 		assertThat(onHost(handoff.host(), path, cookie).getStatus().value()).isEqualTo(404);
 		assertThat(TestUpstream.received("")).hasSize(before);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "www.localhost", "aaaaaaaaaaaaaaaaaaab.localhost", "x.aaaaaaaaaaaaaaaaaaaa.localhost",
+			"WWW.LOCALHOST.", "www.localhost:8443" })
+	@Behaviour("46")
+	void requestWhenANameOfTheDocumentsDomainIsNoDocumentsThenNothingThereNotEvenTheGatewaysPaths(String host) {
+		CreatedLink link = this.admin.createLink(this.tenant, Admin.linkRequest("/docs/wildcard", "anna@example.com"));
+		for (String path : List.of("/", link.path(), "/admin/v1/tenants/" + this.tenant + "/links", "/v3/api-docs",
+				"/d/" + link.id() + "/", "/_gw/handoff?t=x")) {
+			assertThat(onHost(host, path, null).getStatus().value()).as(host + path).isEqualTo(404);
+		}
+	}
+
+	@Test
+	@Behaviour("46")
+	void requestWhenTheHostIsSpelledFullyQualifiedThenTheSameDocument() {
+		Handoff handoff = verified("/docs/" + UUID.randomUUID());
+		String cookie = cookie(redeem(this.client, handoff.host(), handoff.token()));
+		assertThat(onHost(handoff.host().toUpperCase(java.util.Locale.ROOT) + ".", "/page", cookie).getStatus().value())
+			.isEqualTo(200);
+		assertThat(onHost(handoff.host() + ".", "/l/x", cookie).getStatus().value()).isEqualTo(404);
+	}
+
+	@Test
+	@Behaviour("47")
+	void linkHostWhenInTheDocumentsDomainThenRefusedNamingHost() {
+		for (String host : List.of("acme.localhost", "aaaaaaaaaaaaaaaaaaaa.localhost", "x.y.localhost")) {
+			this.admin.put(this.tenant, "/link-hosts/" + host)
+				.exchange()
+				.expectStatus()
+				.isBadRequest()
+				.expectBody()
+				.jsonPath("$.errors[0].field")
+				.isEqualTo("host");
+		}
 	}
 
 	@Test

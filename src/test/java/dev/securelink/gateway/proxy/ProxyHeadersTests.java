@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.securelink.gateway.support.Behaviour;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ProxyHeadersTests {
@@ -55,7 +57,7 @@ class ProxyHeadersTests {
 		upstream.add("Set-Cookie", "__Host-slc=stolen; Path=/; Secure");
 		upstream.add("Set-Cookie", "fine=1; Path=/; Secure; HttpOnly");
 		DefaultHttpHeaders response = new DefaultHttpHeaders();
-		AnswerHeaders.copy(upstream, response);
+		AnswerHeaders.copy(upstream, response, false);
 		assertThat(response.getAll("Cache-Control")).containsExactly("private, max-age=600");
 		assertThat(response.contains("Clear-Site-Data")).isFalse();
 		assertThat(response.getAll("Set-Cookie")).containsExactly("fine=1; Path=/; Secure; HttpOnly");
@@ -101,7 +103,7 @@ class ProxyHeadersTests {
 		upstream.add("Set-Cookie", "upstream=fine; Path=/");
 		DefaultHttpHeaders response = new DefaultHttpHeaders();
 		response.add("Transfer-Encoding", "chunked");
-		AnswerHeaders.copy(upstream, response);
+		AnswerHeaders.copy(upstream, response, false);
 		assertThat(response.names().stream().map((name) -> name.toLowerCase(java.util.Locale.ROOT)))
 			.containsExactlyInAnyOrder("content-type", "transfer-encoding", "set-cookie");
 		assertThat(response.getAll("Transfer-Encoding")).as("the server's own framing").containsExactly("chunked");
@@ -133,6 +135,27 @@ class ProxyHeadersTests {
 		ProxyHeaders.copyRequest(client, upstream);
 		assertThat(upstream.names()).containsExactly("cookie");
 		assertThat(upstream.get("Cookie")).isEqualTo("a=1");
+	}
+
+	@Test
+	@Behaviour("46")
+	void cookiesWhenADocumentIsOnItsOwnHostThenOnlyItsPrefixedOnesPassAndItsServicesAreRenamed() {
+		DefaultHttpHeaders client = new DefaultHttpHeaders();
+		client.add("Cookie", "__Host-sls-AAAAAAAAAAAAAAAA=jws; __Host-doc-sid=mine; sid=tossed; bomb=1; __Host-doc-=x");
+		client.add("Cookie", "__Host-doc-cart=2");
+		DefaultHttpHeaders upstream = new DefaultHttpHeaders();
+		ProxyHeaders.copyRequest(client, upstream, true);
+		assertThat(upstream.getAll("Cookie")).containsExactly("sid=mine; cart=2");
+
+		DefaultHttpHeaders answer = new DefaultHttpHeaders();
+		answer.add("Set-Cookie", "sid=new; Path=/docs/a; HttpOnly; SameSite=Lax; Max-Age=600");
+		answer.add("Set-Cookie", "plain=1");
+		answer.add("Set-Cookie", "wide=1; Domain=example.net");
+		DefaultHttpHeaders response = new DefaultHttpHeaders();
+		AnswerHeaders.copy(answer, response, true);
+		assertThat(response.getAll("Set-Cookie")).containsExactly(
+				"__Host-doc-sid=new; HttpOnly; SameSite=Lax; Max-Age=600; Path=/; Secure",
+				"__Host-doc-plain=1; Path=/; Secure");
 	}
 
 	@Test

@@ -149,6 +149,8 @@ class LinkHostTests extends GatewayFixture {
 		assertThat(page(host(), "/l/" + "A".repeat(theirs.code().length()))).as("an unknown code")
 			.isEqualTo("notfound");
 		assertThat(page(host() + ":8080", theirs.path() + "/sign")).isEqualTo("notfound");
+		assertThat(page(host() + ".", theirs.path())).as("the host spelled fully qualified").isEqualTo("notfound");
+		assertThat(page(host().toUpperCase(java.util.Locale.ROOT) + ".:8080", theirs.path())).isEqualTo("notfound");
 		assertThat(page(othersHost, theirs.path())).isEqualTo("prompt");
 	}
 
