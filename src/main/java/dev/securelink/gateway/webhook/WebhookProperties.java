@@ -10,6 +10,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import dev.securelink.gateway.OutboxWorker;
+
 /**
  * {@code securelink.webhooks.*}.
  *
@@ -37,4 +39,11 @@ record WebhookProperties(@DefaultValue("false") boolean allowPrivateDestinations
 		@NotNull @DefaultValue("5d") Duration disableAfter, @NotNull @DefaultValue("30d") Duration retention,
 		@NotNull @DefaultValue("1s") Duration pollInterval, @Min(1) @DefaultValue("100") int batchSize,
 		@Min(1) @DefaultValue("16") int concurrency) {
+
+	/** How the delivery worker goes about it. */
+	OutboxWorker.Settings worker() {
+		return new OutboxWorker.Settings(this.pollInterval, this.timeout, this.retrySchedule, this.retention,
+				this.batchSize, this.concurrency);
+	}
+
 }

@@ -9,6 +9,8 @@ import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import dev.securelink.gateway.OutboxWorker;
+
 /**
  * The outbox as {@link WebhookDispatcher} works it: claims due deliveries under a lease,
  * saves what each attempt came to, keeps the endpoints' failing streaks, and measures and
@@ -31,7 +33,7 @@ class WebhookQueue {
 	 */
 	record Claimed(String id, String endpointId, String tenantId, String messageId, String body, int attempt,
 			String lease, String url, byte[] secret, byte @Nullable [] previousSecret,
-			@Nullable Instant previousSecretUntil) {
+			@Nullable Instant previousSecretUntil) implements OutboxWorker.Claimed {
 	}
 
 	/**
@@ -66,23 +68,11 @@ class WebhookQueue {
 	}
 
 	/**
-	 * What one attempt came to.
-	 *
-	 * @param statusCode the answer's status, or null when none came
-	 * @param error the error class ({@code http-status}, {@code timeout}, ...), or null
-	 * when it succeeded
-	 * @param response the first kilobyte of the answer's body, or null
-	 */
-	record Attempt(Instant startedAt, int durationMs, @Nullable Integer statusCode, @Nullable String error,
-			@Nullable String response) {
-	}
-
-	/**
 	 * Saves {@code attempt} of {@code claimed} and moves the delivery on: to
 	 * {@code status}, due again at {@code nextAttemptAt} when still pending. Answers
 	 * false when the lease had passed to another worker (nothing is saved then).
 	 */
-	Mono<Boolean> finish(Claimed claimed, Attempt attempt, String status, @Nullable Instant nextAttemptAt,
+	Mono<Boolean> finish(Claimed claimed, OutboxWorker.Attempt attempt, String status, @Nullable Instant nextAttemptAt,
 			Instant now) {
 		return this.db.sql("""
 				update webhook_delivery set status = :status, next_attempt_at = :next, lease = null,
@@ -109,7 +99,7 @@ class WebhookQueue {
 				.bind("duration", attempt.durationMs())
 				.bind("statusCode", Parameter.fromOrEmpty(attempt.statusCode(), Integer.class))
 				.bind("error", Parameter.fromOrEmpty(attempt.error(), String.class))
-				.bind("response", Parameter.fromOrEmpty(attempt.response(), String.class))
+				.bind("response", Parameter.fromOrEmpty(attempt.excerpt(), String.class))
 				.then()
 				.thenReturn(true));
 	}
@@ -173,18 +163,14 @@ class WebhookQueue {
 	/**
 	 * The due backlog: how many pending deliveries are due, and since when the oldest is.
 	 */
-	Mono<Backlog> backlog(Instant now) {
+	Mono<OutboxWorker.Backlog> backlog(Instant now) {
 		return this.db.sql("""
 				select count(*) as due, min(next_attempt_at) as oldest from webhook_delivery
 				where status = 'pending' and next_attempt_at <= :now
 				""")
 			.bind("now", now)
-			.map((row) -> new Backlog(row.get("due", Long.class), row.get("oldest", Instant.class)))
+			.map((row) -> new OutboxWorker.Backlog(row.get("due", Long.class), row.get("oldest", Instant.class)))
 			.one();
-	}
-
-	/** The due backlog after a round. */
-	record Backlog(long due, @Nullable Instant oldest) {
 	}
 
 }

@@ -20,6 +20,7 @@ import reactor.netty.http.HttpResources;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
+import dev.securelink.gateway.OutboxWorker;
 import dev.securelink.gateway.keys.Hmac;
 import dev.securelink.gateway.tracing.Tracing;
 
@@ -73,11 +74,11 @@ final class WebhookSender {
 	}
 
 	/** One attempt of {@code claimed}: its answer, or an error. */
-	Mono<Answer> send(WebhookQueue.Claimed claimed, Instant started) {
+	Mono<OutboxWorker.Answer> send(WebhookQueue.Claimed claimed, Instant started) {
 		URI uri = URI.create(claimed.url());
 		if (!this.properties.allowPrivateDestinations() && WebhookDestinations.isPrivateHost(uri.getHost())) {
 			// An address written as such never reaches the resolver: checked here.
-			return Mono.just(Answer.failed("blocked-destination"));
+			return Mono.just(OutboxWorker.Answer.failed("blocked-destination"));
 		}
 		long timestamp = started.getEpochSecond();
 		String signature = signature(claimed, timestamp, started);
@@ -95,7 +96,7 @@ final class WebhookSender {
 			propagation.forEach(headers::set);
 		}).post().uri(uri).send(ByteBufFlux.fromInbound(Mono.just(body))).responseConnection((response, connection) -> {
 			Tracing.status(span, response.status().code());
-			return excerpt(connection.inbound().receive()).map((excerpt) -> Answer.of(response.status().code(),
+			return excerpt(connection.inbound().receive()).map((excerpt) -> answer(response.status().code(),
 					retryAfter(response.responseHeaders().get(HttpHeaderNames.RETRY_AFTER), started), excerpt));
 		}).next().timeout(this.properties.timeout()));
 	}
@@ -148,33 +149,25 @@ final class WebhookSender {
 	}
 
 	/**
-	 * What an attempt came to.
-	 *
-	 * @param outcome {@code succeeded} or the error class
+	 * The answer of status {@code status}: {@code succeeded} for a 2xx, {@code gone} for
+	 * a 410 (the endpoint is disabled), {@code redirect} (never followed),
+	 * {@code http-status} for any other.
 	 */
-	record Answer(@Nullable Integer status, String outcome, @Nullable Duration retryAfter, @Nullable String excerpt) {
-
-		static Answer of(int status, @Nullable Duration retryAfter, String excerpt) {
-			String outcome;
-			if (status >= 200 && status < 300) {
-				outcome = "succeeded";
-			}
-			else if (status == 410) {
-				outcome = "gone";
-			}
-			else if (status >= 300 && status < 400) {
-				outcome = "redirect";
-			}
-			else {
-				outcome = "http-status";
-			}
-			return new Answer(status, outcome, retryAfter, excerpt);
+	static OutboxWorker.Answer answer(int status, @Nullable Duration retryAfter, String excerpt) {
+		String outcome;
+		if (status >= 200 && status < 300) {
+			outcome = OutboxWorker.SUCCEEDED;
 		}
-
-		static Answer failed(String outcome) {
-			return new Answer(null, outcome, null, null);
+		else if (status == 410) {
+			outcome = "gone";
 		}
-
+		else if (status >= 300 && status < 400) {
+			outcome = "redirect";
+		}
+		else {
+			outcome = "http-status";
+		}
+		return new OutboxWorker.Answer(status, outcome, retryAfter, excerpt);
 	}
 
 }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.securelink.gateway.OutboxWorker;
 import dev.securelink.gateway.keys.GatewayKeys;
 import dev.securelink.gateway.support.TestDatabase;
 import dev.securelink.gateway.support.TestKeys;
@@ -64,9 +65,9 @@ class WebhookBlockedDestinationTests {
 			for (String url : List.of("http://localhost:" + port + "/hook", "http://127.0.0.1:" + port + "/hook",
 					"http://[::ffff:127.0.0.1]:" + port + "/hook", "http://[::1]:" + port + "/hook",
 					"https://LocalHost:" + port + "/hook", "http://" + hostName() + ":" + port + "/hook")) {
-				WebhookSender.Answer answer = dispatcher.send(claimed(url), Instant.now())
+				OutboxWorker.Answer answer = dispatcher.send(claimed(url), Instant.now())
 					.onErrorResume((ex) -> reactor.core.publisher.Mono
-						.just(new WebhookSender.Answer(null, WebhookDispatcher.errorClass(ex), null, null)))
+						.just(OutboxWorker.Answer.failed(WebhookDispatcher.errorClassOf(ex))))
 					.block(Duration.ofSeconds(20));
 				assertThat(answer.outcome()).as(url).isEqualTo("blocked-destination");
 			}
@@ -81,10 +82,10 @@ class WebhookBlockedDestinationTests {
 	void sendWhenPrivateDestinationsAreAllowedThenTheSameListenerIsReached() {
 		WebhookDispatcher dispatcher = dispatcher(true);
 		try {
-			WebhookSender.Answer answer = dispatcher
+			OutboxWorker.Answer answer = dispatcher
 				.send(claimed("http://localhost:" + this.listener.getLocalPort() + "/hook"), Instant.now())
 				.onErrorResume((ex) -> reactor.core.publisher.Mono
-					.just(new WebhookSender.Answer(null, WebhookDispatcher.errorClass(ex), null, null)))
+					.just(OutboxWorker.Answer.failed(WebhookDispatcher.errorClassOf(ex))))
 				.block(Duration.ofSeconds(20));
 			assertThat(answer.outcome()).isNotEqualTo("blocked-destination");
 		}
