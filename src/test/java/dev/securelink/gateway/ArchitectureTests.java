@@ -44,7 +44,7 @@ class ArchitectureTests {
 			Map.entry("demo", Set.of()), Map.entry("edge", Set.of("page", "paths", "tracing")),
 			Map.entry("input", Set.of()), Map.entry("keys", Set.of()),
 			Map.entry("link", Set.of("audit", "change", "input", "keys", "paths", "tenant")),
-			Map.entry("page", Set.of()), Map.entry("paths", Set.of()),
+			Map.entry("mail", Set.of("database", "keys")), Map.entry("page", Set.of()), Map.entry("paths", Set.of()),
 			Map.entry("privacy", Set.of("admin", "audit", "input", "link", "paths", "tenant")),
 			Map.entry("proxy", Set.of("audit", "edge", "keys", "link", "page", "paths", "session", "tracing")),
 			Map.entry("session", Set.of("keys", "link", "tenant")),
@@ -62,7 +62,8 @@ class ArchitectureTests {
 			Map.entry("admin_principal", "admin"), Map.entry("webhook_endpoint", "webhook"),
 			Map.entry("webhook_delivery", "webhook"), Map.entry("webhook_attempt", "webhook"),
 			Map.entry("idempotency_record", "proxy"), Map.entry("change_log", "change"),
-			Map.entry("handoff_redemption", "session"), Map.entry("tenant_link_host", "tenant"));
+			Map.entry("handoff_redemption", "session"), Map.entry("tenant_link_host", "tenant"),
+			Map.entry("mail_delivery", "mail"));
 
 	private static final JavaClasses CLASSES = new ClassFileImporter()
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

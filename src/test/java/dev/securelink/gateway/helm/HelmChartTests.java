@@ -302,6 +302,33 @@ class HelmChartTests {
 			.hasMessageContaining("otlpEndpoint");
 	}
 
+	@Test
+	void templateWhenMailIsOnThenTheRelayComesFromTheSecretWithStarttlsRequiredAndFromIsRequired() {
+		Map<String, Map<String, Object>> mailed = render(CHART.resolve("ci/ha-values.yaml"));
+		Map<String, Object> config = new Yaml()
+			.load((String) path(mailed.get("ConfigMap"), "data", "application.yaml"));
+		assertThat((Object) path(config, "securelink", "mail", "from"))
+			.isEqualTo("Acme documents <no-reply@docs.acme.example>");
+		assertThat((Object) path(config, "spring", "mail", "properties", "[mail.smtp.starttls.required]"))
+			.isEqualTo(true);
+		assertThat((Object) path(config, "spring", "security", "oauth2", "resourceserver", "jwt", "issuer-uri"))
+			.as("the admin API's settings are kept beside")
+			.isEqualTo("https://login.acme.example/realms/invoicing");
+		String deployment = new Yaml().dump(mailed.get("Deployment"));
+		assertThat(deployment).contains("name: SPRING_MAIL_HOST", "name: SPRING_MAIL_PASSWORD", "optional: true");
+		assertThat(new Yaml().dump(mailed.get("NetworkPolicy"))).contains("port: 587");
+
+		Map<String, Map<String, Object>> plain = render(CHART.resolve("ci/default-values.yaml"));
+		assertThat(new Yaml().dump(plain.get("Deployment"))).doesNotContain("SPRING_MAIL_HOST");
+		assertThat(new Yaml().dump(plain.get("NetworkPolicy"))).doesNotContain("port: 587");
+		assertThatThrownBy(() -> template().set("mail.enabled", "true").set("existingSecret", "s").call())
+			.hasMessageContaining("mail.from is required");
+		assertThatThrownBy(() -> template().set("mail.enabled", "true")
+			.set("mail.from", "a@b.example")
+			.set("existingSecret", "")
+			.call()).hasMessageContaining("mail.enabled needs existingSecret");
+	}
+
 	private static String checksum(String manifests) {
 		int at = manifests.indexOf("checksum/config:");
 		return manifests.substring(at, manifests.indexOf('\n', at));
