@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -86,9 +87,27 @@ class AddressCheck {
 			return Mono.just(new LinkOutcome.EmailRequired(link, action, LinkOutcome.PromptError.BLANK, locale,
 					tenant.sender()));
 		}
-		String client = request.client();
-		Instant now = this.clock.instant();
-		String clientHash = this.audit.clientHash(client);
+		String clientHash = this.audit.clientHash(request.client());
+		return guard(link, tenant, action, locale, clientHash, this.clock.instant(), null, () -> {
+			this.comparisons.increment();
+			int recipient = (address.length() <= MAX_ADDRESS_LENGTH) ? this.macs.indexOf(link.recipientMacs(), address)
+					: -1;
+			return Mono.just((recipient >= 0) ? new Matched(recipient) : MISMATCHED);
+		}, () -> new LinkOutcome.EmailRequired(link, action, LinkOutcome.PromptError.MISMATCH, locale,
+				tenant.sender()));
+	}
+
+	/**
+	 * A guarded comparison (of an address, or of a code): the client's budget, then the
+	 * link's attempt, are reserved before {@code compare} runs; a match gives both back,
+	 * is recorded as {@code verified} (with {@code verifiedDetail}) and issues a session;
+	 * a mismatch counts toward the locks, is recorded as {@code failed} or
+	 * {@code locked}, and is answered with {@code mismatch} (or the locked page); a
+	 * comparison not made gives both back and is answered as it says.
+	 */
+	Mono<LinkOutcome> guard(Link link, TenantSettings tenant, Right action, Locale locale, String clientHash,
+			Instant now, @Nullable AuditDetail verifiedDetail, Supplier<Mono<Comparison>> compare,
+			Supplier<LinkOutcome> mismatch) {
 		return this.budgets.reserveAddress(clientHash, now).flatMap((budget) -> {
 			if (!budget.granted()) {
 				return Mono.just(
@@ -97,28 +116,34 @@ class AddressCheck {
 			return this.attempts.reserve(link.id(), clientHash, now)
 				// Nothing was compared: the client's budget goes back.
 				.onErrorResume((ex) -> this.budgets.refundAddress(clientHash, budget).then(Mono.error(ex)))
-				.flatMap((reservation) -> compare(link, tenant, action, locale, address, clientHash, budget, now,
-						reservation));
+				.flatMap((reservation) -> {
+					if (reservation instanceof AttemptGuard.Refused refused) {
+						return this.budgets.refundAddress(clientHash, budget)
+							.thenReturn(new LinkOutcome.TooManyAttempts(link.id(), retryAfter(refused.until(), now),
+									locale, tenant.sender()));
+					}
+					AttemptGuard.Reserved reserved = (AttemptGuard.Reserved) reservation;
+					return compare.get()
+						.flatMap((comparison) -> settle(link, tenant, action, locale, clientHash, now, budget, reserved,
+								comparison, verifiedDetail, mismatch));
+				});
 		});
 	}
 
-	/** The reservations are made: the address is compared, unless the link refused. */
-	private Mono<LinkOutcome> compare(Link link, TenantSettings tenant, Right action, Locale locale, String address,
-			String clientHash, ClientBudgets.Reservation budget, Instant now, AttemptGuard.Reservation reservation) {
-		if (reservation instanceof AttemptGuard.Refused refused) {
-			return this.budgets.refundAddress(clientHash, budget)
-				.thenReturn(new LinkOutcome.TooManyAttempts(link.id(), retryAfter(refused.until(), now), locale,
-						tenant.sender()));
-		}
-		AttemptGuard.Reserved reserved = (AttemptGuard.Reserved) reservation;
-		this.comparisons.increment();
-		int recipient = (address.length() <= MAX_ADDRESS_LENGTH) ? this.macs.indexOf(link.recipientMacs(), address)
-				: -1;
-		if (recipient >= 0) {
+	/** What the comparison came to, recorded and answered. */
+	private Mono<LinkOutcome> settle(Link link, TenantSettings tenant, Right action, Locale locale, String clientHash,
+			Instant now, ClientBudgets.Reservation budget, AttemptGuard.Reserved reserved, Comparison comparison,
+			@Nullable AuditDetail verifiedDetail, Supplier<LinkOutcome> mismatch) {
+		if (comparison instanceof NotCompared notCompared) {
 			return this.budgets.refundAddress(clientHash, budget)
 				.then(this.attempts.release(link.id(), clientHash, reserved))
-				.then(record(link, AuditType.VERIFIED, clientHash, now, null))
-				.thenReturn(new LinkOutcome.SessionIssued(link, action, true, recipient, locale));
+				.thenReturn(notCompared.answer());
+		}
+		if (comparison instanceof Matched matched) {
+			return this.budgets.refundAddress(clientHash, budget)
+				.then(this.attempts.release(link.id(), clientHash, reserved))
+				.then(record(link, AuditType.VERIFIED, clientHash, now, verifiedDetail))
+				.thenReturn(new LinkOutcome.SessionIssued(link, action, true, matched.recipient(), locale));
 		}
 		Instant everyone = reserved.locksEveryoneUntil();
 		Instant locksUntil = (everyone != null) ? everyone : reserved.locksUntil();
@@ -131,9 +156,27 @@ class AddressCheck {
 		}
 		return record(link, AuditType.FAILED, clientHash, now,
 				new AuditDetail.Failed(reserved.failures(), this.lockThreshold))
-			.thenReturn(new LinkOutcome.EmailRequired(link, action, LinkOutcome.PromptError.MISMATCH, locale,
-					tenant.sender()));
+			.thenReturn(mismatch.get());
 	}
+
+	/** What a guarded comparison came to. */
+	sealed interface Comparison permits Matched, Mismatched, NotCompared {
+
+	}
+
+	/** It matched the recipient at {@code recipient}. */
+	record Matched(int recipient) implements Comparison {
+	}
+
+	/** It matched nothing: a failure, counted toward the locks. */
+	record Mismatched() implements Comparison {
+	}
+
+	/** Nothing could be compared (no live code): answered with {@code answer}. */
+	record NotCompared(LinkOutcome answer) implements Comparison {
+	}
+
+	static final Comparison MISMATCHED = new Mismatched();
 
 	private Mono<Void> record(Link link, AuditType type, String clientHash, Instant now, @Nullable AuditDetail detail) {
 		this.meters.counter("securelink.verifications", "outcome", type.id()).increment();

@@ -18,14 +18,15 @@ import dev.securelink.gateway.session.Sessions;
 import dev.securelink.gateway.tenant.LinkHosts;
 import dev.securelink.gateway.tenant.SettingsCache;
 import dev.securelink.gateway.tenant.TenantSettings;
+import dev.securelink.gateway.tenant.Verification;
 
 /**
  * What a request to a link comes to. A GET never changes server state (mail scanners
  * prefetch links): it shows the e-mail prompt, or issues a session straight away when the
- * tenant has verification off. The prompt's POST goes through {@link AddressCheck}.
- * Unknown, malformed, expired and revoked codes all come to the same
- * {@link LinkOutcome.NotFound}, and each spends one of the client's unknown-code tokens,
- * so guessing is slow.
+ * tenant has verification off. The prompt's POST goes through {@link AddressCheck}, or
+ * {@link CodeCheck} in the code mode. Unknown, malformed, expired and revoked codes all
+ * come to the same {@link LinkOutcome.NotFound}, and each spends one of the client's
+ * unknown-code tokens, so guessing is slow.
  */
 @Component
 class LinkDecisions {
@@ -38,6 +39,8 @@ class LinkDecisions {
 
 	private final AddressCheck addresses;
 
+	private final CodeCheck codes;
+
 	private final IpLimits limits;
 
 	private final Duration unknownCodesPeriod;
@@ -48,8 +51,9 @@ class LinkDecisions {
 
 	private final LinkHosts hosts;
 
-	LinkDecisions(LinkCache links, SettingsCache settings, Sessions sessions, AddressCheck addresses, IpLimits limits,
-			LimitsProperties limitsProperties, Clock clock, LinkHosts hosts) {
+	LinkDecisions(LinkCache links, SettingsCache settings, Sessions sessions, AddressCheck addresses, CodeCheck codes,
+			IpLimits limits, LimitsProperties limitsProperties, Clock clock, LinkHosts hosts) {
+		this.codes = codes;
 		this.hosts = hosts;
 		this.links = links;
 		this.settings = settings;
@@ -73,7 +77,8 @@ class LinkDecisions {
 					return new LinkOutcome.Granted(link, action, valid.claims(), locale);
 				}
 				return tenant.emailVerification()
-						? new LinkOutcome.EmailRequired(link, action, null, locale, tenant.sender())
+						? new LinkOutcome.EmailRequired(link, action, null, locale, tenant.sender(),
+								tenant.verification() == Verification.CODE)
 						: new LinkOutcome.SessionIssued(link, action, false, -1, locale);
 			});
 		});
@@ -85,7 +90,9 @@ class LinkDecisions {
 			return Mono.just(new LinkOutcome.Forbidden(null, locale(request, null)));
 		}
 		return withActiveLink(request,
-				(link, tenant, action) -> this.addresses.verify(request, link, tenant, action, locale(request, link)));
+				(link, tenant, action) -> (tenant.verification() == Verification.CODE)
+						? this.codes.submit(request, link, tenant, action, locale(request, link))
+						: this.addresses.verify(request, link, tenant, action, locale(request, link)));
 	}
 
 	/**

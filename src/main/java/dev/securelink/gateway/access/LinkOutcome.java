@@ -52,18 +52,66 @@ sealed interface LinkOutcome {
 
 	/**
 	 * Verification on and no session: the e-mail prompt, with the reason the last address
-	 * was refused and the sender it names (the tenant's, or null).
+	 * was refused and the sender it names (the tenant's, or null); in the code mode
+	 * ({@code code}) it says a code will be mailed.
 	 */
-	record EmailRequired(Link link, Right action, @Nullable PromptError error, Locale locale,
-			@Nullable String sender) implements LinkOutcome {
+	record EmailRequired(Link link, Right action, @Nullable PromptError error, Locale locale, @Nullable String sender,
+			boolean code) implements LinkOutcome {
+
+		EmailRequired(Link link, Right action, @Nullable PromptError error, Locale locale, @Nullable String sender) {
+			this(link, action, error, locale, sender, false);
+		}
 
 		EmailRequired(Link link, Right action, @Nullable PromptError error, Locale locale) {
-			this(link, action, error, locale, null);
+			this(link, action, error, locale, null, false);
 		}
 
 		@Override
 		public String linkId() {
 			return this.link.id();
+		}
+
+	}
+
+	/**
+	 * The code mode's second step: the page that says a code is on its way if the address
+	 * received the document, and asks for it, with the reason the last code was refused
+	 * (or none).
+	 */
+	record CodeRequired(Link link, Right action, @Nullable CodeError error, Locale locale,
+			@Nullable String sender) implements LinkOutcome {
+
+		@Override
+		public String linkId() {
+			return this.link.id();
+		}
+
+	}
+
+	/** Why the code page is shown again. */
+	enum CodeError {
+
+		/** Nothing typed. */
+		BLANK("blank"),
+
+		/** Not the code. */
+		WRONG("wrong"),
+
+		/** No live code in this browser: expired, used, or out of tries. */
+		EXPIRED("expired"),
+
+		/** A new code was asked for too soon after the last. */
+		WAIT("wait");
+
+		private final String id;
+
+		CodeError(String id) {
+			this.id = id;
+		}
+
+		/** The key of the message in the code page's template. */
+		String id() {
+			return this.id;
 		}
 
 	}

@@ -27,24 +27,28 @@ import dev.securelink.gateway.link.Right;
  * @param acceptLanguage the raw {@code Accept-Language} header lines
  * @param host the {@code Host} the request came to (a tenant's link host opens only that
  * tenant's codes), or null
+ * @param otp the posted e-mail code (the code mode's second step), or null
+ * @param resend whether the post asks for a new e-mail code
  */
 record LinkRequest(String code, @Nullable Right action, boolean submitted, boolean sameOrigin, String client,
 		List<String> cookieHeaders, @Nullable String formNonce, @Nullable String formToken, @Nullable String address,
-		@Nullable String language, List<String> acceptLanguage, @Nullable String host) {
+		@Nullable String language, List<String> acceptLanguage, @Nullable String host, @Nullable String otp,
+		boolean resend) {
 
 	/** A GET of the link (the mailed link, or the sign/pay button). */
 	static LinkRequest open(String code, @Nullable Right action, String client, List<String> cookieHeaders,
 			@Nullable String formNonce, @Nullable String language, List<String> acceptLanguage, @Nullable String host) {
 		return new LinkRequest(code, action, false, true, client, cookieHeaders, formNonce, null, null, language,
-				acceptLanguage, host);
+				acceptLanguage, host, null, false);
 	}
 
 	/** The prompt's POST, with the form's fields. */
 	static LinkRequest submit(String code, @Nullable Right action, boolean sameOrigin, String client,
 			List<String> cookieHeaders, @Nullable String formNonce, @Nullable String formToken,
-			@Nullable String address, @Nullable String language, List<String> acceptLanguage, @Nullable String host) {
+			@Nullable String address, @Nullable String language, List<String> acceptLanguage, @Nullable String host,
+			@Nullable String otp, boolean resend) {
 		return new LinkRequest(code, action, true, sameOrigin, client, cookieHeaders, formNonce, formToken, address,
-				language, acceptLanguage, host);
+				language, acceptLanguage, host, otp, resend);
 	}
 
 }

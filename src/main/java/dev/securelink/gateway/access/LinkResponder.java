@@ -75,6 +75,9 @@ class LinkResponder {
 		if (outcome instanceof LinkOutcome.EmailRequired required) {
 			return prompt(request, link, required);
 		}
+		if (outcome instanceof LinkOutcome.CodeRequired required) {
+			return code(request, link, required);
+		}
 		if (outcome instanceof LinkOutcome.TooManyAttempts tooMany) {
 			return withRenewalForm(request, link.formNonce(), PageKind.LOCKED,
 					Map.of(HttpHeaders.RETRY_AFTER, String.valueOf(tooMany.retryAfter().toSeconds())),
@@ -131,15 +134,31 @@ class LinkResponder {
 
 	private Mono<ServerResponse> prompt(ServerRequest request, LinkRequest link, LinkOutcome.EmailRequired required) {
 		List<ResponseCookie> cookies = new ArrayList<>();
+		PageForm form = form(request, link, required.link(), cookies);
+		LinkOutcome.PromptError error = required.error();
+		return this.formPages.prompt(request, required.action().id(), (error != null) ? error.id() : null, form,
+				cookies, required.sender(), required.code());
+	}
+
+	private Mono<ServerResponse> code(ServerRequest request, LinkRequest link, LinkOutcome.CodeRequired required) {
+		List<ResponseCookie> cookies = new ArrayList<>();
+		PageForm form = form(request, link, required.link(), cookies);
+		LinkOutcome.CodeError error = required.error();
+		return this.formPages.code(request, required.action().id(), (error != null) ? error.id() : null, form, cookies,
+				required.sender());
+	}
+
+	/**
+	 * The link's form: its token made for the browser's form nonce, or a new nonce (and
+	 * its cookie, added to {@code cookies}) when it holds none.
+	 */
+	private PageForm form(ServerRequest request, LinkRequest link, Link target, List<ResponseCookie> cookies) {
 		String nonce = link.formNonce();
 		if (nonce == null) {
 			nonce = this.forms.newNonce();
 			cookies.add(this.forms.cookie(nonce));
 		}
-		PageForm form = new PageForm(request.path(), this.forms.token(nonce, required.link().id()));
-		LinkOutcome.PromptError error = required.error();
-		return this.formPages.prompt(request, required.action().id(), (error != null) ? error.id() : null, form,
-				cookies, required.sender());
+		return new PageForm(request.path(), this.forms.token(nonce, target.id()));
 	}
 
 }

@@ -46,6 +46,8 @@ public sealed interface AuditDetail {
 	static @Nullable Class<? extends AuditDetail> typeOf(String type) {
 		return switch (type) {
 			case "failed" -> Failed.class;
+			case "verified" -> Verified.class;
+			case "code_requested" -> CodeRequested.class;
 			case "locked" -> Locked.class;
 			case "renewal_requested" -> RenewalRequested.class;
 			case "sign_answered", "pay_answered" -> Answered.class;
@@ -59,6 +61,26 @@ public sealed interface AuditDetail {
 			case "link_host_added", "link_host_removed" -> LinkHost.class;
 			default -> null;
 		};
+	}
+
+	/**
+	 * How a visitor was verified, when more than the address was: {@code code}, an e-mail
+	 * code sent to it (the mailbox was proven). An address alone records no detail.
+	 */
+	@JsonPropertyOrder({ "method" })
+	record Verified(String method) implements AuditDetail {
+
+		/** Verified by an e-mail code. */
+		public static final Verified CODE = new Verified("code");
+
+	}
+
+	/**
+	 * An e-mail code asked for: the recipient's index when the typed address was one (a
+	 * mail was written), null when it was not; never the address.
+	 */
+	@JsonPropertyOrder({ "recipient" })
+	record CodeRequested(@Nullable Integer recipient) implements AuditDetail {
 	}
 
 	/**
@@ -167,11 +189,21 @@ public sealed interface AuditDetail {
 	 * as null.
 	 */
 	@JsonPropertyOrder({ "emailVerification", "supportAccess", "supportAccessUntil", "selfServiceRenewal",
-			"renewalForRevoked", "displayName", "showSenderOnPrompt", "linksOnGatewayHost" })
+			"renewalForRevoked", "displayName", "showSenderOnPrompt", "linksOnGatewayHost", "verification" })
 	record Settings(@Nullable Boolean emailVerification, @Nullable Boolean supportAccess,
 			@Nullable Instant supportAccessUntil, @Nullable Boolean selfServiceRenewal,
 			@Nullable Boolean renewalForRevoked, @Nullable String displayName, @Nullable Boolean showSenderOnPrompt,
-			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Boolean linksOnGatewayHost) {
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Boolean linksOnGatewayHost,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String verification) {
+
+		/** Settings as events before the verification mode recorded them. */
+		public Settings(@Nullable Boolean emailVerification, @Nullable Boolean supportAccess,
+				@Nullable Instant supportAccessUntil, @Nullable Boolean selfServiceRenewal,
+				@Nullable Boolean renewalForRevoked, @Nullable String displayName, @Nullable Boolean showSenderOnPrompt,
+				@Nullable Boolean linksOnGatewayHost) {
+			this(emailVerification, supportAccess, supportAccessUntil, selfServiceRenewal, renewalForRevoked,
+					displayName, showSenderOnPrompt, linksOnGatewayHost, null);
+		}
 
 		/** Settings as events before link hosts recorded them. */
 		public Settings(@Nullable Boolean emailVerification, @Nullable Boolean supportAccess,
@@ -179,7 +211,7 @@ public sealed interface AuditDetail {
 				@Nullable Boolean renewalForRevoked, @Nullable String displayName,
 				@Nullable Boolean showSenderOnPrompt) {
 			this(emailVerification, supportAccess, supportAccessUntil, selfServiceRenewal, renewalForRevoked,
-					displayName, showSenderOnPrompt, null);
+					displayName, showSenderOnPrompt, null, null);
 		}
 
 	}

@@ -24,8 +24,19 @@ public enum AuditType {
 	/** A session's first document request (written once per session). */
 	OPENED("opened"),
 
-	/** A typed address matched one of the link's recipients. */
+	/**
+	 * A typed address matched one of the link's recipients; with the detail
+	 * {@code {"method":"code"}}, a code mailed to it was typed too (the mailbox was
+	 * proven).
+	 */
 	VERIFIED("verified"),
+
+	/**
+	 * In the code mode, a visitor asked for an e-mail code: the detail holds the
+	 * recipient's index when the address was one (and a mail was written), none when it
+	 * was not (no mail).
+	 */
+	CODE_REQUESTED("code_requested"),
 
 	/** A typed address matched none of them. */
 	FAILED("failed"),

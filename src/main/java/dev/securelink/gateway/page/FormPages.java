@@ -38,6 +38,9 @@ public class FormPages {
 	/** The prompt's marker value ({@link Pages#MARK}). */
 	static final String PROMPT = "prompt";
 
+	/** The code page's marker value and template. */
+	static final String CODE = "code";
+
 	private static final String HTML = MediaType.TEXT_HTML_VALUE + ";charset=UTF-8";
 
 	private static final String ACTION_MARK = "__securelink-form-action__";
@@ -53,6 +56,9 @@ public class FormPages {
 
 	private static final List<String> ERRORS = List.of("blank", "mismatch");
 
+	/** The errors the code page may show. */
+	private static final List<String> CODE_ERRORS = List.of("blank", "wrong", "expired", "wait");
+
 	private final MessagePages messages;
 
 	/**
@@ -61,8 +67,14 @@ public class FormPages {
 	 */
 	private final Map<PageKind, Map<String, SplicedPage>> withForm = new EnumMap<>(PageKind.class);
 
-	/** The prompt, by language, action, error and whether it names the sender. */
+	/**
+	 * The prompt, by language, action, error, whether it names the sender and whether it
+	 * is the code mode's.
+	 */
 	private final Map<String, SplicedPage> prompts = new HashMap<>();
+
+	/** The code page, by language, action, error and whether it names the sender. */
+	private final Map<String, SplicedPage> codes = new HashMap<>();
 
 	FormPages(ITemplateEngine templates, MessagePages messages) {
 		this.messages = messages;
@@ -80,28 +92,46 @@ public class FormPages {
 						.put(key(locale.getLanguage(), sender), spliced(templates, "message", locale, model, sender));
 				}
 				for (String action : ACTIONS) {
-					for (String error : ERRORS) {
-						this.prompts.put(key(locale.getLanguage(), action, error, sender),
-								prompt(templates, locale, languages, action, error, sender));
-					}
-					this.prompts.put(key(locale.getLanguage(), action, null, sender),
-							prompt(templates, locale, languages, action, null, sender));
+					renderPrompts(templates, locale, languages, action, sender);
 				}
 			}
 		}
 	}
 
-	private static SplicedPage prompt(ITemplateEngine templates, Locale locale, List<String> languages, String action,
-			@Nullable String error, boolean sender) {
-		Map<String, Object> model = new HashMap<>(
-				Map.of("formAction", ACTION_MARK, "csrf", TOKEN_MARK, "action", action, "languages", languages));
+	/**
+	 * The prompts (address and code mode) and the code pages for {@code action}, with
+	 * each error and none.
+	 */
+	private void renderPrompts(ITemplateEngine templates, Locale locale, List<String> languages, String action,
+			boolean sender) {
+		String language = locale.getLanguage();
+		for (boolean code : new boolean[] { false, true }) {
+			for (String error : ERRORS) {
+				this.prompts.put(key(language, action, error, sender, code),
+						prompt(templates, PROMPT, locale, languages, action, error, sender, code));
+			}
+			this.prompts.put(key(language, action, null, sender, code),
+					prompt(templates, PROMPT, locale, languages, action, null, sender, code));
+		}
+		for (String error : CODE_ERRORS) {
+			this.codes.put(key(language, action, error, sender),
+					prompt(templates, CODE, locale, languages, action, error, sender, true));
+		}
+		this.codes.put(key(language, action, null, sender),
+				prompt(templates, CODE, locale, languages, action, null, sender, true));
+	}
+
+	private static SplicedPage prompt(ITemplateEngine templates, String template, Locale locale, List<String> languages,
+			String action, @Nullable String error, boolean sender, boolean code) {
+		Map<String, Object> model = new HashMap<>(Map.of("formAction", ACTION_MARK, "csrf", TOKEN_MARK, "action",
+				action, "languages", languages, "code", code));
 		if (error != null) {
 			model.put("error", error);
 		}
 		if (sender) {
 			model.put("sender", SENDER_MARK);
 		}
-		return spliced(templates, PROMPT, locale, model, sender);
+		return spliced(templates, template, locale, model, sender);
 	}
 
 	private static SplicedPage spliced(ITemplateEngine templates, String template, Locale locale,
@@ -126,11 +156,33 @@ public class FormPages {
 	 */
 	public Mono<ServerResponse> prompt(ServerRequest request, String action, @Nullable String error, PageForm form,
 			List<ResponseCookie> cookies, @Nullable String sender) {
+		return prompt(request, action, error, form, cookies, sender, false);
+	}
+
+	/**
+	 * The same, saying in the code mode ({@code code}) that a code will be mailed to the
+	 * address.
+	 */
+	public Mono<ServerResponse> prompt(ServerRequest request, String action, @Nullable String error, PageForm form,
+			List<ResponseCookie> cookies, @Nullable String sender, boolean code) {
 		String language = language(request);
-		SplicedPage page = Objects.requireNonNull(this.prompts.get(key(language, action, error, sender != null)),
+		SplicedPage page = Objects.requireNonNull(this.prompts.get(key(language, action, error, sender != null, code)),
 				"rendered at start-up");
 		HttpStatus status = (error != null) ? HttpStatus.UNPROCESSABLE_CONTENT : HttpStatus.OK;
 		return respond(status, PROMPT, page.render(values(form, sender)), Map.of(), cookies);
+	}
+
+	/**
+	 * The code page for {@code action}: a code is on its way if the address received the
+	 * document; it asks for it, showing {@code error} again ({@code blank},
+	 * {@code wrong}, {@code expired}, {@code wait}; 422) or none (200).
+	 */
+	public Mono<ServerResponse> code(ServerRequest request, String action, @Nullable String error, PageForm form,
+			List<ResponseCookie> cookies, @Nullable String sender) {
+		SplicedPage page = Objects.requireNonNull(this.codes.get(key(language(request), action, error, sender != null)),
+				"rendered at start-up");
+		HttpStatus status = (error != null) ? HttpStatus.UNPROCESSABLE_CONTENT : HttpStatus.OK;
+		return respond(status, CODE, page.render(values(form, sender)), Map.of(), cookies);
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.securelink.gateway.tenant;
 
 import java.time.Instant;
+import java.util.Objects;
 
 import io.r2dbc.spi.Readable;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -53,13 +54,13 @@ public class TenantRepository {
 	Mono<TenantSettings> save(TenantSettings settings, Instant now) {
 		return this.db
 			.sql("""
-					insert into tenant (id, email_verification, support_access, support_access_until,
+					insert into tenant (id, verification, support_access, support_access_until,
 					                    self_service_renewal, renewal_for_revoked, display_name, show_sender_on_prompt,
 					                    links_on_gateway_host, created_at, updated_at)
 					values (:id, :verification, :support, :until, :renewal, :renewalRevoked, :displayName, :showSender,
 					        :gatewayHost, :now, :now)
 					on conflict (id) do update
-					set email_verification = excluded.email_verification,
+					set verification = excluded.verification,
 					    support_access = excluded.support_access,
 					    support_access_until = excluded.support_access_until,
 					    self_service_renewal = excluded.self_service_renewal,
@@ -69,15 +70,15 @@ public class TenantRepository {
 					    links_on_gateway_host = excluded.links_on_gateway_host,
 					    settings_version = tenant.settings_version + 1,
 					    updated_at = excluded.updated_at
-					where (tenant.email_verification, tenant.support_access, tenant.support_access_until,
+					where (tenant.verification, tenant.support_access, tenant.support_access_until,
 					       tenant.self_service_renewal, tenant.renewal_for_revoked, tenant.display_name,
 					       tenant.show_sender_on_prompt, tenant.links_on_gateway_host)
-					      is distinct from (excluded.email_verification, excluded.support_access, excluded.support_access_until,
+					      is distinct from (excluded.verification, excluded.support_access, excluded.support_access_until,
 					                        excluded.self_service_renewal, excluded.renewal_for_revoked, excluded.display_name,
 					                        excluded.show_sender_on_prompt, excluded.links_on_gateway_host)
 					""")
 			.bind("id", settings.tenantId())
-			.bind("verification", settings.emailVerification())
+			.bind("verification", settings.verification().id())
 			.bind("support", settings.supportAccess())
 			.bind("until", Parameter.fromOrEmpty(settings.supportAccessUntil(), Instant.class))
 			.bind("renewal", settings.selfServiceRenewal())
@@ -91,7 +92,10 @@ public class TenantRepository {
 	}
 
 	private static TenantSettings settings(Readable row) {
-		return new TenantSettings(row.get("id", String.class), row.get("email_verification", Boolean.class),
+		return new TenantSettings(row.get("id", String.class),
+				Objects.requireNonNull(
+						Verification.of(Objects.requireNonNull(row.get("verification", String.class), "not null")),
+						"checked by the table"),
 				row.get("support_access", Boolean.class), row.get("support_access_until", Instant.class),
 				row.get("self_service_renewal", Boolean.class), row.get("renewal_for_revoked", Boolean.class),
 				row.get("display_name", String.class), row.get("show_sender_on_prompt", Boolean.class),

@@ -6,9 +6,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A tenant's privacy settings. A tenant that never saved any has the defaults: e-mail
- * verification on, support access off, self-service renewal on (for expired and locked
- * links, not for revoked ones).
+ * verification by address, support access off, self-service renewal on (for expired and
+ * locked links, not for revoked ones).
  *
+ * @param verification how visitors are checked before a session
  * @param selfServiceRenewal whether a recipient stuck on an expired or locked link may
  * ask for a new one ({@code link.renewal_requested})
  * @param renewalForRevoked whether that holds for revoked links too
@@ -19,13 +20,18 @@ import org.jspecify.annotations.Nullable;
  * @param version moves on every change, so that sessions and caches can tell old settings
  * from new
  */
-public record TenantSettings(String tenantId, boolean emailVerification, boolean supportAccess,
+public record TenantSettings(String tenantId, Verification verification, boolean supportAccess,
 		@Nullable Instant supportAccessUntil, boolean selfServiceRenewal, boolean renewalForRevoked,
 		@Nullable String displayName, boolean showSenderOnPrompt, boolean linksOnGatewayHost, long version,
 		@Nullable Instant updatedAt) {
 
 	static TenantSettings defaults(String tenantId) {
-		return new TenantSettings(tenantId, true, false, null, true, false, null, true, true, 0, null);
+		return new TenantSettings(tenantId, Verification.ADDRESS, false, null, true, false, null, true, true, 0, null);
+	}
+
+	/** Whether a visitor must verify at all (an address, or a code too). */
+	public boolean emailVerification() {
+		return this.verification != Verification.OFF;
 	}
 
 	/**

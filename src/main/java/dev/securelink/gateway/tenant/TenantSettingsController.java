@@ -27,6 +27,7 @@ import dev.securelink.gateway.change.ChangeNotifier;
 import dev.securelink.gateway.input.BadInputException;
 import dev.securelink.gateway.input.ConflictException;
 import dev.securelink.gateway.input.TenantIds;
+import dev.securelink.gateway.mail.MailOutbox;
 import dev.securelink.gateway.paths.GatewayPaths;
 
 /** {@code /admin/v1/tenants/{tenantId}/settings}: the tenant's privacy settings. */
@@ -50,9 +51,12 @@ class TenantSettingsController {
 
 	private final LinkHosts hosts;
 
+	private final MailOutbox mail;
+
 	TenantSettingsController(TenantRepository tenants, AuditLog audit, Clock clock, TransactionalOperator transaction,
-			ChangeNotifier changes, LinkHosts hosts) {
+			ChangeNotifier changes, LinkHosts hosts, MailOutbox mail) {
 		this.hosts = hosts;
+		this.mail = mail;
 		this.tenants = tenants;
 		this.audit = audit;
 		this.clock = clock;
@@ -76,8 +80,9 @@ class TenantSettingsController {
 	 * omission, and the renewal switches, when left out, keep their current values.
 	 * Support access may end by itself at {@code supportAccessUntil}, at most 30 days
 	 * ahead. Links may stay off the gateway's own host only for a tenant with a link host
-	 * of its own (409 otherwise). A real change is audited with the actor and the old and
-	 * new values, and reaches every instance at once.
+	 * of its own (409 otherwise), and the code mode needs a mail relay (409 otherwise). A
+	 * real change is audited with the actor and the old and new values, and reaches every
+	 * instance at once.
 	 */
 	@PutMapping
 	Mono<SettingsView> put(@PathVariable String tenantId, @Valid @RequestBody SettingsUpdate update,
@@ -89,7 +94,8 @@ class TenantSettingsController {
 				.then(this.tenants.find(tenant))
 				.flatMap((before) -> gatewayHost(tenant, update, before))
 				.flatMap((before) -> this.tenants
-					.save(new TenantSettings(tenant, update.emailVerification(), update.supportAccess(), until,
+					.save(new TenantSettings(tenant, verification(update, before.verification()),
+							update.supportAccess(), until,
 							orCurrent(update.selfServiceRenewal(), before.selfServiceRenewal()),
 							orCurrent(update.renewalForRevoked(), before.renewalForRevoked()),
 							(update.displayName() != null) ? displayName(update.displayName()) : before.displayName(),
@@ -142,6 +148,38 @@ class TenantSettingsController {
 					: Mono.just(before));
 	}
 
+	/**
+	 * The mode the update asks for: {@code verification}, or as before this setting
+	 * existed {@code emailVerification} (true keeps a mode that is on, and turns an off
+	 * one to {@code address}); one of them is required, and both must agree.
+	 */
+	private Verification verification(SettingsUpdate update, Verification current) {
+		Verification asked = null;
+		if (update.verification() != null) {
+			asked = Verification.of(update.verification());
+			if (asked == null) {
+				throw new BadInputException("verification", "must be off, address or code");
+			}
+		}
+		Boolean on = update.emailVerification();
+		if (asked == null && on == null) {
+			throw new BadInputException("verification",
+					"is required: off, address or code (or, as before, emailVerification true or false)");
+		}
+		if (asked != null && on != null && on != (asked != Verification.OFF)) {
+			throw new BadInputException("emailVerification", "contradicts verification: leave one of them out");
+		}
+		if (asked == Verification.CODE && !this.mail.available()) {
+			throw new ConflictException("verification",
+					"can be code only once the gateway has a mail relay to send the codes (spring.mail.host)");
+		}
+		if (asked != null) {
+			return asked;
+		}
+		return Boolean.TRUE.equals(on) ? ((current == Verification.OFF) ? Verification.ADDRESS : current)
+				: Verification.OFF;
+	}
+
 	private static boolean orCurrent(@Nullable Boolean given, boolean current) {
 		return (given != null) ? given : current;
 	}
@@ -167,7 +205,8 @@ class TenantSettingsController {
 	private static AuditDetail.Settings values(TenantSettings settings) {
 		return new AuditDetail.Settings(settings.emailVerification(), settings.supportAccess(),
 				settings.supportAccessUntil(), settings.selfServiceRenewal(), settings.renewalForRevoked(),
-				settings.displayName(), settings.showSenderOnPrompt(), settings.linksOnGatewayHost());
+				settings.displayName(), settings.showSenderOnPrompt(), settings.linksOnGatewayHost(),
+				settings.verification().id());
 	}
 
 	/**
@@ -184,26 +223,30 @@ class TenantSettingsController {
 	 * on)
 	 * @param linksOnGatewayHost whether the tenant's links open on the gateway's own host
 	 * too, not only on its link hosts; left out, unchanged (default on)
+	 * @param emailVerification as before {@code verification} existed: false is
+	 * {@code off}, true keeps a mode that is on ({@code address} from {@code off})
+	 * @param verification {@code off}, {@code address} or {@code code}; this or
+	 * {@code emailVerification} is required
 	 */
-	record SettingsUpdate(@NotNull Boolean emailVerification, @NotNull Boolean supportAccess,
+	record SettingsUpdate(@Nullable Boolean emailVerification, @NotNull Boolean supportAccess,
 			@Nullable Instant supportAccessUntil, @Nullable Boolean selfServiceRenewal,
 			@Nullable Boolean renewalForRevoked, @Nullable String displayName, @Nullable Boolean showSenderOnPrompt,
-			@Nullable Boolean linksOnGatewayHost) {
+			@Nullable Boolean linksOnGatewayHost, @Nullable String verification) {
 	}
 
 	/**
 	 * The settings as they stand now: {@code supportAccess} is false once its end has
 	 * passed.
 	 */
-	record SettingsView(String tenantId, boolean emailVerification, boolean supportAccess,
+	record SettingsView(String tenantId, String verification, boolean emailVerification, boolean supportAccess,
 			@Nullable Instant supportAccessUntil, boolean selfServiceRenewal, boolean renewalForRevoked,
 			@Nullable String displayName, boolean showSenderOnPrompt, boolean linksOnGatewayHost, long version,
 			@Nullable Instant updatedAt) {
 
 		static SettingsView of(TenantSettings settings, Instant now) {
 			boolean support = settings.supportAccessActive(now);
-			return new SettingsView(settings.tenantId(), settings.emailVerification(), support,
-					support ? settings.supportAccessUntil() : null, settings.selfServiceRenewal(),
+			return new SettingsView(settings.tenantId(), settings.verification().id(), settings.emailVerification(),
+					support, support ? settings.supportAccessUntil() : null, settings.selfServiceRenewal(),
 					settings.renewalForRevoked(), settings.displayName(), settings.showSenderOnPrompt(),
 					settings.linksOnGatewayHost(), settings.version(), settings.updatedAt());
 		}

@@ -25,6 +25,7 @@ import dev.securelink.gateway.link.Right;
 import dev.securelink.gateway.support.TestDatabase;
 import dev.securelink.gateway.support.TestKeys;
 import dev.securelink.gateway.tenant.TenantSettings;
+import dev.securelink.gateway.tenant.Verification;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,7 +54,8 @@ class AddressCheckTests {
 	 */
 	private final LimitsProperties limitsProperties = new LimitsProperties(2, Duration.ofMinutes(15),
 			Duration.ofMinutes(15), Duration.ofHours(24), 30, Duration.ofMinutes(1), 3, Duration.ofMinutes(15), 10,
-			Duration.ofMinutes(1), 4, Duration.ofHours(24), 10, Duration.ofHours(1), Duration.ofMillis(300));
+			Duration.ofMinutes(1), 4, Duration.ofHours(24), 10, Duration.ofHours(1), Duration.ofMillis(300),
+			Duration.ofMinutes(15), 5, Duration.ofSeconds(60), 3, 10, Duration.ofHours(1), Duration.ofMillis(300));
 
 	private final DatabaseClient db = TestDatabase.client();
 
@@ -245,7 +247,7 @@ class AddressCheckTests {
 
 	private LinkRequest postFrom(String client, String formToken, String address) {
 		return LinkRequest.submit("code", Right.VIEW, true, client, List.of(), this.nonce, formToken, address, null,
-				List.of(), null);
+				List.of(), null, null, false);
 	}
 
 	private String token() {
@@ -297,7 +299,8 @@ class AddressCheckTests {
 	}
 
 	private TenantSettings settings(boolean emailVerification) {
-		return new TenantSettings("t", emailVerification, false, null, true, false, null, true, true, 1, null);
+		return new TenantSettings("t", emailVerification ? Verification.ADDRESS : Verification.OFF, false, null, true,
+				false, null, true, true, 1, null);
 	}
 
 }

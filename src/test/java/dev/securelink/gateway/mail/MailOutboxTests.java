@@ -20,6 +20,7 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 
 import dev.securelink.gateway.OutboxWorker;
 import dev.securelink.gateway.support.Admin;
+import dev.securelink.gateway.support.Behaviour;
 import dev.securelink.gateway.support.GatewayTest;
 import dev.securelink.gateway.support.Instances;
 import dev.securelink.gateway.support.TestMail;
@@ -61,6 +62,7 @@ class MailOutboxTests {
 	}
 
 	@Test
+	@Behaviour("54")
 	void codeMailWhenSentThenInTheVisitorsLanguageWithTheCodeInTheBodyOnly() throws Exception {
 		String tenant = tenant();
 		String to = "anna." + tenant + "@example.com";

@@ -31,6 +31,7 @@ import dev.securelink.gateway.support.CreatedLink;
 import dev.securelink.gateway.support.GatewayFixture;
 import dev.securelink.gateway.support.Queries;
 import dev.securelink.gateway.tenant.TenantSettings;
+import dev.securelink.gateway.tenant.Verification;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -306,9 +307,8 @@ class ActionSubmissionsTests extends GatewayFixture {
 		Instant now = Instant.now();
 		SessionClaims claims = new SessionClaims(id, this.link.tenantId(), this.link.id(), this.link.rights(), 0,
 				recipient >= 0, now, now.plus(Duration.ofHours(1)), now, recipient);
-		return new Sessions.Valid(claims, this.link,
-				new TenantSettings(this.link.tenantId(), true, false, null, true, false, null, true, true, 1, now),
-				null);
+		return new Sessions.Valid(claims, this.link, new TenantSettings(this.link.tenantId(), Verification.ADDRESS,
+				false, null, true, false, null, true, true, 1, now), null);
 	}
 
 	private static Flux<ByteBuf> body(String body) {

@@ -18,6 +18,7 @@ import dev.securelink.gateway.page.PageKind;
 import dev.securelink.gateway.session.SessionClaims;
 import dev.securelink.gateway.session.Sessions;
 import dev.securelink.gateway.tenant.TenantSettings;
+import dev.securelink.gateway.tenant.Verification;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -177,8 +178,8 @@ class DocumentAccessTests {
 		Instant now = Instant.parse("2026-12-07T10:00:00Z");
 		SessionClaims claims = new SessionClaims("session-1", "tenant-1", this.link.id(), this.sessionRights, 0, true,
 				now, now.plus(Duration.ofHours(12)), now, 0);
-		return new Sessions.Valid(claims, this.link,
-				new TenantSettings("tenant-1", true, false, null, true, false, null, true, true, 1, now), null);
+		return new Sessions.Valid(claims, this.link, new TenantSettings("tenant-1", Verification.ADDRESS, false, null,
+				true, false, null, true, true, 1, now), null);
 	}
 
 	private static Link link(Set<Right> completed) {

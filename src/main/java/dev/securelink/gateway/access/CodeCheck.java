@@ -1,0 +1,220 @@
+package dev.securelink.gateway.access;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Locale;
+
+import javax.crypto.spec.SecretKeySpec;
+
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
+
+import dev.securelink.gateway.audit.AccessEvent;
+import dev.securelink.gateway.audit.AuditDetail;
+import dev.securelink.gateway.audit.AuditLog;
+import dev.securelink.gateway.audit.AuditType;
+import dev.securelink.gateway.keys.Aead;
+import dev.securelink.gateway.keys.GatewayKeys;
+import dev.securelink.gateway.keys.Hmac;
+import dev.securelink.gateway.link.Link;
+import dev.securelink.gateway.link.RecipientMacs;
+import dev.securelink.gateway.link.Right;
+import dev.securelink.gateway.mail.MailOutbox;
+import dev.securelink.gateway.tenant.TenantSettings;
+
+/**
+ * The prompt's POST in the code mode. The address step answers the same page ("if this
+ * address received the document, a code is on its way") in at least the same time for any
+ * address: it writes a challenge bound to the browser's form nonce, an audit event and
+ * (only for a recipient's address) a mail, the same three statements in one transaction
+ * either way. The code step is a guarded comparison ({@link AddressCheck}): a wrong code
+ * counts toward the link's locks as a wrong address does, the right one (of a recipient's
+ * challenge, unused, unexpired, within its tries) opens a session once. A resend is a new
+ * challenge for the same address, no sooner than a minute after the last.
+ */
+@Component
+class CodeCheck {
+
+	private static final int MAX_ADDRESS_LENGTH = 254;
+
+	private static final SecureRandom RANDOM = new SecureRandom();
+
+	private final FormTokens forms;
+
+	private final AddressCheck guard;
+
+	private final AttemptGuard attempts;
+
+	private final CodeChallenges challenges;
+
+	private final RecipientMacs macs;
+
+	private final AuditLog audit;
+
+	private final MailOutbox mail;
+
+	private final TransactionalOperator transaction;
+
+	private final LimitsProperties limits;
+
+	private final Clock clock;
+
+	private final SecretKeySpec key;
+
+	private final Aead aead;
+
+	CodeCheck(FormTokens forms, AddressCheck guard, AttemptGuard attempts, CodeChallenges challenges,
+			RecipientMacs macs, AuditLog audit, MailOutbox mail, TransactionalOperator transaction,
+			LimitsProperties limits, GatewayKeys keys, Clock clock) {
+		this.forms = forms;
+		this.guard = guard;
+		this.attempts = attempts;
+		this.challenges = challenges;
+		this.macs = macs;
+		this.audit = audit;
+		this.mail = mail;
+		this.transaction = transaction;
+		this.limits = limits;
+		this.clock = clock;
+		this.key = Hmac.key(Hmac.sha256(keys.emailPepper(), "securelink codes v1"));
+		this.aead = new Aead(Hmac.sha256(keys.emailPepper(), "securelink code addresses v1"), "code's address");
+	}
+
+	Mono<LinkOutcome> submit(LinkRequest request, Link link, TenantSettings tenant, Right action, Locale locale) {
+		String nonce = request.formNonce();
+		if (nonce == null || !this.forms.valid(nonce, link.id(), request.formToken())) {
+			return Mono.just(new LinkOutcome.Forbidden(link.id(), locale));
+		}
+		byte[] browser = Hmac.sha256(this.key, "browser:" + nonce);
+		String clientHash = this.audit.clientHash(request.client());
+		if (request.otp() != null) {
+			return code(request.otp(), link, tenant, action, locale, browser, clientHash);
+		}
+		if (request.resend()) {
+			return resend(link, tenant, action, locale, browser, clientHash);
+		}
+		String address = request.address();
+		if (address == null || address.isBlank()) {
+			return Mono.just(new LinkOutcome.EmailRequired(link, action, LinkOutcome.PromptError.BLANK, locale,
+					tenant.sender(), true));
+		}
+		return ask(address.strip(), link, tenant, action, locale, browser, clientHash);
+	}
+
+	/**
+	 * A code for {@code address}: the same statements and, at the least, the same time
+	 * whether it is a recipient's or not; refused alike beyond the hourly limits or while
+	 * the link is locked for this client.
+	 */
+	private Mono<LinkOutcome> ask(String address, Link link, TenantSettings tenant, Right action, Locale locale,
+			byte[] browser, String clientHash) {
+		Instant now = this.clock.instant();
+		int recipient = (address.length() <= MAX_ADDRESS_LENGTH) ? this.macs.indexOf(link.recipientMacs(), address)
+				: -1;
+		String id = "chl_" + HexFormat.of().formatHex(random(16));
+		String code = newCode();
+		Instant expires = now.plus(this.limits.codeValidity());
+		CodeChallenges.Challenge challenge = new CodeChallenges.Challenge(id, link.id(), browser, clientHash,
+				this.macs.mac(address), recipient, codeHash(id, code),
+				this.aead.seal(id, address.getBytes(StandardCharsets.UTF_8)), 0, false, expires, now);
+		Mono<LinkOutcome> work = this.attempts.lockedFor(link.id(), clientHash, now).flatMap((locked) -> {
+			if (locked) {
+				return Mono.just(tooMany(link, tenant, locale, this.limits.lockDuration()));
+			}
+			return this.challenges
+				.create(challenge, this.limits.codesPeriod(), this.limits.codesPerAddress(),
+						this.limits.codesPerClient())
+				.flatMap((created) -> {
+					if (!created) {
+						return Mono.just(tooMany(link, tenant, locale, this.limits.codesPeriod()));
+					}
+					return this.audit
+						.record(AccessEvent.ofVerification(AuditType.CODE_REQUESTED, link.tenantId(), link.id(),
+								clientHash, now, new AuditDetail.CodeRequested((recipient >= 0) ? recipient : null)))
+						.then(this.mail.enqueue(new MailOutbox.CodeMail(link.tenantId(), locale, address, code,
+								tenant.displayName(), expires), recipient >= 0, now))
+						.thenReturn((LinkOutcome) new LinkOutcome.CodeRequired(link, action, null, locale,
+								tenant.sender()));
+				})
+				.as(this.transaction::transactional);
+		});
+		return Mono.zip(work, Mono.delay(this.limits.codeAnswerTime()), (outcome, delay) -> outcome);
+	}
+
+	/**
+	 * A new code for the address of the browser's last one, a minute after it at the
+	 * earliest; without one, the address prompt.
+	 */
+	private Mono<LinkOutcome> resend(Link link, TenantSettings tenant, Right action, Locale locale, byte[] browser,
+			String clientHash) {
+		Instant now = this.clock.instant();
+		return this.challenges.latest(link.id(), browser).flatMap((last) -> {
+			if (last.createdAt().plus(this.limits.codeResendAfter()).isAfter(now)) {
+				return Mono.just((LinkOutcome) new LinkOutcome.CodeRequired(link, action, LinkOutcome.CodeError.WAIT,
+						locale, tenant.sender()));
+			}
+			String address = new String(this.aead.open(last.id(), last.sealed()), StandardCharsets.UTF_8);
+			return ask(address, link, tenant, action, locale, browser, clientHash);
+		}).defaultIfEmpty(new LinkOutcome.EmailRequired(link, action, null, locale, tenant.sender(), true));
+	}
+
+	/** A code typed: a guarded comparison with the browser's last code. */
+	private Mono<LinkOutcome> code(String typed, Link link, TenantSettings tenant, Right action, Locale locale,
+			byte[] browser, String clientHash) {
+		String code = typed.replaceAll("[\\s-]", "");
+		if (code.isEmpty()) {
+			return Mono
+				.just(new LinkOutcome.CodeRequired(link, action, LinkOutcome.CodeError.BLANK, locale, tenant.sender()));
+		}
+		Instant now = this.clock.instant();
+		LinkOutcome expired = new LinkOutcome.CodeRequired(link, action, LinkOutcome.CodeError.EXPIRED, locale,
+				tenant.sender());
+		return this.challenges.latest(link.id(), browser)
+			.flatMap((challenge) -> this.guard.guard(link, tenant, action, locale, clientHash, now,
+					AuditDetail.Verified.CODE,
+					() -> this.challenges.spend(challenge.id(), this.limits.codeTries(), now)
+						.flatMap((tries) -> compare(challenge, code, tries))
+						.defaultIfEmpty(new AddressCheck.NotCompared(expired)),
+					() -> new LinkOutcome.CodeRequired(link, action,
+							(challenge.tries() + 1 >= this.limits.codeTries()) ? LinkOutcome.CodeError.EXPIRED
+									: LinkOutcome.CodeError.WRONG,
+							locale, tenant.sender())))
+			.defaultIfEmpty(expired);
+	}
+
+	/** The code against the challenge: only a recipient's challenge can match. */
+	private Mono<AddressCheck.Comparison> compare(CodeChallenges.Challenge challenge, String code, int tries) {
+		boolean right = code.length() == 6 && code.chars().allMatch((c) -> c >= '0' && c <= '9')
+				&& MessageDigest.isEqual(codeHash(challenge.id(), code), challenge.codeHash());
+		if (right && challenge.recipient() >= 0) {
+			return this.challenges.use(challenge.id()).thenReturn(new AddressCheck.Matched(challenge.recipient()));
+		}
+		return Mono.just(AddressCheck.MISMATCHED);
+	}
+
+	private LinkOutcome tooMany(Link link, TenantSettings tenant, Locale locale, Duration retryAfter) {
+		return new LinkOutcome.TooManyAttempts(link.id(), retryAfter, locale, tenant.sender());
+	}
+
+	private byte[] codeHash(String id, String code) {
+		return Hmac.sha256(this.key, "code:" + id + ":" + code);
+	}
+
+	/** Six digits, uniformly. */
+	static String newCode() {
+		return String.format(Locale.ROOT, "%06d", RANDOM.nextInt(1_000_000));
+	}
+
+	private static byte[] random(int bytes) {
+		byte[] random = new byte[bytes];
+		RANDOM.nextBytes(random);
+		return random;
+	}
+
+}
