@@ -103,10 +103,11 @@ class PrivacyTests extends GatewayFixture {
 			.block(Duration.ofSeconds(10));
 		assertThat(detail).isEqualTo("{\"before\":{\"emailVerification\":true,\"supportAccess\":false,"
 				+ "\"supportAccessUntil\":null,\"selfServiceRenewal\":true,\"renewalForRevoked\":false,"
-				+ "\"displayName\":null,\"showSenderOnPrompt\":true,\"linksOnGatewayHost\":true},"
+				+ "\"displayName\":null,\"showSenderOnPrompt\":true,\"linksOnGatewayHost\":true,"
+				+ "\"verification\":\"address\"},"
 				+ "\"after\":{\"emailVerification\":false,\"supportAccess\":false,\"supportAccessUntil\":null,"
 				+ "\"selfServiceRenewal\":true,\"renewalForRevoked\":false,\"displayName\":null,"
-				+ "\"showSenderOnPrompt\":true,\"linksOnGatewayHost\":true}}");
+				+ "\"showSenderOnPrompt\":true,\"linksOnGatewayHost\":true,\"verification\":\"off\"}}");
 	}
 
 	@Test
