@@ -14,6 +14,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Profile;
 import org.springframework.core.env.Environment;
@@ -41,6 +42,10 @@ public class DemoDocumentService implements SmartLifecycle {
 
 	private static final String WEBHOOK_PATH = "demo/webhooks";
 
+	private static final String MAIL_PATH = "_demo/mail";
+
+	private final ObjectProvider<DemoMail> mail;
+
 	private final int port;
 
 	private final DemoAssertions assertions;
@@ -56,7 +61,8 @@ public class DemoDocumentService implements SmartLifecycle {
 
 	private final AtomicInteger verifiedWebhooks = new AtomicInteger();
 
-	DemoDocumentService(Environment environment, GatewayProperties gateway) {
+	DemoDocumentService(Environment environment, GatewayProperties gateway, ObjectProvider<DemoMail> mail) {
+		this.mail = mail;
 		this.port = environment.getProperty("securelink.demo.port", Integer.class, 8081);
 		this.assertions = new DemoAssertions(gateway.baseUrl() + "/.well-known/jwks.json");
 	}
@@ -79,6 +85,14 @@ public class DemoDocumentService implements SmartLifecycle {
 	/** The URL the demo tenant's webhook endpoint points at. */
 	String webhookUrl() {
 		return "http://localhost:" + this.port + "/" + WEBHOOK_PATH;
+	}
+
+	/**
+	 * The demo mailbox's page ({@link DemoMail}), or null when mails go to a relay of
+	 * their own.
+	 */
+	@Nullable String mailboxUrl() {
+		return (this.mail.getIfAvailable() != null) ? "http://localhost:" + this.port + "/" + MAIL_PATH : null;
 	}
 
 	/** The secret ({@code whsec_…}) deliveries to {@link #webhookUrl} are signed with. */
@@ -110,6 +124,13 @@ public class DemoDocumentService implements SmartLifecycle {
 		String path = request.path();
 		if (path.equals(WEBHOOK_PATH) && request.method().name().equals("POST")) {
 			return receiveWebhook(request, response);
+		}
+		DemoMail mailbox = this.mail.getIfAvailable();
+		if (path.equals(MAIL_PATH) && mailbox != null) {
+			return mailbox.page(response);
+		}
+		if (path.matches(MAIL_PATH + "/[0-9]{1,6}") && mailbox != null) {
+			return mailbox.html(response, Integer.parseInt(path.substring(MAIL_PATH.length() + 1)));
 		}
 		boolean invoice = path.startsWith("demo/invoices/");
 		boolean offer = path.startsWith("demo/offers/");

@@ -17,8 +17,11 @@ import org.springframework.core.env.MapPropertySource;
 /**
  * With the {@code demo} profile only: trusts a development token issuer whose key is
  * generated on first start under the data directory (so the printed token works across
- * restarts), points the upstream at the in-process demo document service, and serves each
- * document on {@code {link}.localhost}. Anything configured explicitly wins.
+ * restarts), points the upstream at the in-process demo document service, serves each
+ * document on {@code {link}.localhost}, and, without a relay of its own, sends mails to
+ * an in-process SMTP server ({@link DemoMail}, when the demo's SMTP server is on the
+ * class path, as with {@code ./mvnw spring-boot:run}). Anything configured explicitly
+ * wins.
  */
 class DemoEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
@@ -61,7 +64,41 @@ class DemoEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered 
 			properties.put("securelink.documents.origin",
 					"http://{link}.localhost:" + environment.getProperty("server.port", "8080"));
 		}
+		if (environment.getProperty("spring.mail.host") == null && smtpServerAvailable()) {
+			int port = environment.getProperty("securelink.demo.mail-port", Integer.class, 0);
+			port = (port != 0) ? port : freePort();
+			properties.put("securelink.demo.mail-port", port);
+			properties.put("spring.mail.host", "127.0.0.1");
+			properties.put("spring.mail.port", port);
+			properties.putIfAbsent("securelink.mail.from", "Secure documents (demo) <no-reply@securelink.localhost>");
+			// The in-process SMTP server's log names each mailbox it creates.
+			properties.put("logging.level.com.icegreen", "warn");
+		}
 		environment.getPropertySources().addLast(new MapPropertySource("securelinkDemo", properties));
+	}
+
+	/**
+	 * Whether the demo's SMTP server is on the class path (never {@link DemoMail} itself,
+	 * which needs it, loaded to find out).
+	 */
+	private static boolean smtpServerAvailable() {
+		try {
+			Class.forName("com.icegreen.greenmail.util.GreenMail", false,
+					DemoEnvironmentPostProcessor.class.getClassLoader());
+			return true;
+		}
+		catch (ClassNotFoundException ex) {
+			return false;
+		}
+	}
+
+	private static int freePort() {
+		try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	static void writeIfMissing(Path file, String content) {

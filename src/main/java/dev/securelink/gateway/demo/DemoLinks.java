@@ -22,10 +22,11 @@ import dev.securelink.gateway.GatewayProperties;
 
 /**
  * Once the gateway listens, sets up the demo through its own admin API, exactly as the
- * invoicing application would: a tenant with e-mail verification on and one with it off,
- * an invoice and an offer. Then it prints the links and a ready curl. The printout goes
- * to standard output on purpose and never to a log: codes and the token are secrets
- * everywhere but in this development demo.
+ * invoicing application would: a tenant with e-mail verification on, one with it off and
+ * one in the code mode (its mails go to {@link DemoMail}), invoices and an offer. Then it
+ * prints the links and a ready curl. The printout goes to standard output on purpose and
+ * never to a log: codes and the token are secrets everywhere but in this development
+ * demo.
  */
 @Component
 @Profile("demo")
@@ -36,6 +37,9 @@ class DemoLinks implements SmartLifecycle {
 
 	/** The demo company, as its prompt names it. */
 	static final String DISPLAY_NAME = "Acme Invoicing (demo)";
+
+	/** The demo company in the code mode. */
+	static final String CODE_DISPLAY_NAME = "Bright Energy (demo)";
 
 	/** The locale of the one demo link that has one. */
 	static final String FIXED_LOCALE = "fr";
@@ -68,6 +72,7 @@ class DemoLinks implements SmartLifecycle {
 		}
 		String token = DemoIssuer.token(Path.of(issuerKey), "demo");
 		String openToken = DemoIssuer.token(Path.of(issuerKey), "demo-open");
+		String codeToken = DemoIssuer.token(Path.of(issuerKey), "demo-code");
 		HttpClient admin = HttpClient.create()
 			.baseUrl("http://localhost:" + this.environment.getProperty("local.server.port", "8080"))
 			.headers((headers) -> headers.set("Content-Type", "application/json"));
@@ -75,6 +80,8 @@ class DemoLinks implements SmartLifecycle {
 				Map.of("emailVerification", true, "supportAccess", false, "displayName", DISPLAY_NAME))
 			.then(call(admin, openToken, "PUT", "/admin/v1/tenants/demo-open/settings",
 					Map.of("emailVerification", false, "supportAccess", false, "displayName", "Open Books (demo)")))
+			.then(call(admin, codeToken, "PUT", "/admin/v1/tenants/demo-code/settings",
+					Map.of("verification", "code", "supportAccess", false, "displayName", CODE_DISPLAY_NAME)))
 			.then(registerWebhook(admin, token))
 			.then(Mono.zip(
 					call(admin, token, "POST", "/admin/v1/tenants/demo/links",
@@ -84,16 +91,20 @@ class DemoLinks implements SmartLifecycle {
 					call(admin, openToken, "POST", "/admin/v1/tenants/demo-open/links",
 							link("/demo/invoices/2026-0043", "pay", null)),
 					call(admin, token, "POST", "/admin/v1/tenants/demo/links",
-							link("/demo/invoices/2026-0044", "pay", FIXED_LOCALE))))
+							link("/demo/invoices/2026-0044", "pay", FIXED_LOCALE)),
+					call(admin, codeToken, "POST", "/admin/v1/tenants/demo-code/links",
+							link("/demo/invoices/2026-0045", "pay", null))))
 			.subscribe(
 					(links) -> print((String) links.getT1().get("url"), (String) links.getT2().get("url"),
-							(String) links.getT3().get("url"), (String) links.getT4().get("url"), token),
+							(String) links.getT3().get("url"), (String) links.getT4().get("url"),
+							(String) links.getT5().get("url"), token),
 					(error) -> logger.error("Demo setup through the admin API failed", error));
 	}
 
 	private void print(@Nullable String invoice, @Nullable String offer, @Nullable String open, @Nullable String fixed,
-			String token) {
+			@Nullable String code, String token) {
 		String base = this.gateway.baseUrl();
+		String mailbox = this.documents.mailboxUrl();
 		System.out.println("""
 
 				================ securelink-gateway demo ================
@@ -107,6 +118,10 @@ class DemoLinks implements SmartLifecycle {
 				  %s
 				Invoice whose link was created with locale "%s": that language, whatever the browser's:
 				  %s
+				Invoice from %s, which proves the mailbox with an e-mail code (type %s, then the code):
+				  %s
+				The mails the gateway sent:
+				  %s
 				Admin API (development token for tenant "demo", accepted only by this demo):
 				  export TOKEN=%s
 				  curl -s -H "Authorization: Bearer $TOKEN" %s/admin/v1/tenants/demo/links
@@ -114,7 +129,9 @@ class DemoLinks implements SmartLifecycle {
 				  curl -s -X PUT -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
 				    -d '{"emailVerification": false, "supportAccess": false}' %s/admin/v1/tenants/demo/settings
 				=========================================================
-				""".formatted(DISPLAY_NAME, RECIPIENT, invoice, offer, open, FIXED_LOCALE, fixed, token, base, base));
+				""".formatted(DISPLAY_NAME, RECIPIENT, invoice, offer, open, FIXED_LOCALE, fixed, CODE_DISPLAY_NAME,
+				RECIPIENT, code, (mailbox != null) ? mailbox : "(sent to the relay spring.mail.host names)", token,
+				base, base));
 	}
 
 	/**

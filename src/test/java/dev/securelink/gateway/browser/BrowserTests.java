@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.deque.html.axecore.results.Results;
 import com.deque.html.axecore.results.Rule;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -38,7 +41,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code target/browser/}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT,
-		properties = "securelink.documents.origin=http://{link}.localhost:${server.port}")
+		properties = { "securelink.documents.origin=http://{link}.localhost:${server.port}",
+				// The demo's own SMTP server and mailbox page, as a newcomer sees them.
+				"securelink.test.mail=false" })
 @ActiveProfiles("demo")
 class BrowserTests {
 
@@ -165,6 +170,72 @@ class BrowserTests {
 			violations.addAll(axe(browser, "renewal-sent-" + language));
 			scan(browser, "http://aaaaaaaaaaaaaaaaaaaa.localhost:" + PORT + "/?lang=" + language, "session-" + language,
 					violations);
+		}
+		assertThat(violations).isEmpty();
+	}
+
+	@Test
+	void customerInTheCodeModeTypesTheCodeFromTheMailAndLandsOnTheDocumentInEachLanguage() throws IOException {
+		String tenant = Admin.newTenant();
+		admin().settings(tenant, Map.of("verification", "code", "supportAccess", false, "displayName", "Bright Energy"))
+			.expectStatus()
+			.isOk();
+		Map<String, List<String>> texts = Map.of("en", List.of("Send me a code", "a code is on its way", "Open"), "fr",
+				List.of("Envoyez-moi un code", "un code est en route", "Ouvrir"), "nl",
+				List.of("Stuur mij een code", "is er een code naar onderweg", "Openen"), "de",
+				List.of("Code senden", "ist ein Code dorthin unterwegs", "Öffnen"));
+		List<String> violations = new ArrayList<>();
+		int mails = 0;
+		for (String language : List.of("en", "fr", "nl", "de")) {
+			String url = createLink(tenant, "/demo/invoices/2026-0045").url();
+			WebDriver browser = browser(language);
+			browser.get(url);
+			assertThat(browser.findElement(By.cssSelector("button[type=submit]")).getText())
+				.isEqualTo(texts.get(language).get(0));
+			violations.addAll(axe(browser, "code-01-prompt-" + language));
+			browser.findElement(By.id("email")).sendKeys("anna@example.com");
+			browser.findElement(By.cssSelector("button[type=submit]")).click();
+			WebElement otp = Chromium.await(browser, By.id("otp"));
+			assertThat(otp.getAttribute("autocomplete")).isEqualTo("one-time-code");
+			assertThat(browser.findElement(By.tagName("main")).getText()).contains(texts.get(language).get(1));
+			violations.addAll(axe(browser, "code-02-code-page-" + language));
+
+			// The visitor reads the mail in another tab, as in a webmail.
+			String codeTab = browser.getWindowHandle();
+			browser.switchTo().newWindow(WindowType.TAB);
+			mails++;
+			int expected = mails;
+			String mailbox = "http://localhost:" + DEMO_PORT + "/_demo/mail";
+			new WebDriverWait(browser, Duration.ofSeconds(20)).until((driver) -> {
+				driver.get(mailbox);
+				return driver.findElements(By.tagName("article")).size() >= expected;
+			});
+			WebElement mail = browser.findElement(By.tagName("article"));
+			String text = mail.findElement(By.tagName("pre")).getText();
+			Matcher code = Pattern.compile("(?m)^\\s*(\\d{6})\\s*$").matcher(text);
+			assertThat(code.find()).as(text).isTrue();
+			assertThat(mail.findElement(By.tagName("h2")).getText()).contains("Bright Energy")
+				.doesNotContain(code.group(1));
+			Chromium.screenshot(browser, "code-03-mailbox-" + language);
+			mail.findElement(By.linkText("as HTML")).click();
+			new WebDriverWait(browser, Duration.ofSeconds(10))
+				.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), code.group(1)));
+			assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo(language);
+			assertThat(browser.findElements(By.cssSelector("a[href]"))).as("no link a scanner could spend").isEmpty();
+			Chromium.screenshot(browser, "code-04-mail-" + language);
+			browser.close();
+			browser.switchTo().window(codeTab);
+
+			browser.findElement(By.id("otp")).sendKeys(code.group(1).equals("000000") ? "111111" : "000000");
+			browser.findElement(By.cssSelector("main > form button[type=submit]")).click();
+			Chromium.await(browser, By.id("otp-error"));
+			violations.addAll(axe(browser, "code-05-wrong-code-" + language));
+			browser.findElement(By.id("otp")).sendKeys(code.group(1));
+			browser.findElement(By.cssSelector("main > form button[type=submit]")).click();
+			new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.titleContains("Invoice"));
+			assertThat(browser.findElement(By.id("assertion")).getText()).startsWith("Gateway assertion verified");
+			Chromium.screenshot(browser, "code-06-document-" + language);
+			this.chromium.close();
 		}
 		assertThat(violations).isEmpty();
 	}

@@ -15,10 +15,13 @@ import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseCookie;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import dev.securelink.gateway.support.Browser;
 import dev.securelink.gateway.support.Instances;
 import dev.securelink.gateway.support.Ports;
+import dev.securelink.gateway.support.Secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -38,7 +41,7 @@ class DemoTests {
 		try (ConfigurableApplicationContext demo = Instances.start(new String[] { "demo" }, "--server.port=" + port,
 				"--management.server.port=0", "--securelink.demo.port=" + Ports.free(),
 				"--securelink.public-base-url=http://localhost:" + port, "--securelink.test.issuer=false",
-				"--securelink.documents.shared-origin=false",
+				"--securelink.documents.shared-origin=false", "--securelink.test.mail=false",
 				"--securelink.data-dir=" + Files.createTempDirectory("securelink-demo"))) {
 			String banner = awaitBanner(printed);
 			System.setOut(original);
@@ -111,6 +114,30 @@ class DemoTests {
 				.exchange()
 				.expectStatus()
 				.isOk();
+
+			// The company in the code mode: the address, then the code from the demo's
+			// mailbox page, opens the document.
+			String coded = path(banner, "Invoice from Bright Energy (demo), which proves the mailbox");
+			Matcher mailbox = Pattern.compile("The mails the gateway sent:\\s+(http://localhost:\\d+/_demo/mail)")
+				.matcher(banner);
+			assertThat(mailbox.find()).as(banner).isTrue();
+			Browser visitor = new Browser(client);
+			String origin = "http://localhost:" + port;
+			EntityExchangeResult<String> codePage = visitor.postFrom(origin, coded,
+					Map.of("email", "anna@example.com", "csrf", Browser.csrfToken(visitor.get(coded))));
+			assertThat(codePage.getResponseBody()).contains("a code is on its way");
+			WebTestClient demoService = WebTestClient.bindToServer().baseUrl(mailbox.group(1)).build();
+			String[] code = new String[1];
+			await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+				String page = demoService.get().exchange().expectBody(String.class).returnResult().getResponseBody();
+				Matcher inPre = Pattern.compile("(\\d{6})").matcher(Jsoup.parse(page).select("pre").text());
+				assertThat(page).contains("Your code for a document from Bright Energy (demo)", "to anna@example.com");
+				assertThat(inPre.find()).isTrue();
+				code[0] = inPre.group(1);
+			});
+			EntityExchangeResult<String> opened = visitor.postFrom(origin, coded,
+					Map.of("otp", Secrets.remember(code[0]), "csrf", Browser.csrfToken(visitor.get(coded))));
+			assertThat(opened.getStatus().value()).isEqualTo(303);
 
 			Matcher token = Pattern.compile("export TOKEN=(\\S+)").matcher(banner);
 			assertThat(token.find()).isTrue();
