@@ -38,7 +38,8 @@ class ArchitectureTests {
 	 * beans: all of them).
 	 */
 	static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
-			Map.entry("access", Set.of("audit", "edge", "keys", "link", "mail", "page", "paths", "session", "tenant")),
+			Map.entry("access",
+					Set.of("audit", "edge", "input", "keys", "link", "mail", "page", "paths", "session", "tenant")),
 			Map.entry("admin", Set.of("audit", "change", "input", "paths", "tenant")),
 			Map.entry("audit", Set.of("keys")), Map.entry("change", Set.of()), Map.entry("database", Set.of("keys")),
 			Map.entry("demo", Set.of()), Map.entry("edge", Set.of("page", "paths", "tracing")),
@@ -63,7 +64,8 @@ class ArchitectureTests {
 			Map.entry("webhook_delivery", "webhook"), Map.entry("webhook_attempt", "webhook"),
 			Map.entry("idempotency_record", "proxy"), Map.entry("change_log", "change"),
 			Map.entry("handoff_redemption", "session"), Map.entry("tenant_link_host", "tenant"),
-			Map.entry("mail_delivery", "mail"), Map.entry("link_code_challenge", "access"));
+			Map.entry("mail_delivery", "mail"), Map.entry("link_code_challenge", "access"),
+			Map.entry("remembered_device", "access"));
 
 	private static final JavaClasses CLASSES = new ClassFileImporter()
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

@@ -44,6 +44,8 @@ class AddressCheck {
 
 	private final AuditLog audit;
 
+	private final RememberedDevices devices;
+
 	private final Duration wrongAddressesPeriod;
 
 	private final int lockThreshold;
@@ -59,7 +61,8 @@ class AddressCheck {
 	private final Counter comparisons;
 
 	AddressCheck(FormTokens forms, ClientBudgets budgets, AttemptGuard attempts, RecipientMacs macs, AuditLog audit,
-			LimitsProperties limitsProperties, Clock clock, MeterRegistry meters) {
+			RememberedDevices devices, LimitsProperties limitsProperties, Clock clock, MeterRegistry meters) {
+		this.devices = devices;
 		this.forms = forms;
 		this.budgets = budgets;
 		this.attempts = attempts;
@@ -84,17 +87,18 @@ class AddressCheck {
 		}
 		String address = request.address();
 		if (address == null || address.isBlank()) {
-			return Mono.just(new LinkOutcome.EmailRequired(link, action, LinkOutcome.PromptError.BLANK, locale,
-					tenant.sender()));
+			return Mono.just(LinkOutcome.EmailRequired.of(link, action, LinkOutcome.PromptError.BLANK, locale, tenant));
 		}
 		String clientHash = this.audit.clientHash(request.client());
-		return guard(link, tenant, action, locale, clientHash, this.clock.instant(), null, () -> {
+		Instant now = this.clock.instant();
+		return guard(link, tenant, action, locale, clientHash, now, null, () -> {
 			this.comparisons.increment();
 			int recipient = (address.length() <= MAX_ADDRESS_LENGTH) ? this.macs.indexOf(link.recipientMacs(), address)
 					: -1;
 			return Mono.just((recipient >= 0) ? new Matched(recipient) : MISMATCHED);
-		}, () -> new LinkOutcome.EmailRequired(link, action, LinkOutcome.PromptError.MISMATCH, locale,
-				tenant.sender()));
+		}, () -> LinkOutcome.EmailRequired.of(link, action, LinkOutcome.PromptError.MISMATCH, locale, tenant))
+			.flatMap((outcome) -> this.devices.afterVerification(outcome, request.remember(), tenant,
+					this.macs.mac(address), "address", clientHash, now));
 	}
 
 	/**

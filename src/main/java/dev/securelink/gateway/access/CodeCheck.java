@@ -63,6 +63,8 @@ class CodeCheck {
 
 	private final LimitsProperties limits;
 
+	private final RememberedDevices devices;
+
 	private final Clock clock;
 
 	private final SecretKeySpec key;
@@ -71,7 +73,8 @@ class CodeCheck {
 
 	CodeCheck(FormTokens forms, AddressCheck guard, AttemptGuard attempts, CodeChallenges challenges,
 			RecipientMacs macs, AuditLog audit, MailOutbox mail, TransactionalOperator transaction,
-			LimitsProperties limits, GatewayKeys keys, Clock clock) {
+			LimitsProperties limits, RememberedDevices devices, GatewayKeys keys, Clock clock) {
+		this.devices = devices;
 		this.forms = forms;
 		this.guard = guard;
 		this.attempts = attempts;
@@ -94,15 +97,14 @@ class CodeCheck {
 		byte[] browser = Hmac.sha256(this.key, "browser:" + nonce);
 		String clientHash = this.audit.clientHash(request.client());
 		if (request.otp() != null) {
-			return code(request.otp(), link, tenant, action, locale, browser, clientHash);
+			return code(request.otp(), request.remember(), link, tenant, action, locale, browser, clientHash);
 		}
 		if (request.resend()) {
 			return resend(link, tenant, action, locale, browser, clientHash);
 		}
 		String address = request.address();
 		if (address == null || address.isBlank()) {
-			return Mono.just(new LinkOutcome.EmailRequired(link, action, LinkOutcome.PromptError.BLANK, locale,
-					tenant.sender(), true));
+			return Mono.just(LinkOutcome.EmailRequired.of(link, action, LinkOutcome.PromptError.BLANK, locale, tenant));
 		}
 		return ask(address.strip(), link, tenant, action, locale, browser, clientHash);
 	}
@@ -139,8 +141,7 @@ class CodeCheck {
 								clientHash, now, new AuditDetail.CodeRequested((recipient >= 0) ? recipient : null)))
 						.then(this.mail.enqueue(new MailOutbox.CodeMail(link.tenantId(), locale, address, code,
 								tenant.displayName(), expires), recipient >= 0, now))
-						.thenReturn((LinkOutcome) new LinkOutcome.CodeRequired(link, action, null, locale,
-								tenant.sender()));
+						.thenReturn((LinkOutcome) new LinkOutcome.CodeRequired(link, action, null, locale, tenant));
 				})
 				.as(this.transaction::transactional);
 		});
@@ -157,34 +158,34 @@ class CodeCheck {
 		return this.challenges.latest(link.id(), browser).flatMap((last) -> {
 			if (last.createdAt().plus(this.limits.codeResendAfter()).isAfter(now)) {
 				return Mono.just((LinkOutcome) new LinkOutcome.CodeRequired(link, action, LinkOutcome.CodeError.WAIT,
-						locale, tenant.sender()));
+						locale, tenant));
 			}
 			String address = new String(this.aead.open(last.id(), last.sealed()), StandardCharsets.UTF_8);
 			return ask(address, link, tenant, action, locale, browser, clientHash);
-		}).defaultIfEmpty(new LinkOutcome.EmailRequired(link, action, null, locale, tenant.sender(), true));
+		}).defaultIfEmpty(LinkOutcome.EmailRequired.of(link, action, null, locale, tenant));
 	}
 
 	/** A code typed: a guarded comparison with the browser's last code. */
-	private Mono<LinkOutcome> code(String typed, Link link, TenantSettings tenant, Right action, Locale locale,
-			byte[] browser, String clientHash) {
+	private Mono<LinkOutcome> code(String typed, boolean remember, Link link, TenantSettings tenant, Right action,
+			Locale locale, byte[] browser, String clientHash) {
 		String code = typed.replaceAll("[\\s-]", "");
 		if (code.isEmpty()) {
-			return Mono
-				.just(new LinkOutcome.CodeRequired(link, action, LinkOutcome.CodeError.BLANK, locale, tenant.sender()));
+			return Mono.just(new LinkOutcome.CodeRequired(link, action, LinkOutcome.CodeError.BLANK, locale, tenant));
 		}
 		Instant now = this.clock.instant();
-		LinkOutcome expired = new LinkOutcome.CodeRequired(link, action, LinkOutcome.CodeError.EXPIRED, locale,
-				tenant.sender());
+		LinkOutcome expired = new LinkOutcome.CodeRequired(link, action, LinkOutcome.CodeError.EXPIRED, locale, tenant);
 		return this.challenges.latest(link.id(), browser)
-			.flatMap((challenge) -> this.guard.guard(link, tenant, action, locale, clientHash, now,
-					AuditDetail.Verified.CODE,
-					() -> this.challenges.spend(challenge.id(), this.limits.codeTries(), now)
-						.flatMap((tries) -> compare(challenge, code, tries))
-						.defaultIfEmpty(new AddressCheck.NotCompared(expired)),
-					() -> new LinkOutcome.CodeRequired(link, action,
-							(challenge.tries() + 1 >= this.limits.codeTries()) ? LinkOutcome.CodeError.EXPIRED
-									: LinkOutcome.CodeError.WRONG,
-							locale, tenant.sender())))
+			.flatMap((challenge) -> this.guard
+				.guard(link, tenant, action, locale, clientHash, now, AuditDetail.Verified.CODE,
+						() -> this.challenges.spend(challenge.id(), this.limits.codeTries(), now)
+							.flatMap((tries) -> compare(challenge, code, tries))
+							.defaultIfEmpty(new AddressCheck.NotCompared(expired)),
+						() -> new LinkOutcome.CodeRequired(link, action,
+								(challenge.tries() + 1 >= this.limits.codeTries()) ? LinkOutcome.CodeError.EXPIRED
+										: LinkOutcome.CodeError.WRONG,
+								locale, tenant))
+				.flatMap((outcome) -> this.devices.afterVerification(outcome, remember, tenant, challenge.addressMac(),
+						"code", clientHash, now)))
 			.defaultIfEmpty(expired);
 	}
 

@@ -23,10 +23,11 @@ import dev.securelink.gateway.tenant.Verification;
 /**
  * What a request to a link comes to. A GET never changes server state (mail scanners
  * prefetch links): it shows the e-mail prompt, or issues a session straight away when the
- * tenant has verification off. The prompt's POST goes through {@link AddressCheck}, or
- * {@link CodeCheck} in the code mode. Unknown, malformed, expired and revoked codes all
- * come to the same {@link LinkOutcome.NotFound}, and each spends one of the client's
- * unknown-code tokens, so guessing is slow.
+ * tenant has verification off (or, with the check on, in a browser the tenant remembers
+ * for one of the link's recipients: {@link RememberedDevices}). The prompt's POST goes
+ * through {@link AddressCheck}, or {@link CodeCheck} in the code mode. Unknown,
+ * malformed, expired and revoked codes all come to the same {@link LinkOutcome.NotFound},
+ * and each spends one of the client's unknown-code tokens, so guessing is slow.
  */
 @Component
 class LinkDecisions {
@@ -41,6 +42,8 @@ class LinkDecisions {
 
 	private final CodeCheck codes;
 
+	private final RememberedDevices devices;
+
 	private final IpLimits limits;
 
 	private final Duration unknownCodesPeriod;
@@ -52,8 +55,10 @@ class LinkDecisions {
 	private final LinkHosts hosts;
 
 	LinkDecisions(LinkCache links, SettingsCache settings, Sessions sessions, AddressCheck addresses, CodeCheck codes,
-			IpLimits limits, LimitsProperties limitsProperties, Clock clock, LinkHosts hosts) {
+			RememberedDevices devices, IpLimits limits, LimitsProperties limitsProperties, Clock clock,
+			LinkHosts hosts) {
 		this.codes = codes;
+		this.devices = devices;
 		this.hosts = hosts;
 		this.links = links;
 		this.settings = settings;
@@ -72,14 +77,15 @@ class LinkDecisions {
 	Mono<LinkOutcome> open(LinkRequest request) {
 		return withActiveLink(request, (link, tenant, action) -> {
 			Locale locale = locale(request, link);
-			return this.sessions.check(request.cookieHeaders(), link.id()).map((check) -> {
+			return this.sessions.check(request.cookieHeaders(), link.id()).flatMap((check) -> {
 				if (check instanceof Sessions.Valid valid) {
-					return new LinkOutcome.Granted(link, action, valid.claims(), locale);
+					return Mono.just(new LinkOutcome.Granted(link, action, valid.claims(), locale));
 				}
-				return tenant.emailVerification()
-						? new LinkOutcome.EmailRequired(link, action, null, locale, tenant.sender(),
-								tenant.verification() == Verification.CODE)
-						: new LinkOutcome.SessionIssued(link, action, false, -1, locale);
+				if (!tenant.emailVerification()) {
+					return Mono.just(new LinkOutcome.SessionIssued(link, action, false, -1, locale));
+				}
+				return this.devices.recognize(request, link, tenant, action, locale, this.clock.instant())
+					.defaultIfEmpty(LinkOutcome.EmailRequired.of(link, action, null, locale, tenant));
 			});
 		});
 	}

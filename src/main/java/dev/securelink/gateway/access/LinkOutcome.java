@@ -4,10 +4,13 @@ import java.time.Duration;
 import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.ResponseCookie;
 
 import dev.securelink.gateway.link.Link;
 import dev.securelink.gateway.link.Right;
 import dev.securelink.gateway.session.SessionClaims;
+import dev.securelink.gateway.tenant.TenantSettings;
+import dev.securelink.gateway.tenant.Verification;
 
 /**
  * What a request to a link comes to, decided by {@link LinkDecisions} and answered by
@@ -39,9 +42,18 @@ sealed interface LinkOutcome {
 	 * A new session for the link, then a 303 to the document space.
 	 *
 	 * @param recipient the index of the recipient whose address verified it, or -1
+	 * @param device the cookie that remembers this browser for the recipient, or null
 	 */
-	record SessionIssued(Link link, Right action, boolean emailVerified, int recipient,
-			Locale locale) implements LinkOutcome {
+	record SessionIssued(Link link, Right action, boolean emailVerified, int recipient, Locale locale,
+			@Nullable ResponseCookie device) implements LinkOutcome {
+
+		SessionIssued(Link link, Right action, boolean emailVerified, int recipient, Locale locale) {
+			this(link, action, emailVerified, recipient, locale, null);
+		}
+
+		SessionIssued withDevice(ResponseCookie cookie) {
+			return new SessionIssued(this.link, this.action, this.emailVerified, this.recipient, this.locale, cookie);
+		}
 
 		@Override
 		public String linkId() {
@@ -56,14 +68,25 @@ sealed interface LinkOutcome {
 	 * ({@code code}) it says a code will be mailed.
 	 */
 	record EmailRequired(Link link, Right action, @Nullable PromptError error, Locale locale, @Nullable String sender,
-			boolean code) implements LinkOutcome {
+			boolean code, int rememberDays) implements LinkOutcome {
 
 		EmailRequired(Link link, Right action, @Nullable PromptError error, Locale locale, @Nullable String sender) {
-			this(link, action, error, locale, sender, false);
+			this(link, action, error, locale, sender, false, 0);
 		}
 
 		EmailRequired(Link link, Right action, @Nullable PromptError error, Locale locale) {
-			this(link, action, error, locale, null, false);
+			this(link, action, error, locale, null, false, 0);
+		}
+
+		/**
+		 * The prompt of {@code tenant}'s mode, offering to remember the browser if it
+		 * may.
+		 */
+		static EmailRequired of(Link link, Right action, @Nullable PromptError error, Locale locale,
+				TenantSettings tenant) {
+			boolean code = tenant.verification() == Verification.CODE;
+			return new EmailRequired(link, action, error, locale, tenant.sender(), code,
+					code ? 0 : tenant.rememberDeviceDays());
 		}
 
 		@Override
@@ -78,8 +101,12 @@ sealed interface LinkOutcome {
 	 * received the document, and asks for it, with the reason the last code was refused
 	 * (or none).
 	 */
-	record CodeRequired(Link link, Right action, @Nullable CodeError error, Locale locale,
-			@Nullable String sender) implements LinkOutcome {
+	record CodeRequired(Link link, Right action, @Nullable CodeError error, Locale locale, @Nullable String sender,
+			int rememberDays) implements LinkOutcome {
+
+		CodeRequired(Link link, Right action, @Nullable CodeError error, Locale locale, TenantSettings tenant) {
+			this(link, action, error, locale, tenant.sender(), tenant.rememberDeviceDays());
+		}
 
 		@Override
 		public String linkId() {

@@ -29,26 +29,27 @@ import dev.securelink.gateway.link.Right;
  * tenant's codes), or null
  * @param otp the posted e-mail code (the code mode's second step), or null
  * @param resend whether the post asks for a new e-mail code
+ * @param remember whether the visitor left "remember this browser" ticked
  */
 record LinkRequest(String code, @Nullable Right action, boolean submitted, boolean sameOrigin, String client,
 		List<String> cookieHeaders, @Nullable String formNonce, @Nullable String formToken, @Nullable String address,
 		@Nullable String language, List<String> acceptLanguage, @Nullable String host, @Nullable String otp,
-		boolean resend) {
+		boolean resend, boolean remember) {
 
 	/** A GET of the link (the mailed link, or the sign/pay button). */
 	static LinkRequest open(String code, @Nullable Right action, String client, List<String> cookieHeaders,
 			@Nullable String formNonce, @Nullable String language, List<String> acceptLanguage, @Nullable String host) {
 		return new LinkRequest(code, action, false, true, client, cookieHeaders, formNonce, null, null, language,
-				acceptLanguage, host, null, false);
+				acceptLanguage, host, null, false, false);
 	}
 
 	/** The prompt's POST, with the form's fields. */
 	static LinkRequest submit(String code, @Nullable Right action, boolean sameOrigin, String client,
 			List<String> cookieHeaders, @Nullable String formNonce, @Nullable String formToken,
 			@Nullable String address, @Nullable String language, List<String> acceptLanguage, @Nullable String host,
-			@Nullable String otp, boolean resend) {
+			@Nullable String otp, boolean resend, boolean remember) {
 		return new LinkRequest(code, action, true, sameOrigin, client, cookieHeaders, formNonce, formToken, address,
-				language, acceptLanguage, host, otp, resend);
+				language, acceptLanguage, host, otp, resend, remember);
 	}
 
 }

@@ -64,12 +64,12 @@ class LinkRequestConverter {
 			.flatMap((sameOrigin) -> {
 				if (!sameOrigin) {
 					return Mono.just(LinkRequest.submit(code, action, false, client, cookies(headers), nonce, null,
-							null, null, languages(headers), host, null, false));
+							null, null, languages(headers), host, null, false, false));
 				}
 				return request.formData()
 					.map((form) -> LinkRequest.submit(code, action, true, client, cookies(headers), nonce,
 							form.getFirst("csrf"), form.getFirst("email"), form.getFirst("lang"), languages(headers),
-							host, form.getFirst("otp"), form.containsKey("resend")));
+							host, form.getFirst("otp"), form.containsKey("resend"), form.containsKey("remember")));
 			});
 	}
 

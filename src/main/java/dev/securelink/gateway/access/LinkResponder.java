@@ -70,7 +70,11 @@ class LinkResponder {
 		if (outcome instanceof LinkOutcome.SessionIssued issued) {
 			Sessions.Issued session = this.sessions.issue(request.exchange().getRequest(), issued.link(),
 					issued.emailVerified(), issued.recipient());
-			return seeOther(issued.link(), issued.action(), session.claims(), session.cookies());
+			List<ResponseCookie> cookies = new ArrayList<>(session.cookies());
+			if (issued.device() != null) {
+				cookies.add(issued.device());
+			}
+			return seeOther(issued.link(), issued.action(), session.claims(), cookies);
 		}
 		if (outcome instanceof LinkOutcome.EmailRequired required) {
 			return prompt(request, link, required);
@@ -137,7 +141,7 @@ class LinkResponder {
 		PageForm form = form(request, link, required.link(), cookies);
 		LinkOutcome.PromptError error = required.error();
 		return this.formPages.prompt(request, required.action().id(), (error != null) ? error.id() : null, form,
-				cookies, required.sender(), required.code());
+				cookies, required.sender(), required.code(), required.rememberDays());
 	}
 
 	private Mono<ServerResponse> code(ServerRequest request, LinkRequest link, LinkOutcome.CodeRequired required) {
@@ -145,7 +149,7 @@ class LinkResponder {
 		PageForm form = form(request, link, required.link(), cookies);
 		LinkOutcome.CodeError error = required.error();
 		return this.formPages.code(request, required.action().id(), (error != null) ? error.id() : null, form, cookies,
-				required.sender());
+				required.sender(), required.rememberDays());
 	}
 
 	/**

@@ -57,6 +57,7 @@ class AdminSecurityConfiguration {
 				read(authorization.tenantOrSupport("links:read", "settings:write"), TENANT + "/link-hosts"),
 				write(HttpMethod.PUT, authorization.tenant("settings:write"), TENANT + "/link-hosts/{host}"),
 				write(HttpMethod.DELETE, authorization.tenant("settings:write"), TENANT + "/link-hosts/{host}"),
+				write(HttpMethod.POST, authorization.tenant("settings:write"), TENANT + "/remembered-devices/forget"),
 				read(authorization.tenant("links:read", "settings:write"), TENANT + "/access"),
 				read(authorization.tenantOrSupport("links:read"), TENANT + "/links", TENANT + "/links/{linkId}",
 						TENANT + "/links/{linkId}/evidence", TENANT + "/events", TENANT + "/events/verification",

@@ -75,6 +75,16 @@ public record AccessEvent(String tenantId, @Nullable String linkId, String type,
 				AuditOutcome.OK.id(), actor, null, at, null, detail.json());
 	}
 
+	/**
+	 * An admin caller forgot the browsers remembered for an address; {@code detail} holds
+	 * how many (never the address).
+	 */
+	public static AccessEvent devicesForgotten(String tenantId, String actor, Instant at,
+			AuditDetail.DevicesForgotten detail) {
+		return new AccessEvent(tenantId, null, AuditType.DEVICES_FORGOTTEN.id(), AuditOutcome.OK.id(), actor, null, at,
+				null, detail.json());
+	}
+
 	/** Support staff read the tenant's data; {@code detail} names the method and path. */
 	public static AccessEvent supportRead(String tenantId, String actor, Instant at, AuditDetail.SupportRead detail) {
 		return new AccessEvent(tenantId, null, AuditType.SUPPORT_READ.id(), AuditOutcome.OK.id(), actor, null, at, null,

@@ -48,6 +48,8 @@ public sealed interface AuditDetail {
 			case "failed" -> Failed.class;
 			case "verified" -> Verified.class;
 			case "code_requested" -> CodeRequested.class;
+			case "device_remembered" -> DeviceRemembered.class;
+			case "devices_forgotten" -> DevicesForgotten.class;
 			case "locked" -> Locked.class;
 			case "renewal_requested" -> RenewalRequested.class;
 			case "sign_answered", "pay_answered" -> Answered.class;
@@ -73,6 +75,23 @@ public sealed interface AuditDetail {
 		/** Verified by an e-mail code. */
 		public static final Verified CODE = new Verified("code");
 
+		/** A browser remembered for the recipient: no address typed. */
+		public static final Verified DEVICE = new Verified("device");
+
+	}
+
+	/**
+	 * A recipient's browser remembered: the recipient's index, and for how many days.
+	 */
+	@JsonPropertyOrder({ "recipient", "days" })
+	record DeviceRemembered(int recipient, int days) implements AuditDetail {
+	}
+
+	/**
+	 * The browsers remembered for an address, forgotten: how many (never the address).
+	 */
+	@JsonPropertyOrder({ "forgotten" })
+	record DevicesForgotten(long forgotten) implements AuditDetail {
 	}
 
 	/**
@@ -189,12 +208,14 @@ public sealed interface AuditDetail {
 	 * as null.
 	 */
 	@JsonPropertyOrder({ "emailVerification", "supportAccess", "supportAccessUntil", "selfServiceRenewal",
-			"renewalForRevoked", "displayName", "showSenderOnPrompt", "linksOnGatewayHost", "verification" })
+			"renewalForRevoked", "displayName", "showSenderOnPrompt", "linksOnGatewayHost", "verification",
+			"rememberDeviceDays" })
 	record Settings(@Nullable Boolean emailVerification, @Nullable Boolean supportAccess,
 			@Nullable Instant supportAccessUntil, @Nullable Boolean selfServiceRenewal,
 			@Nullable Boolean renewalForRevoked, @Nullable String displayName, @Nullable Boolean showSenderOnPrompt,
 			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Boolean linksOnGatewayHost,
-			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String verification) {
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String verification,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Integer rememberDeviceDays) {
 
 		/** Settings as events before the verification mode recorded them. */
 		public Settings(@Nullable Boolean emailVerification, @Nullable Boolean supportAccess,
@@ -202,7 +223,7 @@ public sealed interface AuditDetail {
 				@Nullable Boolean renewalForRevoked, @Nullable String displayName, @Nullable Boolean showSenderOnPrompt,
 				@Nullable Boolean linksOnGatewayHost) {
 			this(emailVerification, supportAccess, supportAccessUntil, selfServiceRenewal, renewalForRevoked,
-					displayName, showSenderOnPrompt, linksOnGatewayHost, null);
+					displayName, showSenderOnPrompt, linksOnGatewayHost, null, null);
 		}
 
 		/** Settings as events before link hosts recorded them. */
@@ -211,7 +232,7 @@ public sealed interface AuditDetail {
 				@Nullable Boolean renewalForRevoked, @Nullable String displayName,
 				@Nullable Boolean showSenderOnPrompt) {
 			this(emailVerification, supportAccess, supportAccessUntil, selfServiceRenewal, renewalForRevoked,
-					displayName, showSenderOnPrompt, null, null);
+					displayName, showSenderOnPrompt, null, null, null);
 		}
 
 	}

@@ -27,7 +27,8 @@ public enum AuditType {
 	/**
 	 * A typed address matched one of the link's recipients; with the detail
 	 * {@code {"method":"code"}}, a code mailed to it was typed too (the mailbox was
-	 * proven).
+	 * proven); with {@code {"method":"device"}}, no address was typed: the browser was
+	 * remembered for the recipient ({@link #DEVICE_REMEMBERED}).
 	 */
 	VERIFIED("verified"),
 
@@ -37,6 +38,18 @@ public enum AuditType {
 	 * was not (no mail).
 	 */
 	CODE_REQUESTED("code_requested"),
+
+	/**
+	 * A verified recipient's browser was remembered for the tenant (the detail holds the
+	 * recipient's index and for how many days).
+	 */
+	DEVICE_REMEMBERED("device_remembered"),
+
+	/**
+	 * The admin API forgot every browser remembered for an address (the detail holds how
+	 * many; never the address).
+	 */
+	DEVICES_FORGOTTEN("devices_forgotten"),
 
 	/** A typed address matched none of them. */
 	FAILED("failed"),

@@ -67,7 +67,14 @@ public class RecipientMacs {
 	 * any) it is.
 	 */
 	public int indexOf(byte[] storedMacs, String address) {
-		byte[] candidate = mac(address);
+		return indexOfMac(storedMacs, mac(address));
+	}
+
+	/**
+	 * The index of the recipient whose MAC is {@code candidate} (as {@link #mac} made
+	 * it), or -1; compared as {@link #indexOf} does.
+	 */
+	public static int indexOfMac(byte[] storedMacs, byte[] candidate) {
 		int found = -1;
 		byte[] stored = new byte[MAC_BYTES];
 		for (int index = 0; (index + 1) * MAC_BYTES <= storedMacs.length; index++) {

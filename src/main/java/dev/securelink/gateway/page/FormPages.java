@@ -1,5 +1,6 @@
 package dev.securelink.gateway.page;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -48,6 +49,8 @@ public class FormPages {
 	private static final String TOKEN_MARK = "__securelink-form-token__";
 
 	private static final String SENDER_MARK = "__securelink-sender__";
+
+	private static final String DAYS_MARK = "__securelink-days__";
 
 	private static final List<String> MARKS = List.of(ACTION_MARK, TOKEN_MARK, SENDER_MARK);
 
@@ -105,33 +108,46 @@ public class FormPages {
 	private void renderPrompts(ITemplateEngine templates, Locale locale, List<String> languages, String action,
 			boolean sender) {
 		String language = locale.getLanguage();
-		for (boolean code : new boolean[] { false, true }) {
+		for (boolean remember : new boolean[] { false, true }) {
 			for (String error : ERRORS) {
-				this.prompts.put(key(language, action, error, sender, code),
-						prompt(templates, PROMPT, locale, languages, action, error, sender, code));
+				this.prompts.put(key(language, action, error, sender, false, remember),
+						prompt(templates, PROMPT, locale, languages, action, error, sender, false, remember));
+				// The code mode's prompt only asks where to send the code: the browser
+				// is remembered on the code page.
+				this.prompts.put(key(language, action, error, sender, true, false),
+						prompt(templates, PROMPT, locale, languages, action, error, sender, true, false));
 			}
-			this.prompts.put(key(language, action, null, sender, code),
-					prompt(templates, PROMPT, locale, languages, action, null, sender, code));
+			this.prompts.put(key(language, action, null, sender, false, remember),
+					prompt(templates, PROMPT, locale, languages, action, null, sender, false, remember));
+			this.prompts.put(key(language, action, null, sender, true, false),
+					prompt(templates, PROMPT, locale, languages, action, null, sender, true, false));
+			for (String error : CODE_ERRORS) {
+				this.codes.put(key(language, action, error, sender, remember),
+						prompt(templates, CODE, locale, languages, action, error, sender, true, remember));
+			}
+			this.codes.put(key(language, action, null, sender, remember),
+					prompt(templates, CODE, locale, languages, action, null, sender, true, remember));
 		}
-		for (String error : CODE_ERRORS) {
-			this.codes.put(key(language, action, error, sender),
-					prompt(templates, CODE, locale, languages, action, error, sender, true));
-		}
-		this.codes.put(key(language, action, null, sender),
-				prompt(templates, CODE, locale, languages, action, null, sender, true));
 	}
 
 	private static SplicedPage prompt(ITemplateEngine templates, String template, Locale locale, List<String> languages,
-			String action, @Nullable String error, boolean sender, boolean code) {
+			String action, @Nullable String error, boolean sender, boolean code, boolean remember) {
 		Map<String, Object> model = new HashMap<>(Map.of("formAction", ACTION_MARK, "csrf", TOKEN_MARK, "action",
 				action, "languages", languages, "code", code));
+		if (remember) {
+			model.put("days", DAYS_MARK);
+		}
 		if (error != null) {
 			model.put("error", error);
 		}
 		if (sender) {
 			model.put("sender", SENDER_MARK);
 		}
-		return spliced(templates, template, locale, model, sender);
+		List<String> marks = new ArrayList<>(sender ? MARKS : MARKS.subList(0, 2));
+		if (remember) {
+			marks.add(DAYS_MARK);
+		}
+		return SplicedPage.of(templates.process(template, new Context(locale, model)), marks);
 	}
 
 	private static SplicedPage spliced(ITemplateEngine templates, String template, Locale locale,
@@ -156,33 +172,38 @@ public class FormPages {
 	 */
 	public Mono<ServerResponse> prompt(ServerRequest request, String action, @Nullable String error, PageForm form,
 			List<ResponseCookie> cookies, @Nullable String sender) {
-		return prompt(request, action, error, form, cookies, sender, false);
+		return prompt(request, action, error, form, cookies, sender, false, 0);
 	}
 
 	/**
 	 * The same, saying in the code mode ({@code code}) that a code will be mailed to the
-	 * address.
+	 * address, and offering in the address mode to remember the browser for
+	 * {@code rememberDays} (0: not offered).
 	 */
 	public Mono<ServerResponse> prompt(ServerRequest request, String action, @Nullable String error, PageForm form,
-			List<ResponseCookie> cookies, @Nullable String sender, boolean code) {
-		String language = language(request);
-		SplicedPage page = Objects.requireNonNull(this.prompts.get(key(language, action, error, sender != null, code)),
+			List<ResponseCookie> cookies, @Nullable String sender, boolean code, int rememberDays) {
+		boolean remember = !code && rememberDays > 0;
+		SplicedPage page = Objects.requireNonNull(
+				this.prompts.get(key(language(request), action, error, sender != null, code, remember)),
 				"rendered at start-up");
 		HttpStatus status = (error != null) ? HttpStatus.UNPROCESSABLE_CONTENT : HttpStatus.OK;
-		return respond(status, PROMPT, page.render(values(form, sender)), Map.of(), cookies);
+		return respond(status, PROMPT, page.render(values(form, sender, remember ? rememberDays : 0)), Map.of(),
+				cookies);
 	}
 
 	/**
 	 * The code page for {@code action}: a code is on its way if the address received the
 	 * document; it asks for it, showing {@code error} again ({@code blank},
-	 * {@code wrong}, {@code expired}, {@code wait}; 422) or none (200).
+	 * {@code wrong}, {@code expired}, {@code wait}; 422) or none (200), and offers to
+	 * remember the browser for {@code rememberDays} (0: not offered).
 	 */
 	public Mono<ServerResponse> code(ServerRequest request, String action, @Nullable String error, PageForm form,
-			List<ResponseCookie> cookies, @Nullable String sender) {
-		SplicedPage page = Objects.requireNonNull(this.codes.get(key(language(request), action, error, sender != null)),
+			List<ResponseCookie> cookies, @Nullable String sender, int rememberDays) {
+		SplicedPage page = Objects.requireNonNull(
+				this.codes.get(key(language(request), action, error, sender != null, rememberDays > 0)),
 				"rendered at start-up");
 		HttpStatus status = (error != null) ? HttpStatus.UNPROCESSABLE_CONTENT : HttpStatus.OK;
-		return respond(status, CODE, page.render(values(form, sender)), Map.of(), cookies);
+		return respond(status, CODE, page.render(values(form, sender, rememberDays)), Map.of(), cookies);
 	}
 
 	/**
@@ -201,6 +222,15 @@ public class FormPages {
 
 	private static List<String> values(PageForm form, @Nullable String sender) {
 		return (sender != null) ? List.of(form.action(), form.token(), sender) : List.of(form.action(), form.token());
+	}
+
+	/** The same, and the days a browser is remembered for (0: not offered). */
+	private static List<String> values(PageForm form, @Nullable String sender, int rememberDays) {
+		List<String> values = new ArrayList<>(values(form, sender));
+		if (rememberDays > 0) {
+			values.add(String.valueOf(rememberDays));
+		}
+		return values;
 	}
 
 	/** The exchange's page language, English for anything not supported. */

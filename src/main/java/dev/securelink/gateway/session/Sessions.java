@@ -135,7 +135,7 @@ public class Sessions {
 	 * The value of one cookie, scanned from the raw header: decoding every cookie the
 	 * browser sends, as {@code getCookies()} does, showed in the hot path's profile.
 	 */
-	static @Nullable String cookie(List<String> cookieHeaders, String name) {
+	public static @Nullable String cookie(List<String> cookieHeaders, String name) {
 		for (String header : cookieHeaders) {
 			int from = 0;
 			while (from < header.length()) {

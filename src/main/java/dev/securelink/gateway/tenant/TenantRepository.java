@@ -56,9 +56,10 @@ public class TenantRepository {
 			.sql("""
 					insert into tenant (id, verification, support_access, support_access_until,
 					                    self_service_renewal, renewal_for_revoked, display_name, show_sender_on_prompt,
-					                    links_on_gateway_host, created_at, updated_at)
+					                    links_on_gateway_host, remember_device_days, remember_device_since, created_at,
+					                    updated_at)
 					values (:id, :verification, :support, :until, :renewal, :renewalRevoked, :displayName, :showSender,
-					        :gatewayHost, :now, :now)
+					        :gatewayHost, :rememberDays, case when :rememberDays > 0 then :now end, :now, :now)
 					on conflict (id) do update
 					set verification = excluded.verification,
 					    support_access = excluded.support_access,
@@ -68,14 +69,19 @@ public class TenantRepository {
 					    display_name = excluded.display_name,
 					    show_sender_on_prompt = excluded.show_sender_on_prompt,
 					    links_on_gateway_host = excluded.links_on_gateway_host,
+					    remember_device_days = excluded.remember_device_days,
+					    remember_device_since = case when excluded.remember_device_days = 0 then null
+					                                 when tenant.remember_device_days = 0 then excluded.updated_at
+					                                 else tenant.remember_device_since end,
 					    settings_version = tenant.settings_version + 1,
 					    updated_at = excluded.updated_at
 					where (tenant.verification, tenant.support_access, tenant.support_access_until,
 					       tenant.self_service_renewal, tenant.renewal_for_revoked, tenant.display_name,
-					       tenant.show_sender_on_prompt, tenant.links_on_gateway_host)
+					       tenant.show_sender_on_prompt, tenant.links_on_gateway_host, tenant.remember_device_days)
 					      is distinct from (excluded.verification, excluded.support_access, excluded.support_access_until,
 					                        excluded.self_service_renewal, excluded.renewal_for_revoked, excluded.display_name,
-					                        excluded.show_sender_on_prompt, excluded.links_on_gateway_host)
+					                        excluded.show_sender_on_prompt, excluded.links_on_gateway_host,
+					                        excluded.remember_device_days)
 					""")
 			.bind("id", settings.tenantId())
 			.bind("verification", settings.verification().id())
@@ -86,6 +92,7 @@ public class TenantRepository {
 			.bind("displayName", Parameter.fromOrEmpty(settings.displayName(), String.class))
 			.bind("showSender", settings.showSenderOnPrompt())
 			.bind("gatewayHost", settings.linksOnGatewayHost())
+			.bind("rememberDays", settings.rememberDeviceDays())
 			.bind("now", now)
 			.then()
 			.then(find(settings.tenantId()));
@@ -99,7 +106,8 @@ public class TenantRepository {
 				row.get("support_access", Boolean.class), row.get("support_access_until", Instant.class),
 				row.get("self_service_renewal", Boolean.class), row.get("renewal_for_revoked", Boolean.class),
 				row.get("display_name", String.class), row.get("show_sender_on_prompt", Boolean.class),
-				row.get("links_on_gateway_host", Boolean.class), row.get("settings_version", Long.class),
+				row.get("links_on_gateway_host", Boolean.class), row.get("remember_device_days", Integer.class),
+				row.get("remember_device_since", Instant.class), row.get("settings_version", Long.class),
 				row.get("updated_at", Instant.class));
 	}
 

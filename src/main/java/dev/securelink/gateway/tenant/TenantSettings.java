@@ -17,16 +17,31 @@ import org.jspecify.annotations.Nullable;
  * @param showSenderOnPrompt whether the pages before verification name the sender
  * @param linksOnGatewayHost whether the tenant's links open on the gateway's own host
  * too, besides its link hosts ({@link LinkHosts})
+ * @param rememberDeviceDays how long a verified recipient's browser may skip the prompt
+ * on the tenant's later links to the same recipient: 0 (off), 7 or 30
+ * @param rememberDeviceSince when that was last switched on (browsers remembered before
+ * do not count), or null while off
  * @param version moves on every change, so that sessions and caches can tell old settings
  * from new
  */
 public record TenantSettings(String tenantId, Verification verification, boolean supportAccess,
 		@Nullable Instant supportAccessUntil, boolean selfServiceRenewal, boolean renewalForRevoked,
-		@Nullable String displayName, boolean showSenderOnPrompt, boolean linksOnGatewayHost, long version,
-		@Nullable Instant updatedAt) {
+		@Nullable String displayName, boolean showSenderOnPrompt, boolean linksOnGatewayHost, int rememberDeviceDays,
+		@Nullable Instant rememberDeviceSince, long version, @Nullable Instant updatedAt) {
 
 	static TenantSettings defaults(String tenantId) {
-		return new TenantSettings(tenantId, Verification.ADDRESS, false, null, true, false, null, true, true, 0, null);
+		return new TenantSettings(tenantId, Verification.ADDRESS, false, null, true, false, null, true, true, 0, null,
+				0, null);
+	}
+
+	/**
+	 * Whether a browser remembered at {@code rememberedAt} still may skip the prompt at
+	 * {@code now}.
+	 */
+	public boolean remembers(Instant rememberedAt, Instant now) {
+		Instant since = this.rememberDeviceSince;
+		return this.rememberDeviceDays > 0 && since != null && !rememberedAt.isBefore(since)
+				&& now.isBefore(rememberedAt.plus(java.time.Duration.ofDays(this.rememberDeviceDays)));
 	}
 
 	/** Whether a visitor must verify at all (an address, or a code too). */

@@ -100,7 +100,8 @@ class TenantSettingsController {
 							orCurrent(update.renewalForRevoked(), before.renewalForRevoked()),
 							(update.displayName() != null) ? displayName(update.displayName()) : before.displayName(),
 							orCurrent(update.showSenderOnPrompt(), before.showSenderOnPrompt()),
-							orCurrent(update.linksOnGatewayHost(), before.linksOnGatewayHost()), 0, null), now)
+							orCurrent(update.linksOnGatewayHost(), before.linksOnGatewayHost()),
+							rememberDeviceDays(update, before), null, 0, null), now)
 					.flatMap((after) -> (after.version() == before.version()) ? Mono.just(after) : this.audit
 						.record(AccessEvent.settingsChanged(tenant, caller.getSubject(), now, detail(before, after)))
 						.then(this.changes.notify(new Change(Change.Kind.TENANT, tenant)))
@@ -180,6 +181,18 @@ class TenantSettingsController {
 				: Verification.OFF;
 	}
 
+	/** 0 (off), 7 or 30; left out, unchanged. */
+	private static int rememberDeviceDays(SettingsUpdate update, TenantSettings before) {
+		Integer days = update.rememberDeviceDays();
+		if (days == null) {
+			return before.rememberDeviceDays();
+		}
+		if (days != 0 && days != 7 && days != 30) {
+			throw new BadInputException("rememberDeviceDays", "must be 0 (off), 7 or 30");
+		}
+		return days;
+	}
+
 	private static boolean orCurrent(@Nullable Boolean given, boolean current) {
 		return (given != null) ? given : current;
 	}
@@ -206,7 +219,7 @@ class TenantSettingsController {
 		return new AuditDetail.Settings(settings.emailVerification(), settings.supportAccess(),
 				settings.supportAccessUntil(), settings.selfServiceRenewal(), settings.renewalForRevoked(),
 				settings.displayName(), settings.showSenderOnPrompt(), settings.linksOnGatewayHost(),
-				settings.verification().id());
+				settings.verification().id(), settings.rememberDeviceDays());
 	}
 
 	/**
@@ -227,11 +240,14 @@ class TenantSettingsController {
 	 * {@code off}, true keeps a mode that is on ({@code address} from {@code off})
 	 * @param verification {@code off}, {@code address} or {@code code}; this or
 	 * {@code emailVerification} is required
+	 * @param rememberDeviceDays 0 (off), 7 or 30: how long a verified recipient's browser
+	 * may skip the prompt on the tenant's later links to the same recipient; left out,
+	 * unchanged (default off)
 	 */
 	record SettingsUpdate(@Nullable Boolean emailVerification, @NotNull Boolean supportAccess,
 			@Nullable Instant supportAccessUntil, @Nullable Boolean selfServiceRenewal,
 			@Nullable Boolean renewalForRevoked, @Nullable String displayName, @Nullable Boolean showSenderOnPrompt,
-			@Nullable Boolean linksOnGatewayHost, @Nullable String verification) {
+			@Nullable Boolean linksOnGatewayHost, @Nullable String verification, @Nullable Integer rememberDeviceDays) {
 	}
 
 	/**
@@ -240,15 +256,16 @@ class TenantSettingsController {
 	 */
 	record SettingsView(String tenantId, String verification, boolean emailVerification, boolean supportAccess,
 			@Nullable Instant supportAccessUntil, boolean selfServiceRenewal, boolean renewalForRevoked,
-			@Nullable String displayName, boolean showSenderOnPrompt, boolean linksOnGatewayHost, long version,
-			@Nullable Instant updatedAt) {
+			@Nullable String displayName, boolean showSenderOnPrompt, boolean linksOnGatewayHost,
+			int rememberDeviceDays, long version, @Nullable Instant updatedAt) {
 
 		static SettingsView of(TenantSettings settings, Instant now) {
 			boolean support = settings.supportAccessActive(now);
 			return new SettingsView(settings.tenantId(), settings.verification().id(), settings.emailVerification(),
 					support, support ? settings.supportAccessUntil() : null, settings.selfServiceRenewal(),
 					settings.renewalForRevoked(), settings.displayName(), settings.showSenderOnPrompt(),
-					settings.linksOnGatewayHost(), settings.version(), settings.updatedAt());
+					settings.linksOnGatewayHost(), settings.rememberDeviceDays(), settings.version(),
+					settings.updatedAt());
 		}
 
 	}

@@ -73,7 +73,9 @@ class AddressCheckTests {
 
 	private final AddressCheck check = new AddressCheck(this.forms, this.budgets,
 			new AttemptGuard(this.db, TestDatabase.transactions(), this.limitsProperties), this.macs, this.audit,
-			this.limitsProperties, java.time.Clock.systemUTC(), this.meters);
+			// The tenants here remember no browser: the links are never looked up.
+			new RememberedDevices(this.db, java.time.Clock.systemUTC(), this.audit, null), this.limitsProperties,
+			java.time.Clock.systemUTC(), this.meters);
 
 	private final TenantSettings verificationOn = settings(true);
 
@@ -247,7 +249,7 @@ class AddressCheckTests {
 
 	private LinkRequest postFrom(String client, String formToken, String address) {
 		return LinkRequest.submit("code", Right.VIEW, true, client, List.of(), this.nonce, formToken, address, null,
-				List.of(), null, null, false);
+				List.of(), null, null, false, false);
 	}
 
 	private String token() {
@@ -300,7 +302,7 @@ class AddressCheckTests {
 
 	private TenantSettings settings(boolean emailVerification) {
 		return new TenantSettings("t", emailVerification ? Verification.ADDRESS : Verification.OFF, false, null, true,
-				false, null, true, true, 1, null);
+				false, null, true, true, 0, null, 1, null);
 	}
 
 }
