@@ -147,7 +147,8 @@ class AddressCheck {
 			return this.budgets.refundAddress(clientHash, budget)
 				.then(this.attempts.release(link.id(), clientHash, reserved))
 				.then(record(link, AuditType.VERIFIED, clientHash, now, verifiedDetail))
-				.thenReturn(new LinkOutcome.SessionIssued(link, action, true, matched.recipient(), locale));
+				.thenReturn(new LinkOutcome.SessionIssued(link, action, true, matched.recipient(), locale,
+						verifiedDetail == AuditDetail.Verified.CODE, null));
 		}
 		Instant everyone = reserved.locksEveryoneUntil();
 		Instant locksUntil = (everyone != null) ? everyone : reserved.locksUntil();

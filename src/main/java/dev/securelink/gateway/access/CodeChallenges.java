@@ -1,14 +1,18 @@
 package dev.securelink.gateway.access;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 import dev.securelink.gateway.BackgroundTask;
+import dev.securelink.gateway.keys.Sha256;
 
 /**
  * The e-mail codes asked for on links ({@code link_code_challenge}): written with the
@@ -48,9 +52,26 @@ class CodeChallenges extends BackgroundTask<Long> {
 	/**
 	 * Writes {@code challenge} unless, within {@code period}, the link and address
 	 * already had {@code perAddress} codes or the client {@code perClient}; answers
-	 * whether it was written.
+	 * whether it was written. Must run in a transaction: the link and address, then the
+	 * client, are locked until it ends (advisory locks, always in that order), so that a
+	 * burst on any number of instances is counted one request at a time and gets no more
+	 * codes than the limits.
 	 */
 	Mono<Boolean> create(Challenge challenge, Duration period, int perAddress, int perClient) {
+		return lock("code-address:" + challenge.linkId() + ":" + HexFormat.of().formatHex(challenge.addressMac()))
+			.then(lock("code-client:" + challenge.client()))
+			.then(insert(challenge, period, perAddress, perClient));
+	}
+
+	/**
+	 * A transaction-scoped advisory lock on {@code name} (its SHA-256's first 64 bits).
+	 */
+	private Mono<Void> lock(String name) {
+		long key = ByteBuffer.wrap(Sha256.of(name.getBytes(StandardCharsets.UTF_8))).getLong();
+		return this.db.sql("select pg_advisory_xact_lock(:key)").bind("key", key).then();
+	}
+
+	private Mono<Boolean> insert(Challenge challenge, Duration period, int perAddress, int perClient) {
 		return this.db
 			.sql("""
 					with asked as (
@@ -115,9 +136,16 @@ class CodeChallenges extends BackgroundTask<Long> {
 			.one();
 	}
 
-	/** The code opened its session: it works once. */
-	Mono<Void> use(String id) {
-		return this.db.sql("update link_code_challenge set used = true where id = :id").bind("id", id).then();
+	/**
+	 * Spends the code for its session: answers whether this call did (a code works once,
+	 * however many right answers arrive at once).
+	 */
+	Mono<Boolean> use(String id) {
+		return this.db.sql("update link_code_challenge set used = true where id = :id and not used")
+			.bind("id", id)
+			.fetch()
+			.rowsUpdated()
+			.map((rows) -> rows > 0);
 	}
 
 	@Override

@@ -8,9 +8,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.crypto.spec.SecretKeySpec;
 
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
@@ -106,7 +109,7 @@ class CodeCheck {
 		if (address == null || address.isBlank()) {
 			return Mono.just(LinkOutcome.EmailRequired.of(link, action, LinkOutcome.PromptError.BLANK, locale, tenant));
 		}
-		return ask(address.strip(), link, tenant, action, locale, browser, clientHash);
+		return ask(RecipientMacs.normalize(address), link, tenant, action, locale, browser, clientHash);
 	}
 
 	/**
@@ -117,14 +120,20 @@ class CodeCheck {
 	private Mono<LinkOutcome> ask(String address, Link link, TenantSettings tenant, Right action, Locale locale,
 			byte[] browser, String clientHash) {
 		Instant now = this.clock.instant();
+		// Any length is answered alike; beyond an address's it is no recipient's, and is
+		// kept cut.
+		String kept = (address.length() <= MAX_ADDRESS_LENGTH) ? address : address.substring(0, MAX_ADDRESS_LENGTH);
 		int recipient = (address.length() <= MAX_ADDRESS_LENGTH) ? this.macs.indexOf(link.recipientMacs(), address)
 				: -1;
+		// The mail goes to the address as the check normalised it, only a recipient's,
+		// only a deliverable one, and only with a relay to send it.
+		boolean send = recipient >= 0 && this.mail.available() && deliverable(address);
 		String id = "chl_" + HexFormat.of().formatHex(random(16));
 		String code = newCode();
 		Instant expires = now.plus(this.limits.codeValidity());
 		CodeChallenges.Challenge challenge = new CodeChallenges.Challenge(id, link.id(), browser, clientHash,
-				this.macs.mac(address), recipient, codeHash(id, code),
-				this.aead.seal(id, address.getBytes(StandardCharsets.UTF_8)), 0, false, expires, now);
+				this.macs.mac(kept), recipient, codeHash(id, code),
+				this.aead.seal(id, kept.getBytes(StandardCharsets.UTF_8)), 0, false, expires, now);
 		Mono<LinkOutcome> work = this.attempts.lockedFor(link.id(), clientHash, now).flatMap((locked) -> {
 			if (locked) {
 				return Mono.just(tooMany(link, tenant, locale, this.limits.lockDuration()));
@@ -140,12 +149,26 @@ class CodeCheck {
 						.record(AccessEvent.ofVerification(AuditType.CODE_REQUESTED, link.tenantId(), link.id(),
 								clientHash, now, new AuditDetail.CodeRequested((recipient >= 0) ? recipient : null)))
 						.then(this.mail.enqueue(new MailOutbox.CodeMail(link.tenantId(), locale, address, code,
-								tenant.displayName(), expires), recipient >= 0, now))
+								tenant.displayName(), expires), send, now))
 						.thenReturn((LinkOutcome) new LinkOutcome.CodeRequired(link, action, null, locale, tenant));
 				})
 				.as(this.transaction::transactional);
 		});
-		return Mono.zip(work, Mono.delay(this.limits.codeAnswerTime()), (outcome, delay) -> outcome);
+		// At the floor, whatever it came to, a failure included.
+		return work.materialize()
+			.zipWith(Mono.delay(this.limits.codeAnswerTime()), (signal, delay) -> signal)
+			.dematerialize();
+	}
+
+	/** Whether the relay would take {@code address} as a recipient at all. */
+	private static boolean deliverable(String address) {
+		try {
+			new InternetAddress(address, true).validate();
+			return true;
+		}
+		catch (AddressException ex) {
+			return false;
+		}
 	}
 
 	/**
@@ -174,14 +197,17 @@ class CodeCheck {
 		}
 		Instant now = this.clock.instant();
 		LinkOutcome expired = new LinkOutcome.CodeRequired(link, action, LinkOutcome.CodeError.EXPIRED, locale, tenant);
+		// The tries the code has had with this one, for the answer to a wrong one.
+		AtomicInteger tries = new AtomicInteger();
 		return this.challenges.latest(link.id(), browser)
 			.flatMap((challenge) -> this.guard
 				.guard(link, tenant, action, locale, clientHash, now, AuditDetail.Verified.CODE,
 						() -> this.challenges.spend(challenge.id(), this.limits.codeTries(), now)
-							.flatMap((tries) -> compare(challenge, code, tries))
+							.doOnNext(tries::set)
+							.flatMap((spent) -> compare(challenge, code, expired))
 							.defaultIfEmpty(new AddressCheck.NotCompared(expired)),
 						() -> new LinkOutcome.CodeRequired(link, action,
-								(challenge.tries() + 1 >= this.limits.codeTries()) ? LinkOutcome.CodeError.EXPIRED
+								(tries.get() >= this.limits.codeTries()) ? LinkOutcome.CodeError.EXPIRED
 										: LinkOutcome.CodeError.WRONG,
 								locale, tenant))
 				.flatMap((outcome) -> this.devices.afterVerification(outcome, remember, tenant, challenge.addressMac(),
@@ -190,11 +216,14 @@ class CodeCheck {
 	}
 
 	/** The code against the challenge: only a recipient's challenge can match. */
-	private Mono<AddressCheck.Comparison> compare(CodeChallenges.Challenge challenge, String code, int tries) {
+	private Mono<AddressCheck.Comparison> compare(CodeChallenges.Challenge challenge, String code,
+			LinkOutcome expired) {
 		boolean right = code.length() == 6 && code.chars().allMatch((c) -> c >= '0' && c <= '9')
 				&& MessageDigest.isEqual(codeHash(challenge.id(), code), challenge.codeHash());
 		if (right && challenge.recipient() >= 0) {
-			return this.challenges.use(challenge.id()).thenReturn(new AddressCheck.Matched(challenge.recipient()));
+			return this.challenges.use(challenge.id())
+				.map((spent) -> spent ? new AddressCheck.Matched(challenge.recipient())
+						: new AddressCheck.NotCompared(expired));
 		}
 		return Mono.just(AddressCheck.MISMATCHED);
 	}

@@ -42,17 +42,19 @@ sealed interface LinkOutcome {
 	 * A new session for the link, then a 303 to the document space.
 	 *
 	 * @param recipient the index of the recipient whose address verified it, or -1
+	 * @param mailboxProven whether the recipient proved the mailbox too (a code)
 	 * @param device the cookie that remembers this browser for the recipient, or null
 	 */
 	record SessionIssued(Link link, Right action, boolean emailVerified, int recipient, Locale locale,
-			@Nullable ResponseCookie device) implements LinkOutcome {
+			boolean mailboxProven, @Nullable ResponseCookie device) implements LinkOutcome {
 
 		SessionIssued(Link link, Right action, boolean emailVerified, int recipient, Locale locale) {
-			this(link, action, emailVerified, recipient, locale, null);
+			this(link, action, emailVerified, recipient, locale, false, null);
 		}
 
 		SessionIssued withDevice(ResponseCookie cookie) {
-			return new SessionIssued(this.link, this.action, this.emailVerified, this.recipient, this.locale, cookie);
+			return new SessionIssued(this.link, this.action, this.emailVerified, this.recipient, this.locale,
+					this.mailboxProven, cookie);
 		}
 
 		@Override

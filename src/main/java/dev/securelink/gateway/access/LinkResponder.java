@@ -69,7 +69,7 @@ class LinkResponder {
 		}
 		if (outcome instanceof LinkOutcome.SessionIssued issued) {
 			Sessions.Issued session = this.sessions.issue(request.exchange().getRequest(), issued.link(),
-					issued.emailVerified(), issued.recipient());
+					issued.emailVerified(), issued.recipient(), issued.mailboxProven());
 			List<ResponseCookie> cookies = new ArrayList<>(session.cookies());
 			if (issued.device() != null) {
 				cookies.add(issued.device());

@@ -170,7 +170,8 @@ class RememberedDevices extends BackgroundTask<Long> {
 				return this.audit
 					.record(AccessEvent.ofVerification(AuditType.VERIFIED, link.tenantId(), link.id(),
 							this.audit.clientHash(request.client()), now, AuditDetail.Verified.DEVICE))
-					.thenReturn((LinkOutcome) new LinkOutcome.SessionIssued(link, action, true, recipient, locale));
+					.thenReturn((LinkOutcome) new LinkOutcome.SessionIssued(link, action, true, recipient, locale,
+							"code".equals(device.method()), null));
 			});
 	}
 

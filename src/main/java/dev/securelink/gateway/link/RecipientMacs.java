@@ -35,7 +35,7 @@ public class RecipientMacs {
 	 * and joiners, the byte-order mark), trimmed and lower-cased with
 	 * {@link Locale#ROOT}: case, composition and stray spaces never matter.
 	 */
-	static String normalize(String address) {
+	public static String normalize(String address) {
 		String composed = Normalizer.normalize(address, Normalizer.Form.NFC);
 		return INVISIBLE.matcher(composed).replaceAll("").strip().toLowerCase(Locale.ROOT);
 	}

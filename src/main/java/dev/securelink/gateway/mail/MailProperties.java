@@ -19,7 +19,9 @@ import dev.securelink.gateway.OutboxWorker;
  *
  * @param from the sender address of every mail ({@code From}), required once a relay is
  * configured, e.g. {@code "Acme documents <no-reply@docs.example.net>"}
- * @param timeout the longest one attempt may take (connecting, the dialogue, the answer)
+ * @param timeout how long a claimed mail stays with the instance that claimed it before
+ * another may try it (an instance that died); keep it above what the relay's own timeouts
+ * allow one attempt ({@code spring.mail.properties[mail.smtp.*timeout]})
  * @param retrySchedule the wait before each attempt of a mail (the first is usually
  * zero), each spread by up to ±10 %; short, because a code is valid for 15 minutes, after
  * which its mail is never sent

@@ -39,10 +39,11 @@ import dev.securelink.gateway.database.MissingConfigurationException;
 /**
  * Sends the due mails, on every instance that has a relay ({@code spring.mail.host}), as
  * an {@link OutboxWorker}: mails whose code stopped working are settled unsent (and
- * counted as dead), the others claimed in batches, composed ({@link MailComposer}) and
- * handed to the relay off the event loops. A relay's refusal for good (an SMTP 5xx) fails
- * the mail at once; anything else (4xx, no connection, a timeout, TLS, authentication) is
- * tried again on the retry schedule. Meters: {@code securelink.mail.*}.
+ * counted as dead) and old ones purged on every instance, relay or not; the others
+ * claimed in batches, composed ({@link MailComposer}) and handed to the relay off the
+ * event loops. A relay's refusal for good (an SMTP 5xx) fails the mail at once; anything
+ * else (4xx, no connection, a timeout, TLS, authentication) is tried again on the retry
+ * schedule. Meters: {@code securelink.mail.*}.
  */
 @Component
 class MailWorker extends OutboxWorker<MailQueue.Claimed> {
@@ -59,14 +60,11 @@ class MailWorker extends OutboxWorker<MailQueue.Claimed> {
 
 	private final @Nullable MailComposer composer;
 
-	private final MailProperties properties;
-
 	MailWorker(MailQueue queue, MailOutbox outbox, ObjectProvider<JavaMailSender> relay, MailProperties properties,
 			MessageSource messages, ITemplateEngine templates, Clock clock, MeterRegistry meters) {
 		super("Mail delivery", "securelink.mail", "mails", properties.worker(), OUTCOMES, clock, meters);
 		this.queue = queue;
 		this.outbox = outbox;
-		this.properties = properties;
 		this.relay = relay.getIfAvailable();
 		this.composer = (this.relay != null) ? new MailComposer(messages, templates, from(properties.from())) : null;
 	}
@@ -91,21 +89,13 @@ class MailWorker extends OutboxWorker<MailQueue.Claimed> {
 				"Set it, or leave spring.mail.host unset to run without mails (the code mode is then refused).");
 	}
 
-	/** Starts only with a relay: without one, no mail is ever written. */
-	@Override
-	public void start() {
-		if (this.relay != null) {
-			super.start();
-		}
-	}
-
 	@Override
 	protected Flux<MailQueue.Claimed> claim(Instant now, Instant leaseUntil, String lease, int batch) {
 		return this.queue.expire(now).doOnNext((expired) -> {
 			for (long i = 0; i < expired; i++) {
 				dead();
 			}
-		}).thenMany(this.queue.claim(now, leaseUntil, lease, batch));
+		}).thenMany((this.relay != null) ? this.queue.claim(now, leaseUntil, lease, batch) : Flux.empty());
 	}
 
 	@Override
@@ -120,8 +110,11 @@ class MailWorker extends OutboxWorker<MailQueue.Claimed> {
 			relay.send(composer.code(relay, Locale.forLanguageTag(claimed.locale()), content));
 			return new Answer(250, SUCCEEDED, null, null);
 		})
+			// Bounded by the relay's own timeouts
+			// (spring.mail.properties[mail.smtp.*timeout]),
+			// not by a Reactor timeout: one would leave the send running, and its failure
+			// unclassified.
 			.subscribeOn(Schedulers.boundedElastic())
-			.timeout(this.properties.timeout())
 			.onErrorResume((ex) -> Mono.just(answerTo(ex)));
 	}
 

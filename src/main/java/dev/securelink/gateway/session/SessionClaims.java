@@ -16,13 +16,23 @@ import dev.securelink.gateway.link.Right;
  * from it
  * @param recipient the index of the recipient whose address verified it, or -1 when none
  * did (verification off) or the cookie predates the claim
+ * @param mailboxProven whether the recipient also proved the mailbox (an e-mail code, or
+ * a browser remembered after one): only such a session lasts while the tenant asks for a
+ * code
  */
 public record SessionClaims(String id, String tenantId, String linkId, Set<Right> rights, int epoch,
-		boolean emailVerified, Instant issuedAt, Instant expiresAt, Instant seenAt, int recipient) {
+		boolean emailVerified, Instant issuedAt, Instant expiresAt, Instant seenAt, int recipient,
+		boolean mailboxProven) {
+
+	/** A session whose mailbox was not proven. */
+	public SessionClaims(String id, String tenantId, String linkId, Set<Right> rights, int epoch, boolean emailVerified,
+			Instant issuedAt, Instant expiresAt, Instant seenAt, int recipient) {
+		this(id, tenantId, linkId, rights, epoch, emailVerified, issuedAt, expiresAt, seenAt, recipient, false);
+	}
 
 	SessionClaims seen(Instant now) {
 		return new SessionClaims(this.id, this.tenantId, this.linkId, this.rights, this.epoch, this.emailVerified,
-				this.issuedAt, this.expiresAt, now, this.recipient);
+				this.issuedAt, this.expiresAt, now, this.recipient, this.mailboxProven);
 	}
 
 }

@@ -93,7 +93,8 @@ public class SessionCodec {
 			.claim("ep", claims.epoch())
 			.claim("ev", claims.emailVerified())
 			.claim("seen", claims.seenAt().getEpochSecond())
-			.claim("rcp", (claims.recipient() >= 0) ? claims.recipient() : null);
+			.claim("rcp", (claims.recipient() >= 0) ? claims.recipient() : null)
+			.claim("mbx", claims.mailboxProven() ? Boolean.TRUE : null);
 	}
 
 	private String sign(JWTClaimsSet set, @Nullable JOSEObjectType type) {
@@ -180,7 +181,8 @@ public class SessionCodec {
 			return Optional.of(new SessionClaims(set.getJWTID(), set.getStringClaim("ten"), set.getSubject(), rights,
 					set.getIntegerClaim("ep"), set.getBooleanClaim("ev"), set.getIssueTime().toInstant(),
 					set.getExpirationTime().toInstant(), Instant.ofEpochSecond(set.getLongClaim("seen")),
-					(set.getIntegerClaim("rcp") != null) ? set.getIntegerClaim("rcp") : -1));
+					(set.getIntegerClaim("rcp") != null) ? set.getIntegerClaim("rcp") : -1,
+					Boolean.TRUE.equals(set.getBooleanClaim("mbx"))));
 		}
 		catch (ParseException | JOSEException | RuntimeException ex) {
 			// Forged, truncated or foreign: every unusable token is simply no session.

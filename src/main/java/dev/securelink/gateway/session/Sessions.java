@@ -26,6 +26,7 @@ import dev.securelink.gateway.link.LinkCache;
 import dev.securelink.gateway.link.LinkCode;
 import dev.securelink.gateway.tenant.SettingsCache;
 import dev.securelink.gateway.tenant.TenantSettings;
+import dev.securelink.gateway.tenant.Verification;
 
 /**
  * Document sessions: one {@code __Host-} cookie per link, so several documents stay open
@@ -126,7 +127,10 @@ public class Sessions {
 			.filter((link) -> link.status(now) == Link.Status.ACTIVE && link.sessionEpoch() == claims.epoch()
 					&& link.tenantId().equals(claims.tenantId()))
 			.flatMap((link) -> this.settings.get(link.tenantId())
-				.filter((current) -> claims.emailVerified() || !current.emailVerification())
+				// A stricter check than the session passed ends it: verification switched
+				// on, or a code asked where only an address was typed.
+				.filter((current) -> (claims.emailVerified() || !current.emailVerification())
+						&& (claims.mailboxProven() || current.verification() != Verification.CODE))
 				.map((current) -> (Check) new Valid(claims, link, current, refresh(claims, now))))
 			.defaultIfEmpty(new Invalid());
 	}
@@ -177,13 +181,19 @@ public class Sessions {
 	 * browser's oldest document sessions beyond {@code maxPerBrowser}.
 	 */
 	public Issued issue(ServerHttpRequest request, Link link, boolean emailVerified, int recipient) {
+		return issue(request, link, emailVerified, recipient, false);
+	}
+
+	/** The same, for a recipient who proved the mailbox too ({@code mailboxProven}). */
+	public Issued issue(ServerHttpRequest request, Link link, boolean emailVerified, int recipient,
+			boolean mailboxProven) {
 		Instant now = this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
 		Instant expiresAt = now.plus(this.properties.absoluteTimeout());
 		if (link.expiresAt().isBefore(expiresAt)) {
 			expiresAt = link.expiresAt();
 		}
 		SessionClaims claims = new SessionClaims(newId(), link.tenantId(), link.id(), link.rights(),
-				link.sessionEpoch(), emailVerified, now, expiresAt, now, recipient);
+				link.sessionEpoch(), emailVerified, now, expiresAt, now, recipient, mailboxProven);
 		List<ResponseCookie> cookies = new ArrayList<>();
 		cookies.add(cookie(link.id(), this.codec.encode(claims), Duration.between(now, expiresAt)));
 		this.meters.counter("securelink.sessions.issued", "email_verified", String.valueOf(emailVerified)).increment();

@@ -249,6 +249,101 @@ class CodeModeTests extends GatewayFixture {
 	}
 
 	@Test
+	void tenantRowWhenThePreviousReleaseWritesTheBooleanDuringARollingUpgradeThenTheModeFollows() {
+		assertThat(row()).isEqualTo("code/true");
+		// The previous release saves other settings, its boolean unchanged: the mode
+		// stays.
+		this.db.sql("update tenant set email_verification = true, support_access = true where id = :id")
+			.bind("id", this.tenant)
+			.then()
+			.block();
+		assertThat(row()).isEqualTo("code/true");
+		this.db.sql("update tenant set email_verification = false where id = :id")
+			.bind("id", this.tenant)
+			.then()
+			.block();
+		assertThat(row()).isEqualTo("off/false");
+		this.db.sql("update tenant set email_verification = true where id = :id")
+			.bind("id", this.tenant)
+			.then()
+			.block();
+		assertThat(row()).isEqualTo("address/true");
+		settings(Map.of("verification", "off", "supportAccess", false));
+		assertThat(row()).as("this release's writes keep the old column in step").isEqualTo("off/false");
+		String old = Admin.newTenant();
+		this.db.sql(
+				"insert into tenant (id, email_verification, created_at, updated_at) values (:id, false, now(), now())")
+			.bind("id", old)
+			.then()
+			.block();
+		assertThat(this.db.sql("select verification from tenant where id = :id")
+			.bind("id", old)
+			.map((r) -> r.get("verification", String.class))
+			.one()
+			.block()).isEqualTo("off");
+	}
+
+	private String row() {
+		return this.db.sql("select verification, email_verification from tenant where id = :id")
+			.bind("id", this.tenant)
+			.map((r) -> r.get("verification", String.class) + "/" + r.get("email_verification", Boolean.class))
+			.one()
+			.block();
+	}
+
+	@Test
+	@Behaviour("49")
+	void codesWhenABurstAsksAtOnceThenNoMoreMailsThanTheLimit() {
+		CreatedLink link = link("/invoices/code-burst");
+		Browser first = new Browser(this.client).ip("198.51.100.40");
+		String token = Browser.csrfToken(first.get(link.path()));
+		String nonce = first.cookie(FormTokens.COOKIE);
+		List<Integer> statuses = reactor.core.publisher.Flux.range(0, 8)
+			.flatMap((i) -> reactor.core.publisher.Mono
+				.fromCallable(() -> new Browser(this.client).ip("198.51.100.40")
+					.cookie(FormTokens.COOKIE, nonce)
+					.post(link.path(), Map.of("email", this.anna, "csrf", token))
+					.getStatus()
+					.value())
+				.subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic()), 8)
+			.collectList()
+			.block();
+		assertThat(statuses).filteredOn((status) -> status == 200).hasSize(3);
+		assertThat(statuses).filteredOn((status) -> status == 429).hasSize(5);
+		await().atMost(Duration.ofSeconds(20)).until(() -> TestMail.receivedFor(this.anna).size() >= 3);
+		await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+		assertThat(TestMail.receivedFor(this.anna)).hasSize(3);
+	}
+
+	@Test
+	@Behaviour("48a")
+	void addressWhenTypedWithInvisibleCharactersThenTheMailGoesToTheAddressAsNormalised() {
+		CreatedLink link = link("/invoices/code-normalised");
+		Browser browser = new Browser(this.client).ip("198.51.100.41");
+		browser.verify(link.path(), "\u200B " + this.anna.toUpperCase(java.util.Locale.ROOT) + "\u00A0");
+		MimeMessage mail = TestMail.await(this.anna, 1);
+		Secrets.remember(TestMail.code(mail));
+	}
+
+	@Test
+	@Behaviour("50")
+	void sessionWhenVerifiedByAddressAndTheCompanyThenAsksForACodeThenItEnds() {
+		this.admin.settings(this.tenant, Map.of("verification", "address", "supportAccess", false))
+			.expectStatus()
+			.isOk();
+		CreatedLink link = link("/invoices/code-stricter");
+		Browser browser = new Browser(this.client).ip("198.51.100.42");
+		assertThat(browser.verify(link.path(), this.anna).getStatus()).isEqualTo(HttpStatus.SEE_OTHER);
+		assertThat(browser.get(link.documentSpace()).getStatus().value()).isEqualTo(200);
+		this.admin.settings(this.tenant, Map.of("verification", "code", "supportAccess", false)).expectStatus().isOk();
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(
+					browser.get(link.documentSpace()).getResponseHeaders().getFirst("X-SecureLink-Page"))
+				.isEqualTo("session"));
+		assertThat(browser.get(link.path()).getResponseBody()).contains("Send me a code");
+	}
+
+	@Test
 	void settingsWhenTheGatewayHasNoMailRelayThenTheCodeModeIsRefused() {
 		ConfigurableApplicationContext plain = Instances.start(new String[0], "--server.port=0",
 				"--management.server.port=0", "--securelink.test.mail=false");
