@@ -32,7 +32,10 @@ class WebhookCatalogue implements OpenApiCustomizer {
 	private static final Map<String, String> DESCRIPTIONS = Map.ofEntries(
 			Map.entry("link.created", "The admin API created a link."),
 			Map.entry("link.opened", "A session's first document request (never the /l/ GET that mail scanners make)."),
-			Map.entry("link.verified", "A typed address matched one of the link's recipients."),
+			Map.entry("link.verified",
+					"A typed address matched one of the link's recipients; method is code when an e-mail code sent "
+							+ "to it was typed too (the mailbox was proven), device when a browser the tenant "
+							+ "remembered for the recipient opened the link, and absent for an address alone."),
 			Map.entry("link.verification_failed",
 					"A typed address matched none; failures in the window and the threshold that locks."),
 			Map.entry("link.locked", "A wrong address locked the link's e-mail check until lockedUntil."),
