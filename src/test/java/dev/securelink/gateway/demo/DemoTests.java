@@ -4,8 +4,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,6 +25,7 @@ import dev.securelink.gateway.support.Browser;
 import dev.securelink.gateway.support.Instances;
 import dev.securelink.gateway.support.Ports;
 import dev.securelink.gateway.support.Secrets;
+import dev.securelink.gateway.support.TestDatabase;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -38,7 +42,15 @@ class DemoTests {
 		ByteArrayOutputStream printed = new ByteArrayOutputStream();
 		PrintStream original = System.out;
 		System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+		// A database of its own: the shared test gateway's mail worker would otherwise
+		// send the demo's mails through the tests' relay instead of the demo's.
+		String database = "demo_" + UUID.randomUUID().toString().replace("-", "");
+		try (Connection admin = TestDatabase.jdbcConnection(); Statement statement = admin.createStatement()) {
+			statement.execute("create database " + database);
+		}
 		try (ConfigurableApplicationContext demo = Instances.start(new String[] { "demo" }, "--server.port=" + port,
+				"--securelink.test.in-process=true",
+				"--spring.r2dbc.url=" + TestDatabase.server().onDatabase(database).r2dbcUrl(),
 				"--management.server.port=0", "--securelink.demo.port=" + Ports.free(),
 				"--securelink.public-base-url=http://localhost:" + port, "--securelink.test.issuer=false",
 				"--securelink.documents.shared-origin=false", "--securelink.test.mail=false",
@@ -164,6 +176,9 @@ class DemoTests {
 		}
 		finally {
 			System.setOut(original);
+			try (Connection admin = TestDatabase.jdbcConnection(); Statement statement = admin.createStatement()) {
+				statement.execute("drop database if exists " + database + " with (force)");
+			}
 		}
 	}
 

@@ -104,10 +104,11 @@ class PrivacyTests extends GatewayFixture {
 		assertThat(detail).isEqualTo("{\"before\":{\"emailVerification\":true,\"supportAccess\":false,"
 				+ "\"supportAccessUntil\":null,\"selfServiceRenewal\":true,\"renewalForRevoked\":false,"
 				+ "\"displayName\":null,\"showSenderOnPrompt\":true,\"linksOnGatewayHost\":true,"
-				+ "\"verification\":\"address\"},"
+				+ "\"verification\":\"address\",\"rememberDeviceDays\":0},"
 				+ "\"after\":{\"emailVerification\":false,\"supportAccess\":false,\"supportAccessUntil\":null,"
 				+ "\"selfServiceRenewal\":true,\"renewalForRevoked\":false,\"displayName\":null,"
-				+ "\"showSenderOnPrompt\":true,\"linksOnGatewayHost\":true,\"verification\":\"off\"}}");
+				+ "\"showSenderOnPrompt\":true,\"linksOnGatewayHost\":true,\"verification\":\"off\","
+				+ "\"rememberDeviceDays\":0}}");
 	}
 
 	@Test
