@@ -1,5 +1,6 @@
 package dev.securelink.gateway.page;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -11,6 +12,7 @@ import java.util.Objects;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -64,6 +66,9 @@ public class FormPages {
 
 	private final MessagePages messages;
 
+	/** How long an e-mail code works, as the code page says it. */
+	private final long codeMinutes;
+
 	/**
 	 * The message pages with the form, by kind, then language and whether it names the
 	 * sender.
@@ -79,8 +84,10 @@ public class FormPages {
 	/** The code page, by language, action, error and whether it names the sender. */
 	private final Map<String, SplicedPage> codes = new HashMap<>();
 
-	FormPages(ITemplateEngine templates, MessagePages messages) {
+	FormPages(ITemplateEngine templates, MessagePages messages,
+			@Value("${securelink.limits.code-validity:15m}") Duration codeValidity) {
 		this.messages = messages;
+		this.codeMinutes = codeValidity.toMinutes();
 		List<String> languages = PageLocales.SUPPORTED.stream().map(Locale::getLanguage).toList();
 		PageForm marks = new PageForm(ACTION_MARK, TOKEN_MARK);
 		for (Locale locale : PageLocales.SUPPORTED) {
@@ -130,10 +137,10 @@ public class FormPages {
 		}
 	}
 
-	private static SplicedPage prompt(ITemplateEngine templates, String template, Locale locale, List<String> languages,
+	private SplicedPage prompt(ITemplateEngine templates, String template, Locale locale, List<String> languages,
 			String action, @Nullable String error, boolean sender, boolean code, boolean remember) {
 		Map<String, Object> model = new HashMap<>(Map.of("formAction", ACTION_MARK, "csrf", TOKEN_MARK, "action",
-				action, "languages", languages, "code", code));
+				action, "languages", languages, "code", code, "codeMinutes", this.codeMinutes));
 		if (remember) {
 			model.put("days", DAYS_MARK);
 		}

@@ -74,7 +74,9 @@ class CodeModeTests extends GatewayFixture {
 		assertThat(withoutToken(forStranger.getResponseBody())).isEqualTo(withoutToken(forRecipient.getResponseBody()));
 		assertThat(forRecipient.getResponseHeaders().getFirst("X-SecureLink-Page")).isEqualTo("code");
 		Document page = Jsoup.parse(forRecipient.getResponseBody());
-		assertThat(page.text()).contains("If this address received the document, a code is on its way to it.")
+		assertThat(page.text())
+			.contains("If this address received the document, a code is on its way to it.",
+					"The code is valid for 15 minutes, in this browser only.")
 			.doesNotContain(this.anna);
 		Element otp = page.selectFirst("input[name=otp]");
 		assertThat(otp.attr("autocomplete")).isEqualTo("one-time-code");
