@@ -96,7 +96,8 @@ class AddressCheck {
 			int recipient = (address.length() <= MAX_ADDRESS_LENGTH) ? this.macs.indexOf(link.recipientMacs(), address)
 					: -1;
 			return Mono.just((recipient >= 0) ? new Matched(recipient) : MISMATCHED);
-		}, () -> LinkOutcome.EmailRequired.of(link, action, LinkOutcome.PromptError.MISMATCH, locale, tenant))
+		}, () -> LinkOutcome.EmailRequired.of(link, action, LinkOutcome.PromptError.MISMATCH, locale, tenant)
+			.remembering(request.remember()))
 			.flatMap((outcome) -> this.devices.afterVerification(outcome, request.remember(), tenant,
 					this.macs.mac(address), "address", clientHash, now));
 	}

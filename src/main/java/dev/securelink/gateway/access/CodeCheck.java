@@ -209,7 +209,8 @@ class CodeCheck {
 						() -> new LinkOutcome.CodeRequired(link, action,
 								(tries.get() >= this.limits.codeTries()) ? LinkOutcome.CodeError.EXPIRED
 										: LinkOutcome.CodeError.WRONG,
-								locale, tenant))
+								locale, tenant)
+							.remembering(remember))
 				.flatMap((outcome) -> this.devices.afterVerification(outcome, remember, tenant, challenge.addressMac(),
 						"code", clientHash, now)))
 			.defaultIfEmpty(expired);

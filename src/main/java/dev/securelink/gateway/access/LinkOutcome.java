@@ -70,14 +70,20 @@ sealed interface LinkOutcome {
 	 * ({@code code}) it says a code will be mailed.
 	 */
 	record EmailRequired(Link link, Right action, @Nullable PromptError error, Locale locale, @Nullable String sender,
-			boolean code, int rememberDays) implements LinkOutcome {
+			boolean code, int rememberDays, boolean rememberTicked) implements LinkOutcome {
 
 		EmailRequired(Link link, Right action, @Nullable PromptError error, Locale locale, @Nullable String sender) {
-			this(link, action, error, locale, sender, false, 0);
+			this(link, action, error, locale, sender, false, 0, true);
 		}
 
 		EmailRequired(Link link, Right action, @Nullable PromptError error, Locale locale) {
-			this(link, action, error, locale, null, false, 0);
+			this(link, action, error, locale, null, false, 0, true);
+		}
+
+		/** The same, with "remember this browser" (if offered) as the visitor left it. */
+		EmailRequired remembering(boolean ticked) {
+			return (this.rememberDays == 0) ? this : new EmailRequired(this.link, this.action, this.error, this.locale,
+					this.sender, this.code, this.rememberDays, ticked);
 		}
 
 		/**
@@ -88,7 +94,7 @@ sealed interface LinkOutcome {
 				TenantSettings tenant) {
 			boolean code = tenant.verification() == Verification.CODE;
 			return new EmailRequired(link, action, error, locale, tenant.sender(), code,
-					code ? 0 : tenant.rememberDeviceDays());
+					code ? 0 : tenant.rememberDeviceDays(), true);
 		}
 
 		@Override
@@ -104,10 +110,16 @@ sealed interface LinkOutcome {
 	 * (or none).
 	 */
 	record CodeRequired(Link link, Right action, @Nullable CodeError error, Locale locale, @Nullable String sender,
-			int rememberDays) implements LinkOutcome {
+			int rememberDays, boolean rememberTicked) implements LinkOutcome {
 
 		CodeRequired(Link link, Right action, @Nullable CodeError error, Locale locale, TenantSettings tenant) {
-			this(link, action, error, locale, tenant.sender(), tenant.rememberDeviceDays());
+			this(link, action, error, locale, tenant.sender(), tenant.rememberDeviceDays(), true);
+		}
+
+		/** The same, with "remember this browser" (if offered) as the visitor left it. */
+		CodeRequired remembering(boolean ticked) {
+			return (this.rememberDays == 0) ? this : new CodeRequired(this.link, this.action, this.error, this.locale,
+					this.sender, this.rememberDays, ticked);
 		}
 
 		@Override

@@ -141,7 +141,7 @@ class LinkResponder {
 		PageForm form = form(request, link, required.link(), cookies);
 		LinkOutcome.PromptError error = required.error();
 		return this.formPages.prompt(request, required.action().id(), (error != null) ? error.id() : null, form,
-				cookies, required.sender(), required.code(), required.rememberDays());
+				cookies, required.sender(), required.code(), required.rememberDays(), required.rememberTicked());
 	}
 
 	private Mono<ServerResponse> code(ServerRequest request, LinkRequest link, LinkOutcome.CodeRequired required) {
@@ -149,7 +149,7 @@ class LinkResponder {
 		PageForm form = form(request, link, required.link(), cookies);
 		LinkOutcome.CodeError error = required.error();
 		return this.formPages.code(request, required.action().id(), (error != null) ? error.id() : null, form, cookies,
-				required.sender(), required.rememberDays());
+				required.sender(), required.rememberDays(), required.rememberTicked());
 	}
 
 	/**

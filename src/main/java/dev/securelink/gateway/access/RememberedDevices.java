@@ -52,8 +52,11 @@ class RememberedDevices extends BackgroundTask<Long> {
 
 	private final LinkCache links;
 
-	RememberedDevices(DatabaseClient db, Clock clock, AuditLog audit, LinkCache links) {
+	private final AttemptGuard attempts;
+
+	RememberedDevices(DatabaseClient db, Clock clock, AuditLog audit, LinkCache links, AttemptGuard attempts) {
 		super("Remembered devices purge", Duration.ofMinutes(1), Duration.ofHours(1));
+		this.attempts = attempts;
 		this.db = db;
 		this.clock = clock;
 		this.audit = audit;
@@ -136,11 +139,12 @@ class RememberedDevices extends BackgroundTask<Long> {
 			return Mono.just(outcome);
 		}
 		return remember(tenant.tenantId(), issued.link().id(), addressMac, method, tenant.rememberDeviceDays(), now)
-			.flatMap((cookie) -> this.audit
-				.record(AccessEvent.ofVerification(AuditType.DEVICE_REMEMBERED, tenant.tenantId(), issued.link().id(),
-						clientHash, now,
-						new AuditDetail.DeviceRemembered(issued.recipient(), tenant.rememberDeviceDays())))
-				.thenReturn(issued.withDevice(cookie)));
+			.flatMap(
+					(cookie) -> this.audit
+						.record(AccessEvent.ofVerification(AuditType.DEVICE_REMEMBERED, tenant.tenantId(),
+								issued.link().id(), clientHash, now, new AuditDetail.DeviceRemembered(
+										issued.recipient(), tenant.rememberDeviceDays(), method)))
+						.thenReturn(issued.withDevice(cookie)));
 	}
 
 	/**
@@ -155,6 +159,7 @@ class RememberedDevices extends BackgroundTask<Long> {
 		if (tenant.rememberDeviceDays() == 0) {
 			return Mono.empty();
 		}
+		String clientHash = this.audit.clientHash(request.client());
 		return find(tenant.tenantId(), request.cookieHeaders(), now)
 			.filter((device) -> tenant.remembers(device.createdAt(), now)
 					&& (tenant.verification() != Verification.CODE || "code".equals(device.method())))
@@ -162,17 +167,23 @@ class RememberedDevices extends BackgroundTask<Long> {
 					: this.links.byId(device.linkId())
 						.map((origin) -> origin.status(now) != Link.Status.REVOKED)
 						.defaultIfEmpty(false))
+			// A link whose check is locked (for this client, or for everyone) opens for
+			// no
+			// one without the check, a remembered browser included.
+			.filterWhen((device) -> this.attempts.lockedFor(link.id(), clientHash, now).map((locked) -> !locked))
 			.flatMap((device) -> {
 				int recipient = RecipientMacs.indexOfMac(link.recipientMacs(), device.addressMac());
 				if (recipient < 0) {
 					return Mono.empty();
 				}
 				return this.audit
-					.record(AccessEvent.ofVerification(AuditType.VERIFIED, link.tenantId(), link.id(),
-							this.audit.clientHash(request.client()), now, AuditDetail.Verified.DEVICE))
+					.record(AccessEvent.ofVerification(AuditType.VERIFIED, link.tenantId(), link.id(), clientHash, now,
+							AuditDetail.Verified.device(device.linkId(), device.method())))
 					.thenReturn((LinkOutcome) new LinkOutcome.SessionIssued(link, action, true, recipient, locale,
 							"code".equals(device.method()), null));
-			});
+			})
+			// Without the database's answer, the prompt, as without a remembered browser.
+			.onErrorResume((ex) -> Mono.empty());
 	}
 
 	/** Forgets every browser remembered for the address; answers how many. */

@@ -69,22 +69,29 @@ public sealed interface AuditDetail {
 	 * How a visitor was verified, when more than the address was: {@code code}, an e-mail
 	 * code sent to it (the mailbox was proven). An address alone records no detail.
 	 */
-	@JsonPropertyOrder({ "method" })
-	record Verified(String method) implements AuditDetail {
+	@JsonPropertyOrder({ "method", "rememberedOn", "rememberedAfter" })
+	record Verified(String method, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String rememberedOn,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String rememberedAfter) implements AuditDetail {
 
 		/** Verified by an e-mail code. */
-		public static final Verified CODE = new Verified("code");
+		public static final Verified CODE = new Verified("code", null, null);
 
-		/** A browser remembered for the recipient: no address typed. */
-		public static final Verified DEVICE = new Verified("device");
+		/**
+		 * A browser remembered for the recipient, no address typed: on which link it was
+		 * remembered, and after which check ({@code address} or {@code code}).
+		 */
+		public static Verified device(String rememberedOn, String rememberedAfter) {
+			return new Verified("device", rememberedOn, rememberedAfter);
+		}
 
 	}
 
 	/**
-	 * A recipient's browser remembered: the recipient's index, and for how many days.
+	 * A recipient's browser remembered: the recipient's index, for how many days, and
+	 * after which check ({@code address} or {@code code}).
 	 */
-	@JsonPropertyOrder({ "recipient", "days" })
-	record DeviceRemembered(int recipient, int days) implements AuditDetail {
+	@JsonPropertyOrder({ "recipient", "days", "after" })
+	record DeviceRemembered(int recipient, int days, String after) implements AuditDetail {
 	}
 
 	/**

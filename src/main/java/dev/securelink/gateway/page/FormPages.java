@@ -61,6 +61,16 @@ public class FormPages {
 
 	private static final List<String> ERRORS = List.of("blank", "mismatch");
 
+	/**
+	 * The "remember this browser" variants: not offered, offered ticked (as first shown),
+	 * offered unticked (shown again to a visitor who unticked it).
+	 */
+	private static final String NOT_OFFERED = "none";
+
+	private static final String TICKED = "ticked";
+
+	private static final List<String> REMEMBER = List.of(NOT_OFFERED, TICKED, "unticked");
+
 	/** The errors the code page may show. */
 	private static final List<String> CODE_ERRORS = List.of("blank", "wrong", "expired", "wait");
 
@@ -115,19 +125,19 @@ public class FormPages {
 	private void renderPrompts(ITemplateEngine templates, Locale locale, List<String> languages, String action,
 			boolean sender) {
 		String language = locale.getLanguage();
-		for (boolean remember : new boolean[] { false, true }) {
+		for (String remember : REMEMBER) {
 			for (String error : ERRORS) {
 				this.prompts.put(key(language, action, error, sender, false, remember),
 						prompt(templates, PROMPT, locale, languages, action, error, sender, false, remember));
 				// The code mode's prompt only asks where to send the code: the browser
 				// is remembered on the code page.
-				this.prompts.put(key(language, action, error, sender, true, false),
-						prompt(templates, PROMPT, locale, languages, action, error, sender, true, false));
+				this.prompts.put(key(language, action, error, sender, true, NOT_OFFERED),
+						prompt(templates, PROMPT, locale, languages, action, error, sender, true, NOT_OFFERED));
 			}
 			this.prompts.put(key(language, action, null, sender, false, remember),
 					prompt(templates, PROMPT, locale, languages, action, null, sender, false, remember));
-			this.prompts.put(key(language, action, null, sender, true, false),
-					prompt(templates, PROMPT, locale, languages, action, null, sender, true, false));
+			this.prompts.put(key(language, action, null, sender, true, NOT_OFFERED),
+					prompt(templates, PROMPT, locale, languages, action, null, sender, true, NOT_OFFERED));
 			for (String error : CODE_ERRORS) {
 				this.codes.put(key(language, action, error, sender, remember),
 						prompt(templates, CODE, locale, languages, action, error, sender, true, remember));
@@ -138,11 +148,12 @@ public class FormPages {
 	}
 
 	private SplicedPage prompt(ITemplateEngine templates, String template, Locale locale, List<String> languages,
-			String action, @Nullable String error, boolean sender, boolean code, boolean remember) {
+			String action, @Nullable String error, boolean sender, boolean code, String remember) {
 		Map<String, Object> model = new HashMap<>(Map.of("formAction", ACTION_MARK, "csrf", TOKEN_MARK, "action",
 				action, "languages", languages, "code", code, "codeMinutes", this.codeMinutes));
-		if (remember) {
+		if (!NOT_OFFERED.equals(remember)) {
 			model.put("days", DAYS_MARK);
+			model.put("ticked", TICKED.equals(remember));
 		}
 		if (error != null) {
 			model.put("error", error);
@@ -151,7 +162,7 @@ public class FormPages {
 			model.put("sender", SENDER_MARK);
 		}
 		List<String> marks = new ArrayList<>(sender ? MARKS : MARKS.subList(0, 2));
-		if (remember) {
+		if (!NOT_OFFERED.equals(remember)) {
 			marks.add(DAYS_MARK);
 		}
 		return SplicedPage.of(templates.process(template, new Context(locale, model)), marks);
@@ -179,19 +190,20 @@ public class FormPages {
 	 */
 	public Mono<ServerResponse> prompt(ServerRequest request, String action, @Nullable String error, PageForm form,
 			List<ResponseCookie> cookies, @Nullable String sender) {
-		return prompt(request, action, error, form, cookies, sender, false, 0);
+		return prompt(request, action, error, form, cookies, sender, false, 0, true);
 	}
 
 	/**
 	 * The same, saying in the code mode ({@code code}) that a code will be mailed to the
 	 * address, and offering in the address mode to remember the browser for
-	 * {@code rememberDays} (0: not offered).
+	 * {@code rememberDays} (0: not offered), ticked or not.
 	 */
 	public Mono<ServerResponse> prompt(ServerRequest request, String action, @Nullable String error, PageForm form,
-			List<ResponseCookie> cookies, @Nullable String sender, boolean code, int rememberDays) {
+			List<ResponseCookie> cookies, @Nullable String sender, boolean code, int rememberDays, boolean ticked) {
 		boolean remember = !code && rememberDays > 0;
 		SplicedPage page = Objects.requireNonNull(
-				this.prompts.get(key(language(request), action, error, sender != null, code, remember)),
+				this.prompts
+					.get(key(language(request), action, error, sender != null, code, remember(remember, ticked))),
 				"rendered at start-up");
 		HttpStatus status = (error != null) ? HttpStatus.UNPROCESSABLE_CONTENT : HttpStatus.OK;
 		return respond(status, PROMPT, page.render(values(form, sender, remember ? rememberDays : 0)), Map.of(),
@@ -202,12 +214,13 @@ public class FormPages {
 	 * The code page for {@code action}: a code is on its way if the address received the
 	 * document; it asks for it, showing {@code error} again ({@code blank},
 	 * {@code wrong}, {@code expired}, {@code wait}; 422) or none (200), and offers to
-	 * remember the browser for {@code rememberDays} (0: not offered).
+	 * remember the browser for {@code rememberDays} (0: not offered), ticked or not.
 	 */
 	public Mono<ServerResponse> code(ServerRequest request, String action, @Nullable String error, PageForm form,
-			List<ResponseCookie> cookies, @Nullable String sender, int rememberDays) {
+			List<ResponseCookie> cookies, @Nullable String sender, int rememberDays, boolean ticked) {
 		SplicedPage page = Objects.requireNonNull(
-				this.codes.get(key(language(request), action, error, sender != null, rememberDays > 0)),
+				this.codes
+					.get(key(language(request), action, error, sender != null, remember(rememberDays > 0, ticked))),
 				"rendered at start-up");
 		HttpStatus status = (error != null) ? HttpStatus.UNPROCESSABLE_CONTENT : HttpStatus.OK;
 		return respond(status, CODE, page.render(values(form, sender, rememberDays)), Map.of(), cookies);
@@ -229,6 +242,14 @@ public class FormPages {
 
 	private static List<String> values(PageForm form, @Nullable String sender) {
 		return (sender != null) ? List.of(form.action(), form.token(), sender) : List.of(form.action(), form.token());
+	}
+
+	/** Which of the "remember this browser" variants a page is. */
+	private static String remember(boolean offered, boolean ticked) {
+		if (!offered) {
+			return NOT_OFFERED;
+		}
+		return ticked ? TICKED : "unticked";
 	}
 
 	/** The same, and the days a browser is remembered for (0: not offered). */

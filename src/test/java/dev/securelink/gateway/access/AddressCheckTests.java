@@ -74,7 +74,7 @@ class AddressCheckTests {
 	private final AddressCheck check = new AddressCheck(this.forms, this.budgets,
 			new AttemptGuard(this.db, TestDatabase.transactions(), this.limitsProperties), this.macs, this.audit,
 			// The tenants here remember no browser: the links are never looked up.
-			new RememberedDevices(this.db, java.time.Clock.systemUTC(), this.audit, null), this.limitsProperties,
+			new RememberedDevices(this.db, java.time.Clock.systemUTC(), this.audit, null, null), this.limitsProperties,
 			java.time.Clock.systemUTC(), this.meters);
 
 	private final TenantSettings verificationOn = settings(true);

@@ -74,7 +74,8 @@ class RememberDeviceTests extends GatewayFixture {
 			.bind("link", second.id())
 			.map((row) -> row.get("detail", String.class))
 			.one()
-			.block()).isEqualTo("{\"method\":\"device\"}");
+			.block()).isEqualTo(
+					"{\"method\":\"device\",\"rememberedOn\":\"" + first.id() + "\",\"rememberedAfter\":\"address\"}");
 	}
 
 	@Test
@@ -88,6 +89,13 @@ class RememberDeviceTests extends GatewayFixture {
 
 		remember(7);
 		CreatedLink declined = link("/invoices/remember-declined", ANNA);
+		// Shown again after a wrong address, the box is as the visitor left it.
+		EntityExchangeResult<String> wrongUnticked = browser.post(declined.path(),
+				Map.of("email", "wrong@example.com", "csrf", Browser.csrfToken(browser.get(declined.path()))));
+		assertThat(Jsoup.parse(wrongUnticked.getResponseBody()).select("input#remember").hasAttr("checked")).isFalse();
+		EntityExchangeResult<String> wrongTicked = browser.post(declined.path(), Map.of("email", "wrong@example.com",
+				"remember", "1", "csrf", Browser.csrfToken(browser.get(declined.path()))));
+		assertThat(Jsoup.parse(wrongTicked.getResponseBody()).select("input#remember").hasAttr("checked")).isTrue();
 		EntityExchangeResult<String> unticked = verify(browser, declined, ANNA, false);
 		assertThat(unticked.getStatus()).isEqualTo(HttpStatus.SEE_OTHER);
 		assertThat(unticked.getResponseCookies()).doesNotContainKey(RememberedDevices.COOKIE_PREFIX + this.tenant);
