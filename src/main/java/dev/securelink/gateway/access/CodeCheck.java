@@ -109,7 +109,7 @@ class CodeCheck {
 		if (address == null || address.isBlank()) {
 			return Mono.just(LinkOutcome.EmailRequired.of(link, action, LinkOutcome.PromptError.BLANK, locale, tenant));
 		}
-		return ask(RecipientMacs.normalize(address), link, tenant, action, locale, browser, clientHash);
+		return ask(RecipientMacs.normalize(address), link, tenant, action, locale, browser, clientHash, true);
 	}
 
 	/**
@@ -118,7 +118,7 @@ class CodeCheck {
 	 * the link is locked for this client.
 	 */
 	private Mono<LinkOutcome> ask(String address, Link link, TenantSettings tenant, Right action, Locale locale,
-			byte[] browser, String clientHash) {
+			byte[] browser, String clientHash, boolean typed) {
 		Instant now = this.clock.instant();
 		// Any length is answered alike; beyond an address's it is no recipient's, and is
 		// kept cut.
@@ -138,26 +138,44 @@ class CodeCheck {
 			if (locked) {
 				return Mono.just(tooMany(link, tenant, locale, this.limits.lockDuration()));
 			}
-			return this.challenges
-				.create(challenge, this.limits.codesPeriod(), this.limits.codesPerAddress(),
-						this.limits.codesPerClient())
-				.flatMap((created) -> {
-					if (!created) {
-						return Mono.just(tooMany(link, tenant, locale, this.limits.codesPeriod()));
-					}
-					return this.audit
-						.record(AccessEvent.ofVerification(AuditType.CODE_REQUESTED, link.tenantId(), link.id(),
-								clientHash, now, new AuditDetail.CodeRequested((recipient >= 0) ? recipient : null)))
-						.then(this.mail.enqueue(new MailOutbox.CodeMail(link.tenantId(), locale, address, code,
-								tenant.displayName(), expires), send, now))
-						.thenReturn((LinkOutcome) new LinkOutcome.CodeRequired(link, action, null, locale, tenant));
-				})
-				.as(this.transaction::transactional);
+			// The same address typed again within a minute in this browser: its code is
+			// on its way (the same answer for any address; another address is not held
+			// up, a typo fixed).
+			return (typed ? this.challenges.latest(link.id(), browser) : Mono.<CodeChallenges.Challenge>empty())
+				.filter((last) -> MessageDigest.isEqual(last.addressMac(), challenge.addressMac())
+						&& last.createdAt().plus(this.limits.codeResendAfter()).isAfter(now))
+				.map((last) -> (LinkOutcome) new LinkOutcome.CodeRequired(link, action, LinkOutcome.CodeError.WAIT,
+						locale, tenant))
+				.switchIfEmpty(Mono.defer(() -> create(challenge, link, tenant, action, locale, clientHash, recipient,
+						address, code, expires, send, now)));
 		});
 		// At the floor, whatever it came to, a failure included.
 		return work.materialize()
 			.zipWith(Mono.delay(this.limits.codeAnswerTime()), (signal, delay) -> signal)
 			.dematerialize();
+	}
+
+	/**
+	 * Writes the challenge, its event and (when {@code send}) its mail in one
+	 * transaction, within the hourly limits.
+	 */
+	private Mono<LinkOutcome> create(CodeChallenges.Challenge challenge, Link link, TenantSettings tenant, Right action,
+			Locale locale, String clientHash, int recipient, String address, String code, Instant expires, boolean send,
+			Instant now) {
+		return this.challenges
+			.create(challenge, this.limits.codesPeriod(), this.limits.codesPerAddress(), this.limits.codesPerClient())
+			.flatMap((created) -> {
+				if (!created) {
+					return Mono.just(tooMany(link, tenant, locale, this.limits.codesPeriod()));
+				}
+				return this.audit
+					.record(AccessEvent.ofVerification(AuditType.CODE_REQUESTED, link.tenantId(), link.id(), clientHash,
+							now, new AuditDetail.CodeRequested((recipient >= 0) ? recipient : null)))
+					.then(this.mail.enqueue(new MailOutbox.CodeMail(link.tenantId(), locale, address, code,
+							tenant.displayName(), expires), send, now))
+					.thenReturn((LinkOutcome) new LinkOutcome.CodeRequired(link, action, null, locale, tenant));
+			})
+			.as(this.transaction::transactional);
 	}
 
 	/** Whether the relay would take {@code address} as a recipient at all. */
@@ -184,7 +202,7 @@ class CodeCheck {
 						locale, tenant));
 			}
 			String address = new String(this.aead.open(last.id(), last.sealed()), StandardCharsets.UTF_8);
-			return ask(address, link, tenant, action, locale, browser, clientHash);
+			return ask(address, link, tenant, action, locale, browser, clientHash, false);
 		}).defaultIfEmpty(LinkOutcome.EmailRequired.of(link, action, null, locale, tenant));
 	}
 

@@ -196,6 +196,10 @@ class CodeModeTests extends GatewayFixture {
 		EntityExchangeResult<String> soon = resend(browser, link);
 		assertThat(soon.getStatus().value()).isEqualTo(422);
 		assertThat(soon.getResponseBody()).contains("a minute after the last one");
+		// The same address typed again is no way round the wait.
+		EntityExchangeResult<String> again = browser.verify(link.path(), this.anna);
+		assertThat(again.getStatus().value()).isEqualTo(422);
+		assertThat(again.getResponseBody()).contains("a minute after the last one");
 		this.clock.advance(Duration.ofSeconds(61));
 		assertThat(resend(browser, link).getStatus().value()).isEqualTo(200);
 		String second = Secrets.remember(TestMail.code(TestMail.await(this.anna, 2)));
@@ -204,6 +208,12 @@ class CodeModeTests extends GatewayFixture {
 				.isEqualTo(422);
 		}
 		assertThat(submitCode(browser, link, second).getStatus()).isEqualTo(HttpStatus.SEE_OTHER);
+
+		// Another address (a typo fixed) is not held up by the wait.
+		Browser typo = new Browser(this.client).ip("198.51.100.28");
+		assertThat(typo.verify(link.path(), "typo." + this.anna).getStatus().value()).isEqualTo(200);
+		assertThat(typo.verify(link.path(), this.anna).getStatus().value()).isEqualTo(200);
+		assertThat(typo.verify(link.path(), this.anna).getStatus().value()).isEqualTo(422);
 	}
 
 	@Test
@@ -297,14 +307,18 @@ class CodeModeTests extends GatewayFixture {
 	@Behaviour("49")
 	void codesWhenABurstAsksAtOnceThenNoMoreMailsThanTheLimit() {
 		CreatedLink link = link("/invoices/code-burst");
-		Browser first = new Browser(this.client).ip("198.51.100.40");
-		String token = Browser.csrfToken(first.get(link.path()));
-		String nonce = first.cookie(FormTokens.COOKIE);
+		// Eight browsers of one client, each with its prompt, posting at once.
+		List<Browser> browsers = new java.util.ArrayList<>();
+		List<String> tokens = new java.util.ArrayList<>();
+		for (int i = 0; i < 8; i++) {
+			Browser browser = new Browser(this.client).ip("198.51.100.40");
+			tokens.add(Browser.csrfToken(browser.get(link.path())));
+			browsers.add(browser);
+		}
 		List<Integer> statuses = reactor.core.publisher.Flux.range(0, 8)
 			.flatMap((i) -> reactor.core.publisher.Mono
-				.fromCallable(() -> new Browser(this.client).ip("198.51.100.40")
-					.cookie(FormTokens.COOKIE, nonce)
-					.post(link.path(), Map.of("email", this.anna, "csrf", token))
+				.fromCallable(() -> browsers.get(i)
+					.post(link.path(), Map.of("email", this.anna, "csrf", tokens.get(i)))
 					.getStatus()
 					.value())
 				.subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic()), 8)
