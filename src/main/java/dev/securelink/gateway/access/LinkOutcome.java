@@ -70,20 +70,29 @@ sealed interface LinkOutcome {
 	 * ({@code code}) it says a code will be mailed.
 	 */
 	record EmailRequired(Link link, Right action, @Nullable PromptError error, Locale locale, @Nullable String sender,
-			boolean code, int rememberDays, boolean rememberTicked) implements LinkOutcome {
+			boolean code, int rememberDays, boolean rememberTicked,
+			@Nullable ResponseCookie forget) implements LinkOutcome {
 
 		EmailRequired(Link link, Right action, @Nullable PromptError error, Locale locale, @Nullable String sender) {
-			this(link, action, error, locale, sender, false, 0, true);
+			this(link, action, error, locale, sender, false, 0, true, null);
 		}
 
 		EmailRequired(Link link, Right action, @Nullable PromptError error, Locale locale) {
-			this(link, action, error, locale, null, false, 0, true);
+			this(link, action, error, locale, null, false, 0, true, null);
 		}
 
 		/** The same, with "remember this browser" (if offered) as the visitor left it. */
 		EmailRequired remembering(boolean ticked) {
 			return (this.rememberDays == 0) ? this : new EmailRequired(this.link, this.action, this.error, this.locale,
-					this.sender, this.code, this.rememberDays, ticked);
+					this.sender, this.code, this.rememberDays, ticked, this.forget);
+		}
+
+		/**
+		 * The same, making the browser forget a remembered-device cookie that is over.
+		 */
+		EmailRequired forgetting(ResponseCookie expired) {
+			return new EmailRequired(this.link, this.action, this.error, this.locale, this.sender, this.code,
+					this.rememberDays, this.rememberTicked, expired);
 		}
 
 		/**
@@ -94,7 +103,7 @@ sealed interface LinkOutcome {
 				TenantSettings tenant) {
 			boolean code = tenant.verification() == Verification.CODE;
 			return new EmailRequired(link, action, error, locale, tenant.sender(), code,
-					code ? 0 : tenant.rememberDeviceDays(), true);
+					code ? 0 : tenant.rememberDeviceDays(), true, null);
 		}
 
 		@Override

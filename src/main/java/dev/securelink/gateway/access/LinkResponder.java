@@ -139,6 +139,9 @@ class LinkResponder {
 	private Mono<ServerResponse> prompt(ServerRequest request, LinkRequest link, LinkOutcome.EmailRequired required) {
 		List<ResponseCookie> cookies = new ArrayList<>();
 		PageForm form = form(request, link, required.link(), cookies);
+		if (required.forget() != null) {
+			cookies.add(required.forget());
+		}
 		LinkOutcome.PromptError error = required.error();
 		return this.formPages.prompt(request, required.action().id(), (error != null) ? error.id() : null, form,
 				cookies, required.sender(), required.code(), required.rememberDays(), required.rememberTicked());

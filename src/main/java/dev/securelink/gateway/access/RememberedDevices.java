@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 import org.springframework.http.ResponseCookie;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -150,40 +151,67 @@ class RememberedDevices extends BackgroundTask<Long> {
 	/**
 	 * A GET of a link whose check is on, in a browser the tenant remembered for one of
 	 * the link's recipients: a session for that recipient, recorded as {@code verified}
-	 * by {@code device}; nothing when the browser is not remembered, the option is off or
-	 * was switched on after it, the link it was remembered on is revoked, or the tenant
-	 * asks for a code and the browser was remembered after an address only.
+	 * by {@code device}. Nothing (the prompt) when the browser holds no such cookie, when
+	 * it was remembered for another recipient or after an address only while the tenant
+	 * asks for a code, or when the link's check is locked. The prompt that also makes the
+	 * browser forget its cookie when the browser is remembered no more: forgotten,
+	 * expired, the option switched off (or switched on after it), or the link it was
+	 * remembered on revoked.
 	 */
 	Mono<LinkOutcome> recognize(LinkRequest request, Link link, TenantSettings tenant, Right action, Locale locale,
 			Instant now) {
-		if (tenant.rememberDeviceDays() == 0) {
+		if (Sessions.cookie(request.cookieHeaders(), COOKIE_PREFIX + tenant.tenantId()) == null) {
 			return Mono.empty();
 		}
+		LinkOutcome over = LinkOutcome.EmailRequired.of(link, action, null, locale, tenant)
+			.forgetting(expired(tenant.tenantId()));
+		if (tenant.rememberDeviceDays() == 0) {
+			return Mono.just(over);
+		}
 		String clientHash = this.audit.clientHash(request.client());
-		return find(tenant.tenantId(), request.cookieHeaders(), now)
-			.filter((device) -> tenant.remembers(device.createdAt(), now)
-					&& (tenant.verification() != Verification.CODE || "code".equals(device.method())))
-			.filterWhen((device) -> device.linkId().equals(link.id()) ? Mono.just(true)
-					: this.links.byId(device.linkId())
-						.map((origin) -> origin.status(now) != Link.Status.REVOKED)
-						.defaultIfEmpty(false))
-			// A link whose check is locked (for this client, or for everyone) opens for
-			// no
-			// one without the check, a remembered browser included.
-			.filterWhen((device) -> this.attempts.lockedFor(link.id(), clientHash, now).map((locked) -> !locked))
-			.flatMap((device) -> {
-				int recipient = RecipientMacs.indexOfMac(link.recipientMacs(), device.addressMac());
-				if (recipient < 0) {
+		return find(tenant.tenantId(), request.cookieHeaders(), now).map(Optional::of)
+			.defaultIfEmpty(Optional.empty())
+			.flatMap((found) -> {
+				if (found.isEmpty() || !tenant.remembers(found.get().createdAt(), now)) {
+					return Mono.just(over);
+				}
+				Device device = found.get();
+				if (tenant.verification() == Verification.CODE && !"code".equals(device.method())) {
 					return Mono.empty();
 				}
-				return this.audit
-					.record(AccessEvent.ofVerification(AuditType.VERIFIED, link.tenantId(), link.id(), clientHash, now,
-							AuditDetail.Verified.device(device.linkId(), device.method())))
-					.thenReturn((LinkOutcome) new LinkOutcome.SessionIssued(link, action, true, recipient, locale,
-							"code".equals(device.method()), null));
+				return alive(device, link, now)
+					.flatMap((alive) -> alive ? open(device, link, action, locale, clientHash, now) : Mono.just(over));
 			})
 			// Without the database's answer, the prompt, as without a remembered browser.
 			.onErrorResume((ex) -> Mono.empty());
+	}
+
+	/** Whether the link the browser was remembered on is not revoked. */
+	private Mono<Boolean> alive(Device device, Link link, Instant now) {
+		return device.linkId().equals(link.id()) ? Mono.just(true)
+				: this.links.byId(device.linkId())
+					.map((origin) -> origin.status(now) != Link.Status.REVOKED)
+					.defaultIfEmpty(false);
+	}
+
+	/**
+	 * The session for the device's recipient, unless the link names no such recipient or
+	 * its check is locked (for this client, or for everyone: a link that opens for no one
+	 * without the check opens for no remembered browser either).
+	 */
+	private Mono<LinkOutcome> open(Device device, Link link, Right action, Locale locale, String clientHash,
+			Instant now) {
+		int recipient = RecipientMacs.indexOfMac(link.recipientMacs(), device.addressMac());
+		if (recipient < 0) {
+			return Mono.empty();
+		}
+		return this.attempts.lockedFor(link.id(), clientHash, now)
+			.filter((locked) -> !locked)
+			.flatMap((unlocked) -> this.audit
+				.record(AccessEvent.ofVerification(AuditType.VERIFIED, link.tenantId(), link.id(), clientHash, now,
+						AuditDetail.Verified.device(device.linkId(), device.method())))
+				.thenReturn((LinkOutcome) new LinkOutcome.SessionIssued(link, action, true, recipient, locale,
+						"code".equals(device.method()), null)));
 	}
 
 	/** Forgets every browser remembered for the address; answers how many. */

@@ -58,7 +58,10 @@ class RememberDeviceTests extends GatewayFixture {
 
 		// Only for that recipient, and only in that browser.
 		CreatedLink bruno = link("/invoices/remember-3", "bruno@example.com");
-		assertThat(browser.get(bruno.path()).getStatus().value()).isEqualTo(200);
+		EntityExchangeResult<String> notBruno = browser.get(bruno.path());
+		assertThat(notBruno.getStatus().value()).isEqualTo(200);
+		assertThat(notBruno.getResponseCookies()).as("still remembered, for another recipient")
+			.doesNotContainKey(RememberedDevices.COOKIE_PREFIX + this.tenant);
 		Browser other = new Browser(this.client).ip("198.51.100.61");
 		assertThat(other.get(link("/invoices/remember-4", ANNA).path()).getStatus().value()).isEqualTo(200);
 		// Only for that company.
@@ -116,7 +119,12 @@ class RememberDeviceTests extends GatewayFixture {
 			.expectBody()
 			.jsonPath("$.forgotten")
 			.isEqualTo(1);
-		assertThat(forgotten.get(link("/invoices/forgotten", ANNA).path()).getStatus().value()).isEqualTo(200);
+		EntityExchangeResult<String> prompt = forgotten.get(link("/invoices/forgotten", ANNA).path());
+		assertThat(prompt.getStatus().value()).isEqualTo(200);
+		assertThat(prompt.getResponseCookies().getFirst(RememberedDevices.COOKIE_PREFIX + this.tenant).getMaxAge())
+			.as("the browser forgets a cookie that is over")
+			.isZero();
+		assertThat(forgotten.cookies()).doesNotContainKey(RememberedDevices.COOKIE_PREFIX + this.tenant);
 		Queries.awaitSealed(this.db, this.tenant);
 		assertThat(this.db.sql("select detail from access_event where tenant_id = :t and type = 'devices_forgotten'")
 			.bind("t", this.tenant)
