@@ -20,8 +20,11 @@ import dev.securelink.gateway.paths.RequestPaths;
 class AccessRoutes {
 
 	@Bean
-	RouterFunction<ServerResponse> linkRoutes(LinkAccessHandler links, RenewalHandler renewals, MessagePages pages) {
+	RouterFunction<ServerResponse> linkRoutes(LinkAccessHandler links, RenewalHandler renewals, StepUpHandler stepUps,
+			MessagePages pages) {
 		return RouterFunctions.route()
+			.GET(GatewayPaths.STEP_UP_ROUTE, stepUps::page)
+			.POST(GatewayPaths.STEP_UP_ROUTE, stepUps::submit)
 			// Ahead of the action routes, whose {action} it would match.
 			.GET(GatewayPaths.LINK_RENEWAL_ROUTE, renewals::form)
 			.POST(GatewayPaths.LINK_RENEWAL_ROUTE, renewals::submit)

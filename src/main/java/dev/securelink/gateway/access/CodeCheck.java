@@ -93,6 +93,16 @@ class CodeCheck {
 	}
 
 	Mono<LinkOutcome> submit(LinkRequest request, Link link, TenantSettings tenant, Right action, Locale locale) {
+		return submit(request, link, tenant, action, locale, -1);
+	}
+
+	/**
+	 * The same, where only the recipient at {@code onlyRecipient} may get a code (-1:
+	 * any): a session's step-up before sign or pay, where any other address is answered
+	 * as a stranger's.
+	 */
+	Mono<LinkOutcome> submit(LinkRequest request, Link link, TenantSettings tenant, Right action, Locale locale,
+			int onlyRecipient) {
 		String nonce = request.formNonce();
 		if (nonce == null || !this.forms.valid(nonce, link.id(), request.formToken())) {
 			return Mono.just(new LinkOutcome.Forbidden(link.id(), locale));
@@ -100,16 +110,19 @@ class CodeCheck {
 		byte[] browser = Hmac.sha256(this.key, "browser:" + nonce);
 		String clientHash = this.audit.clientHash(request.client());
 		if (request.otp() != null) {
-			return code(request.otp(), request.remember(), link, tenant, action, locale, browser, clientHash);
+			// A step-up (one recipient only) is remembered for its session only.
+			return code(request.otp(), request.remember() && onlyRecipient < 0, link, tenant, action, locale, browser,
+					clientHash);
 		}
 		if (request.resend()) {
-			return resend(link, tenant, action, locale, browser, clientHash);
+			return resend(link, tenant, action, locale, browser, clientHash, onlyRecipient);
 		}
 		String address = request.address();
 		if (address == null || address.isBlank()) {
 			return Mono.just(LinkOutcome.EmailRequired.of(link, action, LinkOutcome.PromptError.BLANK, locale, tenant));
 		}
-		return ask(RecipientMacs.normalize(address), link, tenant, action, locale, browser, clientHash, true);
+		return ask(RecipientMacs.normalize(address), link, tenant, action, locale, browser, clientHash, true,
+				onlyRecipient);
 	}
 
 	/**
@@ -118,13 +131,13 @@ class CodeCheck {
 	 * the link is locked for this client.
 	 */
 	private Mono<LinkOutcome> ask(String address, Link link, TenantSettings tenant, Right action, Locale locale,
-			byte[] browser, String clientHash, boolean typed) {
+			byte[] browser, String clientHash, boolean typed, int onlyRecipient) {
 		Instant now = this.clock.instant();
 		// Any length is answered alike; beyond an address's it is no recipient's, and is
 		// kept cut.
 		String kept = (address.length() <= MAX_ADDRESS_LENGTH) ? address : address.substring(0, MAX_ADDRESS_LENGTH);
-		int recipient = (address.length() <= MAX_ADDRESS_LENGTH) ? this.macs.indexOf(link.recipientMacs(), address)
-				: -1;
+		int matched = (address.length() <= MAX_ADDRESS_LENGTH) ? this.macs.indexOf(link.recipientMacs(), address) : -1;
+		int recipient = (onlyRecipient < 0 || matched == onlyRecipient) ? matched : -1;
 		// The mail goes to the address as the check normalised it, only a recipient's,
 		// only a deliverable one, and only with a relay to send it.
 		boolean send = recipient >= 0 && this.mail.available() && deliverable(address);
@@ -194,7 +207,7 @@ class CodeCheck {
 	 * earliest; without one, the address prompt.
 	 */
 	private Mono<LinkOutcome> resend(Link link, TenantSettings tenant, Right action, Locale locale, byte[] browser,
-			String clientHash) {
+			String clientHash, int onlyRecipient) {
 		Instant now = this.clock.instant();
 		return this.challenges.latest(link.id(), browser).flatMap((last) -> {
 			if (last.createdAt().plus(this.limits.codeResendAfter()).isAfter(now)) {
@@ -202,7 +215,7 @@ class CodeCheck {
 						locale, tenant));
 			}
 			String address = new String(this.aead.open(last.id(), last.sealed()), StandardCharsets.UTF_8);
-			return ask(address, link, tenant, action, locale, browser, clientHash, false);
+			return ask(address, link, tenant, action, locale, browser, clientHash, false, onlyRecipient);
 		}).defaultIfEmpty(LinkOutcome.EmailRequired.of(link, action, null, locale, tenant));
 	}
 

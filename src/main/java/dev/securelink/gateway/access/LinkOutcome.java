@@ -88,6 +88,14 @@ sealed interface LinkOutcome {
 		}
 
 		/**
+		 * The same in the code mode's words (a code will be mailed), offering no memory.
+		 */
+		EmailRequired asCode() {
+			return new EmailRequired(this.link, this.action, this.error, this.locale, this.sender, true, 0, true,
+					this.forget);
+		}
+
+		/**
 		 * The same, making the browser forget a remembered-device cookie that is over.
 		 */
 		EmailRequired forgetting(ResponseCookie expired) {
@@ -123,6 +131,13 @@ sealed interface LinkOutcome {
 
 		CodeRequired(Link link, Right action, @Nullable CodeError error, Locale locale, TenantSettings tenant) {
 			this(link, action, error, locale, tenant.sender(), tenant.rememberDeviceDays(), true);
+		}
+
+		/**
+		 * The same, offering no memory (a step-up is remembered for its session only).
+		 */
+		CodeRequired withoutMemory() {
+			return new CodeRequired(this.link, this.action, this.error, this.locale, this.sender, 0, true);
 		}
 
 		/** The same, with "remember this browser" (if offered) as the visitor left it. */

@@ -38,9 +38,17 @@ class LinkRequestConverter {
 	}
 
 	Mono<LinkRequest> open(ServerRequest request) {
+		return open(request, request.pathVariable("code"), action(request));
+	}
+
+	/** The step-up page's GET ({@code action} from its token), read the same way. */
+	Mono<LinkRequest> openStepUp(ServerRequest request, Right action) {
+		return open(request, "", action);
+	}
+
+	private Mono<LinkRequest> open(ServerRequest request, String code, @Nullable Right action) {
 		HttpHeaders headers = request.headers().asHttpHeaders();
-		return Mono.just(LinkRequest.open(request.pathVariable("code"), action(request),
-				this.clients.client(request.exchange()), cookies(headers),
+		return Mono.just(LinkRequest.open(code, action, this.clients.client(request.exchange()), cookies(headers),
 				this.forms.nonce(request.exchange().getRequest()), request.queryParam("lang").orElse(null),
 				languages(headers), headers.getFirst(HttpHeaders.HOST)));
 	}
@@ -50,9 +58,19 @@ class LinkRequestConverter {
 	 * the codecs allow.
 	 */
 	Mono<LinkRequest> submit(ServerRequest request) {
+		return submit(request, request.pathVariable("code"), action(request));
+	}
+
+	/**
+	 * The step-up page's POST ({@code action} from its token): a link request without a
+	 * code, read the same way.
+	 */
+	Mono<LinkRequest> submitStepUp(ServerRequest request, Right action) {
+		return submit(request, "", action);
+	}
+
+	private Mono<LinkRequest> submit(ServerRequest request, String code, @Nullable Right action) {
 		HttpHeaders headers = request.headers().asHttpHeaders();
-		String code = request.pathVariable("code");
-		Right action = action(request);
 		String client = this.clients.client(request.exchange());
 		String nonce = this.forms.nonce(request.exchange().getRequest());
 		String host = headers.getFirst(HttpHeaders.HOST);

@@ -58,6 +58,14 @@ class LinkResponder {
 	}
 
 	Mono<ServerResponse> respond(ServerRequest request, LinkRequest link, LinkOutcome outcome) {
+		return respond(request, link, outcome, request.path());
+	}
+
+	/**
+	 * The same, with the pages' forms posting to {@code formAction} (the step-up page's
+	 * own address, its token included).
+	 */
+	Mono<ServerResponse> respond(ServerRequest request, LinkRequest link, LinkOutcome outcome, String formAction) {
 		PageLocales.choose(request.exchange(), outcome.locale());
 		if (outcome.linkId() != null) {
 			request.exchange().getAttributes().put(AccessLogFilter.LINK_ID, outcome.linkId());
@@ -77,10 +85,10 @@ class LinkResponder {
 			return seeOther(issued.link(), issued.action(), session.claims(), cookies);
 		}
 		if (outcome instanceof LinkOutcome.EmailRequired required) {
-			return prompt(request, link, required);
+			return prompt(request, link, required, formAction);
 		}
 		if (outcome instanceof LinkOutcome.CodeRequired required) {
-			return code(request, link, required);
+			return code(request, link, required, formAction);
 		}
 		if (outcome instanceof LinkOutcome.TooManyAttempts tooMany) {
 			return withRenewalForm(request, link.formNonce(), PageKind.LOCKED,
@@ -136,9 +144,10 @@ class LinkResponder {
 			.build();
 	}
 
-	private Mono<ServerResponse> prompt(ServerRequest request, LinkRequest link, LinkOutcome.EmailRequired required) {
+	private Mono<ServerResponse> prompt(ServerRequest request, LinkRequest link, LinkOutcome.EmailRequired required,
+			String formAction) {
 		List<ResponseCookie> cookies = new ArrayList<>();
-		PageForm form = form(request, link, required.link(), cookies);
+		PageForm form = form(formAction, link, required.link(), cookies);
 		if (required.forget() != null) {
 			cookies.add(required.forget());
 		}
@@ -147,9 +156,10 @@ class LinkResponder {
 				cookies, required.sender(), required.code(), required.rememberDays(), required.rememberTicked());
 	}
 
-	private Mono<ServerResponse> code(ServerRequest request, LinkRequest link, LinkOutcome.CodeRequired required) {
+	private Mono<ServerResponse> code(ServerRequest request, LinkRequest link, LinkOutcome.CodeRequired required,
+			String formAction) {
 		List<ResponseCookie> cookies = new ArrayList<>();
-		PageForm form = form(request, link, required.link(), cookies);
+		PageForm form = form(formAction, link, required.link(), cookies);
 		LinkOutcome.CodeError error = required.error();
 		return this.formPages.code(request, required.action().id(), (error != null) ? error.id() : null, form, cookies,
 				required.sender(), required.rememberDays(), required.rememberTicked());
@@ -159,13 +169,13 @@ class LinkResponder {
 	 * The link's form: its token made for the browser's form nonce, or a new nonce (and
 	 * its cookie, added to {@code cookies}) when it holds none.
 	 */
-	private PageForm form(ServerRequest request, LinkRequest link, Link target, List<ResponseCookie> cookies) {
+	private PageForm form(String formAction, LinkRequest link, Link target, List<ResponseCookie> cookies) {
 		String nonce = link.formNonce();
 		if (nonce == null) {
 			nonce = this.forms.newNonce();
 			cookies.add(this.forms.cookie(nonce));
 		}
-		return new PageForm(request.path(), this.forms.token(nonce, target.id()));
+		return new PageForm(formAction, this.forms.token(nonce, target.id()));
 	}
 
 }

@@ -216,13 +216,14 @@ public sealed interface AuditDetail {
 	 */
 	@JsonPropertyOrder({ "emailVerification", "supportAccess", "supportAccessUntil", "selfServiceRenewal",
 			"renewalForRevoked", "displayName", "showSenderOnPrompt", "linksOnGatewayHost", "verification",
-			"rememberDeviceDays" })
+			"rememberDeviceDays", "codeBeforeActions" })
 	record Settings(@Nullable Boolean emailVerification, @Nullable Boolean supportAccess,
 			@Nullable Instant supportAccessUntil, @Nullable Boolean selfServiceRenewal,
 			@Nullable Boolean renewalForRevoked, @Nullable String displayName, @Nullable Boolean showSenderOnPrompt,
 			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Boolean linksOnGatewayHost,
 			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String verification,
-			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Integer rememberDeviceDays) {
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Integer rememberDeviceDays,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Boolean codeBeforeActions) {
 
 		/** Settings as events before the verification mode recorded them. */
 		public Settings(@Nullable Boolean emailVerification, @Nullable Boolean supportAccess,
@@ -230,7 +231,7 @@ public sealed interface AuditDetail {
 				@Nullable Boolean renewalForRevoked, @Nullable String displayName, @Nullable Boolean showSenderOnPrompt,
 				@Nullable Boolean linksOnGatewayHost) {
 			this(emailVerification, supportAccess, supportAccessUntil, selfServiceRenewal, renewalForRevoked,
-					displayName, showSenderOnPrompt, linksOnGatewayHost, null, null);
+					displayName, showSenderOnPrompt, linksOnGatewayHost, null, null, null);
 		}
 
 		/** Settings as events before link hosts recorded them. */
@@ -239,7 +240,7 @@ public sealed interface AuditDetail {
 				@Nullable Boolean renewalForRevoked, @Nullable String displayName,
 				@Nullable Boolean showSenderOnPrompt) {
 			this(emailVerification, supportAccess, supportAccessUntil, selfServiceRenewal, renewalForRevoked,
-					displayName, showSenderOnPrompt, null, null, null);
+					displayName, showSenderOnPrompt, null, null, null, null);
 		}
 
 	}

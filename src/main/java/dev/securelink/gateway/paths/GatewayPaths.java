@@ -35,6 +35,16 @@ public final class GatewayPaths {
 	/** The route of one asset. */
 	public static final String ASSET_ROUTE = "/_gw/{name}";
 
+	/**
+	 * The gateway's page that asks a session verified by an address alone for an e-mail
+	 * code before sign or pay: its address is this and the step-up token (a path segment,
+	 * so that a log redacts it as every long segment).
+	 */
+	public static final String STEP_UP = "/_gw/step-up/";
+
+	/** {@link #STEP_UP} as a route. */
+	public static final String STEP_UP_ROUTE = "/_gw/step-up/{token}";
+
 	/** Where the upstream finds the keys that verify the gateway's assertions. */
 	public static final String WELL_KNOWN = "/.well-known/";
 

@@ -36,6 +36,8 @@ import dev.securelink.gateway.session.Sessions;
  * pass (403);</li>
  * <li>already completed: the action's pages say it is done (200), its submissions are
  * refused (409);</li>
+ * <li>a code first: a session verified by an address alone, of a tenant that asks for a
+ * code before sign and pay, is sent to the gateway's step-up page (303);</li>
  * <li>a submission only: from the document's origin (its own, or the gateway's) (403),
  * with a valid {@code Idempotency-Key} if any (400), at most {@link #MAX_ACTION_BODY}
  * (413), and not completed on another instance a moment ago (the database decides,
@@ -142,11 +144,18 @@ class DocumentAccess {
 			return refused(PageKind.FORBIDDEN, link);
 		}
 		if (request.reads()) {
-			return link.completed().contains(action) ? refused(done(action), link)
+			if (link.completed().contains(action)) {
+				return refused(done(action), link);
+			}
+			// Nothing of the action reaches the upstream before the code.
+			return session.codeBeforeActions() ? Mono.just(new DocumentOutcome.StepUp(session, action))
 					: Mono.just(new DocumentOutcome.Read(session, action));
 		}
 		if (link.completed().contains(action)) {
 			return refused(doneAgain(action), link);
+		}
+		if (session.codeBeforeActions()) {
+			return Mono.just(new DocumentOutcome.StepUp(session, action));
 		}
 		if (!SameOrigin.test(request.home(), request.origin(), request.fetchSite(), true)) {
 			return refused(PageKind.FORBIDDEN, link);

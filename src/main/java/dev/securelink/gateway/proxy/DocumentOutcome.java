@@ -25,6 +25,13 @@ sealed interface DocumentOutcome {
 	record Refused(PageKind page, @Nullable Link link) implements DocumentOutcome {
 	}
 
+	/**
+	 * A sign or pay request of a session verified by an address alone, for a tenant that
+	 * asks for a code first: sent to the gateway's step-up page, nothing forwarded.
+	 */
+	record StepUp(Sessions.Valid session, Right action) implements DocumentOutcome {
+	}
+
 	/** A request of a valid session that is forwarded. */
 	sealed interface Granted extends DocumentOutcome {
 

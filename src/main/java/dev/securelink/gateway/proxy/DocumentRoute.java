@@ -3,6 +3,7 @@ package dev.securelink.gateway.proxy;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -14,12 +15,14 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.HttpServerRoutes;
 
+import dev.securelink.gateway.GatewayProperties;
 import dev.securelink.gateway.edge.AccessLogFilter;
 import dev.securelink.gateway.edge.ClientAddress;
 import dev.securelink.gateway.link.Link;
 import dev.securelink.gateway.page.MessagePages;
 import dev.securelink.gateway.page.PageKind;
 import dev.securelink.gateway.page.PageLocales;
+import dev.securelink.gateway.paths.GatewayPaths;
 import dev.securelink.gateway.paths.RequestPaths;
 import dev.securelink.gateway.session.Sessions;
 import dev.securelink.gateway.tracing.Tracing;
@@ -57,9 +60,16 @@ class DocumentRoute implements NettyRouteProvider {
 
 	private final @Nullable AccessLogFilter accessLog;
 
+	private final Sessions sessions;
+
+	/** The gateway's own origin, where the step-up page is. */
+	private final String gatewayBase;
+
 	DocumentRoute(DocumentSpaces spaces, DocumentAccess access, ActionSubmissions submissions, SessionAudit audit,
 			UpstreamClient upstream, Assertions assertions, ClientAddress clients, MessagePages pages, Tracing tracing,
-			ObjectProvider<AccessLogFilter> accessLog) {
+			ObjectProvider<AccessLogFilter> accessLog, Sessions sessions, GatewayProperties gateway) {
+		this.sessions = sessions;
+		this.gatewayBase = gateway.baseUrl();
 		this.spaces = spaces;
 		this.access = access;
 		this.submissions = submissions;
@@ -112,6 +122,9 @@ class DocumentRoute implements NettyRouteProvider {
 				return Mono.defer(() -> act(read, request, response, granted))
 					.doFinally((signal) -> this.access.release(granted));
 			}
+			if (outcome instanceof DocumentOutcome.StepUp stepUp) {
+				return stepUp(response, stepUp);
+			}
 			DocumentOutcome.Refused refused = (DocumentOutcome.Refused) outcome;
 			return page(read, response, refused.page(), refused.link());
 		}).onErrorResume((ex) -> !response.hasSentHeaders(), (ex) -> {
@@ -144,6 +157,17 @@ class DocumentRoute implements NettyRouteProvider {
 				return (result instanceof ActionSubmissions.Replay replay) ? replay.done().writeTo(response)
 						: Mono.empty();
 			});
+	}
+
+	/** The 303 to the gateway's step-up page, with the token that names the session. */
+	private Mono<Void> stepUp(HttpServerResponse response, DocumentOutcome.StepUp stepUp) {
+		response.responseHeaders().clear();
+		return response.status(303)
+			.header(HttpHeaderNames.LOCATION,
+					this.gatewayBase + GatewayPaths.STEP_UP
+							+ this.sessions.stepUpToken(stepUp.session().claims(), stepUp.action()))
+			.header(HttpHeaderNames.CACHE_CONTROL, "no-store")
+			.send();
 	}
 
 	/**

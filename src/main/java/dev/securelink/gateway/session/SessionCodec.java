@@ -41,6 +41,8 @@ public class SessionCodec {
 
 	private static final JOSEObjectType HANDOFF = new JOSEObjectType("securelink-handoff+jwt");
 
+	private static final JOSEObjectType STEP_UP = new JOSEObjectType("securelink-step-up+jwt");
+
 	private final String signingKid;
 
 	private final MACSigner signer;
@@ -107,6 +109,44 @@ public class SessionCodec {
 			throw new IllegalStateException("HS256 signing failed", ex);
 		}
 		return jwt.serialize();
+	}
+
+	/**
+	 * A step-up token: a session verified by an address alone asks for a code before
+	 * {@code action}; typed apart from sessions and handoffs.
+	 */
+	String encodeStepUp(SessionClaims claims, Right action, Instant expiresAt) {
+		return sign(claims(claims).claim("act", action.id()).claim("sexp", expiresAt.getEpochSecond()).build(),
+				STEP_UP);
+	}
+
+	/** A step-up token read: the session that asked, and for which action. */
+	record StepUp(SessionClaims claims, Right action) {
+	}
+
+	/**
+	 * The step-up {@code token} carries, signed by this gateway and not expired at
+	 * {@code now}; empty for anything else.
+	 */
+	Optional<StepUp> decodeStepUp(String token, Instant now) {
+		try {
+			SignedJWT jwt = SignedJWT.parse(token);
+			if (!STEP_UP.equals(jwt.getHeader().getType())) {
+				return Optional.empty();
+			}
+			Optional<SessionClaims> claims = verified(jwt);
+			JWTClaimsSet set = jwt.getJWTClaimsSet();
+			Long expires = set.getLongClaim("sexp");
+			String action = set.getStringClaim("act");
+			if (claims.isEmpty() || expires == null || action == null
+					|| !now.isBefore(Instant.ofEpochSecond(expires))) {
+				return Optional.empty();
+			}
+			return Optional.of(new StepUp(claims.get(), Right.fromId(action)));
+		}
+		catch (ParseException | RuntimeException ex) {
+			return Optional.empty();
+		}
 	}
 
 	/** A handoff token read: the session it carries, where to land, its own id. */

@@ -56,10 +56,11 @@ public class TenantRepository {
 			.sql("""
 					insert into tenant (id, verification, support_access, support_access_until,
 					                    self_service_renewal, renewal_for_revoked, display_name, show_sender_on_prompt,
-					                    links_on_gateway_host, remember_device_days, remember_device_since, created_at,
-					                    updated_at)
+					                    links_on_gateway_host, remember_device_days, remember_device_since,
+					                    code_before_actions, created_at, updated_at)
 					values (:id, :verification, :support, :until, :renewal, :renewalRevoked, :displayName, :showSender,
-					        :gatewayHost, :rememberDays, case when :rememberDays > 0 then :now end, :now, :now)
+					        :gatewayHost, :rememberDays, case when :rememberDays > 0 then :now end, :codeBeforeActions,
+					        :now, :now)
 					on conflict (id) do update
 					set verification = excluded.verification,
 					    support_access = excluded.support_access,
@@ -70,6 +71,7 @@ public class TenantRepository {
 					    show_sender_on_prompt = excluded.show_sender_on_prompt,
 					    links_on_gateway_host = excluded.links_on_gateway_host,
 					    remember_device_days = excluded.remember_device_days,
+					    code_before_actions = excluded.code_before_actions,
 					    remember_device_since = case when excluded.remember_device_days = 0 then null
 					                                 when tenant.remember_device_days = 0 then excluded.updated_at
 					                                 else tenant.remember_device_since end,
@@ -77,11 +79,12 @@ public class TenantRepository {
 					    updated_at = excluded.updated_at
 					where (tenant.verification, tenant.support_access, tenant.support_access_until,
 					       tenant.self_service_renewal, tenant.renewal_for_revoked, tenant.display_name,
-					       tenant.show_sender_on_prompt, tenant.links_on_gateway_host, tenant.remember_device_days)
+					       tenant.show_sender_on_prompt, tenant.links_on_gateway_host, tenant.remember_device_days,
+					       tenant.code_before_actions)
 					      is distinct from (excluded.verification, excluded.support_access, excluded.support_access_until,
 					                        excluded.self_service_renewal, excluded.renewal_for_revoked, excluded.display_name,
 					                        excluded.show_sender_on_prompt, excluded.links_on_gateway_host,
-					                        excluded.remember_device_days)
+					                        excluded.remember_device_days, excluded.code_before_actions)
 					""")
 			.bind("id", settings.tenantId())
 			.bind("verification", settings.verification().id())
@@ -93,6 +96,7 @@ public class TenantRepository {
 			.bind("showSender", settings.showSenderOnPrompt())
 			.bind("gatewayHost", settings.linksOnGatewayHost())
 			.bind("rememberDays", settings.rememberDeviceDays())
+			.bind("codeBeforeActions", settings.codeBeforeActions())
 			.bind("now", now)
 			.then()
 			.then(find(settings.tenantId()));
@@ -107,8 +111,8 @@ public class TenantRepository {
 				row.get("self_service_renewal", Boolean.class), row.get("renewal_for_revoked", Boolean.class),
 				row.get("display_name", String.class), row.get("show_sender_on_prompt", Boolean.class),
 				row.get("links_on_gateway_host", Boolean.class), row.get("remember_device_days", Integer.class),
-				row.get("remember_device_since", Instant.class), row.get("settings_version", Long.class),
-				row.get("updated_at", Instant.class));
+				row.get("remember_device_since", Instant.class), row.get("code_before_actions", Boolean.class),
+				row.get("settings_version", Long.class), row.get("updated_at", Instant.class));
 	}
 
 }

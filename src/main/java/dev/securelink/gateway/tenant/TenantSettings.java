@@ -21,17 +21,19 @@ import org.jspecify.annotations.Nullable;
  * on the tenant's later links to the same recipient: 0 (off), 7 or 30
  * @param rememberDeviceSince when that was last switched on (browsers remembered before
  * do not count), or null while off
+ * @param codeBeforeActions whether a session verified by an address alone reaches sign or
+ * pay only after an e-mail code
  * @param version moves on every change, so that sessions and caches can tell old settings
  * from new
  */
 public record TenantSettings(String tenantId, Verification verification, boolean supportAccess,
 		@Nullable Instant supportAccessUntil, boolean selfServiceRenewal, boolean renewalForRevoked,
 		@Nullable String displayName, boolean showSenderOnPrompt, boolean linksOnGatewayHost, int rememberDeviceDays,
-		@Nullable Instant rememberDeviceSince, long version, @Nullable Instant updatedAt) {
+		@Nullable Instant rememberDeviceSince, boolean codeBeforeActions, long version, @Nullable Instant updatedAt) {
 
 	static TenantSettings defaults(String tenantId) {
 		return new TenantSettings(tenantId, Verification.ADDRESS, false, null, true, false, null, true, true, 0, null,
-				0, null);
+				false, 0, null);
 	}
 
 	/**

@@ -93,15 +93,16 @@ class TenantSettingsController {
 			return this.tenants.lock(tenant)
 				.then(this.tenants.find(tenant))
 				.flatMap((before) -> gatewayHost(tenant, update, before))
-				.flatMap((before) -> this.tenants
-					.save(new TenantSettings(tenant, verification(update, before.verification()),
-							update.supportAccess(), until,
-							orCurrent(update.selfServiceRenewal(), before.selfServiceRenewal()),
-							orCurrent(update.renewalForRevoked(), before.renewalForRevoked()),
-							(update.displayName() != null) ? displayName(update.displayName()) : before.displayName(),
-							orCurrent(update.showSenderOnPrompt(), before.showSenderOnPrompt()),
-							orCurrent(update.linksOnGatewayHost(), before.linksOnGatewayHost()),
-							rememberDeviceDays(update, before), null, 0, null), now)
+				.flatMap((before) -> this.tenants.save(
+						new TenantSettings(tenant, verification(update, before.verification()), update.supportAccess(),
+								until, orCurrent(update.selfServiceRenewal(), before.selfServiceRenewal()),
+								orCurrent(update.renewalForRevoked(), before.renewalForRevoked()),
+								(update.displayName() != null) ? displayName(update.displayName())
+										: before.displayName(),
+								orCurrent(update.showSenderOnPrompt(), before.showSenderOnPrompt()),
+								orCurrent(update.linksOnGatewayHost(), before.linksOnGatewayHost()),
+								rememberDeviceDays(update, before), null, codeBeforeActions(update, before), 0, null),
+						now)
 					.flatMap((after) -> (after.version() == before.version()) ? Mono.just(after) : this.audit
 						.record(AccessEvent.settingsChanged(tenant, caller.getSubject(), now, detail(before, after)))
 						.then(this.changes.notify(new Change(Change.Kind.TENANT, tenant)))
@@ -181,6 +182,28 @@ class TenantSettingsController {
 				: Verification.OFF;
 	}
 
+	/**
+	 * Whether a session verified by an address alone needs a code before sign or pay;
+	 * left out, unchanged. On, it needs a mail relay and a mode that knows the recipient
+	 * (409 otherwise).
+	 */
+	private boolean codeBeforeActions(SettingsUpdate update, TenantSettings before) {
+		boolean on = orCurrent(update.codeBeforeActions(), before.codeBeforeActions());
+		// Checked on the result, whatever the update names: an option left on must not
+		// end up with no recipient to mail, or no relay.
+		if (on) {
+			if (!this.mail.available()) {
+				throw new ConflictException("codeBeforeActions",
+						"can be true only once the gateway has a mail relay to send the codes (spring.mail.host)");
+			}
+			if (verification(update, before.verification()) == Verification.OFF) {
+				throw new ConflictException("codeBeforeActions",
+						"needs a verification mode that knows the recipient (address or code), not off");
+			}
+		}
+		return on;
+	}
+
 	/** 0 (off), 7 or 30; left out, unchanged. */
 	private static int rememberDeviceDays(SettingsUpdate update, TenantSettings before) {
 		Integer days = update.rememberDeviceDays();
@@ -219,7 +242,7 @@ class TenantSettingsController {
 		return new AuditDetail.Settings(settings.emailVerification(), settings.supportAccess(),
 				settings.supportAccessUntil(), settings.selfServiceRenewal(), settings.renewalForRevoked(),
 				settings.displayName(), settings.showSenderOnPrompt(), settings.linksOnGatewayHost(),
-				settings.verification().id(), settings.rememberDeviceDays());
+				settings.verification().id(), settings.rememberDeviceDays(), settings.codeBeforeActions());
 	}
 
 	/**
@@ -243,11 +266,14 @@ class TenantSettingsController {
 	 * @param rememberDeviceDays 0 (off), 7 or 30: how long a verified recipient's browser
 	 * may skip the prompt on the tenant's later links to the same recipient; left out,
 	 * unchanged (default off)
+	 * @param codeBeforeActions whether a session verified by an address alone reaches
+	 * sign or pay only after an e-mail code; left out, unchanged (default off)
 	 */
 	record SettingsUpdate(@Nullable Boolean emailVerification, @NotNull Boolean supportAccess,
 			@Nullable Instant supportAccessUntil, @Nullable Boolean selfServiceRenewal,
 			@Nullable Boolean renewalForRevoked, @Nullable String displayName, @Nullable Boolean showSenderOnPrompt,
-			@Nullable Boolean linksOnGatewayHost, @Nullable String verification, @Nullable Integer rememberDeviceDays) {
+			@Nullable Boolean linksOnGatewayHost, @Nullable String verification, @Nullable Integer rememberDeviceDays,
+			@Nullable Boolean codeBeforeActions) {
 	}
 
 	/**
@@ -257,15 +283,15 @@ class TenantSettingsController {
 	record SettingsView(String tenantId, String verification, boolean emailVerification, boolean supportAccess,
 			@Nullable Instant supportAccessUntil, boolean selfServiceRenewal, boolean renewalForRevoked,
 			@Nullable String displayName, boolean showSenderOnPrompt, boolean linksOnGatewayHost,
-			int rememberDeviceDays, long version, @Nullable Instant updatedAt) {
+			int rememberDeviceDays, boolean codeBeforeActions, long version, @Nullable Instant updatedAt) {
 
 		static SettingsView of(TenantSettings settings, Instant now) {
 			boolean support = settings.supportAccessActive(now);
 			return new SettingsView(settings.tenantId(), settings.verification().id(), settings.emailVerification(),
 					support, support ? settings.supportAccessUntil() : null, settings.selfServiceRenewal(),
 					settings.renewalForRevoked(), settings.displayName(), settings.showSenderOnPrompt(),
-					settings.linksOnGatewayHost(), settings.rememberDeviceDays(), settings.version(),
-					settings.updatedAt());
+					settings.linksOnGatewayHost(), settings.rememberDeviceDays(), settings.codeBeforeActions(),
+					settings.version(), settings.updatedAt());
 		}
 
 	}

@@ -302,7 +302,7 @@ class AddressCheckTests {
 
 	private TenantSettings settings(boolean emailVerification) {
 		return new TenantSettings("t", emailVerification ? Verification.ADDRESS : Verification.OFF, false, null, true,
-				false, null, true, true, 0, null, 1, null);
+				false, null, true, true, 0, null, false, 1, null);
 	}
 
 }

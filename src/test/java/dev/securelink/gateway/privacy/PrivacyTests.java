@@ -104,11 +104,11 @@ class PrivacyTests extends GatewayFixture {
 		assertThat(detail).isEqualTo("{\"before\":{\"emailVerification\":true,\"supportAccess\":false,"
 				+ "\"supportAccessUntil\":null,\"selfServiceRenewal\":true,\"renewalForRevoked\":false,"
 				+ "\"displayName\":null,\"showSenderOnPrompt\":true,\"linksOnGatewayHost\":true,"
-				+ "\"verification\":\"address\",\"rememberDeviceDays\":0},"
+				+ "\"verification\":\"address\",\"rememberDeviceDays\":0,\"codeBeforeActions\":false},"
 				+ "\"after\":{\"emailVerification\":false,\"supportAccess\":false,\"supportAccessUntil\":null,"
 				+ "\"selfServiceRenewal\":true,\"renewalForRevoked\":false,\"displayName\":null,"
 				+ "\"showSenderOnPrompt\":true,\"linksOnGatewayHost\":true,\"verification\":\"off\","
-				+ "\"rememberDeviceDays\":0}}");
+				+ "\"rememberDeviceDays\":0,\"codeBeforeActions\":false}}");
 	}
 
 	@Test

@@ -308,7 +308,7 @@ class ActionSubmissionsTests extends GatewayFixture {
 		SessionClaims claims = new SessionClaims(id, this.link.tenantId(), this.link.id(), this.link.rights(), 0,
 				recipient >= 0, now, now.plus(Duration.ofHours(1)), now, recipient);
 		return new Sessions.Valid(claims, this.link, new TenantSettings(this.link.tenantId(), Verification.ADDRESS,
-				false, null, true, false, null, true, true, 0, null, 1, now), null);
+				false, null, true, false, null, true, true, 0, null, false, 1, now), null);
 	}
 
 	private static Flux<ByteBuf> body(String body) {

@@ -179,7 +179,7 @@ class DocumentAccessTests {
 		SessionClaims claims = new SessionClaims("session-1", "tenant-1", this.link.id(), this.sessionRights, 0, true,
 				now, now.plus(Duration.ofHours(12)), now, 0);
 		return new Sessions.Valid(claims, this.link, new TenantSettings("tenant-1", Verification.ADDRESS, false, null,
-				true, false, null, true, true, 0, null, 1, now), null);
+				true, false, null, true, true, 0, null, false, 1, now), null);
 	}
 
 	private static Link link(Set<Right> completed) {

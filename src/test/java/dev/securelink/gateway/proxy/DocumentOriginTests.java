@@ -29,6 +29,7 @@ import dev.securelink.gateway.support.CreatedLink;
 import dev.securelink.gateway.support.GatewayFixture;
 import dev.securelink.gateway.support.Instances;
 import dev.securelink.gateway.support.Secrets;
+import dev.securelink.gateway.support.TestMail;
 import dev.securelink.gateway.support.TestUpstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -132,6 +133,43 @@ class DocumentOriginTests extends GatewayFixture {
 		assertThat(onHost("localhost", "/d/" + handoff.link().id() + "/", cookie).getStatus().value())
 			.as("no document on the gateway's host")
 			.isEqualTo(404);
+	}
+
+	@Test
+	@Behaviour("56a")
+	void signWhenACodeIsAskedFirstThenTheStepUpHandsAProvenSessionToTheDocumentsOwnSignPage() {
+		this.admin
+			.settings(this.tenant, Map.of("verification", "address", "supportAccess", false, "codeBeforeActions", true))
+			.expectStatus()
+			.isOk();
+		String anna = Secrets.remember("anna." + this.tenant + "@example.com");
+		String document = "/docs/" + UUID.randomUUID();
+		CreatedLink link = this.admin.createLink(this.tenant,
+				Map.of("document", document, "recipients", List.of(anna), "rights", List.of("sign")));
+		Browser browser = new Browser(this.client);
+		String location = browser.verify(link.path(), anna).getResponseHeaders().getLocation().toString();
+		String host = location.substring("http://".length(), location.indexOf('/', "http://".length()));
+		String cookie = cookie(
+				redeem(this.client, host, Secrets.remember(location.substring(location.indexOf("?t=") + 3))));
+
+		EntityExchangeResult<String> sign = onHost(host, "/sign", cookie);
+		assertThat(sign.getStatus().value()).isEqualTo(303);
+		String stepUp = sign.getResponseHeaders().getLocation().getPath();
+		assertThat(stepUp).startsWith("/_gw/step-up/");
+		assertThat(TestUpstream.received(document)).isEmpty();
+		EntityExchangeResult<String> codePage = browser.post(stepUp,
+				Map.of("email", anna, "csrf", Browser.csrfToken(browser.get(stepUp))));
+		String code = Secrets.remember(TestMail.code(TestMail.await(anna, 1)));
+		String back = browser.post(stepUp, Map.of("otp", code, "csrf", Browser.csrfToken(codePage)))
+			.getResponseHeaders()
+			.getLocation()
+			.toString();
+		assertThat(back).matches(HANDOFF);
+		EntityExchangeResult<String> redeemed = redeem(this.client, host,
+				Secrets.remember(back.substring(back.indexOf("?t=") + 3)));
+		assertThat(redeemed.getResponseHeaders().getLocation()).isEqualTo(URI.create("/sign"));
+		assertThat(onHost(host, "/sign", cookie(redeemed)).getStatus().value()).isEqualTo(200);
+		assertThat(TestUpstream.received(document)).hasSize(1);
 	}
 
 	@Test
