@@ -17,6 +17,7 @@ import dev.securelink.gateway.page.PageKind;
 import dev.securelink.gateway.page.PageLocales;
 import dev.securelink.gateway.paths.GatewayPaths;
 import dev.securelink.gateway.session.Sessions;
+import dev.securelink.gateway.session.StepUps;
 
 /**
  * {@code /_gw/step-up/{token}}: a session verified by an address alone, of a tenant that
@@ -29,7 +30,7 @@ import dev.securelink.gateway.session.Sessions;
 @Component
 class StepUpHandler {
 
-	private final Sessions sessions;
+	private final StepUps stepUps;
 
 	private final LinkRequestConverter converter;
 
@@ -41,10 +42,10 @@ class StepUpHandler {
 
 	private final MailOutbox mail;
 
-	StepUpHandler(Sessions sessions, LinkRequestConverter converter, CodeCheck codes, LinkResponder responder,
+	StepUpHandler(StepUps stepUps, LinkRequestConverter converter, CodeCheck codes, LinkResponder responder,
 			MessagePages pages, MailOutbox mail) {
 		this.mail = mail;
-		this.sessions = sessions;
+		this.stepUps = stepUps;
 		this.converter = converter;
 		this.codes = codes;
 		this.responder = responder;
@@ -53,7 +54,7 @@ class StepUpHandler {
 
 	Mono<ServerResponse> page(ServerRequest request) {
 		String token = request.pathVariable("token");
-		return this.sessions.stepUp(token)
+		return this.stepUps.read(token)
 			.flatMap((stepUp) -> this.converter.openStepUp(request, stepUp.action()).flatMap((link) -> {
 				Sessions.Valid session = stepUp.session();
 				Locale locale = PageLocales.resolve(link.language(), session.link().locale(), link.acceptLanguage());
@@ -67,7 +68,7 @@ class StepUpHandler {
 
 	Mono<ServerResponse> submit(ServerRequest request) {
 		String token = request.pathVariable("token");
-		return this.sessions.stepUp(token)
+		return this.stepUps.read(token)
 			.flatMap((stepUp) -> this.converter.submitStepUp(request, stepUp.action()).flatMap((link) -> {
 				Sessions.Valid session = stepUp.session();
 				Locale locale = PageLocales.resolve(link.language(), session.link().locale(), link.acceptLanguage());

@@ -25,6 +25,7 @@ import dev.securelink.gateway.page.PageLocales;
 import dev.securelink.gateway.paths.GatewayPaths;
 import dev.securelink.gateway.paths.RequestPaths;
 import dev.securelink.gateway.session.Sessions;
+import dev.securelink.gateway.session.StepUps;
 import dev.securelink.gateway.tracing.Tracing;
 
 /**
@@ -60,15 +61,15 @@ class DocumentRoute implements NettyRouteProvider {
 
 	private final @Nullable AccessLogFilter accessLog;
 
-	private final Sessions sessions;
+	private final StepUps stepUps;
 
 	/** The gateway's own origin, where the step-up page is. */
 	private final String gatewayBase;
 
 	DocumentRoute(DocumentSpaces spaces, DocumentAccess access, ActionSubmissions submissions, SessionAudit audit,
 			UpstreamClient upstream, Assertions assertions, ClientAddress clients, MessagePages pages, Tracing tracing,
-			ObjectProvider<AccessLogFilter> accessLog, Sessions sessions, GatewayProperties gateway) {
-		this.sessions = sessions;
+			ObjectProvider<AccessLogFilter> accessLog, StepUps stepUps, GatewayProperties gateway) {
+		this.stepUps = stepUps;
 		this.gatewayBase = gateway.baseUrl();
 		this.spaces = spaces;
 		this.access = access;
@@ -165,7 +166,7 @@ class DocumentRoute implements NettyRouteProvider {
 		return response.status(303)
 			.header(HttpHeaderNames.LOCATION,
 					this.gatewayBase + GatewayPaths.STEP_UP
-							+ this.sessions.stepUpToken(stepUp.session().claims(), stepUp.action()))
+							+ this.stepUps.token(stepUp.session().claims(), stepUp.action()))
 			.header(HttpHeaderNames.CACHE_CONTROL, "no-store")
 			.send();
 	}

@@ -24,7 +24,6 @@ import reactor.core.publisher.Mono;
 import dev.securelink.gateway.link.Link;
 import dev.securelink.gateway.link.LinkCache;
 import dev.securelink.gateway.link.LinkCode;
-import dev.securelink.gateway.link.Right;
 import dev.securelink.gateway.tenant.SettingsCache;
 import dev.securelink.gateway.tenant.TenantSettings;
 import dev.securelink.gateway.tenant.Verification;
@@ -143,39 +142,6 @@ public class Sessions {
 						&& (claims.mailboxProven() || current.verification() != Verification.CODE))
 				.map((current) -> (Check) new Valid(claims, link, current, refresh(claims, now))))
 			.defaultIfEmpty(new Invalid());
-	}
-
-	/** How long a step-up token (a code asked before sign or pay) can be used. */
-	public static final Duration STEP_UP_LIFE = Duration.ofMinutes(10);
-
-	/**
-	 * A token for the gateway's step-up page: the session {@code claims} asks for a code
-	 * before {@code action}.
-	 */
-	public String stepUpToken(SessionClaims claims, Right action) {
-		return this.codec.encodeStepUp(claims, action, this.clock.instant().plus(STEP_UP_LIFE));
-	}
-
-	/**
-	 * The session a step-up token carries, its link still active, its epoch current and
-	 * its tenant's, and the action it asks for; empty for a token that is forged, expired
-	 * or of a session whose link moved on. (The session's idle limit is not checked: the
-	 * step-up issues a new session only for a code mailed to its own recipient.)
-	 */
-	public Mono<StepUp> stepUp(String token) {
-		Instant now = this.clock.instant();
-		return Mono.justOrEmpty(this.codec.decodeStepUp(token, now))
-			.filter((stepUp) -> now.isBefore(stepUp.claims().expiresAt()))
-			.flatMap((stepUp) -> this.links.byId(stepUp.claims().linkId())
-				.filter((link) -> link.status(now) == Link.Status.ACTIVE
-						&& link.sessionEpoch() == stepUp.claims().epoch()
-						&& link.tenantId().equals(stepUp.claims().tenantId()))
-				.flatMap((link) -> this.settings.get(link.tenantId())
-					.map((current) -> new StepUp(new Valid(stepUp.claims(), link, current, null), stepUp.action()))));
-	}
-
-	/** A step-up asked: the session, as checked, and the action it asks for. */
-	public record StepUp(Valid session, Right action) {
 	}
 
 	/**

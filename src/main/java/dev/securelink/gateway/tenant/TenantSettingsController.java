@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
 import org.jspecify.annotations.Nullable;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -243,57 +242,6 @@ class TenantSettingsController {
 				settings.supportAccessUntil(), settings.selfServiceRenewal(), settings.renewalForRevoked(),
 				settings.displayName(), settings.showSenderOnPrompt(), settings.linksOnGatewayHost(),
 				settings.verification().id(), settings.rememberDeviceDays(), settings.codeBeforeActions());
-	}
-
-	/**
-	 * {@code PUT} body.
-	 *
-	 * @param selfServiceRenewal whether a recipient stuck on an expired or locked link
-	 * may ask for a new one; left out, unchanged (default on)
-	 * @param renewalForRevoked whether a recipient may do so for a revoked link too; left
-	 * out, unchanged (default off)
-	 * @param displayName the name recipients know the tenant by, shown as "… sent you
-	 * this document" before verification (1 to 80 characters of plain text, trimmed);
-	 * left out, unchanged (default none)
-	 * @param showSenderOnPrompt whether that name is shown; left out, unchanged (default
-	 * on)
-	 * @param linksOnGatewayHost whether the tenant's links open on the gateway's own host
-	 * too, not only on its link hosts; left out, unchanged (default on)
-	 * @param emailVerification as before {@code verification} existed: false is
-	 * {@code off}, true keeps a mode that is on ({@code address} from {@code off})
-	 * @param verification {@code off}, {@code address} or {@code code}; this or
-	 * {@code emailVerification} is required
-	 * @param rememberDeviceDays 0 (off), 7 or 30: how long a verified recipient's browser
-	 * may skip the prompt on the tenant's later links to the same recipient; left out,
-	 * unchanged (default off)
-	 * @param codeBeforeActions whether a session verified by an address alone reaches
-	 * sign or pay only after an e-mail code; left out, unchanged (default off)
-	 */
-	record SettingsUpdate(@Nullable Boolean emailVerification, @NotNull Boolean supportAccess,
-			@Nullable Instant supportAccessUntil, @Nullable Boolean selfServiceRenewal,
-			@Nullable Boolean renewalForRevoked, @Nullable String displayName, @Nullable Boolean showSenderOnPrompt,
-			@Nullable Boolean linksOnGatewayHost, @Nullable String verification, @Nullable Integer rememberDeviceDays,
-			@Nullable Boolean codeBeforeActions) {
-	}
-
-	/**
-	 * The settings as they stand now: {@code supportAccess} is false once its end has
-	 * passed.
-	 */
-	record SettingsView(String tenantId, String verification, boolean emailVerification, boolean supportAccess,
-			@Nullable Instant supportAccessUntil, boolean selfServiceRenewal, boolean renewalForRevoked,
-			@Nullable String displayName, boolean showSenderOnPrompt, boolean linksOnGatewayHost,
-			int rememberDeviceDays, boolean codeBeforeActions, long version, @Nullable Instant updatedAt) {
-
-		static SettingsView of(TenantSettings settings, Instant now) {
-			boolean support = settings.supportAccessActive(now);
-			return new SettingsView(settings.tenantId(), settings.verification().id(), settings.emailVerification(),
-					support, support ? settings.supportAccessUntil() : null, settings.selfServiceRenewal(),
-					settings.renewalForRevoked(), settings.displayName(), settings.showSenderOnPrompt(),
-					settings.linksOnGatewayHost(), settings.rememberDeviceDays(), settings.codeBeforeActions(),
-					settings.version(), settings.updatedAt());
-		}
-
 	}
 
 }
