@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # The project's benchmark: the hot path (a verified, cached, proxied GET) against nginx as a plain keep-alive
-# reverse proxy, in one run on this machine. Prints one table: requests/s, p50/p99 latency, errors, and the CPU
-# time each server spent per request (from /proc), with the ratio to nginx.
+# reverse proxy and against Spring Cloud Gateway (a minimal one built from bench/scg, one route to the same upstream,
+# started with the gateway's JVM flags on the same CPU), in one run on this machine. Prints one table: requests/s,
+# p50/p99 latency, errors, and the CPU time each server spent per request (from /proc), with the ratios to nginx and
+# to Spring Cloud Gateway.
 #
 #   bench/run.sh [--warmup SECONDS] [--duration SECONDS] [--rounds N] [--connections N] [--links N] [--jfr]
 #                [--threads] [--journeys N] [--visitors N] [--db-delay MS] [--only first-opens|cached]
-#                [--tracing PROBABILITY] [--second JAR]
+#                [--tracing PROBABILITY] [--second JAR] [--assertion ES256|EdDSA]
 #
 # The proxied rows run --rounds times, interleaved (upstream, nginx, gateway, for each body, per round), so that
 # a slow minute of the machine hits both sides; the table shows each target's median round, the spread of its CPU
-# per request over the rounds, and the median of the per-round ratios to nginx.
+# per request over the rounds, and the medians of the per-round ratios to nginx and to Spring Cloud Gateway. After
+# the rounds, 200 MB pass through a third gateway started with -Xmx128m (the body streamed, never held).
 # --threads adds, for each gateway row, where its CPU went by thread group (event loop, GC, JIT, ...).
 #
 # Then the first opens, a mailing wave: each visitor opens a distinct link once (GET /l/{code} → 303 → the first
@@ -23,6 +26,7 @@
 # traces with sampling probability P and exports over OTLP/HTTP to a sink (the upstream nginx answers 200): the cost
 # of tracing on the hot path, against the untraced gateway of the same round. --second JAR runs that second gateway from
 # another build's jar (untraced unless --tracing is given too): a before/after of two commits in the same rounds.
+# --assertion EdDSA signs the upstream assertions with Ed25519 (securelink.keys.assertion-algorithm) instead of ES256.
 #
 # Needs Debian's nginx and wrk:  sudo apt-get install nginx wrk   (plus curl and a JDK 17+).
 # Everything it starts, it stops by process id; its files live in a temporary directory that it removes.
@@ -41,6 +45,7 @@ DB_DELAY=0.5
 ONLY=all
 TRACING=""
 SECOND_JAR=""
+ASSERTION=ES256
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --warmup) WARMUP=$2; shift 2 ;;
@@ -56,6 +61,7 @@ while [[ $# -gt 0 ]]; do
     --only) ONLY=$2; [[ $ONLY == first-opens || $ONLY == cached ]] \
         || { echo "--only takes first-opens or cached" >&2; exit 2; }; shift 2 ;;
     --tracing) TRACING=$2; shift 2 ;;
+    --assertion) ASSERTION=$2; shift 2 ;;
     --second) SECOND_JAR=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -101,12 +107,13 @@ if [[ -z "$JAR" ]]; then
   (cd "$ROOT" && ./mvnw -q -B -DskipTests package)
   JAR=$(ls "$ROOT"/target/securelink-gateway-*.jar | head -1)
 fi
-# The jar carries no embedded PostgreSQL (production never runs one): the benchmark adds it from the build's
-# provided dependencies, through Boot's PropertiesLauncher and loader.path, without changing the jar itself.
+# The jar carries no embedded PostgreSQL and no demo mail server (production runs neither): the benchmark adds them
+# from the build's provided dependencies, through Boot's PropertiesLauncher and loader.path, without changing the jar
+# itself. The demo's code-mode company needs the mail server (its settings are refused without a relay).
 EMBEDDED_LIB="$ROOT/target/bench-embedded-lib"
-if [[ ! -d "$EMBEDDED_LIB" ]]; then
+if ! ls "$EMBEDDED_LIB"/greenmail-*.jar >/dev/null 2>&1; then
   (cd "$ROOT" && ./mvnw -q -B dependency:copy-dependencies -DincludeScope=provided \
-    -DincludeGroupIds=io.zonky.test,io.zonky.test.postgres,org.tukaani,org.apache.commons \
+    -DincludeGroupIds=io.zonky.test,io.zonky.test.postgres,org.tukaani,org.apache.commons,com.icegreen \
     -DoutputDirectory="$EMBEDDED_LIB")
 fi
 
@@ -119,6 +126,8 @@ mkdir -p "$WORK/www/bench" "$WORK/nginx"
 chmod 755 "$WORK"
 head -c 200 /dev/zero | tr '\0' 'a' > "$WORK/www/bench/small"
 head -c 30720 /dev/zero | tr '\0' 'b' > "$WORK/www/bench/large"
+# The streaming row's document: 200 MB, more than the heap of the gateway that passes it.
+if [[ $ONLY != first-opens ]]; then head -c $((200 * 1024 * 1024)) /dev/zero > "$WORK/www/bench/huge"; fi
 # The document a first open lands on (GET /d/{linkId}/ is the document's root).
 { echo '<!doctype html><title>Invoice</title>'; head -c 2000 /dev/zero | tr '\0' 'c'; } > "$WORK/www/bench/index.html"
 chmod -R a+rwX "$WORK/www" "$WORK/nginx"
@@ -163,7 +172,7 @@ read -r -a EXTRA_JAVA_OPTS <<< "${BENCH_JAVA_OPTS:-}"
 JAVA_OPTS+=("${EXTRA_JAVA_OPTS[@]}")
 start_gateway() { # name port management-port demo-port extra-arguments...; sets STARTED_PID, waits until it serves
   local name=$1 port=$2 management=$3 demo=$4; shift 4
-  local options=("${JAVA_OPTS[@]}")
+  local options=("${JAVA_OPTS[@]}" ${HEAP:+"-Xms$HEAP" "-Xmx$HEAP"})
   if $JFR; then
     options+=("-XX:StartFlightRecording=filename=$ROOT/target/$name.jfr,settings=profile")
     echo "bench: JFR recording to target/$name.jfr" >&2
@@ -179,12 +188,16 @@ start_gateway() { # name port management-port demo-port extra-arguments...; sets
     --securelink.upstream.url="http://127.0.0.1:$UPSTREAM_PORT" \
     --securelink.upstream.max-connections-per-session="$CONNECTIONS" \
     --securelink.access-log=false --logging.level.root=WARN --logging.level.dev.securelink=WARN \
-    "$@" > "$WORK/$name.log" 2>&1 &
+    --securelink.keys.assertion-algorithm="$ASSERTION" "$@" > "$WORK/$name.log" 2>&1 &
   STARTED_PID=$!
   PIDS+=($STARTED_PID)
+  wait_for "$name" "export TOKEN="
+}
+wait_for() { # name line: waits until the log of $STARTED_PID shows the line
+  local name=$1
   echo "bench: waiting for $name" >&2
   for _ in $(seq 180); do
-    grep -q "export TOKEN=" "$WORK/$name.log" 2>/dev/null && return
+    grep -q "$2" "$WORK/$name.log" 2>/dev/null && return
     kill -0 "$STARTED_PID" 2>/dev/null || { cat "$WORK/$name.log" >&2; exit 1; }
     sleep 1
   done
@@ -220,6 +233,37 @@ if [[ -n $TRACING || -n $SECOND_JAR ]]; then
     --securelink.audit.seal-interval=24h --securelink.audit.checkpoint-interval=24h "${TRACE_ARGS[@]}"
   TRACED_PID=$STARTED_PID
   TRACED_BASE="http://127.0.0.1:$TRACED_PORT"
+fi
+if [[ $ONLY != first-opens ]]; then
+  # The streaming row's gateway: the same build, database and keys, with a heap of 128 MB for a 200 MB document.
+  SMALL_PORT=$(free_port); SMALL_MANAGEMENT=$(free_port); SMALL_DEMO=$(free_port)
+  HEAP=128m start_gateway bench-small-heap "$SMALL_PORT" "$SMALL_MANAGEMENT" "$SMALL_DEMO" \
+    --spring.config.import="file:$WORK/data/keys.properties" \
+    --spring.r2dbc.url="r2dbc:postgresql://127.0.0.1:$DB_PORT/postgres" --spring.r2dbc.username=postgres \
+    '--spring.r2dbc.password=${securelink.database.embedded-password}' \
+    --securelink.audit.seal-interval=24h --securelink.audit.checkpoint-interval=24h
+  SMALL_PID=$STARTED_PID
+  # The peer: Spring Cloud Gateway with one route to the same upstream, the gateway's JVM flags, the same CPU.
+  SCG_JAR="$ROOT/bench/scg/target/bench-spring-cloud-gateway.jar"
+  if [[ ! -f $SCG_JAR ]]; then
+    echo "bench: building the Spring Cloud Gateway peer (bench/scg)" >&2
+    (cd "$ROOT" && ./mvnw -q -B -f bench/scg/pom.xml -DskipTests package)
+  fi
+  SCG_PORT=$(free_port)
+  scg_options=("${JAVA_OPTS[@]}")
+  if $JFR; then scg_options+=("-XX:StartFlightRecording=filename=$ROOT/target/bench-scg.jfr,settings=profile"); fi
+  taskset -c "$SERVER_CPU" java "${scg_options[@]}" -jar "$SCG_JAR" --server.port="$SCG_PORT" \
+    --bench.upstream="http://127.0.0.1:$UPSTREAM_PORT" > "$WORK/scg.log" 2>&1 &
+  STARTED_PID=$!
+  PIDS+=($STARTED_PID)
+  SCG_PID=$STARTED_PID
+  # Its banner is off and its logging at WARN: it is up when it answers.
+  for _ in $(seq 180); do
+    curl -s -o /dev/null "http://127.0.0.1:$SCG_PORT/bench/small" && break
+    kill -0 "$SCG_PID" 2>/dev/null || { cat "$WORK/scg.log" >&2; exit 1; }
+    sleep 1
+  done
+  SCG_BASE="http://127.0.0.1:$SCG_PORT/bench"
 fi
 
 
@@ -311,7 +355,7 @@ run() { # name url server-pids...
 
 if [[ $ONLY != first-opens ]]; then
   echo "bench: warming up the JVM for ${WARMUP}s" >&2
-  for base in "$BASE" ${TRACED_BASE:+"$TRACED_BASE$SECOND_PREFIX"}; do
+  for base in "$BASE" "$SCG_BASE" ${TRACED_BASE:+"$TRACED_BASE$SECOND_PREFIX"}; do
     taskset -c "$CLIENT_CPUS" wrk -t1 -c"$CONNECTIONS" -d"$((WARMUP / 2))s" -s "$WORK/session.lua" \
       "$base/small" >/dev/null
     taskset -c "$CLIENT_CPUS" wrk -t1 -c"$CONNECTIONS" -d"$((WARMUP - WARMUP / 2))s" -s "$WORK/session.lua" \
@@ -323,14 +367,31 @@ if [[ $ONLY != first-opens ]]; then
   for ROUND in $(seq "$ROUNDS"); do
     run "upstream direct, 200 B" "http://127.0.0.1:$UPSTREAM_PORT/bench/small" "$UP"
     run "nginx proxy, 200 B" "http://127.0.0.1:$PROXY_PORT/bench/small" "$PX"
+    run "spring cloud gateway, 200 B" "$SCG_BASE/small" "$SCG_PID"
     run "gateway, 200 B" "$BASE/small" "$GATEWAY_PID"
     if [[ -n ${TRACED_BASE:-} ]]; then run "$SECOND, 200 B" "$TRACED_BASE$SECOND_PREFIX/small" "$TRACED_PID"; fi
     run "upstream direct, 30 KB" "http://127.0.0.1:$UPSTREAM_PORT/bench/large" "$UP"
     run "nginx proxy, 30 KB" "http://127.0.0.1:$PROXY_PORT/bench/large" "$PX"
+    run "spring cloud gateway, 30 KB" "$SCG_BASE/large" "$SCG_PID"
     run "gateway, 30 KB" "$BASE/large" "$GATEWAY_PID"
     if [[ -n ${TRACED_BASE:-} ]]; then run "$SECOND, 30 KB" "$TRACED_BASE$SECOND_PREFIX/large" "$TRACED_PID"; fi
   done
   ROUND=1
+
+  # 200 MB through the gateway with a 128 MB heap: the body streams through in the pieces it is read in.
+  echo "bench: 200 MB through a gateway with -Xmx128m" >&2
+  before=$(cpu_ticks "$SMALL_PID")
+  huge=$(taskset -c "$CLIENT_CPUS" curl -s -o /dev/null -w '%{http_code} %{size_download} %{time_total}' \
+    -H "Cookie: $COOKIE" -H "Host: $DOC_HOST" "http://127.0.0.1:$SMALL_PORT/huge" || echo "000 0 0")
+  after=$(cpu_ticks "$SMALL_PID")
+  read -r huge_status huge_size huge_seconds <<< "$huge"
+  huge_errors=$([[ $huge_status == 200 && $huge_size == $((200 * 1024 * 1024)) ]] && echo 0 || echo 1)
+  kill -0 "$SMALL_PID" 2>/dev/null || huge_errors=1
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "gateway -Xmx128m, 200 MB (MB/s)" 1 \
+    "$(awk -v s="$huge_seconds" 'BEGIN {printf "%.1f", (s > 0) ? 200 / s : 0}')" "${huge_seconds}s" "-" \
+    "$huge_errors" "$(awk -v t=$((after - before)) -v hz="$CLK_TCK" 'BEGIN {printf "%.1f", t / hz * 1e6}')" 1 \
+    >> "$RESULTS"
+  [[ $huge_errors == 0 ]] || { echo "bench: the 200 MB transfer failed ($huge)" >&2; tail -20 "$WORK/bench-small-heap.log" >&2; }
 
   # Cache misses: each request opens a different link for the first time (one indexed query, a new session).
   echo "bench: creating $LINKS links for the cache-miss row" >&2
@@ -452,16 +513,28 @@ echo "securelink-gateway benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cor
 if [[ -s $RESULTS ]]; then
 echo "wrk -t1 -c$CONNECTIONS -d${DURATION}s per row, $ROUNDS rounds; server under test pinned to CPU $SERVER_CPU, wrk and upstream to $CLIENT_CPUS"
 echo "Each target: its median round (by CPU per request), errors over all rounds, CPU per request min-max over the"
-echo "rounds, and the median of the per-round ratios (gateway / nginx proxy in the same round) with their min-max."
+echo "rounds, and the medians of the per-round ratios (to the nginx proxy and to Spring Cloud Gateway in the same round)"
+echo "with their min-max. The 200 MB row: one transfer; req/s is MB/s, p50 the time it took, CPU its whole CPU time."
 echo
 awk -F'\t' '
   function body(name) { return (name ~ /200 B/) ? "small" : ((name ~ /30 KB/) ? "large" : "") }
   { if (!($1 in count)) order[++targets] = $1
     n = ++count[$1]; cpu[$1, n] = $7; line[$1, n] = $0; errors[$1] += $6
-    if ($1 ~ /^nginx proxy/) nginx[body($1), $8] = $7 }
+    if ($1 ~ /^nginx proxy/) nginx[body($1), $8] = $7
+    if ($1 ~ /^spring cloud gateway/) scg[body($1), $8] = $7 }
+  function ratio(name, n, base,   i, m, g, r, x, j) { # median (min-max) of the per-round ratios to base[body, round]
+    m = 0
+    for (i = 1; i <= n; i++) {
+      split(line[name, i], g, "\t")
+      if (base[body(name), g[8]] > 0) r[++m] = g[7] / base[body(name), g[8]]
+    }
+    for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (r[j] < r[i]) { x = r[i]; r[i] = r[j]; r[j] = x }
+    if (m == 0) return ""
+    return (m > 1) ? sprintf("%.2f (%.2f-%.2f)", r[int((m + 1) / 2)], r[1], r[m]) : sprintf("%.2f", r[1])
+  }
   END {
-    printf "%-40s %9s %9s %9s %9s %7s %10s %13s %17s\n", "target", "requests", "req/s", "p50", "p99", "errors",
-      "CPU µs/req", "(min-max)", "× nginx (min-max)"
+    printf "%-40s %9s %9s %9s %9s %7s %10s %13s %17s %17s\n", "target", "requests", "req/s", "p50", "p99", "errors",
+      "CPU µs/req", "(min-max)", "× nginx (min-max)", "× SCG (min-max)"
     for (t = 1; t <= targets; t++) {
       name = order[t]; n = count[name]
       for (i = 1; i <= n; i++) { rank[i] = i }
@@ -469,18 +542,13 @@ awk -F'\t' '
         if (cpu[name, rank[j]] < cpu[name, rank[i]]) { k = rank[i]; rank[i] = rank[j]; rank[j] = k }
       split(line[name, rank[int((n + 1) / 2)]], f, "\t")
       spread = (n > 1) ? sprintf("(%s-%s)", cpu[name, rank[1]], cpu[name, rank[n]]) : ""
-      ratios = ""
+      ratios = ""; peer = ""
       if (body(name) != "" && name !~ /miss/) {
-        m = 0
-        for (i = 1; i <= n; i++) {
-          split(line[name, i], g, "\t"); base = nginx[body(name), g[8]]
-          if (base > 0) r[++m] = g[7] / base
-        }
-        for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (r[j] < r[i]) { x = r[i]; r[i] = r[j]; r[j] = x }
-        if (m > 0) ratios = (m > 1) ? sprintf("%.2f (%.2f-%.2f)", r[int((m + 1) / 2)], r[1], r[m]) : sprintf("%.2f", r[1])
+        ratios = ratio(name, n, nginx)
+        if (name ~ /^(gateway|spring cloud gateway)/) peer = ratio(name, n, scg)
       }
-      printf "%-40s %9s %9s %9s %9s %7s %10s %13s %17s\n", f[1], f[2], f[3], f[4], f[5], errors[name], f[7], spread,
-        ratios
+      printf "%-40s %9s %9s %9s %9s %7s %10s %13s %17s %17s\n", f[1], f[2], f[3], f[4], f[5], errors[name], f[7], spread,
+        ratios, peer
     }
   }' "$RESULTS"
 fi
