@@ -3,14 +3,20 @@ package dev.securelink.gateway.demo;
 import java.util.Date;
 import java.util.concurrent.atomic.AtomicReference;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import org.springframework.web.util.HtmlUtils;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
+
+import dev.securelink.gateway.keys.Ed25519Signer;
 
 /**
  * How {@link DemoDocumentService} checks the gateway's assertion, as a real document
@@ -38,9 +44,9 @@ final class DemoAssertions {
 		return jwks().map((keys) -> {
 			try {
 				SignedJWT jwt = SignedJWT.parse(assertion);
-				ECKey key = (ECKey) keys.getKeyByKeyId(jwt.getHeader().getKeyID());
+				JWK key = keys.getKeyByKeyId(jwt.getHeader().getKeyID());
 				JWTClaimsSet claims = jwt.getJWTClaimsSet();
-				boolean valid = key != null && jwt.verify(new ECDSAVerifier(key))
+				boolean valid = key != null && jwt.verify(verifier(key))
 						&& claims.getAudience().contains("securelink-upstream")
 						&& claims.getExpirationTime().after(new Date()) && names(claims.getStringClaim("doc"), path);
 				if (!valid) {
@@ -55,6 +61,14 @@ final class DemoAssertions {
 				return "<p class=\"bad\">The gateway assertion could not be read.</p>";
 			}
 		});
+	}
+
+	/** ES256 or EdDSA, as the gateway is configured. */
+	private static JWSVerifier verifier(JWK key) throws JOSEException {
+		if (key instanceof OctetKeyPair okp) {
+			return Ed25519Signer.verifier(okp);
+		}
+		return new ECDSAVerifier((ECKey) key);
 	}
 
 	private static boolean names(String document, String path) {

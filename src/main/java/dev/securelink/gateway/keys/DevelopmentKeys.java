@@ -8,9 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -55,7 +57,15 @@ public final class DevelopmentKeys {
 			boolean changed = false;
 			changed |= fill(stored, "securelink.keys.email-pepper", DevelopmentKeys::secret);
 			changed |= fill(stored, "securelink.keys.session", () -> "dev1:" + secret());
-			changed |= fill(stored, "securelink.keys.assertion", DevelopmentKeys::ecPrivateKey);
+			// Of the configured algorithm's kind: a key of the other kind is replaced.
+			boolean edDsa = GatewayKeys.ASSERTION_EDDSA
+				.equals(environment.getProperty("securelink.keys.assertion-algorithm", "").trim());
+			String assertion = stored.getProperty("securelink.keys.assertion");
+			if (assertion != null && isEd25519(assertion) != edDsa) {
+				stored.remove("securelink.keys.assertion");
+			}
+			changed |= fill(stored, "securelink.keys.assertion",
+					edDsa ? DevelopmentKeys::ed25519PrivateKey : DevelopmentKeys::ecPrivateKey);
 			changed |= fill(stored, "securelink.keys.checkpoint", DevelopmentKeys::ecPrivateKey);
 			changed |= fill(stored, DATABASE_PASSWORD, DevelopmentKeys::secret);
 			if (changed) {
@@ -97,6 +107,27 @@ public final class DevelopmentKeys {
 		byte[] bytes = new byte[32];
 		RANDOM.nextBytes(bytes);
 		return Base64.getEncoder().encodeToString(bytes);
+	}
+
+	private static String ed25519PrivateKey() {
+		try {
+			return Base64.getEncoder()
+				.encodeToString(KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate().getEncoded());
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException("No Ed25519 support in this JVM", ex);
+		}
+	}
+
+	private static boolean isEd25519(String base64) {
+		try {
+			KeyFactory.getInstance("Ed25519")
+				.generatePrivate(new PKCS8EncodedKeySpec(Base64.getMimeDecoder().decode(base64)));
+			return true;
+		}
+		catch (GeneralSecurityException | IllegalArgumentException ex) {
+			return false;
+		}
 	}
 
 	private static String ecPrivateKey() {

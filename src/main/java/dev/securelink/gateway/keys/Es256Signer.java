@@ -19,12 +19,10 @@ import com.nimbusds.jwt.SignedJWT;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One of the gateway's ES256 keys, as its users need it: JWTs signed with it (the header
- * naming the key's {@code kid}, its RFC 7638 thumbprint, and a {@code typ}), the public
- * part as the JWK that {@code /.well-known/jwks.json} publishes, and the check of a JWT
- * it signed. The private key never leaves this object.
+ * An EC P-256 key signing with ES256: the checkpoints' key, and the assertions' by
+ * default.
  */
-public final class Es256Signer {
+public final class Es256Signer implements SigningKey {
 
 	private final ECKey publicJwk;
 
@@ -50,15 +48,17 @@ public final class Es256Signer {
 		}
 	}
 
-	/** The public key, as published. */
+	@Override
 	public ECKey publicJwk() {
 		return this.publicJwk;
 	}
 
-	/**
-	 * {@code claims} signed, compact form; {@code type} is the header's {@code typ}, or
-	 * none.
-	 */
+	@Override
+	public JWSAlgorithm algorithm() {
+		return JWSAlgorithm.ES256;
+	}
+
+	@Override
 	public String sign(JWTClaimsSet claims, @Nullable JOSEObjectType type) {
 		SignedJWT jwt = new SignedJWT(
 				new JWSHeader.Builder(JWSAlgorithm.ES256).type(type).keyID(this.publicJwk.getKeyID()).build(), claims);
@@ -71,10 +71,7 @@ public final class Es256Signer {
 		return jwt.serialize();
 	}
 
-	/**
-	 * The claims of {@code jws} when this key signed it, with ES256 and {@code type};
-	 * otherwise (malformed, another key or type, a changed byte) null.
-	 */
+	@Override
 	public @Nullable JWTClaimsSet verified(String jws, JOSEObjectType type) {
 		try {
 			SignedJWT jwt = SignedJWT.parse(jws);

@@ -12,6 +12,8 @@ import java.util.List;
 
 import javax.crypto.spec.SecretKeySpec;
 
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.util.PrivateKeyFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.Resource;
 import org.springframework.util.StringUtils;
@@ -24,19 +26,25 @@ public final class GatewayKeys {
 
 	static final int MIN_SECRET_BYTES = 32;
 
+	/** {@code securelink.keys.assertion-algorithm}'s default. */
+	public static final String ASSERTION_ES256 = "ES256";
+
+	/** {@code securelink.keys.assertion-algorithm} for Ed25519 signatures. */
+	public static final String ASSERTION_EDDSA = "EdDSA";
+
 	private final SecretKeySpec emailPepper;
 
 	private final List<SessionKey> sessionKeys;
 
-	private final Es256Signer assertionSigner;
+	private final SigningKey assertionSigner;
 
 	private final Es256Signer checkpointSigner;
 
-	private GatewayKeys(SecretKeySpec emailPepper, List<SessionKey> sessionKeys, ECPrivateKey assertionKey,
+	private GatewayKeys(SecretKeySpec emailPepper, List<SessionKey> sessionKeys, SigningKey assertionSigner,
 			ECPrivateKey checkpointKey) {
 		this.emailPepper = emailPepper;
 		this.sessionKeys = List.copyOf(sessionKeys);
-		this.assertionSigner = new Es256Signer(assertionKey, EcPublicKeys.derive(assertionKey));
+		this.assertionSigner = assertionSigner;
 		this.checkpointSigner = new Es256Signer(checkpointKey, EcPublicKeys.derive(checkpointKey));
 	}
 
@@ -53,8 +61,12 @@ public final class GatewayKeys {
 		return this.sessionKeys;
 	}
 
-	/** Signs the upstream assertions; its public key is in the JWKS. */
-	public Es256Signer assertionSigner() {
+	/**
+	 * Signs the upstream assertions (ES256, or EdDSA when
+	 * {@code securelink.keys.assertion-algorithm} says so); its public key is in the
+	 * JWKS.
+	 */
+	public SigningKey assertionSigner() {
 		return this.assertionSigner;
 	}
 
@@ -70,8 +82,7 @@ public final class GatewayKeys {
 		List<String> errors = new ArrayList<>();
 		byte[] pepper = secret("securelink.keys.email-pepper", properties.emailPepper(), errors);
 		List<SessionKey> sessionKeys = sessionKeys(properties.session(), errors);
-		ECPrivateKey assertionKey = ecKey("securelink.keys.assertion", properties.assertion(),
-				properties.assertionLocation(), errors);
+		SigningKey assertionKey = assertionKey(properties, errors);
 		ECPrivateKey checkpointKey = ecKey("securelink.keys.checkpoint", properties.checkpoint(),
 				properties.checkpointLocation(), errors);
 		if (pepper == null || sessionKeys == null || assertionKey == null || checkpointKey == null
@@ -127,11 +138,67 @@ public final class GatewayKeys {
 	}
 
 	/**
+	 * The assertion's key, of the configured algorithm: an EC P-256 key for ES256 (the
+	 * default), an Ed25519 key for EdDSA.
+	 */
+	private static @Nullable SigningKey assertionKey(KeysProperties properties, List<String> errors) {
+		String name = "securelink.keys.assertion";
+		String algorithm = properties.assertionAlgorithm();
+		if (algorithm == null || algorithm.isBlank() || algorithm.trim().equals(ASSERTION_ES256)) {
+			ECPrivateKey key = ecKey(name, properties.assertion(), properties.assertionLocation(), errors);
+			return (key != null) ? new Es256Signer(key, EcPublicKeys.derive(key)) : null;
+		}
+		if (!algorithm.trim().equals(ASSERTION_EDDSA)) {
+			errors.add("securelink.keys.assertion-algorithm must be " + ASSERTION_ES256 + " or " + ASSERTION_EDDSA);
+			return null;
+		}
+		byte[] der = pkcs8(name, properties.assertion(), properties.assertionLocation(), "Ed25519", errors);
+		if (der == null) {
+			return null;
+		}
+		try {
+			if (PrivateKeyFactory.createKey(der) instanceof Ed25519PrivateKeyParameters key) {
+				return new Ed25519Signer(key);
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// Reported below, without the value.
+		}
+		errors.add(name + " is not a PKCS#8 Ed25519 private key in PEM (the assertion algorithm is EdDSA)");
+		return null;
+	}
+
+	/**
 	 * An EC P-256 private key given as PEM in {@code name}, or in a file at
 	 * {@code name-location}.
 	 */
 	private static @Nullable ECPrivateKey ecKey(String name, @Nullable String value, @Nullable Resource location,
 			List<String> errors) {
+		byte[] der = pkcs8(name, value, location, "EC P-256", errors);
+		if (der == null) {
+			return null;
+		}
+		try {
+			ECPrivateKey key = (ECPrivateKey) KeyFactory.getInstance("EC")
+				.generatePrivate(new PKCS8EncodedKeySpec(der));
+			if (key.getParams().getCurve().getField().getFieldSize() != 256) {
+				errors.add(name + " must be a P-256 key");
+				return null;
+			}
+			return key;
+		}
+		catch (GeneralSecurityException | ClassCastException ex) {
+			errors.add(name + " is not a PKCS#8 EC private key in PEM");
+			return null;
+		}
+	}
+
+	/**
+	 * The DER of a PKCS#8 private key (of {@code kind}) given as PEM in {@code name}, or
+	 * in a file at {@code name-location}.
+	 */
+	private static byte @Nullable [] pkcs8(String name, @Nullable String value, @Nullable Resource location,
+			String kind, List<String> errors) {
 		String pem = value;
 		if (!StringUtils.hasText(pem) && location != null) {
 			try {
@@ -143,21 +210,15 @@ public final class GatewayKeys {
 			}
 		}
 		if (!StringUtils.hasText(pem)) {
-			errors.add(name + " is missing (PEM, PKCS#8 EC P-256 private key; or " + name + "-location)");
+			errors.add(name + " is missing (PEM, PKCS#8 " + kind + " private key; or " + name + "-location)");
 			return null;
 		}
 		try {
 			String base64 = pem.replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").replaceAll("\\s", "");
-			PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64));
-			ECPrivateKey key = (ECPrivateKey) KeyFactory.getInstance("EC").generatePrivate(spec);
-			if (key.getParams().getCurve().getField().getFieldSize() != 256) {
-				errors.add(name + " must be a P-256 key");
-				return null;
-			}
-			return key;
+			return Base64.getDecoder().decode(base64);
 		}
-		catch (GeneralSecurityException | IllegalArgumentException | ClassCastException ex) {
-			errors.add(name + " is not a PKCS#8 EC private key in PEM");
+		catch (IllegalArgumentException ex) {
+			errors.add(name + " is not a PKCS#8 " + kind + " private key in PEM");
 			return null;
 		}
 	}

@@ -9,25 +9,27 @@ import java.util.stream.Collectors;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 
 import dev.securelink.gateway.GatewayProperties;
-import dev.securelink.gateway.keys.Es256Signer;
 import dev.securelink.gateway.keys.GatewayKeys;
+import dev.securelink.gateway.keys.SigningKey;
 import dev.securelink.gateway.link.Right;
 import dev.securelink.gateway.session.SessionClaims;
 
 /**
  * The identity the upstream receives with every proxied request: the link, tenant and
- * rights headers and the assertion, an ES256 JWT saying the same and naming the link's
- * document ({@code doc}), verifiable with {@code /.well-known/jwks.json}. An ES256
- * signature costs about a millisecond, so each session's headers are built once and
- * reused until shortly before the assertion expires; they are copied into each request
- * whole (Netty copies validated headers without validating and hashing every name again).
+ * rights headers and the assertion, a JWT saying the same and naming the link's document
+ * ({@code doc}), signed with ES256 (or EdDSA,
+ * {@code securelink.keys.assertion-algorithm}) and verifiable with
+ * {@code /.well-known/jwks.json}. A signature is the largest single cost of a session's
+ * first request, so each session's headers are built once and reused until shortly before
+ * the assertion expires; they are copied into each request whole (Netty copies validated
+ * headers without validating and hashing every name again).
  */
 @Component
 class Assertions {
@@ -38,7 +40,7 @@ class Assertions {
 
 	private static final Duration REUSE = Duration.ofMinutes(10);
 
-	private final Es256Signer signer;
+	private final SigningKey signer;
 
 	private final String issuer;
 
@@ -72,7 +74,7 @@ class Assertions {
 	}
 
 	/** The public key that verifies assertions, as a JWK. */
-	ECKey publicKey() {
+	JWK publicKey() {
 		return this.signer.publicJwk();
 	}
 

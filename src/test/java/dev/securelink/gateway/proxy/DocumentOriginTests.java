@@ -8,6 +8,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jwt.SignedJWT;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,11 +21,14 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseCookie;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.securelink.gateway.database.MissingConfigurationException;
+import dev.securelink.gateway.keys.Ed25519Signer;
 import dev.securelink.gateway.support.Admin;
 import dev.securelink.gateway.support.Behaviour;
 import dev.securelink.gateway.support.Browser;
@@ -29,6 +36,7 @@ import dev.securelink.gateway.support.CreatedLink;
 import dev.securelink.gateway.support.GatewayFixture;
 import dev.securelink.gateway.support.Instances;
 import dev.securelink.gateway.support.Secrets;
+import dev.securelink.gateway.support.TestKeys;
 import dev.securelink.gateway.support.TestMail;
 import dev.securelink.gateway.support.TestUpstream;
 
@@ -41,7 +49,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * answers and refuses. The requests name the document's host in {@code Host}, as a
  * browser resolving {@code *.localhost} to loopback would.
  */
-@TestPropertySource(properties = "securelink.documents.origin=http://{link}.localhost")
+@TestPropertySource(properties = { "securelink.documents.origin=http://{link}.localhost",
+		"securelink.keys.assertion-algorithm=EdDSA" })
 class DocumentOriginTests extends GatewayFixture {
 
 	private static final String HANDOFF = "http://([a-z2-7]{20})\\.localhost/_gw/handoff\\?t=([A-Za-z0-9._-]+)";
@@ -51,7 +60,14 @@ class DocumentOriginTests extends GatewayFixture {
 	@BeforeAll
 	static void startSecondInstance() {
 		second = Instances.start(new String[0], "--server.port=0", "--management.server.port=0",
-				"--securelink.documents.origin=http://{link}.localhost");
+				"--securelink.documents.origin=http://{link}.localhost", "--securelink.keys.assertion-algorithm=EdDSA",
+				"--securelink.keys.assertion=" + TestKeys.ed25519Pem());
+	}
+
+	/** This context's assertions are EdDSA: the key of that kind. */
+	@DynamicPropertySource
+	static void edDsaAssertionKey(DynamicPropertyRegistry registry) {
+		registry.add("securelink.keys.assertion", TestKeys::ed25519Pem);
 	}
 
 	@AfterAll
@@ -133,6 +149,32 @@ class DocumentOriginTests extends GatewayFixture {
 		assertThat(onHost("localhost", "/d/" + handoff.link().id() + "/", cookie).getStatus().value())
 			.as("no document on the gateway's host")
 			.isEqualTo(404);
+	}
+
+	@Test
+	@Behaviour("19")
+	void assertionWhenEdDsaIsConfiguredThenEd25519SignedAndVerifiedWithThePublishedKey() throws Exception {
+		String document = "/docs/" + UUID.randomUUID();
+		Handoff handoff = verified(document);
+		String cookie = cookie(redeem(this.client, handoff.host(), handoff.token()));
+		assertThat(onHost(handoff.host(), "/", cookie).getStatus().value()).isEqualTo(200);
+
+		SignedJWT jwt = SignedJWT.parse(TestUpstream.received(document).get(0).header("X-SecureLink-Assertion"));
+		assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.EdDSA);
+		String jwks = this.client.get()
+			.uri("/.well-known/jwks.json")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
+		assertThat(jwks).doesNotContain("\"d\"");
+		OctetKeyPair key = (OctetKeyPair) JWKSet.parse(jwks).getKeyByKeyId(jwt.getHeader().getKeyID());
+		assertThat(jwt.verify(Ed25519Signer.verifier(key))).isTrue();
+		assertThat(jwt.getJWTClaimsSet().getSubject()).isEqualTo(handoff.link().id());
+		assertThat(jwt.getJWTClaimsSet().getStringClaim("doc")).isEqualTo(document);
+		assertThat(jwt.getJWTClaimsSet().getAudience()).containsExactly("securelink-upstream");
 	}
 
 	@Test

@@ -40,7 +40,7 @@ public class SessionBenchmarks {
 	@Setup
 	public void setUp() {
 		GatewayKeys keys = GatewayKeys.from(new KeysProperties(TestKeys.EMAIL_PEPPER, TestKeys.SESSION,
-				TestKeys.assertionPem(), null, TestKeys.checkpointPem(), null));
+				TestKeys.assertionPem(), null, TestKeys.checkpointPem(), null, null));
 		this.codec = new SessionCodec(keys);
 		this.uncached = new SessionCodec(keys);
 		Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);

@@ -50,7 +50,7 @@ class SessionCodecTests {
 
 	private static SessionCodec codec(String sessionKeys) {
 		return new SessionCodec(GatewayKeys.from(new KeysProperties(TestKeys.EMAIL_PEPPER, sessionKeys,
-				TestKeys.assertionPem(), null, TestKeys.checkpointPem(), null)));
+				TestKeys.assertionPem(), null, TestKeys.checkpointPem(), null, null)));
 	}
 
 	private static SessionClaims claims() {

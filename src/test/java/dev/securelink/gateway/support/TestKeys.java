@@ -49,6 +49,8 @@ public final class TestKeys {
 
 	private static final KeyPair CHECKPOINT = generate("EC", new ECGenParameterSpec("secp256r1"));
 
+	private static final KeyPair ED25519 = generate("Ed25519", null);
+
 	private static Path issuerPublicKey;
 
 	private TestKeys() {
@@ -80,7 +82,15 @@ public final class TestKeys {
 	 * Spring.
 	 */
 	public static KeysProperties keysProperties() {
-		return new KeysProperties(EMAIL_PEPPER, SESSION, assertionPem(), null, checkpointPem(), null);
+		return new KeysProperties(EMAIL_PEPPER, SESSION, assertionPem(), null, checkpointPem(), null, null);
+	}
+
+	/**
+	 * An Ed25519 assertion key, PKCS#8 PEM, for {@code securelink.keys.assertion} with
+	 * {@code securelink.keys.assertion-algorithm=EdDSA}.
+	 */
+	public static String ed25519Pem() {
+		return pem("PRIVATE KEY", ED25519.getPrivate().getEncoded());
 	}
 
 	/** The gateway's assertion key, PKCS#8 PEM. */
@@ -165,7 +175,7 @@ public final class TestKeys {
 			if (spec != null) {
 				generator.initialize(spec);
 			}
-			else {
+			else if (algorithm.equals("RSA")) {
 				generator.initialize(2048);
 			}
 			return generator.generateKeyPair();
