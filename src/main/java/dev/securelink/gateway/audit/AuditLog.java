@@ -12,6 +12,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Component;
@@ -24,11 +25,12 @@ import dev.securelink.gateway.keys.Sha256;
 /**
  * Appends to the durable audit trail: one insert, no lock, and the returned Mono
  * completes once the row is written (so an event that gates a request is durable before
- * the answer). {@link AuditSealer} links each tenant's new events into its hash chain in
- * the background.
+ * the answer). A session's {@code opened}, which gates nothing, is written in batches
+ * ({@link EventBatches}). {@link AuditSealer} links each tenant's new events into its
+ * hash chain in the background.
  */
 @Component
-public class AuditLog {
+public class AuditLog implements SmartLifecycle {
 
 	private final DatabaseClient db;
 
@@ -39,6 +41,10 @@ public class AuditLog {
 	private final int maxOpenedPerLink;
 
 	private final Counter openedDropped;
+
+	private final EventBatches batches;
+
+	private volatile boolean running;
 
 	/** Openings recorded per link in the hour since the first of them. */
 	private final Cache<String, AtomicInteger> openedPerLink = Caffeine.newBuilder()
@@ -56,6 +62,7 @@ public class AuditLog {
 			.register(meters);
 		this.db = db;
 		this.pepper = keys.emailPepper();
+		this.batches = new EventBatches(db, this::record);
 	}
 
 	/**
@@ -92,9 +99,11 @@ public class AuditLog {
 	}
 
 	/**
-	 * Appends a session's {@code opened}, unless the link already had
+	 * Appends a session's {@code opened} in the next batch, unless the link already had
 	 * {@code max-opened-per-link} of them this hour: a link opened in a loop (or by a
-	 * crawler with a fresh session each time) cannot flood its tenant's trail.
+	 * crawler with a fresh session each time) cannot flood its tenant's trail. The write
+	 * happens whether or not the returned Mono is subscribed to; it completes once the
+	 * event is written (at once when it is not to be).
 	 */
 	public Mono<Void> recordOpened(AccessEvent event) {
 		String linkId = event.linkId();
@@ -103,7 +112,41 @@ public class AuditLog {
 			this.openedDropped.increment();
 			return Mono.empty();
 		}
-		return record(event);
+		return this.batches.add(event);
+	}
+
+	/**
+	 * Writes the queued openings before the database goes, after the web server stopped;
+	 * the context waits for {@code callback}.
+	 */
+	@Override
+	public void stop(Runnable callback) {
+		this.batches.drain(Duration.ofSeconds(10)).doFinally((signal) -> {
+			this.running = false;
+			callback.run();
+		}).subscribe();
+	}
+
+	@Override
+	public void stop() {
+		stop(() -> {
+		});
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/** Stopped after the web server (whose phases are a little below the default). */
+	@Override
+	public int getPhase() {
+		return SmartLifecycle.DEFAULT_PHASE - 4096;
 	}
 
 	/**

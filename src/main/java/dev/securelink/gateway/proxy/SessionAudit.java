@@ -37,10 +37,10 @@ class SessionAudit {
 	private final Clock clock;
 
 	/**
-	 * Sessions whose "opened" event this instance already wrote (the database dedups
-	 * across instances).
+	 * Sessions whose {@code opened} this instance queued, each with its write: complete
+	 * once written (or once its failure is logged). The database dedups across instances.
 	 */
-	private final Cache<String, Boolean> opened = Caffeine.newBuilder()
+	private final Cache<String, Mono<Void>> opened = Caffeine.newBuilder()
 		.maximumSize(100_000)
 		.expireAfterWrite(Duration.ofHours(13))
 		.build();
@@ -52,33 +52,39 @@ class SessionAudit {
 	}
 
 	/**
-	 * The session's {@code opened}, unless this instance wrote it already. Reading stays
-	 * available when the audit database hiccups: a failure is logged, and the next
-	 * request tries again.
+	 * The session's {@code opened}, queued unless this instance queued it already; the
+	 * write of it. Reading stays available when the audit database hiccups: a failure is
+	 * logged, and the session's next request tries again.
 	 */
 	private Mono<Void> opened(DocumentRequest request, Sessions.Valid session) {
 		String id = session.claims().id();
-		if (this.opened.getIfPresent(id) != null) {
-			return Mono.empty();
-		}
-		return this.audit.recordOpened(event(request, session, AuditType.OPENED, AuditOutcome.OK, null))
-			.doOnSuccess((done) -> this.opened.put(id, Boolean.TRUE))
-			.onErrorResume((ex) -> {
-				logger.warn("Could not audit a document opening: " + ex.getClass().getSimpleName());
-				return Mono.empty();
-			});
+		return this.opened.get(id, (key) -> {
+			Mono<Void> written = this.audit
+				.recordOpened(event(request, session, AuditType.OPENED, AuditOutcome.OK, null))
+				.onErrorResume((ex) -> {
+					logger.warn("Could not audit a document opening: " + ex.getClass().getSimpleName());
+					this.opened.invalidate(key);
+					return Mono.empty();
+				})
+				.cache();
+			// Written whether or not anyone waits for it (a plain read does not).
+			written.subscribe();
+			return written;
+		});
 	}
 
 	/**
-	 * A read of the document: the session's {@code opened}, and when it reads the page of
-	 * {@code action}, {@code sign_viewed} or {@code pay_viewed}, durable before it is
-	 * forwarded.
+	 * A read of the document: the session's {@code opened} queued (a read does not wait
+	 * for it), and when it reads the page of {@code action}, {@code sign_viewed} or
+	 * {@code pay_viewed}, durable before it is forwarded, after the opening.
 	 */
 	Mono<Void> read(DocumentRequest request, Sessions.Valid session, @Nullable Right action) {
-		return opened(request, session).then((action != null)
-				? this.audit.record(event(request, session,
-						(action == Right.SIGN) ? AuditType.SIGN_VIEWED : AuditType.PAY_VIEWED, AuditOutcome.OK, null))
-				: Mono.empty());
+		Mono<Void> opening = opened(request, session);
+		if (action == null) {
+			return Mono.empty();
+		}
+		return opening.then(this.audit.record(event(request, session,
+				(action == Right.SIGN) ? AuditType.SIGN_VIEWED : AuditType.PAY_VIEWED, AuditOutcome.OK, null)));
 	}
 
 	/**
@@ -86,8 +92,10 @@ class SessionAudit {
 	 * payment the audit trail does not know of never happens.
 	 */
 	Mono<Void> submitted(DocumentRequest request, Sessions.Valid session, Right action) {
-		return this.audit.record(event(request, session, (action == Right.SIGN) ? AuditType.SIGNED : AuditType.PAID,
-				AuditOutcome.REQUESTED, null));
+		// After the session's opening, when it is still being written.
+		Mono<Void> opening = this.opened.getIfPresent(session.claims().id());
+		return ((opening != null) ? opening : Mono.<Void>empty()).then(this.audit.record(event(request, session,
+				(action == Right.SIGN) ? AuditType.SIGNED : AuditType.PAID, AuditOutcome.REQUESTED, null)));
 	}
 
 	/**

@@ -735,8 +735,18 @@ class ProxyTests extends GatewayFixture {
 	void openedWhenFirstDocumentGetOfASessionThenAuditedOnce() {
 		this.browser.get("/d/" + this.linkId + "/");
 		this.browser.get("/d/" + this.linkId + "/again");
-		assertThat(count("select count(*) from access_event where link_id = $1 and type = 'opened'", this.linkId))
-			.isEqualTo(1);
+		org.awaitility.Awaitility.await()
+			.atMost(java.time.Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(
+					count("select count(*) from access_event where link_id = $1 and type = 'opened'", this.linkId))
+				.isEqualTo(1));
+		// A batch later, still once.
+		this.browser.get("/d/" + this.linkId + "/third");
+		org.awaitility.Awaitility.await()
+			.pollDelay(java.time.Duration.ofMillis(200))
+			.untilAsserted(() -> assertThat(
+					count("select count(*) from access_event where link_id = $1 and type = 'opened'", this.linkId))
+				.isEqualTo(1));
 	}
 
 	@Test
