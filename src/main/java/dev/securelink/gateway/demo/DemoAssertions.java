@@ -1,11 +1,16 @@
 package dev.securelink.gateway.demo;
 
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.Date;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -16,13 +21,15 @@ import org.springframework.web.util.HtmlUtils;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
-import dev.securelink.gateway.keys.Ed25519Signer;
-
 /**
  * How {@link DemoDocumentService} checks the gateway's assertion, as a real document
  * service would: against the keys the gateway publishes, fetched once.
  */
 final class DemoAssertions {
+
+	/** The DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410). */
+	private static final byte[] ED25519_INFO = { 0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21,
+			0x00 };
 
 	private final String jwksUrl;
 
@@ -46,7 +53,7 @@ final class DemoAssertions {
 				SignedJWT jwt = SignedJWT.parse(assertion);
 				JWK key = keys.getKeyByKeyId(jwt.getHeader().getKeyID());
 				JWTClaimsSet claims = jwt.getJWTClaimsSet();
-				boolean valid = key != null && jwt.verify(verifier(key))
+				boolean valid = key != null && verifies(jwt, key)
 						&& claims.getAudience().contains("securelink-upstream")
 						&& claims.getExpirationTime().after(new Date()) && names(claims.getStringClaim("doc"), path);
 				if (!valid) {
@@ -63,12 +70,27 @@ final class DemoAssertions {
 		});
 	}
 
-	/** ES256 or EdDSA, as the gateway is configured. */
-	private static JWSVerifier verifier(JWK key) throws JOSEException {
-		if (key instanceof OctetKeyPair okp) {
-			return Ed25519Signer.verifier(okp);
+	/**
+	 * Whether the key published as {@code key} signed {@code jwt}: ES256 through Nimbus,
+	 * EdDSA through the JDK's own Ed25519 (Nimbus's needs Google Tink), as any document
+	 * service can.
+	 */
+	private static boolean verifies(SignedJWT jwt, JWK key) throws JOSEException, GeneralSecurityException {
+		if (key instanceof OctetKeyPair okp && Curve.Ed25519.equals(okp.getCurve())
+				&& JWSAlgorithm.EdDSA.equals(jwt.getHeader().getAlgorithm())) {
+			byte[] x = okp.getDecodedX();
+			// RFC 8410's SubjectPublicKeyInfo of an Ed25519 key: a fixed prefix, then its
+			// 32 bytes.
+			byte[] info = new byte[ED25519_INFO.length + x.length];
+			System.arraycopy(ED25519_INFO, 0, info, 0, ED25519_INFO.length);
+			System.arraycopy(x, 0, info, ED25519_INFO.length, x.length);
+			Signature signature = Signature.getInstance("Ed25519");
+			signature.initVerify(KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(info)));
+			signature.update(jwt.getSigningInput());
+			return signature.verify(jwt.getSignature().decode());
 		}
-		return new ECDSAVerifier((ECKey) key);
+		return key instanceof ECKey ec && JWSAlgorithm.ES256.equals(jwt.getHeader().getAlgorithm())
+				&& jwt.verify(new ECDSAVerifier(ec));
 	}
 
 	private static boolean names(String document, String path) {

@@ -89,17 +89,6 @@ public final class Ed25519Signer implements SigningKey {
 		}
 	}
 
-	/**
-	 * A Nimbus verifier of EdDSA signatures by the Ed25519 key of {@code jwk}: what a
-	 * document service does with the published key (the demo's does).
-	 */
-	public static JWSVerifier verifier(OctetKeyPair jwk) {
-		if (!Curve.Ed25519.equals(jwk.getCurve())) {
-			throw new IllegalArgumentException("Not an Ed25519 key: " + jwk.getCurve());
-		}
-		return verifier(new Ed25519PublicKeyParameters(jwk.getDecodedX()));
-	}
-
 	private static JWSVerifier verifier(Ed25519PublicKeyParameters key) {
 		return new Verifying(key);
 	}

@@ -1,8 +1,5 @@
 package dev.securelink.gateway.keys;
 
-import java.security.KeyFactory;
-import java.security.Signature;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 
 import com.nimbusds.jose.JOSEObjectType;
@@ -83,11 +80,7 @@ class GatewayKeysTests {
 		assertThat(signer.verified(jws, new JOSEObjectType("other"))).isNull();
 		// As a document service without this code would: the JDK's own Ed25519 and the
 		// raw public key from the JWK.
-		Signature jdk = Signature.getInstance("Ed25519");
-		jdk.initVerify(KeyFactory.getInstance("Ed25519")
-			.generatePublic(new X509EncodedKeySpec(concat(ED25519_SPKI_PREFIX, published.getDecodedX()))));
-		jdk.update(jwt.getSigningInput());
-		assertThat(jdk.verify(jwt.getSignature().decode())).isTrue();
+		assertThat(TestKeys.verifiesEd25519(jwt, published)).isTrue();
 		// One changed byte of the claims: no longer verifies.
 		String[] parts = jws.split("\\.");
 		String forged = parts[0] + "." + Base64URL.encode("{\"sub\":\"other\"}") + "." + parts[2];
@@ -108,18 +101,6 @@ class GatewayKeysTests {
 			.isThrownBy(() -> GatewayKeys.from(new KeysProperties(TestKeys.EMAIL_PEPPER, TestKeys.SESSION,
 					TestKeys.assertionPem(), null, TestKeys.checkpointPem(), null, "HS256")))
 			.withMessageContaining("securelink.keys.assertion-algorithm must be ES256 or EdDSA");
-	}
-
-	/**
-	 * The DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410), before the 32 bytes.
-	 */
-	private static final byte[] ED25519_SPKI_PREFIX = { 0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03,
-			0x21, 0x00 };
-
-	private static byte[] concat(byte[] first, byte[] second) {
-		byte[] all = java.util.Arrays.copyOf(first, first.length + second.length);
-		System.arraycopy(second, 0, all, first.length, second.length);
-		return all;
 	}
 
 }

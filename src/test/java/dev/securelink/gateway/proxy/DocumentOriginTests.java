@@ -28,7 +28,6 @@ import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.securelink.gateway.database.MissingConfigurationException;
-import dev.securelink.gateway.keys.Ed25519Signer;
 import dev.securelink.gateway.support.Admin;
 import dev.securelink.gateway.support.Behaviour;
 import dev.securelink.gateway.support.Browser;
@@ -171,7 +170,7 @@ class DocumentOriginTests extends GatewayFixture {
 			.getResponseBody();
 		assertThat(jwks).doesNotContain("\"d\"");
 		OctetKeyPair key = (OctetKeyPair) JWKSet.parse(jwks).getKeyByKeyId(jwt.getHeader().getKeyID());
-		assertThat(jwt.verify(Ed25519Signer.verifier(key))).isTrue();
+		assertThat(TestKeys.verifiesEd25519(jwt, key)).isTrue();
 		assertThat(jwt.getJWTClaimsSet().getSubject()).isEqualTo(handoff.link().id());
 		assertThat(jwt.getJWTClaimsSet().getStringClaim("doc")).isEqualTo(document);
 		assertThat(jwt.getJWTClaimsSet().getAudience()).containsExactly("securelink-upstream");

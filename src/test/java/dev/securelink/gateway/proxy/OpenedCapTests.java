@@ -1,5 +1,6 @@
 package dev.securelink.gateway.proxy;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -18,6 +19,7 @@ import dev.securelink.gateway.support.GatewayTest;
 import dev.securelink.gateway.support.Queries;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A link opened by session after session (a loop, a crawler) records at most
@@ -48,8 +50,9 @@ class OpenedCapTests {
 			browser.verify(link.path(), "anna@example.com");
 			assertThat(browser.get(link.documentSpace()).getStatus().value()).as("session " + i).isEqualTo(200);
 		}
-		assertThat(Queries.events(this.db, link.id(), "opened")).isEqualTo(2);
 		assertThat(this.meters.counter("securelink.audit.opened.dropped").count() - droppedBefore).isEqualTo(1);
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(Queries.events(this.db, link.id(), "opened")).isEqualTo(2));
 	}
 
 }

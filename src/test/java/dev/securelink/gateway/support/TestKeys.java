@@ -93,6 +93,24 @@ public final class TestKeys {
 		return pem("PRIVATE KEY", ED25519.getPrivate().getEncoded());
 	}
 
+	/**
+	 * Whether the Ed25519 key published as {@code key} signed {@code jwt}, checked as a
+	 * document service without the gateway's code would: the JDK's own Ed25519 on the raw
+	 * public key (RFC 8410's SubjectPublicKeyInfo prefix, then its 32 bytes).
+	 */
+	public static boolean verifiesEd25519(com.nimbusds.jwt.SignedJWT jwt, com.nimbusds.jose.jwk.OctetKeyPair key)
+			throws GeneralSecurityException {
+		byte[] prefix = { 0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00 };
+		byte[] x = key.getDecodedX();
+		byte[] info = java.util.Arrays.copyOf(prefix, prefix.length + x.length);
+		System.arraycopy(x, 0, info, prefix.length, x.length);
+		java.security.Signature signature = java.security.Signature.getInstance("Ed25519");
+		signature.initVerify(java.security.KeyFactory.getInstance("Ed25519")
+			.generatePublic(new java.security.spec.X509EncodedKeySpec(info)));
+		signature.update(jwt.getSigningInput());
+		return signature.verify(jwt.getSignature().decode());
+	}
+
 	/** The gateway's assertion key, PKCS#8 PEM. */
 	public static String assertionPem() {
 		return pem("PRIVATE KEY", ASSERTION.getPrivate().getEncoded());
