@@ -12,6 +12,19 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class Hmac {
 
+	/**
+	 * One {@code Mac} per thread: {@code Mac.getInstance} walks the JCA providers on
+	 * every call, a first open's most frequent lookup (bench/RESULTS.md, #30).
+	 */
+	private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(() -> {
+		try {
+			return Mac.getInstance("HmacSHA256");
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException("HmacSHA256 is part of every JVM", ex);
+		}
+	});
+
 	private Hmac() {
 	}
 
@@ -20,14 +33,14 @@ public final class Hmac {
 	}
 
 	public static byte[] sha256(SecretKeySpec key, String data) {
+		Mac mac = MACS.get();
 		try {
-			Mac mac = Mac.getInstance("HmacSHA256");
 			mac.init(key);
-			return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
 		}
 		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("HmacSHA256 is part of every JVM", ex);
+			throw new IllegalStateException("Not an HMAC key", ex);
 		}
+		return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
 	}
 
 }
