@@ -39,7 +39,8 @@ class ArchitectureTests {
 	 */
 	static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
 			Map.entry("access",
-					Set.of("audit", "edge", "input", "keys", "link", "mail", "page", "paths", "session", "tenant")),
+					Set.of("audit", "edge", "input", "keys", "link", "mail", "page", "paths", "session", "tenant",
+							"tracing")),
 			Map.entry("admin", Set.of("audit", "change", "input", "paths", "tenant")),
 			Map.entry("audit", Set.of("keys")), Map.entry("change", Set.of()), Map.entry("database", Set.of("keys")),
 			Map.entry("demo", Set.of()), Map.entry("edge", Set.of("page", "paths", "tracing")),

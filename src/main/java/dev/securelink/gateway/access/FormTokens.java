@@ -9,7 +9,7 @@ import java.util.List;
 import javax.crypto.spec.SecretKeySpec;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.http.HttpCookie;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseCookie;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.stereotype.Component;
@@ -46,9 +46,23 @@ class FormTokens {
 
 	/** The nonce the browser holds, or null when it holds none (or junk). */
 	@Nullable String nonce(ServerHttpRequest request) {
-		HttpCookie cookie = request.getCookies().getFirst(COOKIE);
-		String value = (cookie != null) ? cookie.getValue() : null;
-		return (value != null && value.length() == NONCE_LENGTH && value.matches("[A-Za-z0-9_-]+")) ? value : null;
+		return nonce(request.getHeaders().getOrEmpty(HttpHeaders.COOKIE));
+	}
+
+	/**
+	 * The same, from the raw {@code Cookie} header lines (the first cookie of the name).
+	 */
+	@Nullable String nonce(List<String> cookieHeaders) {
+		for (String header : cookieHeaders) {
+			for (String pair : header.split(";")) {
+				int equals = pair.indexOf('=');
+				if (equals > 0 && pair.substring(0, equals).trim().equals(COOKIE)) {
+					String value = pair.substring(equals + 1).trim();
+					return (value.length() == NONCE_LENGTH && value.matches("[A-Za-z0-9_-]+")) ? value : null;
+				}
+			}
+		}
+		return null;
 	}
 
 	String newNonce() {

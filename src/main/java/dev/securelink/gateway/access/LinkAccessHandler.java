@@ -38,7 +38,20 @@ class LinkAccessHandler {
 		this.pages = pages;
 	}
 
+	/**
+	 * A GET of the link: answered as {@link LinkRoute} decided it when the route handed
+	 * it on, otherwise read and decided here.
+	 */
 	Mono<ServerResponse> open(ServerRequest request) {
+		LinkRoute.Decided decided = LinkRoute.take(request.exchange());
+		if (decided != null) {
+			LinkOutcome outcome = decided.outcome();
+			Throwable error = decided.error();
+			return (outcome != null)
+					? this.responder.respond(request, decided.link(), outcome)
+						.onErrorResume((ex) -> unavailable(request, ex))
+					: unavailable(request, (error != null) ? error : new IllegalStateException("no decision"));
+		}
 		return this.converter.open(request)
 			.flatMap((link) -> this.decisions.open(link)
 				.flatMap((outcome) -> this.responder.respond(request, link, outcome)))

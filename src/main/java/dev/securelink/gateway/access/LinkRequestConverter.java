@@ -2,11 +2,13 @@ package dev.securelink.gateway.access;
 
 import java.util.List;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
 
 import dev.securelink.gateway.GatewayProperties;
 import dev.securelink.gateway.edge.ClientAddress;
@@ -39,6 +41,20 @@ class LinkRequestConverter {
 
 	Mono<LinkRequest> open(ServerRequest request) {
 		return open(request, request.pathVariable("code"), action(request));
+	}
+
+	/**
+	 * A plain GET that {@link LinkRoute} serves ahead of WebFlux, read the same way from
+	 * Reactor Netty's request: its {@code code}, {@code action} and chosen
+	 * {@code language} are the route's reading of the path.
+	 */
+	LinkRequest open(HttpServerRequest request, String code, Right action, @Nullable String language) {
+		io.netty.handler.codec.http.HttpHeaders headers = request.requestHeaders();
+		List<String> cookies = headers.getAll(HttpHeaderNames.COOKIE);
+		return LinkRequest.open(code, action,
+				this.clients.client(request.remoteAddress(), headers.getAll("X-Forwarded-For")), cookies,
+				this.forms.nonce(cookies), language, headers.getAll(HttpHeaderNames.ACCEPT_LANGUAGE),
+				headers.get(HttpHeaderNames.HOST));
 	}
 
 	/** The step-up page's GET ({@code action} from its token), read the same way. */

@@ -70,20 +70,14 @@ class LinkResponder {
 		if (outcome.linkId() != null) {
 			request.exchange().getAttributes().put(AccessLogFilter.LINK_ID, outcome.linkId());
 		}
+		Redirect redirect = redirect(link, outcome);
+		if (redirect != null) {
+			return ServerResponse.seeOther(URI.create(redirect.location()))
+				.cookies((all) -> redirect.cookies().forEach((cookie) -> all.add(cookie.getName(), cookie)))
+				.build();
+		}
 		// Java 17: the sealed hierarchy is exhaustive by construction; the last branch is
 		// NotFound.
-		if (outcome instanceof LinkOutcome.Granted granted) {
-			return seeOther(granted.link(), granted.action(), granted.claims(), List.of());
-		}
-		if (outcome instanceof LinkOutcome.SessionIssued issued) {
-			Sessions.Issued session = this.sessions.issue(request.exchange().getRequest(), issued.link(),
-					issued.emailVerified(), issued.recipient(), issued.mailboxProven());
-			List<ResponseCookie> cookies = new ArrayList<>(session.cookies());
-			if (issued.device() != null) {
-				cookies.add(issued.device());
-			}
-			return seeOther(issued.link(), issued.action(), session.claims(), cookies);
-		}
 		if (outcome instanceof LinkOutcome.EmailRequired required) {
 			return prompt(request, link, required, formAction);
 		}
@@ -132,16 +126,35 @@ class LinkResponder {
 	}
 
 	/**
-	 * The 303 to the document: on its own origin through a one-time handoff, or into its
-	 * space on the gateway's origin. The session's cookie on the gateway's host (when
-	 * new) is what tells a later open of the mailed link that this browser is verified.
+	 * The 303 of an outcome that goes to the document (a session the browser holds, or
+	 * one issued now), or null for any other: on its own origin through a one-time
+	 * handoff, or into its space on the gateway's origin. The session's cookie on the
+	 * gateway's host (when new) is what tells a later open of the mailed link that this
+	 * browser is verified.
 	 */
-	private Mono<ServerResponse> seeOther(Link link, Right action, SessionClaims claims, List<ResponseCookie> cookies) {
-		String location = this.origins.separate() ? this.handoffs.location(claims, "/" + target(link, action))
+	@Nullable Redirect redirect(LinkRequest link, LinkOutcome outcome) {
+		if (outcome instanceof LinkOutcome.Granted granted) {
+			return new Redirect(location(granted.link(), granted.action(), granted.claims()), List.of());
+		}
+		if (outcome instanceof LinkOutcome.SessionIssued issued) {
+			Sessions.Issued session = this.sessions.issue(link.cookieHeaders(), issued.link(), issued.emailVerified(),
+					issued.recipient(), issued.mailboxProven());
+			List<ResponseCookie> cookies = new ArrayList<>(session.cookies());
+			if (issued.device() != null) {
+				cookies.add(issued.device());
+			}
+			return new Redirect(location(issued.link(), issued.action(), session.claims()), cookies);
+		}
+		return null;
+	}
+
+	private String location(Link link, Right action, SessionClaims claims) {
+		return this.origins.separate() ? this.handoffs.location(claims, "/" + target(link, action))
 				: GatewayPaths.document(link.id()) + target(link, action);
-		return ServerResponse.seeOther(URI.create(location))
-			.cookies((all) -> cookies.forEach((cookie) -> all.add(cookie.getName(), cookie)))
-			.build();
+	}
+
+	/** A 303: where to, and the cookies it sets. */
+	record Redirect(String location, List<ResponseCookie> cookies) {
 	}
 
 	private Mono<ServerResponse> prompt(ServerRequest request, LinkRequest link, LinkOutcome.EmailRequired required,

@@ -189,12 +189,12 @@ public class Sessions {
 	 * the recipient at {@code recipient} (-1: none verified), plus the expiry of the
 	 * browser's oldest document sessions beyond {@code maxPerBrowser}.
 	 */
-	public Issued issue(ServerHttpRequest request, Link link, boolean emailVerified, int recipient) {
-		return issue(request, link, emailVerified, recipient, false);
+	public Issued issue(List<String> cookieHeaders, Link link, boolean emailVerified, int recipient) {
+		return issue(cookieHeaders, link, emailVerified, recipient, false);
 	}
 
 	/** The same, for a recipient who proved the mailbox too ({@code mailboxProven}). */
-	public Issued issue(ServerHttpRequest request, Link link, boolean emailVerified, int recipient,
+	public Issued issue(List<String> cookieHeaders, Link link, boolean emailVerified, int recipient,
 			boolean mailboxProven) {
 		Instant now = this.clock.instant().truncatedTo(ChronoUnit.SECONDS);
 		Instant expiresAt = now.plus(this.properties.absoluteTimeout());
@@ -206,7 +206,7 @@ public class Sessions {
 		List<ResponseCookie> cookies = new ArrayList<>();
 		cookies.add(cookie(link.id(), this.codec.encode(claims), Duration.between(now, expiresAt)));
 		this.meters.counter("securelink.sessions.issued", "email_verified", String.valueOf(emailVerified)).increment();
-		cookies.addAll(evictions(request, link.id(), emailVerified));
+		cookies.addAll(evictions(cookieHeaders, link.id(), emailVerified));
 		return new Issued(claims, cookies);
 	}
 
@@ -223,11 +223,11 @@ public class Sessions {
 	 * send cookies oldest first (RFC 6265 5.4), so the raw header order breaks ties
 	 * between sessions issued in the same second.
 	 */
-	private List<ResponseCookie> evictions(ServerHttpRequest request, String keep, boolean verifiedIssue) {
+	private List<ResponseCookie> evictions(List<String> cookieHeaders, String keep, boolean verifiedIssue) {
 		record Held(String name, Instant issuedAt, boolean verified) {
 		}
 		List<Held> held = new ArrayList<>();
-		for (String header : request.getHeaders().getOrEmpty(HttpHeaders.COOKIE)) {
+		for (String header : cookieHeaders) {
 			for (String pair : header.split(";")) {
 				int equals = pair.indexOf('=');
 				String name = (equals > 0) ? pair.substring(0, equals).trim() : "";

@@ -87,6 +87,46 @@ class LinkFlowTests extends GatewayFixture {
 	}
 
 	@Test
+	@Behaviour({ "3", "4" })
+	void openWhenTheLinkRouteAnswersThenTheSame303AsWebFluxAndOneUnknownCodeSpentPerRequest() {
+		String open = Admin.newTenant();
+		this.admin.settings(open, false);
+		CreatedLink link = this.admin.createLink(open,
+				Map.of("document", "/invoices/routed", "recipients", List.of(ANNA)));
+		// A plain spelling is the link route's; the same link with a query beyond lang
+		// goes through WebFlux, whose answer the route must equal.
+		EntityExchangeResult<String> routed = new Browser(this.client).get(link.path() + "?lang=fr");
+		EntityExchangeResult<String> webflux = new Browser(this.client).get(link.path() + "?lang=fr&utm_source=mail");
+		for (EntityExchangeResult<String> answer : List.of(routed, webflux)) {
+			assertThat(answer.getStatus().value()).isEqualTo(303);
+			assertThat(answer.getResponseHeaders().getLocation()).hasToString(link.documentSpace());
+			assertThat(answer.getResponseCookies().getFirst("__Host-sls-" + link.id())).satisfies((cookie) -> {
+				assertThat(cookie.isSecure()).isTrue();
+				assertThat(cookie.isHttpOnly()).isTrue();
+				assertThat(cookie.getSameSite()).isEqualTo("Lax");
+				assertThat(cookie.getPath()).isEqualTo("/");
+			});
+		}
+		assertThat(routed.getResponseHeaders().headerNames())
+			.containsExactlyInAnyOrderElementsOf(webflux.getResponseHeaders().headerNames());
+		assertThat(routed.getResponseHeaders().getContentLength()).isZero();
+
+		// A page is the route's decision, answered by WebFlux: the prompt, and an unknown
+		// code costs the client one token, not two.
+		CreatedLink checked = link("/invoices/routed-prompt");
+		EntityExchangeResult<String> prompt = new Browser(this.client).get(checked.path());
+		assertThat(prompt.getStatus().value()).isEqualTo(200);
+		assertThat(prompt.getResponseHeaders().getFirst("X-SecureLink-Page")).isEqualTo("prompt");
+		Browser guesser = new Browser(this.client).ip("203.0.113.191");
+		for (int i = 0; i < 30; i++) {
+			assertThat(guesser.get("/l/" + "C".repeat(31) + (char) ('A' + (i % 26))).getStatus().value())
+				.as("guess " + i)
+				.isEqualTo(404);
+		}
+		assertThat(guesser.get("/l/" + "D".repeat(32)).getStatus().value()).as("the 31st guess").isEqualTo(429);
+	}
+
+	@Test
 	@Behaviour({ "10", "12", "13" })
 	void submitWhenCodeUnknownOrAddressBlankOrVerificationOffThenAsForAGetOrPromptOrSession() {
 		CreatedLink link = link("/invoices/post-rows");

@@ -1,0 +1,223 @@
+package dev.securelink.gateway.access;
+
+import java.util.Objects;
+import java.util.function.BiFunction;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.util.Attribute;
+import io.netty.util.AttributeKey;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.reactor.netty.NettyRouteProvider;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.HttpHandler;
+import org.springframework.http.server.reactive.ReactorHttpHandlerAdapter;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.server.HttpServerRoutes;
+
+import dev.securelink.gateway.DocumentOrigins;
+import dev.securelink.gateway.edge.AccessLogFilter;
+import dev.securelink.gateway.link.Right;
+import dev.securelink.gateway.paths.GatewayPaths;
+import dev.securelink.gateway.tracing.Tracing;
+
+/**
+ * A plain {@code GET /l/{code}[/sign|/pay]} (at most a {@code lang} query) served by a
+ * Reactor Netty route ahead of WebFlux, as the document requests are (ADR 1): the mailed
+ * link's first open ends in a 303 written here, without a {@code ServerWebExchange},
+ * Spring's filter chain or the router (while tracing is off: with it on, WebFlux serves
+ * them all, and its observation makes their spans). The request is read once
+ * ({@link LinkRequestConverter}) and decided by {@link LinkDecisions} as any link
+ * request; a 303 ({@link LinkResponder#redirect}) is answered here, with its access log
+ * line and its span; any other outcome (the prompt, a refusal page) goes on to WebFlux
+ * with the decision attached ({@link #take}), where {@link LinkAccessHandler} answers it
+ * without deciding again. Any other method or spelling is WebFlux's from the start, as on
+ * every other path; so is a document host's request, which is the document route's.
+ */
+@Component
+class LinkRoute implements NettyRouteProvider {
+
+	/** The decision the route hands to WebFlux with the request it was made for. */
+	private static final AttributeKey<@Nullable Decided> DECIDED = AttributeKey
+		.valueOf(LinkRoute.class.getName() + ".decided");
+
+	private static final int MAX_CODE = 128;
+
+	private final LinkRequestConverter converter;
+
+	private final LinkDecisions decisions;
+
+	private final LinkResponder responder;
+
+	private final DocumentOrigins origins;
+
+	private final Tracing tracing;
+
+	private final @Nullable AccessLogFilter accessLog;
+
+	private final ObjectProvider<HttpHandler> httpHandler;
+
+	/** WebFlux, for what is not answered here; made on first use (the context is up). */
+	private volatile @Nullable BiFunction<HttpServerRequest, HttpServerResponse, Mono<Void>> webflux;
+
+	LinkRoute(LinkRequestConverter converter, LinkDecisions decisions, LinkResponder responder, DocumentOrigins origins,
+			Tracing tracing, ObjectProvider<AccessLogFilter> accessLog, ObjectProvider<HttpHandler> httpHandler) {
+		this.converter = converter;
+		this.decisions = decisions;
+		this.responder = responder;
+		this.origins = origins;
+		this.tracing = tracing;
+		this.accessLog = accessLog.getIfAvailable();
+		this.httpHandler = httpHandler;
+	}
+
+	@Override
+	public HttpServerRoutes apply(HttpServerRoutes routes) {
+		return routes.route(this::routed, this::handle);
+	}
+
+	/**
+	 * A plain link GET off a document's host, while tracing is off: with tracing on,
+	 * WebFlux serves link requests, and its observation makes their span.
+	 */
+	private boolean routed(HttpServerRequest request) {
+		return HttpMethod.GET.equals(request.method()) && !this.tracing.on() && target(request.uri()) != null
+				&& !this.origins.inDomain(request.requestHeaders().get(HttpHeaderNames.HOST));
+	}
+
+	private Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+		long start = System.nanoTime();
+		Target target = Objects.requireNonNull(target(request.uri()), "routed");
+		LinkRequest link = this.converter.open(request, target.code(), target.action(), target.language());
+		return this.decisions.open(link)
+			.map((outcome) -> new Decided(request, link, outcome, null))
+			.onErrorResume((ex) -> Mono.just(new Decided(request, link, null, ex)))
+			.flatMap((decided) -> {
+				LinkOutcome outcome = decided.outcome();
+				LinkResponder.Redirect redirect;
+				try {
+					redirect = (outcome != null) ? this.responder.redirect(link, outcome) : null;
+				}
+				catch (RuntimeException ex) {
+					return handOn(new Decided(request, link, null, ex), request, response);
+				}
+				if (outcome == null || redirect == null) {
+					return handOn(decided, request, response);
+				}
+				// Spelled as WebFlux spells them: the same answer whichever serves it.
+				response.status(303).header(HttpHeaders.LOCATION, redirect.location());
+				redirect.cookies()
+					.forEach((cookie) -> response.addHeader(HttpHeaderNames.SET_COOKIE, cookie.toString()));
+				return response.send().then(Mono.fromRunnable(() -> log(target, outcome.linkId(), start)));
+			});
+	}
+
+	/** WebFlux answers the decision (a page): {@link LinkAccessHandler} takes it. */
+	private Mono<Void> handOn(Decided decided, HttpServerRequest request, HttpServerResponse response) {
+		Attribute<@Nullable Decided> attribute = ((Connection) request).channel().attr(DECIDED);
+		attribute.set(decided);
+		return webflux(request, response).doFinally((signal) -> attribute.compareAndSet(decided, null));
+	}
+
+	private void log(Target target, @Nullable String linkId, long start) {
+		AccessLogFilter log = this.accessLog;
+		if (log != null) {
+			log.record("GET", GatewayPaths.LINK + "~" + ((linkId != null) ? linkId : "unknown")
+					+ ((target.action() != Right.VIEW) ? "/" + target.action().id() : ""), 303, start, null);
+		}
+	}
+
+	private Mono<Void> webflux(HttpServerRequest request, HttpServerResponse response) {
+		BiFunction<HttpServerRequest, HttpServerResponse, Mono<Void>> handler = this.webflux;
+		if (handler == null) {
+			handler = new ReactorHttpHandlerAdapter(this.httpHandler.getObject());
+			this.webflux = handler;
+		}
+		return handler.apply(request, response);
+	}
+
+	/**
+	 * The decision the route made for the request of {@code exchange}, taken (once), or
+	 * null when the route made none for it.
+	 */
+	static @Nullable Decided take(ServerWebExchange exchange) {
+		Object handle = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
+		if (!(handle instanceof Connection connection) || !(handle instanceof HttpServerRequest)) {
+			return null;
+		}
+		Decided decided = connection.channel().attr(DECIDED).get();
+		if (decided == null || decided.request() != handle) {
+			return null;
+		}
+		connection.channel().attr(DECIDED).compareAndSet(decided, null);
+		return decided;
+	}
+
+	/**
+	 * The code, action and {@code lang} of a plain link GET's {@code uri}; null for any
+	 * other spelling (an escape, a dot, another segment or query), left to WebFlux.
+	 */
+	static @Nullable Target target(String uri) {
+		if (!uri.startsWith(GatewayPaths.LINK)) {
+			return null;
+		}
+		int query = uri.indexOf('?');
+		String path = (query < 0) ? uri : uri.substring(0, query);
+		int start = GatewayPaths.LINK.length();
+		int end = start;
+		while (end < path.length() && end - start <= MAX_CODE && codeCharacter(path.charAt(end))) {
+			end++;
+		}
+		if (end == start || end - start > MAX_CODE) {
+			return null;
+		}
+		String rest = path.substring(end);
+		Right action = switch (rest) {
+			case "" -> Right.VIEW;
+			case "/sign" -> Right.SIGN;
+			case "/pay" -> Right.PAY;
+			default -> null;
+		};
+		if (action == null) {
+			return null;
+		}
+		String language = null;
+		if (query >= 0) {
+			String parameters = uri.substring(query + 1);
+			if (!parameters.startsWith("lang=") || parameters.length() > "lang=".length() + 16
+					|| !parameters.substring("lang=".length()).chars().allMatch(LinkRoute::languageCharacter)) {
+				return null;
+			}
+			language = parameters.substring("lang=".length());
+		}
+		return new Target(path.substring(start, end), action, language);
+	}
+
+	private static boolean codeCharacter(int c) {
+		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+	}
+
+	private static boolean languageCharacter(int c) {
+		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
+	}
+
+	/** A plain link GET: its code, action and chosen language (or null). */
+	record Target(String code, Right action, @Nullable String language) {
+	}
+
+	/**
+	 * What the route decided for {@code request}: the outcome, or the error that kept it
+	 * from deciding.
+	 */
+	record Decided(HttpServerRequest request, LinkRequest link, @Nullable LinkOutcome outcome,
+			@Nullable Throwable error) {
+	}
+
+}
