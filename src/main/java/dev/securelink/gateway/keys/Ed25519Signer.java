@@ -1,10 +1,8 @@
 package dev.securelink.gateway.keys;
 
-import java.text.ParseException;
 import java.util.Set;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSProvider;
@@ -15,11 +13,8 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.util.Base64URL;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
-import org.jspecify.annotations.Nullable;
 
 /**
  * An Ed25519 key signing JWS with {@code alg} {@code EdDSA} (RFC 8037), published as an
@@ -28,19 +23,22 @@ import org.jspecify.annotations.Nullable;
  * random number per signature. Nimbus's own EdDSA classes need Google Tink; this one
  * plugs Bouncy Castle, already on the class path for ES256, into Nimbus's JWS objects.
  */
-public final class Ed25519Signer implements SigningKey {
+public final class Ed25519Signer extends SigningKey {
 
 	private final OctetKeyPair publicJwk;
 
 	private final Ed25519PrivateKeyParameters privateKey;
 
-	private final Ed25519PublicKeyParameters publicKey;
+	private final Signing signing = new Signing();
+
+	private final Verifying verifying;
 
 	Ed25519Signer(Ed25519PrivateKeyParameters privateKey) {
 		this.privateKey = privateKey;
-		this.publicKey = privateKey.generatePublicKey();
+		Ed25519PublicKeyParameters publicKey = privateKey.generatePublicKey();
+		this.verifying = new Verifying(publicKey);
 		try {
-			this.publicJwk = new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(this.publicKey.getEncoded()))
+			this.publicJwk = new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(publicKey.getEncoded()))
 				.keyUse(KeyUse.SIGNATURE)
 				.algorithm(JWSAlgorithm.EdDSA)
 				.keyIDFromThumbprint()
@@ -62,35 +60,13 @@ public final class Ed25519Signer implements SigningKey {
 	}
 
 	@Override
-	public String sign(JWTClaimsSet claims, @Nullable JOSEObjectType type) {
-		SignedJWT jwt = new SignedJWT(
-				new JWSHeader.Builder(JWSAlgorithm.EdDSA).type(type).keyID(this.publicJwk.getKeyID()).build(), claims);
-		try {
-			jwt.sign(new Signing());
-		}
-		catch (JOSEException ex) {
-			throw new IllegalStateException("EdDSA signing failed", ex);
-		}
-		return jwt.serialize();
+	JWSSigner signer() {
+		return this.signing;
 	}
 
 	@Override
-	public @Nullable JWTClaimsSet verified(String jws, JOSEObjectType type) {
-		try {
-			SignedJWT jwt = SignedJWT.parse(jws);
-			if (!type.equals(jwt.getHeader().getType()) || !JWSAlgorithm.EdDSA.equals(jwt.getHeader().getAlgorithm())
-					|| !jwt.verify(verifier(this.publicKey))) {
-				return null;
-			}
-			return jwt.getJWTClaimsSet();
-		}
-		catch (ParseException | JOSEException ex) {
-			return null;
-		}
-	}
-
-	private static JWSVerifier verifier(Ed25519PublicKeyParameters key) {
-		return new Verifying(key);
+	JWSVerifier verifier() {
+		return this.verifying;
 	}
 
 	/** Nimbus's signer interface over Bouncy Castle's Ed25519. */

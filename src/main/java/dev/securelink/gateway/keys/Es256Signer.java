@@ -2,27 +2,23 @@ package dev.securelink.gateway.keys;
 
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
-import java.text.ParseException;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.bc.BouncyCastleProviderSingleton;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import org.jspecify.annotations.Nullable;
 
 /**
  * An EC P-256 key signing with ES256: the checkpoints' key, and the assertions' by
  * default.
  */
-public final class Es256Signer implements SigningKey {
+public final class Es256Signer extends SigningKey {
 
 	private final ECKey publicJwk;
 
@@ -59,31 +55,13 @@ public final class Es256Signer implements SigningKey {
 	}
 
 	@Override
-	public String sign(JWTClaimsSet claims, @Nullable JOSEObjectType type) {
-		SignedJWT jwt = new SignedJWT(
-				new JWSHeader.Builder(JWSAlgorithm.ES256).type(type).keyID(this.publicJwk.getKeyID()).build(), claims);
-		try {
-			jwt.sign(this.signer);
-		}
-		catch (JOSEException ex) {
-			throw new IllegalStateException("ES256 signing failed", ex);
-		}
-		return jwt.serialize();
+	JWSSigner signer() {
+		return this.signer;
 	}
 
 	@Override
-	public @Nullable JWTClaimsSet verified(String jws, JOSEObjectType type) {
-		try {
-			SignedJWT jwt = SignedJWT.parse(jws);
-			if (!type.equals(jwt.getHeader().getType()) || !JWSAlgorithm.ES256.equals(jwt.getHeader().getAlgorithm())
-					|| !jwt.verify(this.verifier)) {
-				return null;
-			}
-			return jwt.getJWTClaimsSet();
-		}
-		catch (ParseException | JOSEException ex) {
-			return null;
-		}
+	JWSVerifier verifier() {
+		return this.verifier;
 	}
 
 }

@@ -27,6 +27,7 @@ import dev.securelink.gateway.support.CreatedLink;
 import dev.securelink.gateway.support.GatewayFixture;
 import dev.securelink.gateway.support.Queries;
 import dev.securelink.gateway.support.RawHttp;
+import dev.securelink.gateway.support.TestKeys;
 import dev.securelink.gateway.support.TestUpstream;
 import dev.securelink.gateway.support.TestUpstream.Scenario;
 
@@ -343,15 +344,7 @@ class ProxyTests extends GatewayFixture {
 		String assertion = received.get(0).header("X-SecureLink-Assertion");
 		assertThat(received.get(1).header("X-SecureLink-Assertion")).as("signed once per session").isEqualTo(assertion);
 
-		String jwks = this.client.get()
-			.uri("/.well-known/jwks.json")
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(String.class)
-			.returnResult()
-			.getResponseBody();
-		assertThat(jwks).doesNotContain("\"d\"");
+		String jwks = TestKeys.jwks(this.client);
 		SignedJWT jwt = SignedJWT.parse(assertion);
 		ECKey key = (ECKey) JWKSet.parse(jwks).getKeyByKeyId(jwt.getHeader().getKeyID());
 		assertThat(jwt.verify(new ECDSAVerifier(key))).isTrue();

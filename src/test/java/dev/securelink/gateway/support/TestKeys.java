@@ -111,6 +111,23 @@ public final class TestKeys {
 		return signature.verify(jwt.getSignature().decode());
 	}
 
+	/**
+	 * The gateway's {@code /.well-known/jwks.json} as {@code client}'s gateway publishes
+	 * it, checked to hold public parts only.
+	 */
+	public static String jwks(org.springframework.test.web.reactive.server.WebTestClient client) {
+		String jwks = client.get()
+			.uri("/.well-known/jwks.json")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
+		org.assertj.core.api.Assertions.assertThat(jwks).as("public parts only").doesNotContain("\"d\"");
+		return jwks;
+	}
+
 	/** The gateway's assertion key, PKCS#8 PEM. */
 	public static String assertionPem() {
 		return pem("PRIVATE KEY", ASSERTION.getPrivate().getEncoded());
