@@ -147,6 +147,20 @@ class HelmChartTests {
 	}
 
 	@Test
+	void templateWhenASeccompProfileIsNamedThenThePodsRunUnderItRuntimeDefaultOtherwise() {
+		assertThat(template().call()).contains("seccompProfile:\n          type: RuntimeDefault");
+		String localhost = template().set("seccompProfile.type", "Localhost")
+			.set("seccompProfile.localhostProfile", "profiles/securelink-io-uring.json")
+			.call();
+		assertThat(localhost).contains("localhostProfile: profiles/securelink-io-uring.json")
+			.contains("type: Localhost")
+			.doesNotContain("RuntimeDefault");
+		assertThatThrownBy(() -> template().set("seccompProfile.type", "Unconfined").call())
+			.as("no seccomp at all is not offered")
+			.hasMessageContaining("seccompProfile");
+	}
+
+	@Test
 	void templateWhenBehindAnyProxyWithoutTrustedProxiesThenRefusedSayingWhatToSet() {
 		assertThatThrownBy(() -> withDocuments().call())
 			.as("the default exposure, through a proxy, without the chart's own Ingress")
