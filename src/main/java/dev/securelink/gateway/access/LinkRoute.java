@@ -1,8 +1,13 @@
 package dev.securelink.gateway.access;
 
+import java.util.Iterator;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.util.Attribute;
@@ -64,11 +69,23 @@ class LinkRoute implements NettyRouteProvider {
 
 	private final ObjectProvider<HttpHandler> httpHandler;
 
+	/**
+	 * WebFlux's {@code http.server.requests} series of the link's 303 (a document, or a
+	 * sign or pay button): the route's answers count where WebFlux's would, with the same
+	 * tags, so the dashboards see every link request.
+	 */
+	private final Timer seeOtherView;
+
+	private final Timer seeOtherAction;
+
 	/** WebFlux, for what is not answered here; made on first use (the context is up). */
 	private volatile @Nullable BiFunction<HttpServerRequest, HttpServerResponse, Mono<Void>> webflux;
 
 	LinkRoute(LinkRequestConverter converter, LinkDecisions decisions, LinkResponder responder, DocumentOrigins origins,
-			Tracing tracing, ObjectProvider<AccessLogFilter> accessLog, ObjectProvider<HttpHandler> httpHandler) {
+			Tracing tracing, ObjectProvider<AccessLogFilter> accessLog, ObjectProvider<HttpHandler> httpHandler,
+			MeterRegistry meters) {
+		this.seeOtherView = seeOther(meters, GatewayPaths.LINK_ROUTE);
+		this.seeOtherAction = seeOther(meters, GatewayPaths.LINK_ACTION_ROUTE);
 		this.converter = converter;
 		this.decisions = decisions;
 		this.responder = responder;
@@ -89,14 +106,36 @@ class LinkRoute implements NettyRouteProvider {
 	 */
 	private boolean routed(HttpServerRequest request) {
 		return HttpMethod.GET.equals(request.method()) && !this.tracing.on() && target(request.uri()) != null
-				&& !this.origins.inDomain(request.requestHeaders().get(HttpHeaderNames.HOST));
+				&& !this.origins.inDomain(request.requestHeaders().get(HttpHeaderNames.HOST))
+				&& plainValues(request.requestHeaders());
+	}
+
+	/**
+	 * Whether no header value holds a control character (a tab, a byte of 0x7F to 0x9F
+	 * read as ISO-8859-1): Spring Security's firewall refuses those, so such a request is
+	 * left to it.
+	 */
+	static boolean plainValues(io.netty.handler.codec.http.HttpHeaders headers) {
+		Iterator<Map.Entry<CharSequence, CharSequence>> entries = headers.iteratorCharSequence();
+		while (entries.hasNext()) {
+			CharSequence value = entries.next().getValue();
+			for (int i = 0; i < value.length(); i++) {
+				char c = value.charAt(i);
+				if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) {
+					return false;
+				}
+			}
+		}
+		return true;
 	}
 
 	private Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
 		long start = System.nanoTime();
 		Target target = Objects.requireNonNull(target(request.uri()), "routed");
 		LinkRequest link = this.converter.open(request, target.code(), target.action(), target.language());
-		return this.decisions.open(link)
+		// Deferred: a decision that throws is an error of the Mono, answered with the 503
+		// page as on WebFlux.
+		return Mono.defer(() -> this.decisions.open(link))
 			.map((outcome) -> new Decided(request, link, outcome, null))
 			.onErrorResume((ex) -> Mono.just(new Decided(request, link, null, ex)))
 			.flatMap((decided) -> {
@@ -126,7 +165,17 @@ class LinkRoute implements NettyRouteProvider {
 		return webflux(request, response).doFinally((signal) -> attribute.compareAndSet(decided, null));
 	}
 
+	private static Timer seeOther(MeterRegistry meters, String route) {
+		return Timer.builder("http.server.requests")
+			.tags("error", "none", "exception", "none", "method", "GET", "outcome", "REDIRECTION", "status", "303",
+					"uri", route)
+			.register(meters);
+	}
+
+	/** The 303's access log line and its place in WebFlux's request metrics. */
 	private void log(Target target, @Nullable String linkId, long start) {
+		((target.action() == Right.VIEW) ? this.seeOtherView : this.seeOtherAction).record(System.nanoTime() - start,
+				TimeUnit.NANOSECONDS);
 		AccessLogFilter log = this.accessLog;
 		if (log != null) {
 			log.record("GET", GatewayPaths.LINK + "~" + ((linkId != null) ? linkId : "unknown")

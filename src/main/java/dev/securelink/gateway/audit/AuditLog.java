@@ -62,7 +62,7 @@ public class AuditLog implements SmartLifecycle {
 			.register(meters);
 		this.db = db;
 		this.pepper = keys.emailPepper();
-		this.batches = new EventBatches(db, this::record);
+		this.batches = new EventBatches(db, this::record, this.failures);
 	}
 
 	/**

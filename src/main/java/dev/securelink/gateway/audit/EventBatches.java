@@ -5,9 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
+import io.micrometer.core.instrument.Counter;
+import io.r2dbc.spi.R2dbcException;
 import org.springframework.r2dbc.core.DatabaseClient;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -17,10 +21,14 @@ import reactor.core.publisher.Sinks;
  * Events that gate no answer (a session's {@code opened}), written many to one insert:
  * the first event queued schedules a write {@link #MAX_WAIT} later, which takes
  * everything queued by then, {@link #MAX_BATCH} rows per statement, one statement at a
- * time. A statement that fails is retried one event per insert ({@code one}), so that
- * only the events the database refuses are lost, each counted there. What a process
- * killed outright had queued is lost (at most {@link #MAX_WAIT} of openings); a stopping
- * one writes it first ({@link #drain}).
+ * time, each within {@link #STATEMENT_TIMEOUT}. A statement the database refuses (it
+ * answers with a SQLSTATE) is retried one event per insert ({@code one}), so that only
+ * the events it refuses are lost; one that fails for want of the database (no answer in
+ * time, a lost or refused connection) fails its whole batch at once (a statement that
+ * timed out may still complete: it is counted as lost all the same). Every event lost is
+ * counted ({@code failures}), and so is one refused because {@link #MAX_QUEUED} wait
+ * already. What a process killed outright had queued is lost (at most {@link #MAX_WAIT}
+ * of openings); a stopping one writes it first ({@link #drain}).
  */
 final class EventBatches {
 
@@ -30,18 +38,40 @@ final class EventBatches {
 	/** Rows per insert. */
 	static final int MAX_BATCH = 256;
 
+	/** Events waiting at most; beyond, an event is refused and counted. */
+	static final int MAX_QUEUED = 20_000;
+
+	/** The longest any one insert may take. */
+	static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(5);
+
 	private final DatabaseClient db;
 
 	private final Function<AccessEvent, Mono<Void>> one;
 
+	private final Counter failures;
+
+	private final int maxQueued;
+
 	private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
+
+	private final AtomicInteger queued = new AtomicInteger();
 
 	/** Whether a write is scheduled or under way; the queue is then taken care of. */
 	private final AtomicBoolean writing = new AtomicBoolean();
 
-	EventBatches(DatabaseClient db, Function<AccessEvent, Mono<Void>> one) {
+	/**
+	 * Batches written with {@code db}; {@code one} writes one event and counts its own
+	 * failure, {@code failures} counts the events lost otherwise.
+	 */
+	EventBatches(DatabaseClient db, Function<AccessEvent, Mono<Void>> one, Counter failures) {
+		this(db, one, failures, MAX_QUEUED);
+	}
+
+	EventBatches(DatabaseClient db, Function<AccessEvent, Mono<Void>> one, Counter failures, int maxQueued) {
+		this.maxQueued = maxQueued;
 		this.db = db;
 		this.one = one;
+		this.failures = failures;
 	}
 
 	/**
@@ -49,20 +79,29 @@ final class EventBatches {
 	 * happen) completes once it is written, or errors when it cannot be.
 	 */
 	Mono<Void> add(AccessEvent event) {
+		if (this.queued.incrementAndGet() > this.maxQueued) {
+			this.queued.decrementAndGet();
+			this.failures.increment();
+			return Mono.error(new IllegalStateException("More than " + this.maxQueued + " audit events waiting"));
+		}
 		Pending pending = new Pending(event, Sinks.empty());
 		this.queue.add(pending);
 		if (this.writing.compareAndSet(false, true)) {
-			Mono.delay(MAX_WAIT).then(Mono.defer(this::writeQueued)).subscribe();
+			Mono.delay(MAX_WAIT).then(Mono.defer(this::writeQueued)).subscribe(null, (ex) -> this.writing.set(false));
 		}
 		return pending.written().asMono();
 	}
 
 	/**
 	 * Completes once what is queued now, and a write under way, are written, or after
-	 * {@code timeout}: a stopping gateway loses no event.
+	 * {@code timeout}, when what is still queued is given up and counted: a stopping
+	 * gateway loses no event it could write.
 	 */
 	Mono<Void> drain(Duration timeout) {
-		return flush().then(Mono.defer(this::afterWriting)).timeout(timeout, Mono.empty());
+		return flush().then(Mono.defer(this::afterWriting)).timeout(timeout, Mono.fromRunnable(() -> {
+			List<Pending> left = take(Integer.MAX_VALUE);
+			fail(left, new TimeoutException("Audit events still queued at shutdown"));
+		}));
 	}
 
 	private Mono<Void> afterWriting() {
@@ -72,7 +111,7 @@ final class EventBatches {
 
 	private Mono<Void> flush() {
 		return Mono.defer(() -> {
-			List<Pending> batch = take();
+			List<Pending> batch = take(MAX_BATCH);
 			return batch.isEmpty() ? Mono.<Void>empty() : write(batch).then(flush());
 		});
 	}
@@ -82,7 +121,7 @@ final class EventBatches {
 	 * an event queued while that was decided is written now.
 	 */
 	private Mono<Void> writeQueued() {
-		List<Pending> batch = take();
+		List<Pending> batch = take(MAX_BATCH);
 		if (!batch.isEmpty()) {
 			return write(batch).then(Mono.defer(this::writeQueued));
 		}
@@ -93,20 +132,76 @@ final class EventBatches {
 		return Mono.empty();
 	}
 
-	private List<Pending> take() {
+	private List<Pending> take(int most) {
 		List<Pending> batch = new ArrayList<>();
 		Pending next;
-		while (batch.size() < MAX_BATCH && (next = this.queue.poll()) != null) {
+		while (batch.size() < most && (next = this.queue.poll()) != null) {
 			batch.add(next);
 		}
+		this.queued.addAndGet(-batch.size());
 		return batch;
 	}
 
 	/**
-	 * One insert of the whole batch; when it fails, one insert per event. Completes
-	 * without error whatever happened: each event's own Mono tells.
+	 * One insert of the whole batch; when the database refuses it, one insert per event.
+	 * Completes without error whatever happened: each event's own Mono tells.
 	 */
 	private Mono<Void> write(List<Pending> batch) {
+		return Mono.defer(() -> insert(batch))
+			.timeout(STATEMENT_TIMEOUT)
+			.doOnSuccess((done) -> batch.forEach((pending) -> pending.written().tryEmitEmpty()))
+			.onErrorResume((ex) -> {
+				if (!refusedByTheDatabase(ex)) {
+					fail(batch, ex);
+					return Mono.empty();
+				}
+				// Event by event; once the database itself is in trouble, the rest fail
+				// at
+				// once.
+				Throwable[] trouble = { null };
+				return Flux.fromIterable(batch).concatMap((pending) -> {
+					Throwable known = trouble[0];
+					if (known != null) {
+						fail(List.of(pending), known);
+						return Mono.empty();
+					}
+					return this.one.apply(pending.event())
+						.timeout(STATEMENT_TIMEOUT)
+						.doOnSuccess((done) -> pending.written().tryEmitEmpty())
+						.onErrorResume((failure) -> {
+							if (!refusedByTheDatabase(failure)) {
+								trouble[0] = failure;
+							}
+							if (failure instanceof TimeoutException) {
+								// Cancelled, so not counted where the insert counts.
+								this.failures.increment();
+							}
+							pending.written().tryEmitError(failure);
+							return Mono.empty();
+						});
+				}).then();
+			});
+	}
+
+	/**
+	 * Whether the database answered {@code ex} itself (a SQLSTATE: a row it refused),
+	 * rather than not answering (a timeout, a lost or refused connection).
+	 */
+	private static boolean refusedByTheDatabase(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof R2dbcException r2dbc && r2dbc.getSqlState() != null) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private void fail(List<Pending> batch, Throwable ex) {
+		this.failures.increment(batch.size());
+		batch.forEach((pending) -> pending.written().tryEmitError(ex));
+	}
+
+	private Mono<Void> insert(List<Pending> batch) {
 		int size = batch.size();
 		String[] tenants = new String[size];
 		String[] links = new String[size];
@@ -146,16 +241,7 @@ final class EventBatches {
 			.bind("times", times)
 			.bind("sessions", sessions)
 			.bind("details", details)
-			.then()
-			.doOnSuccess((done) -> batch.forEach((pending) -> pending.written().tryEmitEmpty()))
-			.onErrorResume((ex) -> Flux.fromIterable(batch)
-				.concatMap((pending) -> this.one.apply(pending.event())
-					.doOnSuccess((done) -> pending.written().tryEmitEmpty())
-					.onErrorResume((failure) -> {
-						pending.written().tryEmitError(failure);
-						return Mono.empty();
-					}))
-				.then());
+			.then();
 	}
 
 	private record Pending(AccessEvent event, Sinks.Empty<Void> written) {

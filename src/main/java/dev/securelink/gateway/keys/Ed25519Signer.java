@@ -93,7 +93,8 @@ public final class Ed25519Signer extends SigningKey {
 
 		@Override
 		public boolean verify(JWSHeader header, byte[] signingInput, Base64URL signature) {
-			if (!JWSAlgorithm.EdDSA.equals(header.getAlgorithm())) {
+			// No critical header parameter is understood here.
+			if (!JWSAlgorithm.EdDSA.equals(header.getAlgorithm()) || header.getCriticalParams() != null) {
 				return false;
 			}
 			org.bouncycastle.crypto.signers.Ed25519Signer verifier = new org.bouncycastle.crypto.signers.Ed25519Signer();

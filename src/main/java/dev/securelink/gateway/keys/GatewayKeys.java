@@ -145,7 +145,12 @@ public final class GatewayKeys {
 		String name = "securelink.keys.assertion";
 		String algorithm = properties.assertionAlgorithm();
 		if (algorithm == null || algorithm.isBlank() || algorithm.trim().equals(ASSERTION_ES256)) {
+			int known = errors.size();
 			ECPrivateKey key = ecKey(name, properties.assertion(), properties.assertionLocation(), errors);
+			if (errors.size() > known) {
+				errors.set(errors.size() - 1, errors.get(errors.size() - 1)
+						+ " (the assertion algorithm is ES256; securelink.keys.assertion-algorithm=EdDSA takes an Ed25519 key)");
+			}
 			return (key != null) ? new Es256Signer(key, EcPublicKeys.derive(key)) : null;
 		}
 		if (!algorithm.trim().equals(ASSERTION_EDDSA)) {

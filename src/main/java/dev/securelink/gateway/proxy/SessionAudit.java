@@ -40,6 +40,11 @@ class SessionAudit {
 	 * Sessions whose {@code opened} this instance queued, each with its write: complete
 	 * once written (or once its failure is logged). The database dedups across instances.
 	 */
+	private static final Mono<Void> WRITTEN = Mono.empty();
+
+	/** How long a sign or pay event waits for its session's opening to be written. */
+	private static final Duration OPENING_WAIT = Duration.ofSeconds(5);
+
 	private final Cache<String, Mono<Void>> opened = Caffeine.newBuilder()
 		.maximumSize(100_000)
 		.expireAfterWrite(Duration.ofHours(13))
@@ -58,19 +63,34 @@ class SessionAudit {
 	 */
 	private Mono<Void> opened(DocumentRequest request, Sessions.Valid session) {
 		String id = session.claims().id();
-		return this.opened.get(id, (key) -> {
-			Mono<Void> written = this.audit
-				.recordOpened(event(request, session, AuditType.OPENED, AuditOutcome.OK, null))
-				.onErrorResume((ex) -> {
-					logger.warn("Could not audit a document opening: " + ex.getClass().getSimpleName());
-					this.opened.invalidate(key);
-					return Mono.empty();
-				})
-				.cache();
-			// Written whether or not anyone waits for it (a plain read does not).
-			written.subscribe();
-			return written;
-		});
+		Mono<Void> queued = this.opened.getIfPresent(id);
+		if (queued != null) {
+			return queued;
+		}
+		Mono<Void> written = Mono
+			.defer(() -> this.audit.recordOpened(event(request, session, AuditType.OPENED, AuditOutcome.OK, null)))
+			.onErrorResume((ex) -> {
+				logger.warn("Could not audit a document opening: " + ex.getClass().getSimpleName());
+				this.opened.invalidate(id);
+				return Mono.empty();
+			})
+			.cache();
+		Mono<Void> raced = this.opened.asMap().putIfAbsent(id, written);
+		if (raced != null) {
+			return raced;
+		}
+		// Written whether or not anyone waits for it (a plain read does not); once it is,
+		// the entry shrinks to a shared constant.
+		written.subscribe(null, null, () -> this.opened.asMap().replace(id, written, WRITTEN));
+		return written;
+	}
+
+	/**
+	 * The session's {@code opened} queued if need be, and waited for (at most
+	 * {@link #OPENING_WAIT}): what the session does next stays after it in the chain.
+	 */
+	private Mono<Void> afterOpening(DocumentRequest request, Sessions.Valid session) {
+		return opened(request, session).timeout(OPENING_WAIT, Mono.empty());
 	}
 
 	/**
@@ -79,11 +99,11 @@ class SessionAudit {
 	 * {@code pay_viewed}, durable before it is forwarded, after the opening.
 	 */
 	Mono<Void> read(DocumentRequest request, Sessions.Valid session, @Nullable Right action) {
-		Mono<Void> opening = opened(request, session);
 		if (action == null) {
+			opened(request, session);
 			return Mono.empty();
 		}
-		return opening.then(this.audit.record(event(request, session,
+		return afterOpening(request, session).then(this.audit.record(event(request, session,
 				(action == Right.SIGN) ? AuditType.SIGN_VIEWED : AuditType.PAY_VIEWED, AuditOutcome.OK, null)));
 	}
 
@@ -92,9 +112,10 @@ class SessionAudit {
 	 * payment the audit trail does not know of never happens.
 	 */
 	Mono<Void> submitted(DocumentRequest request, Sessions.Valid session, Right action) {
-		// After the session's opening, when it is still being written.
-		Mono<Void> opening = this.opened.getIfPresent(session.claims().id());
-		return ((opening != null) ? opening : Mono.<Void>empty()).then(this.audit.record(event(request, session,
+		// After the session's opening, queued here if this instance has none: a session
+		// whose read went to another instance a moment ago is recorded opening first all
+		// the same (the database keeps one opening per session).
+		return afterOpening(request, session).then(this.audit.record(event(request, session,
 				(action == Right.SIGN) ? AuditType.SIGNED : AuditType.PAID, AuditOutcome.REQUESTED, null)));
 	}
 

@@ -93,6 +93,7 @@ class LinkFlowTests extends GatewayFixture {
 		this.admin.settings(open, false);
 		CreatedLink link = this.admin.createLink(open,
 				Map.of("document", "/invoices/routed", "recipients", List.of(ANNA)));
+		double counted = seeOthers();
 		// A plain spelling is the link route's; the same link with a query beyond lang
 		// goes through WebFlux, whose answer the route must equal.
 		EntityExchangeResult<String> routed = new Browser(this.client).get(link.path() + "?lang=fr");
@@ -110,6 +111,7 @@ class LinkFlowTests extends GatewayFixture {
 		assertThat(routed.getResponseHeaders().headerNames())
 			.containsExactlyInAnyOrderElementsOf(webflux.getResponseHeaders().headerNames());
 		assertThat(routed.getResponseHeaders().getContentLength()).isZero();
+		assertThat(seeOthers() - counted).as("both in WebFlux's request metrics, one series").isEqualTo(2);
 
 		// A page is the route's decision, answered by WebFlux: the prompt, and an unknown
 		// code costs the client one token, not two.
@@ -124,6 +126,14 @@ class LinkFlowTests extends GatewayFixture {
 				.isEqualTo(404);
 		}
 		assertThat(guesser.get("/l/" + "D".repeat(32)).getStatus().value()).as("the 31st guess").isEqualTo(429);
+	}
+
+	private double seeOthers() {
+		io.micrometer.core.instrument.Timer timer = this.meters.find("http.server.requests")
+			.tags("error", "none", "exception", "none", "method", "GET", "outcome", "REDIRECTION", "status", "303",
+					"uri", "/l/{code}")
+			.timer();
+		return (timer != null) ? timer.count() : 0;
 	}
 
 	@Test

@@ -34,6 +34,19 @@ class LinkRouteTests {
 	}
 
 	@ParameterizedTest
+	@ValueSource(strings = { "fr\tnl", "fr\u0085", "x\u007f", "\u009f" })
+	void routedWhenAHeaderValueHoldsAControlCharacterThenLeftToTheFirewall(String value) {
+		io.netty.handler.codec.http.HttpHeaders headers = io.netty.handler.codec.http.DefaultHttpHeadersFactory
+			.headersFactory()
+			.withValidation(false)
+			.newHeaders();
+		headers.add("Accept-Language", "en").add("Cookie", "a=b");
+		assertThat(LinkRoute.plainValues(headers)).isTrue();
+		headers.add("Accept-Language", value);
+		assertThat(LinkRoute.plainValues(headers)).isFalse();
+	}
+
+	@ParameterizedTest
 	@ValueSource(ints = { 128, 129, 4000 })
 	void targetWhenTheCodeIsLongThenTheRouteOnlyUpToItsBound(int length) {
 		assertThat(LinkRoute.target("/l/" + "a".repeat(length)) != null).isEqualTo(length <= 128);

@@ -109,6 +109,22 @@ class EventBatchesTests {
 		assertThat(rows()).isEqualTo(5);
 	}
 
+	@Test
+	void addWhenTheQueueIsFullThenRefusedAndCountedAndTheRestWritten() {
+		io.micrometer.core.instrument.Counter failures = this.meters.counter("test.failures");
+		EventBatches batches = new EventBatches(this.db, this.log::record, failures, 3);
+		List<Mono<Void>> accepted = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			accepted.add(batches.add(opening("f" + i, "f" + i, i)));
+		}
+		Mono<Void> refused = batches.add(opening("f3", "f3", 3));
+
+		assertThatThrownBy(() -> refused.block(Duration.ofSeconds(10))).hasMessageContaining("audit events waiting");
+		assertThat(failures.count()).isEqualTo(1);
+		Mono.when(accepted).block(Duration.ofSeconds(10));
+		assertThat(rows()).isEqualTo(3);
+	}
+
 	private AccessEvent opening(String link, String session, int offset) {
 		return AccessEvent.ofSession(AuditType.OPENED, AuditOutcome.OK, this.tenant, link(link),
 				this.log.clientHash("203.0.113." + offset), this.at.plusNanos(1000L * offset), session, null);
