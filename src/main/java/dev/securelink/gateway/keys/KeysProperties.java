@@ -18,7 +18,7 @@ import org.springframework.core.io.Resource;
  * (its own key: the checkpoints outlive assertion-key rotations)
  * @param checkpointLocation a file holding that PEM, instead of {@code checkpoint}
  * @param assertionAlgorithm {@code ES256} (the default) or {@code EdDSA}, for document
- * services that accept it (cheaper to sign, once per session)
+ * services that accept it (its signature is made once per session)
  */
 @ConfigurationProperties("securelink.keys")
 public record KeysProperties(@Nullable String emailPepper, @Nullable String session, @Nullable String assertion,
