@@ -9,8 +9,8 @@
 #                [--threads] [--journeys N] [--visitors N] [--db-delay MS] [--only first-opens|cached]
 #                [--tracing PROBABILITY] [--second JAR] [--assertion ES256|EdDSA]
 #
-# The proxied rows run --rounds times, interleaved (upstream, nginx, gateway, for each body, per round), so that
-# a slow minute of the machine hits both sides; the table shows each target's median round, the spread of its CPU
+# The proxied rows run --rounds times, interleaved (upstream, nginx, Spring Cloud Gateway, gateway, for each body,
+# per round), so that a slow minute of the machine hits every side; the table shows each target's median round, the spread of its CPU
 # per request over the rounds, and the medians of the per-round ratios to nginx and to Spring Cloud Gateway. After
 # the rounds, 200 MB pass through a third gateway started with -Xmx128m (the body streamed, never held).
 # --threads adds, for each gateway row, where its CPU went by thread group (event loop, GC, JIT, ...).
@@ -61,7 +61,8 @@ while [[ $# -gt 0 ]]; do
     --only) ONLY=$2; [[ $ONLY == first-opens || $ONLY == cached ]] \
         || { echo "--only takes first-opens or cached" >&2; exit 2; }; shift 2 ;;
     --tracing) TRACING=$2; shift 2 ;;
-    --assertion) ASSERTION=$2; shift 2 ;;
+    --assertion) ASSERTION=$2; [[ $ASSERTION == ES256 || $ASSERTION == EdDSA ]] \
+        || { echo "--assertion takes ES256 or EdDSA" >&2; exit 2; }; shift 2 ;;
     --second) SECOND_JAR=$(cd "$(dirname "$2")" && pwd)/$(basename "$2"); shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -245,7 +246,7 @@ if [[ $ONLY != first-opens ]]; then
   SMALL_PID=$STARTED_PID
   # The peer: Spring Cloud Gateway with one route to the same upstream, the gateway's JVM flags, the same CPU.
   SCG_JAR="$ROOT/bench/scg/target/bench-spring-cloud-gateway.jar"
-  if [[ ! -f $SCG_JAR ]]; then
+  if [[ ! -f $SCG_JAR || $ROOT/bench/scg/pom.xml -nt $SCG_JAR || -n $(find "$ROOT/bench/scg/src" -newer "$SCG_JAR") ]]; then
     echo "bench: building the Spring Cloud Gateway peer (bench/scg)" >&2
     (cd "$ROOT" && ./mvnw -q -B -f bench/scg/pom.xml -DskipTests package)
   fi
@@ -258,9 +259,10 @@ if [[ $ONLY != first-opens ]]; then
   PIDS+=($STARTED_PID)
   SCG_PID=$STARTED_PID
   # Its banner is off and its logging at WARN: it is up when it answers.
-  for _ in $(seq 180); do
+  for attempt in $(seq 181); do
     curl -s -o /dev/null "http://127.0.0.1:$SCG_PORT/bench/small" && break
     kill -0 "$SCG_PID" 2>/dev/null || { cat "$WORK/scg.log" >&2; exit 1; }
+    [[ $attempt -le 180 ]] || { echo "bench: Spring Cloud Gateway did not answer in 180 s" >&2; exit 1; }
     sleep 1
   done
   SCG_BASE="http://127.0.0.1:$SCG_PORT/bench"
