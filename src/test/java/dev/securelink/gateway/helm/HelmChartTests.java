@@ -149,6 +149,8 @@ class HelmChartTests {
 	@Test
 	void templateWhenASeccompProfileIsNamedThenThePodsRunUnderItRuntimeDefaultOtherwise() {
 		assertThat(template().call()).contains("seccompProfile:\n          type: RuntimeDefault");
+		assertThat(template().set("seccompProfile", "null").call()).as("unset: the runtime's default all the same")
+			.contains("seccompProfile:\n          type: RuntimeDefault");
 		String localhost = template().set("seccompProfile.type", "Localhost")
 			.set("seccompProfile.localhostProfile", "profiles/securelink-io-uring.json")
 			.call();
