@@ -1,7 +1,5 @@
 package dev.securelink.gateway.access;
 
-import java.util.Iterator;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
@@ -9,7 +7,6 @@ import java.util.function.BiFunction;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.util.Attribute;
 import io.netty.util.AttributeKey;
 import org.jspecify.annotations.Nullable;
@@ -52,8 +49,6 @@ class LinkRoute implements NettyRouteProvider {
 	/** The decision the route hands to WebFlux with the request it was made for. */
 	private static final AttributeKey<@Nullable Decided> DECIDED = AttributeKey
 		.valueOf(LinkRoute.class.getName() + ".decided");
-
-	private static final int MAX_CODE = 128;
 
 	private final LinkRequestConverter converter;
 
@@ -105,33 +100,13 @@ class LinkRoute implements NettyRouteProvider {
 	 * WebFlux serves link requests, and its observation makes their span.
 	 */
 	private boolean routed(HttpServerRequest request) {
-		return HttpMethod.GET.equals(request.method()) && !this.tracing.on() && target(request.uri()) != null
-				&& !this.origins.inDomain(request.requestHeaders().get(HttpHeaderNames.HOST))
-				&& plainValues(request.requestHeaders());
-	}
-
-	/**
-	 * Whether no header value holds a control character (a tab, a byte of 0x7F to 0x9F
-	 * read as ISO-8859-1): Spring Security's firewall refuses those, so such a request is
-	 * left to it.
-	 */
-	static boolean plainValues(io.netty.handler.codec.http.HttpHeaders headers) {
-		Iterator<Map.Entry<CharSequence, CharSequence>> entries = headers.iteratorCharSequence();
-		while (entries.hasNext()) {
-			CharSequence value = entries.next().getValue();
-			for (int i = 0; i < value.length(); i++) {
-				char c = value.charAt(i);
-				if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) {
-					return false;
-				}
-			}
-		}
-		return true;
+		return !this.tracing.on() && PlainLinkGet.of(request) != null
+				&& !this.origins.inDomain(request.requestHeaders().get(HttpHeaderNames.HOST));
 	}
 
 	private Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
 		long start = System.nanoTime();
-		Target target = Objects.requireNonNull(target(request.uri()), "routed");
+		PlainLinkGet target = Objects.requireNonNull(PlainLinkGet.of(request), "routed");
 		LinkRequest link = this.converter.open(request, target.code(), target.action(), target.language());
 		// Deferred: a decision that throws is an error of the Mono, answered with the 503
 		// page as on WebFlux.
@@ -173,7 +148,7 @@ class LinkRoute implements NettyRouteProvider {
 	}
 
 	/** The 303's access log line and its place in WebFlux's request metrics. */
-	private void log(Target target, @Nullable String linkId, long start) {
+	private void log(PlainLinkGet target, @Nullable String linkId, long start) {
 		((target.action() == Right.VIEW) ? this.seeOtherView : this.seeOtherAction).record(System.nanoTime() - start,
 				TimeUnit.NANOSECONDS);
 		AccessLogFilter log = this.accessLog;
@@ -207,58 +182,6 @@ class LinkRoute implements NettyRouteProvider {
 		}
 		connection.channel().attr(DECIDED).compareAndSet(decided, null);
 		return decided;
-	}
-
-	/**
-	 * The code, action and {@code lang} of a plain link GET's {@code uri}; null for any
-	 * other spelling (an escape, a dot, another segment or query), left to WebFlux.
-	 */
-	static @Nullable Target target(String uri) {
-		if (!uri.startsWith(GatewayPaths.LINK)) {
-			return null;
-		}
-		int query = uri.indexOf('?');
-		String path = (query < 0) ? uri : uri.substring(0, query);
-		int start = GatewayPaths.LINK.length();
-		int end = start;
-		while (end < path.length() && end - start <= MAX_CODE && codeCharacter(path.charAt(end))) {
-			end++;
-		}
-		if (end == start || end - start > MAX_CODE) {
-			return null;
-		}
-		String rest = path.substring(end);
-		Right action = switch (rest) {
-			case "" -> Right.VIEW;
-			case "/sign" -> Right.SIGN;
-			case "/pay" -> Right.PAY;
-			default -> null;
-		};
-		if (action == null) {
-			return null;
-		}
-		String language = null;
-		if (query >= 0) {
-			String parameters = uri.substring(query + 1);
-			if (!parameters.startsWith("lang=") || parameters.length() > "lang=".length() + 16
-					|| !parameters.substring("lang=".length()).chars().allMatch(LinkRoute::languageCharacter)) {
-				return null;
-			}
-			language = parameters.substring("lang=".length());
-		}
-		return new Target(path.substring(start, end), action, language);
-	}
-
-	private static boolean codeCharacter(int c) {
-		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-	}
-
-	private static boolean languageCharacter(int c) {
-		return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
-	}
-
-	/** A plain link GET: its code, action and chosen language (or null). */
-	record Target(String code, Right action, @Nullable String language) {
 	}
 
 	/**

@@ -11,13 +11,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Which link GETs the route serves ahead of WebFlux: a plain spelling only; everything
  * else is WebFlux's, with its firewall, router and pages, as on every other path.
  */
-class LinkRouteTests {
+class PlainLinkGetTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "/l/AbC-_09", "/l/AbC-_09/sign", "/l/AbC-_09/pay", "/l/AbC-_09?lang=fr",
 			"/l/AbC-_09/pay?lang=nl-BE" })
 	void targetWhenAPlainSpellingThenTheCodeActionAndLanguage(String uri) {
-		LinkRoute.Target target = LinkRoute.target(uri);
+		PlainLinkGet target = PlainLinkGet.of(uri);
 		assertThat(target).isNotNull();
 		assertThat(target.code()).isEqualTo("AbC-_09");
 		assertThat(target.action())
@@ -30,7 +30,7 @@ class LinkRouteTests {
 			"/l/ab%43", "/l/abc%2Fsign", "/l/abc;x", "/l/abc/./sign", "/l/abc/../abc", "/l/abc?lang=fr&x=1",
 			"/l/abc?x=1", "/l/abc?lang=%66r", "/l/abc?", "/l/abc#x", "/d/abc", "/L/abc", "/l/abc\u00e9" })
 	void targetWhenAnyOtherSpellingThenLeftToWebFlux(String uri) {
-		assertThat(LinkRoute.target(uri)).isNull();
+		assertThat(PlainLinkGet.of(uri)).isNull();
 	}
 
 	@ParameterizedTest
@@ -41,15 +41,15 @@ class LinkRouteTests {
 			.withValidation(false)
 			.newHeaders();
 		headers.add("Accept-Language", "en").add("Cookie", "a=b");
-		assertThat(LinkRoute.plainValues(headers)).isTrue();
+		assertThat(PlainLinkGet.plainValues(headers)).isTrue();
 		headers.add("Accept-Language", value);
-		assertThat(LinkRoute.plainValues(headers)).isFalse();
+		assertThat(PlainLinkGet.plainValues(headers)).isFalse();
 	}
 
 	@ParameterizedTest
 	@ValueSource(ints = { 128, 129, 4000 })
 	void targetWhenTheCodeIsLongThenTheRouteOnlyUpToItsBound(int length) {
-		assertThat(LinkRoute.target("/l/" + "a".repeat(length)) != null).isEqualTo(length <= 128);
+		assertThat(PlainLinkGet.of("/l/" + "a".repeat(length)) != null).isEqualTo(length <= 128);
 	}
 
 }
