@@ -66,7 +66,7 @@ class ArchitectureTests {
 			Map.entry("idempotency_record", "proxy"), Map.entry("change_log", "change"),
 			Map.entry("handoff_redemption", "session"), Map.entry("tenant_link_host", "tenant"),
 			Map.entry("mail_delivery", "mail"), Map.entry("link_code_challenge", "access"),
-			Map.entry("remembered_device", "access"));
+			Map.entry("remembered_device", "access"), Map.entry("link_recipient", "link"));
 
 	private static final JavaClasses CLASSES = new ClassFileImporter()
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

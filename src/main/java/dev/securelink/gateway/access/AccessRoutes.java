@@ -1,7 +1,13 @@
 package dev.securelink.gateway.access;
 
+import java.util.Map;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -19,10 +25,22 @@ import dev.securelink.gateway.paths.RequestPaths;
 @Configuration(proxyBeanMethods = false)
 class AccessRoutes {
 
+	/**
+	 * Ahead of the gateway's assets ({@code /_gw/{name}}), whose route would take the
+	 * share page's path.
+	 */
 	@Bean
+	@Order(Ordered.HIGHEST_PRECEDENCE)
 	RouterFunction<ServerResponse> linkRoutes(LinkAccessHandler links, RenewalHandler renewals, StepUpHandler stepUps,
-			MessagePages pages) {
+			ShareHandler shares, MessagePages pages) {
 		return RouterFunctions.route()
+			.GET(GatewayPaths.SHARE, shares::page)
+			.POST(GatewayPaths.SHARE, shares::submit)
+			.GET(GatewayPaths.SHARE_ROUTE, shares::page)
+			.POST(GatewayPaths.SHARE_ROUTE, shares::submit)
+			// Any other method there: 405, nothing looked up.
+			.route(RequestPredicates.path(GatewayPaths.SHARE).or(RequestPredicates.path(GatewayPaths.SHARE_ROUTE)),
+					(request) -> pages.response(request, PageKind.METHOD, Map.of(HttpHeaders.ALLOW, "GET, HEAD, POST")))
 			.GET(GatewayPaths.STEP_UP_ROUTE, stepUps::page)
 			.POST(GatewayPaths.STEP_UP_ROUTE, stepUps::submit)
 			// Ahead of the action routes, whose {action} it would match.

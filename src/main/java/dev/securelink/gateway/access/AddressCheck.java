@@ -17,6 +17,7 @@ import dev.securelink.gateway.audit.AuditDetail;
 import dev.securelink.gateway.audit.AuditLog;
 import dev.securelink.gateway.audit.AuditType;
 import dev.securelink.gateway.link.Link;
+import dev.securelink.gateway.link.Recipient;
 import dev.securelink.gateway.link.RecipientMacs;
 import dev.securelink.gateway.link.Right;
 import dev.securelink.gateway.tenant.TenantSettings;
@@ -93,8 +94,7 @@ class AddressCheck {
 		Instant now = this.clock.instant();
 		return guard(link, tenant, action, locale, clientHash, now, null, () -> {
 			this.comparisons.increment();
-			int recipient = (address.length() <= MAX_ADDRESS_LENGTH) ? this.macs.indexOf(link.recipientMacs(), address)
-					: -1;
+			int recipient = (address.length() <= MAX_ADDRESS_LENGTH) ? link.indexOfMac(this.macs.mac(address)) : -1;
 			return Mono.just((recipient >= 0) ? new Matched(recipient) : MISMATCHED);
 		}, () -> LinkOutcome.EmailRequired.of(link, action, LinkOutcome.PromptError.MISMATCH, locale, tenant)
 			.remembering(request.remember()))
@@ -111,7 +111,7 @@ class AddressCheck {
 	 * comparison not made gives both back and is answered as it says.
 	 */
 	Mono<LinkOutcome> guard(Link link, TenantSettings tenant, Right action, Locale locale, String clientHash,
-			Instant now, @Nullable AuditDetail verifiedDetail, Supplier<Mono<Comparison>> compare,
+			Instant now, AuditDetail.@Nullable Verified verifiedDetail, Supplier<Mono<Comparison>> compare,
 			Supplier<LinkOutcome> mismatch) {
 		return this.budgets.reserveAddress(clientHash, now).flatMap((budget) -> {
 			if (!budget.granted()) {
@@ -138,7 +138,7 @@ class AddressCheck {
 	/** What the comparison came to, recorded and answered. */
 	private Mono<LinkOutcome> settle(Link link, TenantSettings tenant, Right action, Locale locale, String clientHash,
 			Instant now, ClientBudgets.Reservation budget, AttemptGuard.Reserved reserved, Comparison comparison,
-			@Nullable AuditDetail verifiedDetail, Supplier<LinkOutcome> mismatch) {
+			AuditDetail.@Nullable Verified verifiedDetail, Supplier<LinkOutcome> mismatch) {
 		if (comparison instanceof NotCompared notCompared) {
 			return this.budgets.refundAddress(clientHash, budget)
 				.then(this.attempts.release(link.id(), clientHash, reserved))
@@ -147,7 +147,8 @@ class AddressCheck {
 		if (comparison instanceof Matched matched) {
 			return this.budgets.refundAddress(clientHash, budget)
 				.then(this.attempts.release(link.id(), clientHash, reserved))
-				.then(record(link, AuditType.VERIFIED, clientHash, now, verifiedDetail))
+				.then(record(link, AuditType.VERIFIED, clientHash, now,
+						verified(link, matched.recipient(), verifiedDetail)))
 				.thenReturn(new LinkOutcome.SessionIssued(link, action, true, matched.recipient(), locale,
 						verifiedDetail == AuditDetail.Verified.CODE, null));
 		}
@@ -163,6 +164,19 @@ class AddressCheck {
 		return record(link, AuditType.FAILED, clientHash, now,
 				new AuditDetail.Failed(reserved.failures(), this.lockThreshold))
 			.thenReturn(mismatch.get());
+	}
+
+	/**
+	 * What a verification of the recipient at {@code recipient} records: {@code method}
+	 * (null: an address alone), and for a person someone shared the document with, their
+	 * index and who shared it.
+	 */
+	static AuditDetail.@Nullable Verified verified(Link link, int recipient, AuditDetail.@Nullable Verified method) {
+		Recipient who = link.recipient(recipient);
+		if (who == null || !who.delegated()) {
+			return method;
+		}
+		return ((method != null) ? method : AuditDetail.Verified.ADDRESS).onBehalf(recipient, who.delegatedBy());
 	}
 
 	/** What a guarded comparison came to. */

@@ -25,11 +25,14 @@ import dev.securelink.gateway.audit.AuditType;
 import dev.securelink.gateway.keys.Aead;
 import dev.securelink.gateway.keys.GatewayKeys;
 import dev.securelink.gateway.keys.Hmac;
+import dev.securelink.gateway.link.Audiences;
 import dev.securelink.gateway.link.Link;
 import dev.securelink.gateway.link.RecipientMacs;
+import dev.securelink.gateway.link.RecipientSharing;
 import dev.securelink.gateway.link.Right;
 import dev.securelink.gateway.mail.MailOutbox;
 import dev.securelink.gateway.tenant.TenantSettings;
+import dev.securelink.gateway.tenant.Verification;
 
 /**
  * The prompt's POST in the code mode. The address step answers the same page ("if this
@@ -45,6 +48,12 @@ import dev.securelink.gateway.tenant.TenantSettings;
 class CodeCheck {
 
 	private static final int MAX_ADDRESS_LENGTH = 254;
+
+	/**
+	 * A challenge's recipient while the mailbox is an allowed domain's, not yet a
+	 * recipient.
+	 */
+	static final int OF_DOMAIN = -2;
 
 	private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -74,9 +83,16 @@ class CodeCheck {
 
 	private final Aead aead;
 
+	private final RecipientSharing sharing;
+
+	private final Audiences audiences;
+
 	CodeCheck(FormTokens forms, AddressCheck guard, AttemptGuard attempts, CodeChallenges challenges,
 			RecipientMacs macs, AuditLog audit, MailOutbox mail, TransactionalOperator transaction,
-			LimitsProperties limits, RememberedDevices devices, GatewayKeys keys, Clock clock) {
+			LimitsProperties limits, RememberedDevices devices, GatewayKeys keys, Clock clock, RecipientSharing sharing,
+			Audiences audiences) {
+		this.sharing = sharing;
+		this.audiences = audiences;
 		this.devices = devices;
 		this.forms = forms;
 		this.guard = guard;
@@ -136,16 +152,20 @@ class CodeCheck {
 		// Any length is answered alike; beyond an address's it is no recipient's, and is
 		// kept cut.
 		String kept = (address.length() <= MAX_ADDRESS_LENGTH) ? address : address.substring(0, MAX_ADDRESS_LENGTH);
-		int matched = (address.length() <= MAX_ADDRESS_LENGTH) ? this.macs.indexOf(link.recipientMacs(), address) : -1;
+		int matched = (address.length() <= MAX_ADDRESS_LENGTH) ? link.indexOfMac(this.macs.mac(address)) : -1;
 		int recipient = (onlyRecipient < 0 || matched == onlyRecipient) ? matched : -1;
+		// A mailbox of a domain the link lets in (the code mode only, never a step-up)
+		// gets a code as a recipient's does, and becomes one when it proves it.
+		boolean ofDomain = recipient < 0 && onlyRecipient < 0 && tenant.verification() == Verification.CODE
+				&& address.length() <= MAX_ADDRESS_LENGTH && this.audiences.admits(link, address);
 		// The mail goes to the address as the check normalised it, only a recipient's,
 		// only a deliverable one, and only with a relay to send it.
-		boolean send = recipient >= 0 && this.mail.available() && deliverable(address);
+		boolean send = (recipient >= 0 || ofDomain) && this.mail.available() && deliverable(address);
 		String id = "chl_" + HexFormat.of().formatHex(random(16));
 		String code = newCode();
 		Instant expires = now.plus(this.limits.codeValidity());
 		CodeChallenges.Challenge challenge = new CodeChallenges.Challenge(id, link.id(), browser, clientHash,
-				this.macs.mac(kept), recipient, codeHash(id, code),
+				this.macs.mac(kept), ofDomain ? OF_DOMAIN : recipient, codeHash(id, code),
 				this.aead.seal(id, kept.getBytes(StandardCharsets.UTF_8)), 0, false, expires, now);
 		Mono<LinkOutcome> work = this.attempts.lockedFor(link.id(), clientHash, now).flatMap((locked) -> {
 			if (locked) {
@@ -235,7 +255,7 @@ class CodeCheck {
 				.guard(link, tenant, action, locale, clientHash, now, AuditDetail.Verified.CODE,
 						() -> this.challenges.spend(challenge.id(), this.limits.codeTries(), now)
 							.doOnNext(tries::set)
-							.flatMap((spent) -> compare(challenge, code, expired))
+							.flatMap((spent) -> compare(challenge, code, expired, link, clientHash))
 							.defaultIfEmpty(new AddressCheck.NotCompared(expired)),
 						() -> new LinkOutcome.CodeRequired(link, action,
 								(tries.get() >= this.limits.codeTries()) ? LinkOutcome.CodeError.EXPIRED
@@ -247,15 +267,26 @@ class CodeCheck {
 			.defaultIfEmpty(expired);
 	}
 
-	/** The code against the challenge: only a recipient's challenge can match. */
-	private Mono<AddressCheck.Comparison> compare(CodeChallenges.Challenge challenge, String code,
-			LinkOutcome expired) {
+	/**
+	 * The code against the challenge: only a recipient's (or an allowed domain's
+	 * mailbox's) challenge can match; a domain's mailbox that proves itself becomes a
+	 * recipient of the link.
+	 */
+	private Mono<AddressCheck.Comparison> compare(CodeChallenges.Challenge challenge, String code, LinkOutcome expired,
+			Link link, String clientHash) {
 		boolean right = code.length() == 6 && code.chars().allMatch((c) -> c >= '0' && c <= '9')
 				&& MessageDigest.isEqual(codeHash(challenge.id(), code), challenge.codeHash());
-		if (right && challenge.recipient() >= 0) {
-			return this.challenges.use(challenge.id())
-				.map((spent) -> spent ? new AddressCheck.Matched(challenge.recipient())
-						: new AddressCheck.NotCompared(expired));
+		if (right && (challenge.recipient() >= 0 || challenge.recipient() == OF_DOMAIN)) {
+			AddressCheck.Comparison gone = new AddressCheck.NotCompared(expired);
+			return this.challenges.use(challenge.id()).flatMap((spent) -> {
+				if (!spent) {
+					return Mono.just(gone);
+				}
+				return (challenge.recipient() >= 0) ? Mono.just(new AddressCheck.Matched(challenge.recipient()))
+						: this.sharing.joinByDomain(link, challenge.addressMac(), clientHash)
+							.map((index) -> (AddressCheck.Comparison) new AddressCheck.Matched(index))
+							.defaultIfEmpty(gone);
+			});
 		}
 		return Mono.just(AddressCheck.MISMATCHED);
 	}

@@ -23,7 +23,6 @@ import dev.securelink.gateway.audit.AuditType;
 import dev.securelink.gateway.keys.Sha256;
 import dev.securelink.gateway.link.Link;
 import dev.securelink.gateway.link.LinkCache;
-import dev.securelink.gateway.link.RecipientMacs;
 import dev.securelink.gateway.link.Right;
 import dev.securelink.gateway.session.Sessions;
 import dev.securelink.gateway.tenant.TenantSettings;
@@ -201,7 +200,7 @@ class RememberedDevices extends BackgroundTask<Long> {
 	 */
 	private Mono<LinkOutcome> open(Device device, Link link, Right action, Locale locale, String clientHash,
 			Instant now) {
-		int recipient = RecipientMacs.indexOfMac(link.recipientMacs(), device.addressMac());
+		int recipient = link.indexOfMac(device.addressMac());
 		if (recipient < 0) {
 			return Mono.empty();
 		}
@@ -209,7 +208,8 @@ class RememberedDevices extends BackgroundTask<Long> {
 			.filter((locked) -> !locked)
 			.flatMap((unlocked) -> this.audit
 				.record(AccessEvent.ofVerification(AuditType.VERIFIED, link.tenantId(), link.id(), clientHash, now,
-						AuditDetail.Verified.device(device.linkId(), device.method())))
+						AddressCheck.verified(link, recipient,
+								AuditDetail.Verified.device(device.linkId(), device.method()))))
 				.thenReturn((LinkOutcome) new LinkOutcome.SessionIssued(link, action, true, recipient, locale,
 						"code".equals(device.method()), null)));
 	}

@@ -29,6 +29,7 @@ import tools.jackson.core.JacksonException;
 
 import dev.securelink.gateway.input.BadInputException;
 import dev.securelink.gateway.input.ConflictException;
+import dev.securelink.gateway.input.UnprocessableException;
 
 /**
  * The one error handler of the admin API: every error is an RFC 9457 problem detail;
@@ -55,6 +56,18 @@ class AdminProblemHandler extends ResponseEntityExceptionHandler {
 		problem.setTitle("Conflict");
 		problem.setProperty("errors", List.of(Map.of("field", ex.field(), "message", ex.getMessage())));
 		return handleExceptionInternal(ex, problem, null, HttpStatus.CONFLICT, exchange);
+	}
+
+	/**
+	 * 422 naming the field that asks for what the tenant's settings do not allow.
+	 */
+	@ExceptionHandler(UnprocessableException.class)
+	Mono<ResponseEntity<Object>> unprocessable(UnprocessableException ex, ServerWebExchange exchange) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT,
+				ex.field() + " " + ex.getMessage());
+		problem.setTitle("Unprocessable Content");
+		problem.setProperty("errors", List.of(Map.of("field", ex.field(), "message", ex.getMessage())));
+		return handleExceptionInternal(ex, problem, null, HttpStatus.UNPROCESSABLE_CONTENT, exchange);
 	}
 
 	@ExceptionHandler(DataBufferLimitException.class)

@@ -126,6 +126,17 @@ public record AccessEvent(String tenantId, @Nullable String linkId, String type,
 				detail.json());
 	}
 
+	/**
+	 * A link gained or lost recipients ({@link AuditType#RECIPIENT_ADDED},
+	 * {@link AuditType#RECIPIENT_REMOVED}): by the admin API ({@code actor}) or by a
+	 * visitor (their keyed {@code client} hash).
+	 */
+	public static AccessEvent recipients(AuditType type, String tenantId, String linkId, @Nullable String actor,
+			@Nullable String client, Instant at, AuditDetail detail) {
+		return new AccessEvent(tenantId, linkId, type.id(), AuditOutcome.OK.id(), actor, client, at, null,
+				detail.json());
+	}
+
 	/** The stored detail read back as its record, or null. */
 	public @Nullable AuditDetail details() {
 		return AuditDetail.read(this.type, this.detail);

@@ -61,6 +61,9 @@ public sealed interface AuditDetail {
 			case "settings_changed" -> SettingsChanged.class;
 			case "support_read" -> SupportRead.class;
 			case "link_host_added", "link_host_removed" -> LinkHost.class;
+			case "recipient_added" -> RecipientAdded.class;
+			case "recipient_removed" -> RecipientRemoved.class;
+			case "opened", "sign_viewed", "pay_viewed" -> Delegated.class;
 			default -> null;
 		};
 	}
@@ -69,12 +72,30 @@ public sealed interface AuditDetail {
 	 * How a visitor was verified, when more than the address was: {@code code}, an e-mail
 	 * code sent to it (the mailbox was proven). An address alone records no detail.
 	 */
-	@JsonPropertyOrder({ "method", "rememberedOn", "rememberedAfter" })
+	@JsonPropertyOrder({ "method", "rememberedOn", "rememberedAfter", "recipient", "delegatedBy" })
 	record Verified(String method, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String rememberedOn,
-			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String rememberedAfter) implements AuditDetail {
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String rememberedAfter,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Integer recipient,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Integer delegatedBy) implements AuditDetail {
 
 		/** Verified by an e-mail code. */
 		public static final Verified CODE = new Verified("code", null, null);
+
+		/** The method {@code address}: how a colleague's address alone is recorded. */
+		public static final Verified ADDRESS = new Verified("address", null, null);
+
+		/** A recipient the creating request named (no index recorded, as before). */
+		public Verified(String method, @Nullable String rememberedOn, @Nullable String rememberedAfter) {
+			this(method, rememberedOn, rememberedAfter, null, null);
+		}
+
+		/**
+		 * The same verification by a recipient someone shared the document with: their
+		 * index, and the index of who shared it.
+		 */
+		public Verified onBehalf(int recipient, int delegatedBy) {
+			return new Verified(this.method, this.rememberedOn, this.rememberedAfter, recipient, delegatedBy);
+		}
 
 		/**
 		 * A browser remembered for the recipient, no address typed: on which link it was
@@ -144,8 +165,22 @@ public sealed interface AuditDetail {
 	 * ({@code upstream}, or {@code gateway} with one of its pages), and the SHA-256 of
 	 * the submitted body (hex).
 	 */
-	@JsonPropertyOrder({ "status", "answeredBy", "bodySha256" })
-	record Answered(int status, String answeredBy, String bodySha256) implements AuditDetail {
+	@JsonPropertyOrder({ "status", "answeredBy", "bodySha256", "recipient", "delegatedBy" })
+	record Answered(int status, String answeredBy, String bodySha256,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Integer recipient,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Integer delegatedBy) implements AuditDetail {
+
+		/** An answer to a recipient the creating request named. */
+		public Answered(int status, String answeredBy, String bodySha256) {
+			this(status, answeredBy, bodySha256, null, null);
+		}
+
+		/** The same answer to a recipient someone shared the document with. */
+		public Answered onBehalf(@Nullable Delegated delegation) {
+			return (delegation != null) ? new Answered(this.status, this.answeredBy, this.bodySha256,
+					delegation.recipient(), delegation.delegatedBy()) : this;
+		}
+
 	}
 
 	/**
@@ -154,8 +189,69 @@ public sealed interface AuditDetail {
 	 * is under way or came with another request (outcome {@code refused}); the status it
 	 * was answered with and the SHA-256 of its body (hex).
 	 */
-	@JsonPropertyOrder({ "status", "bodySha256" })
-	record NotForwarded(int status, String bodySha256) implements AuditDetail {
+	@JsonPropertyOrder({ "status", "bodySha256", "recipient", "delegatedBy" })
+	record NotForwarded(@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Integer status,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String bodySha256,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Integer recipient,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Integer delegatedBy) implements AuditDetail {
+
+		/** A submission not forwarded, of a recipient the creating request named. */
+		public NotForwarded(int status, String bodySha256) {
+			this(status, bodySha256, null, null);
+		}
+
+		/**
+		 * The same for a recipient someone shared the document with; a submission that
+		 * was forwarded ({@code requested}) of such a recipient holds only the two
+		 * indexes.
+		 */
+		public NotForwarded onBehalf(@Nullable Delegated delegation) {
+			return (delegation != null)
+					? new NotForwarded(this.status, this.bodySha256, delegation.recipient(), delegation.delegatedBy())
+					: this;
+		}
+
+	}
+
+	/**
+	 * What a recipient someone shared the document with did in a session (opened, a sign
+	 * or pay page read, a submission): their index and the index of who shared it, so the
+	 * evidence says "B, on behalf of A".
+	 */
+	@JsonPropertyOrder({ "recipient", "delegatedBy" })
+	record Delegated(int recipient, int delegatedBy) implements AuditDetail {
+	}
+
+	/**
+	 * A link gained a recipient: the new index, who shared it ({@code addedBy}, the
+	 * sharer's index; null for a person of an allowed domain, {@code via}
+	 * {@code domain}), the rights given and how many shares away from a named recipient
+	 * they are. Never an address or its hash.
+	 */
+	@JsonPropertyOrder({ "recipient", "addedBy", "rights", "depth", "via" })
+	record RecipientAdded(int recipient, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Integer addedBy,
+			List<String> rights, int depth, String via) implements AuditDetail {
+
+		public RecipientAdded {
+			rights = List.copyOf(rights);
+		}
+
+	}
+
+	/**
+	 * Recipients removed from a link: the one named ({@code recipient}), and with them
+	 * everyone they had added, in turn ({@code removed}, all of them, in index order);
+	 * {@code by} is the index of the recipient who withdrew their share, null when the
+	 * admin API removed them.
+	 */
+	@JsonPropertyOrder({ "recipient", "removed", "by" })
+	record RecipientRemoved(int recipient, List<Integer> removed,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Integer by) implements AuditDetail {
+
+		public RecipientRemoved {
+			removed = removed.stream().sorted().toList();
+		}
+
 	}
 
 	/**
@@ -216,14 +312,26 @@ public sealed interface AuditDetail {
 	 */
 	@JsonPropertyOrder({ "emailVerification", "supportAccess", "supportAccessUntil", "selfServiceRenewal",
 			"renewalForRevoked", "displayName", "showSenderOnPrompt", "linksOnGatewayHost", "verification",
-			"rememberDeviceDays", "codeBeforeActions" })
+			"rememberDeviceDays", "codeBeforeActions", "recipientSharing" })
 	record Settings(@Nullable Boolean emailVerification, @Nullable Boolean supportAccess,
 			@Nullable Instant supportAccessUntil, @Nullable Boolean selfServiceRenewal,
 			@Nullable Boolean renewalForRevoked, @Nullable String displayName, @Nullable Boolean showSenderOnPrompt,
 			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Boolean linksOnGatewayHost,
 			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String verification,
 			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Integer rememberDeviceDays,
-			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Boolean codeBeforeActions) {
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Boolean codeBeforeActions,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String recipientSharing) {
+
+		/** Settings as events before recipient sharing recorded them. */
+		public Settings(@Nullable Boolean emailVerification, @Nullable Boolean supportAccess,
+				@Nullable Instant supportAccessUntil, @Nullable Boolean selfServiceRenewal,
+				@Nullable Boolean renewalForRevoked, @Nullable String displayName, @Nullable Boolean showSenderOnPrompt,
+				@Nullable Boolean linksOnGatewayHost, @Nullable String verification,
+				@Nullable Integer rememberDeviceDays, @Nullable Boolean codeBeforeActions) {
+			this(emailVerification, supportAccess, supportAccessUntil, selfServiceRenewal, renewalForRevoked,
+					displayName, showSenderOnPrompt, linksOnGatewayHost, verification, rememberDeviceDays,
+					codeBeforeActions, null);
+		}
 
 		/** Settings as events before the verification mode recorded them. */
 		public Settings(@Nullable Boolean emailVerification, @Nullable Boolean supportAccess,
@@ -231,7 +339,7 @@ public sealed interface AuditDetail {
 				@Nullable Boolean renewalForRevoked, @Nullable String displayName, @Nullable Boolean showSenderOnPrompt,
 				@Nullable Boolean linksOnGatewayHost) {
 			this(emailVerification, supportAccess, supportAccessUntil, selfServiceRenewal, renewalForRevoked,
-					displayName, showSenderOnPrompt, linksOnGatewayHost, null, null, null);
+					displayName, showSenderOnPrompt, linksOnGatewayHost, null, null, null, null);
 		}
 
 		/** Settings as events before link hosts recorded them. */
@@ -240,7 +348,7 @@ public sealed interface AuditDetail {
 				@Nullable Boolean renewalForRevoked, @Nullable String displayName,
 				@Nullable Boolean showSenderOnPrompt) {
 			this(emailVerification, supportAccess, supportAccessUntil, selfServiceRenewal, renewalForRevoked,
-					displayName, showSenderOnPrompt, null, null, null, null);
+					displayName, showSenderOnPrompt, null, null, null, null, null);
 		}
 
 	}

@@ -112,7 +112,21 @@ public enum AuditType {
 	LINK_HOST_ADDED("link_host_added"),
 
 	/** The admin API took one of the tenant's link hosts away (the detail names it). */
-	LINK_HOST_REMOVED("link_host_removed");
+	LINK_HOST_REMOVED("link_host_removed"),
+
+	/**
+	 * A link gained a recipient: a verified recipient shared it with a colleague, or a
+	 * person of an allowed domain proved their mailbox (the detail holds the new index,
+	 * who shared, the rights and the depth; never an address or its hash).
+	 */
+	RECIPIENT_ADDED("recipient_added"),
+
+	/**
+	 * Recipients added to a link were removed (the detail holds the one named and
+	 * everyone they had added in turn): by the admin API (the actor) or by the recipient
+	 * who had shared (the detail's {@code by}).
+	 */
+	RECIPIENT_REMOVED("recipient_removed");
 
 	private final String id;
 

@@ -1,9 +1,13 @@
 package dev.securelink.gateway.link;
 
+import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
+
+import dev.securelink.gateway.tenant.Sharing;
 
 /**
  * A stored link. It holds no secret in clear: the code exists only as its hash (not even
@@ -13,10 +17,59 @@ import org.jspecify.annotations.Nullable;
  * their pages say so and their submissions are never forwarded
  * @param signOnce whether a signature the upstream accepted completes the link's
  * signature
+ * @param sharing what its recipients may pass on, when stricter than the company's cap;
+ * null: the company's
+ * @param allowDomains the registrable domains whose mailboxes may verify (code mode
+ * only), lower-case; empty for none
+ * @param added the recipients it gained since its creation and still has, by index
  */
 public record Link(String id, String tenantId, String document, Set<Right> rights, byte[] recipientMacs,
 		@Nullable String locale, Instant createdAt, Instant expiresAt, @Nullable Instant revokedAt, int sessionEpoch,
-		Set<Right> completed, boolean signOnce) {
+		Set<Right> completed, boolean signOnce, @Nullable Sharing sharing, List<String> allowDomains,
+		List<AddedRecipient> added) {
+
+	/** A link as created: no sharing setting of its own, no domain, no one added. */
+	public Link(String id, String tenantId, String document, Set<Right> rights, byte[] recipientMacs,
+			@Nullable String locale, Instant createdAt, Instant expiresAt, @Nullable Instant revokedAt,
+			int sessionEpoch, Set<Right> completed, boolean signOnce) {
+		this(id, tenantId, document, rights, recipientMacs, locale, createdAt, expiresAt, revokedAt, sessionEpoch,
+				completed, signOnce, null, List.of(), List.of());
+	}
+
+	/** How many recipients the creating request named (indexes 0 to this, exclusive). */
+	public int namedRecipients() {
+		return this.recipientMacs.length / RecipientMacs.MAC_BYTES;
+	}
+
+	/**
+	 * The recipient at {@code index}: one the creating request named (the link's rights,
+	 * no one delegated), one added since and not removed, or null (none, or removed).
+	 */
+	public @Nullable Recipient recipient(int index) {
+		if (index >= 0 && index < namedRecipients()) {
+			return new Recipient(index, this.rights, -1, 0);
+		}
+		for (AddedRecipient person : this.added) {
+			if (person.index() == index) {
+				return person.recipient();
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * The index of the recipient whose keyed address hash is {@code mac}, named or added,
+	 * or -1; every stored hash is compared, in constant time, so the time taken does not
+	 * tell which one matched.
+	 */
+	public int indexOfMac(byte[] mac) {
+		int found = RecipientMacs.indexOfMac(this.recipientMacs, mac);
+		for (AddedRecipient person : this.added) {
+			boolean equal = MessageDigest.isEqual(person.mac(), mac);
+			found = (equal && found < 0) ? person.index() : found;
+		}
+		return found;
+	}
 
 	/** What a link is at an instant; only {@code ACTIVE} opens anything. */
 	public enum Status {

@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
+import dev.securelink.gateway.input.BadInputException;
 import dev.securelink.gateway.input.TenantIds;
 import dev.securelink.gateway.link.LinkRequests.CreateLink;
 import dev.securelink.gateway.link.LinkRequests.LinkPage;
@@ -75,6 +76,25 @@ class LinkAdminController {
 			@Valid @RequestBody UpdateLink request, @AuthenticationPrincipal Jwt caller) {
 		return Mono.fromCallable(() -> TenantIds.requireValid(tenantId))
 			.flatMap((tenant) -> this.links.update(tenant, linkId, request, caller.getSubject()));
+	}
+
+	/**
+	 * Removes a person the link gained since its creation (and everyone they added);
+	 * their sessions end on every instance. 204, also when they were removed already.
+	 */
+	@DeleteMapping("/{linkId}/recipients/{index}")
+	Mono<ResponseEntity<Void>> removeRecipient(@PathVariable String tenantId, @PathVariable String linkId,
+			@PathVariable String index, @AuthenticationPrincipal Jwt caller) {
+		return Mono.fromCallable(() -> TenantIds.requireValid(tenantId))
+			.flatMap((tenant) -> this.links.removeRecipient(tenant, linkId, index(index), caller.getSubject()))
+			.thenReturn(ResponseEntity.noContent().build());
+	}
+
+	private static int index(String given) {
+		if (!given.matches("[0-9]{1,5}")) {
+			throw new BadInputException("index", "must be a recipient's index, a whole number from 0");
+		}
+		return Integer.parseInt(given);
 	}
 
 	@DeleteMapping("/{linkId}")

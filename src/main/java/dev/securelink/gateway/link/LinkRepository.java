@@ -1,10 +1,13 @@
 package dev.securelink.gateway.link;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 import io.r2dbc.spi.Readable;
@@ -15,12 +18,28 @@ import org.springframework.stereotype.Repository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import dev.securelink.gateway.tenant.Sharing;
+
 /** Links in PostgreSQL; every query of the admin side is scoped by tenant. */
 @Repository
 public class LinkRepository {
 
-	private static final String COLUMNS = "id, tenant_id, document, rights, recipient_macs, locale, created_at, "
-			+ "expires_at, revoked_at, session_epoch, completed, sign_once";
+	/**
+	 * A link with the recipients it gained since its creation and still has, in index
+	 * order, as one row: one statement per lookup, as before sharing.
+	 */
+	private static final String SELECT = """
+			select l.id, l.tenant_id, l.document, l.rights, l.recipient_macs, l.locale, l.created_at, l.expires_at,
+			       l.revoked_at, l.session_epoch, l.completed, l.sign_once, l.sharing, l.allow_domains, a.*
+			from link l cross join lateral (
+			    select array_agg(r.recipient::int order by r.recipient) as added_index,
+			           string_agg(r.address_mac, ''::bytea order by r.recipient) as added_macs,
+			           array_agg(coalesce(r.added_by, -1)::int order by r.recipient) as added_by,
+			           array_agg(array_to_string(r.rights, ' ') order by r.recipient) as added_rights,
+			           array_agg(r.depth::int order by r.recipient) as added_depth,
+			           array_agg((extract(epoch from r.added_at) * 1000000)::bigint order by r.recipient) as added_at
+			    from link_recipient r where r.link_id = l.id and r.removed_at is null) a
+			""";
 
 	private final DatabaseClient db;
 
@@ -31,10 +50,13 @@ public class LinkRepository {
 	Mono<Void> insert(Link link, byte[] codeHash) {
 		return this.db.sql("""
 				insert into link (id, tenant_id, document, rights, code_hash, recipient_macs, locale, created_at,
-				                  expires_at, session_epoch, sign_once)
+				                  expires_at, session_epoch, sign_once, sharing, allow_domains)
 				values (:id, :tenant, :document, :rights, :codeHash, :macs, :locale, :createdAt, :expiresAt, 0,
-				        :signOnce)
+				        :signOnce, :sharing, :domains)
 				""")
+			.bind("sharing", Parameter.fromOrEmpty((link.sharing() != null) ? link.sharing().id() : null, String.class))
+			.bind("domains", Parameter.fromOrEmpty(
+					link.allowDomains().isEmpty() ? null : link.allowDomains().toArray(String[]::new), String[].class))
 			.bind("signOnce", link.signOnce())
 			.bind("id", link.id())
 			.bind("tenant", link.tenantId())
@@ -49,7 +71,7 @@ public class LinkRepository {
 	}
 
 	public Mono<Link> find(String tenantId, String id) {
-		return this.db.sql("select " + COLUMNS + " from link where tenant_id = :tenant and id = :id")
+		return this.db.sql(SELECT + " where l.tenant_id = :tenant and l.id = :id")
 			.bind("tenant", tenantId)
 			.bind("id", id)
 			.map(LinkRepository::link)
@@ -72,6 +94,38 @@ public class LinkRepository {
 			.map((row) -> Map.entry(Right.fromId(row.get("right_id", String.class)), row.get("links", Long.class)))
 			.all()
 			.collectMap(Map.Entry::getKey, Map.Entry::getValue);
+	}
+
+	/**
+	 * The people the tenant's active links gained since their creation and still have:
+	 * how many were shared with (and on how many links), and how many of allowed domains.
+	 */
+	public Mono<Added> activeAdded(String tenantId, Instant now) {
+		return this.db.sql("""
+				select count(*) filter (where r.added_by is not null) as shared,
+				       count(distinct r.link_id) filter (where r.added_by is not null) as links,
+				       count(*) filter (where r.added_by is null) as domain
+				from link_recipient r join link l on l.id = r.link_id
+				where l.tenant_id = :tenant and l.revoked_at is null and l.expires_at > :now and r.removed_at is null
+				""")
+			.bind("tenant", tenantId)
+			.bind("now", now)
+			.map((row) -> new Added(count(row, "shared"), count(row, "links"), count(row, "domain")))
+			.one();
+	}
+
+	/**
+	 * The people active links gained since their creation.
+	 *
+	 * @param shared people a recipient shared a document with
+	 * @param links the links they were given
+	 * @param ofDomains people of an allowed domain who proved their mailbox
+	 */
+	public record Added(long shared, long links, long ofDomains) {
+	}
+
+	private static long count(Readable row, String column) {
+		return Objects.requireNonNull(row.get(column, Long.class), column);
 	}
 
 	/**
@@ -98,17 +152,14 @@ public class LinkRepository {
 
 	/** The lookup of the public flow: by the code's hash, whatever the tenant. */
 	public Mono<Link> findByCodeHash(byte[] codeHash) {
-		return this.db.sql("select " + COLUMNS + " from link where code_hash = :hash")
+		return this.db.sql(SELECT + " where l.code_hash = :hash")
 			.bind("hash", codeHash)
 			.map(LinkRepository::link)
 			.one();
 	}
 
 	public Mono<Link> findById(String id) {
-		return this.db.sql("select " + COLUMNS + " from link where id = :id")
-			.bind("id", id)
-			.map(LinkRepository::link)
-			.one();
+		return this.db.sql(SELECT + " where l.id = :id").bind("id", id).map(LinkRepository::link).one();
 	}
 
 	/**
@@ -116,10 +167,10 @@ public class LinkRepository {
 	 * one is given.
 	 */
 	Flux<Link> page(String tenantId, @Nullable LinkCursor after, int limit) {
-		String where = (after != null) ? " and (created_at, id) < (:createdAt, :id)" : "";
+		String where = (after != null) ? " and (l.created_at, l.id) < (:createdAt, :id)" : "";
 		DatabaseClient.GenericExecuteSpec spec = this.db
-			.sql("select " + COLUMNS + " from link where tenant_id = :tenant" + where
-					+ " order by created_at desc, id desc limit :limit")
+			.sql(SELECT + " where l.tenant_id = :tenant" + where
+					+ " order by l.created_at desc, l.id desc limit :limit")
 			.bind("tenant", tenantId)
 			.bind("limit", limit);
 		if (after != null) {
@@ -168,6 +219,16 @@ public class LinkRepository {
 			.one();
 	}
 
+	/** Whether anyone was ever added to the link under {@code index}, removed or not. */
+	Mono<Boolean> everAdded(String id, int index) {
+		return this.db
+			.sql("select exists (select 1 from link_recipient where link_id = :id and recipient = :index) as e")
+			.bind("id", id)
+			.bind("index", index)
+			.map((row) -> Boolean.TRUE.equals(row.get("e", Boolean.class)))
+			.one();
+	}
+
 	/** Whether a revocation was the first for its link. */
 	record Revocation(boolean first) {
 	}
@@ -212,7 +273,36 @@ public class LinkRepository {
 				row.get("created_at", Instant.class), row.get("expires_at", Instant.class),
 				row.get("revoked_at", Instant.class), row.get("session_epoch", Integer.class),
 				rights(row.get("completed", String[].class)),
-				!Boolean.FALSE.equals(row.get("sign_once", Boolean.class)));
+				!Boolean.FALSE.equals(row.get("sign_once", Boolean.class)), sharing(row.get("sharing", String.class)),
+				domains(row.get("allow_domains", String[].class)), added(row));
+	}
+
+	private static @Nullable Sharing sharing(@Nullable String id) {
+		return (id != null) ? Sharing.of(id) : null;
+	}
+
+	private static List<String> domains(String @Nullable [] domains) {
+		return (domains != null) ? List.of(domains) : List.of();
+	}
+
+	/** The lateral aggregate's arrays, one entry per person added and not removed. */
+	private static List<AddedRecipient> added(Readable row) {
+		Integer[] indexes = row.get("added_index", Integer[].class);
+		if (indexes == null) {
+			return List.of();
+		}
+		byte[] macs = Objects.requireNonNull(row.get("added_macs", byte[].class), "aggregated with the indexes");
+		Integer[] by = Objects.requireNonNull(row.get("added_by", Integer[].class), "aggregated with the indexes");
+		String[] rights = Objects.requireNonNull(row.get("added_rights", String[].class), "aggregated");
+		Integer[] depths = Objects.requireNonNull(row.get("added_depth", Integer[].class), "aggregated");
+		Long[] at = Objects.requireNonNull(row.get("added_at", Long[].class), "aggregated");
+		List<AddedRecipient> added = new ArrayList<>(indexes.length);
+		for (int i = 0; i < indexes.length; i++) {
+			byte[] mac = Arrays.copyOfRange(macs, i * RecipientMacs.MAC_BYTES, (i + 1) * RecipientMacs.MAC_BYTES);
+			added.add(new AddedRecipient(indexes[i], mac, by[i], rights(rights[i].split(" ")), depths[i],
+					Instant.EPOCH.plus(at[i], ChronoUnit.MICROS)));
+		}
+		return List.copyOf(added);
 	}
 
 	private static Set<Right> rights(String @Nullable [] ids) {

@@ -25,11 +25,24 @@ final class LinkRequests {
 	 * @param expiresAt defaults to {@code securelink.link-default-lifetime} from now
 	 * @param locale the page language for the recipient; Accept-Language decides when
 	 * absent
+	 * @param sharing what its recipients may pass on to a colleague, when stricter than
+	 * the company's {@code recipientSharing}: {@code off}, {@code view},
+	 * {@code view+sign} or {@code full}
+	 * @param allowDomains an organisation as audience: any mailbox at these registrable
+	 * domains that proves itself with an e-mail code (the code mode only)
 	 */
 	record CreateLink(@NotNull @DocumentPath String document,
 			@NotNull @Size(min = 1, max = 10) List<@NotNull @Email @Size(max = 254) String> recipients,
 			Set<@NotNull Right> rights, Instant expiresAt, @Pattern(regexp = "fr|nl|de|en") String locale,
-			@Nullable Boolean signOnce) {
+			@Nullable Boolean signOnce, @Nullable String sharing,
+			@Nullable @Size(max = Audiences.MAX_DOMAINS) List<@NotNull @Size(max = 253) String> allowDomains) {
+
+		/** A link as before sharing and domains. */
+		CreateLink(String document, List<String> recipients, Set<Right> rights, Instant expiresAt, String locale,
+				@Nullable Boolean signOnce) {
+			this(document, recipients, rights, expiresAt, locale, signOnce, null, null);
+		}
+
 	}
 
 	/**
@@ -47,18 +60,21 @@ final class LinkRequests {
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record LinkView(String id, @Nullable String url, String document, Set<Right> rights, int recipients,
 			@Nullable String locale, String status, Instant createdAt, Instant expiresAt, @Nullable Instant revokedAt,
-			@Nullable Set<Right> completed, @Nullable Boolean signOnce, LinkLocks.@Nullable Locks locks) {
+			@Nullable Set<Right> completed, @Nullable Boolean signOnce, LinkLocks.@Nullable Locks locks,
+			@Nullable String sharing, @Nullable List<String> allowDomains, @Nullable List<AddedView> addedRecipients) {
 
 		static LinkView of(Link link, @Nullable String url, Instant now) {
 			return of(link, url, now, null);
 		}
 
 		static LinkView of(Link link, @Nullable String url, Instant now, LinkLocks.@Nullable Locks locks) {
-			return new LinkView(link.id(), url, link.document(), link.rights(),
-					link.recipientMacs().length / RecipientMacs.MAC_BYTES, link.locale(),
+			return new LinkView(link.id(), url, link.document(), link.rights(), link.namedRecipients(), link.locale(),
 					link.status(now).name().toLowerCase(java.util.Locale.ROOT), link.createdAt(), link.expiresAt(),
 					link.revokedAt(), link.completed().isEmpty() ? null : link.completed(),
-					link.rights().contains(Right.SIGN) ? link.signOnce() : null, locks);
+					link.rights().contains(Right.SIGN) ? link.signOnce() : null, locks,
+					(link.sharing() != null) ? link.sharing().id() : null,
+					link.allowDomains().isEmpty() ? null : link.allowDomains(),
+					link.added().isEmpty() ? null : link.added().stream().map(AddedView::of).toList());
 		}
 
 	}

@@ -7,6 +7,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -21,13 +22,17 @@ import dev.securelink.gateway.audit.AuditType;
 import dev.securelink.gateway.change.Change;
 import dev.securelink.gateway.change.ChangeNotifier;
 import dev.securelink.gateway.input.BadInputException;
+import dev.securelink.gateway.input.ConflictException;
+import dev.securelink.gateway.input.UnprocessableException;
 import dev.securelink.gateway.link.LinkRequests.CreateLink;
 import dev.securelink.gateway.link.LinkRequests.LinkPage;
 import dev.securelink.gateway.link.LinkRequests.LinkView;
 import dev.securelink.gateway.link.LinkRequests.UpdateLink;
 import dev.securelink.gateway.paths.GatewayPaths;
 import dev.securelink.gateway.tenant.LinkHosts;
+import dev.securelink.gateway.tenant.Sharing;
 import dev.securelink.gateway.tenant.TenantRepository;
+import dev.securelink.gateway.tenant.Verification;
 
 /**
  * Creating, reading and revoking a tenant's links, each change audited in the same
@@ -60,9 +65,16 @@ class LinkService {
 
 	private final LinkHosts hosts;
 
+	private final Audiences audiences;
+
+	private final RecipientSharing sharing;
+
 	LinkService(LinkRepository links, TenantRepository tenants, AuditLog audit, RecipientMacs macs,
 			GatewayProperties properties, Clock clock, TransactionalOperator transaction, ChangeNotifier changes,
-			LinkLocks locks, LinkCompletion completion, LinkHosts hosts) {
+			LinkLocks locks, LinkCompletion completion, LinkHosts hosts, Audiences audiences,
+			RecipientSharing sharing) {
+		this.audiences = audiences;
+		this.sharing = sharing;
 		this.hosts = hosts;
 		this.changes = changes;
 		this.completion = completion;
@@ -85,10 +97,22 @@ class LinkService {
 				rights.addAll(request.rights());
 			}
 			String code = LinkCode.generate();
+			Sharing sharing = sharing(request.sharing());
+			List<String> domains = (request.allowDomains() != null)
+					? this.audiences.requireValid(request.allowDomains()) : List.of();
 			Link link = new Link(LinkCode.newLinkId(), tenantId, request.document(), rights,
 					this.macs.macs(request.recipients()), request.locale(), now, expiresAt, null, 0,
-					EnumSet.noneOf(Right.class), !Boolean.FALSE.equals(request.signOnce()));
+					EnumSet.noneOf(Right.class), !Boolean.FALSE.equals(request.signOnce()), sharing, domains,
+					List.of());
 			return this.tenants.ensure(tenantId, now)
+				.then(domains.isEmpty() ? Mono.empty() : this.tenants.find(tenantId).flatMap((settings) -> {
+					if (settings.verification() != Verification.CODE) {
+						return Mono.error(new UnprocessableException("allowDomains",
+								"needs the tenant's code mode (verification code): a typed address at a domain "
+										+ "proves nothing, only a code mailed to it does"));
+					}
+					return Mono.empty();
+				}))
 				.then(this.links.insert(link, LinkCode.hash(code)))
 				.then(this.audit.record(AccessEvent.ofAdmin(AuditType.CREATED, tenantId, link.id(), actor, now)))
 				// The tenant's first link host, when it has one: where its links are
@@ -96,6 +120,38 @@ class LinkService {
 				.then(this.hosts.linkOrigin(tenantId).defaultIfEmpty(this.properties.baseUrl()))
 				.as(this.transaction::transactional)
 				.map((base) -> LinkView.of(link, GatewayPaths.link(base, code), now));
+		});
+	}
+
+	private static @Nullable Sharing sharing(@Nullable String given) {
+		if (given == null) {
+			return null;
+		}
+		Sharing sharing = Sharing.of(given);
+		if (sharing == null) {
+			throw new BadInputException("sharing", "must be off, view, view+sign or full");
+		}
+		return sharing;
+	}
+
+	/**
+	 * Removes a person the link gained since its creation, and everyone they added in
+	 * turn; their sessions end on every instance within the change feed's delay. 204 once
+	 * they are gone (again: nothing changes); 404 for an unknown link or an index no one
+	 * ever had; 409 for a recipient the creating request named (revoke the link instead).
+	 */
+	Mono<Void> removeRecipient(String tenantId, String id, int index, String actor) {
+		return this.links.find(tenantId, id).switchIfEmpty(Mono.error(LinkService::notFound)).flatMap((link) -> {
+			if (index >= 0 && index < link.namedRecipients()) {
+				return Mono.error(new ConflictException("index",
+						"names a recipient the link was created for: revoke the link (DELETE …/links/{id}) instead"));
+			}
+			return this.sharing.remove(tenantId, id, index, actor, -1, null)
+				.flatMap((removed) -> removed.indexes().isEmpty() ? this.links.everAdded(id, index)
+					.filter(Boolean::booleanValue)
+					.switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
+							"No recipient with this index was ever added to this link.")))
+					.then() : Mono.empty());
 		});
 	}
 

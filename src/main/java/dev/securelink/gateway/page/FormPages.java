@@ -262,7 +262,7 @@ public class FormPages {
 	}
 
 	/** The exchange's page language, English for anything not supported. */
-	private static String language(ServerRequest request) {
+	static String language(ServerRequest request) {
 		Locale locale = request.exchange().getLocaleContext().getLocale();
 		String language = (locale != null) ? locale.getLanguage() : Locale.ENGLISH.getLanguage();
 		return PageLocales.SUPPORTED.stream().anyMatch((supported) -> supported.getLanguage().equals(language))

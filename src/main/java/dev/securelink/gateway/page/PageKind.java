@@ -90,7 +90,13 @@ public enum PageKind {
 	 * A request for a new link was received: the one answer to every request that got as
 	 * far as the address, whatever it came to.
 	 */
-	RENEWAL_SENT("renewalsent", HttpStatus.OK);
+	RENEWAL_SENT("renewalsent", HttpStatus.OK),
+
+	/**
+	 * The share page of a recipient who may share no further: someone shared the document
+	 * with them and the company's depth limit is reached.
+	 */
+	NOT_SHAREABLE("notshareable", HttpStatus.FORBIDDEN);
 
 	private final String id;
 

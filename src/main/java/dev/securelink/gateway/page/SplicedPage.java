@@ -63,15 +63,24 @@ final class SplicedPage {
 
 	/** The page with {@code values} (one per marker, in the markers' order) put in. */
 	byte[] render(List<String> values) {
-		byte[][] escaped = new byte[values.size()][];
-		for (int i = 0; i < escaped.length; i++) {
-			escaped[i] = HtmlUtils.htmlEscape(values.get(i), "UTF-8").getBytes(StandardCharsets.UTF_8);
-		}
+		return renderTrusted(values.stream().map(SplicedPage::escape).toList());
+	}
+
+	/** {@code value} HTML-escaped, as {@link #render} puts it in. */
+	static byte[] escape(String value) {
+		return HtmlUtils.htmlEscape(value, "UTF-8").getBytes(StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * The page with {@code escaped} put in as given: HTML this class made (escaped
+	 * values, or other spliced pages), never a request's text.
+	 */
+	byte[] renderTrusted(List<byte[]> escaped) {
 		ByteArrayOutputStream body = new ByteArrayOutputStream(this.pieces[0].length + 4096);
 		for (int i = 0; i < this.pieces.length; i++) {
 			body.writeBytes(this.pieces[i]);
 			if (i < this.slots.length) {
-				body.writeBytes(escaped[this.slots[i]]);
+				body.writeBytes(escaped.get(this.slots[i]));
 			}
 		}
 		return body.toByteArray();

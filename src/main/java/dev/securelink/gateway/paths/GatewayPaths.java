@@ -45,6 +45,16 @@ public final class GatewayPaths {
 	/** {@link #STEP_UP} as a route. */
 	public static final String STEP_UP_ROUTE = "/_gw/step-up/{token}";
 
+	/**
+	 * The page where a verified recipient shares the document with a colleague: on the
+	 * document's own host, or with a shared origin under the link id
+	 * ({@link #SHARE_ROUTE}).
+	 */
+	public static final String SHARE = "/_gw/share";
+
+	/** {@link #SHARE} with a shared origin: the link id as the last segment. */
+	public static final String SHARE_ROUTE = "/_gw/share/{linkId}";
+
 	/** Where the upstream finds the keys that verify the gateway's assertions. */
 	public static final String WELL_KNOWN = "/.well-known/";
 
@@ -78,6 +88,14 @@ public final class GatewayPaths {
 	/** The document space of {@code linkId}: where a granted link goes. */
 	public static String document(String linkId) {
 		return DOCUMENT + linkId + "/";
+	}
+
+	/**
+	 * Where the share page of {@code linkId} is: on the document's host, or under the
+	 * link id with a shared origin.
+	 */
+	public static String share(boolean ownOrigins, String linkId) {
+		return ownOrigins ? SHARE : SHARE + "/" + linkId;
 	}
 
 	/** The link a recipient is mailed, on {@code baseUrl}. */

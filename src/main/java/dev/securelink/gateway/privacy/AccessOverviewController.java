@@ -63,8 +63,9 @@ class AccessOverviewController {
 				.collectList();
 			return Mono
 				.zip(this.principals.of(tenant).collectList(), this.links.activeByRight(tenant, now), history,
-						this.tenants.find(tenant))
-				.map((all) -> AccessOverview.of(tenant, all.getT1(), all.getT2(), all.getT3(), all.getT4(), now));
+						this.tenants.find(tenant), this.links.activeAdded(tenant, now))
+				.map((all) -> AccessOverview.of(tenant, all.getT1(), all.getT2(), all.getT3(), all.getT4(), now,
+						all.getT5()));
 		});
 	}
 
@@ -73,20 +74,33 @@ class AccessOverviewController {
 	 *
 	 * @param emailVerification whether recipients must type their address
 	 * @param activeLinks links not expired or revoked, per right they carry
+	 * @param sharing what recipients may pass on, and who they gave access
 	 */
 	record AccessOverview(String tenantId, List<AdminPrincipals.Principal> principals, SupportAccess supportAccess,
-			Sender sender, boolean emailVerification, ActiveLinks activeLinks) {
+			Sender sender, boolean emailVerification, ActiveLinks activeLinks, SharedAccess sharing) {
 
 		static AccessOverview of(String tenant, List<AdminPrincipals.Principal> principals,
-				Map<Right, Long> activeLinks, List<SupportChange> history, TenantSettings settings, Instant now) {
+				Map<Right, Long> activeLinks, List<SupportChange> history, TenantSettings settings, Instant now,
+				LinkRepository.Added added) {
 			boolean support = settings.supportAccessActive(now);
 			return new AccessOverview(tenant, principals,
 					new SupportAccess(support, support ? settings.supportAccessUntil() : null, history),
 					new Sender(settings.displayName(), settings.showSenderOnPrompt()), settings.emailVerification(),
 					new ActiveLinks(activeLinks.getOrDefault(Right.VIEW, 0L), activeLinks.getOrDefault(Right.SIGN, 0L),
-							activeLinks.getOrDefault(Right.PAY, 0L)));
+							activeLinks.getOrDefault(Right.PAY, 0L)),
+					new SharedAccess(settings.recipientSharing().id(), added.shared(), added.links(),
+							added.ofDomains()));
 		}
 
+	}
+
+	/**
+	 * What recipients may pass on ({@code recipientSharing}), and on active links the
+	 * people they gave access (on how many links) and the people of allowed domains who
+	 * proved their mailbox. Each link's own list, with who delegated to whom, is in
+	 * {@code GET …/links/{id}} ({@code addedRecipients}) and its evidence.
+	 */
+	record SharedAccess(String recipientSharing, long sharedWith, long links, long ofDomains) {
 	}
 
 	/** Whether support staff may read the data now, until when, and every change. */

@@ -27,6 +27,7 @@ import dev.securelink.gateway.audit.AuditChain;
 import dev.securelink.gateway.audit.AuditCheckpoints;
 import dev.securelink.gateway.input.BadInputException;
 import dev.securelink.gateway.input.TenantIds;
+import dev.securelink.gateway.link.AddedView;
 import dev.securelink.gateway.link.Link;
 import dev.securelink.gateway.link.LinkRepository;
 import dev.securelink.gateway.paths.GatewayPaths;
@@ -168,11 +169,16 @@ class PrivacyController {
 			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable CheckpointView checkpoint, Instant exportedAt) {
 	}
 
-	/** The link the evidence is about. */
-	record LinkView(String id, String document, Instant createdAt, Instant expiresAt, @Nullable Instant revokedAt) {
+	/**
+	 * The link the evidence is about, with the people it gained since its creation and
+	 * still has (who shared with whom; removed ones are in the events).
+	 */
+	record LinkView(String id, String document, Instant createdAt, Instant expiresAt, @Nullable Instant revokedAt,
+			@JsonInclude(JsonInclude.Include.NON_EMPTY) List<AddedView> addedRecipients) {
 
 		static LinkView of(Link link) {
-			return new LinkView(link.id(), link.document(), link.createdAt(), link.expiresAt(), link.revokedAt());
+			return new LinkView(link.id(), link.document(), link.createdAt(), link.expiresAt(), link.revokedAt(),
+					link.added().stream().map(AddedView::of).toList());
 		}
 
 	}

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -15,11 +16,15 @@ import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 
+import dev.securelink.gateway.DocumentOrigins;
 import dev.securelink.gateway.GatewayProperties;
 import dev.securelink.gateway.keys.GatewayKeys;
 import dev.securelink.gateway.keys.SigningKey;
+import dev.securelink.gateway.link.RecipientSharing;
 import dev.securelink.gateway.link.Right;
+import dev.securelink.gateway.paths.GatewayPaths;
 import dev.securelink.gateway.session.SessionClaims;
+import dev.securelink.gateway.session.Sessions;
 
 /**
  * The identity the upstream receives with every proxied request: the link, tenant and
@@ -52,7 +57,14 @@ class Assertions {
 		.maximumSize(100_000)
 		.build();
 
-	Assertions(GatewayKeys keys, GatewayProperties properties, Clock clock) {
+	private final int maxDepth;
+
+	private final DocumentOrigins origins;
+
+	Assertions(GatewayKeys keys, GatewayProperties properties, Clock clock, RecipientSharing sharing,
+			DocumentOrigins origins) {
+		this.maxDepth = sharing.maxDepth();
+		this.origins = origins;
 		this.signer = keys.assertionSigner();
 		this.issuer = properties.baseUrl();
 		this.clock = clock;
@@ -63,14 +75,16 @@ class Assertions {
 	 * or copy them, never modify them. A link's document never changes, so the session id
 	 * keys them.
 	 */
-	HttpHeaders forSession(SessionClaims session, String document) {
+	HttpHeaders forSession(Sessions.Valid valid, String document) {
+		SessionClaims session = valid.claims();
 		return this.bySession.get(session.id(),
 				(id) -> DefaultHttpHeadersFactory.headersFactory()
 					.newHeaders()
 					.add(ProxyHeaders.LINK, session.linkId())
 					.add(ProxyHeaders.TENANT, session.tenantId())
 					.add(ProxyHeaders.RIGHTS, String.join(" ", session.rights().stream().map(Right::id).toList()))
-					.add(ProxyHeaders.ASSERTION, sign(session, document)));
+					.add(ProxyHeaders.ASSERTION,
+							sign(session, document, valid.shareable(this.maxDepth).stream().map(Right::id).toList())));
 	}
 
 	/** The public key that verifies assertions, as a JWK. */
@@ -78,7 +92,7 @@ class Assertions {
 		return this.signer.publicJwk();
 	}
 
-	private String sign(SessionClaims session, String document) {
+	private String sign(SessionClaims session, String document, List<String> shareable) {
 		Instant now = this.clock.instant();
 		JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(this.issuer)
 			.audience(AUDIENCE)
@@ -92,6 +106,15 @@ class Assertions {
 			.claim("doc", document)
 			.claim("rights", List.copyOf(session.rights().stream().map(Right::id).collect(Collectors.toList())))
 			.claim("email_verified", session.emailVerified())
+			// The recipient's index, and who shared the document with them: "signed by
+			// B on behalf of A".
+			.claim("recipient", (session.recipient() >= 0) ? session.recipient() : null)
+			.claim("delegated_by", (session.delegatedBy() >= 0) ? session.delegatedBy() : null)
+			// Whether the document may show a "share" button, and what it may pass on.
+			.claim("share",
+					shareable.isEmpty() ? null
+							: Map.of("path", GatewayPaths.share(this.origins.separate(), session.linkId()), "rights",
+									shareable))
 			.build();
 		return this.signer.sign(claims, null);
 	}

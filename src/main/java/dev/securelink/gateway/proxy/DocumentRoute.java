@@ -139,7 +139,7 @@ class DocumentRoute implements NettyRouteProvider {
 		Sessions.Valid session = granted.session();
 		ProxiedRequest proxied = ProxiedRequest.of(read, session,
 				granted instanceof DocumentOutcome.Read reading && reading.action() != null,
-				this.assertions.forSession(session.claims(), session.link().document()),
+				this.assertions.forSession(session, session.link().document()),
 				this.clients.fromTrustedProxy(read.peer()));
 		if (granted instanceof DocumentOutcome.Read reading) {
 			return this.audit.read(read, session, reading.action())

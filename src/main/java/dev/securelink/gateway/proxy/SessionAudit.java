@@ -149,7 +149,30 @@ class SessionAudit {
 			@Nullable AuditDetail detail) {
 		String client = this.clients.client(request.peer(), request.forwardedFor());
 		return AccessEvent.ofSession(type, outcome, session.link().tenantId(), session.link().id(),
-				this.audit.clientHash(client), this.clock.instant(), session.claims().id(), detail);
+				this.audit.clientHash(client), this.clock.instant(), session.claims().id(),
+				onBehalf(session, type, detail));
+	}
+
+	/**
+	 * {@code detail} of a session whose recipient someone shared the document with, with
+	 * their index and who shared it: the evidence says "B, on behalf of A".
+	 */
+	static @Nullable AuditDetail onBehalf(Sessions.Valid session, AuditType type, @Nullable AuditDetail detail) {
+		if (session.claims().delegatedBy() < 0) {
+			return detail;
+		}
+		AuditDetail.Delegated delegation = new AuditDetail.Delegated(session.claims().recipient(),
+				session.claims().delegatedBy());
+		if (detail instanceof AuditDetail.Answered answered) {
+			return answered.onBehalf(delegation);
+		}
+		if (detail instanceof AuditDetail.NotForwarded notForwarded) {
+			return notForwarded.onBehalf(delegation);
+		}
+		if (type == AuditType.SIGNED || type == AuditType.PAID) {
+			return new AuditDetail.NotForwarded(null, null, delegation.recipient(), delegation.delegatedBy());
+		}
+		return (detail != null) ? detail : delegation;
 	}
 
 }

@@ -19,10 +19,19 @@ import dev.securelink.gateway.link.Right;
  * @param mailboxProven whether the recipient also proved the mailbox (an e-mail code, or
  * a browser remembered after one): only such a session lasts while the tenant asks for a
  * code
+ * @param delegatedBy the index of the recipient who shared the document with this
+ * session's recipient, or -1 (no one did)
  */
 public record SessionClaims(String id, String tenantId, String linkId, Set<Right> rights, int epoch,
 		boolean emailVerified, Instant issuedAt, Instant expiresAt, Instant seenAt, int recipient,
-		boolean mailboxProven) {
+		boolean mailboxProven, int delegatedBy) {
+
+	/** A session of a recipient no one shared the document with. */
+	public SessionClaims(String id, String tenantId, String linkId, Set<Right> rights, int epoch, boolean emailVerified,
+			Instant issuedAt, Instant expiresAt, Instant seenAt, int recipient, boolean mailboxProven) {
+		this(id, tenantId, linkId, rights, epoch, emailVerified, issuedAt, expiresAt, seenAt, recipient, mailboxProven,
+				-1);
+	}
 
 	/** A session whose mailbox was not proven. */
 	public SessionClaims(String id, String tenantId, String linkId, Set<Right> rights, int epoch, boolean emailVerified,
@@ -32,7 +41,7 @@ public record SessionClaims(String id, String tenantId, String linkId, Set<Right
 
 	SessionClaims seen(Instant now) {
 		return new SessionClaims(this.id, this.tenantId, this.linkId, this.rights, this.epoch, this.emailVerified,
-				this.issuedAt, this.expiresAt, now, this.recipient, this.mailboxProven);
+				this.issuedAt, this.expiresAt, now, this.recipient, this.mailboxProven, this.delegatedBy);
 	}
 
 }

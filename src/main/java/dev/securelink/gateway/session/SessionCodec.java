@@ -96,7 +96,8 @@ public class SessionCodec {
 			.claim("ev", claims.emailVerified())
 			.claim("seen", claims.seenAt().getEpochSecond())
 			.claim("rcp", (claims.recipient() >= 0) ? claims.recipient() : null)
-			.claim("mbx", claims.mailboxProven() ? Boolean.TRUE : null);
+			.claim("mbx", claims.mailboxProven() ? Boolean.TRUE : null)
+			.claim("dlg", (claims.delegatedBy() >= 0) ? claims.delegatedBy() : null);
 	}
 
 	private String sign(JWTClaimsSet set, @Nullable JOSEObjectType type) {
@@ -222,7 +223,8 @@ public class SessionCodec {
 					set.getIntegerClaim("ep"), set.getBooleanClaim("ev"), set.getIssueTime().toInstant(),
 					set.getExpirationTime().toInstant(), Instant.ofEpochSecond(set.getLongClaim("seen")),
 					(set.getIntegerClaim("rcp") != null) ? set.getIntegerClaim("rcp") : -1,
-					Boolean.TRUE.equals(set.getBooleanClaim("mbx"))));
+					Boolean.TRUE.equals(set.getBooleanClaim("mbx")),
+					(set.getIntegerClaim("dlg") != null) ? set.getIntegerClaim("dlg") : -1));
 		}
 		catch (ParseException | JOSEException | RuntimeException ex) {
 			// Forged, truncated or foreign: every unusable token is simply no session.

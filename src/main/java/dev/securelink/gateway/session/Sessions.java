@@ -24,7 +24,10 @@ import reactor.core.publisher.Mono;
 import dev.securelink.gateway.link.Link;
 import dev.securelink.gateway.link.LinkCache;
 import dev.securelink.gateway.link.LinkCode;
+import dev.securelink.gateway.link.Recipient;
+import dev.securelink.gateway.link.Right;
 import dev.securelink.gateway.tenant.SettingsCache;
+import dev.securelink.gateway.tenant.Sharing;
 import dev.securelink.gateway.tenant.TenantSettings;
 import dev.securelink.gateway.tenant.Verification;
 
@@ -103,6 +106,27 @@ public class Sessions {
 					&& this.settings.verification() != Verification.OFF;
 		}
 
+		/**
+		 * What this session's recipient may pass on to a colleague, in rights order:
+		 * their own rights within the company's (and the link's) cap; none when no
+		 * recipient verified it, the cap is off, or they are {@code maxDepth} shares away
+		 * from a named recipient already.
+		 */
+		public List<Right> shareable(int maxDepth) {
+			Recipient recipient = this.link.recipient(this.claims.recipient());
+			Sharing cap = this.settings.sharingFor(this.link.sharing());
+			if (recipient == null || !this.claims.emailVerified() || cap == Sharing.OFF
+					|| recipient.depth() + 1 > maxDepth) {
+				return List.of();
+			}
+			return this.claims.rights().stream().filter((right) -> cap.allows(right.id())).sorted().toList();
+		}
+
+		/** The session's recipient as the link knows them now, or null. */
+		public @Nullable Recipient recipient() {
+			return this.link.recipient(this.claims.recipient());
+		}
+
 	}
 
 	/**
@@ -134,14 +158,37 @@ public class Sessions {
 		SessionClaims claims = decoded.get();
 		return this.links.byId(linkId)
 			.filter((link) -> link.status(now) == Link.Status.ACTIVE && link.sessionEpoch() == claims.epoch()
-					&& link.tenantId().equals(claims.tenantId()))
+					&& link.tenantId().equals(claims.tenantId()) && stillRecipient(link, claims))
 			.flatMap((link) -> this.settings.get(link.tenantId())
 				// A stricter check than the session passed ends it: verification switched
-				// on, or a code asked where only an address was typed.
+				// on, or a code asked where only an address was typed, or a cap on
+				// sharing below what was shared.
 				.filter((current) -> (claims.emailVerified() || !current.emailVerification())
-						&& (claims.mailboxProven() || current.verification() != Verification.CODE))
+						&& (claims.mailboxProven() || current.verification() != Verification.CODE)
+						&& withinSharing(link, claims, current))
 				.map((current) -> (Check) new Valid(claims, link, current, refresh(claims, now))))
 			.defaultIfEmpty(new Invalid());
+	}
+
+	/**
+	 * Whether the session's recipient is still one of the link's: a named recipient
+	 * always is; a person added since only until they are removed (on every instance once
+	 * the change feed drops the cached link).
+	 */
+	private static boolean stillRecipient(Link link, SessionClaims claims) {
+		return claims.recipient() < link.namedRecipients() || link.recipient(claims.recipient()) != null;
+	}
+
+	/**
+	 * Whether a colleague's session keeps within what may be shared now: switching
+	 * sharing off, or below what they were given, ends their sessions.
+	 */
+	private static boolean withinSharing(Link link, SessionClaims claims, TenantSettings current) {
+		if (claims.delegatedBy() < 0) {
+			return true;
+		}
+		Sharing sharing = current.sharingFor(link.sharing());
+		return sharing != Sharing.OFF && claims.rights().stream().allMatch((right) -> sharing.allows(right.id()));
 	}
 
 	/**
@@ -201,8 +248,11 @@ public class Sessions {
 		if (link.expiresAt().isBefore(expiresAt)) {
 			expiresAt = link.expiresAt();
 		}
-		SessionClaims claims = new SessionClaims(newId(), link.tenantId(), link.id(), link.rights(),
-				link.sessionEpoch(), emailVerified, now, expiresAt, now, recipient, mailboxProven);
+		// A recipient someone shared the document with has their own rights, never more.
+		Recipient who = link.recipient(recipient);
+		SessionClaims claims = new SessionClaims(newId(), link.tenantId(), link.id(),
+				(who != null) ? who.rights() : link.rights(), link.sessionEpoch(), emailVerified, now, expiresAt, now,
+				recipient, mailboxProven, (who != null) ? who.delegatedBy() : -1);
 		List<ResponseCookie> cookies = new ArrayList<>();
 		cookies.add(cookie(link.id(), this.codec.encode(claims), Duration.between(now, expiresAt)));
 		this.meters.counter("securelink.sessions.issued", "email_verified", String.valueOf(emailVerified)).increment();

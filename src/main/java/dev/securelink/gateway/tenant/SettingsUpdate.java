@@ -27,9 +27,13 @@ import org.jspecify.annotations.Nullable;
  * (default off)
  * @param codeBeforeActions whether a session verified by an address alone reaches sign or
  * pay only after an e-mail code; left out, unchanged (default off)
+ * @param recipientSharing what a verified recipient may pass on to a colleague:
+ * {@code off}, {@code view}, {@code view+sign} or {@code full}; left out, unchanged
+ * (default {@code view})
  */
 record SettingsUpdate(@Nullable Boolean emailVerification, @NotNull Boolean supportAccess,
 		@Nullable Instant supportAccessUntil, @Nullable Boolean selfServiceRenewal, @Nullable Boolean renewalForRevoked,
 		@Nullable String displayName, @Nullable Boolean showSenderOnPrompt, @Nullable Boolean linksOnGatewayHost,
-		@Nullable String verification, @Nullable Integer rememberDeviceDays, @Nullable Boolean codeBeforeActions) {
+		@Nullable String verification, @Nullable Integer rememberDeviceDays, @Nullable Boolean codeBeforeActions,
+		@Nullable String recipientSharing) {
 }

@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
 record SettingsView(String tenantId, String verification, boolean emailVerification, boolean supportAccess,
 		@Nullable Instant supportAccessUntil, boolean selfServiceRenewal, boolean renewalForRevoked,
 		@Nullable String displayName, boolean showSenderOnPrompt, boolean linksOnGatewayHost, int rememberDeviceDays,
-		boolean codeBeforeActions, long version, @Nullable Instant updatedAt) {
+		boolean codeBeforeActions, String recipientSharing, long version, @Nullable Instant updatedAt) {
 
 	static SettingsView of(TenantSettings settings, Instant now) {
 		boolean support = settings.supportAccessActive(now);
@@ -18,7 +18,7 @@ record SettingsView(String tenantId, String verification, boolean emailVerificat
 				support, support ? settings.supportAccessUntil() : null, settings.selfServiceRenewal(),
 				settings.renewalForRevoked(), settings.displayName(), settings.showSenderOnPrompt(),
 				settings.linksOnGatewayHost(), settings.rememberDeviceDays(), settings.codeBeforeActions(),
-				settings.version(), settings.updatedAt());
+				settings.recipientSharing().id(), settings.version(), settings.updatedAt());
 	}
 
 }

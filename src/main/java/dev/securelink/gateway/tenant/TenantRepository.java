@@ -57,10 +57,10 @@ public class TenantRepository {
 					insert into tenant (id, verification, support_access, support_access_until,
 					                    self_service_renewal, renewal_for_revoked, display_name, show_sender_on_prompt,
 					                    links_on_gateway_host, remember_device_days, remember_device_since,
-					                    code_before_actions, created_at, updated_at)
+					                    code_before_actions, recipient_sharing, created_at, updated_at)
 					values (:id, :verification, :support, :until, :renewal, :renewalRevoked, :displayName, :showSender,
 					        :gatewayHost, :rememberDays, case when :rememberDays > 0 then :now end, :codeBeforeActions,
-					        :now, :now)
+					        :sharing, :now, :now)
 					on conflict (id) do update
 					set verification = excluded.verification,
 					    support_access = excluded.support_access,
@@ -72,6 +72,7 @@ public class TenantRepository {
 					    links_on_gateway_host = excluded.links_on_gateway_host,
 					    remember_device_days = excluded.remember_device_days,
 					    code_before_actions = excluded.code_before_actions,
+					    recipient_sharing = excluded.recipient_sharing,
 					    remember_device_since = case when excluded.remember_device_days = 0 then null
 					                                 when tenant.remember_device_days = 0 then excluded.updated_at
 					                                 else tenant.remember_device_since end,
@@ -80,11 +81,12 @@ public class TenantRepository {
 					where (tenant.verification, tenant.support_access, tenant.support_access_until,
 					       tenant.self_service_renewal, tenant.renewal_for_revoked, tenant.display_name,
 					       tenant.show_sender_on_prompt, tenant.links_on_gateway_host, tenant.remember_device_days,
-					       tenant.code_before_actions)
+					       tenant.code_before_actions, tenant.recipient_sharing)
 					      is distinct from (excluded.verification, excluded.support_access, excluded.support_access_until,
 					                        excluded.self_service_renewal, excluded.renewal_for_revoked, excluded.display_name,
 					                        excluded.show_sender_on_prompt, excluded.links_on_gateway_host,
-					                        excluded.remember_device_days, excluded.code_before_actions)
+					                        excluded.remember_device_days, excluded.code_before_actions,
+					                        excluded.recipient_sharing)
 					""")
 			.bind("id", settings.tenantId())
 			.bind("verification", settings.verification().id())
@@ -97,6 +99,7 @@ public class TenantRepository {
 			.bind("gatewayHost", settings.linksOnGatewayHost())
 			.bind("rememberDays", settings.rememberDeviceDays())
 			.bind("codeBeforeActions", settings.codeBeforeActions())
+			.bind("sharing", settings.recipientSharing().id())
 			.bind("now", now)
 			.then()
 			.then(find(settings.tenantId()));
@@ -112,6 +115,9 @@ public class TenantRepository {
 				row.get("display_name", String.class), row.get("show_sender_on_prompt", Boolean.class),
 				row.get("links_on_gateway_host", Boolean.class), row.get("remember_device_days", Integer.class),
 				row.get("remember_device_since", Instant.class), row.get("code_before_actions", Boolean.class),
+				Objects.requireNonNull(
+						Sharing.of(Objects.requireNonNull(row.get("recipient_sharing", String.class), "not null")),
+						"checked by the table"),
 				row.get("settings_version", Long.class), row.get("updated_at", Instant.class));
 	}
 

@@ -23,17 +23,19 @@ import org.jspecify.annotations.Nullable;
  * do not count), or null while off
  * @param codeBeforeActions whether a session verified by an address alone reaches sign or
  * pay only after an e-mail code
+ * @param recipientSharing what a verified recipient may pass on to a colleague
  * @param version moves on every change, so that sessions and caches can tell old settings
  * from new
  */
 public record TenantSettings(String tenantId, Verification verification, boolean supportAccess,
 		@Nullable Instant supportAccessUntil, boolean selfServiceRenewal, boolean renewalForRevoked,
 		@Nullable String displayName, boolean showSenderOnPrompt, boolean linksOnGatewayHost, int rememberDeviceDays,
-		@Nullable Instant rememberDeviceSince, boolean codeBeforeActions, long version, @Nullable Instant updatedAt) {
+		@Nullable Instant rememberDeviceSince, boolean codeBeforeActions, Sharing recipientSharing, long version,
+		@Nullable Instant updatedAt) {
 
 	static TenantSettings defaults(String tenantId) {
 		return new TenantSettings(tenantId, Verification.ADDRESS, false, null, true, false, null, true, true, 0, null,
-				false, 0, null);
+				false, Sharing.VIEW, 0, null);
 	}
 
 	/**
@@ -44,6 +46,15 @@ public record TenantSettings(String tenantId, Verification verification, boolean
 		Instant since = this.rememberDeviceSince;
 		return this.rememberDeviceDays > 0 && since != null && !rememberedAt.isBefore(since)
 				&& now.isBefore(rememberedAt.plus(java.time.Duration.ofDays(this.rememberDeviceDays)));
+	}
+
+	/**
+	 * What a recipient of a link that sets {@code stricter} (or null) may pass on: never
+	 * more than the company allows, and nothing while no one is verified (the link's code
+	 * alone opens the document then).
+	 */
+	public Sharing sharingFor(@Nullable Sharing stricter) {
+		return (this.verification == Verification.OFF) ? Sharing.OFF : this.recipientSharing.stricter(stricter);
 	}
 
 	/** Whether a visitor must verify at all (an address, or a code too). */

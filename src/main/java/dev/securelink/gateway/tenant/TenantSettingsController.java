@@ -92,16 +92,16 @@ class TenantSettingsController {
 			return this.tenants.lock(tenant)
 				.then(this.tenants.find(tenant))
 				.flatMap((before) -> gatewayHost(tenant, update, before))
-				.flatMap((before) -> this.tenants.save(
-						new TenantSettings(tenant, verification(update, before.verification()), update.supportAccess(),
-								until, orCurrent(update.selfServiceRenewal(), before.selfServiceRenewal()),
-								orCurrent(update.renewalForRevoked(), before.renewalForRevoked()),
-								(update.displayName() != null) ? displayName(update.displayName())
-										: before.displayName(),
-								orCurrent(update.showSenderOnPrompt(), before.showSenderOnPrompt()),
-								orCurrent(update.linksOnGatewayHost(), before.linksOnGatewayHost()),
-								rememberDeviceDays(update, before), null, codeBeforeActions(update, before), 0, null),
-						now)
+				.flatMap((before) -> this.tenants
+					.save(new TenantSettings(tenant, verification(update, before.verification()),
+							update.supportAccess(), until,
+							orCurrent(update.selfServiceRenewal(), before.selfServiceRenewal()),
+							orCurrent(update.renewalForRevoked(), before.renewalForRevoked()),
+							(update.displayName() != null) ? displayName(update.displayName()) : before.displayName(),
+							orCurrent(update.showSenderOnPrompt(), before.showSenderOnPrompt()),
+							orCurrent(update.linksOnGatewayHost(), before.linksOnGatewayHost()),
+							rememberDeviceDays(update, before), null, codeBeforeActions(update, before),
+							recipientSharing(update, before), 0, null), now)
 					.flatMap((after) -> (after.version() == before.version()) ? Mono.just(after) : this.audit
 						.record(AccessEvent.settingsChanged(tenant, caller.getSubject(), now, detail(before, after)))
 						.then(this.changes.notify(new Change(Change.Kind.TENANT, tenant)))
@@ -203,6 +203,20 @@ class TenantSettingsController {
 		return on;
 	}
 
+	/**
+	 * {@code off}, {@code view}, {@code view+sign} or {@code full}; left out, unchanged.
+	 */
+	private static Sharing recipientSharing(SettingsUpdate update, TenantSettings before) {
+		if (update.recipientSharing() == null) {
+			return before.recipientSharing();
+		}
+		Sharing sharing = Sharing.of(update.recipientSharing());
+		if (sharing == null) {
+			throw new BadInputException("recipientSharing", "must be off, view, view+sign or full");
+		}
+		return sharing;
+	}
+
 	/** 0 (off), 7 or 30; left out, unchanged. */
 	private static int rememberDeviceDays(SettingsUpdate update, TenantSettings before) {
 		Integer days = update.rememberDeviceDays();
@@ -241,7 +255,8 @@ class TenantSettingsController {
 		return new AuditDetail.Settings(settings.emailVerification(), settings.supportAccess(),
 				settings.supportAccessUntil(), settings.selfServiceRenewal(), settings.renewalForRevoked(),
 				settings.displayName(), settings.showSenderOnPrompt(), settings.linksOnGatewayHost(),
-				settings.verification().id(), settings.rememberDeviceDays(), settings.codeBeforeActions());
+				settings.verification().id(), settings.rememberDeviceDays(), settings.codeBeforeActions(),
+				settings.recipientSharing().id());
 	}
 
 }

@@ -44,6 +44,13 @@ class WebhookCatalogue implements OpenApiCustomizer {
 					"A recipient of the expired, locked (or, if the tenant allows it, revoked) link asked for a new "
 							+ "one by typing its address: mail that recipient a new link. At most one per link and "
 							+ "recipient a day."),
+			Map.entry("link.recipient_added",
+					"The link gained a recipient: a verified recipient shared it with a colleague (addedBy, their "
+							+ "index; via share) or a person of an allowed domain proved their mailbox (via domain); "
+							+ "the new index, the rights given and the depth. Never an address or its hash."),
+			Map.entry("link.recipient_removed",
+					"Recipients added to the link were removed, by the admin API or by the recipient who shared "
+							+ "(by): the one named and everyone they had added in turn (removed)."),
 			Map.entry("sign.submitted", "A submitted signature was answered: the status and who answered it."),
 			Map.entry("pay.submitted", "A submitted payment was answered: the status and who answered it."),
 			Map.entry("link.revoked", "The admin API revoked the link."),
@@ -124,8 +131,10 @@ class WebhookCatalogue implements OpenApiCustomizer {
 	private static Schema<?> member(String name) {
 		return switch (name) {
 			case "failures", "threshold" -> integer();
-			case "recipient" -> integer().description(
-					"the recipient's index (from 0) in the recipients of the " + "request that created the link");
+			case "recipient" -> integer().description("the recipient's index (from 0): in the recipients of the "
+					+ "request that created the link, then in the order people were added");
+			case "addedBy", "delegatedBy", "by", "depth" -> integer();
+			case "rights", "removed" -> typed("array");
 			case "status" -> integer().description("the HTTP status the visitor was answered with");
 			case "answeredBy" -> typed("string")._enum(List.of("upstream", "gateway"));
 			case "scope" -> typed("string")._enum(List.of("client", "everyone"))

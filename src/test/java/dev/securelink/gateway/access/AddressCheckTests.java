@@ -24,6 +24,7 @@ import dev.securelink.gateway.link.RecipientMacs;
 import dev.securelink.gateway.link.Right;
 import dev.securelink.gateway.support.TestDatabase;
 import dev.securelink.gateway.support.TestKeys;
+import dev.securelink.gateway.tenant.Sharing;
 import dev.securelink.gateway.tenant.TenantSettings;
 import dev.securelink.gateway.tenant.Verification;
 
@@ -302,7 +303,7 @@ class AddressCheckTests {
 
 	private TenantSettings settings(boolean emailVerification) {
 		return new TenantSettings("t", emailVerification ? Verification.ADDRESS : Verification.OFF, false, null, true,
-				false, null, true, true, 0, null, false, 1, null);
+				false, null, true, true, 0, null, false, Sharing.VIEW, 1, null);
 	}
 
 }

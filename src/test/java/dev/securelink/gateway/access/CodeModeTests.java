@@ -385,6 +385,79 @@ class CodeModeTests extends GatewayFixture {
 			.getResponseBody());
 	}
 
+	@Test
+	@Behaviour("61")
+	void allowDomainsWhenAMailboxOfTheDomainProvesItselfThenItBecomesARecipientOnTheRecord() {
+		String domain = "acme-" + this.tenant.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]", "") + ".be";
+		Map<String, Object> request = new java.util.HashMap<>(Admin.linkRequest("/invoices/org", this.anna));
+		request.put("allowDomains", List.of(domain.toUpperCase(java.util.Locale.ROOT)));
+		CreatedLink link = this.admin.createLink(this.tenant, request);
+		assertThat(link.allowDomains()).containsExactly(domain);
+		String carla = Secrets.remember("carla@" + domain);
+		String outsider = Secrets.remember("carla@other-" + domain);
+
+		Browser browser = new Browser(this.client).ip("198.51.100.41");
+		assertThat(browser.verify(link.path(), carla).getStatus().value()).isEqualTo(200);
+		String code = Secrets.remember(TestMail.code(TestMail.await(carla, 1)));
+		assertThat(submitCode(browser, link, code).getStatus()).isEqualTo(HttpStatus.SEE_OTHER);
+		assertThat(browser.get(link.documentSpace()).getStatus().value()).isEqualTo(200);
+		new Browser(this.client).ip("198.51.100.42").verify(link.path(), outsider);
+		await().pollDelay(Duration.ofMillis(700)).until(() -> true);
+		assertThat(TestMail.receivedFor(outsider)).as("another domain gets no code").isEmpty();
+
+		// Again, in another browser: the same person, the same index.
+		Browser again = new Browser(this.client).ip("198.51.100.43");
+		again.verify(link.path(), carla);
+		String second = Secrets.remember(TestMail.code(TestMail.await(carla, 2)));
+		assertThat(submitCode(again, link, second).getStatus()).isEqualTo(HttpStatus.SEE_OTHER);
+		Queries.awaitSealed(this.db, this.tenant);
+		assertThat(Queries.events(this.db, link.id(), "recipient_added")).isEqualTo(1);
+		String added = this.db.sql("select detail from access_event where link_id = :link and type = 'recipient_added'")
+			.bind("link", link.id())
+			.map((row) -> row.get("detail", String.class))
+			.one()
+			.block();
+		assertThat(added).as("the link's rights")
+			.isEqualTo("{\"recipient\":1,\"rights\":[\"view\",\"sign\",\"pay\"],\"depth\":0,\"via\":\"domain\"}");
+		this.admin.get(this.tenant, "/links/" + link.id())
+			.exchange()
+			.expectBody()
+			.jsonPath("$.addedRecipients[0].via")
+			.isEqualTo("domain")
+			.jsonPath("$.addedRecipients[0].index")
+			.isEqualTo(1);
+	}
+
+	@Test
+	@Behaviour("61")
+	void allowDomainsWhenNotCodeModeOrASuffixOrWebmailThenRefusedAndNoLink() {
+		Map<String, Object> request = new java.util.HashMap<>(Admin.linkRequest("/invoices/org-bad", this.anna));
+		for (String domain : List.of("co.uk", "github.io", "gmail.com", "outlook.com", "not a domain", "be",
+				"sales.acme.be")) {
+			request.put("allowDomains", List.of(domain));
+			this.admin.post(this.tenant, "/links")
+				.bodyValue(request)
+				.exchange()
+				.expectStatus()
+				.isBadRequest()
+				.expectBody()
+				.jsonPath("$.errors[0].field")
+				.isEqualTo("allowDomains");
+		}
+		this.admin.settings(this.tenant, Map.of("verification", "address", "supportAccess", false))
+			.expectStatus()
+			.isOk();
+		request.put("allowDomains", List.of("acme.be"));
+		this.admin.post(this.tenant, "/links")
+			.bodyValue(request)
+			.exchange()
+			.expectStatus()
+			.isEqualTo(422)
+			.expectBody()
+			.jsonPath("$.errors[0].field")
+			.isEqualTo("allowDomains");
+	}
+
 	private CreatedLink link(String document) {
 		return this.admin.createLink(this.tenant, Admin.linkRequest(document, this.anna));
 	}

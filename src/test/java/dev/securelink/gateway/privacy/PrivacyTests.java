@@ -104,11 +104,12 @@ class PrivacyTests extends GatewayFixture {
 		assertThat(detail).isEqualTo("{\"before\":{\"emailVerification\":true,\"supportAccess\":false,"
 				+ "\"supportAccessUntil\":null,\"selfServiceRenewal\":true,\"renewalForRevoked\":false,"
 				+ "\"displayName\":null,\"showSenderOnPrompt\":true,\"linksOnGatewayHost\":true,"
-				+ "\"verification\":\"address\",\"rememberDeviceDays\":0,\"codeBeforeActions\":false},"
+				+ "\"verification\":\"address\",\"rememberDeviceDays\":0,\"codeBeforeActions\":false,"
+				+ "\"recipientSharing\":\"view\"},"
 				+ "\"after\":{\"emailVerification\":false,\"supportAccess\":false,\"supportAccessUntil\":null,"
 				+ "\"selfServiceRenewal\":true,\"renewalForRevoked\":false,\"displayName\":null,"
 				+ "\"showSenderOnPrompt\":true,\"linksOnGatewayHost\":true,\"verification\":\"off\","
-				+ "\"rememberDeviceDays\":0,\"codeBeforeActions\":false}}");
+				+ "\"rememberDeviceDays\":0,\"codeBeforeActions\":false,\"recipientSharing\":\"view\"}}");
 	}
 
 	@Test

@@ -30,6 +30,7 @@ import dev.securelink.gateway.support.Behaviour;
 import dev.securelink.gateway.support.CreatedLink;
 import dev.securelink.gateway.support.GatewayFixture;
 import dev.securelink.gateway.support.Queries;
+import dev.securelink.gateway.tenant.Sharing;
 import dev.securelink.gateway.tenant.TenantSettings;
 import dev.securelink.gateway.tenant.Verification;
 
@@ -308,7 +309,7 @@ class ActionSubmissionsTests extends GatewayFixture {
 		SessionClaims claims = new SessionClaims(id, this.link.tenantId(), this.link.id(), this.link.rights(), 0,
 				recipient >= 0, now, now.plus(Duration.ofHours(1)), now, recipient);
 		return new Sessions.Valid(claims, this.link, new TenantSettings(this.link.tenantId(), Verification.ADDRESS,
-				false, null, true, false, null, true, true, 0, null, false, 1, now), null);
+				false, null, true, false, null, true, true, 0, null, false, Sharing.VIEW, 1, now), null);
 	}
 
 	private static Flux<ByteBuf> body(String body) {

@@ -17,6 +17,7 @@ import dev.securelink.gateway.link.Right;
 import dev.securelink.gateway.page.PageKind;
 import dev.securelink.gateway.session.SessionClaims;
 import dev.securelink.gateway.session.Sessions;
+import dev.securelink.gateway.tenant.Sharing;
 import dev.securelink.gateway.tenant.TenantSettings;
 import dev.securelink.gateway.tenant.Verification;
 
@@ -179,7 +180,7 @@ class DocumentAccessTests {
 		SessionClaims claims = new SessionClaims("session-1", "tenant-1", this.link.id(), this.sessionRights, 0, true,
 				now, now.plus(Duration.ofHours(12)), now, 0);
 		return new Sessions.Valid(claims, this.link, new TenantSettings("tenant-1", Verification.ADDRESS, false, null,
-				true, false, null, true, true, 0, null, false, 1, now), null);
+				true, false, null, true, true, 0, null, false, Sharing.VIEW, 1, now), null);
 	}
 
 	private static Link link(Set<Right> completed) {

@@ -10,9 +10,12 @@ import dev.securelink.gateway.paths.GatewayPaths;
  *
  * @param url the mailed link, the only place its code is ever shown
  * @param signOnce shown for a link with the sign right
+ * @param sharing shown when the link is stricter than its company
+ * @param allowDomains shown for an organisation as audience
  */
 public record CreatedLink(String id, String url, String document, List<String> rights, int recipients, String locale,
-		String status, Instant createdAt, Instant expiresAt, Boolean signOnce) {
+		String status, Instant createdAt, Instant expiresAt, Boolean signOnce, String sharing,
+		List<String> allowDomains) {
 
 	/** The link's path as a browser requests it: {@code /l/{code}}. */
 	public String path() {

@@ -1,0 +1,267 @@
+package dev.securelink.gateway.access;
+
+import java.net.URI;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Function;
+
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.codec.DecodingException;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.stereotype.Component;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+import dev.securelink.gateway.DocumentOrigins;
+import dev.securelink.gateway.GatewayProperties;
+import dev.securelink.gateway.audit.AuditLog;
+import dev.securelink.gateway.edge.ClientAddress;
+import dev.securelink.gateway.edge.SameOrigin;
+import dev.securelink.gateway.link.AddedRecipient;
+import dev.securelink.gateway.link.Link;
+import dev.securelink.gateway.link.LinkCache;
+import dev.securelink.gateway.link.Recipient;
+import dev.securelink.gateway.link.RecipientMacs;
+import dev.securelink.gateway.link.RecipientSharing;
+import dev.securelink.gateway.link.Right;
+import dev.securelink.gateway.page.MessagePages;
+import dev.securelink.gateway.page.PageForm;
+import dev.securelink.gateway.page.PageKind;
+import dev.securelink.gateway.page.PageLocales;
+import dev.securelink.gateway.page.SharePages;
+import dev.securelink.gateway.paths.GatewayPaths;
+import dev.securelink.gateway.session.Sessions;
+import dev.securelink.gateway.tenant.Sharing;
+
+/**
+ * {@code /_gw/share} on a document's own host ({@code /_gw/share/{linkId}} with a shared
+ * origin): a verified recipient gives a colleague access to the same link, typing the
+ * colleague's address and picking rights no wider than their own and the company's cap,
+ * and withdraws it again. Only with the document's session; with sharing off (the
+ * company's, the link's, or no verification at all) the page does not exist (404). A POST
+ * must come from the document's origin and carry the page's form token, bound to the
+ * session. What a colleague is given is {@link RecipientSharing}'s to decide and record.
+ */
+@Component
+class ShareHandler {
+
+	private static final int MAX_ADDRESS_LENGTH = 254;
+
+	private final DocumentOrigins origins;
+
+	private final String gatewayOrigin;
+
+	private final Sessions sessions;
+
+	private final RecipientSharing sharing;
+
+	private final RecipientMacs macs;
+
+	private final FormTokens forms;
+
+	private final LinkCache links;
+
+	private final SharePages pages;
+
+	private final MessagePages messages;
+
+	private final ClientAddress clients;
+
+	private final AuditLog audit;
+
+	ShareHandler(DocumentOrigins origins, GatewayProperties gateway, Sessions sessions, RecipientSharing sharing,
+			RecipientMacs macs, FormTokens forms, LinkCache links, SharePages pages, MessagePages messages,
+			ClientAddress clients, AuditLog audit) {
+		this.origins = origins;
+		URI base = gateway.publicBaseUrl();
+		this.gatewayOrigin = base.getScheme() + "://" + base.getRawAuthority();
+		this.sessions = sessions;
+		this.sharing = sharing;
+		this.macs = macs;
+		this.forms = forms;
+		this.links = links;
+		this.pages = pages;
+		this.messages = messages;
+		this.clients = clients;
+		this.audit = audit;
+	}
+
+	Mono<ServerResponse> page(ServerRequest request) {
+		return withShare(request, (share) -> render(request, share, share.session().link(), null));
+	}
+
+	Mono<ServerResponse> submit(ServerRequest request) {
+		return withShare(request, (share) -> {
+			HttpHeaders headers = request.headers().asHttpHeaders();
+			if (!SameOrigin.test(share.home(), headers.getOrigin(), headers.getFirst("Sec-Fetch-Site"), false)) {
+				return this.messages.response(request, PageKind.FORBIDDEN);
+			}
+			return request.formData().flatMap((form) -> {
+				if (!this.forms.valid(nonce(share.session()), share.linkId(), form.getFirst("csrf"))) {
+					return this.messages.response(request, PageKind.FORBIDDEN);
+				}
+				String client = this.audit.clientHash(this.clients.client(request.exchange()));
+				return "withdraw".equals(form.getFirst("op")) ? withdraw(request, share, form, client)
+						: give(request, share, form, client);
+			});
+		}).onErrorResume(DataBufferLimitException.class, (ex) -> this.messages.response(request, PageKind.TOO_LARGE))
+			.onErrorResume(DecodingException.class, (ex) -> this.messages.response(request, PageKind.MALFORMED));
+	}
+
+	/** Gives the colleague the form's address and rights. */
+	private Mono<ServerResponse> give(ServerRequest request, Share share, MultiValueMap<String, String> form,
+			String client) {
+		String address = form.getFirst("email");
+		if (address == null || address.isBlank()) {
+			return render(request, share, share.session().link(), "blank");
+		}
+		String normalized = RecipientMacs.normalize(address);
+		if (!isAddress(normalized)) {
+			return render(request, share, share.session().link(), "invalid");
+		}
+		Set<Right> rights = rights(form.get("rights"));
+		if (rights == null || !share.shareable().containsAll(rights)) {
+			return render(request, share, share.session().link(), "toowide");
+		}
+		return this.sharing
+			.share(share.session().link(), share.recipient(), this.macs.mac(normalized), rights, share.cap(), client)
+			.flatMap((shared) -> switch (shared) {
+				case ADDED -> rerender(request, share, "shared");
+				case ALREADY -> rerender(request, share, "already");
+				case TOO_MANY -> rerender(request, share, "toomany");
+				case TOO_DEEP, TOO_WIDE -> rerender(request, share, "toowide");
+				case GONE -> this.messages.response(request, PageKind.SESSION);
+			});
+	}
+
+	/** Withdraws a person this recipient gave access (and whoever they gave it to). */
+	private Mono<ServerResponse> withdraw(ServerRequest request, Share share, MultiValueMap<String, String> form,
+			String client) {
+		String index = form.getFirst("index");
+		if (index == null || !index.matches("[0-9]{1,5}")) {
+			return render(request, share, share.session().link(), null);
+		}
+		Link link = share.session().link();
+		return this.sharing
+			.remove(link.tenantId(), link.id(), Integer.parseInt(index), null, share.recipient().index(), client)
+			.flatMap((removed) -> rerender(request, share, removed.indexes().isEmpty() ? null : "withdrawn"));
+	}
+
+	/** The page again, with the link as it is now (the change dropped the cached one). */
+	private Mono<ServerResponse> rerender(ServerRequest request, Share share, @Nullable String state) {
+		return this.links.byId(share.linkId())
+			.defaultIfEmpty(share.session().link())
+			.flatMap((link) -> render(request, share, link, state));
+	}
+
+	private Mono<ServerResponse> render(ServerRequest request, Share share, Link link, @Nullable String state) {
+		List<SharePages.Person> people = link.added()
+			.stream()
+			.filter((added) -> added.addedBy() == share.recipient().index())
+			.map(ShareHandler::person)
+			.toList();
+		List<Right> shareable = share.shareable();
+		Recipient recipient = share.recipient();
+		boolean further = recipient.depth() + 2 <= this.sharing.maxDepth();
+		PageForm form = new PageForm(share.action(), this.forms.token(nonce(share.session()), share.linkId()));
+		return this.pages.page(request, form, shareable.contains(Right.SIGN), shareable.contains(Right.PAY), further,
+				state, people);
+	}
+
+	private static SharePages.Person person(AddedRecipient added) {
+		return new SharePages.Person(added.index(), added.rights().contains(Right.SIGN),
+				added.rights().contains(Right.PAY), added.addedAt());
+	}
+
+	/**
+	 * What a share request is about: the session (of the document this host or path
+	 * names), its recipient, what they may pass on under which cap, the document's origin
+	 * and the page's address; or the page that answers instead.
+	 */
+	private Mono<ServerResponse> withShare(ServerRequest request, Function<Share, Mono<ServerResponse>> then) {
+		HttpHeaders headers = request.headers().asHttpHeaders();
+		String host = headers.getFirst(HttpHeaders.HOST);
+		String named = request.pathVariables().get("linkId");
+		String linkId;
+		String home;
+		if (this.origins.separate()) {
+			linkId = (named != null) ? null : this.origins.linkIdOf(host);
+			home = (linkId != null && host != null) ? this.origins.originAt(host) : this.gatewayOrigin;
+		}
+		else {
+			linkId = named;
+			home = this.gatewayOrigin;
+		}
+		if (linkId == null || !Sessions.isLinkId(linkId)) {
+			return this.messages.response(request, PageKind.NOT_FOUND);
+		}
+		String chosenLink = linkId;
+		return this.sessions.check(headers.getOrEmpty(HttpHeaders.COOKIE), linkId).flatMap((check) -> {
+			if (!(check instanceof Sessions.Valid session)) {
+				return this.messages.response(request, PageKind.SESSION);
+			}
+			Locale locale = PageLocales.resolve(request.queryParam("lang").orElse(null), session.link().locale(),
+					headers.getOrEmpty(HttpHeaders.ACCEPT_LANGUAGE));
+			PageLocales.choose(request.exchange(), locale);
+			Sharing cap = session.settings().sharingFor(session.link().sharing());
+			Recipient recipient = session.recipient();
+			if (cap == Sharing.OFF || recipient == null || !session.claims().emailVerified()) {
+				return this.messages.response(request, PageKind.NOT_FOUND);
+			}
+			List<Right> shareable = session.shareable(this.sharing.maxDepth());
+			if (shareable.isEmpty()) {
+				return this.messages.response(request, PageKind.NOT_SHAREABLE);
+			}
+			return then.apply(new Share(session, recipient, shareable, cap, chosenLink, home,
+					GatewayPaths.share(this.origins.separate(), chosenLink)));
+		});
+	}
+
+	/** The form token's nonce: the session's id, so that only its page can post. */
+	private static String nonce(Sessions.Valid session) {
+		return "share:" + session.claims().id();
+	}
+
+	/** The rights the form names (view always), or null for anything else. */
+	private static @Nullable Set<Right> rights(@Nullable List<String> given) {
+		Set<Right> rights = EnumSet.of(Right.VIEW);
+		if (given != null) {
+			for (String right : given) {
+				switch (right) {
+					case "view" -> rights.add(Right.VIEW);
+					case "sign" -> rights.add(Right.SIGN);
+					case "pay" -> rights.add(Right.PAY);
+					default -> {
+						return null;
+					}
+				}
+			}
+		}
+		return rights;
+	}
+
+	private static boolean isAddress(String address) {
+		if (address.length() > MAX_ADDRESS_LENGTH || address.indexOf('@') < 1) {
+			return false;
+		}
+		try {
+			new InternetAddress(address, true).validate();
+			return true;
+		}
+		catch (AddressException ex) {
+			return false;
+		}
+	}
+
+	private record Share(Sessions.Valid session, Recipient recipient, List<Right> shareable, Sharing cap, String linkId,
+			String home, String action) {
+	}
+
+}
