@@ -62,7 +62,8 @@ final class DemoAssertions {
 				return "<p class=\"ok\" id=\"assertion\">Gateway assertion verified: link "
 						+ HtmlUtils.htmlEscape(claims.getSubject()) + ", tenant "
 						+ HtmlUtils.htmlEscape(claims.getStringClaim("tenant")) + ", rights "
-						+ HtmlUtils.htmlEscape(String.join(" ", claims.getStringListClaim("rights"))) + ".</p>";
+						+ HtmlUtils.htmlEscape(String.join(" ", claims.getStringListClaim("rights"))) + ".</p>"
+						+ delegation(claims) + share(claims);
 			}
 			catch (Exception ex) {
 				return "<p class=\"bad\">The gateway assertion could not be read.</p>";
@@ -91,6 +92,30 @@ final class DemoAssertions {
 		}
 		return key instanceof ECKey ec && JWSAlgorithm.ES256.equals(jwt.getHeader().getAlgorithm())
 				&& jwt.verify(new ECDSAVerifier(ec));
+	}
+
+	/**
+	 * Who acted, when someone shared the document with them: "recipient B on behalf of
+	 * recipient A", as a document service shows a signature by a colleague.
+	 */
+	private static String delegation(JWTClaimsSet claims) throws java.text.ParseException {
+		Integer by = claims.getIntegerClaim("delegated_by");
+		Integer recipient = claims.getIntegerClaim("recipient");
+		if (by == null || recipient == null) {
+			return "";
+		}
+		return "<p id=\"delegation\">Opened by recipient " + recipient + ", on behalf of recipient " + by
+				+ ", who shared it.</p>";
+	}
+
+	/** The share button, when the assertion says this visitor may share. */
+	private static String share(JWTClaimsSet claims) throws java.text.ParseException {
+		java.util.Map<String, Object> share = claims.getJSONObjectClaim("share");
+		if (share == null || !(share.get("path") instanceof String path) || !path.startsWith("/_gw/share")) {
+			return "";
+		}
+		return "<p><a id=\"share\" href=\"" + HtmlUtils.htmlEscape(path)
+				+ "\">Share with a colleague or your accountant</a></p>";
 	}
 
 	private static boolean names(String document, String path) {

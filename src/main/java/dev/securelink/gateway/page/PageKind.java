@@ -96,7 +96,13 @@ public enum PageKind {
 	 * The share page of a recipient who may share no further: someone shared the document
 	 * with them and the company's depth limit is reached.
 	 */
-	NOT_SHAREABLE("notshareable", HttpStatus.FORBIDDEN);
+	NOT_SHAREABLE("notshareable", HttpStatus.FORBIDDEN),
+
+	/**
+	 * A sign or pay page of a colleague someone shared the document with, without that
+	 * right: they were given less.
+	 */
+	NOT_GIVEN("notgiven", HttpStatus.FORBIDDEN);
 
 	private final String id;
 

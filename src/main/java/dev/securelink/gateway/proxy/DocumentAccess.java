@@ -141,7 +141,9 @@ class DocumentAccess {
 					: refused(PageKind.FORBIDDEN, link);
 		}
 		if (!session.claims().rights().contains(action) || !link.rights().contains(action)) {
-			return refused(PageKind.FORBIDDEN, link);
+			// A colleague was given less than the link has: the page says so.
+			return refused((session.claims().delegatedBy() >= 0 && link.rights().contains(action)) ? PageKind.NOT_GIVEN
+					: PageKind.FORBIDDEN, link);
 		}
 		if (request.reads()) {
 			if (link.completed().contains(action)) {

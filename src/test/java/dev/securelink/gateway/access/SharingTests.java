@@ -127,6 +127,7 @@ class SharingTests extends GatewayFixture {
 		int before = TestUpstream.received(document).size();
 		EntityExchangeResult<String> sign = bob.get(link.documentSpace() + "sign/review");
 		assertThat(sign.getStatus().value()).as("the colleague was given view only").isEqualTo(403);
+		assertThat(sign.getResponseHeaders().getFirst("X-SecureLink-Page")).isEqualTo("notgiven");
 		assertThat(TestUpstream.received(document)).as("never reaches the upstream").hasSize(before);
 
 		String assertion = TestUpstream.received(document).get(before - 1).header("X-SecureLink-Assertion");

@@ -29,6 +29,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.securelink.gateway.demo.DemoDocumentService;
 import dev.securelink.gateway.support.Admin;
+import dev.securelink.gateway.support.Behaviour;
 import dev.securelink.gateway.support.CreatedLink;
 import dev.securelink.gateway.support.Ports;
 
@@ -139,6 +140,62 @@ class BrowserTests {
 		assertThat(elsewhere.findElement(By.tagName("h1")).getText()).isEqualTo("Open the link from your e-mail again");
 		assertThat(elsewhere.getPageSource()).doesNotContain("Invoice 2026-0042");
 		Chromium.screenshot(elsewhere, "05-copied-url-elsewhere");
+	}
+
+	@Test
+	@Behaviour({ "57", "58" })
+	void recipientSharesWithAColleagueWhoOpensWithTheirOwnAddressAndCannotPay() throws IOException {
+		String tenant = Admin.newTenant();
+		CreatedLink link = createLink(tenant, "/demo/invoices/2026-0077");
+		WebDriver anna = browser("en");
+		anna.get(link.url());
+		anna.findElement(By.id("email")).sendKeys("anna@example.com");
+		anna.findElement(By.cssSelector("button[type=submit]")).click();
+		new WebDriverWait(anna, Duration.ofSeconds(10)).until(ExpectedConditions.titleContains("Invoice"));
+		String documentUrl = anna.getCurrentUrl();
+		anna.findElement(By.id("share")).click();
+		new WebDriverWait(anna, Duration.ofSeconds(10)).until(ExpectedConditions.titleIs("Share this document"));
+		assertThat(anna.getCurrentUrl()).isEqualTo(documentUrl + "_gw/share");
+		assertThat(anna.findElement(By.tagName("main")).getText()).contains("View the document (always)")
+			.contains("They will not be able to share it with anyone else.")
+			.doesNotContain("Pay it");
+		List<String> violations = new ArrayList<>();
+		for (String language : List.of("en", "fr", "nl", "de")) {
+			scan(anna, documentUrl + "_gw/share?lang=" + language, "share-" + language, violations);
+			assertThat(anna.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo(language);
+		}
+		anna.get(documentUrl + "_gw/share");
+		anna.findElement(By.cssSelector("form:not(.withdraw) button[type=submit]")).click();
+		Chromium.await(anna, By.id("email-error"));
+		violations.addAll(axe(anna, "share-blank-en"));
+		anna.findElement(By.id("email")).sendKeys("ben@example.org");
+		anna.findElement(By.cssSelector("form:not(.withdraw) button[type=submit]")).click();
+		WebElement done = Chromium.await(anna, By.cssSelector("[role=status]"));
+		assertThat(done.getText()).startsWith("Done: forward them the e-mail");
+		assertThat(anna.findElement(By.cssSelector("ul.added")).getText()).contains("Person 1").contains("may view");
+		assertThat(anna.getPageSource()).doesNotContain("ben@example.org");
+		violations.addAll(axe(anna, "share-done-en"));
+
+		WebDriver ben = browser("en");
+		ben.get(link.url());
+		ben.findElement(By.id("email")).sendKeys("Ben@Example.org");
+		ben.findElement(By.cssSelector("button[type=submit]")).click();
+		new WebDriverWait(ben, Duration.ofSeconds(10)).until(ExpectedConditions.titleContains("Invoice"));
+		assertThat(ben.getCurrentUrl()).isEqualTo(documentUrl);
+		assertThat(ben.findElement(By.id("delegation")).getText())
+			.isEqualTo("Opened by recipient 1, on behalf of recipient 0, who shared it.");
+		assertThat(ben.findElements(By.id("share"))).as("no re-sharing").isEmpty();
+		Chromium.screenshot(ben, "share-colleague-document");
+		int paymentsBefore = this.documents.payments();
+		ben.findElement(By.cssSelector("form[action=pay] button")).click();
+		new WebDriverWait(ben, Duration.ofSeconds(10))
+			.until(ExpectedConditions.not(ExpectedConditions.titleContains("Invoice")));
+		assertThat(this.documents.payments()).as("the colleague may only view").isEqualTo(paymentsBefore);
+		Chromium.screenshot(ben, "share-colleague-pay-refused");
+		for (String language : List.of("en", "fr", "nl", "de")) {
+			scan(ben, documentUrl + "_gw/share?lang=" + language, "share-not-shareable-" + language, violations);
+		}
+		assertThat(violations).isEmpty();
 	}
 
 	@Test

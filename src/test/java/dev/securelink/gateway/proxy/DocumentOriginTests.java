@@ -342,6 +342,44 @@ class DocumentOriginTests extends GatewayFixture {
 	}
 
 	@Test
+	@Behaviour("57")
+	void shareWhenOnTheDocumentsOwnHostThenThePageIsThereAndPostsOnlyFromThatOrigin() throws Exception {
+		String document = "/docs/" + UUID.randomUUID();
+		Handoff handoff = verified(document);
+		String cookie = cookie(redeem(this.client, handoff.host(), handoff.token()));
+		onHost(handoff.host(), "/", cookie);
+		String assertion = TestUpstream.received(document).get(0).header("X-SecureLink-Assertion");
+		assertThat(SignedJWT.parse(assertion).getJWTClaimsSet().getJSONObjectClaim("share")).containsEntry("path",
+				"/_gw/share");
+
+		EntityExchangeResult<String> page = onHost(handoff.host(), "/_gw/share", cookie);
+		assertThat(page.getStatus().value()).isEqualTo(200);
+		assertThat(page.getResponseHeaders().getFirst("X-SecureLink-Page")).isEqualTo("share");
+		String token = Browser.csrfToken(page);
+		String colleague = Secrets.remember("dora@example.org");
+		List<Integer> statuses = new ArrayList<>();
+		for (String origin : List.of("http://localhost:8080", "null", "http://" + handoff.host())) {
+			statuses.add(this.client.post()
+				.uri("/_gw/share")
+				.header(HttpHeaders.HOST, handoff.host())
+				.header(HttpHeaders.COOKIE, cookie)
+				.header(HttpHeaders.ORIGIN, origin)
+				.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+				.bodyValue("op=share&csrf=" + token + "&email=" + colleague)
+				.exchange()
+				.returnResult(String.class)
+				.getStatus()
+				.value());
+		}
+		assertThat(statuses).containsExactly(403, 403, 200);
+		assertThat(onHost("localhost:8080", "/_gw/share", cookie).getStatus().value())
+			.as("no share page on the gateway's host")
+			.isEqualTo(404);
+		EntityExchangeResult<String> dora = new Browser(this.client).verify(handoff.link().path(), colleague);
+		assertThat(dora.getResponseHeaders().getLocation().toString()).matches(HANDOFF);
+	}
+
+	@Test
 	@Behaviour("46")
 	void getWhenTheCookieOfOneDocumentComesToAnothersHostThenTheSessionPage() {
 		Handoff mine = verified("/docs/" + UUID.randomUUID());

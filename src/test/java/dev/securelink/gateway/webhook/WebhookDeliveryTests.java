@@ -56,6 +56,9 @@ class WebhookDeliveryTests {
 	@Autowired
 	WebhookDispatcher dispatcher;
 
+	@Autowired
+	dev.securelink.gateway.link.RecipientMacs macs;
+
 	@org.springframework.boot.test.web.server.LocalManagementPort
 	int managementPort;
 
@@ -218,6 +221,40 @@ class WebhookDeliveryTests {
 		Queries.awaitSealed(this.db, this.tenant);
 		await().pollDelay(Duration.ofMillis(500)).until(() -> true);
 		assertThat(this.receiver.received()).as("the second request of the day is dropped").hasSize(1);
+	}
+
+	@Test
+	@dev.securelink.gateway.support.Behaviour("59")
+	void shareWhenARecipientSharesAndTheAdminRemovesThenIndexesOnlyNeverTheAddressOrItsHash() {
+		endpoint(List.of("link.recipient_added", "link.recipient_removed"));
+		Admin admin = new Admin(this.client);
+		CreatedLink link = admin.createLink(this.tenant,
+				Map.of("document", "/invoices/shared-hook", "recipients", List.of("anna@example.com")));
+		Browser anna = new Browser(this.client).ip("198.51.100.88");
+		anna.verify(link.path(), "anna@example.com");
+		String share = "/_gw/share/" + link.id();
+		EntityExchangeResult<String> page = anna.get(share);
+		String colleague = Secrets.remember("carl.accounting@example.org");
+		assertThat(anna.post(share, Map.of("csrf", Browser.csrfToken(page), "op", "share", "email", colleague))
+			.getStatus()
+			.value()).isEqualTo(200);
+		admin.delete(this.tenant, "/links/" + link.id() + "/recipients/1").exchange().expectStatus().isNoContent();
+
+		WebhookReceiver.Received added = this.receiver.await("link.recipient_added", 1).get(0);
+		JsonNode data = data(added);
+		assertThat(data.get("linkId").asString()).isEqualTo(link.id());
+		assertThat(data.get("recipient").asInt()).isEqualTo(1);
+		assertThat(data.get("addedBy").asInt()).isZero();
+		assertThat(data.get("depth").asInt()).isEqualTo(1);
+		assertThat(data.get("via").asString()).isEqualTo("share");
+		JsonNode removed = data(this.receiver.await("link.recipient_removed", 1).get(0));
+		assertThat(removed.get("removed").get(0).asInt()).isEqualTo(1);
+		byte[] mac = this.macs.mac(colleague);
+		for (WebhookReceiver.Received received : this.receiver.received()) {
+			assertThat(received.body()).doesNotContain(colleague, "anna@example.com", "198.51.100.88",
+					java.util.HexFormat.of().formatHex(mac), java.util.Base64.getEncoder().encodeToString(mac),
+					java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(mac));
+		}
 	}
 
 	@Test
