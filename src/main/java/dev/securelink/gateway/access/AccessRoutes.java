@@ -35,8 +35,10 @@ class AccessRoutes {
 			ShareHandler shares, MessagePages pages) {
 		return RouterFunctions.route()
 			.GET(GatewayPaths.SHARE, shares::page)
+			.HEAD(GatewayPaths.SHARE, shares::page)
 			.POST(GatewayPaths.SHARE, shares::submit)
 			.GET(GatewayPaths.SHARE_ROUTE, shares::page)
+			.HEAD(GatewayPaths.SHARE_ROUTE, shares::page)
 			.POST(GatewayPaths.SHARE_ROUTE, shares::submit)
 			// Any other method there: 405, nothing looked up.
 			.route(RequestPredicates.path(GatewayPaths.SHARE).or(RequestPredicates.path(GatewayPaths.SHARE_ROUTE)),

@@ -94,7 +94,10 @@ class AddressCheck {
 		Instant now = this.clock.instant();
 		return guard(link, tenant, action, locale, clientHash, now, null, () -> {
 			this.comparisons.increment();
-			int recipient = (address.length() <= MAX_ADDRESS_LENGTH) ? link.indexOfMac(this.macs.mac(address)) : -1;
+			// A person of an allowed domain is no match here: an address typed proves
+			// nothing about who holds it.
+			int recipient = (address.length() <= MAX_ADDRESS_LENGTH)
+					? link.admittedIndexOf(this.macs.mac(address), false, tenant.sharingFor(link.sharing())) : -1;
 			return Mono.just((recipient >= 0) ? new Matched(recipient) : MISMATCHED);
 		}, () -> LinkOutcome.EmailRequired.of(link, action, LinkOutcome.PromptError.MISMATCH, locale, tenant)
 			.remembering(request.remember()))

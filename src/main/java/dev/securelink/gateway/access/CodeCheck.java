@@ -152,12 +152,14 @@ class CodeCheck {
 		// Any length is answered alike; beyond an address's it is no recipient's, and is
 		// kept cut.
 		String kept = (address.length() <= MAX_ADDRESS_LENGTH) ? address : address.substring(0, MAX_ADDRESS_LENGTH);
-		int matched = (address.length() <= MAX_ADDRESS_LENGTH) ? link.indexOfMac(this.macs.mac(address)) : -1;
+		byte[] mac = this.macs.mac(address);
+		int matched = (address.length() <= MAX_ADDRESS_LENGTH)
+				? link.admittedIndexOf(mac, true, tenant.sharingFor(link.sharing())) : -1;
 		int recipient = (onlyRecipient < 0 || matched == onlyRecipient) ? matched : -1;
 		// A mailbox of a domain the link lets in (the code mode only, never a step-up)
 		// gets a code as a recipient's does, and becomes one when it proves it.
 		boolean ofDomain = recipient < 0 && onlyRecipient < 0 && tenant.verification() == Verification.CODE
-				&& address.length() <= MAX_ADDRESS_LENGTH && this.audiences.admits(link, address);
+				&& address.length() <= MAX_ADDRESS_LENGTH && this.audiences.admits(link, address) && !link.barred(mac);
 		// The mail goes to the address as the check normalised it, only a recipient's,
 		// only a deliverable one, and only with a relay to send it.
 		boolean send = (recipient >= 0 || ofDomain) && this.mail.available() && deliverable(address);
@@ -255,7 +257,7 @@ class CodeCheck {
 				.guard(link, tenant, action, locale, clientHash, now, AuditDetail.Verified.CODE,
 						() -> this.challenges.spend(challenge.id(), this.limits.codeTries(), now)
 							.doOnNext(tries::set)
-							.flatMap((spent) -> compare(challenge, code, expired, link, clientHash))
+							.flatMap((spent) -> compare(challenge, code, expired, link, tenant, clientHash))
 							.defaultIfEmpty(new AddressCheck.NotCompared(expired)),
 						() -> new LinkOutcome.CodeRequired(link, action,
 								(tries.get() >= this.limits.codeTries()) ? LinkOutcome.CodeError.EXPIRED
@@ -273,9 +275,15 @@ class CodeCheck {
 	 * recipient of the link.
 	 */
 	private Mono<AddressCheck.Comparison> compare(CodeChallenges.Challenge challenge, String code, LinkOutcome expired,
-			Link link, String clientHash) {
+			Link link, TenantSettings tenant, String clientHash) {
 		boolean right = code.length() == 6 && code.chars().allMatch((c) -> c >= '0' && c <= '9')
 				&& MessageDigest.isEqual(codeHash(challenge.id(), code), challenge.codeHash());
+		// The recipient the code was asked for must still be one, as the link is now: a
+		// person removed since, or outside the sharing cap now, gets no session.
+		if (challenge.recipient() >= 0 && challenge.recipient() != link.admittedIndexOf(challenge.addressMac(), true,
+				tenant.sharingFor(link.sharing()))) {
+			right = false;
+		}
 		if (right && (challenge.recipient() >= 0 || challenge.recipient() == OF_DOMAIN)) {
 			AddressCheck.Comparison gone = new AddressCheck.NotCompared(expired);
 			return this.challenges.use(challenge.id()).flatMap((spent) -> {

@@ -178,8 +178,8 @@ class RememberedDevices extends BackgroundTask<Long> {
 				if (tenant.verification() == Verification.CODE && !"code".equals(device.method())) {
 					return Mono.empty();
 				}
-				return alive(device, link, now)
-					.flatMap((alive) -> alive ? open(device, link, action, locale, clientHash, now) : Mono.just(over));
+				return alive(device, link, now).flatMap((alive) -> alive
+						? open(device, link, tenant, action, locale, clientHash, now) : Mono.just(over));
 			})
 			// Without the database's answer, the prompt, as without a remembered browser.
 			.onErrorResume((ex) -> Mono.empty());
@@ -198,9 +198,10 @@ class RememberedDevices extends BackgroundTask<Long> {
 	 * its check is locked (for this client, or for everyone: a link that opens for no one
 	 * without the check opens for no remembered browser either).
 	 */
-	private Mono<LinkOutcome> open(Device device, Link link, Right action, Locale locale, String clientHash,
-			Instant now) {
-		int recipient = link.indexOfMac(device.addressMac());
+	private Mono<LinkOutcome> open(Device device, Link link, TenantSettings tenant, Right action, Locale locale,
+			String clientHash, Instant now) {
+		int recipient = link.admittedIndexOf(device.addressMac(), "code".equals(device.method()),
+				tenant.sharingFor(link.sharing()));
 		if (recipient < 0) {
 			return Mono.empty();
 		}

@@ -1,14 +1,16 @@
 package dev.securelink.gateway.access;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
-import jakarta.mail.internet.AddressException;
-import jakarta.mail.internet.InternetAddress;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -52,7 +54,13 @@ import dev.securelink.gateway.tenant.Sharing;
 @Component
 class ShareHandler {
 
-	private static final int MAX_ADDRESS_LENGTH = 254;
+	/** Shares and withdrawals one session may post an hour, on one instance. */
+	static final int POSTS_PER_HOUR = 30;
+
+	private final Cache<String, AtomicInteger> posts = Caffeine.newBuilder()
+		.expireAfterWrite(Duration.ofHours(1))
+		.maximumSize(100_000)
+		.build();
 
 	private final DocumentOrigins origins;
 
@@ -103,6 +111,9 @@ class ShareHandler {
 			if (!SameOrigin.test(share.home(), headers.getOrigin(), headers.getFirst("Sec-Fetch-Site"), false)) {
 				return this.messages.response(request, PageKind.FORBIDDEN);
 			}
+			if (!spend(share.session())) {
+				return this.messages.response(request, PageKind.BUSY);
+			}
 			return request.formData().flatMap((form) -> {
 				if (!this.forms.valid(nonce(share.session()), share.linkId(), form.getFirst("csrf"))) {
 					return this.messages.response(request, PageKind.FORBIDDEN);
@@ -123,7 +134,7 @@ class ShareHandler {
 			return render(request, share, share.session().link(), "blank");
 		}
 		String normalized = RecipientMacs.normalize(address);
-		if (!isAddress(normalized)) {
+		if (!RecipientMacs.isPlain(normalized)) {
 			return render(request, share, share.session().link(), "invalid");
 		}
 		Set<Right> rights = rights(form.get("rights"));
@@ -136,6 +147,7 @@ class ShareHandler {
 				case ADDED -> rerender(request, share, "shared");
 				case ALREADY -> rerender(request, share, "already");
 				case TOO_MANY -> rerender(request, share, "toomany");
+				case REMOVED -> rerender(request, share, "removed");
 				case TOO_DEEP, TOO_WIDE -> rerender(request, share, "toowide");
 				case GONE -> this.messages.response(request, PageKind.SESSION);
 			});
@@ -202,6 +214,12 @@ class ShareHandler {
 		if (linkId == null || !Sessions.isLinkId(linkId)) {
 			return this.messages.response(request, PageKind.NOT_FOUND);
 		}
+		// Only the visitor's own navigation: a script of a page on the same origin (a
+		// sign page with a shared origin) fetching the page for its token is refused.
+		String mode = headers.getFirst("Sec-Fetch-Mode");
+		if (mode != null && !mode.equals("navigate")) {
+			return this.messages.response(request, PageKind.FORBIDDEN);
+		}
 		String chosenLink = linkId;
 		return this.sessions.check(headers.getOrEmpty(HttpHeaders.COOKIE), linkId).flatMap((check) -> {
 			if (!(check instanceof Sessions.Valid session)) {
@@ -222,6 +240,14 @@ class ShareHandler {
 			return then.apply(new Share(session, recipient, shareable, cap, chosenLink, home,
 					GatewayPaths.share(this.origins.separate(), chosenLink)));
 		});
+	}
+
+	/**
+	 * Whether the session may post once more: at most {@link #POSTS_PER_HOUR} shares and
+	 * withdrawals an hour on this instance, each of which locks the link's row.
+	 */
+	private boolean spend(Sessions.Valid session) {
+		return this.posts.get(session.claims().id(), (id) -> new AtomicInteger()).incrementAndGet() <= POSTS_PER_HOUR;
 	}
 
 	/** The form token's nonce: the session's id, so that only its page can post. */
@@ -245,19 +271,6 @@ class ShareHandler {
 			}
 		}
 		return rights;
-	}
-
-	private static boolean isAddress(String address) {
-		if (address.length() > MAX_ADDRESS_LENGTH || address.indexOf('@') < 1) {
-			return false;
-		}
-		try {
-			new InternetAddress(address, true).validate();
-			return true;
-		}
-		catch (AddressException ex) {
-			return false;
-		}
 	}
 
 	private record Share(Sessions.Valid session, Recipient recipient, List<Right> shareable, Sharing cap, String linkId,

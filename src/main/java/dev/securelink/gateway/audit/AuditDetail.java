@@ -70,7 +70,9 @@ public sealed interface AuditDetail {
 
 	/**
 	 * How a visitor was verified, when more than the address was: {@code code}, an e-mail
-	 * code sent to it (the mailbox was proven). An address alone records no detail.
+	 * code sent to it (the mailbox was proven). An address alone records no detail, but
+	 * for a recipient someone shared the document with ({@code address}, with their index
+	 * and who shared).
 	 */
 	@JsonPropertyOrder({ "method", "rememberedOn", "rememberedAfter", "recipient", "delegatedBy" })
 	record Verified(String method, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String rememberedOn,

@@ -12,7 +12,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import crawlercommons.domains.EffectiveTldFinder;
 import org.jspecify.annotations.Nullable;
@@ -34,9 +33,6 @@ public class Audiences {
 	/** At most this many domains per link. */
 	static final int MAX_DOMAINS = 10;
 
-	private static final Pattern HOST = Pattern
-		.compile("(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
-
 	private final Set<String> webmail;
 
 	Audiences() {
@@ -56,7 +52,7 @@ public class Audiences {
 		List<String> domains = new ArrayList<>();
 		for (String raw : given) {
 			String domain = ascii(raw);
-			if (domain == null || !HOST.matcher(domain).matches()) {
+			if (domain == null || !RecipientMacs.DOMAIN.matcher(domain).matches()) {
 				throw new BadInputException("allowDomains", "must be domain names such as acme.be");
 			}
 			if (!domain.equals(EffectiveTldFinder.getAssignedDomain(domain, true, false))) {
@@ -79,9 +75,12 @@ public class Audiences {
 		return this.webmail.contains(domain);
 	}
 
-	/** Whether {@code address} is a mailbox at one of the link's allowed domains. */
+	/**
+	 * Whether {@code address} (normalized) is a plain mailbox at one of the link's
+	 * allowed domains ({@link RecipientMacs#isPlain}: the domain a mail would go to).
+	 */
 	public boolean admits(Link link, String address) {
-		if (link.allowDomains().isEmpty()) {
+		if (link.allowDomains().isEmpty() || !RecipientMacs.isPlain(address)) {
 			return false;
 		}
 		int at = address.lastIndexOf('@');

@@ -22,18 +22,20 @@ import dev.securelink.gateway.tenant.Sharing;
  * @param allowDomains the registrable domains whose mailboxes may verify (code mode
  * only), lower-case; empty for none
  * @param added the recipients it gained since its creation and still has, by index
+ * @param barredMacs the keyed address hashes of the people the company removed from it,
+ * concatenated: neither a share nor an allowed domain brings them back
  */
 public record Link(String id, String tenantId, String document, Set<Right> rights, byte[] recipientMacs,
 		@Nullable String locale, Instant createdAt, Instant expiresAt, @Nullable Instant revokedAt, int sessionEpoch,
 		Set<Right> completed, boolean signOnce, @Nullable Sharing sharing, List<String> allowDomains,
-		List<AddedRecipient> added) {
+		List<AddedRecipient> added, byte[] barredMacs) {
 
 	/** A link as created: no sharing setting of its own, no domain, no one added. */
 	public Link(String id, String tenantId, String document, Set<Right> rights, byte[] recipientMacs,
 			@Nullable String locale, Instant createdAt, Instant expiresAt, @Nullable Instant revokedAt,
 			int sessionEpoch, Set<Right> completed, boolean signOnce) {
 		this(id, tenantId, document, rights, recipientMacs, locale, createdAt, expiresAt, revokedAt, sessionEpoch,
-				completed, signOnce, null, List.of(), List.of());
+				completed, signOnce, null, List.of(), List.of(), new byte[0]);
 	}
 
 	/** How many recipients the creating request named (indexes 0 to this, exclusive). */
@@ -55,6 +57,42 @@ public record Link(String id, String tenantId, String document, Set<Right> right
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * Whether the recipient at {@code index} may open the link now with {@code rights}:
+	 * one it was created for always (and -1, no one: verification off); one added since
+	 * only while on it, within what they were given; a person of an allowed domain only
+	 * with the mailbox proven (an address typed proves nothing about who holds it); a
+	 * colleague only within the sharing {@code cap} as it is now.
+	 */
+	public boolean admits(int index, Set<Right> rights, boolean mailboxProven, Sharing cap) {
+		if (index < namedRecipients()) {
+			return true;
+		}
+		Recipient who = recipient(index);
+		if (who == null || !who.rights().containsAll(rights)) {
+			return false;
+		}
+		if (!who.delegated()) {
+			return mailboxProven;
+		}
+		return cap != Sharing.OFF && rights.stream().allMatch((right) -> cap.allows(right.id()));
+	}
+
+	/**
+	 * {@link #indexOfMac}, for a check that proved the mailbox ({@code mailboxProven}) or
+	 * not: -1 for a recipient {@link #admits} would not let in with their rights.
+	 */
+	public int admittedIndexOf(byte[] mac, boolean mailboxProven, Sharing cap) {
+		int index = indexOfMac(mac);
+		Recipient who = (index >= 0) ? recipient(index) : null;
+		return (who != null && admits(index, who.rights(), mailboxProven, cap)) ? index : -1;
+	}
+
+	/** Whether the company removed the person whose keyed address hash is {@code mac}. */
+	public boolean barred(byte[] mac) {
+		return RecipientMacs.indexOfMac(this.barredMacs, mac) >= 0;
 	}
 
 	/**

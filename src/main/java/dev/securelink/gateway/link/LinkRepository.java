@@ -32,13 +32,17 @@ public class LinkRepository {
 			select l.id, l.tenant_id, l.document, l.rights, l.recipient_macs, l.locale, l.created_at, l.expires_at,
 			       l.revoked_at, l.session_epoch, l.completed, l.sign_once, l.sharing, l.allow_domains, a.*
 			from link l cross join lateral (
-			    select array_agg(r.recipient::int order by r.recipient) as added_index,
-			           string_agg(r.address_mac, ''::bytea order by r.recipient) as added_macs,
-			           array_agg(coalesce(r.added_by, -1)::int order by r.recipient) as added_by,
-			           array_agg(array_to_string(r.rights, ' ') order by r.recipient) as added_rights,
-			           array_agg(r.depth::int order by r.recipient) as added_depth,
-			           array_agg((extract(epoch from r.added_at) * 1000000)::bigint order by r.recipient) as added_at
-			    from link_recipient r where r.link_id = l.id and r.removed_at is null) a
+			    select array_agg(r.recipient::int order by r.recipient) filter (where live) as added_index,
+			           string_agg(r.address_mac, ''::bytea order by r.recipient) filter (where live) as added_macs,
+			           array_agg(coalesce(r.added_by, -1)::int order by r.recipient) filter (where live) as added_by,
+			           array_agg(array_to_string(r.rights, ' ') order by r.recipient) filter (where live)
+			               as added_rights,
+			           array_agg(r.depth::int order by r.recipient) filter (where live) as added_depth,
+			           array_agg((extract(epoch from r.added_at) * 1000000)::bigint order by r.recipient)
+			               filter (where live) as added_at,
+			           string_agg(r.address_mac, ''::bytea) filter (where r.removed_by_admin) as barred_macs
+			    from link_recipient r, lateral (select r.removed_at is null as live) s
+			    where r.link_id = l.id) a
 			""";
 
 	private final DatabaseClient db;
@@ -274,7 +278,8 @@ public class LinkRepository {
 				row.get("revoked_at", Instant.class), row.get("session_epoch", Integer.class),
 				rights(row.get("completed", String[].class)),
 				!Boolean.FALSE.equals(row.get("sign_once", Boolean.class)), sharing(row.get("sharing", String.class)),
-				domains(row.get("allow_domains", String[].class)), added(row));
+				domains(row.get("allow_domains", String[].class)), added(row),
+				Objects.requireNonNullElse(row.get("barred_macs", byte[].class), new byte[0]));
 	}
 
 	private static @Nullable Sharing sharing(@Nullable String id) {

@@ -37,12 +37,6 @@ final class LinkRequests {
 			@Nullable Boolean signOnce, @Nullable String sharing,
 			@Nullable @Size(max = Audiences.MAX_DOMAINS) List<@NotNull @Size(max = 253) String> allowDomains) {
 
-		/** A link as before sharing and domains. */
-		CreateLink(String document, List<String> recipients, Set<Right> rights, Instant expiresAt, String locale,
-				@Nullable Boolean signOnce) {
-			this(document, recipients, rights, expiresAt, locale, signOnce, null, null);
-		}
-
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package dev.securelink.gateway.link;
 
+import java.net.IDN;
 import java.security.MessageDigest;
 import java.text.Normalizer;
 import java.util.List;
@@ -20,6 +21,14 @@ public class RecipientMacs {
 
 	static final int MAC_BYTES = 32;
 
+	/** The longest address a mailbox can have (RFC 5321's path limit). */
+	static final int MAX_ADDRESS = 254;
+
+	private static final Pattern LOCAL = Pattern.compile("[\\p{L}\\p{N}_'+=-]+(\\.[\\p{L}\\p{N}_'+=-]+)*");
+
+	static final Pattern DOMAIN = Pattern
+		.compile("(?i)(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+
 	private static final Pattern INVISIBLE = Pattern
 		.compile("[\\u00A0\\u2007\\u202F\\u200B\\u200C\\u200D\\u2060\\uFEFF]");
 
@@ -38,6 +47,29 @@ public class RecipientMacs {
 	public static String normalize(String address) {
 		String composed = Normalizer.normalize(address, Normalizer.Form.NFC);
 		return INVISIBLE.matcher(composed).replaceAll("").strip().toLowerCase(Locale.ROOT);
+	}
+
+	/**
+	 * Whether {@code address} (as {@link #normalize} gives it) is a plain mailbox and
+	 * nothing else: one {@code @}, a local part of letters, digits and
+	 * {@code . _ ' + = -} (no quotes, comments, angle brackets, spaces, routes such as
+	 * {@code %} or {@code !}), and a domain name. A mail library reads a bracketed
+	 * address followed by {@code @acme.be} as a mail to the bracketed one; an address
+	 * that is not plain is therefore never mailed as anyone's, nor judged by its domain.
+	 */
+	public static boolean isPlain(String address) {
+		int at = address.indexOf('@');
+		if (address.length() > MAX_ADDRESS || at < 1 || at != address.lastIndexOf('@')
+				|| !LOCAL.matcher(address.substring(0, at)).matches()) {
+			return false;
+		}
+		try {
+			String domain = IDN.toASCII(address.substring(at + 1), IDN.USE_STD3_ASCII_RULES);
+			return DOMAIN.matcher(domain).matches();
+		}
+		catch (IllegalArgumentException ex) {
+			return false;
+		}
 	}
 
 	public byte[] mac(String address) {

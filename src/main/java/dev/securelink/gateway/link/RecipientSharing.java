@@ -46,6 +46,9 @@ public class RecipientSharing {
 	/** Shares a link may see in all, removed ones included: this many times the limit. */
 	static final int EVER_FACTOR = 4;
 
+	/** People of allowed domains one link may gain, removed ones included. */
+	static final int MAX_DOMAIN_PEOPLE = 200;
+
 	private final DatabaseClient db;
 
 	private final AuditLog audit;
@@ -93,6 +96,11 @@ public class RecipientSharing {
 		/** The link has as many added people as it may: nothing changed. */
 		TOO_MANY,
 
+		/**
+		 * The company removed this person from the link: only it can give access again.
+		 */
+		REMOVED,
+
 		/** The sharer may not share further (the depth limit): nothing changed. */
 		TOO_DEEP,
 
@@ -124,6 +132,7 @@ public class RecipientSharing {
 				select count(*) filter (where removed_at is null and added_by is not null) as shared,
 				       count(*) filter (where added_by is not null) as ever,
 				       count(*) filter (where removed_at is null and address_mac = :mac) as same,
+				       count(*) filter (where removed_by_admin and address_mac = :mac) as barred,
 				       count(*) filter (where removed_at is null and recipient = :sharer) as sharer,
 				       coalesce(max(recipient), -1) as last
 				from link_recipient where link_id = :link
@@ -132,19 +141,25 @@ public class RecipientSharing {
 			.bind("sharer", sharer.index())
 			.bind("link", link.id())
 			.map((row) -> new Counts(number(row, "shared"), number(row, "ever"), number(row, "same"),
-					number(row, "sharer"), (int) number(row, "last")))
+					number(row, "barred"), number(row, "sharer"), (int) number(row, "last")))
 			.one()
 			.flatMap((counts) -> {
 				if (sharer.index() >= named.count() && counts.sharer() == 0) {
 					return Mono.just(Shared.GONE);
 				}
-				if (counts.same() > 0 || RecipientMacs.indexOfMac(named.macs(), mac) >= 0) {
-					return Mono.just(Shared.ALREADY);
-				}
+				// The limits first: whether an address is a recipient's already is told
+				// only
+				// to a sharer who could add someone.
 				// Removed people do not count, but a link is no place to add and remove
 				// people without end.
 				if (counts.shared() >= maxAdded() || counts.ever() >= (long) maxAdded() * EVER_FACTOR) {
 					return Mono.just(Shared.TOO_MANY);
+				}
+				if (counts.same() > 0 || RecipientMacs.indexOfMac(named.macs(), mac) >= 0) {
+					return Mono.just(Shared.ALREADY);
+				}
+				if (counts.barred() > 0) {
+					return Mono.just(Shared.REMOVED);
 				}
 				int index = Math.max(named.count(), counts.last() + 1);
 				if (index >= MAX_INDEX) {
@@ -171,13 +186,17 @@ public class RecipientSharing {
 	public Mono<Integer> joinByDomain(Link link, byte[] mac, String client) {
 		Instant now = now();
 		return lockActive(link.id(), now).flatMap((named) -> this.db.sql("""
-				select coalesce(max(recipient) filter (where removed_at is null and address_mac = :mac), -1) as known,
+				select coalesce(max(recipient) filter (where removed_at is null and address_mac = :mac
+				                                       and added_by is null), -1) as known,
+				       count(*) filter (where removed_by_admin and address_mac = :mac) as barred,
+				       count(*) filter (where added_by is null) as joined,
 				       coalesce(max(recipient), -1) as last
 				from link_recipient where link_id = :link
 				""")
 			.bind("mac", mac)
 			.bind("link", link.id())
-			.map((row) -> new int[] { (int) number(row, "known"), (int) number(row, "last") })
+			.map((row) -> new long[] { number(row, "known"), number(row, "barred"), number(row, "joined"),
+					number(row, "last") })
 			.one()
 			.flatMap((found) -> {
 				int namedIndex = RecipientMacs.indexOfMac(named.macs(), mac);
@@ -185,10 +204,12 @@ public class RecipientSharing {
 					return Mono.just(namedIndex);
 				}
 				if (found[0] >= 0) {
-					return Mono.just(found[0]);
+					return Mono.just((int) found[0]);
 				}
-				int index = Math.max(named.count(), found[1] + 1);
-				if (index >= MAX_INDEX) {
+				// Someone the company removed stays out; a domain fills a link only so
+				// far.
+				int index = Math.max(named.count(), (int) found[3] + 1);
+				if (found[1] > 0 || found[2] >= MAX_DOMAIN_PEOPLE || index >= MAX_INDEX) {
 					return Mono.empty();
 				}
 				return insert(link, index, mac, null, link.rights(), 0, now)
@@ -234,7 +255,7 @@ public class RecipientSharing {
 							    select r.recipient from link_recipient r join gone g on r.added_by = g.recipient
 							    where r.link_id = :link and r.removed_at is null
 							)
-							update link_recipient set removed_at = :now
+							update link_recipient set removed_at = :now, removed_by_admin = (:by < 0)
 							where link_id = :link and recipient in (select recipient from gone)
 							returning recipient::int as recipient
 							""")
@@ -310,7 +331,7 @@ public class RecipientSharing {
 
 	}
 
-	private record Counts(long shared, long ever, long same, long sharer, int last) {
+	private record Counts(long shared, long ever, long same, long barred, long sharer, int last) {
 	}
 
 	/**

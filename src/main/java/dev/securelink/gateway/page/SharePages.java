@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -40,7 +41,7 @@ public class SharePages {
 	public static final List<String> NOTICES = List.of("shared", "withdrawn");
 
 	/** The errors the form may show again (422). */
-	public static final List<String> ERRORS = List.of("blank", "invalid", "already", "toomany", "toowide");
+	public static final List<String> ERRORS = List.of("blank", "invalid", "already", "toomany", "toowide", "removed");
 
 	private static final String HTML = MediaType.TEXT_HTML_VALUE + ";charset=UTF-8";
 
@@ -70,7 +71,7 @@ public class SharePages {
 
 	SharePages(ITemplateEngine templates) {
 		List<String> languages = PageLocales.SUPPORTED.stream().map(Locale::getLanguage).toList();
-		List<String> states = new java.util.ArrayList<>(List.of(""));
+		List<String> states = new ArrayList<>(List.of(""));
 		states.addAll(NOTICES);
 		states.addAll(ERRORS);
 		for (Locale locale : PageLocales.SUPPORTED) {

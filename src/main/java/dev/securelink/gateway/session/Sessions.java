@@ -158,37 +158,28 @@ public class Sessions {
 		SessionClaims claims = decoded.get();
 		return this.links.byId(linkId)
 			.filter((link) -> link.status(now) == Link.Status.ACTIVE && link.sessionEpoch() == claims.epoch()
-					&& link.tenantId().equals(claims.tenantId()) && stillRecipient(link, claims))
+					&& link.tenantId().equals(claims.tenantId()))
 			.flatMap((link) -> this.settings.get(link.tenantId())
 				// A stricter check than the session passed ends it: verification switched
 				// on, or a code asked where only an address was typed, or a cap on
 				// sharing below what was shared.
 				.filter((current) -> (claims.emailVerified() || !current.emailVerification())
 						&& (claims.mailboxProven() || current.verification() != Verification.CODE)
-						&& withinSharing(link, claims, current))
+						&& admitted(link, claims, current))
 				.map((current) -> (Check) new Valid(claims, link, current, refresh(claims, now))))
 			.defaultIfEmpty(new Invalid());
 	}
 
 	/**
-	 * Whether the session's recipient is still one of the link's: a named recipient
-	 * always is; a person added since only until they are removed (on every instance once
-	 * the change feed drops the cached link).
+	 * Whether the session's recipient may still open the link with the session's rights
+	 * ({@link Link#admits}): a person added since only while on it (on every instance
+	 * once the change feed drops the cached link) and within what they were given, of an
+	 * allowed domain with the mailbox proven, shared with within the cap as it is now.
+	 * Who shared is the link's to say, never the cookie's.
 	 */
-	private static boolean stillRecipient(Link link, SessionClaims claims) {
-		return claims.recipient() < link.namedRecipients() || link.recipient(claims.recipient()) != null;
-	}
-
-	/**
-	 * Whether a colleague's session keeps within what may be shared now: switching
-	 * sharing off, or below what they were given, ends their sessions.
-	 */
-	private static boolean withinSharing(Link link, SessionClaims claims, TenantSettings current) {
-		if (claims.delegatedBy() < 0) {
-			return true;
-		}
-		Sharing sharing = current.sharingFor(link.sharing());
-		return sharing != Sharing.OFF && claims.rights().stream().allMatch((right) -> sharing.allows(right.id()));
+	static boolean admitted(Link link, SessionClaims claims, TenantSettings current) {
+		return link.admits(claims.recipient(), claims.rights(), claims.mailboxProven(),
+				current.sharingFor(link.sharing()));
 	}
 
 	/**

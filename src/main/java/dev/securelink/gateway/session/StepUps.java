@@ -62,6 +62,7 @@ public class StepUps {
 						&& link.sessionEpoch() == stepUp.claims().epoch()
 						&& link.tenantId().equals(stepUp.claims().tenantId()))
 				.flatMap((link) -> this.settings.get(link.tenantId())
+					.filter((current) -> Sessions.admitted(link, stepUp.claims(), current))
 					.map((current) -> new StepUp(new Sessions.Valid(stepUp.claims(), link, current, null),
 							stepUp.action()))));
 	}

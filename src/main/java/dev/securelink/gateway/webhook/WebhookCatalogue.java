@@ -133,8 +133,14 @@ class WebhookCatalogue implements OpenApiCustomizer {
 			case "failures", "threshold" -> integer();
 			case "recipient" -> integer().description("the recipient's index (from 0): in the recipients of the "
 					+ "request that created the link, then in the order people were added");
-			case "addedBy", "delegatedBy", "by", "depth" -> integer();
-			case "rights", "removed" -> typed("array");
+			case "addedBy" ->
+				integer().description("the index of the recipient who shared (absent: an allowed domain)");
+			case "delegatedBy" -> integer().description("the index of the recipient who shared with this one");
+			case "by" -> integer().description("the index of the recipient who withdrew (absent: the admin API)");
+			case "depth" -> integer().description("how many shares away from a recipient the link was created for");
+			case "rights" -> typed("array").items(typed("string")._enum(List.of("view", "sign", "pay")));
+			case "removed" -> typed("array").items(integer()).description("every index removed");
+			case "via" -> typed("string")._enum(List.of("share", "domain"));
 			case "status" -> integer().description("the HTTP status the visitor was answered with");
 			case "answeredBy" -> typed("string")._enum(List.of("upstream", "gateway"));
 			case "scope" -> typed("string")._enum(List.of("client", "everyone"))

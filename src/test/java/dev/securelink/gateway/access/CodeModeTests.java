@@ -402,8 +402,12 @@ class CodeModeTests extends GatewayFixture {
 		assertThat(submitCode(browser, link, code).getStatus()).isEqualTo(HttpStatus.SEE_OTHER);
 		assertThat(browser.get(link.documentSpace()).getStatus().value()).isEqualTo(200);
 		new Browser(this.client).ip("198.51.100.42").verify(link.path(), outsider);
+		// A mail library reads this as the bracketed mailbox alone: not the domain's.
+		String smuggled = Secrets.remember("mallory@evil-" + domain);
+		new Browser(this.client).ip("198.51.100.44").verify(link.path(), "<" + smuggled + ">@" + domain);
 		await().pollDelay(Duration.ofMillis(700)).until(() -> true);
 		assertThat(TestMail.receivedFor(outsider)).as("another domain gets no code").isEmpty();
+		assertThat(TestMail.receivedFor(smuggled)).as("no code for a bracketed mailbox").isEmpty();
 
 		// Again, in another browser: the same person, the same index.
 		Browser again = new Browser(this.client).ip("198.51.100.43");
@@ -426,6 +430,21 @@ class CodeModeTests extends GatewayFixture {
 			.isEqualTo("domain")
 			.jsonPath("$.addedRecipients[0].index")
 			.isEqualTo(1);
+
+		// In the address mode, a typed address of the domain proves nothing: no match.
+		this.admin.settings(this.tenant, Map.of("verification", "address", "supportAccess", false))
+			.expectStatus()
+			.isOk();
+		assertThat(new Browser(this.client).ip("198.51.100.45").verify(link.path(), carla).getStatus().value())
+			.isEqualTo(422);
+		this.admin.settings(this.tenant, Map.of("verification", "code", "supportAccess", false)).expectStatus().isOk();
+		// Removed by the company, the person stays out: no code, no new index.
+		this.admin.delete(this.tenant, "/links/" + link.id() + "/recipients/1").exchange().expectStatus().isNoContent();
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(browser.get(link.documentSpace()).getStatus().value()).isEqualTo(403));
+		new Browser(this.client).ip("198.51.100.46").verify(link.path(), carla);
+		await().pollDelay(Duration.ofMillis(700)).until(() -> true);
+		assertThat(TestMail.receivedFor(carla)).as("no third code").hasSize(2);
 	}
 
 	@Test

@@ -266,6 +266,25 @@ class SharingTests extends GatewayFixture {
 			.returnResult(String.class)
 			.getStatus()
 			.value()).isEqualTo(405);
+		assertThat(this.client.head()
+			.uri(sharePath(link))
+			.header(HttpHeaders.COOKIE, anna.cookieHeader())
+			.exchange()
+			.returnResult(String.class)
+			.getStatus()
+			.value()).isEqualTo(200);
+		// A script's fetch of the page (for its token) is no navigation.
+		assertThat(this.client.get()
+			.uri(sharePath(link))
+			.header(HttpHeaders.COOKIE, anna.cookieHeader())
+			.header("Sec-Fetch-Mode", "cors")
+			.exchange()
+			.returnResult(String.class)
+			.getStatus()
+			.value()).isEqualTo(403);
+		// Only a plain mailbox: a mail library would read this as bob's alone.
+		assertThat(share(anna, link, "Bob <bob@example.org>").getStatus().value()).isEqualTo(422);
+		assertThat(share(anna, link, "<mallory@evil.example>@example.org").getStatus().value()).isEqualTo(422);
 		assertThat(count("select count(*) from link_recipient where link_id = $1", link.id())).isZero();
 	}
 
@@ -287,6 +306,14 @@ class SharingTests extends GatewayFixture {
 		assertThat(bob.get(link.documentSpace()).getStatus().value()).isEqualTo(403);
 		assertThat(anna.get(link.documentSpace()).getStatus().value()).as("the recipient keeps her access")
 			.isEqualTo(200);
+		assertThat(new Browser(this.client).verify(link.path(), BOB).getStatus().value())
+			.as("no session to lose at once: the colleague's address opens nothing while sharing is off")
+			.isEqualTo(422);
+		this.admin.settings(this.tenant,
+				Map.of("verification", "address", "supportAccess", false, "recipientSharing", "view"));
+		assertThat(new Browser(this.client).verify(link.path(), BOB).getStatus().value())
+			.as("switched on again, what was given holds again")
+			.isEqualTo(303);
 	}
 
 	@Test
@@ -325,6 +352,10 @@ class SharingTests extends GatewayFixture {
 		assertThat(
 				count("select count(*) from access_event where link_id = $1 and type = 'recipient_removed'", link.id()))
 			.isEqualTo(1);
+		EntityExchangeResult<String> again = share(anna, link, BOB);
+		assertThat(again.getStatus().value()).as("the company's removal holds").isEqualTo(422);
+		assertThat(Jsoup.parse(again.getResponseBody()).select("#email-error").text())
+			.contains("only the company can give it back");
 	}
 
 	private static int onInstance(WebTestClient other, Browser browser, CreatedLink link) {
