@@ -77,7 +77,8 @@ class DemoLinks implements SmartLifecycle {
 			.baseUrl("http://localhost:" + this.environment.getProperty("local.server.port", "8080"))
 			.headers((headers) -> headers.set("Content-Type", "application/json"));
 		this.setup = call(admin, token, "PUT", "/admin/v1/tenants/demo/settings",
-				Map.of("emailVerification", true, "supportAccess", false, "displayName", DISPLAY_NAME))
+				Map.of("emailVerification", true, "supportAccess", false, "displayName", DISPLAY_NAME,
+						"recipientSharing", "view+sign"))
 			.then(call(admin, openToken, "PUT", "/admin/v1/tenants/demo-open/settings",
 					Map.of("emailVerification", false, "supportAccess", false, "displayName", "Open Books (demo)")))
 			.then(call(admin, codeToken, "PUT", "/admin/v1/tenants/demo-code/settings",
@@ -105,33 +106,35 @@ class DemoLinks implements SmartLifecycle {
 			@Nullable String code, String token) {
 		String base = this.gateway.baseUrl();
 		String mailbox = this.documents.mailboxUrl();
-		System.out.println("""
+		System.out.println(
+				"""
 
-				================ securelink-gateway demo ================
-				These links carry no language: their pages speak your browser's (English, French, Dutch
-				or German; the links at the top of the prompt switch it).
-				Invoice from %s, e-mail check on (type %s):
-				  %s
-				Offer, straight to its Sign button:
-				  %s/sign
-				Invoice of a company with the e-mail check off:
-				  %s
-				Invoice whose link was created with locale "%s": that language, whatever the browser's:
-				  %s
-				Invoice from %s, which proves the mailbox with an e-mail code (type %s, then the code):
-				  %s
-				The mails the gateway sent:
-				  %s
-				Admin API (development token for tenant "demo", accepted only by this demo):
-				  export TOKEN=%s
-				  curl -s -H "Authorization: Bearer $TOKEN" %s/admin/v1/tenants/demo/links
-				Switch the e-mail check off for the demo company:
-				  curl -s -X PUT -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
-				    -d '{"emailVerification": false, "supportAccess": false}' %s/admin/v1/tenants/demo/settings
-				=========================================================
-				""".formatted(DISPLAY_NAME, RECIPIENT, invoice, offer, open, FIXED_LOCALE, fixed, CODE_DISPLAY_NAME,
-				RECIPIENT, code, (mailbox != null) ? mailbox : "(sent to the relay spring.mail.host names)", token,
-				base, base));
+						================ securelink-gateway demo ================
+						These links carry no language: their pages speak your browser's (English, French, Dutch
+						or German; the links at the top of the prompt switch it).
+						Invoice from %s, e-mail check on (type %s):
+						  %s
+						Offer, straight to its Sign button (there, "Share with a colleague" lets ben@example.com view and sign it):
+						  %s/sign
+						Invoice of a company with the e-mail check off:
+						  %s
+						Invoice whose link was created with locale "%s": that language, whatever the browser's:
+						  %s
+						Invoice from %s, which proves the mailbox with an e-mail code (type %s, then the code):
+						  %s
+						The mails the gateway sent:
+						  %s
+						Admin API (development token for tenant "demo", accepted only by this demo):
+						  export TOKEN=%s
+						  curl -s -H "Authorization: Bearer $TOKEN" %s/admin/v1/tenants/demo/links
+						Switch the e-mail check off for the demo company:
+						  curl -s -X PUT -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
+						    -d '{"emailVerification": false, "supportAccess": false}' %s/admin/v1/tenants/demo/settings
+						=========================================================
+						"""
+					.formatted(DISPLAY_NAME, RECIPIENT, invoice, offer, open, FIXED_LOCALE, fixed, CODE_DISPLAY_NAME,
+							RECIPIENT, code, (mailbox != null) ? mailbox : "(sent to the relay spring.mail.host names)",
+							token, base, base));
 	}
 
 	/**

@@ -21,7 +21,8 @@ import dev.securelink.gateway.session.Handoffs;
 /**
  * Where a document is served, and what else its space answers. With documents on origins
  * of their own ({@link DocumentOrigins}), every path of a document's host is the
- * document's but the gateway's assets and the handoff; the gateway's paths there
+ * document's but the gateway's assets, the handoff and the share page (all under
+ * {@code /_gw/}, which WebFlux serves but for the handoff); the gateway's paths there
  * ({@code /l/}, {@code /d/}, the admin API, the keys) are not found, and {@code /d/} on
  * the gateway's own host serves no document at all. With a shared origin, the document
  * space is {@code /d/{linkId}/} on the gateway's host.
