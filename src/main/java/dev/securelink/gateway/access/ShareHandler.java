@@ -181,7 +181,8 @@ class ShareHandler {
 			.toList();
 		List<Right> shareable = share.shareable();
 		Recipient recipient = share.recipient();
-		boolean further = recipient.depth() + 2 <= this.sharing.maxDepth();
+		// Whether the colleague, one share further away, may share in turn.
+		boolean further = this.sharing.mayShareAt(recipient.depth() + 1);
 		PageForm form = new PageForm(share.action(), this.forms.token(nonce(share.session()), share.linkId()));
 		return this.pages.page(request, form, shareable.contains(Right.SIGN), shareable.contains(Right.PAY), further,
 				state, people);

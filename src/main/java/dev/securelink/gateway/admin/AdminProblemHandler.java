@@ -51,11 +51,7 @@ class AdminProblemHandler extends ResponseEntityExceptionHandler {
 	/** 409 naming the field whose value conflicts with what is stored. */
 	@ExceptionHandler(ConflictException.class)
 	Mono<ResponseEntity<Object>> conflict(ConflictException ex, ServerWebExchange exchange) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
-				ex.field() + " " + ex.getMessage());
-		problem.setTitle("Conflict");
-		problem.setProperty("errors", List.of(Map.of("field", ex.field(), "message", ex.getMessage())));
-		return handleExceptionInternal(ex, problem, null, HttpStatus.CONFLICT, exchange);
+		return fieldProblem(HttpStatus.CONFLICT, "Conflict", ex, exchange);
 	}
 
 	/**
@@ -63,11 +59,15 @@ class AdminProblemHandler extends ResponseEntityExceptionHandler {
 	 */
 	@ExceptionHandler(UnprocessableException.class)
 	Mono<ResponseEntity<Object>> unprocessable(UnprocessableException ex, ServerWebExchange exchange) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT,
-				ex.field() + " " + ex.getMessage());
-		problem.setTitle("Unprocessable Content");
+		return fieldProblem(HttpStatus.UNPROCESSABLE_CONTENT, "Unprocessable Content", ex, exchange);
+	}
+
+	private Mono<ResponseEntity<Object>> fieldProblem(HttpStatus status, String title, BadInputException ex,
+			ServerWebExchange exchange) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, ex.field() + " " + ex.getMessage());
+		problem.setTitle(title);
 		problem.setProperty("errors", List.of(Map.of("field", ex.field(), "message", ex.getMessage())));
-		return handleExceptionInternal(ex, problem, null, HttpStatus.UNPROCESSABLE_CONTENT, exchange);
+		return handleExceptionInternal(ex, problem, null, status, exchange);
 	}
 
 	@ExceptionHandler(DataBufferLimitException.class)

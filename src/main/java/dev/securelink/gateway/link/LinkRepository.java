@@ -1,13 +1,10 @@
 package dev.securelink.gateway.link;
 
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 import io.r2dbc.spi.Readable;
@@ -31,19 +28,7 @@ public class LinkRepository {
 	private static final String SELECT = """
 			select l.id, l.tenant_id, l.document, l.rights, l.recipient_macs, l.locale, l.created_at, l.expires_at,
 			       l.revoked_at, l.session_epoch, l.completed, l.sign_once, l.sharing, l.allow_domains, a.*
-			from link l cross join lateral (
-			    select array_agg(r.recipient::int order by r.recipient) filter (where live) as added_index,
-			           string_agg(r.address_mac, ''::bytea order by r.recipient) filter (where live) as added_macs,
-			           array_agg(coalesce(r.added_by, -1)::int order by r.recipient) filter (where live) as added_by,
-			           array_agg(array_to_string(r.rights, ' ') order by r.recipient) filter (where live)
-			               as added_rights,
-			           array_agg(r.depth::int order by r.recipient) filter (where live) as added_depth,
-			           array_agg((extract(epoch from r.added_at) * 1000000)::bigint order by r.recipient)
-			               filter (where live) as added_at,
-			           string_agg(r.address_mac, ''::bytea) filter (where r.removed_by_admin) as barred_macs
-			    from link_recipient r, lateral (select r.removed_at is null as live) s
-			    where r.link_id = l.id) a
-			""";
+			from link l cross join lateral (""" + LinkRecipients.AGGREGATE + ") a ";
 
 	private final DatabaseClient db;
 
@@ -98,38 +83,6 @@ public class LinkRepository {
 			.map((row) -> Map.entry(Right.fromId(row.get("right_id", String.class)), row.get("links", Long.class)))
 			.all()
 			.collectMap(Map.Entry::getKey, Map.Entry::getValue);
-	}
-
-	/**
-	 * The people the tenant's active links gained since their creation and still have:
-	 * how many were shared with (and on how many links), and how many of allowed domains.
-	 */
-	public Mono<Added> activeAdded(String tenantId, Instant now) {
-		return this.db.sql("""
-				select count(*) filter (where r.added_by is not null) as shared,
-				       count(distinct r.link_id) filter (where r.added_by is not null) as links,
-				       count(*) filter (where r.added_by is null) as domain
-				from link_recipient r join link l on l.id = r.link_id
-				where l.tenant_id = :tenant and l.revoked_at is null and l.expires_at > :now and r.removed_at is null
-				""")
-			.bind("tenant", tenantId)
-			.bind("now", now)
-			.map((row) -> new Added(count(row, "shared"), count(row, "links"), count(row, "domain")))
-			.one();
-	}
-
-	/**
-	 * The people active links gained since their creation.
-	 *
-	 * @param shared people a recipient shared a document with
-	 * @param links the links they were given
-	 * @param ofDomains people of an allowed domain who proved their mailbox
-	 */
-	public record Added(long shared, long links, long ofDomains) {
-	}
-
-	private static long count(Readable row, String column) {
-		return Objects.requireNonNull(row.get(column, Long.class), column);
 	}
 
 	/**
@@ -223,16 +176,6 @@ public class LinkRepository {
 			.one();
 	}
 
-	/** Whether anyone was ever added to the link under {@code index}, removed or not. */
-	Mono<Boolean> everAdded(String id, int index) {
-		return this.db
-			.sql("select exists (select 1 from link_recipient where link_id = :id and recipient = :index) as e")
-			.bind("id", id)
-			.bind("index", index)
-			.map((row) -> Boolean.TRUE.equals(row.get("e", Boolean.class)))
-			.one();
-	}
-
 	/** Whether a revocation was the first for its link. */
 	record Revocation(boolean first) {
 	}
@@ -278,8 +221,8 @@ public class LinkRepository {
 				row.get("revoked_at", Instant.class), row.get("session_epoch", Integer.class),
 				rights(row.get("completed", String[].class)),
 				!Boolean.FALSE.equals(row.get("sign_once", Boolean.class)), sharing(row.get("sharing", String.class)),
-				domains(row.get("allow_domains", String[].class)), added(row),
-				Objects.requireNonNullElse(row.get("barred_macs", byte[].class), new byte[0]));
+				domains(row.get("allow_domains", String[].class)), LinkRecipients.added(row),
+				LinkRecipients.barred(row));
 	}
 
 	private static @Nullable Sharing sharing(@Nullable String id) {
@@ -290,27 +233,7 @@ public class LinkRepository {
 		return (domains != null) ? List.of(domains) : List.of();
 	}
 
-	/** The lateral aggregate's arrays, one entry per person added and not removed. */
-	private static List<AddedRecipient> added(Readable row) {
-		Integer[] indexes = row.get("added_index", Integer[].class);
-		if (indexes == null) {
-			return List.of();
-		}
-		byte[] macs = Objects.requireNonNull(row.get("added_macs", byte[].class), "aggregated with the indexes");
-		Integer[] by = Objects.requireNonNull(row.get("added_by", Integer[].class), "aggregated with the indexes");
-		String[] rights = Objects.requireNonNull(row.get("added_rights", String[].class), "aggregated");
-		Integer[] depths = Objects.requireNonNull(row.get("added_depth", Integer[].class), "aggregated");
-		Long[] at = Objects.requireNonNull(row.get("added_at", Long[].class), "aggregated");
-		List<AddedRecipient> added = new ArrayList<>(indexes.length);
-		for (int i = 0; i < indexes.length; i++) {
-			byte[] mac = Arrays.copyOfRange(macs, i * RecipientMacs.MAC_BYTES, (i + 1) * RecipientMacs.MAC_BYTES);
-			added.add(new AddedRecipient(indexes[i], mac, by[i], rights(rights[i].split(" ")), depths[i],
-					Instant.EPOCH.plus(at[i], ChronoUnit.MICROS)));
-		}
-		return List.copyOf(added);
-	}
-
-	private static Set<Right> rights(String @Nullable [] ids) {
+	static Set<Right> rights(String @Nullable [] ids) {
 		Set<Right> rights = EnumSet.noneOf(Right.class);
 		if (ids != null) {
 			Arrays.stream(ids).map(Right::fromId).forEach(rights::add);

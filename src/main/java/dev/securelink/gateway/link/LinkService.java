@@ -147,7 +147,7 @@ class LinkService {
 						"names a recipient the link was created for: revoke the link (DELETE …/links/{id}) instead"));
 			}
 			return this.sharing.remove(tenantId, id, index, actor, -1, null)
-				.flatMap((removed) -> removed.indexes().isEmpty() ? this.links.everAdded(id, index)
+				.flatMap((removed) -> removed.indexes().isEmpty() ? this.sharing.everAdded(id, index)
 					.filter(Boolean::booleanValue)
 					.switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
 							"No recipient with this index was ever added to this link.")))

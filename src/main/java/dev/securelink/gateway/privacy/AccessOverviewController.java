@@ -19,6 +19,7 @@ import dev.securelink.gateway.audit.AuditChain;
 import dev.securelink.gateway.audit.AuditDetail;
 import dev.securelink.gateway.audit.AuditType;
 import dev.securelink.gateway.input.TenantIds;
+import dev.securelink.gateway.link.LinkRecipients;
 import dev.securelink.gateway.link.LinkRepository;
 import dev.securelink.gateway.link.Right;
 import dev.securelink.gateway.paths.GatewayPaths;
@@ -41,12 +42,15 @@ class AccessOverviewController {
 
 	private final LinkRepository links;
 
+	private final LinkRecipients recipients;
+
 	private final AuditChain chain;
 
 	private final Clock clock;
 
 	AccessOverviewController(AdminPrincipals principals, TenantRepository tenants, LinkRepository links,
-			AuditChain chain, Clock clock) {
+			LinkRecipients recipients, AuditChain chain, Clock clock) {
+		this.recipients = recipients;
 		this.principals = principals;
 		this.tenants = tenants;
 		this.links = links;
@@ -63,7 +67,7 @@ class AccessOverviewController {
 				.collectList();
 			return Mono
 				.zip(this.principals.of(tenant).collectList(), this.links.activeByRight(tenant, now), history,
-						this.tenants.find(tenant), this.links.activeAdded(tenant, now))
+						this.tenants.find(tenant), this.recipients.activeAdded(tenant, now))
 				.map((all) -> AccessOverview.of(tenant, all.getT1(), all.getT2(), all.getT3(), all.getT4(), now,
 						all.getT5()));
 		});
@@ -81,7 +85,7 @@ class AccessOverviewController {
 
 		static AccessOverview of(String tenant, List<AdminPrincipals.Principal> principals,
 				Map<Right, Long> activeLinks, List<SupportChange> history, TenantSettings settings, Instant now,
-				LinkRepository.Added added) {
+				LinkRecipients.Added added) {
 			boolean support = settings.supportAccessActive(now);
 			return new AccessOverview(tenant, principals,
 					new SupportAccess(support, support ? settings.supportAccessUntil() : null, history),
