@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -205,9 +206,40 @@ public class LinkRecipients {
 				""")
 			.bind("tenant", tenantId)
 			.bind("now", now)
-			.map((row) -> new Added(number(row, "shared"), number(row, "links"), number(row, "domain")))
-			.one();
+			.map((row) -> new long[] { number(row, "shared"), number(row, "links"), number(row, "domain") })
+			.one()
+			.zipWith(latest(tenantId, now), (counts, latest) -> new Added(counts[0], counts[1], counts[2], latest));
 	}
+
+	/**
+	 * The people active links gained most recently, newest first, at most
+	 * {@link #LATEST}.
+	 */
+	private Mono<List<Delegation>> latest(String tenantId, Instant now) {
+		return this.db.sql("""
+				select r.link_id, r.recipient::int as recipient, coalesce(r.added_by, -1)::int as added_by,
+				       array_to_string(r.rights, ' ') as rights, r.depth::int as depth, r.added_at
+				from link_recipient r join link l on l.id = r.link_id
+				where l.tenant_id = :tenant and l.revoked_at is null and l.expires_at > :now and r.removed_at is null
+				order by r.added_at desc, r.link_id, r.recipient
+				limit :limit
+				""")
+			.bind("tenant", tenantId)
+			.bind("now", now)
+			.bind("limit", LATEST)
+			.map((row) -> new Delegation(Objects.requireNonNull(row.get("link_id", String.class), "not null"),
+					AddedView.of(new AddedRecipient((int) number(row, "recipient"), new byte[0],
+							(int) number(row, "added_by"),
+							LinkRepository
+								.rights(Objects.requireNonNull(row.get("rights", String.class), "not null").split(" ")),
+							(int) number(row, "depth"),
+							Objects.requireNonNull(row.get("added_at", Instant.class), "not null")))))
+			.all()
+			.collectList();
+	}
+
+	/** How many of the newest people on active links the access overview lists. */
+	static final int LATEST = 100;
 
 	/**
 	 * The people active links gained since their creation.
@@ -215,8 +247,14 @@ public class LinkRecipients {
 	 * @param shared people a recipient shared a document with
 	 * @param links the links they were given
 	 * @param ofDomains people of an allowed domain who proved their mailbox
+	 * @param latest the newest of them, at most {@link #LATEST}: on which link, who gave
+	 * whom access
 	 */
-	public record Added(long shared, long links, long ofDomains) {
+	public record Added(long shared, long links, long ofDomains, List<Delegation> latest) {
+	}
+
+	/** A person a link gained, and the link. */
+	public record Delegation(String linkId, @JsonUnwrapped AddedView recipient) {
 	}
 
 	private static long number(Readable row, String column) {

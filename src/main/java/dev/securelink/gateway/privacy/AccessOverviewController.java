@@ -92,8 +92,8 @@ class AccessOverviewController {
 					new Sender(settings.displayName(), settings.showSenderOnPrompt()), settings.emailVerification(),
 					new ActiveLinks(activeLinks.getOrDefault(Right.VIEW, 0L), activeLinks.getOrDefault(Right.SIGN, 0L),
 							activeLinks.getOrDefault(Right.PAY, 0L)),
-					new SharedAccess(settings.recipientSharing().id(), added.shared(), added.links(),
-							added.ofDomains()));
+					new SharedAccess(settings.recipientSharing().id(), added.shared(), added.links(), added.ofDomains(),
+							added.latest(), added.shared() + added.ofDomains() > added.latest().size()));
 		}
 
 	}
@@ -101,10 +101,13 @@ class AccessOverviewController {
 	/**
 	 * What recipients may pass on ({@code recipientSharing}), and on active links the
 	 * people they gave access (on how many links) and the people of allowed domains who
-	 * proved their mailbox. Each link's own list, with who delegated to whom, is in
-	 * {@code GET …/links/{id}} ({@code addedRecipients}) and its evidence.
+	 * proved their mailbox; the newest of them ({@code latest}: the link, the person's
+	 * index, who gave them access, rights, depth, when), {@code truncated} when there are
+	 * more. Each link's whole list is in {@code GET …/links/{id}}
+	 * ({@code addedRecipients}) and its evidence.
 	 */
-	record SharedAccess(String recipientSharing, long sharedWith, long links, long ofDomains) {
+	record SharedAccess(String recipientSharing, long sharedWith, long links, long ofDomains,
+			List<LinkRecipients.Delegation> latest, boolean truncated) {
 	}
 
 	/** Whether support staff may read the data now, until when, and every change. */
