@@ -113,6 +113,17 @@ class TracingTests {
 				List.of("anna.traced@example.com"), "rights", List.of("pay")));
 		Browser anna = new Browser(gateway);
 		anna.verify(link.path(), "anna.traced@example.com");
+		// A share, and the colleague's own verification: traced like the rest.
+		String share = "/_gw/share/" + link.id();
+		assertThat(anna
+			.post(share, Map.of("csrf", Browser.csrfToken(anna.get(share)), "op", "share", "email",
+					"colleague.traced@example.org"))
+			.getStatus()
+			.value()).isEqualTo(200);
+		assertThat(new Browser(gateway).verify(link.path(), "colleague.traced@example.org").getStatus().value())
+			.isEqualTo(303);
+		byte[] colleague = traced.getBean(dev.securelink.gateway.link.RecipientMacs.class)
+			.mac("colleague.traced@example.org");
 		String forged = "00-" + "ab".repeat(16) + "-" + "cd".repeat(8) + "-01";
 		assertThat(gateway.post()
 			.uri("/d/" + link.id() + "/pay/now")
@@ -184,8 +195,10 @@ class TracingTests {
 
 		// No span, attribute, event or status anywhere holds a secret or a document
 		// path.
-		List<String> secrets = List.of(link.code(), "anna.traced@example.com", "pay/now", document,
-				anna.cookieHeader());
+		List<String> secrets = List.of(link.code(), "anna.traced@example.com", "pay/now", document, anna.cookieHeader(),
+				"colleague.traced@example.org", java.util.HexFormat.of().formatHex(colleague),
+				java.util.Base64.getEncoder().encodeToString(colleague),
+				java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(colleague));
 		assertThat(otlp.spans()).isNotEmpty().allSatisfy((span) -> {
 			for (String secret : secrets) {
 				assertThat(span.name()).doesNotContain(secret);
