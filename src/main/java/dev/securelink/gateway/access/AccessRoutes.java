@@ -32,8 +32,14 @@ class AccessRoutes {
 	@Bean
 	@Order(Ordered.HIGHEST_PRECEDENCE)
 	RouterFunction<ServerResponse> linkRoutes(LinkAccessHandler links, RenewalHandler renewals, StepUpHandler stepUps,
-			ShareHandler shares, MessagePages pages) {
+			ShareHandler shares, MisdirectedHandler misdirected, MessagePages pages) {
 		return RouterFunctions.route()
+			.GET(GatewayPaths.NOT_FOR_ME, misdirected::page)
+			.HEAD(GatewayPaths.NOT_FOR_ME, misdirected::page)
+			.POST(GatewayPaths.NOT_FOR_ME, misdirected::submit)
+			.GET(GatewayPaths.NOT_FOR_ME_ROUTE, misdirected::page)
+			.HEAD(GatewayPaths.NOT_FOR_ME_ROUTE, misdirected::page)
+			.POST(GatewayPaths.NOT_FOR_ME_ROUTE, misdirected::submit)
 			.GET(GatewayPaths.SHARE, shares::page)
 			.HEAD(GatewayPaths.SHARE, shares::page)
 			.POST(GatewayPaths.SHARE, shares::submit)
@@ -41,7 +47,10 @@ class AccessRoutes {
 			.HEAD(GatewayPaths.SHARE_ROUTE, shares::page)
 			.POST(GatewayPaths.SHARE_ROUTE, shares::submit)
 			// Any other method there: 405, nothing looked up.
-			.route(RequestPredicates.path(GatewayPaths.SHARE).or(RequestPredicates.path(GatewayPaths.SHARE_ROUTE)),
+			.route(RequestPredicates.path(GatewayPaths.SHARE)
+				.or(RequestPredicates.path(GatewayPaths.SHARE_ROUTE))
+				.or(RequestPredicates.path(GatewayPaths.NOT_FOR_ME))
+				.or(RequestPredicates.path(GatewayPaths.NOT_FOR_ME_ROUTE)),
 					(request) -> pages.response(request, PageKind.METHOD, Map.of(HttpHeaders.ALLOW, "GET, HEAD, POST")))
 			.GET(GatewayPaths.STEP_UP_ROUTE, stepUps::page)
 			.POST(GatewayPaths.STEP_UP_ROUTE, stepUps::submit)

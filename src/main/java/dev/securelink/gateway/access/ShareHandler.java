@@ -1,10 +1,8 @@
 package dev.securelink.gateway.access;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -14,18 +12,12 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
-import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
-import dev.securelink.gateway.DocumentOrigins;
-import dev.securelink.gateway.GatewayProperties;
-import dev.securelink.gateway.audit.AuditLog;
-import dev.securelink.gateway.edge.ClientAddress;
-import dev.securelink.gateway.edge.SameOrigin;
 import dev.securelink.gateway.link.AddedRecipient;
 import dev.securelink.gateway.link.Link;
 import dev.securelink.gateway.link.LinkCache;
@@ -36,7 +28,6 @@ import dev.securelink.gateway.link.Right;
 import dev.securelink.gateway.page.MessagePages;
 import dev.securelink.gateway.page.PageForm;
 import dev.securelink.gateway.page.PageKind;
-import dev.securelink.gateway.page.PageLocales;
 import dev.securelink.gateway.page.SharePages;
 import dev.securelink.gateway.paths.GatewayPaths;
 import dev.securelink.gateway.session.Sessions;
@@ -54,6 +45,9 @@ import dev.securelink.gateway.tenant.Sharing;
 @Component
 class ShareHandler {
 
+	/** What the page's form token is for. */
+	private static final String SCOPE = "share";
+
 	/** Shares and withdrawals one session may post an hour, on one instance. */
 	static final int POSTS_PER_HOUR = 30;
 
@@ -62,17 +56,11 @@ class ShareHandler {
 		.maximumSize(100_000)
 		.build();
 
-	private final DocumentOrigins origins;
-
-	private final String gatewayOrigin;
-
-	private final Sessions sessions;
+	private final DocumentVisits visits;
 
 	private final RecipientSharing sharing;
 
 	private final RecipientMacs macs;
-
-	private final FormTokens forms;
 
 	private final LinkCache links;
 
@@ -80,25 +68,14 @@ class ShareHandler {
 
 	private final MessagePages messages;
 
-	private final ClientAddress clients;
-
-	private final AuditLog audit;
-
-	ShareHandler(DocumentOrigins origins, GatewayProperties gateway, Sessions sessions, RecipientSharing sharing,
-			RecipientMacs macs, FormTokens forms, LinkCache links, SharePages pages, MessagePages messages,
-			ClientAddress clients, AuditLog audit) {
-		this.origins = origins;
-		URI base = gateway.publicBaseUrl();
-		this.gatewayOrigin = base.getScheme() + "://" + base.getRawAuthority();
-		this.sessions = sessions;
+	ShareHandler(DocumentVisits visits, RecipientSharing sharing, RecipientMacs macs, LinkCache links, SharePages pages,
+			MessagePages messages) {
+		this.visits = visits;
 		this.sharing = sharing;
 		this.macs = macs;
-		this.forms = forms;
 		this.links = links;
 		this.pages = pages;
 		this.messages = messages;
-		this.clients = clients;
-		this.audit = audit;
 	}
 
 	Mono<ServerResponse> page(ServerRequest request) {
@@ -107,18 +84,17 @@ class ShareHandler {
 
 	Mono<ServerResponse> submit(ServerRequest request) {
 		return withShare(request, (share) -> {
-			HttpHeaders headers = request.headers().asHttpHeaders();
-			if (!SameOrigin.test(share.home(), headers.getOrigin(), headers.getFirst("Sec-Fetch-Site"), false)) {
+			if (!DocumentVisits.sameOrigin(request, share.visit())) {
 				return this.messages.response(request, PageKind.FORBIDDEN);
 			}
 			if (!spend(share.session())) {
 				return this.messages.response(request, PageKind.BUSY);
 			}
 			return request.formData().flatMap((form) -> {
-				if (!this.forms.valid(nonce(share.session()), share.linkId(), form.getFirst("csrf"))) {
+				if (!this.visits.validToken(share.visit(), SCOPE, form.getFirst("csrf"))) {
 					return this.messages.response(request, PageKind.FORBIDDEN);
 				}
-				String client = this.audit.clientHash(this.clients.client(request.exchange()));
+				String client = this.visits.clientHash(request);
 				return "withdraw".equals(form.getFirst("op")) ? withdraw(request, share, form, client)
 						: give(request, share, form, client);
 			});
@@ -183,7 +159,7 @@ class ShareHandler {
 		Recipient recipient = share.recipient();
 		// Whether the colleague, one share further away, may share in turn.
 		boolean further = this.sharing.mayShareAt(recipient.depth() + 1);
-		PageForm form = new PageForm(share.action(), this.forms.token(nonce(share.session()), share.linkId()));
+		PageForm form = new PageForm(share.visit().action(), this.visits.token(share.visit(), SCOPE));
 		return this.pages.page(request, form, shareable.contains(Right.SIGN), shareable.contains(Right.PAY), further,
 				state, people);
 	}
@@ -199,36 +175,8 @@ class ShareHandler {
 	 * and the page's address; or the page that answers instead.
 	 */
 	private Mono<ServerResponse> withShare(ServerRequest request, Function<Share, Mono<ServerResponse>> then) {
-		HttpHeaders headers = request.headers().asHttpHeaders();
-		String host = headers.getFirst(HttpHeaders.HOST);
-		String named = request.pathVariables().get("linkId");
-		String linkId;
-		String home;
-		if (this.origins.separate()) {
-			linkId = (named != null) ? null : this.origins.linkIdOf(host);
-			home = (linkId != null && host != null) ? this.origins.originAt(host) : this.gatewayOrigin;
-		}
-		else {
-			linkId = named;
-			home = this.gatewayOrigin;
-		}
-		if (linkId == null || !Sessions.isLinkId(linkId)) {
-			return this.messages.response(request, PageKind.NOT_FOUND);
-		}
-		// Only the visitor's own navigation: a script of a page on the same origin (a
-		// sign page with a shared origin) fetching the page for its token is refused.
-		String mode = headers.getFirst("Sec-Fetch-Mode");
-		if (mode != null && !mode.equals("navigate")) {
-			return this.messages.response(request, PageKind.FORBIDDEN);
-		}
-		String chosenLink = linkId;
-		return this.sessions.check(headers.getOrEmpty(HttpHeaders.COOKIE), linkId).flatMap((check) -> {
-			if (!(check instanceof Sessions.Valid session)) {
-				return this.messages.response(request, PageKind.SESSION);
-			}
-			Locale locale = PageLocales.resolve(request.queryParam("lang").orElse(null), session.link().locale(),
-					headers.getOrEmpty(HttpHeaders.ACCEPT_LANGUAGE));
-			PageLocales.choose(request.exchange(), locale);
+		return this.visits.visit(request, GatewayPaths.SHARE, (visit) -> {
+			Sessions.Valid session = visit.session();
 			Sharing cap = session.settings().sharingFor(session.link().sharing());
 			Recipient recipient = session.recipient();
 			if (cap == Sharing.OFF || recipient == null || !session.claims().emailVerified()) {
@@ -238,8 +186,7 @@ class ShareHandler {
 			if (shareable.isEmpty()) {
 				return this.messages.response(request, PageKind.NOT_SHAREABLE);
 			}
-			return then.apply(new Share(session, recipient, shareable, cap, chosenLink, home,
-					GatewayPaths.share(this.origins.separate(), chosenLink)));
+			return then.apply(new Share(visit, recipient, shareable, cap));
 		});
 	}
 
@@ -249,11 +196,6 @@ class ShareHandler {
 	 */
 	private boolean spend(Sessions.Valid session) {
 		return this.posts.get(session.claims().id(), (id) -> new AtomicInteger()).incrementAndGet() <= POSTS_PER_HOUR;
-	}
-
-	/** The form token's nonce: the session's id, so that only its page can post. */
-	private static String nonce(Sessions.Valid session) {
-		return "share:" + session.claims().id();
 	}
 
 	/** The rights the form names (view always), or null for anything else. */
@@ -274,8 +216,19 @@ class ShareHandler {
 		return rights;
 	}
 
-	private record Share(Sessions.Valid session, Recipient recipient, List<Right> shareable, Sharing cap, String linkId,
-			String home, String action) {
+	/**
+	 * A share page's visit: its recipient, what they may pass on, under which cap.
+	 */
+	private record Share(DocumentVisits.Visit visit, Recipient recipient, List<Right> shareable, Sharing cap) {
+
+		Sessions.Valid session() {
+			return this.visit.session();
+		}
+
+		String linkId() {
+			return this.visit.linkId();
+		}
+
 	}
 
 }

@@ -137,6 +137,15 @@ public record AccessEvent(String tenantId, @Nullable String linkId, String type,
 				detail.json());
 	}
 
+	/**
+	 * A link revoked because its last recipient said it was not meant for them: no actor,
+	 * the visitor's keyed {@code client} hash.
+	 */
+	public static AccessEvent revokedByRecipient(String tenantId, String linkId, String client, Instant at) {
+		return new AccessEvent(tenantId, linkId, AuditType.REVOKED.id(), AuditOutcome.OK.id(), null, client, at, null,
+				null);
+	}
+
 	/** The stored detail read back as its record, or null. */
 	public @Nullable AuditDetail details() {
 		return AuditDetail.read(this.type, this.detail);

@@ -63,6 +63,7 @@ public sealed interface AuditDetail {
 			case "link_host_added", "link_host_removed" -> LinkHost.class;
 			case "recipient_added" -> RecipientAdded.class;
 			case "recipient_removed" -> RecipientRemoved.class;
+			case "misdirected" -> Misdirected.class;
 			case "opened", "sign_viewed", "pay_viewed" -> Delegated.class;
 			default -> null;
 		};
@@ -236,6 +237,20 @@ public sealed interface AuditDetail {
 
 		public RecipientAdded {
 			rights = List.copyOf(rights);
+		}
+
+	}
+
+	/**
+	 * "This was not meant for me": the recipient who said so, everyone removed with them
+	 * (themselves and anyone they had added), and whether the link was revoked because no
+	 * one else could open it.
+	 */
+	@JsonPropertyOrder({ "recipient", "removed", "linkRevoked" })
+	record Misdirected(int recipient, List<Integer> removed, boolean linkRevoked) implements AuditDetail {
+
+		public Misdirected {
+			removed = removed.stream().sorted().toList();
 		}
 
 	}

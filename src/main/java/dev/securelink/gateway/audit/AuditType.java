@@ -126,7 +126,14 @@ public enum AuditType {
 	 * everyone they had added in turn): by the admin API (the actor) or by the recipient
 	 * who had shared (the detail's {@code by}).
 	 */
-	RECIPIENT_REMOVED("recipient_removed");
+	RECIPIENT_REMOVED("recipient_removed"),
+
+	/**
+	 * A verified recipient said the document was not meant for them: they were revoked
+	 * (with anyone they had added), and the link too when no one else could open it (the
+	 * detail holds the index, everyone removed and whether the link was revoked).
+	 */
+	MISDIRECTED("misdirected");
 
 	private final String id;
 

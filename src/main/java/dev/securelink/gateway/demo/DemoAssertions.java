@@ -63,7 +63,7 @@ final class DemoAssertions {
 						+ HtmlUtils.htmlEscape(claims.getSubject()) + ", tenant "
 						+ HtmlUtils.htmlEscape(claims.getStringClaim("tenant")) + ", rights "
 						+ HtmlUtils.htmlEscape(String.join(" ", claims.getStringListClaim("rights"))) + ".</p>"
-						+ delegation(claims) + share(claims);
+						+ delegation(claims) + share(claims) + notForMe(claims);
 			}
 			catch (Exception ex) {
 				return "<p class=\"bad\">The gateway assertion could not be read.</p>";
@@ -116,6 +116,15 @@ final class DemoAssertions {
 		}
 		return "<p><a id=\"share\" href=\"" + HtmlUtils.htmlEscape(path)
 				+ "\">Share with a colleague or your accountant</a></p>";
+	}
+
+	/** "Not meant for me?", when the assertion names the page (a verified recipient). */
+	private static String notForMe(JWTClaimsSet claims) throws java.text.ParseException {
+		String path = claims.getStringClaim("not_for_me");
+		if (path == null || !path.startsWith("/_gw/not-for-me")) {
+			return "";
+		}
+		return "<p><a id=\"not-for-me\" href=\"" + HtmlUtils.htmlEscape(path) + "\">This was not meant for me</a></p>";
 	}
 
 	private static boolean names(String document, String path) {

@@ -24,18 +24,20 @@ import dev.securelink.gateway.tenant.Sharing;
  * @param added the recipients it gained since its creation and still has, by index
  * @param barredMacs the keyed address hashes of the people the company removed from it,
  * concatenated: neither a share nor an allowed domain brings them back
+ * @param revokedNamed the recipients it was created for who said it was not meant for
+ * them
  */
 public record Link(String id, String tenantId, String document, Set<Right> rights, byte[] recipientMacs,
 		@Nullable String locale, Instant createdAt, Instant expiresAt, @Nullable Instant revokedAt, int sessionEpoch,
 		Set<Right> completed, boolean signOnce, @Nullable Sharing sharing, List<String> allowDomains,
-		List<AddedRecipient> added, byte[] barredMacs) {
+		List<AddedRecipient> added, byte[] barredMacs, List<Integer> revokedNamed) {
 
 	/** A link as created: no sharing setting of its own, no domain, no one added. */
 	public Link(String id, String tenantId, String document, Set<Right> rights, byte[] recipientMacs,
 			@Nullable String locale, Instant createdAt, Instant expiresAt, @Nullable Instant revokedAt,
 			int sessionEpoch, Set<Right> completed, boolean signOnce) {
 		this(id, tenantId, document, rights, recipientMacs, locale, createdAt, expiresAt, revokedAt, sessionEpoch,
-				completed, signOnce, null, List.of(), List.of(), new byte[0]);
+				completed, signOnce, null, List.of(), List.of(), new byte[0], List.of());
 	}
 
 	/** How many recipients the creating request named (indexes 0 to this, exclusive). */
@@ -61,14 +63,15 @@ public record Link(String id, String tenantId, String document, Set<Right> right
 
 	/**
 	 * Whether the recipient at {@code index} may open the link now with {@code rights}:
-	 * one it was created for always (and -1, no one: verification off); one added since
-	 * only while on it, within what they were given; a person of an allowed domain only
-	 * with the mailbox proven (an address typed proves nothing about who holds it); a
-	 * colleague only within the sharing {@code cap} as it is now.
+	 * one it was created for until they say it was not meant for them (and -1, no one:
+	 * verification off); one added since only while on it, within what they were given; a
+	 * person of an allowed domain only with the mailbox proven (an address typed proves
+	 * nothing about who holds it); a colleague only within the sharing {@code cap} as it
+	 * is now.
 	 */
 	public boolean admits(int index, Set<Right> rights, boolean mailboxProven, Sharing cap) {
 		if (index < namedRecipients()) {
-			return true;
+			return !this.revokedNamed.contains(index);
 		}
 		Recipient who = recipient(index);
 		if (who == null || !who.rights().containsAll(rights)) {

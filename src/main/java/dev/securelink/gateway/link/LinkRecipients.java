@@ -38,7 +38,10 @@ public class LinkRecipients {
 			       array_agg(r.depth::int order by r.recipient) filter (where live) as added_depth,
 			       array_agg((extract(epoch from r.added_at) * 1000000)::bigint order by r.recipient)
 			           filter (where live) as added_at,
-			       string_agg(r.address_mac, ''::bytea) filter (where r.removed_by_admin) as barred_macs
+			       string_agg(r.address_mac, ''::bytea) filter (where r.removed_by_admin) as barred_macs,
+			       array_agg(r.recipient::int) filter (where not live
+			                                           and r.recipient < octet_length(l.recipient_macs) / 32)
+			           as revoked_named
 			from link_recipient r, lateral (select r.removed_at is null as live) s
 			where r.link_id = l.id
 			""";
@@ -67,6 +70,43 @@ public class LinkRecipients {
 					Instant.EPOCH.plus(at[i], ChronoUnit.MICROS)));
 		}
 		return List.copyOf(added);
+	}
+
+	/** The named recipients who were revoked, of an {@link #AGGREGATE} row. */
+	static List<Integer> revokedNamed(Readable row) {
+		Integer[] revoked = row.get("revoked_named", Integer[].class);
+		return (revoked != null) ? List.of(revoked) : List.of();
+	}
+
+	/**
+	 * Revokes the recipient at {@code index}, one the link was created for: a row that
+	 * marks them removed for good (their hash barred from a share or a domain).
+	 */
+	Mono<Void> revokeNamed(String linkId, int index, byte[] mac, Set<Right> rights, Instant now) {
+		return this.db.sql("""
+				insert into link_recipient (link_id, recipient, address_mac, rights, depth, added_at, removed_at,
+				                            removed_by_admin)
+				values (:link, :index, :mac, :rights, 0, :now, :now, true)
+				on conflict (link_id, recipient) do nothing
+				""")
+			.bind("link", linkId)
+			.bind("index", index)
+			.bind("mac", mac)
+			.bind("rights", rights.stream().map(Right::id).sorted().toArray(String[]::new))
+			.bind("now", now)
+			.then();
+	}
+
+	/**
+	 * How many can still open the link: its named recipients not revoked, and the people
+	 * it gained and still has.
+	 */
+	Mono<Long> left(String linkId, int named) {
+		return this.db.sql("""
+				select :named - count(*) filter (where removed_at is not null and recipient < :named)
+				       + count(*) filter (where removed_at is null) as left
+				from link_recipient where link_id = :link
+				""").bind("named", named).bind("link", linkId).map((row) -> number(row, "left")).one();
 	}
 
 	/** The hashes of the people the company removed, of an {@link #AGGREGATE} row. */

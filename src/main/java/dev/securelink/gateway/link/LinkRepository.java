@@ -222,7 +222,7 @@ public class LinkRepository {
 				rights(row.get("completed", String[].class)),
 				!Boolean.FALSE.equals(row.get("sign_once", Boolean.class)), sharing(row.get("sharing", String.class)),
 				domains(row.get("allow_domains", String[].class)), LinkRecipients.added(row),
-				LinkRecipients.barred(row));
+				LinkRecipients.barred(row), LinkRecipients.revokedNamed(row));
 	}
 
 	private static @Nullable Sharing sharing(@Nullable String id) {

@@ -103,7 +103,7 @@ class LinkService {
 			Link link = new Link(LinkCode.newLinkId(), tenantId, request.document(), rights,
 					this.macs.macs(request.recipients()), request.locale(), now, expiresAt, null, 0,
 					EnumSet.noneOf(Right.class), !Boolean.FALSE.equals(request.signOnce()), sharing, domains, List.of(),
-					new byte[0]);
+					new byte[0], List.of());
 			return this.tenants.ensure(tenantId, now)
 				.then(domains.isEmpty() ? Mono.empty() : this.tenants.find(tenantId).flatMap((settings) -> {
 					if (settings.verification() != Verification.CODE) {

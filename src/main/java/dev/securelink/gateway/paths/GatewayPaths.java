@@ -55,6 +55,16 @@ public final class GatewayPaths {
 	/** {@link #SHARE} with a shared origin: the link id as the last segment. */
 	public static final String SHARE_ROUTE = "/_gw/share/{linkId}";
 
+	/**
+	 * The page where a verified recipient says the document was not meant for them: on
+	 * the document's own host, or with a shared origin under the link id
+	 * ({@link #NOT_FOR_ME_ROUTE}).
+	 */
+	public static final String NOT_FOR_ME = "/_gw/not-for-me";
+
+	/** {@link #NOT_FOR_ME} with a shared origin: the link id as the last segment. */
+	public static final String NOT_FOR_ME_ROUTE = "/_gw/not-for-me/{linkId}";
+
 	/** Where the upstream finds the keys that verify the gateway's assertions. */
 	public static final String WELL_KNOWN = "/.well-known/";
 
@@ -96,6 +106,11 @@ public final class GatewayPaths {
 	 */
 	public static String share(boolean ownOrigins, String linkId) {
 		return ownOrigins ? SHARE : SHARE + "/" + linkId;
+	}
+
+	/** Where the "not meant for me" page of {@code linkId} is, as {@link #share}. */
+	public static String notForMe(boolean ownOrigins, String linkId) {
+		return ownOrigins ? NOT_FOR_ME : NOT_FOR_ME + "/" + linkId;
 	}
 
 	/** The link a recipient is mailed, on {@code baseUrl}. */

@@ -111,6 +111,10 @@ class Assertions {
 			.claim("recipient", (session.recipient() >= 0) ? session.recipient() : null)
 			.claim("delegated_by", (session.delegatedBy() >= 0) ? session.delegatedBy() : null)
 			// Whether the document may show a "share" button, and what it may pass on.
+			// Where a recipient says the document was not meant for them.
+			.claim("not_for_me",
+					(session.recipient() >= 0 && session.emailVerified())
+							? GatewayPaths.notForMe(this.origins.separate(), session.linkId()) : null)
 			.claim("share",
 					shareable.isEmpty() ? null
 							: Map.of("path", GatewayPaths.share(this.origins.separate(), session.linkId()), "rights",

@@ -51,6 +51,10 @@ class WebhookCatalogue implements OpenApiCustomizer {
 			Map.entry("link.recipient_removed",
 					"Recipients added to the link were removed, by the admin API or by the recipient who shared "
 							+ "(by): the one named and everyone they had added in turn (removed)."),
+			Map.entry("link.misdirected",
+					"A verified recipient said the document was not meant for them (a mistyped address): they were "
+							+ "revoked, with anyone they had added (removed), and the link too when no one else could "
+							+ "open it (linkRevoked). Send the document to the right person."),
 			Map.entry("sign.submitted", "A submitted signature was answered: the status and who answered it."),
 			Map.entry("pay.submitted", "A submitted payment was answered: the status and who answered it."),
 			Map.entry("link.revoked", "The admin API revoked the link."),
@@ -141,6 +145,7 @@ class WebhookCatalogue implements OpenApiCustomizer {
 			case "rights" -> typed("array").items(typed("string")._enum(List.of("view", "sign", "pay")));
 			case "removed" -> typed("array").items(integer()).description("every index removed");
 			case "via" -> typed("string")._enum(List.of("share", "domain"));
+			case "linkRevoked" -> typed("boolean");
 			case "status" -> integer().description("the HTTP status the visitor was answered with");
 			case "answeredBy" -> typed("string")._enum(List.of("upstream", "gateway"));
 			case "scope" -> typed("string")._enum(List.of("client", "everyone"))

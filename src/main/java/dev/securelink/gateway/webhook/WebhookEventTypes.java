@@ -16,7 +16,7 @@ final class WebhookEventTypes {
 	/** Every type the gateway delivers, in the order the admin API documents them. */
 	static final List<String> ALL = List.of("link.created", "link.opened", "link.verified", "link.verification_failed",
 			"link.locked", "link.unlocked", "link.renewal_requested", "link.recipient_added", "link.recipient_removed",
-			"sign.submitted", "pay.submitted", "link.revoked", "link.expired", "link.completed",
+			"link.misdirected", "sign.submitted", "pay.submitted", "link.revoked", "link.expired", "link.completed",
 			"tenant.settings_changed", "tenant.link_host_added", "tenant.link_host_removed", "support.accessed",
 			"audit.checkpoint", "webhook.test");
 
@@ -32,11 +32,11 @@ final class WebhookEventTypes {
 			Map.entry("failed", "link.verification_failed"), Map.entry("locked", "link.locked"),
 			Map.entry("unlocked", "link.unlocked"), Map.entry("renewal_requested", "link.renewal_requested"),
 			Map.entry("recipient_added", "link.recipient_added"),
-			Map.entry("recipient_removed", "link.recipient_removed"), Map.entry("sign_answered", "sign.submitted"),
-			Map.entry("pay_answered", "pay.submitted"), Map.entry("revoked", "link.revoked"),
-			Map.entry("expired", "link.expired"), Map.entry("completed", "link.completed"),
-			Map.entry("settings_changed", "tenant.settings_changed"), Map.entry("support_read", "support.accessed"),
-			Map.entry("link_host_added", "tenant.link_host_added"),
+			Map.entry("recipient_removed", "link.recipient_removed"), Map.entry("misdirected", "link.misdirected"),
+			Map.entry("sign_answered", "sign.submitted"), Map.entry("pay_answered", "pay.submitted"),
+			Map.entry("revoked", "link.revoked"), Map.entry("expired", "link.expired"),
+			Map.entry("completed", "link.completed"), Map.entry("settings_changed", "tenant.settings_changed"),
+			Map.entry("support_read", "support.accessed"), Map.entry("link_host_added", "tenant.link_host_added"),
 			Map.entry("link_host_removed", "tenant.link_host_removed"));
 
 	private WebhookEventTypes() {

@@ -195,6 +195,20 @@ class BrowserTests {
 		for (String language : List.of("en", "fr", "nl", "de")) {
 			scan(ben, documentUrl + "_gw/share?lang=" + language, "share-not-shareable-" + language, violations);
 		}
+
+		// Ben was not meant to get it after all: he says so, and his access ends.
+		for (String language : List.of("en", "fr", "nl", "de")) {
+			scan(ben, documentUrl + "_gw/not-for-me?lang=" + language, "not-for-me-" + language, violations);
+		}
+		ben.get(documentUrl);
+		ben.findElement(By.id("not-for-me")).click();
+		new WebDriverWait(ben, Duration.ofSeconds(10))
+			.until(ExpectedConditions.titleIs("Was this document not meant for you?"));
+		ben.findElement(By.cssSelector("button[type=submit]")).click();
+		new WebDriverWait(ben, Duration.ofSeconds(10)).until(ExpectedConditions.titleIs("Thank you for telling us"));
+		violations.addAll(axe(ben, "not-for-me-done"));
+		ben.get(documentUrl);
+		assertThat(ben.findElement(By.tagName("h1")).getText()).isEqualTo("Open the link from your e-mail again");
 		assertThat(violations).isEmpty();
 	}
 

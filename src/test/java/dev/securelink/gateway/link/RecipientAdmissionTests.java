@@ -30,7 +30,7 @@ class RecipientAdmissionTests {
 			Instant.EPOCH, Instant.MAX, null, 0, Set.of(), true, null, List.of("acme.be"),
 			List.of(new AddedRecipient(1, COLLEAGUE, 0, EnumSet.of(Right.VIEW, Right.SIGN), 1, Instant.EPOCH),
 					new AddedRecipient(2, OF_DOMAIN, -1, EnumSet.allOf(Right.class), 0, Instant.EPOCH)),
-			new byte[0]);
+			new byte[0], List.of());
 
 	@Test
 	void admitsWhenNamedThenAlwaysWhenAColleagueThenWithinWhatWasGivenAndTheCap() {
