@@ -40,6 +40,13 @@ public record Link(String id, String tenantId, String document, Set<Right> right
 				completed, signOnce, null, List.of(), List.of(), new byte[0], List.of());
 	}
 
+	/** This link with the recipients it gained or revoked since its creation. */
+	Link withRecipients(List<AddedRecipient> added, byte[] barredMacs, List<Integer> revokedNamed) {
+		return new Link(this.id, this.tenantId, this.document, this.rights, this.recipientMacs, this.locale,
+				this.createdAt, this.expiresAt, this.revokedAt, this.sessionEpoch, this.completed, this.signOnce,
+				this.sharing, this.allowDomains, added, barredMacs, revokedNamed);
+	}
+
 	/** How many recipients the creating request named (indexes 0 to this, exclusive). */
 	public int namedRecipients() {
 		return this.recipientMacs.length / RecipientMacs.MAC_BYTES;

@@ -26,10 +26,10 @@ import reactor.core.publisher.Mono;
 public class LinkRecipients {
 
 	/**
-	 * A lateral aggregate of link {@code l}'s recipients, one row: the live ones in index
-	 * order, and the hashes of those the company removed.
+	 * An aggregate of link {@code l}'s recipients, one row: the live ones in index order,
+	 * the hashes of those the company removed, the named ones revoked.
 	 */
-	static final String AGGREGATE = """
+	private static final String AGGREGATE = """
 			select array_agg(r.recipient::int order by r.recipient) filter (where live) as added_index,
 			       string_agg(r.address_mac, ''::bytea order by r.recipient) filter (where live) as added_macs,
 			       array_agg(coalesce(r.added_by, -1)::int order by r.recipient) filter (where live) as added_by,
@@ -42,14 +42,23 @@ public class LinkRecipients {
 			       array_agg(r.recipient::int) filter (where not live
 			                                           and r.recipient < octet_length(l.recipient_macs) / 32)
 			           as revoked_named
-			from link_recipient r, lateral (select r.removed_at is null as live) s
-			where r.link_id = l.id
+			from link l join link_recipient r on r.link_id = l.id, lateral (select r.removed_at is null as live) s
+			where l.id = :id
 			""";
 
 	private final DatabaseClient db;
 
 	LinkRecipients(DatabaseClient db) {
 		this.db = db;
+	}
+
+	/** {@code link} with the recipients it gained or revoked since its creation. */
+	Mono<Link> of(Link link) {
+		return this.db.sql(AGGREGATE)
+			.bind("id", link.id())
+			.map((row) -> link.withRecipients(added(row), barred(row), revokedNamed(row)))
+			.one()
+			.defaultIfEmpty(link);
 	}
 
 	/** The live recipients of an {@link #AGGREGATE} row. */
@@ -94,6 +103,14 @@ public class LinkRecipients {
 			.bind("mac", mac)
 			.bind("rights", rights.stream().map(Right::id).sorted().toArray(String[]::new))
 			.bind("now", now)
+			.then()
+			.then(marked(linkId));
+	}
+
+	/** The link now reads its recipients' rows (in the inserting transaction). */
+	private Mono<Void> marked(String linkId) {
+		return this.db.sql("update link set recipient_rows = true where id = :id and not recipient_rows")
+			.bind("id", linkId)
 			.then();
 	}
 
@@ -191,7 +208,7 @@ public class LinkRecipients {
 			.bind("depth", depth)
 			.bind("now", now);
 		insert = (addedBy != null) ? insert.bind("by", addedBy) : insert.bindNull("by", Integer.class);
-		return insert.then();
+		return insert.then().then(marked(linkId));
 	}
 
 	/**

@@ -27,12 +27,15 @@ public class LinkRepository {
 	 */
 	private static final String SELECT = """
 			select l.id, l.tenant_id, l.document, l.rights, l.recipient_macs, l.locale, l.created_at, l.expires_at,
-			       l.revoked_at, l.session_epoch, l.completed, l.sign_once, l.sharing, l.allow_domains, a.*
-			from link l cross join lateral (""" + LinkRecipients.AGGREGATE + ") a ";
+			       l.revoked_at, l.session_epoch, l.completed, l.sign_once, l.sharing, l.allow_domains, l.recipient_rows
+			from link l""";
 
 	private final DatabaseClient db;
 
-	LinkRepository(DatabaseClient db) {
+	private final LinkRecipients recipients;
+
+	LinkRepository(DatabaseClient db, LinkRecipients recipients) {
+		this.recipients = recipients;
 		this.db = db;
 	}
 
@@ -63,8 +66,9 @@ public class LinkRepository {
 		return this.db.sql(SELECT + " where l.tenant_id = :tenant and l.id = :id")
 			.bind("tenant", tenantId)
 			.bind("id", id)
-			.map(LinkRepository::link)
-			.one();
+			.map(LinkRepository::row)
+			.one()
+			.flatMap(this::complete);
 	}
 
 	/**
@@ -111,12 +115,17 @@ public class LinkRepository {
 	public Mono<Link> findByCodeHash(byte[] codeHash) {
 		return this.db.sql(SELECT + " where l.code_hash = :hash")
 			.bind("hash", codeHash)
-			.map(LinkRepository::link)
-			.one();
+			.map(LinkRepository::row)
+			.one()
+			.flatMap(this::complete);
 	}
 
 	public Mono<Link> findById(String id) {
-		return this.db.sql(SELECT + " where l.id = :id").bind("id", id).map(LinkRepository::link).one();
+		return this.db.sql(SELECT + " where l.id = :id")
+			.bind("id", id)
+			.map(LinkRepository::row)
+			.one()
+			.flatMap(this::complete);
 	}
 
 	/**
@@ -133,7 +142,7 @@ public class LinkRepository {
 		if (after != null) {
 			spec = spec.bind("createdAt", after.createdAt()).bind("id", after.id());
 		}
-		return spec.map(LinkRepository::link).all();
+		return spec.map(LinkRepository::row).all().concatMap(this::complete);
 	}
 
 	/**
@@ -213,6 +222,22 @@ public class LinkRepository {
 			.defaultIfEmpty(false);
 	}
 
+	/** A link as its row has it, and whether it has rows in {@code link_recipient}. */
+	private record Row(Link link, boolean recipientRows) {
+	}
+
+	/**
+	 * The link with the recipients it gained or revoked since its creation: a second
+	 * statement, only for a link that has any.
+	 */
+	private Mono<Link> complete(Row row) {
+		return row.recipientRows() ? this.recipients.of(row.link()) : Mono.just(row.link());
+	}
+
+	private static Row row(Readable row) {
+		return new Row(link(row), Boolean.TRUE.equals(row.get("recipient_rows", Boolean.class)));
+	}
+
 	private static Link link(Readable row) {
 		return new Link(row.get("id", String.class), row.get("tenant_id", String.class),
 				row.get("document", String.class), rights(row.get("rights", String[].class)),
@@ -221,8 +246,7 @@ public class LinkRepository {
 				row.get("revoked_at", Instant.class), row.get("session_epoch", Integer.class),
 				rights(row.get("completed", String[].class)),
 				!Boolean.FALSE.equals(row.get("sign_once", Boolean.class)), sharing(row.get("sharing", String.class)),
-				domains(row.get("allow_domains", String[].class)), LinkRecipients.added(row),
-				LinkRecipients.barred(row), LinkRecipients.revokedNamed(row));
+				domains(row.get("allow_domains", String[].class)), List.of(), new byte[0], List.of());
 	}
 
 	private static @Nullable Sharing sharing(@Nullable String id) {

@@ -388,6 +388,7 @@ class SharingTests extends GatewayFixture {
 				.then()
 				.block();
 		}
+		this.db.sql("update link set recipient_rows = true where id = $1").bind(0, link.id()).then().block();
 		this.admin.delete(this.tenant, "/links/" + link.id() + "/recipients/2").exchange().expectStatus().isNoContent();
 		String removed = this.db
 			.sql("select detail from access_event where link_id = $1 and type = 'recipient_removed'")

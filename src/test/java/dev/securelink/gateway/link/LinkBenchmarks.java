@@ -33,7 +33,7 @@ public class LinkBenchmarks {
 				Instant.now(), Instant.now().plusSeconds(86_400), null, 0, EnumSet.noneOf(Right.class), true);
 		// A repository that answers from memory: the benchmark measures the cache, not
 		// PostgreSQL.
-		LinkRepository memory = new LinkRepository(null) {
+		LinkRepository memory = new LinkRepository(null, null) {
 			@Override
 			public Mono<Link> findById(String id) {
 				return Mono.just(link);
