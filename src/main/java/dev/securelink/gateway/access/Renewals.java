@@ -198,8 +198,12 @@ class Renewals implements SmartLifecycle {
 				.filterWhen((tenant) -> this.hosts.opens(host, tenant))
 				.filterWhen((tenant) -> renewable(link, tenant, clientHash, now))
 				.flatMap((tenant) -> {
+					// A recipient who said the link was not meant for them asks for
+					// nothing:
+					// a new link would go to the mistyped address again.
 					int recipient = this.macs.indexOf(link.recipientMacs(), address);
-					return (recipient != -1) ? record(link, recipient, clientHash, now) : Mono.empty();
+					return (recipient != -1 && !link.revokedNamed().contains(recipient))
+							? record(link, recipient, clientHash, now) : Mono.empty();
 				})) : Mono.empty();
 		return outcome.defaultIfEmpty(Outcome.IGNORED)
 			.doOnNext((done) -> this.meters.counter("securelink.renewal.requests", "outcome", done.id()).increment());

@@ -95,6 +95,15 @@ class MisdirectedTests extends GatewayFixture {
 		assertThat(detail(link, "misdirected")).contains("{\"recipient\":1,\"removed\":[1],\"linkRevoked\":true}");
 		assertThat(Queries.events(this.db, link.id(), "revoked")).isEqualTo(1);
 		assertThat(detail(link, "misdirected") + detail(link, "revoked")).doesNotContain(ANNA, BERT);
+
+		// Asking for a new link would send it to the mistyped address again: nothing is
+		// asked.
+		this.admin.settings(this.tenant,
+				Map.of("verification", "address", "supportAccess", false, "renewalForRevoked", true));
+		Browser again = new Browser(this.client);
+		EntityExchangeResult<String> gone = again.get(link.path());
+		again.post(link.path() + "/renew", Map.of("email", ANNA, "csrf", Browser.csrfToken(gone)));
+		assertThat(Queries.events(this.db, link.id(), "renewal_requested")).isZero();
 	}
 
 	@Test
