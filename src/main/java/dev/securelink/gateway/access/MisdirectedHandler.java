@@ -61,7 +61,11 @@ class MisdirectedHandler {
 				return this.misdirections
 					.misdirected(visit.session().link(), visit.session().claims().recipient(),
 							this.visits.clientHash(request))
-					.then(this.pages.done(request));
+					// Nothing recorded (the link ended, or the recipient was gone a
+					// moment
+					// ago): no thanks for a report no one got.
+					.flatMap((done) -> done.removed().isEmpty() ? this.messages.response(request, PageKind.SESSION)
+							: this.pages.done(request));
 			});
 		}).onErrorResume(DataBufferLimitException.class, (ex) -> this.messages.response(request, PageKind.TOO_LARGE))
 			.onErrorResume(DecodingException.class, (ex) -> this.messages.response(request, PageKind.MALFORMED));

@@ -9,7 +9,10 @@ public enum AuditType {
 	/** The admin API created a link. */
 	CREATED("created"),
 
-	/** The admin API revoked a link. */
+	/**
+	 * A link was revoked: by the admin API, or by its last recipient
+	 * ({@link #MISDIRECTED}).
+	 */
 	REVOKED("revoked"),
 
 	/**

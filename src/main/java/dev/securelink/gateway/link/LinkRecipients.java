@@ -91,27 +91,22 @@ public class LinkRecipients {
 	 * Revokes the recipient at {@code index}, one the link was created for: a row that
 	 * marks them removed for good (their hash barred from a share or a domain).
 	 */
-	Mono<Void> revokeNamed(String linkId, int index, byte[] mac, Set<Right> rights, Instant now) {
+	Mono<Boolean> revokeNamed(String linkId, int index, byte[] mac, Set<Right> rights, Instant now) {
 		return this.db.sql("""
 				insert into link_recipient (link_id, recipient, address_mac, rights, depth, added_at, removed_at,
 				                            removed_by_admin)
 				values (:link, :index, :mac, :rights, 0, :now, :now, true)
 				on conflict (link_id, recipient) do nothing
+				returning recipient
 				""")
 			.bind("link", linkId)
 			.bind("index", index)
 			.bind("mac", mac)
 			.bind("rights", rights.stream().map(Right::id).sorted().toArray(String[]::new))
 			.bind("now", now)
-			.then()
-			.then(marked(linkId));
-	}
-
-	/** The link now reads its recipients' rows (in the inserting transaction). */
-	private Mono<Void> marked(String linkId) {
-		return this.db.sql("update link set recipient_rows = true where id = :id and not recipient_rows")
-			.bind("id", linkId)
-			.then();
+			.map((row) -> true)
+			.all()
+			.hasElements();
 	}
 
 	/**
@@ -166,13 +161,14 @@ public class LinkRecipients {
 	 * @param barred whether the company removed the person
 	 * @param joined people of allowed domains, removed ones too
 	 * @param sharer whether the recipient at {@code sharer} is live (for an added one)
+	 * @param sharerGone whether the recipient at {@code sharer} was removed or revoked
 	 * @param last the highest index ever given, or -1
 	 */
 	record Counts(long shared, long ever, boolean same, int ofDomain, boolean barred, long joined, boolean sharer,
-			int last) {
+			boolean sharerGone, int last) {
 	}
 
-	Mono<Counts> counts(String linkId, byte[] mac, int sharer) {
+	Mono<Counts> counts(String linkId, int named, byte[] mac, int sharer) {
 		return this.db.sql("""
 				select count(*) filter (where removed_at is null and added_by is not null) as shared,
 				       count(*) filter (where added_by is not null) as ever,
@@ -180,17 +176,19 @@ public class LinkRecipients {
 				       coalesce(max(recipient) filter (where removed_at is null and address_mac = :mac
 				                                       and added_by is null), -1) as domain,
 				       count(*) filter (where removed_by_admin and address_mac = :mac) as barred,
-				       count(*) filter (where added_by is null) as joined,
+				       count(*) filter (where added_by is null and depth = 0 and recipient >= :named) as joined,
 				       count(*) filter (where removed_at is null and recipient = :sharer) as sharer,
+				       count(*) filter (where removed_at is not null and recipient = :sharer) as gone,
 				       coalesce(max(recipient), -1) as last
 				from link_recipient where link_id = :link
 				""")
 			.bind("mac", mac)
 			.bind("sharer", sharer)
+			.bind("named", named)
 			.bind("link", linkId)
 			.map((row) -> new Counts(number(row, "shared"), number(row, "ever"), number(row, "same") > 0,
 					(int) number(row, "domain"), number(row, "barred") > 0, number(row, "joined"),
-					number(row, "sharer") > 0, (int) number(row, "last")))
+					number(row, "sharer") > 0, number(row, "gone") > 0, (int) number(row, "last")))
 			.one();
 	}
 
@@ -208,25 +206,27 @@ public class LinkRecipients {
 			.bind("depth", depth)
 			.bind("now", now);
 		insert = (addedBy != null) ? insert.bind("by", addedBy) : insert.bindNull("by", Integer.class);
-		return insert.then().then(marked(linkId));
+		return insert.then();
 	}
 
 	/**
 	 * Marks the live person at {@code index} and everyone they added in turn removed (by
 	 * the company when {@code by} is -1; else only a person the recipient at {@code by}
-	 * added); answers the indexes removed.
+	 * added), or with {@code index} -1 everyone the recipient at {@code by} added, and
+	 * whoever they added; answers the indexes removed.
 	 */
 	Mono<List<Integer>> removeWithTheirs(String linkId, int index, int by, Instant now) {
 		return this.db.sql("""
 				with recursive gone(recipient) as (
 				    select recipient from link_recipient
-				    where link_id = :link and recipient = :index and removed_at is null
-				      and (:by < 0 or added_by = :by)
+				    where link_id = :link and removed_at is null
+				      and ((:index >= 0 and recipient = :index and (:by < 0 or added_by = :by))
+				           or (:index < 0 and added_by = :by))
 				    union
 				    select r.recipient from link_recipient r join gone g on r.added_by = g.recipient
 				    where r.link_id = :link and r.removed_at is null
 				)
-				update link_recipient set removed_at = :now, removed_by_admin = (:by < 0)
+				update link_recipient set removed_at = :now, removed_by_admin = (:by < 0 or :index < 0)
 				where link_id = :link and recipient in (select recipient from gone)
 				returning recipient::int as recipient
 				""")

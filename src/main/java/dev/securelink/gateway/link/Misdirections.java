@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -68,12 +69,19 @@ public class Misdirections {
 		Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
 		return this.recipients.lockActive(link.id(), now).flatMap((named) -> {
 			int count = named.length / RecipientMacs.MAC_BYTES;
-			Mono<List<Integer>> removed = (index >= 0 && index < count) ? this.recipients
-				.revokeNamed(link.id(), index,
-						Arrays.copyOfRange(named, index * RecipientMacs.MAC_BYTES,
-								(index + 1) * RecipientMacs.MAC_BYTES),
-						link.rights(), now)
-				.thenReturn(List.of(index)) : this.recipients.removeWithTheirs(link.id(), index, -1, now);
+			// A named recipient is revoked for good, with everyone they shared with; one
+			// added since is removed with whoever they added.
+			Mono<List<Integer>> removed = (index >= 0 && index < count)
+					? this.recipients
+						.revokeNamed(link.id(), index,
+								Arrays.copyOfRange(named, index * RecipientMacs.MAC_BYTES,
+										(index + 1) * RecipientMacs.MAC_BYTES),
+								link.rights(), now)
+						.flatMap((revoked) -> revoked
+								? this.recipients.removeWithTheirs(link.id(), -1, index, now)
+									.map((theirs) -> Stream.concat(Stream.of(index), theirs.stream()).toList())
+								: Mono.just(List.of()))
+					: this.recipients.removeWithTheirs(link.id(), index, -1, now);
 			return removed.filter((gone) -> !gone.isEmpty())
 				.flatMap((gone) -> this.recipients.left(link.id(), count).flatMap((left) -> {
 					boolean revoke = left == 0;

@@ -129,27 +129,30 @@ public class RecipientSharing {
 			return Mono.just(Shared.TOO_DEEP);
 		}
 		return this.recipients.lockActive(link.id(), now)
-			.flatMap((named) -> this.recipients.counts(link.id(), mac, sharer.index()).flatMap((counts) -> {
-				if (sharer.index() >= count(named) && !counts.sharer()) {
-					return Mono.just(Shared.GONE);
-				}
-				// The limits first: whether an address is a recipient's already is told
-				// only to a sharer who could add someone. Removed people do not count,
-				// but a link is no place to add and remove people without end.
-				int index = Math.max(count(named), counts.last() + 1);
-				if (counts.shared() >= maxAdded() || counts.ever() >= (long) maxAdded() * EVER_FACTOR
-						|| index >= MAX_INDEX) {
-					return Mono.just(Shared.TOO_MANY);
-				}
-				if (counts.same() || RecipientMacs.indexOfMac(named, mac) >= 0) {
-					return Mono.just(Shared.ALREADY);
-				}
-				if (counts.barred()) {
-					return Mono.just(Shared.REMOVED);
-				}
-				return add(link, index, mac, sharer.index(), rights, sharer.depth() + 1, client, now)
-					.thenReturn(Shared.ADDED);
-			}))
+			.flatMap((named) -> this.recipients.counts(link.id(), count(named), mac, sharer.index())
+				.flatMap((counts) -> {
+					if ((sharer.index() >= count(named) && !counts.sharer()) || counts.sharerGone()) {
+						return Mono.just(Shared.GONE);
+					}
+					// The limits first: whether an address is a recipient's already is
+					// told
+					// only to a sharer who could add someone. Removed people do not
+					// count,
+					// but a link is no place to add and remove people without end.
+					int index = Math.max(count(named), counts.last() + 1);
+					if (counts.shared() >= maxAdded() || counts.ever() >= (long) maxAdded() * EVER_FACTOR
+							|| index >= MAX_INDEX) {
+						return Mono.just(Shared.TOO_MANY);
+					}
+					if (counts.same() || RecipientMacs.indexOfMac(named, mac) >= 0) {
+						return Mono.just(Shared.ALREADY);
+					}
+					if (counts.barred()) {
+						return Mono.just(Shared.REMOVED);
+					}
+					return add(link, index, mac, sharer.index(), rights, sharer.depth() + 1, client, now)
+						.thenReturn(Shared.ADDED);
+				}))
 			.defaultIfEmpty(Shared.GONE)
 			.as(this.transaction::transactional)
 			.doOnSuccess((shared) -> forget(link.id()));
@@ -164,7 +167,7 @@ public class RecipientSharing {
 	public Mono<Integer> joinByDomain(Link link, byte[] mac, String client) {
 		Instant now = now();
 		return this.recipients.lockActive(link.id(), now)
-			.flatMap((named) -> this.recipients.counts(link.id(), mac, -1).flatMap((counts) -> {
+			.flatMap((named) -> this.recipients.counts(link.id(), count(named), mac, -1).flatMap((counts) -> {
 				int namedIndex = RecipientMacs.indexOfMac(named, mac);
 				if (namedIndex >= 0 || counts.ofDomain() >= 0) {
 					return Mono.just((namedIndex >= 0) ? namedIndex : counts.ofDomain());

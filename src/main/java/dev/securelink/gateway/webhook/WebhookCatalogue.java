@@ -57,7 +57,9 @@ class WebhookCatalogue implements OpenApiCustomizer {
 							+ "open it (linkRevoked). Send the document to the right person."),
 			Map.entry("sign.submitted", "A submitted signature was answered: the status and who answered it."),
 			Map.entry("pay.submitted", "A submitted payment was answered: the status and who answered it."),
-			Map.entry("link.revoked", "The admin API revoked the link."),
+			Map.entry("link.revoked",
+					"The link was revoked: by the admin API, or because the last person who could open it said it "
+							+ "was not meant for them (link.misdirected)."),
 			Map.entry("link.expired", "The link reached expiresAt (delivered within a minute of it)."),
 			Map.entry("link.completed", "The invoicing application marked actions of the link done (completed)."),
 			Map.entry("tenant.settings_changed", "The tenant's GDPR settings changed: before and after."),

@@ -131,6 +131,28 @@ class MisdirectedTests extends GatewayFixture {
 
 	@Test
 	@Behaviour("62")
+	void notForMeWhenTheOnlyRecipientHadSharedThenTheColleagueGoesTooAndSoDoesTheLink() {
+		CreatedLink link = this.admin.createLink(this.tenant,
+				Map.of("document", "/invoices/" + UUID.randomUUID(), "recipients", List.of(ANNA)));
+		Browser anna = verified(link, ANNA);
+		String share = "/_gw/share/" + link.id();
+		assertThat(anna
+			.post(share, Map.of("csrf", Browser.csrfToken(anna.get(share)), "op", "share", "email", "dora@example.org"))
+			.getStatus()
+			.value()).isEqualTo(200);
+		Browser dora = verified(link, "dora@example.org");
+		assertThat(sayNotForMe(anna, link).getStatus().value()).isEqualTo(200);
+		assertThat(dora.get(link.documentSpace()).getStatus().value()).as("shared by the wrong person").isEqualTo(403);
+		assertThat(detail(link, "misdirected")).isEqualTo("[{\"recipient\":0,\"removed\":[0,1],\"linkRevoked\":true}]");
+		this.admin.get(this.tenant, "/links/" + link.id())
+			.exchange()
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo("revoked");
+	}
+
+	@Test
+	@Behaviour("62")
 	void notForMeWhenAColleagueSaysSoThenTheyAreRemovedAndTheSharerSeesItAndTheLinkStays() {
 		CreatedLink link = link();
 		Browser anna = verified(link, ANNA);
