@@ -109,6 +109,17 @@ class DocumentVisits {
 	}
 
 	/**
+	 * A POST's page language: the form's {@code lang} (the language the visitor had the
+	 * page in), else as for the GET.
+	 */
+	static void language(ServerRequest request, Visit visit, @org.jspecify.annotations.Nullable String lang) {
+		if (PageLocales.supported(lang) != null) {
+			PageLocales.choose(request.exchange(), PageLocales.resolve(lang, visit.session().link().locale(),
+					request.headers().asHttpHeaders().getOrEmpty(HttpHeaders.ACCEPT_LANGUAGE)));
+		}
+	}
+
+	/**
 	 * Whether a POST of {@code visit} comes from the document's origin (a real
 	 * {@code Origin}, else Fetch Metadata; without either, the form token decides).
 	 */

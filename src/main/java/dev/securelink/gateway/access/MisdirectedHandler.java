@@ -55,6 +55,7 @@ class MisdirectedHandler {
 				return this.messages.response(request, PageKind.FORBIDDEN);
 			}
 			return request.formData().flatMap((form) -> {
+				DocumentVisits.language(request, visit, form.getFirst("lang"));
 				if (!this.visits.validToken(visit, SCOPE, form.getFirst("csrf"))) {
 					return this.messages.response(request, PageKind.FORBIDDEN);
 				}

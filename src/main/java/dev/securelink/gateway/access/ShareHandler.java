@@ -91,6 +91,7 @@ class ShareHandler {
 				return this.messages.response(request, PageKind.BUSY);
 			}
 			return request.formData().flatMap((form) -> {
+				DocumentVisits.language(request, share.visit(), form.getFirst("lang"));
 				if (!this.visits.validToken(share.visit(), SCOPE, form.getFirst("csrf"))) {
 					return this.messages.response(request, PageKind.FORBIDDEN);
 				}

@@ -244,6 +244,11 @@ class SharingTests extends GatewayFixture {
 		EntityExchangeResult<String> sixth = share(anna, link, "colleague6@example.org");
 		assertThat(sixth.getStatus().value()).isEqualTo(422);
 		assertThat(Jsoup.parse(sixth.getResponseBody()).select("#email-error").text()).contains("Withdraw someone");
+		// The answer speaks the language the page was in (its form's lang).
+		EntityExchangeResult<String> french = anna.post(sharePath(link), Map.of("csrf",
+				Browser.csrfToken(anna.get(sharePath(link))), "op", "share", "email", "x@example.org", "lang", "fr"));
+		assertThat(Jsoup.parse(french.getResponseBody()).select("#email-error").text())
+			.startsWith("Plus personne ne peut recevoir");
 		assertThat(share(anna, link, ANNA).getStatus().value()).as("already a recipient").isEqualTo(422);
 
 		EntityExchangeResult<String> page = anna.get(sharePath(link));
