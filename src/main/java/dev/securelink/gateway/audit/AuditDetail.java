@@ -339,17 +339,6 @@ public sealed interface AuditDetail {
 			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Boolean codeBeforeActions,
 			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String recipientSharing) {
 
-		/** Settings as events before recipient sharing recorded them. */
-		public Settings(@Nullable Boolean emailVerification, @Nullable Boolean supportAccess,
-				@Nullable Instant supportAccessUntil, @Nullable Boolean selfServiceRenewal,
-				@Nullable Boolean renewalForRevoked, @Nullable String displayName, @Nullable Boolean showSenderOnPrompt,
-				@Nullable Boolean linksOnGatewayHost, @Nullable String verification,
-				@Nullable Integer rememberDeviceDays, @Nullable Boolean codeBeforeActions) {
-			this(emailVerification, supportAccess, supportAccessUntil, selfServiceRenewal, renewalForRevoked,
-					displayName, showSenderOnPrompt, linksOnGatewayHost, verification, rememberDeviceDays,
-					codeBeforeActions, null);
-		}
-
 		/** Settings as events before the verification mode recorded them. */
 		public Settings(@Nullable Boolean emailVerification, @Nullable Boolean supportAccess,
 				@Nullable Instant supportAccessUntil, @Nullable Boolean selfServiceRenewal,
